@@ -1,0 +1,118 @@
+//! One interface over the two places logs come from: a Loki server or local inputs run through
+//! the embedded engine. Front ends (CLI, TUI, replay) talk only to this.
+
+use std::sync::Arc;
+
+use crate::loki::{LokiClient, LokiError, Progress};
+use crate::model::{Labels, QueryOutput, QueryRange, QueryStats};
+use crate::source::{LocalSource, SourceError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    #[error(transparent)]
+    Loki(#[from] LokiError),
+    #[error(transparent)]
+    Local(#[from] SourceError),
+    #[error("background task failed: {0}")]
+    Task(String),
+}
+
+/// Where queries go.
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Loki(LokiClient),
+    Local(Arc<LocalSource>),
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, SourceError> + Send + 'static,
+) -> Result<T, BackendError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| BackendError::Task(e.to_string()))?
+        .map_err(BackendError::from)
+}
+
+impl Backend {
+    /// A short name for status lines: the Loki address or the local inputs.
+    pub fn describe(&self) -> String {
+        match self {
+            Backend::Loki(c) => c.config().addr.clone(),
+            Backend::Local(s) => s.describe(),
+        }
+    }
+
+    pub fn is_local(&self) -> bool {
+        matches!(self, Backend::Local(_))
+    }
+
+    /// Runs a query; `progress` is told how many entries have arrived so far.
+    pub async fn query(
+        &self,
+        req: &QueryRange,
+        progress: Arc<dyn Fn(Progress) + Send + Sync>,
+    ) -> Result<(QueryOutput, QueryStats), BackendError> {
+        match self {
+            Backend::Loki(c) => Ok(c.query(req, progress.as_ref()).await?),
+            Backend::Local(s) => {
+                let s = Arc::clone(s);
+                let req = req.clone();
+                let started = std::time::Instant::now();
+                blocking(move || {
+                    s.query(&req, &move |n| {
+                        progress(Progress {
+                            entries: n,
+                            pages: 1,
+                            elapsed: started.elapsed(),
+                        })
+                    })
+                })
+                .await
+            }
+        }
+    }
+
+    pub async fn labels(&self, start_ns: i64, end_ns: i64) -> Result<Vec<String>, BackendError> {
+        match self {
+            Backend::Loki(c) => Ok(c.labels(start_ns, end_ns).await?),
+            Backend::Local(s) => {
+                let s = Arc::clone(s);
+                blocking(move || s.labels(start_ns, end_ns)).await
+            }
+        }
+    }
+
+    pub async fn label_values(
+        &self,
+        name: &str,
+        start_ns: i64,
+        end_ns: i64,
+        query: Option<&str>,
+    ) -> Result<Vec<String>, BackendError> {
+        match self {
+            Backend::Loki(c) => Ok(c.label_values(name, start_ns, end_ns, query).await?),
+            Backend::Local(s) => {
+                let s = Arc::clone(s);
+                let name = name.to_string();
+                let query = query.map(str::to_string);
+                blocking(move || s.label_values(&name, start_ns, end_ns, query.as_deref())).await
+            }
+        }
+    }
+
+    pub async fn series(
+        &self,
+        matchers: &[String],
+        start_ns: i64,
+        end_ns: i64,
+    ) -> Result<Vec<Labels>, BackendError> {
+        match self {
+            Backend::Loki(c) => Ok(c.series(matchers, start_ns, end_ns).await?),
+            Backend::Local(s) => {
+                let s = Arc::clone(s);
+                let matchers = matchers.to_vec();
+                blocking(move || s.series(&matchers, start_ns, end_ns)).await
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! What every command gets: the backend, the resolved settings and the clock.
+
+use std::path::PathBuf;
+
+use crate::backend::Backend;
+use crate::config::ConfigFile;
+use crate::output::OutputFormat;
+use crate::scenes::Scene;
+
+/// The `--since/--from/--to/--utc/--limit` arguments every query command accepts.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RangeArgs {
+    /// How far back to look: 30s, 15m, 12h, 7d, 2w, 1h30m.
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Start: RFC 3339, YYYY-MM-DD, "YYYY-MM-DD HH:MM[:SS]", unix seconds, now-2h, today, yesterday.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// End, same forms as --from (default now).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Read zone-less times as UTC instead of local time.
+    #[arg(long)]
+    pub utc: bool,
+    /// Maximum lines (0 = everything).
+    #[arg(long)]
+    pub limit: Option<usize>,
+}
+
+/// Resolved once at start-up and handed to every command.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub backend: Backend,
+    /// Value of the `app` label scenes use.
+    pub app: String,
+    pub output: OutputFormat,
+    /// Colour on stdout (terminal, no `NO_COLOR`, or `--color always`).
+    pub color: bool,
+    pub quiet: bool,
+    pub config: ConfigFile,
+    pub config_dir: Option<PathBuf>,
+    pub scenes: Vec<Scene>,
+    /// "Now", ns: fixed at start-up so every range in one run agrees.
+    pub now_ns: i64,
+}
