@@ -1,2 +1,4 @@
-//! Agent runs rebuilt from their log lines: the pure model (`model`), and the `replay` and
-//! `agents` commands.
+//! Agent runs rebuilt from their log lines: the pure model, and the `replay` and `agents`
+//! commands (`cli`).
+
+pub mod cli;

@@ -75,7 +75,9 @@ pub struct LokiClient {
 
 impl LokiClient {
     pub fn new(config: LokiConfig) -> Result<Self, LokiError> {
-        Ok(Self { config: std::sync::Arc::new(config) })
+        Ok(Self {
+            config: std::sync::Arc::new(config),
+        })
     }
 
     pub fn config(&self) -> &LokiConfig {
