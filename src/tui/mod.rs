@@ -21,6 +21,7 @@ pub mod rewrite;
 pub mod row;
 pub mod store;
 mod terminal;
+pub mod testkit;
 pub mod update;
 pub mod volume;
 

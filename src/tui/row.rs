@@ -163,7 +163,7 @@ mod tests {
         let e = LogEntry::new(
             1_700_000_000_123_000_000,
             Arc::new(l),
-            "{\"event\":\"tool.call\",\"level\":\"info\",\"agent_id\":\"ag-1\",\"x\":\"\u{1b}]0;t\u{7}\",\"tool\":\"fetch\"}",
+            r#"{"event":"tool.call","level":"info","agent_id":"ag-1","x":"\u001b]0;t\u0007","tool":"fetch"}"#,
         );
         let c = Chunk::build(vec![e]);
         let v = RowView::derive(&Row {
