@@ -175,7 +175,17 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
             Style::new().fg(Color::Yellow),
         ));
     }
-    let mut info = format!("{} lines", app.len());
+    if let Some(e) = &app.error {
+        spans.push(Span::styled(
+            format!("error: {}  ", sanitize::inline(e)),
+            ERROR_TEXT.add_modifier(Modifier::BOLD),
+        ));
+    }
+    let mut info = if app.running == Some(Running::Query) && app.is_empty() {
+        String::new()
+    } else {
+        format!("{} lines", app.len())
+    };
     if let Some(v) = &app.volume
         && !v.local
         && v.total() as usize >= app.len()
@@ -227,12 +237,6 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
         spans.push(Span::styled(
             format!(" · {}", sanitize::inline(n)),
             Style::new().fg(Color::Cyan),
-        ));
-    }
-    if let Some(e) = &app.error {
-        spans.push(Span::styled(
-            format!("  error: {}", sanitize::inline(e)),
-            ERROR_TEXT.add_modifier(Modifier::BOLD),
         ));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), r);

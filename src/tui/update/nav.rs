@@ -25,7 +25,8 @@ pub fn clamp(app: &mut App) {
     if app.selected >= app.scroll + page {
         app.scroll = app.selected + 1 - page;
     }
-    app.scroll = app.scroll.min(len.saturating_sub(1));
+    // no empty space below the last row when the data could fill the screen
+    app.scroll = app.scroll.min(len.saturating_sub(page));
     let at_newest = app.selected == app.newest_display_of(len);
     if let Some(f) = &mut app.follow
         && at_newest
