@@ -14,7 +14,9 @@ mod lexer;
 mod math;
 mod parser;
 mod printf;
+mod strfuncs;
 mod timefmt;
+mod timefuncs;
 mod value;
 
 use super::LogqlError;
