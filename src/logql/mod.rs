@@ -4,6 +4,7 @@
 //! CONTRACT (used by `source`, `tui`, `backend`): the public items below keep these
 //! signatures. Bodies here are placeholders until the engine lands.
 
+pub mod metric;
 pub mod template;
 
 use crate::model::{Labels, LogEntry, MetricResult};
