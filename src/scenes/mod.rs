@@ -3,6 +3,7 @@
 //!
 //! CONTRACT (used by CLI and TUI): `Scene`, `SceneParam`, `load`, `Scene::render` stay.
 
+pub mod filters;
 mod render;
 
 use std::collections::BTreeMap;
