@@ -4,6 +4,10 @@
 //! CONTRACT (used by `backend`): `LocalInput`, `LocalSource`, `SourceError` keep these
 //! signatures. Placeholder until local sources land.
 
+pub mod level;
+pub mod line;
+pub mod timestamp;
+
 use std::path::PathBuf;
 
 use crate::logql::LogqlError;
