@@ -228,9 +228,9 @@ pub enum Command {
     Push {
         /// JSONL file (- for stdin)
         file: PathBuf,
-        /// Value of the `container` label
-        #[arg(long, default_value = "vulnsentinel")]
-        container: String,
+        /// Value of the `container` label [default: the compose service, else the app]
+        #[arg(long)]
+        container: Option<String>,
         /// Lines per push request
         #[arg(long, default_value_t = 1000)]
         batch_lines: usize,

@@ -118,6 +118,7 @@ pub fn loki_config(g: &GlobalArgs, p: &Profile) -> Result<LokiConfig, CliError> 
         retries: g.retries.or(p.retries).unwrap_or(d.retries),
         batch_size,
         parallel,
+        ..d
     })
 }
 

@@ -65,7 +65,7 @@ pub async fn dispatch(ctx: Context, command: Command) -> anyhow::Result<()> {
             file,
             container,
             batch_lines,
-        } => push::push(&ctx, &file, &container, batch_lines).await,
+        } => push::push(&ctx, &file, container.as_deref(), batch_lines).await,
         Command::Tail {
             query,
             delay_for,

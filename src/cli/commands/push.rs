@@ -9,55 +9,29 @@ use std::time::Instant;
 use crate::backend::Backend;
 use crate::cli::Context;
 use crate::cli::error::CliError;
-use crate::model::{Labels, Structlog, module_of_logger};
+use crate::model::Labels;
 use crate::output::{OutputFormat, ProgressLine};
+use crate::source::line::classify_line;
 
-/// The stream labels and timestamp Alloy gives one line. Lines that are not structlog JSON get
-/// module `app` and a level guessed from their text, as Loki's `detected_level` does.
-pub fn classify(line: &str, app: &str, container: &str, fallback_ns: i64) -> (Labels, i64) {
-    let mut labels = Labels::new();
-    labels.insert("app".into(), app.into());
-    labels.insert("container".into(), container.into());
-    let (module, level, ts) = match Structlog::parse(line) {
-        Some(s) => {
-            let ts = s
-                .timestamp
-                .as_deref()
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                .and_then(|t| t.timestamp_nanos_opt());
-            (
-                s.logger
-                    .as_deref()
-                    .map_or_else(|| "app".into(), module_of_logger),
-                s.level.map(|l| l.to_lowercase()),
-                ts,
-            )
-        }
-        None => ("app".to_string(), detect_level(line), None),
-    };
-    labels.insert("module".into(), module);
-    if let Some(l) = level {
-        labels.insert("level".into(), l);
+/// The stream labels, timestamp and stored text Alloy gives one line (the local sources
+/// label lines the same way, through `classify_line`). `container` overrides the container
+/// label; lines without a timestamp of their own get `fallback_ns`.
+pub fn classify(
+    line: &str,
+    app: &str,
+    container: Option<&str>,
+    fallback_ns: i64,
+) -> (Labels, i64, String) {
+    let info = classify_line(line, app);
+    let mut labels = info.labels.clone();
+    if let Some(c) = container {
+        labels.insert("container".into(), c.to_string());
     }
-    (labels, ts.unwrap_or(fallback_ns))
-}
-
-fn detect_level(line: &str) -> Option<String> {
-    let upper = line.to_uppercase();
-    for (needle, level) in [
-        ("ERROR", "error"),
-        ("CRITICAL", "error"),
-        ("TRACEBACK", "error"),
-        ("PANIC", "error"),
-        ("WARN", "warning"),
-        ("DEBUG", "debug"),
-        ("INFO", "info"),
-    ] {
-        if upper.contains(needle) {
-            return Some(level.into());
-        }
-    }
-    None
+    (
+        labels,
+        info.ts_ns.unwrap_or(fallback_ns),
+        info.body(line).to_string(),
+    )
 }
 
 fn open(path: &Path) -> Result<Box<dyn BufRead>, CliError> {
@@ -82,7 +56,7 @@ async fn send(
 pub async fn push(
     ctx: &Context,
     file: &Path,
-    container: &str,
+    container: Option<&str>,
     batch_lines: usize,
 ) -> anyhow::Result<()> {
     let Backend::Loki(client) = &ctx.backend else {
@@ -109,12 +83,10 @@ pub async fn push(
             let line = text.trim_end_matches(['\n', '\r']);
             if !line.trim().is_empty() {
                 // Lines without a timestamp keep their order just after "now".
-                let (labels, ts) = classify(line, &ctx.app, container, ctx.now_ns + total as i64);
+                let (labels, ts, body) =
+                    classify(line, &ctx.app, container, ctx.now_ns + total as i64);
                 streams.insert(labels.clone());
-                batch
-                    .entry(labels)
-                    .or_default()
-                    .push((ts, line.to_string()));
+                batch.entry(labels).or_default().push((ts, body));
                 in_batch += 1;
                 total += 1;
             }
@@ -153,13 +125,14 @@ mod tests {
 
     #[test]
     fn alloy_labels() {
-        let (l, ts) = classify(
+        let (l, ts, body) = classify(
             r#"{"event":"tool.call","level":"info","logger":"vulnsentinel.agent","timestamp":"2026-11-24T08:01:00Z"}"#,
             "vulnsentinel",
-            "vs",
+            Some("vs"),
             7,
         );
         assert_eq!(ts, 1_795_507_260_000_000_000);
+        assert!(body.starts_with("{\"event\""));
         assert_eq!(l.get("module").map(String::as_str), Some("agent"));
         assert_eq!(l.get("level").map(String::as_str), Some("info"));
         assert_eq!(l.get("container").map(String::as_str), Some("vs"));
@@ -168,12 +141,9 @@ mod tests {
 
     #[test]
     fn non_json_lines_fall_back() {
-        let (l, ts) = classify("Traceback (most recent call last):", "a", "c", 42);
+        let (l, ts, _) = classify("[ERROR] worker died", "a", None, 42);
         assert_eq!(ts, 42);
         assert_eq!(l.get("module").map(String::as_str), Some("app"));
         assert_eq!(l.get("level").map(String::as_str), Some("error"));
-        let (l, _) = classify(r#"{"event":"x","logger":"uvicorn"}"#, "a", "c", 0);
-        assert_eq!(l.get("module").map(String::as_str), Some("app"));
-        assert_eq!(l.get("level"), None);
     }
 }
