@@ -66,6 +66,23 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// 2 for a setting the user must fix, 1 for everything that went wrong while running.
+fn exit_code_of(e: &anyhow::Error) -> u8 {
+    use crate::backend::BackendError;
+    use crate::loki::LokiError;
+    let loki = e
+        .downcast_ref::<BackendError>()
+        .and_then(|b| match b {
+            BackendError::Loki(l) => Some(l),
+            _ => None,
+        })
+        .or_else(|| e.downcast_ref::<LokiError>());
+    match loki {
+        Some(LokiError::Config(_)) => 2,
+        _ => 1,
+    }
+}
+
 /// Prints an error the way users see it and returns its exit code. A closed stdout (`| head`)
 /// is not an error.
 pub fn report(e: &anyhow::Error) -> ExitCode {
@@ -74,7 +91,7 @@ pub fn report(e: &anyhow::Error) -> ExitCode {
     }
     let (code, hint) = match e.downcast_ref::<CliError>() {
         Some(c) => (c.code, c.hint.clone()),
-        None => (1, None),
+        None => (exit_code_of(e), None),
     };
     let message = crate::sanitize::multiline(&format!("{e:#}")).into_owned();
     eprintln!("vs-logs: {message}");
