@@ -54,7 +54,7 @@ impl Request {
         let body = String::from_utf8_lossy(&self.body).into_owned();
         for part in query.split('&').chain(body.split('&')) {
             if let Some((k, v)) = part.split_once('=')
-                && k == name
+                && percent_decode(k) == name
             {
                 return Some(percent_decode(v));
             }
