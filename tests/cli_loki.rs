@@ -33,7 +33,7 @@ fn fixture_lines(name: &str) -> Vec<(i64, String)> {
             ));
         }
     }
-    all.sort_by(|a, b| b.0.cmp(&a.0));
+    all.sort_by_key(|e| std::cmp::Reverse(e.0));
     all
 }
 
