@@ -28,7 +28,12 @@ pub struct FileFollower {
     id: Option<(u64, u64)>,
     pos: u64,
     partial: Vec<u8>,
+    /// The last bytes read before `pos`: if they change, the file was truncated and rewritten
+    /// past `pos` between two polls (which a size check alone misses).
+    sig: Vec<u8>,
 }
+
+const SIG_LEN: usize = 64;
 
 #[cfg(unix)]
 fn file_id(m: &std::fs::Metadata) -> Option<(u64, u64)> {
@@ -54,6 +59,10 @@ impl FileFollower {
         let mut f = Self::from_start(path)?;
         if let Some(file) = &mut f.file {
             f.pos = file.seek(SeekFrom::End(0))?;
+            let k = f.pos.min(SIG_LEN as u64);
+            file.seek(SeekFrom::Start(f.pos - k))?;
+            f.sig = vec![0; k as usize];
+            file.read_exact(&mut f.sig)?;
         }
         Ok(f)
     }
@@ -77,6 +86,7 @@ impl FileFollower {
             file: Some(file),
             pos: 0,
             partial: Vec::new(),
+            sig: Vec::new(),
         })
     }
 
@@ -86,15 +96,29 @@ impl FileFollower {
             return Ok(());
         };
         let len = file.metadata()?.len();
-        if len < self.pos {
+        let rewritten = len >= self.pos && !self.sig.is_empty() && {
+            let mut now = vec![0; self.sig.len()];
+            file.seek(SeekFrom::Start(self.pos - self.sig.len() as u64))?;
+            file.read_exact(&mut now)?;
+            now != self.sig
+        };
+        if len < self.pos || rewritten {
             out.events.push(FileEvent::Truncated);
             self.pos = 0;
             self.partial.clear();
+            self.sig.clear();
         }
         file.seek(SeekFrom::Start(self.pos))?;
         let mut buf = Vec::new();
         let n = file.read_to_end(&mut buf)?;
         self.pos += n as u64;
+        if n >= SIG_LEN {
+            self.sig = buf[n - SIG_LEN..].to_vec();
+        } else if n > 0 {
+            self.sig.extend_from_slice(&buf);
+            let excess = self.sig.len().saturating_sub(SIG_LEN);
+            self.sig.drain(..excess);
+        }
         let mut rest = buf.as_slice();
         while let Some(i) = memchr::memchr(b'\n', rest) {
             if self.partial.is_empty() {
@@ -132,6 +156,7 @@ impl FileFollower {
             self.id = file.metadata().ok().as_ref().and_then(file_id);
             self.file = Some(file);
             self.pos = 0;
+            self.sig.clear();
             self.drain(&mut out)?;
         }
         Ok(out)
@@ -176,6 +201,11 @@ mod tests {
         std::fs::write(&p, "x\n").unwrap();
         let got = f.poll().unwrap();
         assert_eq!(got.lines, ["x"]);
+        assert_eq!(got.events, [FileEvent::Truncated]);
+        // Truncated and rewritten past the old position between two polls.
+        std::fs::write(&p, "a much longer first line\nand another\n").unwrap();
+        let got = f.poll().unwrap();
+        assert_eq!(got.lines, ["a much longer first line", "and another"]);
         assert_eq!(got.events, [FileEvent::Truncated]);
     }
 
