@@ -1,0 +1,1 @@
+//! Renderings of runs for non-interactive output.
