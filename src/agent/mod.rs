@@ -2,6 +2,6 @@
 //! diff, runs table) and the `replay` and `agents` commands (`cli`).
 
 pub mod cli;
-mod fetch;
+pub mod fetch;
 pub mod model;
 pub mod render;

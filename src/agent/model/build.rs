@@ -399,7 +399,7 @@ impl<'a> RunBuilder<'a> {
         } else if self.error_level_seen {
             (
                 RunStatus::Failed,
-                "error logged and no agent.done (crashed)".to_string(),
+                "crashed: an error was logged and no agent.done".to_string(),
             )
         } else if !h.started {
             (
