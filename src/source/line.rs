@@ -94,12 +94,20 @@ pub(crate) struct Fast<'a> {
     pub detected: &'static str,
 }
 
-pub(crate) fn classify_fast(line: &str) -> Fast<'_> {
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    let (container, body_start) = match compose_prefix(line) {
+/// Splits a `docker compose logs` prefix off: the service, and where the body starts.
+pub(crate) fn split_compose(line: &str) -> (Option<&str>, usize) {
+    if line.starts_with('{') {
+        return (None, 0);
+    }
+    match compose_prefix(line) {
         Some((name, start)) => (Some(name), start),
         None => (None, 0),
-    };
+    }
+}
+
+pub(crate) fn classify_fast(line: &str) -> Fast<'_> {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let (container, body_start) = split_compose(line);
     let body = &line[body_start..];
     let trimmed = body.trim_start();
     if trimmed.starts_with('{') && trimmed.trim_end().ends_with('}') {
