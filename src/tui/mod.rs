@@ -2,6 +2,8 @@
 //!
 //! CONTRACT (used by `cli`): `TuiArgs` and `run` keep these signatures.
 
+pub mod agent_view;
+
 use crate::cli::{Context, RangeArgs};
 
 /// Arguments of `vs-logs tui`.
