@@ -23,7 +23,7 @@ pub mod validate;
 
 pub use parser::parse;
 
-use crate::model::{Labels, LogEntry, MetricResult};
+use crate::model::{Labels, LogEntry};
 
 /// A LogQL error, worded as Loki words it (`parse error at line 1, col 37: syntax error: …`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -120,49 +120,4 @@ impl LogQuery {
     }
 }
 
-/// A compiled metric query.
-#[derive(Debug, Clone)]
-pub struct MetricQuery {
-    _private: (),
-}
-
-impl MetricQuery {
-    pub fn compile(query: &str) -> Result<Self, LogqlError> {
-        let _ = query;
-        Err(LogqlError::msg("LogQL engine not built yet"))
-    }
-
-    /// Whether any of the query's log selectors could use this entry (stream selector and
-    /// leading line filters only): lets a scanner skip the rest early.
-    pub fn prefilter(&self, labels: &Labels, line: &str) -> bool {
-        let _ = (labels, line);
-        true
-    }
-
-    /// How far before `start` entries are needed (largest range plus offset), ns.
-    pub fn lookback_ns(&self) -> i64 {
-        0
-    }
-
-    /// Evaluates on Loki's step grid. `entries` are raw (un-piped) entries sorted by `ts`.
-    pub fn eval_range(
-        &self,
-        entries: &[LogEntry],
-        start_ns: i64,
-        end_ns: i64,
-        step_ms: i64,
-    ) -> Result<MetricResult, LogqlError> {
-        let _ = (entries, start_ns, end_ns, step_ms);
-        Err(LogqlError::msg("LogQL engine not built yet"))
-    }
-
-    /// Evaluates at one instant (Loki's `/query`).
-    pub fn eval_instant(
-        &self,
-        entries: &[LogEntry],
-        time_ns: i64,
-    ) -> Result<MetricResult, LogqlError> {
-        let _ = (entries, time_ns);
-        Err(LogqlError::msg("LogQL engine not built yet"))
-    }
-}
+pub use metric::MetricQuery;
