@@ -15,6 +15,7 @@ pub mod ast;
 mod highlight;
 pub mod lexer;
 mod log_query;
+pub mod metric;
 pub mod parser;
 pub mod pipeline;
 pub mod regex_go;
@@ -24,8 +25,6 @@ pub mod validate;
 
 pub use log_query::LogQuery;
 pub use parser::parse;
-
-use crate::model::{Labels, LogEntry, MetricResult};
 
 /// A LogQL error, worded as Loki words it (`parse error at line 1, col 37: syntax error: …`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,49 +88,4 @@ pub fn highlight(query: &str) -> Vec<Token> {
     highlight::highlight(query)
 }
 
-/// A compiled metric query.
-#[derive(Debug, Clone)]
-pub struct MetricQuery {
-    _private: (),
-}
-
-impl MetricQuery {
-    pub fn compile(query: &str) -> Result<Self, LogqlError> {
-        let _ = query;
-        Err(LogqlError::msg("LogQL engine not built yet"))
-    }
-
-    /// Whether any of the query's log selectors could use this entry (stream selector and
-    /// leading line filters only): lets a scanner skip the rest early.
-    pub fn prefilter(&self, labels: &Labels, line: &str) -> bool {
-        let _ = (labels, line);
-        true
-    }
-
-    /// How far before `start` entries are needed (largest range plus offset), ns.
-    pub fn lookback_ns(&self) -> i64 {
-        0
-    }
-
-    /// Evaluates on Loki's step grid. `entries` are raw (un-piped) entries sorted by `ts`.
-    pub fn eval_range(
-        &self,
-        entries: &[LogEntry],
-        start_ns: i64,
-        end_ns: i64,
-        step_ms: i64,
-    ) -> Result<MetricResult, LogqlError> {
-        let _ = (entries, start_ns, end_ns, step_ms);
-        Err(LogqlError::msg("LogQL engine not built yet"))
-    }
-
-    /// Evaluates at one instant (Loki's `/query`).
-    pub fn eval_instant(
-        &self,
-        entries: &[LogEntry],
-        time_ns: i64,
-    ) -> Result<MetricResult, LogqlError> {
-        let _ = (entries, time_ns);
-        Err(LogqlError::msg("LogQL engine not built yet"))
-    }
-}
+pub use metric::MetricQuery;
