@@ -23,7 +23,7 @@ pub mod sample;
 pub mod template;
 pub mod validate;
 
-pub use log_query::LogQuery;
+pub use log_query::{LogQuery, PostFilters};
 pub use parser::parse;
 
 /// A LogQL error, worded as Loki words it (`parse error at line 1, col 37: syntax error: …`).
