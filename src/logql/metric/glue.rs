@@ -1,24 +1,12 @@
-//! Adapters from the `logql` branch's log pipeline to what sample extraction needs.
+//! Adapter from the `logql` branch's log pipeline to what sample extraction needs.
 
 use std::sync::Arc;
 
-use super::extract::{EntryPipeline, PostFilter};
+use super::extract::SampleSource;
 use crate::logql::{LogqlError, ast};
 
-/// The compiled pipeline of a log range.
-pub fn log_pipeline(log: &ast::LogExpr) -> Result<Arc<dyn EntryPipeline>, LogqlError> {
-    let _ = log;
+/// The compiled pipeline (selector, stages, unwrap) of a log range.
+pub fn sample_source(range: &ast::LogRange) -> Result<Arc<dyn SampleSource>, LogqlError> {
+    let _ = range;
     Err(LogqlError::msg("log pipeline not available yet"))
-}
-
-/// The label filters after `unwrap`, compiled; `None` when there are none.
-pub fn post_filter(
-    filters: &[ast::LabelFilter],
-) -> Result<Option<Arc<dyn PostFilter>>, LogqlError> {
-    if filters.is_empty() {
-        return Ok(None);
-    }
-    Err(LogqlError::msg(
-        "post-unwrap label filters not available yet",
-    ))
 }

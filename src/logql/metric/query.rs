@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use super::agg::VecOp;
 use super::binop::{BinOp, Card, Matching};
-use super::convert::Conversion;
 use super::eval::{Plan, RangePlan, StepValue};
-use super::extract::{EntryPipeline, Extractor, UnwrapSpec};
+use super::extract::{Extractor, SampleSource};
 use super::labels::Grouping;
 use super::range_fn::RangeOp;
 use super::{glue, grid};
@@ -19,7 +18,7 @@ use crate::model::{Labels, LogEntry, MetricResult, Point, Sample, Series};
 #[derive(Debug, Clone)]
 pub struct MetricQuery {
     plan: Plan,
-    selectors: Vec<Arc<dyn EntryPipeline>>,
+    selectors: Vec<Arc<dyn SampleSource>>,
 }
 
 impl MetricQuery {
@@ -39,7 +38,7 @@ impl MetricQuery {
         let selectors = plan
             .ranges()
             .iter()
-            .map(|r| Arc::clone(&r.extractor.pipeline))
+            .map(|r| Arc::clone(&r.extractor.source))
             .collect();
         Ok(Self { plan, selectors })
     }
@@ -230,18 +229,6 @@ fn range_plan(r: &ast::RangeAggregation) -> Result<RangePlan, LogqlError> {
             r.op.name()
         ))
     })?;
-    let unwrap = match &r.range.unwrap {
-        None => None,
-        Some(u) => Some(UnwrapSpec {
-            label: u.label.clone(),
-            conversion: match u.conversion {
-                ast::Conversion::Float => Conversion::Number,
-                ast::Conversion::Duration => Conversion::Duration,
-                ast::Conversion::Bytes => Conversion::Bytes,
-            },
-            post: glue::post_filter(&u.post_filters)?,
-        }),
-    };
     let absent_labels = r
         .range
         .log
@@ -253,8 +240,7 @@ fn range_plan(r: &ast::RangeAggregation) -> Result<RangePlan, LogqlError> {
     Ok(RangePlan {
         op,
         extractor: Extractor {
-            pipeline: glue::log_pipeline(&r.range.log)?,
-            unwrap,
+            source: glue::sample_source(&r.range)?,
             grouping: grouping(&r.grouping),
             bytes: op.uses_bytes(),
         },
