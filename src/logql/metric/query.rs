@@ -81,6 +81,7 @@ impl MetricQuery {
                 points.push(Point { t_ms, v: x });
             }
         }
+        check_series_limit(series.len())?;
         Ok(MetricResult::Matrix(
             series
                 .into_iter()
@@ -114,6 +115,7 @@ impl MetricQuery {
                 if !keep_order {
                     v.sort_by(|a, b| a.0.cmp(&b.0));
                 }
+                check_series_limit(v.len())?;
                 if v.windows(2).any(|w| w[0].0 == w[1].0) {
                     return Err(duplicate_labelset());
                 }
@@ -128,6 +130,18 @@ impl MetricQuery {
             }
         })
     }
+}
+
+/// Loki's default `max_query_series`: a result with more series is refused, as Loki does.
+pub const MAX_SERIES: usize = 500;
+
+fn check_series_limit(n: usize) -> Result<(), LogqlError> {
+    if n > MAX_SERIES {
+        return Err(LogqlError::msg(format!(
+            "maximum number of series ({MAX_SERIES}) reached for a single query; consider reducing query cardinality by adding more specific stream selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()"
+        )));
+    }
+    Ok(())
 }
 
 fn duplicate_labelset() -> LogqlError {
@@ -201,6 +215,24 @@ fn plan(e: &ast::MetricExpr) -> Result<Plan, LogqlError> {
     })
 }
 
+/// The labels of `absent_over_time`'s sample, as Prometheus derives them: each equality
+/// matcher's value, unless the same name also appears in another matcher.
+fn absent_labels(selector: &[ast::Matcher]) -> Labels {
+    let mut out = Labels::new();
+    let mut conflicting = Vec::new();
+    for m in selector {
+        if m.op == ast::MatchOp::Eq && !out.contains_key(&m.name) {
+            out.insert(m.name.clone(), m.value.clone());
+        } else {
+            conflicting.push(m.name.as_str());
+        }
+    }
+    for name in conflicting {
+        out.remove(name);
+    }
+    out
+}
+
 fn binop(op: ast::BinOp) -> BinOp {
     use ast::BinOp as A;
     match op {
@@ -229,14 +261,7 @@ fn range_plan(r: &ast::RangeAggregation) -> Result<RangePlan, LogqlError> {
             r.op.name()
         ))
     })?;
-    let absent_labels = r
-        .range
-        .log
-        .selector
-        .iter()
-        .filter(|m| m.op == ast::MatchOp::Eq)
-        .map(|m| (m.name.clone(), m.value.clone()))
-        .collect();
+    let absent_labels = absent_labels(&r.range.log.selector);
     Ok(RangePlan {
         op,
         extractor: Extractor {
@@ -249,3 +274,7 @@ fn range_plan(r: &ast::RangeAggregation) -> Result<RangePlan, LogqlError> {
         absent_labels,
     })
 }
+
+#[cfg(test)]
+#[path = "query_tests.rs"]
+mod tests;
