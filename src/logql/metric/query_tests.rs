@@ -79,7 +79,10 @@ fn counts_on_the_grid() {
         ]
     );
     let r = range(r#"sum(rate({app="a"}[1m]))"#, 60, 60, 60);
-    assert_eq!(r, vec![(Labels::new(), vec![(60, 3.0 / 60.0 + 2.0 / 60.0)])]);
+    assert_eq!(
+        r,
+        vec![(Labels::new(), vec![(60, 3.0 / 60.0 + 2.0 / 60.0)])]
+    );
     let r = range(
         r#"sum(bytes_over_time({app="a", module="db"}[1m]))"#,
         60,
@@ -202,7 +205,7 @@ fn binary_operators() {
     );
     assert_eq!(r.len(), 1);
     let r = range(
-        &format!("sum(count_over_time({{module=\"nope\"}}[1m])) or vector(0)"),
+        r#"sum(count_over_time({module="nope"}[1m])) or vector(0)"#,
         0,
         60,
         60,
