@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::fmt::Debug;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use super::labels::Grouping;
 use crate::logql::LogqlError;
 use crate::model::{Labels, LogEntry};
@@ -50,19 +52,84 @@ pub struct Extractor {
     pub bytes: bool,
 }
 
+/// Entries per parallel chunk: big enough to amortise the merge, small enough to spread work.
+const CHUNK: usize = 16_384;
+
+/// Series found in one chunk, in first-seen order.
+#[derive(Default)]
+struct Partial {
+    index: HashMap<Labels, usize>,
+    errors: HashMap<String, usize>,
+    series: Vec<SeriesSamples>,
+}
+
+impl Partial {
+    fn slot(&mut self, labels: Labels) -> usize {
+        if let Some(&k) = self.index.get(&labels) {
+            return k;
+        }
+        self.index.insert(labels.clone(), self.series.len());
+        self.series.push(SeriesSamples {
+            labels,
+            samples: Vec::new(),
+            error: None,
+        });
+        self.series.len() - 1
+    }
+
+    fn error_slot(&mut self, err: LogqlError) -> usize {
+        if let Some(&k) = self.errors.get(&err.message) {
+            return k;
+        }
+        self.errors.insert(err.message.clone(), self.series.len());
+        self.series.push(SeriesSamples {
+            labels: Labels::new(),
+            samples: Vec::new(),
+            error: Some(err),
+        });
+        self.series.len() - 1
+    }
+
+    /// Appends a later chunk's series (samples stay in time order).
+    fn absorb(&mut self, other: Partial) {
+        for s in other.series {
+            let k = match s.error {
+                Some(e) => self.error_slot(e),
+                None => self.slot(s.labels),
+            };
+            self.series[k].samples.extend(s.samples);
+        }
+    }
+}
+
 impl Extractor {
     /// Extracts the series from entries (sorted by ts) with `lo < ts <= hi`, sorted by labels.
-    /// Errored entries form their own series (one per error text) carrying the error.
+    /// Errored entries form their own series (one per error text) carrying the error. Chunks
+    /// of entries run in parallel.
     pub fn extract(&self, entries: &[LogEntry], lo: i64, hi: i64) -> Vec<SeriesSamples> {
         let start = entries.partition_point(|e| e.ts <= lo);
-        let mut index: HashMap<Labels, usize> = HashMap::new();
-        let mut errors: HashMap<String, usize> = HashMap::new();
-        let mut series: Vec<SeriesSamples> = Vec::new();
-        let mut last_stream: Option<(*const Labels, bool)> = None;
-        for e in &entries[start..] {
-            if e.ts > hi {
-                break;
+        let end = entries.partition_point(|e| e.ts <= hi).max(start);
+        let partials: Vec<Partial> = entries[start..end]
+            .par_chunks(CHUNK)
+            .map(|c| self.chunk(c))
+            .collect();
+        let mut all = Partial::default();
+        for p in partials {
+            if all.series.is_empty() {
+                all = p;
+            } else {
+                all.absorb(p);
             }
+        }
+        let mut series = all.series;
+        series.sort_by(|a, b| a.labels.cmp(&b.labels));
+        series
+    }
+
+    fn chunk(&self, entries: &[LogEntry]) -> Partial {
+        let mut out = Partial::default();
+        let mut last_stream: Option<(*const Labels, bool)> = None;
+        for e in entries {
             let ptr = Arc::as_ptr(&e.labels);
             let stream_ok = match last_stream {
                 Some((p, ok)) if p == ptr => ok,
@@ -75,7 +142,7 @@ impl Extractor {
             if !stream_ok || !self.source.line_prefilter(&e.line) {
                 continue;
             }
-            let k = match self.source.sample(e) {
+            let (k, value) = match self.source.sample(e) {
                 None => continue,
                 Some(Ok(s)) => {
                     let value = if self.bytes { s.line_bytes } else { s.value };
@@ -83,30 +150,13 @@ impl Extractor {
                         Some(g) => g.apply(&s.labels),
                         None => s.labels,
                     };
-                    let k = *index.entry(labels.clone()).or_insert_with(|| {
-                        series.push(SeriesSamples {
-                            labels,
-                            samples: Vec::new(),
-                            error: None,
-                        });
-                        series.len() - 1
-                    });
-                    series[k].samples.push((e.ts, value));
-                    continue;
+                    (out.slot(labels), value)
                 }
-                Some(Err(err)) => *errors.entry(err.message.clone()).or_insert_with(|| {
-                    series.push(SeriesSamples {
-                        labels: Labels::new(),
-                        samples: Vec::new(),
-                        error: Some(err),
-                    });
-                    series.len() - 1
-                }),
+                Some(Err(err)) => (out.error_slot(err), 0.0),
             };
-            series[k].samples.push((e.ts, 0.0));
+            out.series[k].samples.push((e.ts, value));
         }
-        series.sort_by(|a, b| a.labels.cmp(&b.labels));
-        series
+        out
     }
 }
 
@@ -186,6 +236,20 @@ pub(crate) mod tests {
         assert_eq!(s[1].samples, vec![(5, 1.0)]);
         let b = ex(false, None, true).extract(&es, 0, 2);
         assert_eq!(b[0].samples, vec![(1, 3.0), (2, 3.0)]);
+    }
+
+    #[test]
+    fn chunks_merge_in_time_order() {
+        let es: Vec<LogEntry> = (0..(CHUNK as i64 * 2 + 10))
+            .map(|i| entry(i, true, if i % 2 == 0 { "a=1" } else { "a=2" }))
+            .collect();
+        let s = ex(false, None, false).extract(&es, -1, i64::MAX);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].samples.len() + s[1].samples.len(), es.len());
+        assert!(
+            s.iter()
+                .all(|x| x.samples.windows(2).all(|w| w[0].0 < w[1].0))
+        );
     }
 
     #[test]
