@@ -14,6 +14,7 @@
 pub mod ast;
 mod highlight;
 pub mod lexer;
+pub mod metric;
 pub mod parser;
 pub mod pipeline;
 pub mod regex_go;
