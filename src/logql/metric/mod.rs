@@ -4,6 +4,12 @@
 pub mod agg;
 pub mod binop;
 pub mod convert;
+pub mod eval;
+pub mod extract;
+mod glue;
 pub mod grid;
 pub mod labels;
+mod query;
 pub mod range_fn;
+
+pub use query::MetricQuery;
