@@ -3,8 +3,25 @@
 //!
 //! CONTRACT (used by `source`, `tui`, `backend`): the public items below keep these
 //! signatures. Bodies here are placeholders until the engine lands.
+//!
+//! Layout: [`lexer`] → [`parser::parse`] → [`ast::Expr`] (validated by [`validate`]); the log
+//! pipeline lives in [`pipeline`]. Metric evaluation starts from [`ast::MetricExpr`]: its leaves
+//! are [`ast::RangeAggregation`]s whose [`ast::LogRange`] holds the log query (selector and
+//! stages), the optional [`ast::Unwrap`] (label, conversion, post-unwrap label filters), the
+//! range and the offset (ns). Binary operators come with Prometheus precedence already applied;
+//! parentheses leave no node. `MetricExpr::log_ranges` lists every log range of a query.
 
+pub mod ast;
+mod highlight;
+pub mod lexer;
+pub mod metric;
+pub mod parser;
+pub mod pipeline;
+pub mod regex_go;
 pub mod template;
+pub mod validate;
+
+pub use parser::parse;
 
 use crate::model::{Labels, LogEntry, MetricResult};
 
@@ -37,8 +54,10 @@ pub enum QueryKind {
 
 /// Classifies (and so validates) a query.
 pub fn kind_of(query: &str) -> Result<QueryKind, LogqlError> {
-    let _ = query;
-    Err(LogqlError::msg("LogQL engine not built yet"))
+    Ok(match parse(query)? {
+        ast::Expr::Log(_) => QueryKind::Log,
+        ast::Expr::Metric(_) => QueryKind::Metric,
+    })
 }
 
 /// Syntax classes for highlighting a query in an editor.
@@ -65,8 +84,7 @@ pub struct Token {
 
 /// Tokens for highlighting; tolerant of incomplete queries (never fails).
 pub fn highlight(query: &str) -> Vec<Token> {
-    let _ = query;
-    Vec::new()
+    highlight::highlight(query)
 }
 
 /// A compiled log query (stream selector plus pipeline).
