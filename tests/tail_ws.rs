@@ -182,7 +182,6 @@ async fn same_without_categorize_labels_and_distinct_texts() {
 }
 
 #[tokio::test]
-#[ignore = "needs the Loki HTTP client (branch loki) for the query_range backfill"]
 async fn gap_longer_than_the_resumed_history_is_backfilled() {
     let all = lines(400, 2, true);
     let conns = vec![
