@@ -5,11 +5,10 @@
 
 mod agent_support;
 
-use agent_support::{Canned, ag456, context};
+use agent_support::{Canned, ag456, context, failed_variant};
 use vs_logs::agent::cli::{AgentsArgs, ReplayArgs, agents_to, replay_to};
 use vs_logs::agent::model::{RunStatus, Step, build_runs};
 use vs_logs::cli::RangeArgs;
-use vs_logs::model::LogEntry;
 use vs_logs::output::OutputFormat;
 
 /// The JSON object of the fixture line whose `event` is `event` (and `tool`, when given).
@@ -114,25 +113,6 @@ async fn replay_json_is_complete_and_stable() {
     assert_eq!(run["turns"][0]["steps"][2]["kind"], "tool_call");
     assert_eq!(run["turns"][0]["steps"][2]["duration_ms"], 556.0);
     insta::assert_snapshot!("replay_ag456_json", text);
-}
-
-/// ag-456 with its debug lines removed, the submit tool failing, and crashing before agent.done.
-fn failed_variant(id: &str) -> Vec<LogEntry> {
-    ag456()
-        .into_iter()
-        .filter(|e| !e.line.contains("\"level\":\"debug\"") && !e.line.contains("agent.done"))
-        .map(|mut e| {
-            e.line = e.line.replace("ag-456", id);
-            if e.line.contains(r#""event":"tool.result","tool":"submit_classification""#) {
-                e.line = e.line.replace(
-                    r#""event":"tool.result","tool":"submit_classification","chars":64,"#,
-                    r#""event":"tool.error","tool":"submit_classification","error":"HTTP 503 from api \u001b[31m(retry later)","#,
-                );
-                e.line = e.line.replace(r#""level":"info""#, r#""level":"error""#);
-            }
-            e
-        })
-        .collect()
 }
 
 #[tokio::test]

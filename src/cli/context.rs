@@ -63,7 +63,12 @@ impl Context {
                         end_ns: end.max(1),
                     });
                 }
-                end
+                // An explicit --from is about real time: end at now (or later data).
+                if args.from.is_some() {
+                    end.max(self.now_ns)
+                } else {
+                    end
+                }
             }
             Backend::Loki(_) => self.now_ns,
         };

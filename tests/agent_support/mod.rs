@@ -103,3 +103,30 @@ impl LineSource for Canned {
             .collect())
     }
 }
+
+/// ag-456 with its debug lines removed, the submit tool failing, and crashing (with a
+/// traceback) before agent.done.
+pub fn failed_variant(id: &str) -> Vec<LogEntry> {
+    let mut entries: Vec<LogEntry> = ag456()
+        .into_iter()
+        .filter(|e| !e.line.contains("\"level\":\"debug\"") && !e.line.contains("agent.done"))
+        .map(|mut e| {
+            e.line = e.line.replace("ag-456", id);
+            if e.line.contains(r#""event":"tool.result","tool":"submit_classification""#) {
+                e.line = e.line.replace(
+                    r#""event":"tool.result","tool":"submit_classification","chars":64,"#,
+                    r#""event":"tool.error","tool":"submit_classification","error":"HTTP 503 from api \u001b[31m(retry later)","#,
+                );
+                e.line = e.line.replace(r#""level":"info""#, r#""level":"error""#);
+            }
+            e
+        })
+        .collect();
+    let last = entries.last().unwrap();
+    let crash = format!(
+        r#"{{"event":"agent.crashed","error":"ClassificationError: submit failed","traceback":"Traceback (most recent call last):\n  File \"agent.py\", line 88, in run\n    self.submit()\nClassificationError: submit failed","agent_type":"event_classifier","agent_id":"{id}","target_id":"evt-789","level":"error","logger":"vulnsentinel.agent"}}"#
+    );
+    let crash = LogEntry::new(last.ts + 2_000_000, Arc::clone(&last.labels), crash);
+    entries.push(crash);
+    entries
+}
