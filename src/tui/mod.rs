@@ -7,6 +7,7 @@
 //!
 //! CONTRACT (used by `cli`): `TuiArgs` and `run` keep these signatures.
 
+pub mod agent_view;
 pub mod app;
 mod event_loop;
 pub mod export;
