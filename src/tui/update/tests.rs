@@ -40,7 +40,7 @@ fn run_query_starts_query_and_volume() {
     assert_eq!(req.direction, Direction::Backward);
     assert_eq!(req.limit, 1000);
     assert!(cmds.iter().any(|c| matches!(c,
-        Command::FetchVolume { req, .. } if req.query.starts_with("sum by (level) (count_over_time({app=\"vulnsentinel\"} | json ["))));
+        Command::FetchVolume { req, .. } if req.query.starts_with("sum by (level) (count_over_time({app=\"vulnsentinel\"} | json | drop __error__"))));
     assert!(cmds.contains(&Command::SaveHistory(Q.to_string())));
     assert_eq!(a.running, Some(Running::Query));
 }
