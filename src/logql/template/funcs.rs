@@ -247,7 +247,37 @@ fn compare(a: &Value, b: &Value) -> Result<std::cmp::Ordering, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::render;
+    use super::super::tests::{ctx, render};
+    use super::*;
+
+    #[test]
+    fn every_listed_function_is_implemented() {
+        for name in NAMES {
+            for args in [
+                vec![],
+                vec![Value::Str("1".into())],
+                vec![Value::Int(1), Value::Str("1".into())],
+            ] {
+                if let Err(e) = call(name, args, &ctx()) {
+                    assert!(!e.contains("not defined"), "{name}: {e}");
+                }
+            }
+        }
+        assert!(
+            call("nope", vec![], &ctx())
+                .unwrap_err()
+                .contains("not defined")
+        );
+        assert!(exists("ToUpper") && !exists("nope"));
+    }
+
+    #[test]
+    fn builtin_escapers() {
+        assert_eq!(
+            render(r#"{{ html "<b>" }} {{ js "it's" }} {{ urlquery "a b" }}"#),
+            "&lt;b&gt; it\\'s a+b"
+        );
+    }
 
     #[test]
     fn logic() {
