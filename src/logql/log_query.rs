@@ -4,7 +4,8 @@ use super::LogqlError;
 use super::ast::{Expr, Matcher};
 use super::parser::parse;
 use super::pipeline::Pipeline;
-use super::pipeline::label_filter::CompiledMatcher;
+use super::pipeline::label_filter::{CompiledLabelFilter, CompiledMatcher};
+use super::pipeline::work::Work;
 use crate::model::{Labels, LogEntry};
 
 /// A compiled log query. `Send + Sync`: one instance serves every scanning thread.
@@ -61,6 +62,32 @@ impl LogQuery {
     /// The result's `all_labels()` equals the label set Loki would return for it.
     pub fn process(&self, entry: &LogEntry) -> Option<LogEntry> {
         self.pipeline.run(entry).map(|w| w.into_entry())
+    }
+}
+
+/// Label filters on their own: the stages after `unwrap` in a metric query, applied to an
+/// entry that already went through its pipeline.
+#[derive(Debug, Clone)]
+pub struct PostFilters(Vec<CompiledLabelFilter>);
+
+impl PostFilters {
+    pub fn compile(filters: &[super::ast::LabelFilter]) -> Result<Self, LogqlError> {
+        filters
+            .iter()
+            .map(CompiledLabelFilter::compile)
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+
+    /// `None` when a filter drops the entry; conversion failures add `LabelFilterErr`.
+    pub fn apply(&self, entry: LogEntry) -> Option<LogEntry> {
+        let mut w = Work::new(&entry);
+        for f in &self.0 {
+            if !f.eval(&mut w) {
+                return None;
+            }
+        }
+        Some(w.into_entry())
     }
 }
 

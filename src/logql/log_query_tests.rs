@@ -173,3 +173,36 @@ fn prefilter_stops_at_line_rewrites() {
     );
     assert!(q.process(&entry("a only")).is_none());
 }
+
+#[test]
+fn post_filters_on_processed_entries() {
+    let l = crate::logql::parser::parse_log(r#"{a="b"} | x="1" | n > 2"#).unwrap();
+    let filters: Vec<_> = l
+        .pipeline
+        .iter()
+        .map(|s| match s {
+            crate::logql::ast::Stage::LabelFilter(f) => f.clone(),
+            _ => panic!(),
+        })
+        .collect();
+    let pf = PostFilters::compile(&filters).unwrap();
+    let mut e = entry("line");
+    e.parsed.insert("x".into(), "1".into());
+    e.parsed.insert("n".into(), "3".into());
+    let out = pf.apply(e.clone()).unwrap();
+    assert_eq!(out.parsed, e.parsed);
+    e.parsed.insert("n".into(), "1".into());
+    assert!(pf.apply(e).is_none());
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let q = format!("{}1{}", "(".repeat(10_000), ")".repeat(10_000));
+    assert!(crate::logql::parse(&q).is_err());
+    let q = format!(
+        r#"{{a="b"}} | {}x="1"{}"#,
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    assert!(crate::logql::parse(&q).is_err());
+}

@@ -23,7 +23,7 @@ pub mod sample;
 pub mod template;
 pub mod validate;
 
-pub use log_query::LogQuery;
+pub use log_query::{LogQuery, PostFilters};
 pub use metric::MetricQuery;
 pub use parser::parse;
 
@@ -88,3 +88,8 @@ pub struct Token {
 pub fn highlight(query: &str) -> Vec<Token> {
     highlight::highlight(query)
 }
+<<<<<<< HEAD
+=======
+
+pub use metric::MetricQuery;
+>>>>>>> logql

@@ -31,7 +31,12 @@ impl<'e> Work<'e> {
         Self {
             entry,
             line: Cow::Borrowed(entry.line.as_str()),
-            parsed: Vec::new(),
+            // Raw entries have none; an already processed entry keeps its parsed labels.
+            parsed: entry
+                .parsed
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             removed: Vec::new(),
             partial: false,
         }
