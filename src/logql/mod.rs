@@ -88,8 +88,3 @@ pub struct Token {
 pub fn highlight(query: &str) -> Vec<Token> {
     highlight::highlight(query)
 }
-<<<<<<< HEAD
-=======
-
-pub use metric::MetricQuery;
->>>>>>> logql
