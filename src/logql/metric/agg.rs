@@ -1,7 +1,7 @@
 //! Vector aggregations (`sum`, `avg`, `topk`, …) over the samples of one instant.
 
 use super::labels::Grouping;
-use super::range_fn::variance;
+use super::range_fn::{incremental_mean, variance};
 use crate::model::Labels;
 
 /// One element of an instant vector.
@@ -106,14 +106,7 @@ fn reduce(op: VecOp, vals: &[f64]) -> f64 {
     let it = vals.iter().copied();
     match op {
         VecOp::Sum => it.sum(),
-        VecOp::Avg => {
-            let mut mean = 0.0;
-            for (k, v) in it.enumerate() {
-                let n = (k + 1) as f64;
-                mean += v / n - mean / n;
-            }
-            mean
-        }
+        VecOp::Avg => incremental_mean(it),
         VecOp::Min => it.fold(f64::NAN, |m, v| if m.is_nan() || v < m { v } else { m }),
         VecOp::Max => it.fold(f64::NAN, |m, v| if m.is_nan() || v > m { v } else { m }),
         VecOp::Count => vals.len() as f64,

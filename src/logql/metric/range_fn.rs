@@ -59,14 +59,7 @@ pub fn apply(op: RangeOp, samples: &[(i64, f64)], range_ns: i64, end_ns: i64) ->
         RangeOp::Count => samples.len() as f64,
         RangeOp::Rate | RangeOp::BytesRate => values().sum::<f64>() / range_s,
         RangeOp::Bytes | RangeOp::Sum => values().sum(),
-        RangeOp::Avg => {
-            let mut mean = 0.0;
-            for (k, v) in values().enumerate() {
-                let n = (k + 1) as f64;
-                mean += v / n - mean / n;
-            }
-            mean
-        }
+        RangeOp::Avg => incremental_mean(values()),
         RangeOp::Min => values().fold(f64::NAN, |m, v| if m.is_nan() || v < m { v } else { m }),
         RangeOp::Max => values().fold(f64::NAN, |m, v| if m.is_nan() || v > m { v } else { m }),
         RangeOp::Stdvar => variance(values()),
@@ -80,6 +73,20 @@ pub fn apply(op: RangeOp, samples: &[(i64, f64)], range_ns: i64, end_ns: i64) ->
         RangeOp::Absent => 1.0,
         RangeOp::RateCounter => counter_rate(samples, range_ns, end_ns),
     }
+}
+
+/// Mean computed incrementally, as Prometheus does; an infinite mean stays put unless a NaN or
+/// an infinity of the other sign arrives (instead of turning into `Inf - Inf = NaN`).
+pub fn incremental_mean(values: impl Iterator<Item = f64>) -> f64 {
+    let mut mean = 0.0_f64;
+    for (k, v) in values.enumerate() {
+        if mean.is_infinite() && (v.is_finite() || (v.is_infinite() && (mean > 0.0) == (v > 0.0))) {
+            continue;
+        }
+        let n = (k + 1) as f64;
+        mean += v / n - mean / n;
+    }
+    mean
 }
 
 /// Population variance, computed incrementally (Welford) as Prometheus does.
@@ -193,6 +200,11 @@ mod tests {
         assert_eq!(ap(RangeOp::First, &x, S), 2.0);
         assert_eq!(ap(RangeOp::Last, &x, S), 9.0);
         assert_eq!(ap(RangeOp::Absent, &x, S), 1.0);
+        assert_eq!(
+            ap(RangeOp::Avg, &s(&[f64::INFINITY, 1.0, f64::INFINITY]), S),
+            f64::INFINITY
+        );
+        assert!(ap(RangeOp::Avg, &s(&[f64::INFINITY, f64::NEG_INFINITY]), S).is_nan());
     }
 
     #[test]
