@@ -50,12 +50,15 @@ pub fn aggregate(op: VecOp, grouping: Option<&Grouping>, input: Vec<Element>) ->
     match op {
         VecOp::Sort | VecOp::SortDesc => {
             let mut v = input;
+            // NaN sorts last either way, as in Prometheus.
             v.sort_by(|a, b| {
-                if op == VecOp::Sort {
-                    a.1.total_cmp(&b.1)
-                } else {
-                    b.1.total_cmp(&a.1)
-                }
+                a.1.is_nan().cmp(&b.1.is_nan()).then_with(|| {
+                    if op == VecOp::Sort {
+                        a.1.total_cmp(&b.1)
+                    } else {
+                        b.1.total_cmp(&a.1)
+                    }
+                })
             });
             v
         }
@@ -189,6 +192,11 @@ mod tests {
             .map(|x| x.1)
             .collect();
         assert_eq!(v, vec![5.0, 3.0, 1.0]);
+        let mut with_nan = input();
+        with_nan.insert(0, e(&[("m", "x")], f64::NAN));
+        let v = aggregate(VecOp::SortDesc, None, with_nan.clone());
+        assert!(v[3].1.is_nan() && v[0].1 == 5.0);
+        assert!(aggregate(VecOp::Sort, None, with_nan)[3].1.is_nan());
         let v: Vec<f64> = aggregate(VecOp::Sort, None, input())
             .iter()
             .map(|x| x.1)
