@@ -42,7 +42,8 @@ fn main() {
     let path = dir.path().join("big.jsonl");
     let t = Instant::now();
     {
-        let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path).unwrap());
+        let mut f =
+            std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path).unwrap());
         let mut written = 0usize;
         let mut day = 0i64;
         while written < mb << 20 {
@@ -67,7 +68,12 @@ fn main() {
     let src = LocalSource::open(vec![LocalInput::File(path.clone())]).unwrap();
     let t = Instant::now();
     let labels = src.labels(0, i64::MAX).unwrap();
-    report("labels (index scan: classify every line)", len, t, labels.len());
+    report(
+        "labels (index scan: classify every line)",
+        len,
+        t,
+        labels.len(),
+    );
 
     for query in [
         r#"{app="vulnsentinel"} |= "rate limit""#,
