@@ -23,15 +23,17 @@ fn main() {
     // Demo generation (what `--demo` costs before the first frame).
     let mut times = Vec::new();
     let mut size = 0;
+    let cpu = start(false);
     for _ in 0..10 {
         let t = Instant::now();
         let lines = demo_lines();
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         size = lines.iter().map(|l| l.len() + 1).sum::<usize>();
     }
+    let cpu_ms = (cpu_s(false) - cpu.cpu) * 100.0;
     times.sort_by(f64::total_cmp);
     println!(
-        "demo generation: {} lines, {:.1} MB, median {:.1} ms, min {:.1} ms",
+        "demo generation: {} lines, {:.1} MB, median {:.1} ms, min {:.1} ms, {cpu_ms:.0} cpu-ms per run",
         demo_lines().len(),
         size as f64 / 1e6,
         times[5],
@@ -40,6 +42,7 @@ fn main() {
 
     // `--demo` start: generate, then the first query a TUI sends (newest 1000 lines).
     let t = Instant::now();
+    let cpu = start(false);
     let demo = LocalSource::open(vec![LocalInput::Demo]).unwrap();
     let end = demo.newest_ns().unwrap() + 1;
     let req = QueryRange {
@@ -56,8 +59,9 @@ fn main() {
         _ => 0,
     };
     println!(
-        "demo open + newest-1000 query: {n} entries in {:.1} ms",
-        t.elapsed().as_secs_f64() * 1000.0
+        "demo open + newest-1000 query: {n} entries in {:.1} ms ({:.0} cpu-ms)",
+        t.elapsed().as_secs_f64() * 1000.0,
+        (cpu_s(false) - cpu.cpu) * 1000.0
     );
 
     let dir = tempfile::tempdir().unwrap();
