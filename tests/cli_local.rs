@@ -214,3 +214,10 @@ fn bad_logql_on_a_local_source_is_a_runtime_error() {
     assert!(o.stderr.starts_with("vs-logs: "), "{}", o.stderr);
     assert!(o.stderr.contains("parse error"), "{}", o.stderr);
 }
+
+#[test]
+fn following_the_demo_is_refused() {
+    let o = run(vs_logs().args(["errors", "--demo", "-f"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("exactly one --file"), "{}", o.stderr);
+}
