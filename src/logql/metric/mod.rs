@@ -3,7 +3,6 @@
 
 pub mod agg;
 pub mod binop;
-pub mod convert;
 pub mod eval;
 pub mod extract;
 mod glue;

@@ -154,6 +154,9 @@ impl<'a> Exec<'a> {
             v = match v {
                 Value::Labels => Value::Str(self.ctx.label(f).unwrap_or_default().to_string()),
                 Value::Nil => Value::Nil,
+                Value::Json(serde_json::Value::Object(mut m)) => {
+                    m.remove(f).map_or(Value::Nil, Value::from_json)
+                }
                 other => {
                     return Err(format!(
                         "can't evaluate field {f} in type {}",

@@ -54,14 +54,23 @@ pub fn call(name: &str, a: &[Value]) -> Result<Value, String> {
             let n: i64 = text
                 .parse()
                 .map_err(|_| format!("strconv.ParseInt: parsing {text:?}: invalid syntax"))?;
-            // Loki picks the unit from the number of digits: s, ms, µs or ns.
-            let ns = match text.trim_start_matches('-').len() {
-                0..=10 => n.saturating_mul(1_000_000_000),
-                11..=13 => n.saturating_mul(1_000_000),
-                14..=16 => n.saturating_mul(1_000),
-                _ => n,
+            // Loki picks the unit from the number of digits: days, s, ms, µs or ns.
+            let ns = match text.len() {
+                5 => n.saturating_mul(86_400_000_000_000),
+                10 => n.saturating_mul(1_000_000_000),
+                13 => n.saturating_mul(1_000_000),
+                16 => n.saturating_mul(1_000),
+                19 => n,
+                _ => return Err(format!("invalid unix timestamp {text:?}")),
             };
             Ok(Value::Time(ns))
+        }
+        "toDateInZone" => {
+            arity(name, a, 3)?;
+            // Only UTC is known here (no time-zone database); Loki also falls back to UTC.
+            Ok(Value::Time(
+                parse(s(&a[0])?, s(&a[2])?).unwrap_or(ZERO_TIME_NS),
+            ))
         }
         "toDate" => {
             arity(name, a, 2)?;
