@@ -43,3 +43,43 @@ pub struct Context {
     /// "Now", ns: fixed at start-up so every range in one run agrees.
     pub now_ns: i64,
 }
+
+impl Context {
+    /// Resolves `--since/--from/--to` into a range. `default_since` applies when none is
+    /// given; on local sources with no range flags the whole input is used, and `--since`
+    /// counts back from the newest line (a file copied off a box is older than now).
+    pub fn range(
+        &self,
+        args: &RangeArgs,
+        default_since: &str,
+    ) -> Result<crate::timespec::TimeRange, crate::timespec::TimeError> {
+        let no_flags = args.since.is_none() && args.from.is_none() && args.to.is_none();
+        let anchor = match &self.backend {
+            Backend::Local(s) => {
+                let end = s.newest_ns().map_or(self.now_ns, |n| n.saturating_add(1));
+                if no_flags {
+                    return Ok(crate::timespec::TimeRange {
+                        start_ns: 0,
+                        end_ns: end.max(1),
+                    });
+                }
+                // An explicit --from is about real time: end at now (or later data).
+                if args.from.is_some() {
+                    end.max(self.now_ns)
+                } else {
+                    end
+                }
+            }
+            Backend::Loki(_) => self.now_ns,
+        };
+        crate::timespec::resolve_range(
+            args.since.as_deref(),
+            args.from.as_deref(),
+            args.to.as_deref(),
+            default_since,
+            self.now_ns,
+            anchor,
+            args.utc,
+        )
+    }
+}
