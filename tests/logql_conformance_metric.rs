@@ -3,48 +3,14 @@
 //! real Loki 3.x) through the embedded engine: same series label sets, same timestamps, values
 //! within a relative 1e-9; error cases must fail. topk/bottomk ties may pick any tied series.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
-use std::sync::Arc;
+#[path = "support/conformance.rs"]
+mod conformance;
+
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 use vs_logs::logql::MetricQuery;
 use vs_logs::model::{Labels, LogEntry, MetricResult};
-
-const DIR: &str = "tests/fixtures/logql-conformance";
-
-/// The data set as Loki stored it: pushed labels plus `service_name`, and `detected_level`
-/// structured metadata (`warning` normalised to `warn`).
-fn dataset() -> Vec<LogEntry> {
-    let lines = std::fs::read_to_string(Path::new(DIR).join("dataset.jsonl")).unwrap();
-    let meta = std::fs::read_to_string(Path::new(DIR).join("dataset.meta.jsonl")).unwrap();
-    let mut streams: HashMap<Labels, Arc<Labels>> = HashMap::new();
-    let mut out = Vec::new();
-    for (line, m) in lines.lines().zip(meta.lines()) {
-        let m: Value = serde_json::from_str(m).unwrap();
-        let mut labels: Labels = m["labels"]
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-            .collect();
-        let app = labels["app"].clone();
-        labels.insert("service_name".into(), app);
-        let level = match labels["level"].as_str() {
-            "warning" => "warn".to_string(),
-            other => other.to_string(),
-        };
-        let arc = streams
-            .entry(labels.clone())
-            .or_insert_with(|| Arc::new(labels))
-            .clone();
-        let mut e = LogEntry::new(m["ts_ns"].as_str().unwrap().parse().unwrap(), arc, line);
-        e.metadata.insert("detected_level".into(), level);
-        out.push(e);
-    }
-    out.sort_by_key(|e| e.ts);
-    out
-}
 
 fn labels_of(v: &Value) -> Labels {
     v.as_object()
@@ -176,20 +142,16 @@ fn compare(id: &str, want: &Points, got: &Points) -> Vec<String> {
     errs
 }
 
-fn run_case(path: &Path, data: &[LogEntry]) -> Vec<String> {
-    let case: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let id = case["id"].as_str().unwrap();
-    let query = case["query"].as_str().unwrap();
-    let req = &case["request"];
-    let expected = &case["expected"];
-    let result = MetricQuery::compile(query).and_then(|q| {
-        if req["time"].is_string() {
-            q.eval_instant(data, req["time"].as_str().unwrap().parse().unwrap())
-        } else {
-            let start: i64 = req["start"].as_str().unwrap().parse().unwrap();
-            let end: i64 = req["end"].as_str().unwrap().parse().unwrap();
-            q.eval_range(data, start, end, req["step"].as_i64().unwrap() * 1000)
-        }
+fn run_case(case: &conformance::Case, data: &[LogEntry]) -> Vec<String> {
+    let (id, query, req, expected) = (&case.id, &case.query, &case.request, &case.expected);
+    let result = MetricQuery::compile(query).and_then(|q| match req.time {
+        Some(t) => q.eval_instant(data, t),
+        None => q.eval_range(
+            data,
+            req.start.unwrap(),
+            req.end.unwrap(),
+            (req.step_s.unwrap() * 1000.0) as i64,
+        ),
     });
     if expected.get("body").is_some() {
         return match result {
@@ -220,19 +182,10 @@ fn run_case(path: &Path, data: &[LogEntry]) -> Vec<String> {
 
 #[test]
 fn every_public_metric_case_matches_loki() {
-    let data = dataset();
-    assert_eq!(data.len(), 4031);
-    let mut paths: Vec<_> = std::fs::read_dir(Path::new(DIR).join("cases"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            let name = p.file_name().unwrap().to_str().unwrap();
-            name.starts_with('M') && name.ends_with(".json") && !name.contains(".raw")
-        })
-        .collect();
-    paths.sort();
-    assert!(paths.len() >= 19, "metric cases missing");
-    let errs: Vec<String> = paths.iter().flat_map(|p| run_case(p, &data)).collect();
+    let data = conformance::dataset();
+    let cases = conformance::cases("metric");
+    assert!(cases.len() >= 19, "found {} metric cases", cases.len());
+    let errs: Vec<String> = cases.iter().flat_map(|c| run_case(c, &data)).collect();
     assert!(
         errs.is_empty(),
         "{} problems:\n{}",

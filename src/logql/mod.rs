@@ -24,6 +24,7 @@ pub mod template;
 pub mod validate;
 
 pub use log_query::{LogQuery, PostFilters};
+pub use metric::MetricQuery;
 pub use parser::parse;
 
 /// A LogQL error, worded as Loki words it (`parse error at line 1, col 37: syntax error: …`).
@@ -87,5 +88,3 @@ pub struct Token {
 pub fn highlight(query: &str) -> Vec<Token> {
     highlight::highlight(query)
 }
-
-pub use metric::MetricQuery;

@@ -2,12 +2,31 @@
 //! can act on.
 //!
 //! CONTRACT (used by `backend`, `tail`, front ends): `LokiConfig`, `LokiClient` and `LokiError`
-//! keep these names and method signatures. Placeholder until the client lands.
+//! keep these names and method signatures.
+//!
+//! Layout: `http` (reqwest client, retries, redirects), `wire` (JSON decoding, also for tail
+//! frames), `paging` (batch paging and slicing, HTTP-free), `query` (log and metric queries),
+//! `error` (the error type and how a status + body becomes one).
 
+mod error;
+pub mod http;
+pub mod paging;
+mod query;
+pub mod wire;
+
+use std::sync::Arc;
 use std::time::Duration;
 
-use crate::model::{Labels, QueryOutput, QueryRange, QueryStats};
+pub use error::LokiError;
+pub use wire::IndexStats;
+
+use crate::model::{Labels, QueryOutput, QueryRange, QueryStats, Sample};
 use crate::secret::Secret;
+use http::{Call, Http};
+use reqwest::Method;
+
+/// Loki's default `max_query_length` (30d1h): longer ranges are split into slices.
+pub const DEFAULT_MAX_QUERY_LENGTH: Duration = Duration::from_secs((30 * 24 + 1) * 3600);
 
 /// How to reach and authenticate to a Loki.
 #[derive(Debug, Clone)]
@@ -29,6 +48,10 @@ pub struct LokiConfig {
     pub batch_size: usize,
     /// Time slices fetched in parallel for large ranges (1 = sequential).
     pub parallel: usize,
+    /// The server's `max_query_length`: longer ranges are split, not sent to fail.
+    pub max_query_length: Duration,
+    /// First retry delay; doubles per attempt (with jitter) unless `Retry-After` says otherwise.
+    pub retry_backoff: Duration,
 }
 
 impl Default for LokiConfig {
@@ -48,6 +71,8 @@ impl Default for LokiConfig {
             retries: 3,
             batch_size: 1000,
             parallel: 1,
+            max_query_length: DEFAULT_MAX_QUERY_LENGTH,
+            retry_backoff: Duration::from_millis(500),
         }
     }
 }
@@ -60,23 +85,20 @@ pub struct Progress {
     pub elapsed: Duration,
 }
 
-/// Every way talking to Loki can fail, each with a message the user can act on.
-#[derive(Debug, thiserror::Error)]
-pub enum LokiError {
-    #[error("{0}")]
-    Other(String),
-}
-
 /// A Loki client. Cheap to clone (shares the connection pool).
 #[derive(Debug, Clone)]
 pub struct LokiClient {
-    config: std::sync::Arc<LokiConfig>,
+    config: Arc<LokiConfig>,
+    http: Http,
 }
 
 impl LokiClient {
+    /// Builds the client; fails on unusable settings (bad address, unreadable CA/cert files).
     pub fn new(config: LokiConfig) -> Result<Self, LokiError> {
+        let http = Http::new(&config)?;
         Ok(Self {
-            config: std::sync::Arc::new(config),
+            config: Arc::new(config),
+            http,
         })
     }
 
@@ -90,15 +112,20 @@ impl LokiClient {
         req: &QueryRange,
         progress: &(dyn Fn(Progress) + Send + Sync),
     ) -> Result<(QueryOutput, QueryStats), LokiError> {
-        let _ = (req, progress);
-        Err(LokiError::Other("Loki client not built yet".into()))
+        query::run(self, req, progress).await
     }
 
     pub async fn labels(&self, start_ns: i64, end_ns: i64) -> Result<Vec<String>, LokiError> {
-        let _ = (start_ns, end_ns);
-        Err(LokiError::Other("Loki client not built yet".into()))
+        let params = range_params(start_ns, end_ns);
+        let body = self.get("/loki/api/v1/labels", &params, false).await?;
+        decode(
+            wire::decode_string_list(&body),
+            "/loki/api/v1/labels",
+            &body,
+        )
     }
 
+    /// Values of one label; an unknown label gives an empty list (Loki omits `data`).
     pub async fn label_values(
         &self,
         name: &str,
@@ -106,23 +133,132 @@ impl LokiClient {
         end_ns: i64,
         query: Option<&str>,
     ) -> Result<Vec<String>, LokiError> {
-        let _ = (name, start_ns, end_ns, query);
-        Err(LokiError::Other("Loki client not built yet".into()))
+        let mut params = range_params(start_ns, end_ns);
+        if let Some(q) = query {
+            params.push(("query", q.to_string()));
+        }
+        let path = format!("/loki/api/v1/label/{}/values", encode_segment(name));
+        let body = self.get(&path, &params, false).await?;
+        decode(wire::decode_string_list(&body), &path, &body)
     }
 
+    /// Series matching any of `matchers` (all series when empty).
     pub async fn series(
         &self,
         matchers: &[String],
         start_ns: i64,
         end_ns: i64,
     ) -> Result<Vec<Labels>, LokiError> {
-        let _ = (matchers, start_ns, end_ns);
-        Err(LokiError::Other("Loki client not built yet".into()))
+        let mut params: Vec<(&str, String)> =
+            matchers.iter().map(|m| ("match[]", m.clone())).collect();
+        params.extend(range_params(start_ns, end_ns));
+        let body = self.get("/loki/api/v1/series", &params, false).await?;
+        decode(wire::decode_series(&body), "/loki/api/v1/series", &body)
+    }
+
+    /// `index/stats`: streams, chunks, bytes and entries a selector covers (cheap, index only).
+    pub async fn index_stats(
+        &self,
+        query: &str,
+        start_ns: i64,
+        end_ns: i64,
+    ) -> Result<IndexStats, LokiError> {
+        let mut params = vec![("query", query.to_string())];
+        params.extend(range_params(start_ns, end_ns));
+        let body = self.get("/loki/api/v1/index/stats", &params, false).await?;
+        decode(
+            wire::decode_index_stats(&body),
+            "/loki/api/v1/index/stats",
+            &body,
+        )
+    }
+
+    /// `index/volume`: bytes per series (or per `target_labels` combination).
+    pub async fn volume(
+        &self,
+        query: &str,
+        start_ns: i64,
+        end_ns: i64,
+        target_labels: &[&str],
+    ) -> Result<Vec<Sample>, LokiError> {
+        let mut params = vec![("query", query.to_string())];
+        params.extend(range_params(start_ns, end_ns));
+        if !target_labels.is_empty() {
+            params.push(("targetLabels", target_labels.join(",")));
+        }
+        let path = "/loki/api/v1/index/volume";
+        let body = self.get(path, &params, false).await?;
+        match decode(wire::decode_query(&body), path, &body)?.0 {
+            wire::Decoded::Metric(crate::model::MetricResult::Vector(v)) => Ok(v),
+            _ => Err(LokiError::Decode {
+                path: path.into(),
+                detail: "expected a vector result".into(),
+            }),
+        }
     }
 
     /// Pushes entries grouped by stream (`/loki/api/v1/push`).
     pub async fn push(&self, streams: &[(Labels, Vec<(i64, String)>)]) -> Result<(), LokiError> {
-        let _ = streams;
-        Err(LokiError::Other("Loki client not built yet".into()))
+        self.push_with_progress(streams, &|_| {}).await
     }
+
+    /// Pushes in batches of about 1 MiB, telling `progress` how many entries are sent so far.
+    pub async fn push_with_progress(
+        &self,
+        streams: &[(Labels, Vec<(i64, String)>)],
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> Result<(), LokiError> {
+        let mut sent = 0usize;
+        for batch in query::push_batches(streams, 1 << 20) {
+            let n = batch.entries;
+            let call = Call {
+                method: Method::POST,
+                path: "/loki/api/v1/push",
+                params: &[],
+                body: Some((batch.body, "application/json")),
+                categorize: false,
+            };
+            self.http.send(&self.config, &call).await?;
+            sent += n;
+            progress(sent);
+        }
+        Ok(())
+    }
+
+    async fn get(
+        &self,
+        path: &str,
+        params: &[(&str, String)],
+        categorize: bool,
+    ) -> Result<Vec<u8>, LokiError> {
+        let call = Call {
+            method: Method::GET,
+            path,
+            params,
+            body: None,
+            categorize,
+        };
+        Ok(self.http.send(&self.config, &call).await?.body)
+    }
+}
+
+fn range_params(start_ns: i64, end_ns: i64) -> Vec<(&'static str, String)> {
+    vec![("start", start_ns.to_string()), ("end", end_ns.to_string())]
+}
+
+fn decode<T>(r: Result<T, String>, path: &str, body: &[u8]) -> Result<T, LokiError> {
+    r.map_err(|detail| error::decode_error(path, detail, body))
+}
+
+/// Percent-encodes a path segment (label names are plain, but never trust that).
+fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

@@ -3,8 +3,8 @@
 
 use super::agg::{Element, VecOp, aggregate};
 use super::binop::{BinOp, Matching, scalar_scalar, vector_scalar, vector_vector};
-use super::extract::{Extractor, SeriesSet};
-use super::labels::{Grouping, label_replace, pipeline_error};
+use super::extract::Extractor;
+use super::labels::{Grouping, label_replace};
 use super::range_fn::{RangeOp, apply};
 use crate::logql::LogqlError;
 use crate::model::{Labels, LogEntry};
@@ -199,12 +199,12 @@ fn range_table(
     };
     let lo = first - r.offset_ns - r.range_ns;
     let hi = last - r.offset_ns;
-    let set: SeriesSet = r.extractor.extract(entries, lo, hi);
+    let set = r.extractor.extract(entries, lo, hi);
     let mut by_step: Vec<Vec<(usize, f64)>> = vec![Vec::new(); steps.len()];
     let mut series = Vec::with_capacity(set.len());
-    for (k, (labels, samples)) in set.into_iter().enumerate() {
-        series.push(labels);
-        let labels = &series[k];
+    for (k, s) in set.into_iter().enumerate() {
+        let samples = s.samples;
+        series.push(s.labels);
         let (Some(f), Some(l)) = (samples.first(), samples.last()) else {
             continue;
         };
@@ -222,10 +222,11 @@ fn range_table(
                 hi_i += 1;
             }
             if hi_i > lo_i {
-                if let Some(e) = pipeline_error(labels) {
-                    return Err(e);
+                // An errored series fails the query once it reaches the aggregation.
+                if let Some(e) = &s.error {
+                    return Err(e.clone());
                 }
-                by_step[i].push((k, apply(r.op, &samples[lo_i..hi_i], r.range_ns)));
+                by_step[i].push((k, apply(r.op, &samples[lo_i..hi_i], r.range_ns, w_hi)));
             }
         }
     }
@@ -234,24 +235,18 @@ fn range_table(
 
 #[cfg(test)]
 mod tests {
-    use super::super::convert::Conversion;
-    use super::super::extract::UnwrapSpec;
-    use super::super::extract::tests::{KvPipeline, NoErrors, entry};
+    use super::super::binop::Matching;
+    use super::super::extract::tests::{KvSource, entry};
     use super::*;
     use std::sync::Arc;
 
     const S: i64 = 1_000_000_000;
 
-    fn range(op: RangeOp, range_s: i64, unwrap: Option<&str>, grouping: Option<Grouping>) -> Plan {
+    fn range(op: RangeOp, range_s: i64, unwrap: bool, grouping: Option<Grouping>) -> Plan {
         Plan::Range(RangePlan {
             op,
             extractor: Extractor {
-                pipeline: Arc::new(KvPipeline),
-                unwrap: unwrap.map(|u| UnwrapSpec {
-                    label: u.into(),
-                    conversion: Conversion::Number,
-                    post: Some(Arc::new(NoErrors)),
-                }),
+                source: Arc::new(KvSource { unwrap }),
                 grouping,
                 bytes: false,
             },
@@ -279,7 +274,7 @@ mod tests {
 
     #[test]
     fn windows_are_left_open() {
-        let p = range(RangeOp::Count, 30, None, None);
+        let p = range(RangeOp::Count, 30, false, None);
         let steps = [0, 30 * S, 60 * S, 90 * S];
         let out = p.eval(&data(), &steps).unwrap();
         // t=30: (0,30] holds 10 (a), 20 (b), 30 (a); t=60: (30,60] holds only 60.
@@ -294,11 +289,11 @@ mod tests {
         let sum = Plan::Vector {
             op: VecOp::Sum,
             grouping: None,
-            inner: Box::new(range(RangeOp::Count, 30, None, None)),
+            inner: Box::new(range(RangeOp::Count, 30, false, None)),
         };
         let steps = [30 * S, 60 * S];
         assert_eq!(vals(&sum.eval(&data(), &steps).unwrap()[0]), vec![3.0]);
-        let by_m = range(RangeOp::Sum, 60, Some("v"), Some(Grouping::by(&["m"])));
+        let by_m = range(RangeOp::Sum, 60, true, Some(Grouping::by(&["m"])));
         let out = by_m.eval(&data(), &[60 * S]).unwrap();
         assert_eq!(vals(&out[0]), vec![11.0, 4.0]);
         let ratio = Plan::Binary {
@@ -320,15 +315,27 @@ mod tests {
             rhs: Box::new(Plan::Literal(1.0)),
         };
         assert_eq!(lit.eval(&[], &[0]).unwrap()[0], StepValue::Scalar(2.0));
+        let re = crate::logql::regex_go::compile_anchored("(.)").unwrap();
+        let lr = Plan::LabelReplace {
+            inner: Box::new(by_m),
+            dst: "n".into(),
+            replacement: "x$1".into(),
+            src: "m".into(),
+            re,
+        };
+        let StepValue::Vector(v) = &lr.eval(&data(), &[60 * S]).unwrap()[0] else {
+            panic!()
+        };
+        assert_eq!(v[0].0.get("n").map(String::as_str), Some("xa"));
     }
 
     #[test]
     fn absent_and_offset() {
-        let p = range(RangeOp::Absent, 10, None, None);
+        let p = range(RangeOp::Absent, 10, false, None);
         let out = p.eval(&data(), &[10 * S, 50 * S]).unwrap();
         assert_eq!(out[0], StepValue::Vector(Vec::new()));
         assert_eq!(vals(&out[1]), vec![1.0]);
-        let Plan::Range(mut r) = range(RangeOp::Count, 10, None, None) else {
+        let Plan::Range(mut r) = range(RangeOp::Count, 10, false, None) else {
             unreachable!()
         };
         r.offset_ns = 30 * S;
@@ -342,17 +349,13 @@ mod tests {
     }
 
     #[test]
-    fn errored_series_fail_the_query() {
+    fn errored_series_fail_only_when_aggregated() {
         let mut es = data();
-        es.push(entry(61 * S, true, "m=a v=oops"));
-        let Plan::Range(mut r) = range(RangeOp::Sum, 60, Some("v"), Some(Grouping::by(&["m"])))
-        else {
-            unreachable!()
-        };
-        if let Some(u) = r.extractor.unwrap.as_mut() {
-            u.post = None;
-        }
-        let e = Plan::Range(r).eval(&es, &[70 * S]).unwrap_err();
-        assert!(e.message.starts_with("pipeline error: 'SampleExtractionErr' for series: '{__error__=\"SampleExtractionErr\""), "{}", e.message);
+        es.push(entry(75 * S, true, "m=a v=oops"));
+        let p = range(RangeOp::Sum, 10, true, Some(Grouping::by(&["m"])));
+        // The bad line at 75 s is outside (50, 60] and (90, 100]: no error.
+        assert!(p.eval(&es, &[60 * S, 100 * S]).is_ok());
+        let e = p.eval(&es, &[80 * S]).unwrap_err();
+        assert_eq!(e.message, "pipeline error: bad oops");
     }
 }

@@ -1,142 +1,162 @@
-//! Sample extraction: runs one log range's pipeline over raw entries and turns what survives
+//! Sample extraction: runs one log range's pipeline over raw entries and groups what survives
 //! into series of samples — 1 per line, the line's byte length, or an unwrapped label's value.
 
 use std::collections::HashMap;
 use std::fmt::Debug;
 use std::sync::Arc;
 
-use super::convert::Conversion;
+use rayon::prelude::*;
+
 use super::labels::Grouping;
+use crate::logql::LogqlError;
 use crate::model::{Labels, LogEntry};
 
-/// The per-entry log pipeline of one log range, as metric evaluation needs it.
-pub trait EntryPipeline: Debug + Send + Sync {
+/// What one entry yields for a range aggregation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// Every label after the pipeline, minus the unwrapped label.
+    pub labels: Labels,
+    /// The unwrapped value, or 1 without `unwrap`.
+    pub value: f64,
+    /// Byte length of the final line.
+    pub line_bytes: f64,
+}
+
+/// The per-entry pipeline of one log range (selector, stages, unwrap), as metric evaluation
+/// needs it.
+pub trait SampleSource: Debug + Send + Sync {
     /// Whether a stream's labels satisfy the selector.
     fn matches_stream(&self, labels: &Labels) -> bool;
     /// Cheap test on the raw line (leading line filters); `true` means "maybe".
     fn line_prefilter(&self, line: &str) -> bool;
-    /// Runs the stages on one entry; `None` when the entry is dropped.
-    fn process(&self, entry: &LogEntry) -> Option<LogEntry>;
+    /// Runs the pipeline on one entry: `None` when dropped, `Some(Err)` when the entry still
+    /// carries `__error__` (Loki's `pipeline error`, raised if it reaches an aggregation).
+    fn sample(&self, entry: &LogEntry) -> Option<Result<Sample, LogqlError>>;
 }
 
-/// Label filters that follow `unwrap` (usually `| __error__=""`).
-pub trait PostFilter: Debug + Send + Sync {
-    /// Applies the filters; `None` drops the sample.
-    fn apply(&self, entry: LogEntry) -> Option<LogEntry>;
-}
-
-/// `| unwrap [conv(]label[)] | post filters`.
+/// One series: its labels, samples sorted by time, and the error it stands for, if any.
 #[derive(Debug, Clone)]
-pub struct UnwrapSpec {
-    pub label: String,
-    pub conversion: Conversion,
-    pub post: Option<Arc<dyn PostFilter>>,
+pub struct SeriesSamples {
+    pub labels: Labels,
+    pub samples: Vec<(i64, f64)>,
+    pub error: Option<LogqlError>,
 }
-
-/// Series (label set → samples sorted by time), sorted by labels.
-pub type SeriesSet = Vec<(Labels, Vec<(i64, f64)>)>;
 
 /// How one range aggregation gets its samples.
 #[derive(Debug, Clone)]
 pub struct Extractor {
-    pub pipeline: Arc<dyn EntryPipeline>,
-    pub unwrap: Option<UnwrapSpec>,
+    pub source: Arc<dyn SampleSource>,
     /// `by`/`without` of an unwrap-based range aggregation.
     pub grouping: Option<Grouping>,
     /// Samples are line byte lengths (`bytes_over_time`, `bytes_rate`).
     pub bytes: bool,
 }
 
-const ERROR: &str = "__error__";
-const ERROR_DETAILS: &str = "__error_details__";
+/// Entries per parallel chunk: big enough to amortise the merge, small enough to spread work.
+const CHUNK: usize = 16_384;
+
+/// Series found in one chunk, in first-seen order.
+#[derive(Default)]
+struct Partial {
+    index: HashMap<Labels, usize>,
+    errors: HashMap<String, usize>,
+    series: Vec<SeriesSamples>,
+}
+
+impl Partial {
+    fn slot(&mut self, labels: Labels) -> usize {
+        if let Some(&k) = self.index.get(&labels) {
+            return k;
+        }
+        self.index.insert(labels.clone(), self.series.len());
+        self.series.push(SeriesSamples {
+            labels,
+            samples: Vec::new(),
+            error: None,
+        });
+        self.series.len() - 1
+    }
+
+    fn error_slot(&mut self, err: LogqlError) -> usize {
+        if let Some(&k) = self.errors.get(&err.message) {
+            return k;
+        }
+        self.errors.insert(err.message.clone(), self.series.len());
+        self.series.push(SeriesSamples {
+            labels: Labels::new(),
+            samples: Vec::new(),
+            error: Some(err),
+        });
+        self.series.len() - 1
+    }
+
+    /// Appends a later chunk's series (samples stay in time order).
+    fn absorb(&mut self, other: Partial) {
+        for s in other.series {
+            let k = match s.error {
+                Some(e) => self.error_slot(e),
+                None => self.slot(s.labels),
+            };
+            self.series[k].samples.extend(s.samples);
+        }
+    }
+}
 
 impl Extractor {
-    /// Extracts the series from entries (sorted by ts) with `lo < ts <= hi`.
-    pub fn extract(&self, entries: &[LogEntry], lo: i64, hi: i64) -> SeriesSet {
+    /// Extracts the series from entries (sorted by ts) with `lo < ts <= hi`, sorted by labels.
+    /// Errored entries form their own series (one per error text) carrying the error. Chunks
+    /// of entries run in parallel.
+    pub fn extract(&self, entries: &[LogEntry], lo: i64, hi: i64) -> Vec<SeriesSamples> {
         let start = entries.partition_point(|e| e.ts <= lo);
-        let mut index: HashMap<Labels, usize> = HashMap::new();
-        let mut series: SeriesSet = Vec::new();
-        let mut last_stream: Option<(*const Labels, bool)> = None;
-        for e in &entries[start..] {
-            if e.ts > hi {
-                break;
+        let end = entries.partition_point(|e| e.ts <= hi).max(start);
+        let partials: Vec<Partial> = entries[start..end]
+            .par_chunks(CHUNK)
+            .map(|c| self.chunk(c))
+            .collect();
+        let mut all = Partial::default();
+        for p in partials {
+            if all.series.is_empty() {
+                all = p;
+            } else {
+                all.absorb(p);
             }
+        }
+        let mut series = all.series;
+        series.sort_by(|a, b| a.labels.cmp(&b.labels));
+        series
+    }
+
+    fn chunk(&self, entries: &[LogEntry]) -> Partial {
+        let mut out = Partial::default();
+        let mut last_stream: Option<(*const Labels, bool)> = None;
+        for e in entries {
             let ptr = Arc::as_ptr(&e.labels);
             let stream_ok = match last_stream {
                 Some((p, ok)) if p == ptr => ok,
                 _ => {
-                    let ok = self.pipeline.matches_stream(&e.labels);
+                    let ok = self.source.matches_stream(&e.labels);
                     last_stream = Some((ptr, ok));
                     ok
                 }
             };
-            if !stream_ok || !self.pipeline.line_prefilter(&e.line) {
+            if !stream_ok || !self.source.line_prefilter(&e.line) {
                 continue;
             }
-            let Some(out) = self.pipeline.process(e) else {
-                continue;
+            let (k, value) = match self.source.sample(e) {
+                None => continue,
+                Some(Ok(s)) => {
+                    let value = if self.bytes { s.line_bytes } else { s.value };
+                    let labels = match &self.grouping {
+                        Some(g) => g.apply(&s.labels),
+                        None => s.labels,
+                    };
+                    (out.slot(labels), value)
+                }
+                Some(Err(err)) => (out.error_slot(err), 0.0),
             };
-            let Some((labels, value)) = self.sample(out) else {
-                continue;
-            };
-            let k = *index.entry(labels.clone()).or_insert_with(|| {
-                series.push((labels, Vec::new()));
-                series.len() - 1
-            });
-            series[k].1.push((e.ts, value));
+            out.series[k].samples.push((e.ts, value));
         }
-        series.sort_by(|a, b| a.0.cmp(&b.0));
-        series
-    }
-
-    /// The sample one processed entry gives, with its series labels.
-    fn sample(&self, mut out: LogEntry) -> Option<(Labels, f64)> {
-        let value = match &self.unwrap {
-            None if self.bytes => out.line.len() as f64,
-            None => 1.0,
-            Some(u) => {
-                let text = out.label(&u.label).unwrap_or_default().to_string();
-                let v = match u.conversion.convert(&text) {
-                    Ok(v) => v,
-                    Err(details) => {
-                        if out.label(ERROR).is_none() {
-                            out.parsed
-                                .insert(ERROR.into(), "SampleExtractionErr".into());
-                            out.parsed.insert(ERROR_DETAILS.into(), details);
-                        }
-                        0.0
-                    }
-                };
-                if let Some(post) = &u.post {
-                    out = post.apply(out)?;
-                }
-                v
-            }
-        };
-        let all = out.all_labels();
-        // An errored sample keeps every label, so the error is reported, not grouped away.
-        if all.contains_key(ERROR) {
-            return Some((all, value));
-        }
-        let unwrapped = self.unwrap.as_ref().map(|u| u.label.as_str());
-        let labels = match &self.grouping {
-            Some(g) if !g.without => g.apply(&all),
-            Some(g) => {
-                let mut l = g.apply(&all);
-                if let Some(u) = unwrapped {
-                    l.remove(u);
-                }
-                l
-            }
-            None => {
-                let mut l = all;
-                if let Some(u) = unwrapped {
-                    l.remove(u);
-                }
-                l
-            }
-        };
-        Some((labels, value))
+        out
     }
 }
 
@@ -144,34 +164,42 @@ impl Extractor {
 pub(crate) mod tests {
     use super::*;
 
-    /// A test pipeline: keeps streams with `app`, parses `k=v` words into labels.
+    /// A test source: keeps streams with `app`, parses `k=v` words into labels, unwraps `v`
+    /// when asked; a `v` that is not a number is an error.
     #[derive(Debug)]
-    pub struct KvPipeline;
+    pub struct KvSource {
+        pub unwrap: bool,
+    }
 
-    impl EntryPipeline for KvPipeline {
+    impl SampleSource for KvSource {
         fn matches_stream(&self, labels: &Labels) -> bool {
             labels.contains_key("app")
         }
         fn line_prefilter(&self, line: &str) -> bool {
             !line.contains("skip")
         }
-        fn process(&self, entry: &LogEntry) -> Option<LogEntry> {
-            let mut out = entry.clone();
+        fn sample(&self, entry: &LogEntry) -> Option<Result<Sample, LogqlError>> {
+            let mut labels = (*entry.labels).clone();
             for w in entry.line.split(' ') {
                 if let Some((k, v)) = w.split_once('=') {
-                    out.parsed.insert(k.into(), v.into());
+                    labels.insert(k.into(), v.into());
                 }
             }
-            Some(out)
-        }
-    }
-
-    #[derive(Debug)]
-    pub struct NoErrors;
-
-    impl PostFilter for NoErrors {
-        fn apply(&self, entry: LogEntry) -> Option<LogEntry> {
-            entry.label(ERROR).is_none().then_some(entry)
+            let mut value = 1.0;
+            if self.unwrap {
+                let v = labels.remove("v").unwrap_or_default();
+                match v.parse() {
+                    Ok(x) => value = x,
+                    Err(_) => {
+                        return Some(Err(LogqlError::msg(format!("pipeline error: bad {v}"))));
+                    }
+                }
+            }
+            Some(Ok(Sample {
+                labels,
+                value,
+                line_bytes: entry.line.len() as f64,
+            }))
         }
     }
 
@@ -183,10 +211,9 @@ pub(crate) mod tests {
         LogEntry::new(ts, Arc::new(l), line)
     }
 
-    fn ex(unwrap: Option<UnwrapSpec>, grouping: Option<Grouping>, bytes: bool) -> Extractor {
+    fn ex(unwrap: bool, grouping: Option<Grouping>, bytes: bool) -> Extractor {
         Extractor {
-            pipeline: Arc::new(KvPipeline),
-            unwrap,
+            source: Arc::new(KvSource { unwrap }),
             grouping,
             bytes,
         }
@@ -202,48 +229,52 @@ pub(crate) mod tests {
             entry(5, true, "a=2"),
             entry(9, true, "a=1"),
         ];
-        let s = ex(None, None, false).extract(&es, 1, 5);
+        let s = ex(false, None, false).extract(&es, 1, 5);
         assert_eq!(s.len(), 2);
-        assert_eq!(s[0].0.get("a").map(String::as_str), Some("1"));
-        assert_eq!(s[0].1, vec![(2, 1.0)]);
-        assert_eq!(s[1].1, vec![(5, 1.0)]);
-        let b = ex(None, None, true).extract(&es, 0, 2);
-        assert_eq!(b[0].1, vec![(1, 3.0), (2, 3.0)]);
+        assert_eq!(s[0].labels.get("a").map(String::as_str), Some("1"));
+        assert_eq!(s[0].samples, vec![(2, 1.0)]);
+        assert_eq!(s[1].samples, vec![(5, 1.0)]);
+        let b = ex(false, None, true).extract(&es, 0, 2);
+        assert_eq!(b[0].samples, vec![(1, 3.0), (2, 3.0)]);
     }
 
     #[test]
-    fn unwrap_drops_the_label_and_groups() {
+    fn chunks_merge_in_time_order() {
+        let es: Vec<LogEntry> = (0..(CHUNK as i64 * 2 + 10))
+            .map(|i| entry(i, true, if i % 2 == 0 { "a=1" } else { "a=2" }))
+            .collect();
+        let s = ex(false, None, false).extract(&es, -1, i64::MAX);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].samples.len() + s[1].samples.len(), es.len());
+        assert!(
+            s.iter()
+                .all(|x| x.samples.windows(2).all(|w| w[0].0 < w[1].0))
+        );
+    }
+
+    #[test]
+    fn grouping_and_errors() {
         let es = vec![
-            entry(1, true, "d=1.5 t=a"),
-            entry(2, true, "d=2 t=a"),
-            entry(3, true, "d=x t=b"),
+            entry(1, true, "v=1.5 t=a u=1"),
+            entry(2, true, "v=2 t=a u=2"),
+            entry(3, true, "v=x t=b"),
         ];
-        let u = UnwrapSpec {
-            label: "d".into(),
-            conversion: Conversion::Number,
-            post: Some(Arc::new(NoErrors)),
-        };
-        let s = ex(Some(u.clone()), None, false).extract(&es, 0, 10);
-        assert_eq!(s.len(), 1);
-        assert!(!s[0].0.contains_key("d"));
-        assert_eq!(s[0].1, vec![(1, 1.5), (2, 2.0)]);
-        let by = ex(Some(u.clone()), Some(Grouping::by(&["t"])), false).extract(&es, 0, 10);
+        let by = ex(true, Some(Grouping::by(&["t"])), false).extract(&es, 0, 10);
+        assert_eq!(by.len(), 2);
+        let t_a = by
+            .iter()
+            .find(|s| s.labels.get("t").is_some_and(|v| v == "a"))
+            .unwrap();
+        assert_eq!(t_a.labels.len(), 1);
+        assert_eq!(t_a.samples, vec![(1, 1.5), (2, 2.0)]);
+        let errored = by.iter().find(|s| s.error.is_some()).unwrap();
+        assert_eq!(errored.samples, vec![(3, 0.0)]);
         assert_eq!(
-            by[0].0,
-            [("t".to_string(), "a".to_string())].into_iter().collect()
+            errored.error.as_ref().unwrap().message,
+            "pipeline error: bad x"
         );
-        // Without the post filter, the bad value becomes an errored series with all labels.
-        let raw = UnwrapSpec { post: None, ..u };
-        let s = ex(Some(raw), Some(Grouping::by(&["t"])), false).extract(&es, 0, 10);
-        let errored = s.iter().find(|(l, _)| l.contains_key(ERROR)).unwrap();
-        assert_eq!(
-            errored.0.get(ERROR).map(String::as_str),
-            Some("SampleExtractionErr")
-        );
-        assert_eq!(
-            errored.0.get(ERROR_DETAILS).map(String::as_str),
-            Some("strconv.ParseFloat: parsing \"x\": invalid syntax")
-        );
-        assert_eq!(errored.0.get("d").map(String::as_str), Some("x"));
+        let without = ex(true, Some(Grouping::without(&["u"])), false).extract(&es[..2], 0, 10);
+        assert_eq!(without.len(), 1);
+        assert!(!without[0].labels.contains_key("u"));
     }
 }

@@ -1,24 +1,32 @@
-//! Adapters from the `logql` branch's log pipeline to what sample extraction needs.
+//! Adapter from the log pipeline's per-entry sampler ([`RangeSampler`]) to what sample
+//! extraction needs.
 
 use std::sync::Arc;
 
-use super::extract::{EntryPipeline, PostFilter};
+use super::extract::{Sample, SampleSource};
+use crate::logql::sample::RangeSampler;
 use crate::logql::{LogqlError, ast};
+use crate::model::{Labels, LogEntry};
 
-/// The compiled pipeline of a log range.
-pub fn log_pipeline(log: &ast::LogExpr) -> Result<Arc<dyn EntryPipeline>, LogqlError> {
-    let _ = log;
-    Err(LogqlError::msg("log pipeline not available yet"))
+/// The compiled pipeline (selector, stages, unwrap) of a log range.
+pub fn sample_source(range: &ast::LogRange) -> Result<Arc<dyn SampleSource>, LogqlError> {
+    Ok(Arc::new(RangeSampler::compile(range)?))
 }
 
-/// The label filters after `unwrap`, compiled; `None` when there are none.
-pub fn post_filter(
-    filters: &[ast::LabelFilter],
-) -> Result<Option<Arc<dyn PostFilter>>, LogqlError> {
-    if filters.is_empty() {
-        return Ok(None);
+impl SampleSource for RangeSampler {
+    fn matches_stream(&self, labels: &Labels) -> bool {
+        RangeSampler::matches_stream(self, labels)
     }
-    Err(LogqlError::msg(
-        "post-unwrap label filters not available yet",
-    ))
+
+    fn line_prefilter(&self, line: &str) -> bool {
+        RangeSampler::line_prefilter(self, line)
+    }
+
+    fn sample(&self, entry: &LogEntry) -> Option<Result<Sample, LogqlError>> {
+        Some(RangeSampler::sample(self, entry)?.map(|s| Sample {
+            labels: s.labels,
+            value: s.value,
+            line_bytes: s.line_bytes,
+        }))
+    }
 }

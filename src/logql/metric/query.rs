@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use super::agg::VecOp;
 use super::binop::{BinOp, Card, Matching};
-use super::convert::Conversion;
 use super::eval::{Plan, RangePlan, StepValue};
-use super::extract::{EntryPipeline, Extractor, UnwrapSpec};
+use super::extract::{Extractor, SampleSource};
 use super::labels::Grouping;
 use super::range_fn::RangeOp;
 use super::{glue, grid};
@@ -19,7 +18,7 @@ use crate::model::{Labels, LogEntry, MetricResult, Point, Sample, Series};
 #[derive(Debug, Clone)]
 pub struct MetricQuery {
     plan: Plan,
-    selectors: Vec<Arc<dyn EntryPipeline>>,
+    selectors: Vec<Arc<dyn SampleSource>>,
 }
 
 impl MetricQuery {
@@ -39,7 +38,7 @@ impl MetricQuery {
         let selectors = plan
             .ranges()
             .iter()
-            .map(|r| Arc::clone(&r.extractor.pipeline))
+            .map(|r| Arc::clone(&r.extractor.source))
             .collect();
         Ok(Self { plan, selectors })
     }
@@ -55,6 +54,21 @@ impl MetricQuery {
     /// How far before `start` entries are needed (largest range plus offset), ns.
     pub fn lookback_ns(&self) -> i64 {
         self.plan.lookback_ns()
+    }
+
+    /// The entries a range evaluation reads, as `(lo, hi]` in ns: the grid is rounded out to
+    /// the step (so its last point can fall after `end_ns`, and Loki counts entries up to it),
+    /// and each window reaches `range + offset` further back.
+    pub fn entries_window(&self, start_ns: i64, end_ns: i64, step_ms: i64) -> (i64, i64) {
+        let step_ns = step_ms.max(1).saturating_mul(1_000_000);
+        let first = start_ns.div_euclid(step_ns).saturating_mul(step_ns);
+        let last = end_ns.div_euclid(step_ns).saturating_mul(step_ns)
+            + if end_ns.rem_euclid(step_ns) == 0 {
+                0
+            } else {
+                step_ns
+            };
+        (first.saturating_sub(self.lookback_ns()), last)
     }
 
     /// Evaluates on Loki's step grid. `entries` are raw (un-piped) entries sorted by `ts`.
@@ -82,6 +96,7 @@ impl MetricQuery {
                 points.push(Point { t_ms, v: x });
             }
         }
+        check_series_limit(series.len())?;
         Ok(MetricResult::Matrix(
             series
                 .into_iter()
@@ -115,6 +130,7 @@ impl MetricQuery {
                 if !keep_order {
                     v.sort_by(|a, b| a.0.cmp(&b.0));
                 }
+                check_series_limit(v.len())?;
                 if v.windows(2).any(|w| w[0].0 == w[1].0) {
                     return Err(duplicate_labelset());
                 }
@@ -129,6 +145,18 @@ impl MetricQuery {
             }
         })
     }
+}
+
+/// Loki's default `max_query_series`: a result with more series is refused, as Loki does.
+pub const MAX_SERIES: usize = 500;
+
+fn check_series_limit(n: usize) -> Result<(), LogqlError> {
+    if n > MAX_SERIES {
+        return Err(LogqlError::msg(format!(
+            "maximum number of series ({MAX_SERIES}) reached for a single query; consider reducing query cardinality by adding more specific stream selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()"
+        )));
+    }
+    Ok(())
 }
 
 fn duplicate_labelset() -> LogqlError {
@@ -202,6 +230,24 @@ fn plan(e: &ast::MetricExpr) -> Result<Plan, LogqlError> {
     })
 }
 
+/// The labels of `absent_over_time`'s sample, as Prometheus derives them: each equality
+/// matcher's value, unless the same name also appears in another matcher.
+fn absent_labels(selector: &[ast::Matcher]) -> Labels {
+    let mut out = Labels::new();
+    let mut conflicting = Vec::new();
+    for m in selector {
+        if m.op == ast::MatchOp::Eq && !out.contains_key(&m.name) {
+            out.insert(m.name.clone(), m.value.clone());
+        } else {
+            conflicting.push(m.name.as_str());
+        }
+    }
+    for name in conflicting {
+        out.remove(name);
+    }
+    out
+}
+
 fn binop(op: ast::BinOp) -> BinOp {
     use ast::BinOp as A;
     match op {
@@ -230,31 +276,11 @@ fn range_plan(r: &ast::RangeAggregation) -> Result<RangePlan, LogqlError> {
             r.op.name()
         ))
     })?;
-    let unwrap = match &r.range.unwrap {
-        None => None,
-        Some(u) => Some(UnwrapSpec {
-            label: u.label.clone(),
-            conversion: match u.conversion {
-                ast::Conversion::Float => Conversion::Number,
-                ast::Conversion::Duration => Conversion::Duration,
-                ast::Conversion::Bytes => Conversion::Bytes,
-            },
-            post: glue::post_filter(&u.post_filters)?,
-        }),
-    };
-    let absent_labels = r
-        .range
-        .log
-        .selector
-        .iter()
-        .filter(|m| m.op == ast::MatchOp::Eq)
-        .map(|m| (m.name.clone(), m.value.clone()))
-        .collect();
+    let absent_labels = absent_labels(&r.range.log.selector);
     Ok(RangePlan {
         op,
         extractor: Extractor {
-            pipeline: glue::log_pipeline(&r.range.log)?,
-            unwrap,
+            source: glue::sample_source(&r.range)?,
             grouping: grouping(&r.grouping),
             bytes: op.uses_bytes(),
         },
@@ -263,3 +289,7 @@ fn range_plan(r: &ast::RangeAggregation) -> Result<RangePlan, LogqlError> {
         absent_labels,
     })
 }
+
+#[cfg(test)]
+#[path = "query_tests.rs"]
+mod tests;

@@ -1,0 +1,227 @@
+//! One log line read as an agent event: VulnSentinel's structlog names and the OpenTelemetry
+//! GenAI names (`gen_ai.usage.input_tokens`, …) mapped onto one vocabulary.
+
+use serde_json::{Map, Value};
+
+/// What an agent line says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Start,
+    Turn,
+    LlmRequest,
+    LlmResponse,
+    ToolCall,
+    ToolResult,
+    ToolError,
+    /// A GenAI `execute_tool` record: call and result in one line.
+    ToolExecuted,
+    Message,
+    Done,
+    /// An error-level line that is not a tool error: a crash, an exception.
+    Error,
+    Other,
+}
+
+/// A parsed agent line.
+#[derive(Debug, Clone)]
+pub(crate) struct Ev<'a> {
+    pub ts: i64,
+    pub line: &'a str,
+    pub kind: Kind,
+    pub event: String,
+    pub agent_id: String,
+    map: Map<String, Value>,
+}
+
+/// Alternative names of each field, VulnSentinel's first.
+pub(crate) mod names {
+    pub const AGENT_ID: &[&str] = &["agent_id", "gen_ai.agent.id"];
+    pub const AGENT_TYPE: &[&str] = &["agent_type", "gen_ai.agent.name"];
+    pub const TARGET_ID: &[&str] = &["target_id"];
+    pub const MODEL: &[&str] = &["model", "gen_ai.request.model", "gen_ai.response.model"];
+    pub const MAX_TURNS: &[&str] = &["max_turns"];
+    pub const TURN: &[&str] = &["turn"];
+    pub const STOP: &[&str] = &["stop_reason", "gen_ai.response.finish_reasons"];
+    pub const INPUT: &[&str] = &["input_tokens", "gen_ai.usage.input_tokens"];
+    pub const OUTPUT: &[&str] = &["output_tokens", "gen_ai.usage.output_tokens"];
+    pub const DURATION: &[&str] = &["duration_ms", "latency_ms", "elapsed_ms"];
+    pub const TOOL: &[&str] = &["tool", "gen_ai.tool.name", "tool_name"];
+    pub const TOOL_CALL_ID: &[&str] = &["tool_call_id", "gen_ai.tool.call.id"];
+    pub const ARGS: &[&str] = &["args", "arguments", "gen_ai.tool.call.arguments"];
+    pub const CHARS: &[&str] = &["chars", "result_chars", "result_size"];
+    pub const ERROR: &[&str] = &["error", "exception", "error.message", "message", "exc"];
+    pub const TRACEBACK: &[&str] = &["traceback", "exc_info", "stack", "exception.stacktrace"];
+    pub const ROLE: &[&str] = &["role", "gen_ai.message.role"];
+    pub const CONTENT: &[&str] = &["content", "gen_ai.message.content"];
+    pub const COST: &[&str] = &["cost", "cost_usd"];
+    pub const TURNS: &[&str] = &["turns"];
+}
+
+fn kind_of(event: &str, level: &str, op: Option<&str>) -> Kind {
+    let kind = match event {
+        "agent.start" | "gen_ai.invoke_agent.start" => Kind::Start,
+        "agent.turn" => Kind::Turn,
+        "llm.request" | "gen_ai.request" => Kind::LlmRequest,
+        "llm.response" | "gen_ai.response" | "gen_ai.choice" => Kind::LlmResponse,
+        "tool.call" => Kind::ToolCall,
+        "tool.result" => Kind::ToolResult,
+        "tool.error" => Kind::ToolError,
+        "agent.message" | "gen_ai.message" => Kind::Message,
+        "agent.done" | "gen_ai.invoke_agent.end" => Kind::Done,
+        "agent.error" | "agent.failed" | "agent.crash" | "agent.crashed" => Kind::Error,
+        _ => match op {
+            Some("chat" | "text_completion" | "generate_content") => Kind::LlmResponse,
+            Some("execute_tool") => Kind::ToolExecuted,
+            _ => Kind::Other,
+        },
+    };
+    let is_error_level = matches!(level, "error" | "critical" | "fatal" | "exception");
+    match kind {
+        Kind::Other if is_error_level => Kind::Error,
+        k => k,
+    }
+}
+
+/// Looks a field up by its flat key (`gen_ai.usage.input_tokens`), as a nested path
+/// (`{"gen_ai":{"usage":{…}}}`), and as Loki's `| json` flattening (`gen_ai_usage_input_tokens`).
+fn lookup<'m>(map: &'m Map<String, Value>, name: &str) -> Option<&'m Value> {
+    if let Some(v) = map.get(name) {
+        return Some(v);
+    }
+    if name.contains('.') {
+        let mut parts = name.split('.');
+        let mut cur = parts.next().and_then(|p| map.get(p));
+        for p in parts {
+            cur = cur.and_then(|v| v.as_object()).and_then(|o| o.get(p));
+        }
+        if cur.is_some() {
+            return cur;
+        }
+        return map.get(&name.replace('.', "_"));
+    }
+    None
+}
+
+impl<'a> Ev<'a> {
+    /// Reads a line; `None` when it is not a JSON object or carries no agent id.
+    pub fn parse(ts: i64, line: &'a str) -> Option<Self> {
+        let trimmed = line.trim_start();
+        if !trimmed.starts_with('{') {
+            return None;
+        }
+        let map: Map<String, Value> = serde_json::from_str(trimmed).ok()?;
+        let text = |names: &[&str]| names.iter().find_map(|n| lookup(&map, n).and_then(as_text));
+        let agent_id = text(names::AGENT_ID)?;
+        let event = text(&["event", "gen_ai.event.name", "name"]).unwrap_or_default();
+        let level = text(&["level", "severity", "levelname"])
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let op = text(&["gen_ai.operation.name"]);
+        let kind = kind_of(&event, &level, op.as_deref());
+        Some(Ev {
+            ts,
+            line,
+            kind,
+            event,
+            agent_id,
+            map,
+        })
+    }
+
+    pub fn value(&self, names: &[&str]) -> Option<&Value> {
+        names
+            .iter()
+            .find_map(|n| lookup(&self.map, n))
+            .filter(|v| !v.is_null())
+    }
+
+    /// A field as text (strings unquoted; an array of strings, like GenAI finish reasons,
+    /// joined with commas).
+    pub fn text(&self, names: &[&str]) -> Option<String> {
+        self.value(names).and_then(as_text)
+    }
+
+    pub fn u64(&self, names: &[&str]) -> Option<u64> {
+        self.value(names).and_then(|v| match v {
+            Value::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f.max(0.0) as u64)),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        })
+    }
+
+    pub fn f64(&self, names: &[&str]) -> Option<f64> {
+        self.value(names).and_then(|v| match v {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        })
+    }
+}
+
+fn as_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Array(items) if items.iter().all(Value::is_string) => Some(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        other => Some(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_vulnsentinel_names() {
+        let e = Ev::parse(
+            1,
+            r#"{"event":"llm.response","input_tokens":"1200","output_tokens":300,"agent_id":"ag-1","level":"info"}"#,
+        )
+        .unwrap();
+        assert_eq!(e.kind, Kind::LlmResponse);
+        assert_eq!(e.u64(names::INPUT), Some(1200));
+        assert_eq!(e.u64(names::OUTPUT), Some(300));
+    }
+
+    #[test]
+    fn reads_genai_names_flat_nested_and_flattened() {
+        let flat = Ev::parse(
+            1,
+            r#"{"event":"llm.response","gen_ai.agent.id":"a","gen_ai.usage.input_tokens":7}"#,
+        )
+        .unwrap();
+        assert_eq!(flat.agent_id, "a");
+        assert_eq!(flat.u64(names::INPUT), Some(7));
+        let nested = Ev::parse(
+            1,
+            r#"{"gen_ai":{"agent":{"id":"b"},"operation":{"name":"chat"},"usage":{"output_tokens":9}}}"#,
+        )
+        .unwrap();
+        assert_eq!(nested.agent_id, "b");
+        assert_eq!(nested.kind, Kind::LlmResponse);
+        assert_eq!(nested.u64(names::OUTPUT), Some(9));
+        let loki = Ev::parse(1, r#"{"gen_ai_agent_id":"c","gen_ai_tool_name":"t"}"#).unwrap();
+        assert_eq!(loki.agent_id, "c");
+        assert_eq!(loki.text(names::TOOL).as_deref(), Some("t"));
+    }
+
+    #[test]
+    fn error_level_line_is_an_error_and_noise_is_skipped() {
+        let e = Ev::parse(1, r#"{"event":"boom","level":"ERROR","agent_id":"a"}"#).unwrap();
+        assert_eq!(e.kind, Kind::Error);
+        let te = Ev::parse(
+            1,
+            r#"{"event":"tool.error","level":"error","agent_id":"a"}"#,
+        )
+        .unwrap();
+        assert_eq!(te.kind, Kind::ToolError);
+        assert!(Ev::parse(1, "Traceback (most recent call last):").is_none());
+        assert!(Ev::parse(1, r#"{"event":"request.end"}"#).is_none());
+    }
+}

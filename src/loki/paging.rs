@@ -1,0 +1,273 @@
+//! Paging a log query past Loki's per-request entry cap, independent of HTTP.
+//!
+//! After each full page the window edge moves to the page's last timestamp (that timestamp is
+//! asked for again, since several entries may share it) and only the entries already seen AT
+//! that boundary are dropped, keyed by (stream labels, line). The next request asks for as many
+//! extra entries as were seen at the boundary, so it always makes progress. Once `limit`
+//! entries are in hand, paging continues just until the boundary moves past the cut-off
+//! timestamp, so ties at the cut-off are resolved by the stable order below and the result is
+//! identical whatever the batch size (unlike logcli, grafana/loki#17270).
+
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::model::{Direction, Labels, LogEntry};
+
+use super::LokiError;
+
+/// Loki's default `max_entries_limit_per_query`: never ask for more in one request.
+pub const SERVER_MAX_ENTRIES: usize = 5000;
+
+/// The total order of merged results: time in the query's direction, then stream labels, then
+/// line, so equal timestamps always come out the same way.
+pub fn compare(direction: Direction, a: &LogEntry, b: &LogEntry) -> Ordering {
+    let by_time = match direction {
+        Direction::Forward => a.ts.cmp(&b.ts),
+        Direction::Backward => b.ts.cmp(&a.ts),
+    };
+    by_time
+        .then_with(|| {
+            if Arc::ptr_eq(&a.labels, &b.labels) {
+                Ordering::Equal
+            } else {
+                a.labels.cmp(&b.labels)
+            }
+        })
+        .then_with(|| a.line.cmp(&b.line))
+        .then_with(|| a.metadata.cmp(&b.metadata))
+}
+
+/// Sorts entries into the merged order.
+pub fn sort_entries(direction: Direction, entries: &mut [LogEntry]) {
+    entries.sort_by(|a, b| compare(direction, a, b));
+}
+
+/// One page request: `[start_ns, end_ns)` and at most `limit` entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub start_ns: i64,
+    pub end_ns: i64,
+    pub limit: usize,
+}
+
+/// Fetches every entry of `[start_ns, end_ns)` (or the first `limit` in `direction`, 0 = all)
+/// through `fetch`, calling `on_page(entries so far, pages)` after each page.
+pub async fn page_all<F, Fut>(
+    start_ns: i64,
+    end_ns: i64,
+    limit: usize,
+    batch_size: usize,
+    direction: Direction,
+    mut fetch: F,
+    on_page: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<Vec<LogEntry>, LokiError>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: Future<Output = Result<Vec<LogEntry>, LokiError>>,
+{
+    let batch = batch_size.clamp(1, SERVER_MAX_ENTRIES);
+    let (mut start, mut end) = (start_ns, end_ns);
+    let mut collected: Vec<LogEntry> = Vec::new();
+    let mut interned: HashMap<Labels, Arc<Labels>> = HashMap::new();
+    let mut boundary: Option<i64> = None;
+    let mut seen: HashSet<(Arc<Labels>, String)> = HashSet::new();
+    let mut pages = 0usize;
+    while start < end {
+        let want = if limit == 0 {
+            batch
+        } else {
+            // Past the limit, one more entry tells whether the cut-off timestamp is finished.
+            limit.saturating_sub(collected.len()).clamp(1, batch)
+        };
+        let ask = (want + seen.len()).min(SERVER_MAX_ENTRIES);
+        let page = fetch(PageRequest {
+            start_ns: start,
+            end_ns: end,
+            limit: ask,
+        })
+        .await?;
+        pages += 1;
+        let full = page.len() >= ask;
+        let edge = match direction {
+            Direction::Forward => page.iter().map(|e| e.ts).max(),
+            Direction::Backward => page.iter().map(|e| e.ts).min(),
+        };
+        let mut at_edge: Vec<(Arc<Labels>, String)> = Vec::new();
+        let before = collected.len();
+        for mut e in page {
+            let labels = match interned.get(e.labels.as_ref()) {
+                Some(l) => Arc::clone(l),
+                None => {
+                    interned.insert((*e.labels).clone(), Arc::clone(&e.labels));
+                    Arc::clone(&e.labels)
+                }
+            };
+            e.labels = labels;
+            let key = (Arc::clone(&e.labels), e.line.clone());
+            if Some(e.ts) == boundary && seen.contains(&key) {
+                continue;
+            }
+            if Some(e.ts) == edge {
+                at_edge.push(key);
+            }
+            collected.push(e);
+        }
+        let added = collected.len() - before;
+        on_page(collected.len(), pages);
+        let Some(edge) = edge else { break };
+        if !full {
+            break;
+        }
+        if added == 0 {
+            // A well-behaved Loki always has something new for us here (we asked for more
+            // than we had seen at the boundary): stop rather than loop.
+            return Err(LokiError::Other(format!(
+                "Loki returned the same {ask} entries twice for the window ending at {end} ns;                  paging cannot make progress (is a proxy caching or rewriting query_range?)"
+            )));
+        }
+        if boundary != Some(edge) {
+            seen.clear();
+            boundary = Some(edge);
+        }
+        seen.extend(at_edge);
+        if seen.len() >= SERVER_MAX_ENTRIES {
+            return Err(LokiError::Other(format!(
+                "more than {SERVER_MAX_ENTRIES} entries share the timestamp {edge} ns: Loki cannot \
+                 page past them; narrow the query"
+            )));
+        }
+        match direction {
+            Direction::Forward => start = edge,
+            Direction::Backward => end = edge.saturating_add(1),
+        }
+        if limit > 0 && collected.len() >= limit {
+            sort_entries(direction, &mut collected);
+            let cutoff = collected[limit - 1].ts;
+            let past = match direction {
+                Direction::Forward => edge > cutoff,
+                Direction::Backward => edge < cutoff,
+            };
+            if past {
+                break;
+            }
+        }
+    }
+    sort_entries(direction, &mut collected);
+    if limit > 0 {
+        collected.truncate(limit);
+    }
+    Ok(collected)
+}
+
+/// Splits `[start, end)` into consecutive slices no longer than `max_len` and, when
+/// `min_slices` > 1, into at least that many, in ascending time order.
+pub fn split_range(start: i64, end: i64, max_len: i64, min_slices: usize) -> Vec<(i64, i64)> {
+    if end <= start {
+        return vec![(start, end)];
+    }
+    let span = end - start;
+    let max_len = max_len.max(1);
+    let by_len = (span - 1) / max_len + 1;
+    let n = by_len.max(min_slices.max(1) as i64).min(span);
+    let step = (span - 1) / n + 1;
+    let mut out = Vec::new();
+    let mut s = start;
+    while s < end {
+        let e = s.saturating_add(step).min(end);
+        out.push((s, e));
+        s = e;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(s: &str) -> Arc<Labels> {
+        let mut l = Labels::new();
+        l.insert("s".into(), s.into());
+        Arc::new(l)
+    }
+
+    /// A fake Loki: all entries of `data` in the window, in direction order with ties broken
+    /// by the REVERSE of our order (adversarial), first `limit`.
+    fn serve(data: &[LogEntry], dir: Direction, r: PageRequest) -> Vec<LogEntry> {
+        let mut v: Vec<LogEntry> = data
+            .iter()
+            .filter(|e| e.ts >= r.start_ns && e.ts < r.end_ns)
+            .cloned()
+            .collect();
+        v.sort_by(|a, b| {
+            let t = match dir {
+                Direction::Forward => a.ts.cmp(&b.ts),
+                Direction::Backward => b.ts.cmp(&a.ts),
+            };
+            t.then_with(|| compare(dir, b, a))
+        });
+        v.truncate(r.limit);
+        v
+    }
+
+    fn dataset() -> Vec<LogEntry> {
+        let mut d = Vec::new();
+        for i in 0..40i64 {
+            // Many timestamps shared by three streams, some by two entries of one stream.
+            let ts = 1000 + (i / 4) * 10;
+            d.push(LogEntry::new(ts, labels("a"), format!("a{i}")));
+            d.push(LogEntry::new(ts, labels("b"), format!("b{i}")));
+            if i % 3 == 0 {
+                d.push(LogEntry::new(ts, labels("c"), format!("c{i}")));
+            }
+        }
+        d
+    }
+
+    fn run(data: &[LogEntry], limit: usize, batch: usize, dir: Direction) -> Vec<LogEntry> {
+        let mut noop = |_: usize, _: usize| {};
+        let fut = page_all(
+            0,
+            i64::MAX,
+            limit,
+            batch,
+            dir,
+            |r| {
+                let page = serve(data, dir, r);
+                async move { Ok(page) }
+            },
+            &mut noop,
+        );
+        futures_util::FutureExt::now_or_never(fut)
+            .expect("ready")
+            .expect("ok")
+    }
+
+    #[test]
+    fn identical_for_every_batch_size() {
+        let data = dataset();
+        for dir in [Direction::Backward, Direction::Forward] {
+            let mut expected = data.clone();
+            sort_entries(dir, &mut expected);
+            for limit in [0usize, 1, 5, 37, 1000] {
+                let want: Vec<_> = if limit == 0 {
+                    expected.clone()
+                } else {
+                    expected.iter().take(limit).cloned().collect()
+                };
+                for batch in [1usize, 2, 3, 7, 1000] {
+                    let got = run(&data, limit, batch, dir);
+                    assert_eq!(got, want, "dir {dir:?} limit {limit} batch {batch}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn splits_ranges() {
+        assert_eq!(split_range(0, 10, 4, 1), vec![(0, 4), (4, 8), (8, 10)]);
+        assert_eq!(split_range(0, 10, 100, 2), vec![(0, 5), (5, 10)]);
+        assert_eq!(split_range(0, 10, 100, 1), vec![(0, 10)]);
+    }
+}

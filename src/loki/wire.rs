@@ -1,0 +1,527 @@
+//! Decoding Loki's JSON wire format into the typed model.
+//!
+//! Hand-written serde visitors read a body in one pass with no intermediate `Value` tree:
+//! timestamps are parsed straight from the borrowed string, each stream's labels are decoded
+//! once and shared (`Arc`) by its entries, and the large `stats` block is skipped except for
+//! `summary`. See `tests/fixtures/loki-wire/README.md` for the shapes.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::model::{Labels, LogEntry, MetricResult, Point, QueryStats, Sample, Series};
+
+/// A decoded `query`/`query_range` answer. Log entries are NOT yet merged or sorted: they come
+/// stream by stream as Loki sent them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decoded {
+    Streams(Vec<LogEntry>),
+    Metric(MetricResult),
+}
+
+/// Decodes a `query`/`query_range` body (`{"status":"success","data":{...}}`).
+pub fn decode_query(body: &[u8]) -> Result<(Decoded, QueryStats), String> {
+    let env: Envelope<QueryData> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let data = env.into_data()?;
+    let result = data.result.ok_or("no `result` in `data`")?;
+    Ok((result, data.stats))
+}
+
+/// Decodes a `labels` or `label/<name>/values` body; an absent `data` is an empty list.
+pub fn decode_string_list(body: &[u8]) -> Result<Vec<String>, String> {
+    let env: Envelope<Vec<String>> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    Ok(env.into_data().unwrap_or_default())
+}
+
+/// Decodes a `series` body: a list of label sets.
+pub fn decode_series(body: &[u8]) -> Result<Vec<Labels>, String> {
+    let env: Envelope<Vec<Labels>> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    Ok(env.into_data().unwrap_or_default())
+}
+
+/// `index/stats`: a bare object, no envelope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub struct IndexStats {
+    #[serde(default)]
+    pub streams: u64,
+    #[serde(default)]
+    pub chunks: u64,
+    #[serde(default)]
+    pub bytes: u64,
+    #[serde(default)]
+    pub entries: u64,
+}
+
+pub fn decode_index_stats(body: &[u8]) -> Result<IndexStats, String> {
+    serde_json::from_slice(body).map_err(|e| e.to_string())
+}
+
+/// A tail websocket frame: entries (stream by stream) and what Loki says it dropped.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TailFrame {
+    pub entries: Vec<LogEntry>,
+    /// `(timestamp ns, labels)` of each dropped entry.
+    pub dropped: Vec<(i64, Labels)>,
+}
+
+/// Decodes one tail text frame (`{"streams":[...],"dropped_entries":[...]}`).
+pub fn decode_tail_frame(body: &[u8]) -> Result<TailFrame, String> {
+    #[derive(Deserialize)]
+    struct Dropped {
+        #[serde(deserialize_with = "de_ns")]
+        timestamp: i64,
+        #[serde(default)]
+        labels: Labels,
+    }
+    #[derive(Deserialize)]
+    struct Frame {
+        #[serde(default)]
+        streams: Option<StreamsResult>,
+        #[serde(default)]
+        dropped_entries: Option<Vec<Dropped>>,
+    }
+    let f: Frame = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    Ok(TailFrame {
+        entries: f.streams.map(|s| s.0).unwrap_or_default(),
+        dropped: f
+            .dropped_entries
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| (d.timestamp, d.labels))
+            .collect(),
+    })
+}
+
+#[derive(Deserialize)]
+struct Envelope<T> {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default = "none")]
+    data: Option<T>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+impl<T> Envelope<T> {
+    fn into_data(self) -> Result<T, String> {
+        match (self.status.as_deref(), self.data) {
+            (Some("success") | None, Some(d)) => Ok(d),
+            (Some("success"), None) => Err("no `data` in a success answer".into()),
+            (s, _) => Err(format!(
+                "status {:?}: {}",
+                s.unwrap_or("missing"),
+                self.error.as_deref().unwrap_or("no error text")
+            )),
+        }
+    }
+}
+
+/// `data` of a query answer. `resultType` comes before `result` on the wire, so `result` is
+/// decoded straight into its typed form; if not, it is buffered and decoded afterwards.
+struct QueryData {
+    result: Option<Decoded>,
+    stats: QueryStats,
+}
+
+impl<'de> Deserialize<'de> for QueryData {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(QueryDataVisitor)
+    }
+}
+
+struct QueryDataVisitor;
+
+impl<'de> Visitor<'de> for QueryDataVisitor {
+    type Value = QueryData;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("Loki's query `data` object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<QueryData, A::Error> {
+        let mut kind: Option<String> = None;
+        let mut result = None;
+        let mut buffered: Option<serde_json::Value> = None;
+        let mut stats = QueryStats::default();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "resultType" => kind = Some(map.next_value()?),
+                "result" => match kind.as_deref() {
+                    Some(k) => result = Some(map.next_value_seed(ResultSeed(k))?),
+                    None => buffered = Some(map.next_value()?),
+                },
+                "stats" => stats = map.next_value::<StatsBlock>()?.summary.into_stats(),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if let Some(v) = buffered {
+            let k = kind.ok_or_else(|| de::Error::missing_field("resultType"))?;
+            result = Some(ResultSeed(&k).deserialize(v).map_err(de::Error::custom)?);
+        }
+        Ok(QueryData { result, stats })
+    }
+}
+
+struct ResultSeed<'k>(&'k str);
+
+impl<'de> DeserializeSeed<'de> for ResultSeed<'_> {
+    type Value = Decoded;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Decoded, D::Error> {
+        Ok(match self.0 {
+            "streams" => Decoded::Streams(StreamsResult::deserialize(d)?.0),
+            "matrix" => Decoded::Metric(MetricResult::Matrix(
+                Vec::<WireSeries>::deserialize(d)?
+                    .into_iter()
+                    .map(|s| Series {
+                        metric: s.metric,
+                        points: s.values.into_iter().map(|p| p.0).collect(),
+                    })
+                    .collect(),
+            )),
+            "vector" => Decoded::Metric(MetricResult::Vector(
+                Vec::<WireSample>::deserialize(d)?
+                    .into_iter()
+                    .map(|s| Sample {
+                        metric: s.metric,
+                        point: s.value.0,
+                    })
+                    .collect(),
+            )),
+            "scalar" => {
+                // Real Loki quirk: the scalar's timestamp is integer milliseconds.
+                let (t, v): (f64, String) = Deserialize::deserialize(d)?;
+                Decoded::Metric(MetricResult::Scalar(Point {
+                    t_ms: t.round() as i64,
+                    v: parse_value(&v).map_err(de::Error::custom)?,
+                }))
+            }
+            other => {
+                return Err(de::Error::custom(format!("unknown resultType {other:?}")));
+            }
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct StatsBlock {
+    #[serde(default)]
+    summary: Summary,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Summary {
+    #[serde(default)]
+    total_bytes_processed: f64,
+    #[serde(default)]
+    total_lines_processed: f64,
+    #[serde(default)]
+    exec_time: f64,
+}
+
+impl Summary {
+    fn into_stats(self) -> QueryStats {
+        QueryStats {
+            bytes_processed: self.total_bytes_processed.max(0.0) as u64,
+            lines_processed: self.total_lines_processed.max(0.0) as u64,
+            exec_time_s: self.exec_time,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct WireSeries {
+    #[serde(default)]
+    metric: Labels,
+    values: Vec<SecondsPoint>,
+}
+
+#[derive(Deserialize)]
+struct WireSample {
+    #[serde(default)]
+    metric: Labels,
+    value: SecondsPoint,
+}
+
+/// `[<unix seconds, number>, "<value>"]` → a millisecond point.
+struct SecondsPoint(Point);
+
+impl<'de> Deserialize<'de> for SecondsPoint {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (secs, v): (f64, std::borrow::Cow<'de, str>) = Deserialize::deserialize(d)?;
+        Ok(SecondsPoint(Point {
+            t_ms: (secs * 1000.0).round() as i64,
+            v: parse_value(&v).map_err(de::Error::custom)?,
+        }))
+    }
+}
+
+/// A metric value as Loki writes it (Go's float formatting, including `NaN`, `+Inf`, `-Inf`).
+pub fn parse_value(s: &str) -> Result<f64, String> {
+    match s {
+        "NaN" => Ok(f64::NAN),
+        "+Inf" | "Inf" => Ok(f64::INFINITY),
+        "-Inf" => Ok(f64::NEG_INFINITY),
+        _ => s
+            .parse::<f64>()
+            .map_err(|_| format!("metric value {s:?} is not a number")),
+    }
+}
+
+fn de_ns<'de, D: de::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    d.deserialize_any(NsVisitor)
+}
+
+/// A nanosecond timestamp: a decimal string (the usual form) or a number.
+struct NsVisitor;
+
+impl Visitor<'_> for NsVisitor {
+    type Value = i64;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a nanosecond timestamp")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
+        v.parse()
+            .map_err(|_| E::custom(format!("timestamp {v:?} is not integer nanoseconds")))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+        Ok(v)
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+        i64::try_from(v).map_err(E::custom)
+    }
+}
+
+/// The `streams` result: every entry of every stream, in wire order.
+struct StreamsResult(Vec<LogEntry>);
+
+impl<'de> Deserialize<'de> for StreamsResult {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = StreamsResult;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of streams")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StreamsResult, A::Error> {
+                let mut out = Vec::new();
+                while seq.next_element_seed(StreamSeed(&mut out))?.is_some() {}
+                Ok(StreamsResult(out))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+/// One `{"stream":{...},"values":[...]}` object, appending its entries to the output.
+struct StreamSeed<'o>(&'o mut Vec<LogEntry>);
+
+impl<'de> DeserializeSeed<'de> for StreamSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StreamSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a stream object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut labels: Option<Arc<Labels>> = None;
+        // Values seen before `stream` (not Loki's order, but legal JSON): labelled afterwards.
+        let mut pending: Vec<RawValue> = Vec::new();
+        let first = self.0.len();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            match key.as_ref() {
+                "stream" => labels = Some(Arc::new(map.next_value()?)),
+                "values" => match &labels {
+                    Some(l) => map.next_value_seed(ValuesSeed {
+                        labels: l,
+                        out: self.0,
+                    })?,
+                    None => pending = map.next_value()?,
+                },
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        let labels = labels.unwrap_or_default();
+        if !pending.is_empty() {
+            debug_assert_eq!(first, self.0.len());
+            self.0.extend(
+                pending
+                    .into_iter()
+                    .map(|v| v.into_entry(Arc::clone(&labels))),
+            );
+        }
+        Ok(())
+    }
+}
+
+struct ValuesSeed<'a> {
+    labels: &'a Arc<Labels>,
+    out: &'a mut Vec<LogEntry>,
+}
+
+impl<'de> DeserializeSeed<'de> for ValuesSeed<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValuesSeed<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of [timestamp, line(, metadata)] values")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if let Some(n) = seq.size_hint() {
+            self.out.reserve(n);
+        }
+        while let Some(v) = seq.next_element::<RawValue>()? {
+            self.out.push(v.into_entry(Arc::clone(self.labels)));
+        }
+        Ok(())
+    }
+}
+
+/// `["<ns>", "<line>"]` or, with categorize-labels, `["<ns>", "<line>", {"structuredMetadata":
+/// {...}, "parsed": {...}}]`.
+struct RawValue {
+    ts: i64,
+    line: String,
+    extra: Option<Categorized>,
+}
+
+#[derive(Deserialize, Default)]
+struct Categorized {
+    #[serde(default, rename = "structuredMetadata")]
+    structured_metadata: Labels,
+    #[serde(default)]
+    parsed: Labels,
+}
+
+impl RawValue {
+    fn into_entry(self, labels: Arc<Labels>) -> LogEntry {
+        let mut e = LogEntry::new(self.ts, labels, self.line);
+        if let Some(x) = self.extra {
+            e.metadata = x.structured_metadata;
+            e.parsed = x.parsed;
+        }
+        e
+    }
+}
+
+impl<'de> Deserialize<'de> for RawValue {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("[timestamp, line] or [timestamp, line, {metadata}]")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawValue, A::Error> {
+                let ts = seq
+                    .next_element_seed(NsSeed)?
+                    .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+                let line: String = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+                let extra: Option<Option<Categorized>> = seq.next_element()?;
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(RawValue {
+                    ts,
+                    line,
+                    extra: extra.flatten(),
+                })
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+struct NsSeed;
+
+impl<'de> DeserializeSeed<'de> for NsSeed {
+    type Value = i64;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<i64, D::Error> {
+        d.deserialize_any(NsVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_two_and_three_element_values() {
+        let body = br#"{"status":"success","data":{"resultType":"streams","result":[{"stream":{"a":"1"},"values":[["20","x"],["10","y",{"structuredMetadata":{"trace_id":"t"},"parsed":{"k":"v"}}]]}],"stats":{"summary":{"totalBytesProcessed":7,"totalLinesProcessed":2,"execTime":0.5},"querier":{"x":1}}}}
+"#;
+        let (d, stats) = decode_query(body).unwrap();
+        let Decoded::Streams(es) = d else {
+            panic!("streams")
+        };
+        assert_eq!(es.len(), 2);
+        assert_eq!(es[0].ts, 20);
+        assert_eq!(es[1].line, "y");
+        assert_eq!(
+            es[1].metadata.get("trace_id").map(String::as_str),
+            Some("t")
+        );
+        assert_eq!(es[1].parsed.get("k").map(String::as_str), Some("v"));
+        assert!(Arc::ptr_eq(&es[0].labels, &es[1].labels));
+        assert_eq!(stats.bytes_processed, 7);
+        assert_eq!(stats.lines_processed, 2);
+    }
+
+    #[test]
+    fn result_before_result_type_still_decodes() {
+        let body = br#"{"status":"success","data":{"result":[{"metric":{},"value":[1.5,"NaN"]}],"resultType":"vector"}}"#;
+        let (d, _) = decode_query(body).unwrap();
+        let Decoded::Metric(MetricResult::Vector(v)) = d else {
+            panic!("vector")
+        };
+        assert_eq!(v[0].point.t_ms, 1500);
+        assert!(v[0].point.v.is_nan());
+    }
+
+    #[test]
+    fn values_before_stream_are_labelled() {
+        let body = br#"{"status":"success","data":{"resultType":"streams","result":[{"values":[["1","x"]],"stream":{"a":"b"}}]}}"#;
+        let (d, _) = decode_query(body).unwrap();
+        let Decoded::Streams(es) = d else {
+            panic!("streams")
+        };
+        assert_eq!(es[0].labels.get("a").map(String::as_str), Some("b"));
+    }
+
+    #[test]
+    fn error_status_is_reported() {
+        let body = br#"{"status":"error","errorType":"bad_data","error":"boom"}"#;
+        let e = decode_query(body).unwrap_err();
+        assert!(e.contains("boom"), "{e}");
+    }
+
+    #[test]
+    fn truncated_body_is_an_error() {
+        let body = br#"{"status":"success","data":{"resultType":"streams","result":[{"stream":{"a":"1"},"values":[["20","x"#;
+        assert!(decode_query(body).unwrap_err().contains("EOF"));
+    }
+
+    #[test]
+    fn tail_frame() {
+        let f = decode_tail_frame(br#"{"streams":[{"stream":{"a":"b"},"values":[["5","l"]]}],"dropped_entries":[{"timestamp":"3","labels":{"a":"b"}}]}"#).unwrap();
+        assert_eq!(f.entries.len(), 1);
+        assert_eq!(f.dropped[0].0, 3);
+    }
+}
