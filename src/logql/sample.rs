@@ -72,7 +72,8 @@ impl RangeSampler {
     /// `Some(Err(_))`: the entry reaches the aggregation still carrying `__error__`, which
     /// fails the whole query in Loki (the error text is Loki's `pipeline error: …`).
     pub fn sample(&self, entry: &LogEntry) -> Option<Result<ExtractedSample, LogqlError>> {
-        let mut w = self.pipeline.run_full(entry)?;
+        // Two passes: cheap rejection with only the labels filters read, full labels for the rest.
+        let mut w = self.pipeline.run(entry)?;
         let mut value = 1.0;
         if let Some((label, conv, post)) = &self.unwrap {
             let text = w.get(label).unwrap_or("").to_string();
