@@ -86,12 +86,15 @@ impl RangeSampler {
                     return None;
                 }
             }
-            w.delete(label);
         }
         let line_bytes = w.line.len() as f64;
-        let labels = w.all();
+        let mut labels = w.all();
         if let Some(kind) = labels.get(ERROR).filter(|e| !e.is_empty()) {
+            // An errored series keeps every label, the unwrapped one included (as in Loki).
             return Some(Err(pipeline_error(kind, &labels)));
+        }
+        if let Some((label, _, _)) = &self.unwrap {
+            labels.remove(label);
         }
         Some(Ok(ExtractedSample {
             labels,
@@ -181,6 +184,7 @@ mod tests {
         let s = sampler(r#"sum_over_time({app="a"} | logfmt | unwrap x [1m])"#);
         let e = s.sample(&entry("x=abc")).unwrap().unwrap_err();
         assert!(e.message.contains("SampleExtractionErr"), "{e}");
+        assert!(e.message.contains(r#"x="abc""#), "{e}");
         let s = sampler(r#"bytes_over_time({app="a"} |= "x" [1m])"#);
         assert_eq!(s.sample(&entry("xyz")).unwrap().unwrap().line_bytes, 3.0);
         assert!(s.sample(&entry("abc")).is_none());
