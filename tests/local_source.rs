@@ -262,3 +262,37 @@ fn demo_answers_the_seed_questions() {
     );
     assert!(rl.len() > 10);
 }
+
+#[test]
+fn gzip_piped_to_stdin_through_the_binary() {
+    let data = dataset();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(data.as_bytes()).unwrap();
+    let gz = enc.finish().unwrap();
+    let expected: Vec<&str> = data
+        .lines()
+        .filter(|l| l.contains(r#""event":"db.slow_query""#))
+        .collect();
+    let out = assert_cmd::Command::cargo_bin("vs-logs")
+        .unwrap()
+        .args([
+            "query",
+            "--stdin",
+            r#"{app="vulnsentinel", module="db"} | json | event="db.slow_query""#,
+            "-o",
+            "raw",
+            "--limit",
+            "0",
+            "--forward",
+        ])
+        .write_stdin(gz)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(got.lines().collect::<Vec<_>>(), expected);
+}
