@@ -737,6 +737,26 @@ async fn server_errors() {
 }
 
 #[tokio::test]
+async fn missing_endpoint_suggests_the_path_prefix() {
+    let stub = LokiStub::start();
+    let c = LokiClient::new(LokiConfig {
+        addr: format!("{}/wrong-prefix", stub.url()),
+        retries: 3,
+        ..LokiConfig::default()
+    })
+    .unwrap();
+    let e = c.labels(0, 10).await.unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("/loki/api/v1/labels not found"), "{msg}");
+    assert!(
+        msg.contains("is this a Loki server") && msg.contains("path prefix"),
+        "{msg}"
+    );
+    assert_eq!(stub.requests()[0].path, "/wrong-prefix/loki/api/v1/labels");
+    assert_eq!(stub.requests().len(), 1, "404 is not retried");
+}
+
+#[tokio::test]
 async fn timeout_says_after_how_long() {
     let stub = LokiStub::start();
     stub.push_fault(Fault::Delay(Duration::from_secs(3)));
