@@ -1,7 +1,9 @@
 //! One log line read as an agent event: VulnSentinel's structlog names and the OpenTelemetry
 //! GenAI names (`gen_ai.usage.input_tokens`, …) mapped onto one vocabulary.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use super::fields::Fields;
 
 /// What an agent line says happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +32,7 @@ pub(crate) struct Ev<'a> {
     pub kind: Kind,
     pub event: String,
     pub agent_id: String,
-    map: Map<String, Value>,
+    fields: Fields<'a>,
 }
 
 /// Alternative names of each field, VulnSentinel's first.
@@ -82,35 +84,18 @@ fn kind_of(event: &str, level: &str, op: Option<&str>) -> Kind {
     }
 }
 
-/// Looks a field up by its flat key (`gen_ai.usage.input_tokens`), as a nested path
-/// (`{"gen_ai":{"usage":{…}}}`), and as Loki's `| json` flattening (`gen_ai_usage_input_tokens`).
-fn lookup<'m>(map: &'m Map<String, Value>, name: &str) -> Option<&'m Value> {
-    if let Some(v) = map.get(name) {
-        return Some(v);
-    }
-    if name.contains('.') {
-        let mut parts = name.split('.');
-        let mut cur = parts.next().and_then(|p| map.get(p));
-        for p in parts {
-            cur = cur.and_then(|v| v.as_object()).and_then(|o| o.get(p));
-        }
-        if cur.is_some() {
-            return cur;
-        }
-        return map.get(&name.replace('.', "_"));
-    }
-    None
-}
-
 impl<'a> Ev<'a> {
     /// Reads a line; `None` when it is not a JSON object or carries no agent id.
     pub fn parse(ts: i64, line: &'a str) -> Option<Self> {
         let trimmed = line.trim_start();
-        if !trimmed.starts_with('{') {
+        // Every agent id key (`agent_id`, `gen_ai.agent.id`, `gen_ai_agent_id`, nested
+        // `"agent":{"id"`) contains "agent": other lines are skipped without parsing.
+        if !trimmed.starts_with('{') || memchr::memmem::find(trimmed.as_bytes(), b"agent").is_none()
+        {
             return None;
         }
-        let map: Map<String, Value> = serde_json::from_str(trimmed).ok()?;
-        let text = |names: &[&str]| names.iter().find_map(|n| lookup(&map, n).and_then(as_text));
+        let fields = Fields::parse(trimmed)?;
+        let text = |names: &[&str]| names.iter().find_map(|n| fields.get(n).and_then(as_text));
         let agent_id = text(names::AGENT_ID)?;
         let event = text(&["event", "gen_ai.event.name", "name"]).unwrap_or_default();
         let level = text(&["level", "severity", "levelname"])
@@ -124,14 +109,26 @@ impl<'a> Ev<'a> {
             kind,
             event,
             agent_id,
-            map,
+            fields,
         })
+    }
+
+    /// Whether the line's level is error or worse.
+    pub fn is_error_level(&self) -> bool {
+        ["level", "severity", "levelname"]
+            .iter()
+            .find_map(|n| self.fields.get(n).and_then(Value::as_str))
+            .is_some_and(|l| {
+                ["error", "critical", "fatal"]
+                    .iter()
+                    .any(|e| l.eq_ignore_ascii_case(e))
+            })
     }
 
     pub fn value(&self, names: &[&str]) -> Option<&Value> {
         names
             .iter()
-            .find_map(|n| lookup(&self.map, n))
+            .find_map(|n| self.fields.get(n))
             .filter(|v| !v.is_null())
     }
 
