@@ -273,7 +273,7 @@ impl<'a> RunBuilder<'a> {
         let call = ToolCall {
             tool: ev.text(names::TOOL).unwrap_or_else(|| "?".into()),
             tool_call_id: ev.text(names::TOOL_CALL_ID),
-            args: ev.value(names::ARGS).cloned().unwrap_or_default(),
+            args: ev.json(names::ARGS).unwrap_or_default(),
             start_ns: ev.ts,
             end_ns: ev.ts,
             duration_ms: duration,
@@ -312,7 +312,7 @@ impl<'a> RunBuilder<'a> {
         let tool = ev.text(names::TOOL);
         let id = ev.text(names::TOOL_CALL_ID);
         let is_error = ev.kind == Kind::ToolError
-            || (ev.kind == Kind::ToolExecuted && ev.value(&["error", "error.type"]).is_some());
+            || (ev.kind == Kind::ToolExecuted && ev.has(&["error", "error.type"]));
         let error = is_error.then(|| {
             ev.text(names::ERROR)
                 .or_else(|| ev.text(&["error.type"]))
@@ -386,8 +386,8 @@ impl<'a> RunBuilder<'a> {
         let err = RunError {
             ts_ns: ev.ts,
             turn,
-            event: ev.event.clone(),
-            message: ev.text(names::ERROR).unwrap_or_else(|| ev.event.clone()),
+            event: ev.event(),
+            message: ev.text(names::ERROR).unwrap_or_else(|| ev.event()),
             traceback: ev.text(names::TRACEBACK),
             raw: ev.line.to_string(),
         };

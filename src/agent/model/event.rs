@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::fields::Fields;
+use super::fields::{Fields, Val};
 
 /// What an agent line says happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +30,6 @@ pub(crate) struct Ev<'a> {
     pub ts: i64,
     pub line: &'a str,
     pub kind: Kind,
-    pub event: String,
     pub agent_id: String,
     fields: Fields<'a>,
 }
@@ -59,7 +58,7 @@ pub(crate) mod names {
     pub const TURNS: &[&str] = &["turns"];
 }
 
-fn kind_of(event: &str, level: &str, op: Option<&str>) -> Kind {
+fn kind_of(event: &str, is_error_level: bool, op: Option<&str>) -> Kind {
     let kind = match event {
         "agent.start" | "gen_ai.invoke_agent.start" => Kind::Start,
         "agent.turn" => Kind::Turn,
@@ -77,7 +76,6 @@ fn kind_of(event: &str, level: &str, op: Option<&str>) -> Kind {
             _ => Kind::Other,
         },
     };
-    let is_error_level = matches!(level, "error" | "critical" | "fatal" | "exception");
     match kind {
         Kind::Other if is_error_level => Kind::Error,
         k => k,
@@ -95,78 +93,83 @@ impl<'a> Ev<'a> {
             return None;
         }
         let fields = Fields::parse(trimmed)?;
-        let text = |names: &[&str]| names.iter().find_map(|n| fields.get(n).and_then(as_text));
-        let agent_id = text(names::AGENT_ID)?;
-        let event = text(&["event", "gen_ai.event.name", "name"]).unwrap_or_default();
-        let level = text(&["level", "severity", "levelname"])
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let op = text(&["gen_ai.operation.name"]);
-        let kind = kind_of(&event, &level, op.as_deref());
-        Some(Ev {
+        let agent_id = names::AGENT_ID
+            .iter()
+            .find_map(|n| fields.get(n).and_then(|v| v.text()))?;
+        let mut ev = Ev {
             ts,
             line,
-            kind,
-            event,
+            kind: Kind::Other,
             agent_id,
             fields,
+        };
+        let event = ev.str_any(&["event", "gen_ai.event.name", "name"]);
+        let op = ev.str_any(&["gen_ai.operation.name"]);
+        ev.kind = kind_of(
+            event.as_deref().unwrap_or(""),
+            ev.is_error_level(),
+            op.as_deref(),
+        );
+        Some(ev)
+    }
+
+    /// The first of `names` that holds a string.
+    fn str_any(&self, names: &[&str]) -> Option<String> {
+        names.iter().find_map(|n| {
+            self.fields
+                .get(n)
+                .and_then(|v| v.as_str().map(str::to_string))
         })
+    }
+
+    /// The event name (`event`, or the GenAI event name).
+    pub fn event(&self) -> String {
+        self.str_any(&["event", "gen_ai.event.name", "name"])
+            .unwrap_or_default()
     }
 
     /// Whether the line's level is error or worse.
     pub fn is_error_level(&self) -> bool {
-        ["level", "severity", "levelname"]
-            .iter()
-            .find_map(|n| self.fields.get(n).and_then(Value::as_str))
-            .is_some_and(|l| {
-                ["error", "critical", "fatal"]
-                    .iter()
-                    .any(|e| l.eq_ignore_ascii_case(e))
+        ["level", "severity", "levelname"].iter().any(|n| {
+            self.fields.get(n).is_some_and(|v| {
+                v.as_str().is_some_and(|l| {
+                    ["error", "critical", "fatal"]
+                        .iter()
+                        .any(|e| l.eq_ignore_ascii_case(e))
+                })
             })
+        })
     }
 
-    pub fn value(&self, names: &[&str]) -> Option<&Value> {
+    fn value(&self, names: &[&str]) -> Option<std::borrow::Cow<'_, Val<'a>>> {
         names
             .iter()
             .find_map(|n| self.fields.get(n))
             .filter(|v| !v.is_null())
     }
 
+    /// Whether any of `names` is present (and not null).
+    pub fn has(&self, names: &[&str]) -> bool {
+        self.value(names).is_some()
+    }
+
+    /// A field as JSON, as logged.
+    pub fn json(&self, names: &[&str]) -> Option<Value> {
+        self.value(names).map(|v| v.to_json())
+    }
+
     /// A field as text (strings unquoted; an array of strings, like GenAI finish reasons,
     /// joined with commas).
     pub fn text(&self, names: &[&str]) -> Option<String> {
-        self.value(names).and_then(as_text)
+        self.value(names).and_then(|v| v.text())
     }
 
     pub fn u64(&self, names: &[&str]) -> Option<u64> {
-        self.value(names).and_then(|v| match v {
-            Value::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f.max(0.0) as u64)),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        })
+        self.value(names).and_then(|v| v.u64())
     }
 
     pub fn f64(&self, names: &[&str]) -> Option<f64> {
-        self.value(names).and_then(|v| match v {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        })
-    }
-}
-
-fn as_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Array(items) if items.iter().all(Value::is_string) => Some(
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-        other => Some(other.to_string()),
+        self.value(names).and_then(|v| v.f64())
     }
 }
 

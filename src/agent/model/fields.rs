@@ -5,8 +5,146 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
+
+/// A field's value: strings borrowed from the line when they hold no escapes, numbers as
+/// numbers, objects and arrays as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Val<'a> {
+    Str(Cow<'a, str>),
+    U(u64),
+    I(i64),
+    F(f64),
+    Bool(bool),
+    Null,
+    Json(Value),
+}
+
+impl<'de> Deserialize<'de> for Val<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ValVisitor;
+        impl<'de> Visitor<'de> for ValVisitor {
+            type Value = Val<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Val<'de>, E> {
+                Ok(Val::Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Val<'de>, E> {
+                Ok(Val::Str(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Val<'de>, E> {
+                Ok(Val::Str(Cow::Owned(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Val<'de>, E> {
+                Ok(Val::U(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Val<'de>, E> {
+                Ok(Val::I(v))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Val<'de>, E> {
+                Ok(Val::F(v))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Val<'de>, E> {
+                Ok(Val::Bool(v))
+            }
+            fn visit_unit<E>(self) -> Result<Val<'de>, E> {
+                Ok(Val::Null)
+            }
+            fn visit_none<E>(self) -> Result<Val<'de>, E> {
+                Ok(Val::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Val<'de>, A::Error> {
+                Value::deserialize(SeqAccessDeserializer::new(seq)).map(Val::Json)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Val<'de>, A::Error> {
+                Value::deserialize(MapAccessDeserializer::new(map)).map(Val::Json)
+            }
+        }
+        d.deserialize_any(ValVisitor)
+    }
+}
+
+impl Val<'_> {
+    /// A nested JSON value as a field value.
+    fn of_json(v: &Value) -> Val<'static> {
+        match v {
+            Value::String(s) => Val::Str(Cow::Owned(s.clone())),
+            Value::Number(n) => n
+                .as_u64()
+                .map(Val::U)
+                .or_else(|| n.as_i64().map(Val::I))
+                .unwrap_or_else(|| Val::F(n.as_f64().unwrap_or(0.0))),
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Null => Val::Null,
+            other => Val::Json(other.clone()),
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Val::Null)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// As JSON (for `args`, kept as logged).
+    pub fn to_json(&self) -> Value {
+        match self {
+            Val::Str(s) => Value::String(s.to_string()),
+            Val::U(n) => Value::from(*n),
+            Val::I(n) => Value::from(*n),
+            Val::F(n) => Value::from(*n),
+            Val::Bool(b) => Value::Bool(*b),
+            Val::Null => Value::Null,
+            Val::Json(v) => v.clone(),
+        }
+    }
+
+    /// Display text: strings unquoted; an array of strings (GenAI finish reasons) joined
+    /// with commas; anything else as compact JSON.
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Val::Null => None,
+            Val::Str(s) => Some(s.to_string()),
+            Val::Json(Value::Array(items)) if items.iter().all(Value::is_string) => Some(
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            other => Some(other.to_json().to_string()),
+        }
+    }
+
+    pub fn u64(&self) -> Option<u64> {
+        match self {
+            Val::U(n) => Some(*n),
+            Val::I(n) => Some((*n).max(0) as u64),
+            Val::F(f) => Some(f.max(0.0) as u64),
+            Val::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn f64(&self) -> Option<f64> {
+        match self {
+            Val::U(n) => Some(*n as f64),
+            Val::I(n) => Some(*n as f64),
+            Val::F(f) => Some(*f),
+            Val::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+}
 
 /// Whether the model ever reads `key` (every name in `event::names`, the event and level
 /// names, and anything OpenTelemetry GenAI).
@@ -85,7 +223,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
 
 /// The wanted fields of one JSON object, in line order.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Fields<'a>(Vec<(Cow<'a, str>, Value)>);
+pub(crate) struct Fields<'a>(Vec<(Cow<'a, str>, Val<'a>)>);
 
 impl<'de> Deserialize<'de> for Fields<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -99,7 +237,7 @@ impl<'de> Deserialize<'de> for Fields<'de> {
                 let mut out = Vec::with_capacity(12);
                 while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
                     if wanted(&k) {
-                        let v = m.next_value::<Value>()?;
+                        let v = m.next_value::<Val<'de>>()?;
                         out.push((k, v));
                     } else {
                         m.next_value::<IgnoredAny>()?;
@@ -129,25 +267,30 @@ impl<'a> Fields<'a> {
     /// A field by its flat key (`gen_ai.usage.input_tokens`), as a nested path
     /// (`{"gen_ai":{"usage":{…}}}`), or as Loki's `| json` flattening
     /// (`gen_ai_usage_input_tokens`).
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    pub fn get(&self, name: &str) -> Option<Cow<'_, Val<'a>>> {
         if let Some((_, v)) = self.0.iter().find(|(k, _)| k == name) {
-            return Some(v);
+            return Some(Cow::Borrowed(v));
         }
         if !name.contains('.') {
             return None;
         }
         let mut parts = name.split('.');
         let first = parts.next()?;
-        let nested =
-            self.0.iter().find(|(k, _)| k == first).and_then(|(_, v)| {
-                parts.try_fold(v, |cur, p| cur.as_object().and_then(|o| o.get(p)))
+        let nested = self
+            .0
+            .iter()
+            .find(|(k, _)| k == first)
+            .and_then(|(_, v)| match v {
+                Val::Json(j) => parts.try_fold(j, |cur, p| cur.as_object().and_then(|o| o.get(p))),
+                _ => None,
             });
-        nested.or_else(|| {
-            self.0
-                .iter()
-                .find(|(k, _)| same_flattened(k, name))
-                .map(|(_, v)| v)
-        })
+        if let Some(n) = nested {
+            return Some(Cow::Owned(Val::of_json(n)));
+        }
+        self.0
+            .iter()
+            .find(|(k, _)| same_flattened(k, name))
+            .map(|(_, v)| Cow::Borrowed(v))
     }
 }
 
@@ -192,7 +335,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(f.0.len(), 2);
-        assert_eq!(f.get("turn"), Some(&Value::from(3)));
+        assert_eq!(f.get("turn").unwrap().u64(), Some(3));
+        assert_eq!(f.get("event").unwrap().as_str(), Some("x"));
+        assert!(matches!(
+            f.get("event").unwrap().as_ref(),
+            Val::Str(Cow::Borrowed(_))
+        ));
         assert!(f.get("timestamp").is_none());
         assert!(Fields::parse("[1]").is_none());
     }
