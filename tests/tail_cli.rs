@@ -10,7 +10,6 @@ use std::time::Duration;
 use support::ws_stub::{Conn, Ending, StubConfig, WsStub, lines};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the `tail` command (branch cli)"]
 async fn tail_prints_history_then_live_lines_once_as_jsonl() {
     let all = lines(90, 3, true);
     let stub = WsStub::start(StubConfig {

@@ -83,7 +83,10 @@ fn ready() -> bool {
         eprintln!("NOTICE: tmux is not installed; skipping the real-terminal test");
         return false;
     }
-    let help = Command::new(bin()).args(["tui", "--help"]).output().unwrap();
+    let help = Command::new(bin())
+        .args(["tui", "--help"])
+        .output()
+        .unwrap();
     if !help.status.success() {
         eprintln!("NOTICE: this build has no `vs-logs tui` command yet; skipping");
         return false;
@@ -93,7 +96,15 @@ fn ready() -> bool {
 
 fn start(t: &Tmux, command: &str) {
     let o = t.run(&[
-        "new-session", "-d", "-s", "t", "-x", "140", "-y", "40", command,
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "140",
+        "-y",
+        "40",
+        command,
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     t.run(&["set-option", "-t", "t", "remain-on-exit", "on"]);
@@ -113,7 +124,9 @@ fn demo_session_in_a_real_terminal() {
     }
     let t = Tmux::new("keys");
     start(&t, "sh");
-    t.wait("the shell", |t| t.display("#{pane_current_command}") == "sh");
+    t.wait("the shell", |t| {
+        t.display("#{pane_current_command}") == "sh"
+    });
     let title_before = t.display("#{pane_title}");
     t.keys(&[&format!("{} tui --demo", bin()), "Enter"]);
     wait_for_results(&t);
@@ -122,9 +135,13 @@ fn demo_session_in_a_real_terminal() {
     assert!(screen.contains("time") && screen.contains("level") && screen.contains("message"));
     // move, open help, close it, search, open details
     t.keys(&["j", "j", "?"]);
-    t.wait("the help", |t| t.capture().contains("search in the results"));
+    t.wait("the help", |t| {
+        t.capture().contains("search in the results")
+    });
     t.keys(&["Escape"]);
-    t.wait("help closed", |t| !t.capture().contains("search in the results"));
+    t.wait("help closed", |t| {
+        !t.capture().contains("search in the results")
+    });
     t.keys(&["Enter"]);
     t.wait("the details pane", |t| t.capture().contains("details"));
     t.keys(&["Escape", "G", "g", "5"]);
@@ -139,7 +156,9 @@ fn demo_session_in_a_real_terminal() {
     assert!(!t.capture().contains("vs-logs  demo"));
     // the terminal is usable: the shell echoes what we type
     t.keys(&["echo still-ok", "Enter"]);
-    t.wait("the shell to answer", |t| t.capture().matches("still-ok").count() >= 2);
+    t.wait("the shell to answer", |t| {
+        t.capture().matches("still-ok").count() >= 2
+    });
 }
 
 #[test]

@@ -123,15 +123,16 @@ pub fn spawn_with(
         Backend::Loki(client) => {
             tokio::spawn(session::run_loki(client, opts, settings, tx));
         }
-        Backend::Local(src) => {
-            let m = format!(
-                "following {} needs its file: use `--file F -f` with exactly one file",
-                src.describe()
-            );
-            tokio::spawn(async move {
-                let _ = tx.send(TailEvent::Failed(m)).await;
-            });
-        }
+        Backend::Local(src) => match local::followable(&src) {
+            Ok((path, app)) => {
+                tokio::task::spawn_blocking(move || local::run_file(path, app, opts, settings, tx));
+            }
+            Err(m) => {
+                tokio::spawn(async move {
+                    let _ = tx.send(TailEvent::Failed(m)).await;
+                });
+            }
+        },
     }
     rx
 }
