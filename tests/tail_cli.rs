@@ -80,3 +80,41 @@ async fn tail_prints_history_then_live_lines_once_as_jsonl() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("reconnect"), "{stderr}");
 }
+
+#[test]
+fn query_file_f_follows_appends_and_rotation_applying_the_query() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("app.log");
+    let line = |i: u32, level: &str| {
+        format!(
+            r#"{{"event":"e{i}","level":"{level}","logger":"vulnsentinel.api","timestamp":"2026-11-25T08:00:{i:02}Z"}}"#
+        )
+    };
+    std::fs::write(&p, format!("{}\n{}\n", line(1, "error"), line(2, "info"))).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vs-logs"))
+        .arg("--file")
+        .arg(&p)
+        .args([
+            "-o",
+            "raw",
+            "query",
+            r#"{app="vulnsentinel"} | json | level="error""#,
+        ])
+        .args(["--since", "3650d", "-f"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut next = || out.next().expect("vs-logs ended early").unwrap();
+    assert_eq!(next(), line(1, "error"));
+    let mut f = std::fs::OpenOptions::new().append(true).open(&p).unwrap();
+    writeln!(f, "{}\n{}", line(3, "info"), line(4, "error")).unwrap();
+    assert_eq!(next(), line(4, "error"));
+    std::fs::rename(&p, dir.path().join("app.log.1")).unwrap();
+    std::fs::write(&p, format!("{}\n", line(5, "error"))).unwrap();
+    assert_eq!(next(), line(5, "error"));
+    child.kill().unwrap();
+    let _ = child.wait();
+}
