@@ -13,7 +13,7 @@ use ratatui::style::Color;
 use vs_logs::model::{Labels, LogEntry, MetricResult, Point, Series};
 use vs_logs::tui::app::{App, QueryError};
 use vs_logs::tui::msg::{Msg, PageKind};
-use vs_logs::tui::testkit::{NOW, app, code, finished, key, lines, load, stream};
+use vs_logs::tui::testkit::{NOW, app, code, key, lines, load, stream};
 use vs_logs::tui::{render, update};
 
 const S: i64 = 1_000_000_000;

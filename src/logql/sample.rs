@@ -8,7 +8,8 @@ use super::lexer::parse_bytes;
 use super::log_query::{compile_selector, selector_matches};
 use super::pipeline::Pipeline;
 use super::pipeline::label_filter::{
-    CompiledLabelFilter, CompiledMatcher, parse_float, parse_float_error, parse_go_duration_secs,
+    CompiledLabelFilter, CompiledMatcher, duration_error, parse_float, parse_float_error,
+    parse_go_duration_secs,
 };
 use super::pipeline::work::ERROR;
 use super::validate::go_quote;
@@ -103,8 +104,7 @@ impl RangeSampler {
 pub fn convert(text: &str, conv: Conversion) -> Result<f64, String> {
     match conv {
         Conversion::Float => parse_float(text).ok_or_else(|| parse_float_error(text)),
-        Conversion::Duration => parse_go_duration_secs(text)
-            .ok_or_else(|| format!("time: invalid duration {}", go_quote(text))),
+        Conversion::Duration => parse_go_duration_secs(text).ok_or_else(|| duration_error(text)),
         Conversion::Bytes => parse_bytes(text.trim()).ok_or_else(|| parse_float_error(text)),
     }
 }

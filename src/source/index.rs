@@ -57,6 +57,9 @@ struct BlockIndex {
 fn index_block(block: &[u8], app: &str) -> BlockIndex {
     let mut streams = Streams::new(app);
     let mut times: Vec<StreamTimes> = Vec::new();
+    // The minute last recorded per stream: lines come mostly in time order, so most inserts
+    // are repeats and can be skipped.
+    let mut recorded: Vec<i64> = Vec::new();
     let mut last: Option<i64> = None;
     let mut newest: Option<i64> = None;
     for l in scan::lines(block) {
@@ -68,10 +71,15 @@ fn index_block(block: &[u8], app: &str) -> BlockIndex {
         let i = streams.index_of(&f);
         if i == times.len() {
             times.push(StreamTimes::default());
+            recorded.push(i64::MIN);
         }
         match last {
             Some(ts) => {
-                times[i].minutes.insert(ts.div_euclid(MINUTE_NS));
+                let minute = ts.div_euclid(MINUTE_NS);
+                if recorded[i] != minute {
+                    recorded[i] = minute;
+                    times[i].minutes.insert(minute);
+                }
             }
             None => times[i].untimed = true,
         }

@@ -80,6 +80,8 @@ pub struct LocalSource {
     data: Vec<(Data, i64)>,
     app: String,
     index: Mutex<Option<Arc<index::Index>>>,
+    /// The newest timestamp when known without a scan (the demo ends exactly "now").
+    newest_hint: Option<i64>,
 }
 
 impl std::fmt::Debug for LocalSource {
@@ -144,11 +146,16 @@ impl LocalSource {
                 }
             });
         }
+        let newest_hint = match inputs.as_slice() {
+            [LocalInput::Demo] => data.first().map(|(_, now)| now - now.rem_euclid(1000)),
+            _ => None,
+        };
         Ok(Self {
             inputs,
             data,
             app: app.to_string(),
             index: Mutex::new(None),
+            newest_hint,
         })
     }
 
@@ -165,6 +172,7 @@ impl LocalSource {
             )],
             app: app.to_string(),
             index: Mutex::new(None),
+            newest_hint: None,
         }
     }
 
@@ -186,6 +194,9 @@ impl LocalSource {
     /// The newest entry's timestamp, ns: ranges like `--since 12h` count back from it when the
     /// data is older than now (as with a file copied off a box).
     pub fn newest_ns(&self) -> Option<i64> {
+        if let Some(n) = self.newest_hint {
+            return Some(n);
+        }
         self.index().ok()?.newest_ns
     }
 
@@ -319,3 +330,7 @@ impl LocalSource {
 #[cfg(test)]
 #[path = "mod_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "robustness_tests.rs"]
+mod robustness_tests;

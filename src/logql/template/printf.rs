@@ -15,6 +15,10 @@ pub fn sprint(args: &[Value]) -> String {
     out
 }
 
+/// Width and precision are capped (Go refuses absurd ones too) so a template cannot ask
+/// for gigabytes of padding.
+const MAX_WIDTH: usize = 1 << 16;
+
 #[derive(Default)]
 struct Spec {
     minus: bool,
@@ -48,10 +52,10 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             }
             chars.next();
         }
-        spec.width = digits(&mut chars);
+        spec.width = digits(&mut chars).map(|w| w.min(MAX_WIDTH));
         if chars.peek() == Some(&'.') {
             chars.next();
-            spec.prec = Some(digits(&mut chars).unwrap_or(0));
+            spec.prec = Some(digits(&mut chars).unwrap_or(0).min(MAX_WIDTH));
         }
         let Some(verb) = chars.next() else {
             out.push_str("%!(NOVERB)");
