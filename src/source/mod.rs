@@ -176,6 +176,16 @@ impl LocalSource {
         }
     }
 
+    /// The inputs this source reads, in the order given (`--file -f` follows the one file).
+    pub fn inputs(&self) -> &[LocalInput] {
+        &self.inputs
+    }
+
+    /// The `app` label given to every line.
+    pub fn app(&self) -> &str {
+        &self.app
+    }
+
     /// What this source is, for a status line (`demo`, `app.log.gz`, `stdin`).
     pub fn describe(&self) -> String {
         self.data

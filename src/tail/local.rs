@@ -11,8 +11,8 @@ use super::file::{FileEvent, FileFollower};
 use super::{FollowOptions, TailEvent, TailSettings, validate};
 use crate::logql::LogQuery;
 use crate::model::LogEntry;
-use crate::source::LocalSource;
 use crate::source::line::classify_line;
+use crate::source::{LocalInput, LocalSource};
 
 /// Turns one raw line into an entry exactly as the local source does (labels derived like
 /// Alloy, `detected_level` metadata, compose prefix removed); a line without a timestamp of its
@@ -28,41 +28,14 @@ fn to_entry(line: String, app: &str, last_ts: &mut i64) -> LogEntry {
 }
 
 /// The one file and the `app` label of a local source, for `--file F -f`.
-///
-/// Interim: `LocalSource` has no public accessor for its inputs yet, so they are read back from
-/// its `Debug` form (`LocalSource { inputs: [File("…")], app: "…", .. }`). A test pins it.
 pub(crate) fn followable(src: &LocalSource) -> Result<(PathBuf, String), String> {
-    let dbg = format!("{src:?}");
-    let quoted_after = |marker: &str| -> Option<String> {
-        let start = dbg.find(marker)? + marker.len();
-        let rest = &dbg[start..];
-        // The Debug string literal ends at the first unescaped quote.
-        let mut end = None;
-        let mut escaped = false;
-        for (i, c) in rest.char_indices().skip(1) {
-            match c {
-                '\\' if !escaped => escaped = true,
-                '"' if !escaped => {
-                    end = Some(i);
-                    break;
-                }
-                _ => escaped = false,
-            }
-        }
-        serde_json::from_str::<String>(&rest[..=end?]).ok()
-    };
-    let one_file = dbg.matches("File(").count() == 1
-        && !dbg.contains("Stdin")
-        && !dbg.contains("Demo")
-        && dbg.contains("inputs: [File(");
-    let path = quoted_after("File(").filter(|_| one_file).ok_or_else(|| {
-        format!(
+    match src.inputs() {
+        [LocalInput::File(path)] => Ok((path.clone(), src.app().to_string())),
+        _ => Err(format!(
             "following {} is not possible: -f on local sources needs exactly one --file",
             src.describe()
-        )
-    })?;
-    let app = quoted_after("app: ").unwrap_or_else(|| "vulnsentinel".into());
-    Ok((PathBuf::from(path), app))
+        )),
+    }
 }
 
 /// Applies the query; `None` = not shown.
@@ -175,7 +148,6 @@ mod tests {
 
     #[test]
     fn followable_needs_exactly_one_file_and_reads_its_path_and_app() {
-        use crate::source::LocalInput;
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a \"quoted\" file.log");
         std::fs::write(&p, "x\n").unwrap();
