@@ -8,6 +8,12 @@ use super::validate;
 
 /// Parses a LogQL query (log or metric) and validates it the way Loki does before running it.
 pub fn parse(query: &str) -> Result<Expr, LogqlError> {
+    if query.trim().is_empty() {
+        // What Loki answers when the query is missing.
+        return Err(LogqlError::msg(
+            "parse error : syntax error: unexpected $end",
+        ));
+    }
     let toks = lex(query)
         .map_err(|e| syntax_error(query, e.pos, &format!("syntax error: {}", e.message)))?;
     let mut p = Parser {

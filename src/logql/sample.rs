@@ -8,7 +8,8 @@ use super::lexer::parse_bytes;
 use super::log_query::{compile_selector, selector_matches};
 use super::pipeline::Pipeline;
 use super::pipeline::label_filter::{
-    CompiledLabelFilter, CompiledMatcher, parse_float, parse_float_error, parse_go_duration_secs,
+    CompiledLabelFilter, CompiledMatcher, duration_error, parse_float, parse_float_error,
+    parse_go_duration_secs,
 };
 use super::pipeline::work::ERROR;
 use super::validate::go_quote;
@@ -71,7 +72,8 @@ impl RangeSampler {
     /// `Some(Err(_))`: the entry reaches the aggregation still carrying `__error__`, which
     /// fails the whole query in Loki (the error text is Loki's `pipeline error: …`).
     pub fn sample(&self, entry: &LogEntry) -> Option<Result<ExtractedSample, LogqlError>> {
-        let mut w = self.pipeline.run_full(entry)?;
+        // Two passes: cheap rejection with only the labels filters read, full labels for the rest.
+        let mut w = self.pipeline.run(entry)?;
         let mut value = 1.0;
         if let Some((label, conv, post)) = &self.unwrap {
             let text = w.get(label).unwrap_or("").to_string();
@@ -84,12 +86,15 @@ impl RangeSampler {
                     return None;
                 }
             }
-            w.delete(label);
         }
         let line_bytes = w.line.len() as f64;
-        let labels = w.all();
+        let mut labels = w.all();
         if let Some(kind) = labels.get(ERROR).filter(|e| !e.is_empty()) {
+            // An errored series keeps every label, the unwrapped one included (as in Loki).
             return Some(Err(pipeline_error(kind, &labels)));
+        }
+        if let Some((label, _, _)) = &self.unwrap {
+            labels.remove(label);
         }
         Some(Ok(ExtractedSample {
             labels,
@@ -103,8 +108,7 @@ impl RangeSampler {
 pub fn convert(text: &str, conv: Conversion) -> Result<f64, String> {
     match conv {
         Conversion::Float => parse_float(text).ok_or_else(|| parse_float_error(text)),
-        Conversion::Duration => parse_go_duration_secs(text)
-            .ok_or_else(|| format!("time: invalid duration {}", go_quote(text))),
+        Conversion::Duration => parse_go_duration_secs(text).ok_or_else(|| duration_error(text)),
         Conversion::Bytes => parse_bytes(text.trim()).ok_or_else(|| parse_float_error(text)),
     }
 }
@@ -180,6 +184,7 @@ mod tests {
         let s = sampler(r#"sum_over_time({app="a"} | logfmt | unwrap x [1m])"#);
         let e = s.sample(&entry("x=abc")).unwrap().unwrap_err();
         assert!(e.message.contains("SampleExtractionErr"), "{e}");
+        assert!(e.message.contains(r#"x="abc""#), "{e}");
         let s = sampler(r#"bytes_over_time({app="a"} |= "x" [1m])"#);
         assert_eq!(s.sample(&entry("xyz")).unwrap().unwrap().line_bytes, 3.0);
         assert!(s.sample(&entry("abc")).is_none());

@@ -226,7 +226,7 @@ fn range_table(
                 if let Some(e) = &s.error {
                     return Err(e.clone());
                 }
-                by_step[i].push((k, apply(r.op, &samples[lo_i..hi_i], r.range_ns)));
+                by_step[i].push((k, apply(r.op, &samples[lo_i..hi_i], r.range_ns, w_hi)));
             }
         }
     }

@@ -56,6 +56,21 @@ impl MetricQuery {
         self.plan.lookback_ns()
     }
 
+    /// The entries a range evaluation reads, as `(lo, hi]` in ns: the grid is rounded out to
+    /// the step (so its last point can fall after `end_ns`, and Loki counts entries up to it),
+    /// and each window reaches `range + offset` further back.
+    pub fn entries_window(&self, start_ns: i64, end_ns: i64, step_ms: i64) -> (i64, i64) {
+        let step_ns = step_ms.max(1).saturating_mul(1_000_000);
+        let first = start_ns.div_euclid(step_ns).saturating_mul(step_ns);
+        let last = end_ns.div_euclid(step_ns).saturating_mul(step_ns)
+            + if end_ns.rem_euclid(step_ns) == 0 {
+                0
+            } else {
+                step_ns
+            };
+        (first.saturating_sub(self.lookback_ns()), last)
+    }
+
     /// Evaluates on Loki's step grid. `entries` are raw (un-piped) entries sorted by `ts`.
     pub fn eval_range(
         &self,

@@ -320,6 +320,14 @@ fn limits_and_helpers() {
     assert!(q.prefilter(&l(&[("app", "a"), ("module", "db")]), "d=2s st=500"));
     assert!(!q.prefilter(&l(&[("app", "a"), ("module", "db")]), "d=2s st=200"));
     assert!(!q.prefilter(&l(&[("app", "a"), ("module", "api")]), "st=500"));
+    assert_eq!(
+        q.entries_window(100 * S, 610 * S, 300_000),
+        (-360 * S, 900 * S)
+    );
+    assert_eq!(
+        q.entries_window(600 * S, 900 * S, 300_000),
+        (240 * S, 900 * S)
+    );
     let e = q.eval_range(&data(), 0, 86_400 * S, 1_000).unwrap_err();
     assert!(
         e.message

@@ -105,6 +105,26 @@ pub fn parse_float(v: &str) -> Option<f64> {
     v.parse::<f64>().ok()
 }
 
+/// Go's `time.ParseDuration` error text for a value it rejects.
+pub fn duration_error(v: &str) -> String {
+    let q = go_quote(v);
+    let body = v.trim_start_matches(['-', '+']);
+    let unit_start = body.find(|c: char| !(c.is_ascii_digit() || c == '.'));
+    match unit_start {
+        _ if body.is_empty() || !body.starts_with(|c: char| c.is_ascii_digit() || c == '.') => {
+            format!("time: invalid duration {q}")
+        }
+        None => format!("time: missing unit in duration {q}"),
+        Some(i) => {
+            let unit: String = body[i..]
+                .chars()
+                .take_while(|c| !(c.is_ascii_digit() || *c == '.'))
+                .collect();
+            format!("time: unknown unit {} in duration {q}", go_quote(&unit))
+        }
+    }
+}
+
 /// Go's `time.ParseDuration`, in seconds.
 pub fn parse_go_duration_secs(v: &str) -> Option<f64> {
     let (neg, body) = match v.strip_prefix('-') {
@@ -179,9 +199,7 @@ impl CompiledLabelFilter {
                 numeric(w, name, *op, *value, parse_float, parse_float_error)
             }
             Self::Duration { name, op, value } => {
-                numeric(w, name, *op, *value, parse_go_duration_secs, |v| {
-                    format!("time: invalid duration {}", go_quote(v))
-                })
+                numeric(w, name, *op, *value, parse_go_duration_secs, duration_error)
             }
             Self::Bytes { name, op, value } => numeric(
                 w,
@@ -248,6 +266,15 @@ mod tests {
         assert_eq!(parse_go_duration_secs("-250ms"), Some(-0.25));
         assert_eq!(parse_go_duration_secs("0"), Some(0.0));
         assert_eq!(parse_go_duration_secs("5"), None);
+        assert_eq!(
+            duration_error("20.4"),
+            "time: missing unit in duration \"20.4\""
+        );
+        assert_eq!(duration_error("abc"), "time: invalid duration \"abc\"");
+        assert_eq!(
+            duration_error("5x"),
+            "time: unknown unit \"x\" in duration \"5x\""
+        );
         assert_eq!(
             parse_float_error(""),
             "strconv.ParseFloat: parsing \"\": invalid syntax"

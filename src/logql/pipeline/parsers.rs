@@ -82,21 +82,18 @@ impl CompiledParser {
                 let mut found: Vec<(String, String)> = Vec::new();
                 let res = {
                     let line: &str = &w.line;
-                    let stream = &w.entry.labels;
                     json::flatten(
                         line,
                         &mut |name| {
-                            if stream.contains_key(name) {
-                                want.is_none_or(|names| {
-                                    names.iter().any(|x| {
-                                        x.len() == name.len() + 10
+                            // A wanted `x_extracted` comes from the key `x` (a stream label).
+                            want.is_none_or(|names| {
+                                names.iter().any(|x| {
+                                    x == name
+                                        || (x.len() == name.len() + 10
                                             && x.starts_with(name)
-                                            && x.ends_with("_extracted")
-                                    })
+                                            && x.ends_with("_extracted"))
                                 })
-                            } else {
-                                wants(name)
-                            }
+                            })
                         },
                         &mut |name, value| found.push((name.to_string(), value.into_owned())),
                     )

@@ -12,6 +12,7 @@ const NAMES: &[&str] = &[
     "unixEpochNanos",
     "unixToTime",
     "toDate",
+    "toDateInZone",
     "date",
     "now",
 ];
@@ -126,5 +127,17 @@ mod tests {
         );
         assert!(render("{{ now | unixEpoch }}").len() >= 10);
         assert!(render_err("{{ unixEpoch \"x\" }}").contains("expected time.Time"));
+        assert_eq!(
+            render(
+                r#"{{ unixToTime "18629" | unixEpoch }} {{ unixToTime "1609545600000000000" | unixEpoch }}"#
+            ),
+            "1609545600 1609545600"
+        );
+        assert!(render_err(r#"{{ unixToTime "123" }}"#).contains("invalid unix timestamp"));
+        assert!(render_err(r#"{{ unixToTime "abc" }}"#).contains("invalid syntax"));
+        assert_eq!(
+            render(r#"{{ toDateInZone "2006-01-02" "UTC" "2021-01-02" | unixEpoch }}"#),
+            "1609545600"
+        );
     }
 }
