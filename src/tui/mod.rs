@@ -16,6 +16,7 @@ pub mod history;
 pub mod input;
 pub mod keys;
 pub mod layout;
+pub mod level;
 pub mod msg;
 pub mod render;
 pub mod rewrite;

@@ -3,6 +3,7 @@
 //! the details pane, follow mode.
 
 mod agent;
+mod complete;
 mod details;
 mod follow;
 mod nav;
@@ -55,7 +56,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
                 Ok(v) => app.label_names = Some(v),
                 Err(e) => app.note = Some(format!("could not list labels: {e}")),
             }
-            text::refresh_completion(app);
+            complete::refresh_completion(app);
             Vec::new()
         }
         Msg::LabelValuesFinished { name, result } => {
@@ -65,7 +66,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
                 }
                 Err(e) => app.note = Some(format!("could not list values of {name}: {e}")),
             }
-            text::refresh_completion(app);
+            complete::refresh_completion(app);
             Vec::new()
         }
         Msg::ContextFinished { generation, result } => {
