@@ -15,6 +15,7 @@ pub mod fields;
 pub mod history;
 pub mod input;
 pub mod keys;
+pub mod keyspec;
 pub mod layout;
 pub mod level;
 pub mod msg;
