@@ -1,4 +1,4 @@
-//! Recursive-descent LogQL parser producing [`ast::Expr`], with Loki's error wording
+//! Recursive-descent LogQL parser producing [`Expr`], with Loki's error wording
 //! (`parse error at line 1, col 30: syntax error: unexpected )`).
 
 use super::LogqlError;
