@@ -122,6 +122,29 @@ fn main() {
         }
     }
 
+    // The same queries through the binary, as a user runs them (`-o raw`, all matches).
+    for query in [
+        r#"{app="vulnsentinel"} |= "rate limit""#,
+        r#"{app="vulnsentinel"} | json | level="error""#,
+    ] {
+        let t = start(true);
+        let out = Command::new(env!("CARGO_BIN_EXE_vs-logs"))
+            .args(["query", "--file"])
+            .arg(&path)
+            .args([query, "-o", "raw", "--limit", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .output()
+            .unwrap();
+        let n = out.stdout.iter().filter(|&&b| b == b'\n').count();
+        report(
+            &format!("vs-logs query --file big.jsonl '{query}' -o raw --limit 0"),
+            len,
+            t,
+            n,
+        );
+    }
+
     let t = start(true);
     match Command::new("jq")
         // `-R` + `fromjson?`: plain `jq -c 'select(...)'` aborts at the first non-JSON line

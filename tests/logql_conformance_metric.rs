@@ -205,3 +205,67 @@ fn the_checker_can_fail() {
     got.get_mut(&Labels::new()).unwrap().insert(2, 1.0);
     assert!(!compare("x", &want, &got).is_empty());
 }
+
+/// Random compositions of metric syntax over the data set: whatever compiles must evaluate
+/// (result or error) without panicking, for range and instant queries alike.
+#[test]
+fn random_metric_queries_never_panic() {
+    let data = conformance::dataset();
+    let ranges = [
+        r#"count_over_time({app="vulnsentinel"}[5m])"#,
+        r#"rate({app="vulnsentinel", module="api"} | json | event="request.end" [10m])"#,
+        r#"bytes_over_time({app="vulnsentinel"} |= "error" [1h])"#,
+        r#"sum_over_time({app="vulnsentinel", module="api"} | json | unwrap duration_ms | __error__="" [30m])"#,
+        r#"quantile_over_time(0.5, {app="vulnsentinel", module="agent"} | json | unwrap duration_ms | __error__="" [1h]) by (tool)"#,
+        r#"rate_counter({app="vulnsentinel", module="api"} | json | unwrap status | __error__="" [5m])"#,
+        r#"absent_over_time({app="vulnsentinel", module="nope"}[5m] offset 1h)"#,
+        r#"last_over_time({app="vulnsentinel", module="db"} | json | unwrap duration_ms | __error__="" [1h]) without (event)"#,
+        "vector(2)",
+        "3",
+    ];
+    let wrappers = [
+        "sum by (module) ({})",
+        "avg without (level) ({})",
+        "topk(2, {})",
+        "bottomk(1, {})",
+        "count({})",
+        "stddev({})",
+        "sort_desc({})",
+        "max({})",
+        r#"label_replace({}, "x", "$1", "module", "(.*)")"#,
+        "{}",
+    ];
+    let ops = [
+        "+",
+        "-",
+        "*",
+        "/",
+        "%",
+        "^",
+        "==",
+        ">",
+        "< bool",
+        "and",
+        "or",
+        "unless",
+        "/ on (module)",
+    ];
+    let mut rng = fastrand::Rng::with_seed(11);
+    let (start, end) = (1_795_514_400_000_000_000_i64, 1_795_585_848_695_220_000_i64);
+    let pick = |rng: &mut fastrand::Rng| {
+        let inner = ranges[rng.usize(..ranges.len())];
+        wrappers[rng.usize(..wrappers.len())].replace("{}", inner)
+    };
+    for _ in 0..30 {
+        let mut q = pick(&mut rng);
+        if rng.bool() {
+            q = format!("{q} {} {}", ops[rng.usize(..ops.len())], pick(&mut rng));
+        }
+        let Ok(m) = MetricQuery::compile(&q) else {
+            continue;
+        };
+        let step = [300_000, 3_600_000][rng.usize(..2)];
+        let _ = m.eval_range(&data, start, end, step);
+        let _ = m.eval_instant(&data, end);
+    }
+}

@@ -15,7 +15,7 @@ use vs_logs::tail::{FollowOptions, TailEvent, TailSettings, spawn_with};
 
 fn settings(categorize: bool) -> TailSettings {
     TailSettings {
-        silence_timeout: Duration::from_millis(1000),
+        silence_timeout: Duration::from_millis(2000),
         max_failures: 2,
         backoff_base: Duration::from_millis(5),
         backoff_max: Duration::from_millis(20),

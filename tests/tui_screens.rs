@@ -327,3 +327,79 @@ fn million_lines_render_only_the_screen() {
     assert!(a.rows.len() <= 50, "derived {} rows", a.rows.len());
     assert_eq!(a.selected, n - 1);
 }
+
+#[test]
+fn pivot_to_the_agent_timeline() {
+    let mut a = app(120, 30);
+    a.show_volume = false;
+    load(&mut a, Q, lines(2, NOW, S));
+    let cmds = update(&mut a, key('a'));
+    let (g, id) = cmds
+        .iter()
+        .find_map(|c| match c {
+            vs_logs::tui::Command::FetchAgent {
+                generation,
+                agent_id,
+                ..
+            } => Some((*generation, agent_id.clone())),
+            _ => None,
+        })
+        .unwrap();
+    let f = |extra: &str| {
+        format!(r#""agent_type":"event_classifier","agent_id":"{id}","target_id":"evt-789"{extra}"#)
+    };
+    use vs_logs::tui::testkit::entry;
+    let run_lines = vec![
+        entry(
+            NOW - 10 * S,
+            "agent",
+            "info",
+            "agent.start",
+            &f(r#","model":"claude-x","max_turns":5"#),
+        ),
+        entry(
+            NOW - 9 * S,
+            "agent",
+            "info",
+            "agent.turn",
+            &f(r#","turn":1,"max_turns":5"#),
+        ),
+        entry(
+            NOW - 8 * S,
+            "agent",
+            "info",
+            "tool.call",
+            &f(r#","tool":"fetch_commit_diff","args":{"repo":"a/b"}"#),
+        ),
+        entry(
+            NOW - 7 * S,
+            "agent",
+            "error",
+            "tool.error",
+            &f(r#","tool":"fetch_commit_diff","error":"timeout after 30s","duration_ms":30000"#),
+        ),
+        entry(
+            NOW - 6 * S,
+            "agent",
+            "info",
+            "agent.done",
+            &f(r#","turns":1,"input_tokens":3200,"output_tokens":450,"cost":0.0012"#),
+        ),
+    ];
+    let runs = vs_logs::agent::model::build_runs_with(&run_lines, &Default::default());
+    update(
+        &mut a,
+        Msg::AgentFinished {
+            generation: g,
+            agent_id: id,
+            start_ns: None,
+            result: Ok(runs),
+        },
+    );
+    let t = draw(&a);
+    insta::assert_snapshot!("agent_timeline", t.backend());
+    let s = text(t.backend().buffer());
+    assert!(s.contains("ag-1") && s.contains("fetch_commit_diff"));
+    update(&mut a, code(KeyCode::Esc));
+    assert!(text(draw(&a).backend().buffer()).contains("tool.call"));
+}

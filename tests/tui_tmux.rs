@@ -144,9 +144,29 @@ fn demo_session_in_a_real_terminal() {
     });
     t.keys(&["Enter"]);
     t.wait("the details pane", |t| t.capture().contains("details"));
-    t.keys(&["Escape", "G", "g", "5"]);
-    wait_for_results(&t);
-    assert!(t.capture().contains("last 12h"));
+    // (Escape alone: followed by a key in the same burst it reads as Alt+key)
+    t.keys(&["Escape"]);
+    t.wait("details closed", |t| !t.capture().contains("esc close"));
+    t.keys(&["G", "g", "5"]);
+    t.wait("the 12 h range to run", |t| {
+        let s = t.capture();
+        s.contains("last 12h") && !s.contains("querying")
+    });
+    // show the demo's hostile lines (they try to retitle the window)
+    t.keys(&["7", "i", "C-u"]);
+    t.run(&[
+        "send-keys",
+        "-t",
+        "t",
+        "-l",
+        r#"{app="vulnsentinel"} |= "pwned""#,
+    ]);
+    t.keys(&["Enter"]);
+    t.wait("the hostile lines", |t| {
+        let s = t.capture();
+        s.contains("^[]0;pwned^G") && !s.contains("querying")
+    });
+    assert_eq!(t.display("#{pane_title}"), title_before);
     // quit: the shell's screen is back, untouched by hostile lines
     t.keys(&["q"]);
     t.wait("the alternate screen to be left", |t| {

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use crate::model::{Labels, LogEntry, Structlog, value_text};
+use crate::model::{Labels, LogEntry, Structlog, module_of_logger, value_text};
 use crate::sanitize::inline;
 
 const RED: &str = "\x1b[31m";
@@ -138,12 +138,35 @@ fn extra_labels(e: &LogEntry, header: &Labels, json: Option<&Value>) -> String {
     }
 }
 
+/// The structlog view of an already parsed line (one JSON parse per entry, not two).
+fn structlog_of(v: Value) -> Option<Structlog> {
+    let Value::Object(map) = v else { return None };
+    let mut s = Structlog::default();
+    for (k, v) in map {
+        let text = || match &v {
+            Value::Null => None,
+            other => Some(value_text(other)),
+        };
+        match k.as_str() {
+            "event" => s.event = text(),
+            "level" => s.level = text(),
+            "timestamp" => s.timestamp = text(),
+            "logger" => {
+                s.logger = text();
+                s.module = s.logger.as_deref().map(module_of_logger);
+            }
+            _ => s.fields.push((k, v)),
+        }
+    }
+    Some(s)
+}
+
 fn row(e: &LogEntry, header: &Labels, utc: bool) -> Row {
     let time = crate::timespec::format_display(e.ts, utc);
     let label = |n: &str| e.label(n).map(str::to_string);
     let json = parse_json(&e.line);
     let extra_labels = extra_labels(e, header, json.as_ref());
-    match Structlog::parse(&e.line) {
+    match json.and_then(structlog_of) {
         Some(s) => Row {
             time,
             level: inline(

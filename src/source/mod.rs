@@ -176,6 +176,16 @@ impl LocalSource {
         }
     }
 
+    /// The inputs this source reads, in the order given (`--file -f` follows the one file).
+    pub fn inputs(&self) -> &[LocalInput] {
+        &self.inputs
+    }
+
+    /// The `app` label given to every line.
+    pub fn app(&self) -> &str {
+        &self.app
+    }
+
     /// What this source is, for a status line (`demo`, `app.log.gz`, `stdin`).
     pub fn describe(&self) -> String {
         self.data
@@ -193,11 +203,22 @@ impl LocalSource {
 
     /// The newest entry's timestamp, ns: ranges like `--since 12h` count back from it when the
     /// data is older than now (as with a file copied off a box).
+    ///
+    /// Plain files and in-memory inputs are read from the end (log files are written in time
+    /// order); compressed files are scanned once (and the scan cached for `labels`/`series`).
     pub fn newest_ns(&self) -> Option<i64> {
         if let Some(n) = self.newest_hint {
             return Some(n);
         }
-        self.index().ok()?.newest_ns
+        let mut newest: Option<i64> = None;
+        for (data, _) in &self.data {
+            let n = match index::newest_in_tail(data) {
+                Some(n) => Some(n),
+                None => self.index().ok()?.newest_ns,
+            };
+            newest = newest.max(n);
+        }
+        newest
     }
 
     fn index(&self) -> Result<Arc<index::Index>, SourceError> {

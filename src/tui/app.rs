@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::model::{LogEntry, MetricResult, QueryRange, QueryStats};
 use crate::scenes::{Scene, SceneParam};
 
+use super::agent_view::{AgentsView, TimelineView};
 use super::history::History;
 use super::input::TextInput;
 use super::keys::KeyMap;
@@ -12,15 +13,15 @@ use super::row::RowCache;
 use super::store::LineStore;
 use super::volume::Volume;
 
-/// Which screen the main area shows. `Agent` is the hook for the agent developer's run
-/// timeline (`tui::agent_view`); until it exists, opening an agent runs its lines as a query.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Which screen the main area shows: the log results, or one of the agent views
+/// (`tui::agent_view`): a run's timeline (pivot from a line with `agent_id`) or the runs in
+/// the range.
+#[derive(Debug, Default)]
 pub enum View {
     #[default]
     Logs,
-    Agent {
-        agent_id: String,
-    },
+    Agent(Box<TimelineView>),
+    Agents(Box<AgentsView>),
 }
 
 /// What keys go to.
@@ -108,6 +109,8 @@ pub enum Running {
     Query,
     Older,
     Newer,
+    /// Fetching an agent run or the list of runs.
+    Agent,
 }
 
 /// Loaded results of the current query.
@@ -223,6 +226,8 @@ pub struct App {
     pub page_size: usize,
     pub quit: bool,
     pub ctx_gen: u64,
+    /// The agents list a timeline was opened from (`back` returns to it).
+    pub agents_list: Option<Box<AgentsView>>,
 }
 
 pub const DEFAULT_BUFFER_LINES: usize = 100_000;
@@ -276,6 +281,7 @@ impl App {
             page_size: DEFAULT_PAGE,
             quit: false,
             ctx_gen: 0,
+            agents_list: None,
         }
     }
 

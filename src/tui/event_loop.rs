@@ -15,6 +15,8 @@ use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
+use crate::agent::fetch::{agents_query, replay_query};
+use crate::agent::model::{BuildOptions, build_runs_with};
 use crate::backend::Backend;
 use crate::loki::Progress;
 use crate::model::{Direction, QueryOutput, QueryRange};
@@ -43,6 +45,8 @@ fn abort(h: &mut Option<JoinHandle<()>>) {
 
 struct Runner {
     backend: Backend,
+    app_label: String,
+    build: Arc<BuildOptions>,
     tx: UnboundedSender<Msg>,
     tasks: Tasks,
     history_path: Option<PathBuf>,
@@ -146,12 +150,60 @@ impl Runner {
                             events.push(e);
                         }
                         if tx.send(Msg::TailBatch { generation, events }).is_err() {
-                            break;
+                            return;
                         }
                     }
+                    let _ = tx.send(Msg::TailBatch {
+                        generation,
+                        events: vec![crate::tail::TailEvent::Failed("the live tail ended".into())],
+                    });
                 }));
             }
             Command::StopTail => abort(&mut self.tasks.tail),
+            Command::FetchAgent {
+                generation,
+                agent_id,
+                start_ns,
+                range,
+            } => {
+                abort(&mut self.tasks.query);
+                let query = if agent_id.is_empty() {
+                    agents_query(&self.app_label, None)
+                } else {
+                    replay_query(&self.app_label, &agent_id)
+                };
+                let req = QueryRange {
+                    query,
+                    start_ns: range.0,
+                    end_ns: range.1,
+                    limit: 0,
+                    direction: Direction::Forward,
+                    step_ms: None,
+                    instant: false,
+                };
+                let (b, tx, opts) = (
+                    self.backend.clone(),
+                    self.tx.clone(),
+                    Arc::clone(&self.build),
+                );
+                self.tasks.query = Some(tokio::spawn(async move {
+                    let result = match b.query(&req, Arc::new(|_| {})).await {
+                        Ok((QueryOutput::Streams(entries), _)) => {
+                            tokio::task::spawn_blocking(move || build_runs_with(&entries, &opts))
+                                .await
+                                .map_err(|e| e.to_string())
+                        }
+                        Ok(_) => Err("the agent query returned a metric".to_string()),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let _ = tx.send(Msg::AgentFinished {
+                        generation,
+                        agent_id,
+                        start_ns,
+                        result,
+                    });
+                }));
+            }
             Command::Copy(text) => terminal::write_raw(&export::osc52(&text)),
             Command::Export {
                 path,
@@ -280,11 +332,14 @@ pub async fn run(
     history_path: Option<PathBuf>,
     initial: Vec<Command>,
     clock: impl Fn() -> i64,
+    build: BuildOptions,
 ) -> anyhow::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut runner = Runner {
         backend,
+        app_label: app.app_label.clone(),
+        build: Arc::new(build),
         tx,
         tasks: Tasks::default(),
         history_path,

@@ -39,6 +39,7 @@ pub enum Action {
     CopyLine,
     ShowContext,
     PivotAgent,
+    Agents,
     Back,
     Follow,
     Pause,
@@ -186,7 +187,13 @@ const TABLE: &[(Action, &str, &str, &str)] = &[
         Action::PivotAgent,
         "agent",
         "a",
-        "open the agent run of this line",
+        "open the agent run of this line (its timeline)",
+    ),
+    (
+        Action::Agents,
+        "agents",
+        "A",
+        "list the agent runs in the range",
     ),
     (
         Action::Back,

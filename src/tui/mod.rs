@@ -157,6 +157,7 @@ pub async fn run(ctx: Context, args: TuiArgs) -> anyhow::Result<()> {
         history_path,
         initial,
         clock,
+        crate::agent::cli::build_options(&ctx).unwrap_or_default(),
     )
     .await;
     drop(guard);

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crossterm::event::{KeyEvent, MouseEvent};
 
+use crate::agent::model::AgentRun;
 use crate::model::{Labels, LogEntry, MetricResult, QueryRange, QueryStats};
 use crate::tail::{FollowOptions, TailEvent};
 
@@ -82,6 +83,15 @@ pub enum Msg {
         events: Vec<TailEvent>,
     },
     ExportFinished(Result<String, String>),
+    /// The runs of one agent id (several when the id was reused), or of the whole range
+    /// (`agent_id` empty).
+    AgentFinished {
+        generation: u64,
+        agent_id: String,
+        /// Open the run that started here (from the agents list).
+        start_ns: Option<i64>,
+        result: Result<Vec<AgentRun>, String>,
+    },
     /// Spinner frame while something runs.
     Tick,
 }
@@ -131,5 +141,12 @@ pub enum Command {
         chunks: Vec<(Arc<Chunk>, usize)>,
     },
     SaveHistory(String),
+    /// Fetch and rebuild an agent's runs (`agent_id` empty: every run in the range).
+    FetchAgent {
+        generation: u64,
+        agent_id: String,
+        start_ns: Option<i64>,
+        range: (i64, i64),
+    },
     Quit,
 }

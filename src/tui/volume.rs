@@ -25,14 +25,23 @@ pub fn step_for(start_ns: i64, end_ns: i64, buckets: i64) -> i64 {
     ((end_ns - start_ns) / buckets.max(1)).max(1_000_000_000)
 }
 
-/// The histogram query for a log query: `None` when it is not a plain log query.
+/// The histogram query for a log query: `None` when it is not a plain log query. As Grafana
+/// does, parse errors are dropped (`| drop __error__`) so one non-JSON line does not fail
+/// the whole metric query.
 pub fn volume_query(query: &str, step_ns: i64) -> Option<String> {
     let q = query.trim();
     if !q.starts_with('{') {
         return None;
     }
     let secs = (step_ns / 1_000_000_000).max(1);
-    Some(format!("sum by (level) (count_over_time({q} [{secs}s]))"))
+    let drop = if q.ends_with('}') {
+        ""
+    } else {
+        " | drop __error__, __error_details__"
+    };
+    Some(format!(
+        "sum by (level) (count_over_time({q}{drop} [{secs}s]))"
+    ))
 }
 
 impl Volume {
@@ -136,7 +145,13 @@ mod tests {
     fn query_wraps_log_query_only() {
         assert_eq!(
             volume_query("{app=\"a\"} | json", 60_000_000_000).as_deref(),
-            Some("sum by (level) (count_over_time({app=\"a\"} | json [60s]))")
+            Some(
+                "sum by (level) (count_over_time({app=\"a\"} | json | drop __error__, __error_details__ [60s]))"
+            )
+        );
+        assert_eq!(
+            volume_query("{app=\"a\"}", 60_000_000_000).as_deref(),
+            Some("sum by (level) (count_over_time({app=\"a\"} [60s]))")
         );
         assert_eq!(volume_query("rate({a=\"b\"}[1m])", 1), None);
     }

@@ -1,7 +1,7 @@
 //! From log entries to runs: dedupe, order, group by agent id, split retries at `agent.start`,
 //! then replay each run's lines through a `RunBuilder`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::event::{Ev, Kind, names};
 use super::pricing::PriceTable;
@@ -50,11 +50,13 @@ pub fn build_runs_with(entries: &[LogEntry], opts: &BuildOptions) -> Vec<AgentRu
     let mut order: Vec<String> = Vec::new();
     let mut groups: HashMap<String, Vec<Ev<'_>>> = HashMap::new();
     for ev in evs {
-        let g = groups.entry(ev.agent_id.clone()).or_insert_with(|| {
-            order.push(ev.agent_id.clone());
-            Vec::new()
-        });
-        g.push(ev);
+        match groups.get_mut(&ev.agent_id) {
+            Some(g) => g.push(ev),
+            None => {
+                order.push(ev.agent_id.clone());
+                groups.insert(ev.agent_id.clone(), vec![ev]);
+            }
+        }
     }
 
     let mut runs = Vec::new();
@@ -85,7 +87,10 @@ struct RunBuilder<'a> {
     header: RunHeader,
     turns: Vec<Turn>,
     errors: Vec<RunError>,
-    seen: HashSet<(i64, &'a str)>,
+    /// Lines already seen at the latest timestamp: lines arrive in time order, so an exact
+    /// duplicate (same timestamp, same text) is always among them.
+    seen_ts: i64,
+    seen: Vec<&'a str>,
     lines: usize,
     duplicates: usize,
     other: usize,
@@ -111,7 +116,8 @@ impl<'a> RunBuilder<'a> {
             },
             turns: Vec::new(),
             errors: Vec::new(),
-            seen: HashSet::new(),
+            seen_ts: i64::MIN,
+            seen: Vec::new(),
             lines: 0,
             duplicates: 0,
             other: 0,
@@ -130,14 +136,19 @@ impl<'a> RunBuilder<'a> {
     }
 
     fn is_duplicate(&self, ev: &Ev<'a>) -> bool {
-        self.seen.contains(&(ev.ts, ev.line))
+        ev.ts == self.seen_ts && self.seen.contains(&ev.line)
     }
 
     fn push(&mut self, ev: Ev<'a>) {
-        if !self.seen.insert((ev.ts, ev.line)) {
+        if self.is_duplicate(&ev) {
             self.duplicates += 1;
             return;
         }
+        if ev.ts != self.seen_ts {
+            self.seen_ts = ev.ts;
+            self.seen.clear();
+        }
+        self.seen.push(ev.line);
         self.lines += 1;
         let h = &mut self.header;
         h.first_ns = h.first_ns.min(ev.ts);
@@ -154,8 +165,7 @@ impl<'a> RunBuilder<'a> {
         if h.max_turns.is_none() {
             h.max_turns = ev.u64(names::MAX_TURNS);
         }
-        let level = ev.text(&["level"]).unwrap_or_default().to_ascii_lowercase();
-        if matches!(level.as_str(), "error" | "critical" | "fatal") {
+        if ev.is_error_level() {
             self.error_level_seen = true;
         }
         match ev.kind {
@@ -263,7 +273,7 @@ impl<'a> RunBuilder<'a> {
         let call = ToolCall {
             tool: ev.text(names::TOOL).unwrap_or_else(|| "?".into()),
             tool_call_id: ev.text(names::TOOL_CALL_ID),
-            args: ev.value(names::ARGS).cloned().unwrap_or_default(),
+            args: ev.json(names::ARGS).unwrap_or_default(),
             start_ns: ev.ts,
             end_ns: ev.ts,
             duration_ms: duration,
@@ -302,7 +312,7 @@ impl<'a> RunBuilder<'a> {
         let tool = ev.text(names::TOOL);
         let id = ev.text(names::TOOL_CALL_ID);
         let is_error = ev.kind == Kind::ToolError
-            || (ev.kind == Kind::ToolExecuted && ev.value(&["error", "error.type"]).is_some());
+            || (ev.kind == Kind::ToolExecuted && ev.has(&["error", "error.type"]));
         let error = is_error.then(|| {
             ev.text(names::ERROR)
                 .or_else(|| ev.text(&["error.type"]))
@@ -376,8 +386,8 @@ impl<'a> RunBuilder<'a> {
         let err = RunError {
             ts_ns: ev.ts,
             turn,
-            event: ev.event.clone(),
-            message: ev.text(names::ERROR).unwrap_or_else(|| ev.event.clone()),
+            event: ev.event(),
+            message: ev.text(names::ERROR).unwrap_or_else(|| ev.event()),
             traceback: ev.text(names::TRACEBACK),
             raw: ev.line.to_string(),
         };

@@ -1,7 +1,9 @@
 //! One log line read as an agent event: VulnSentinel's structlog names and the OpenTelemetry
 //! GenAI names (`gen_ai.usage.input_tokens`, …) mapped onto one vocabulary.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use super::fields::{Fields, Val};
 
 /// What an agent line says happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,9 +30,8 @@ pub(crate) struct Ev<'a> {
     pub ts: i64,
     pub line: &'a str,
     pub kind: Kind,
-    pub event: String,
     pub agent_id: String,
-    map: Map<String, Value>,
+    fields: Fields<'a>,
 }
 
 /// Alternative names of each field, VulnSentinel's first.
@@ -57,7 +58,7 @@ pub(crate) mod names {
     pub const TURNS: &[&str] = &["turns"];
 }
 
-fn kind_of(event: &str, level: &str, op: Option<&str>) -> Kind {
+fn kind_of(event: &str, is_error_level: bool, op: Option<&str>) -> Kind {
     let kind = match event {
         "agent.start" | "gen_ai.invoke_agent.start" => Kind::Start,
         "agent.turn" => Kind::Turn,
@@ -75,101 +76,100 @@ fn kind_of(event: &str, level: &str, op: Option<&str>) -> Kind {
             _ => Kind::Other,
         },
     };
-    let is_error_level = matches!(level, "error" | "critical" | "fatal" | "exception");
     match kind {
         Kind::Other if is_error_level => Kind::Error,
         k => k,
     }
 }
 
-/// Looks a field up by its flat key (`gen_ai.usage.input_tokens`), as a nested path
-/// (`{"gen_ai":{"usage":{…}}}`), and as Loki's `| json` flattening (`gen_ai_usage_input_tokens`).
-fn lookup<'m>(map: &'m Map<String, Value>, name: &str) -> Option<&'m Value> {
-    if let Some(v) = map.get(name) {
-        return Some(v);
-    }
-    if name.contains('.') {
-        let mut parts = name.split('.');
-        let mut cur = parts.next().and_then(|p| map.get(p));
-        for p in parts {
-            cur = cur.and_then(|v| v.as_object()).and_then(|o| o.get(p));
-        }
-        if cur.is_some() {
-            return cur;
-        }
-        return map.get(&name.replace('.', "_"));
-    }
-    None
-}
-
 impl<'a> Ev<'a> {
     /// Reads a line; `None` when it is not a JSON object or carries no agent id.
     pub fn parse(ts: i64, line: &'a str) -> Option<Self> {
         let trimmed = line.trim_start();
-        if !trimmed.starts_with('{') {
+        // Every agent id key (`agent_id`, `gen_ai.agent.id`, `gen_ai_agent_id`, nested
+        // `"agent":{"id"`) contains "agent": other lines are skipped without parsing.
+        if !trimmed.starts_with('{') || memchr::memmem::find(trimmed.as_bytes(), b"agent").is_none()
+        {
             return None;
         }
-        let map: Map<String, Value> = serde_json::from_str(trimmed).ok()?;
-        let text = |names: &[&str]| names.iter().find_map(|n| lookup(&map, n).and_then(as_text));
-        let agent_id = text(names::AGENT_ID)?;
-        let event = text(&["event", "gen_ai.event.name", "name"]).unwrap_or_default();
-        let level = text(&["level", "severity", "levelname"])
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let op = text(&["gen_ai.operation.name"]);
-        let kind = kind_of(&event, &level, op.as_deref());
-        Some(Ev {
+        let fields = Fields::parse(trimmed)?;
+        let agent_id = names::AGENT_ID
+            .iter()
+            .find_map(|n| fields.get(n).and_then(|v| v.text()))?;
+        let mut ev = Ev {
             ts,
             line,
-            kind,
-            event,
+            kind: Kind::Other,
             agent_id,
-            map,
+            fields,
+        };
+        let event = ev.str_any(&["event", "gen_ai.event.name", "name"]);
+        let op = ev.str_any(&["gen_ai.operation.name"]);
+        ev.kind = kind_of(
+            event.as_deref().unwrap_or(""),
+            ev.is_error_level(),
+            op.as_deref(),
+        );
+        Some(ev)
+    }
+
+    /// The first of `names` that holds a string.
+    fn str_any(&self, names: &[&str]) -> Option<String> {
+        names.iter().find_map(|n| {
+            self.fields
+                .get(n)
+                .and_then(|v| v.as_str().map(str::to_string))
         })
     }
 
-    pub fn value(&self, names: &[&str]) -> Option<&Value> {
+    /// The event name (`event`, or the GenAI event name).
+    pub fn event(&self) -> String {
+        self.str_any(&["event", "gen_ai.event.name", "name"])
+            .unwrap_or_default()
+    }
+
+    /// Whether the line's level is error or worse.
+    pub fn is_error_level(&self) -> bool {
+        ["level", "severity", "levelname"].iter().any(|n| {
+            self.fields.get(n).is_some_and(|v| {
+                v.as_str().is_some_and(|l| {
+                    ["error", "critical", "fatal"]
+                        .iter()
+                        .any(|e| l.eq_ignore_ascii_case(e))
+                })
+            })
+        })
+    }
+
+    fn value(&self, names: &[&str]) -> Option<std::borrow::Cow<'_, Val<'a>>> {
         names
             .iter()
-            .find_map(|n| lookup(&self.map, n))
+            .find_map(|n| self.fields.get(n))
             .filter(|v| !v.is_null())
+    }
+
+    /// Whether any of `names` is present (and not null).
+    pub fn has(&self, names: &[&str]) -> bool {
+        self.value(names).is_some()
+    }
+
+    /// A field as JSON, as logged.
+    pub fn json(&self, names: &[&str]) -> Option<Value> {
+        self.value(names).map(|v| v.to_json())
     }
 
     /// A field as text (strings unquoted; an array of strings, like GenAI finish reasons,
     /// joined with commas).
     pub fn text(&self, names: &[&str]) -> Option<String> {
-        self.value(names).and_then(as_text)
+        self.value(names).and_then(|v| v.text())
     }
 
     pub fn u64(&self, names: &[&str]) -> Option<u64> {
-        self.value(names).and_then(|v| match v {
-            Value::Number(n) => n.as_u64().or_else(|| n.as_f64().map(|f| f.max(0.0) as u64)),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        })
+        self.value(names).and_then(|v| v.u64())
     }
 
     pub fn f64(&self, names: &[&str]) -> Option<f64> {
-        self.value(names).and_then(|v| match v {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        })
-    }
-}
-
-fn as_text(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Array(items) if items.iter().all(Value::is_string) => Some(
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-        other => Some(other.to_string()),
+        self.value(names).and_then(|v| v.f64())
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod build;
 mod event;
+mod fields;
 mod pricing;
 mod totals;
 mod types;

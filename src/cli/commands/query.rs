@@ -132,6 +132,9 @@ pub async fn run(ctx: &Context, plan: Plan<'_>) -> anyhow::Result<()> {
                         "vs-logs: no lines matched in {}",
                         describe_range(ctx, &range, plan.range.utc)
                     );
+                    if range.start_ns != 0 {
+                        eprintln!("hint: widen the range (e.g. --since 7d) or loosen the query");
+                    }
                 } else if limit > 0 && entries.len() >= limit {
                     eprintln!(
                         "vs-logs: showing {limit} lines, the limit; more may exist (--limit N, or --limit 0 for all)"

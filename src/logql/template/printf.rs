@@ -172,7 +172,7 @@ fn float(f: f64, verb: char, spec: &Spec) -> String {
             if verb == 'E' { out.to_uppercase() } else { out }
         }
         _ => {
-            let out = format_g(a, spec.prec, 21);
+            let out = format_g(a, spec.prec, 6);
             if verb == 'G' { out.to_uppercase() } else { out }
         }
     };
@@ -250,6 +250,18 @@ mod tests {
             "\"a\\\"b\"|true|A|v|100%"
         );
         assert_eq!(f("%x", &[s("hi")]), "6869");
+        assert_eq!(
+            f(
+                "%g|%g|%.3g|%G",
+                &[
+                    Value::Float(1e6),
+                    Value::Float(123456.0),
+                    Value::Float(1234.5),
+                    Value::Float(1e-7)
+                ]
+            ),
+            "1e+06|123456|1.23e+03|1E-07"
+        );
         assert_eq!(
             f("%8.3f|%-8.1f|", &[Value::Float(-1.5), Value::Float(2.25)]),
             "  -1.500|2.2     |"

@@ -165,6 +165,7 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
             Running::Query => "querying",
             Running::Older => "loading older lines",
             Running::Newer => "loading newer lines",
+            Running::Agent => "rebuilding agent runs",
         };
         spans.push(Span::styled(
             format!(

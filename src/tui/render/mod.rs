@@ -49,13 +49,8 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
     match &app.view {
         View::Logs => table::results(frame, a.results, app),
-        View::Agent { agent_id } => {
-            let p = Paragraph::new(format!(
-                "agent run {} — the run timeline view is not available in this build",
-                crate::sanitize::inline(agent_id)
-            ));
-            frame.render_widget(p, a.results);
-        }
+        View::Agent(v) => v.render(frame, a.results),
+        View::Agents(v) => v.render(frame, a.results),
     }
     if let Some(r) = a.details {
         details::details(frame, r, app);

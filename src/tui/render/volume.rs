@@ -24,14 +24,17 @@ pub fn volume(frame: &mut Frame, r: Rect, app: &App) {
         frame.render_widget(b, r);
         return;
     };
+    let local = match (&app.volume_error, v.local) {
+        (Some(e), true) => format!(
+            " (counted from loaded lines; the volume query failed: {})",
+            crate::sanitize::inline(e)
+        ),
+        (None, true) => " (counted from loaded lines)".to_string(),
+        _ => String::new(),
+    };
     let title = format!(
-        " volume · {} lines{} · red error · yellow warning · green info · blue debug ",
+        " volume · {} lines{local} · red error · yellow warning · green info · blue debug ",
         v.total(),
-        if v.local {
-            " (counted from loaded lines)"
-        } else {
-            ""
-        }
     );
     let block = Block::default()
         .borders(Borders::TOP)

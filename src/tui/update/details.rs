@@ -154,7 +154,10 @@ fn agent_id(app: &App) -> Option<String> {
 
 pub fn pivot(app: &mut App) -> Vec<Command> {
     match agent_id(app) {
-        Some(id) => open_agent(app, &id),
+        Some(id) => {
+            app.details = None;
+            super::agent::fetch(app, &id, None)
+        }
         None => {
             app.note = Some("this line has no agent_id".into());
             Vec::new()
@@ -162,9 +165,7 @@ pub fn pivot(app: &mut App) -> Vec<Command> {
     }
 }
 
-/// Opens an agent run. HOOK for `tui::agent_view`: when the run timeline exists, set
-/// `app.view = View::Agent { agent_id }` here instead; until then the agent's lines open as a
-/// query, and `back` returns.
+/// Opens an agent's lines as a query (when no run could be rebuilt); `back` returns.
 pub fn open_agent(app: &mut App, agent_id: &str) -> Vec<Command> {
     app.back.push((app.query.clone(), app.range.clone()));
     app.details = None;

@@ -2,6 +2,7 @@
 //! so it is tested directly. Split by concern: queries and pages, navigation, text inputs,
 //! the details pane, follow mode.
 
+mod agent;
 mod details;
 mod follow;
 mod nav;
@@ -78,6 +79,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             }
             Vec::new()
         }
+        Msg::AgentFinished {
+            generation,
+            agent_id,
+            start_ns,
+            result,
+        } => agent::finished(app, generation, agent_id, start_ns, result),
         Msg::Tick => {
             if app.busy() {
                 app.spinner = app.spinner.wrapping_add(1);
@@ -89,9 +96,16 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
 
 fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl_c && app.mode != Mode::Normal && app.running.is_some() {
+        // Ctrl-C cancels a running query first, whatever has the keys
+        return cancel(app);
+    }
     match app.mode {
         Mode::Normal => {
             app.note = None;
+            if let Some(c) = agent::key(app, k) {
+                return c;
+            }
             match app.keys.action(&k) {
                 Some(a) => perform(app, a),
                 None => Vec::new(),
@@ -220,6 +234,7 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         | Action::ShowContext => details::field_action(app, action),
         Action::CopyLine => details::copy_line(app),
         Action::PivotAgent => details::pivot(app),
+        Action::Agents => agent::fetch(app, "", None),
         Action::Back => back(app),
         Action::Follow => follow::toggle(app),
         Action::Pause => follow::pause(app),

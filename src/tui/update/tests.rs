@@ -2,7 +2,7 @@
 
 use crossterm::event::KeyCode;
 
-use super::super::app::{Mode, Running};
+use super::super::app::{Mode, Running, View};
 use super::super::msg::{Command, Msg, PageKind};
 use super::super::testkit::{NOW, app, code, ctrl, entry, finished, key, lines, load};
 use super::*;
@@ -40,7 +40,7 @@ fn run_query_starts_query_and_volume() {
     assert_eq!(req.direction, Direction::Backward);
     assert_eq!(req.limit, 1000);
     assert!(cmds.iter().any(|c| matches!(c,
-        Command::FetchVolume { req, .. } if req.query.starts_with("sum by (level) (count_over_time({app=\"vulnsentinel\"} | json ["))));
+        Command::FetchVolume { req, .. } if req.query.starts_with("sum by (level) (count_over_time({app=\"vulnsentinel\"} | json | drop __error__"))));
     assert!(cmds.contains(&Command::SaveHistory(Q.to_string())));
     assert_eq!(a.running, Some(Running::Query));
 }
@@ -250,16 +250,167 @@ fn nested_field_uses_the_flattened_name() {
     );
 }
 
+fn agent_run_lines(id: &str) -> Vec<crate::model::LogEntry> {
+    let f = |extra: &str| {
+        format!(r#""agent_type":"event_classifier","agent_id":"{id}","target_id":"evt-789"{extra}"#)
+    };
+    vec![
+        entry(
+            NOW - 10 * S,
+            "agent",
+            "info",
+            "agent.start",
+            &f(r#","model":"claude-x","max_turns":5"#),
+        ),
+        entry(
+            NOW - 9 * S,
+            "agent",
+            "info",
+            "agent.turn",
+            &f(r#","turn":1,"max_turns":5"#),
+        ),
+        entry(
+            NOW - 8 * S,
+            "agent",
+            "info",
+            "tool.call",
+            &f(r#","tool":"fetch_commit_diff","args":{"repo":"a/b"}"#),
+        ),
+        entry(
+            NOW - 7 * S,
+            "agent",
+            "info",
+            "tool.result",
+            &f(r#","tool":"fetch_commit_diff","chars":120,"duration_ms":556"#),
+        ),
+        entry(
+            NOW - 6 * S,
+            "agent",
+            "info",
+            "agent.done",
+            &f(r#","turns":1,"input_tokens":3200,"output_tokens":450,"cost":0.0012"#),
+        ),
+    ]
+}
+
+fn fetch_agent_cmd(cmds: &[Command]) -> (u64, String) {
+    match cmds
+        .iter()
+        .find(|c| matches!(c, Command::FetchAgent { .. }))
+    {
+        Some(Command::FetchAgent {
+            generation,
+            agent_id,
+            ..
+        }) => (*generation, agent_id.clone()),
+        _ => panic!("no FetchAgent in {cmds:?}"),
+    }
+}
+
 #[test]
-fn pivot_opens_the_agent_lines_as_a_query() {
+fn pivot_opens_the_run_timeline_and_back_returns() {
     let mut a = app(120, 40);
     load(&mut a, Q, lines(2, NOW, S));
     let cmds = update(&mut a, key('a'));
+    let (g, id) = fetch_agent_cmd(&cmds);
+    assert_eq!(id, "ag-1");
+    assert_eq!(a.running, Some(Running::Agent));
+    let runs = crate::agent::model::build_runs_with(&agent_run_lines("ag-1"), &Default::default());
+    assert_eq!(runs.len(), 1);
+    update(
+        &mut a,
+        Msg::AgentFinished {
+            generation: g,
+            agent_id: id,
+            start_ns: None,
+            result: Ok(runs),
+        },
+    );
+    assert!(matches!(a.view, View::Agent(_)));
+    assert_eq!(a.running, None);
+    // keys go to the timeline; Esc/q there closes it
+    update(&mut a, code(KeyCode::Esc));
+    assert!(matches!(a.view, View::Logs));
+    assert_eq!(a.len(), 2);
+}
+
+#[test]
+fn pivot_without_a_run_falls_back_to_the_agent_lines() {
+    let mut a = app(120, 40);
+    load(&mut a, Q, lines(2, NOW, S));
+    let (g, id) = fetch_agent_cmd(&update(&mut a, key('a')));
+    let cmds = update(
+        &mut a,
+        Msg::AgentFinished {
+            generation: g,
+            agent_id: id,
+            start_ns: None,
+            result: Ok(Vec::new()),
+        },
+    );
     assert_eq!(
         run_cmd(&cmds).unwrap().2.query,
         r#"{app="vulnsentinel"} | json | agent_id="ag-1""#
     );
     assert_eq!(a.back.len(), 1);
+}
+
+#[test]
+fn agents_list_opens_a_run_and_returns_to_the_list() {
+    let mut a = app(120, 40);
+    let (g, id) = fetch_agent_cmd(&update(&mut a, key('A')));
+    assert_eq!(id, "");
+    let mut entries = agent_run_lines("ag-1");
+    entries.extend(agent_run_lines("ag-2"));
+    let runs = crate::agent::model::build_runs_with(&entries, &Default::default());
+    update(
+        &mut a,
+        Msg::AgentFinished {
+            generation: g,
+            agent_id: id,
+            start_ns: None,
+            result: Ok(runs.clone()),
+        },
+    );
+    let View::Agents(list) = &a.view else {
+        panic!("expected the agents list, got {:?}", a.view)
+    };
+    assert_eq!(list.rows().len(), 2);
+    let cmds = update(&mut a, code(KeyCode::Enter));
+    let (g, id) = fetch_agent_cmd(&cmds);
+    assert!(id == "ag-1" || id == "ag-2");
+    let mine: Vec<_> = runs
+        .into_iter()
+        .filter(|r| r.header.agent_id == id)
+        .collect();
+    update(
+        &mut a,
+        Msg::AgentFinished {
+            generation: g,
+            agent_id: id,
+            start_ns: None,
+            result: Ok(mine),
+        },
+    );
+    assert!(matches!(a.view, View::Agent(_)));
+    update(&mut a, code(KeyCode::Esc));
+    assert!(matches!(a.view, View::Agents(_)));
+    update(&mut a, code(KeyCode::Esc));
+    assert!(matches!(a.view, View::Logs));
+}
+
+#[test]
+fn ctrl_c_in_the_editor_cancels_a_running_query() {
+    let mut a = app(120, 40);
+    a.editor.set(Q);
+    update(&mut a, key('r'));
+    update(&mut a, key('i'));
+    let cmds = update(&mut a, ctrl('c'));
+    assert_eq!(cmds, vec![Command::CancelQuery]);
+    assert_eq!(a.mode, Mode::EditQuery);
+    update(&mut a, ctrl('c'));
+    assert_eq!(a.mode, Mode::Normal);
+    assert!(!a.quit);
 }
 
 #[test]
