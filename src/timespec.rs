@@ -1,7 +1,9 @@
 //! Durations (`1h30m`, `7d`, `2w`) and points in time (`now-2h`, `yesterday`, RFC 3339, …) as
 //! users type them on the command line and in the TUI.
 //!
-//! CONTRACT (used by CLI and TUI): these signatures stay. Placeholder until the CLI lands.
+//! CONTRACT (used by CLI and TUI): these signatures stay.
+
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
 /// A time argument that could not be understood; the message carries an example that works.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -15,13 +17,340 @@ pub struct TimeRange {
     pub end_ns: i64,
 }
 
+const NS_PER_MS: i64 = 1_000_000;
+const NS_PER_S: i64 = 1_000_000_000;
+
+const DURATION_HELP: &str =
+    "use a number and a unit (ms, s, m, h, d, w), e.g. 30s, 15m, 12h, 7d, 2w or 1h30m";
+const TIME_HELP: &str = "use e.g. 2026-11-25T08:00:00Z, 2026-11-25, \"2026-11-25 08:00\", 1795594043 (unix seconds), now, now-2h, today or yesterday";
+
+fn unit_ns(unit: &str) -> Option<i64> {
+    Some(match unit {
+        "ns" => 1,
+        "us" | "µs" => 1_000,
+        "ms" => NS_PER_MS,
+        "s" => NS_PER_S,
+        "m" => 60 * NS_PER_S,
+        "h" => 3_600 * NS_PER_S,
+        "d" => 86_400 * NS_PER_S,
+        "w" => 7 * 86_400 * NS_PER_S,
+        _ => return None,
+    })
+}
+
 /// `30s`, `15m`, `12h`, `7d`, `2w`, `1h30m`, `500ms` → nanoseconds.
 pub fn parse_duration(s: &str) -> Result<i64, TimeError> {
-    Err(TimeError(format!("cannot parse duration {s:?} yet")))
+    let bad = || TimeError(format!("invalid duration {s:?}: {DURATION_HELP}"));
+    let text = s.trim();
+    if text.is_empty() {
+        return Err(bad());
+    }
+    let mut rest = text;
+    let mut total: i64 = 0;
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(bad)?;
+        let unit_len = rest[num_len..]
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len() - num_len);
+        let (num, unit) = (&rest[..num_len], &rest[num_len..num_len + unit_len]);
+        let value: f64 = num.parse().map_err(|_| bad())?;
+        let per = unit_ns(unit).ok_or_else(bad)?;
+        let part = value * per as f64;
+        if !part.is_finite() || part > i64::MAX as f64 / 2.0 {
+            return Err(TimeError(format!("duration {s:?} is too long")));
+        }
+        total = total.checked_add(part.round() as i64).ok_or_else(bad)?;
+        rest = &rest[num_len + unit_len..];
+    }
+    Ok(total)
+}
+
+fn local_or_utc(naive: NaiveDateTime, utc: bool, original: &str) -> Result<i64, TimeError> {
+    let dt: DateTime<Utc> = if utc {
+        Utc.from_utc_datetime(&naive)
+    } else {
+        Local
+            .from_local_datetime(&naive)
+            .earliest()
+            .ok_or_else(|| TimeError(format!("{original:?} does not exist in local time")))?
+            .with_timezone(&Utc)
+    };
+    dt.timestamp_nanos_opt()
+        .ok_or_else(|| TimeError(format!("{original:?} is out of range")))
+}
+
+/// Midnight of the day containing `now_ns`, shifted by `days_back` days.
+fn midnight(now_ns: i64, days_back: i64, utc: bool, original: &str) -> Result<i64, TimeError> {
+    let now = DateTime::<Utc>::from_timestamp_nanos(now_ns);
+    let day = if utc {
+        now.date_naive()
+    } else {
+        now.with_timezone(&Local).date_naive()
+    };
+    let day = day - chrono::Duration::days(days_back);
+    local_or_utc(day.and_time(NaiveTime::MIN), utc, original)
+}
+
+fn parse_unix(s: &str) -> Option<i64> {
+    if !s.bytes().all(|b| b.is_ascii_digit() || b == b'.') || s.is_empty() {
+        return None;
+    }
+    if let Some((whole, frac)) = s.split_once('.') {
+        if frac.contains('.') || frac.len() > 9 || whole.is_empty() {
+            return None;
+        }
+        let secs: i64 = whole.parse().ok()?;
+        let frac_ns: i64 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<9}").parse().ok()?
+        };
+        return secs.checked_mul(NS_PER_S)?.checked_add(frac_ns);
+    }
+    let n: i64 = s.parse().ok()?;
+    // More than 16 digits cannot be seconds in any sensible year: take it as nanoseconds, the
+    // unit Loki itself prints.
+    if s.len() > 16 {
+        Some(n)
+    } else {
+        n.checked_mul(NS_PER_S)
+    }
 }
 
 /// A point in time → ns. `now_ns` anchors relative forms; `utc` makes zone-less forms UTC.
 pub fn parse_time(s: &str, now_ns: i64, utc: bool) -> Result<i64, TimeError> {
-    let _ = (now_ns, utc);
-    Err(TimeError(format!("cannot parse time {s:?} yet")))
+    let text = s.trim();
+    let bad = || TimeError(format!("invalid time {s:?}: {TIME_HELP}"));
+    match text {
+        "now" => return Ok(now_ns),
+        "today" => return midnight(now_ns, 0, utc, s),
+        "yesterday" => return midnight(now_ns, 1, utc, s),
+        _ => {}
+    }
+    if let Some(rel) = text.strip_prefix("now") {
+        let (sign, dur) = match rel.as_bytes().first() {
+            Some(b'-') => (-1, &rel[1..]),
+            Some(b'+') => (1, &rel[1..]),
+            _ => return Err(bad()),
+        };
+        let d = parse_duration(dur).map_err(|_| bad())?;
+        return Ok(now_ns + sign * d);
+    }
+    if let Some(ns) = parse_unix(text) {
+        return Ok(ns);
+    }
+    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+        return dt.timestamp_nanos_opt().ok_or_else(bad);
+    }
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(text, fmt) {
+            return local_or_utc(naive, utc, s);
+        }
+    }
+    if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return local_or_utc(day.and_time(NaiveTime::MIN), utc, s);
+    }
+    Err(bad())
+}
+
+/// Resolves `--since/--from/--to` into a range. `end_anchor_ns` is where `--since` counts back
+/// from when no `--to` is given (now, or the newest line of a local file).
+pub fn resolve_range(
+    since: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    default_since: &str,
+    now_ns: i64,
+    end_anchor_ns: i64,
+    utc: bool,
+) -> Result<TimeRange, TimeError> {
+    if since.is_some() && from.is_some() {
+        return Err(TimeError(
+            "--since and --from both give the start: use one of them".into(),
+        ));
+    }
+    let end_ns = match to {
+        Some(t) => parse_time(t, now_ns, utc)?,
+        None => end_anchor_ns,
+    };
+    let start_ns = match from {
+        Some(f) => parse_time(f, now_ns, utc)?,
+        None => end_ns - parse_duration(since.unwrap_or(default_since))?,
+    };
+    if start_ns >= end_ns {
+        return Err(TimeError(format!(
+            "the range is empty: start {} is not before end {} (check --from/--to)",
+            format_rfc3339(start_ns, true),
+            format_rfc3339(end_ns, true)
+        )));
+    }
+    Ok(TimeRange { start_ns, end_ns })
+}
+
+/// RFC 3339 with nanoseconds (`2026-11-25T08:01:00.123456789Z`), in UTC or local time.
+pub fn format_rfc3339(ns: i64, utc: bool) -> String {
+    let dt = DateTime::<Utc>::from_timestamp_nanos(ns);
+    if utc {
+        dt.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+    } else {
+        dt.with_timezone(&Local)
+            .to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+    }
+}
+
+/// A compact display time (`2026-11-25 08:01:00.123`), local unless `utc` (then with `Z`).
+pub fn format_display(ns: i64, utc: bool) -> String {
+    let dt = DateTime::<Utc>::from_timestamp_nanos(ns);
+    if utc {
+        dt.format("%Y-%m-%d %H:%M:%S%.3fZ").to_string()
+    } else {
+        dt.with_timezone(&Local)
+            .format("%Y-%m-%d %H:%M:%S%.3f")
+            .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: i64 = 3_600 * NS_PER_S;
+    // 2026-11-25T08:01:00Z
+    const NOW: i64 = 1_795_507_260 * NS_PER_S + 86_400 * NS_PER_S;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Ok(30 * NS_PER_S));
+        assert_eq!(parse_duration("15m"), Ok(15 * 60 * NS_PER_S));
+        assert_eq!(parse_duration("12h"), Ok(12 * H));
+        assert_eq!(parse_duration("7d"), Ok(7 * 24 * H));
+        assert_eq!(parse_duration("2w"), Ok(14 * 24 * H));
+        assert_eq!(parse_duration("1h30m"), Ok(H + 30 * 60 * NS_PER_S));
+        assert_eq!(parse_duration("500ms"), Ok(500 * NS_PER_MS));
+        assert_eq!(parse_duration("1.5h"), Ok(H + H / 2));
+        assert_eq!(parse_duration("1d2h3m4s"), Ok(26 * H + 184 * NS_PER_S));
+    }
+
+    #[test]
+    fn bad_durations_say_what_works() {
+        for bad in ["", "12", "h", "3x", "1h-2m", "abc", "12 h"] {
+            let err = parse_duration(bad).expect_err(bad);
+            assert!(err.0.contains("1h30m"), "{bad}: {}", err.0);
+            assert!(err.0.contains(&format!("{bad:?}")), "{bad}: {}", err.0);
+        }
+    }
+
+    #[test]
+    fn relative_times() {
+        assert_eq!(parse_time("now", NOW, true), Ok(NOW));
+        assert_eq!(parse_time("now-2h", NOW, true), Ok(NOW - 2 * H));
+        assert_eq!(parse_time("now+1h30m", NOW, true), Ok(NOW + H + H / 2));
+        // 2026-11-25T00:00:00Z and the day before.
+        let midnight = 1_795_564_800 * NS_PER_S;
+        assert_eq!(parse_time("today", NOW, true), Ok(midnight));
+        assert_eq!(parse_time("yesterday", NOW, true), Ok(midnight - 24 * H));
+    }
+
+    #[test]
+    fn absolute_times() {
+        let t = 1_795_507_260 * NS_PER_S; // 2026-11-24T08:01:00Z
+        assert_eq!(parse_time("2026-11-24T08:01:00Z", NOW, false), Ok(t));
+        assert_eq!(parse_time("2026-11-24T10:01:00+02:00", NOW, false), Ok(t));
+        assert_eq!(
+            parse_time("2026-11-24T08:01:00.5Z", NOW, false),
+            Ok(t + 500 * NS_PER_MS)
+        );
+        assert_eq!(parse_time("2026-11-24 08:01", NOW, true), Ok(t));
+        assert_eq!(parse_time("2026-11-24 08:01:00", NOW, true), Ok(t));
+        assert_eq!(
+            parse_time("2026-11-24", NOW, true),
+            Ok(t - (8 * H + 60 * NS_PER_S))
+        );
+        assert_eq!(parse_time("1795507260", NOW, false), Ok(t));
+        assert_eq!(
+            parse_time("1795507260.25", NOW, false),
+            Ok(t + 250 * NS_PER_MS)
+        );
+        assert_eq!(parse_time("1795507260000000000", NOW, false), Ok(t));
+    }
+
+    #[test]
+    fn local_time_is_not_utc_unless_asked() {
+        let naive = NaiveDate::from_ymd_opt(2026, 11, 24)
+            .and_then(|d| d.and_hms_opt(8, 1, 0))
+            .unwrap();
+        let local = Local
+            .from_local_datetime(&naive)
+            .earliest()
+            .unwrap()
+            .timestamp_nanos_opt()
+            .unwrap();
+        assert_eq!(parse_time("2026-11-24 08:01", NOW, false), Ok(local));
+    }
+
+    #[test]
+    fn bad_times_show_an_example() {
+        for bad in [
+            "tomorrow",
+            "2026-13-01",
+            "now-",
+            "now-3x",
+            "24/11/2026",
+            "-5",
+        ] {
+            let err = parse_time(bad, NOW, true).expect_err(bad);
+            assert!(err.0.contains("now-2h"), "{bad}: {}", err.0);
+        }
+    }
+
+    #[test]
+    fn ranges() {
+        let r = resolve_range(Some("2h"), None, None, "1h", NOW, NOW, true).unwrap();
+        assert_eq!(
+            r,
+            TimeRange {
+                start_ns: NOW - 2 * H,
+                end_ns: NOW
+            }
+        );
+        let r = resolve_range(None, None, None, "1h", NOW, NOW - H, true).unwrap();
+        assert_eq!(
+            r,
+            TimeRange {
+                start_ns: NOW - 2 * H,
+                end_ns: NOW - H
+            }
+        );
+        let r = resolve_range(None, Some("now-3h"), Some("now-1h"), "1h", NOW, NOW, true).unwrap();
+        assert_eq!(
+            r,
+            TimeRange {
+                start_ns: NOW - 3 * H,
+                end_ns: NOW - H
+            }
+        );
+        let e = resolve_range(None, Some("now"), Some("now-1h"), "1h", NOW, NOW, true);
+        assert!(e.unwrap_err().0.contains("range is empty"));
+        let e = resolve_range(Some("1h"), Some("now-1h"), None, "1h", NOW, NOW, true);
+        assert!(e.unwrap_err().0.contains("--since and --from"));
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(
+            format_rfc3339(1_795_507_260 * NS_PER_S + 5, true),
+            "2026-11-24T08:01:00.000000005Z"
+        );
+        assert_eq!(
+            format_display(1_795_507_260 * NS_PER_S + 123 * NS_PER_MS, true),
+            "2026-11-24 08:01:00.123Z"
+        );
+    }
 }

@@ -1,13 +1,64 @@
 //! The command line: argument parsing, settings resolution and one function per command.
 
+mod args;
+mod commands;
 mod context;
+mod error;
+mod settings;
 
+pub use args::{Cli, ColorMode, Command, FollowArgs, GlobalArgs};
 pub use context::{Context, RangeArgs};
+pub use error::CliError;
+pub use settings::{loki_config, parse_header};
 
+use std::ffi::OsString;
 use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::ErrorKind;
 
 /// Parses the command line and runs the command; the exit code scripts rely on.
 pub fn run() -> ExitCode {
-    eprintln!("vs-logs: not built yet");
-    ExitCode::from(1)
+    run_from(std::env::args_os())
+}
+
+/// `run` with explicit arguments (the first is the program name).
+pub fn run_from(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e),
+    };
+    let ctx = match settings::context(&cli.global) {
+        Ok(ctx) => ctx,
+        Err(e) => return error::report(&e.into()),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return error::report(&anyhow::anyhow!("cannot start the async runtime: {e}")),
+    };
+    let g = &cli.global;
+    let file = (g.files.len() == 1 && !g.stdin && !g.demo).then(|| g.files[0].clone());
+    match runtime.block_on(commands::dispatch(ctx, cli.command, file)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => error::report(&e),
+    }
+}
+
+/// Help and version go to stdout (exit 0); usage errors to stderr as `vs-logs: …` (exit 2).
+fn clap_error(e: &clap::Error) -> ExitCode {
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        _ => {
+            let text = e.render().to_string();
+            let text = text.strip_prefix("error: ").unwrap_or(&text);
+            eprint!("vs-logs: {text}");
+            ExitCode::from(2)
+        }
+    }
 }

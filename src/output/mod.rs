@@ -4,6 +4,17 @@
 //! CONTRACT (used by `cli`, `tail`, `agent::cli`): `OutputFormat` and `EntryWriter` keep these
 //! signatures.
 
+mod json;
+mod lists;
+mod metric;
+mod progress;
+mod text;
+
+pub use json::entry_json;
+pub use lists::{write_label_sets, write_names};
+pub use metric::{loki_result_json, write_metric};
+pub use progress::ProgressLine;
+
 use std::io::{self, Write};
 
 use crate::model::LogEntry;
@@ -18,31 +29,93 @@ pub enum OutputFormat {
     Raw,
 }
 
+impl OutputFormat {
+    /// Parses a config-file value (`text`, `json`, `jsonl`, `raw`).
+    pub fn parse(s: &str) -> Option<Self> {
+        <Self as clap::ValueEnum>::from_str(s, true).ok()
+    }
+}
+
 /// Writes log entries one batch at a time, in any format: used for complete results and for
 /// streams (tail), where entries keep arriving.
 pub struct EntryWriter<W: Write> {
     out: W,
     format: OutputFormat,
     color: bool,
+    utc: bool,
+    /// `json`: how many entries are already in the array.
+    written: usize,
+    text: text::TextState,
 }
 
 impl<W: Write> EntryWriter<W> {
     pub fn new(out: W, format: OutputFormat, color: bool) -> Self {
-        Self { out, format, color }
+        Self {
+            out,
+            format,
+            color,
+            utc: false,
+            written: 0,
+            text: text::TextState::default(),
+        }
+    }
+
+    /// Shows times in UTC instead of local time (`--utc`).
+    pub fn with_utc(mut self, utc: bool) -> Self {
+        self.utc = utc;
+        self
+    }
+
+    /// How many entries were written so far.
+    pub fn count(&self) -> usize {
+        self.written
     }
 
     /// Writes entries (already in display order).
     pub fn write_entries(&mut self, entries: &[LogEntry]) -> io::Result<()> {
-        let _ = (self.format, self.color);
-        for e in entries {
-            writeln!(self.out, "{}", crate::sanitize::inline(&e.line))?;
+        match self.format {
+            OutputFormat::Text => {
+                self.text
+                    .write(&mut self.out, entries, self.color, self.utc)?;
+            }
+            OutputFormat::Raw => {
+                for e in entries {
+                    self.out.write_all(e.line.as_bytes())?;
+                    self.out.write_all(b"\n")?;
+                }
+            }
+            OutputFormat::Jsonl => {
+                for e in entries {
+                    serde_json::to_writer(&mut self.out, &entry_json(e))?;
+                    self.out.write_all(b"\n")?;
+                }
+            }
+            OutputFormat::Json => {
+                for (i, e) in entries.iter().enumerate() {
+                    let sep: &[u8] = if self.written + i == 0 {
+                        b"[\n"
+                    } else {
+                        b",\n"
+                    };
+                    self.out.write_all(sep)?;
+                    serde_json::to_writer(&mut self.out, &entry_json(e))?;
+                }
+            }
         }
-        Ok(())
+        self.written += entries.len();
+        self.out.flush()
     }
 
     /// Closes the output (`json` needs its closing bracket) and flushes.
     pub fn finish(mut self) -> io::Result<W> {
+        if self.format == OutputFormat::Json {
+            let close: &[u8] = if self.written == 0 { b"[]\n" } else { b"\n]\n" };
+            self.out.write_all(close)?;
+        }
         self.out.flush()?;
         Ok(self.out)
     }
 }
+
+#[cfg(test)]
+mod tests;

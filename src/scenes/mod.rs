@@ -3,8 +3,14 @@
 //!
 //! CONTRACT (used by CLI and TUI): `Scene`, `SceneParam`, `load`, `Scene::render` stay.
 
+pub mod filters;
+mod render;
+
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The built-in scenes, compiled in so the binary needs no files.
+pub const BUILTIN: &str = include_str!("../../assets/scenes.toml");
 
 /// A parameter a scene needs (`agent_id`, `event_id`, …).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -31,16 +37,109 @@ pub struct Scene {
     pub params: Vec<SceneParam>,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SceneError {
     #[error("{0}")]
     Other(String),
+    #[error("scenes file {path}, line {line}, column {column}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("cannot read scenes file {path}: {reason}")]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("unknown scene {name:?}; known scenes: {}", .known.join(", "))]
+    UnknownScene { name: String, known: Vec<String> },
+    #[error("scene {scene:?} needs {name} ({description}): add --set {name}=VALUE")]
+    MissingParam {
+        scene: String,
+        name: String,
+        description: String,
+    },
+    #[error("scene {scene:?} has no parameter {name:?}; {}", params_list(.known))]
+    UnknownParam {
+        scene: String,
+        name: String,
+        known: Vec<String>,
+    },
+    #[error("value {value:?} for {name} cannot go in this query: {why}")]
+    BadValue {
+        name: String,
+        value: String,
+        why: String,
+    },
+}
+
+fn params_list(known: &[String]) -> String {
+    if known.is_empty() {
+        "it takes none".to_string()
+    } else {
+        format!("its parameters: {}", known.join(", "))
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenesFile {
+    #[serde(default)]
+    scene: Vec<Scene>,
+}
+
+fn parse(text: &str, path: &Path) -> Result<Vec<Scene>, SceneError> {
+    toml::from_str::<ScenesFile>(text)
+        .map(|f| f.scene)
+        .map_err(|e| {
+            let start = e.span().map_or(0, |s| s.start).min(text.len());
+            let before = &text[..text.floor_char_boundary(start)];
+            SceneError::Invalid {
+                path: path.to_path_buf(),
+                line: before.matches('\n').count() + 1,
+                column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                message: e.message().trim().to_string(),
+            }
+        })
+}
+
+/// Adds `extra` to `base`, replacing scenes of the same name in place.
+fn merge(base: &mut Vec<Scene>, extra: Vec<Scene>) {
+    for s in extra {
+        match base.iter_mut().find(|b| b.name == s.name) {
+            Some(b) => *b = s,
+            None => base.push(s),
+        }
+    }
 }
 
 /// Built-in scenes, overridden and extended by `<config_dir>/scenes.toml` when present.
 pub fn load(config_dir: Option<&Path>) -> Result<Vec<Scene>, SceneError> {
-    let _ = config_dir;
-    Ok(Vec::new())
+    let mut scenes = parse(BUILTIN, Path::new("assets/scenes.toml"))?;
+    if let Some(dir) = config_dir {
+        let path = dir.join("scenes.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => merge(&mut scenes, parse(&text, &path)?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(SceneError::Unreadable {
+                    path,
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
+    Ok(scenes)
+}
+
+/// The scene called `name`, or an error listing the known ones.
+pub fn find<'a>(scenes: &'a [Scene], name: &str) -> Result<&'a Scene, SceneError> {
+    scenes
+        .iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| SceneError::UnknownScene {
+            name: name.to_string(),
+            known: scenes.iter().map(|s| s.name.clone()).collect(),
+        })
 }
 
 impl Scene {
@@ -50,7 +149,30 @@ impl Scene {
         app: &str,
         params: &BTreeMap<String, String>,
     ) -> Result<String, SceneError> {
-        let _ = (app, params);
-        Err(SceneError::Other("scenes not built yet".into()))
+        for name in params.keys() {
+            if !self.params.iter().any(|p| &p.name == name) {
+                return Err(SceneError::UnknownParam {
+                    scene: self.name.clone(),
+                    name: name.clone(),
+                    known: self.params.iter().map(|p| p.name.clone()).collect(),
+                });
+            }
+        }
+        let mut values = BTreeMap::new();
+        values.insert("app".to_string(), app.to_string());
+        for p in &self.params {
+            let value = params.get(&p.name).or(p.default.as_ref()).ok_or_else(|| {
+                SceneError::MissingParam {
+                    scene: self.name.clone(),
+                    name: p.name.clone(),
+                    description: p.description.clone(),
+                }
+            })?;
+            values.insert(p.name.clone(), value.clone());
+        }
+        render::fill(&self.query, &values)
     }
 }
+
+#[cfg(test)]
+mod tests;

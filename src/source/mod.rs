@@ -2,12 +2,36 @@
 //! queried with the embedded LogQL engine. Blocking, CPU-bound: call from a blocking task.
 //!
 //! CONTRACT (used by `backend`): `LocalInput`, `LocalSource`, `SourceError` keep these
-//! signatures. Placeholder until local sources land.
+//! signatures.
+//!
+//! Lines get the stream labels Grafana Alloy and Loki would give them ([`line::classify_line`]),
+//! and their timestamp from the line itself, so the seed's LogQL gives on a file what it gives
+//! on Loki.
+
+pub mod demo;
+mod exec;
+mod index;
+pub mod level;
+pub mod line;
+mod reader;
+mod scan;
+mod streams;
+pub mod timestamp;
+mod topn;
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use crate::logql::LogqlError;
+use crate::logql::{self, LogQuery, LogqlError, MetricQuery, QueryKind};
 use crate::model::{Labels, QueryOutput, QueryRange, QueryStats};
+
+pub use reader::Compression;
+
+use reader::Data;
+
+/// The value of the `app` label when none is given (VulnSentinel's Alloy config).
+pub const DEFAULT_APP: &str = "vulnsentinel";
 
 /// Where local lines come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,51 +41,261 @@ pub enum LocalInput {
     Demo,
 }
 
+/// Why a local source cannot be read or queried; names the file and says what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
     #[error(transparent)]
     Logql(#[from] LogqlError),
+    #[error("{}: no such file (check the path; use --stdin to read from a pipe)", path.display())]
+    NotFound { path: PathBuf },
+    #[error("{}: permission denied (check the file's permissions)", path.display())]
+    PermissionDenied { path: PathBuf },
+    #[error("{} is a directory: pass the log file itself (e.g. {}/app.log)", path.display(), path.display())]
+    IsDirectory { path: PathBuf },
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{}: the {format} data is truncated or corrupt ({source}); copy the file again, or \
+         recover what is readable with `zcat`/`zstdcat` into a plain file",
+        path.display()
+    )]
+    Corrupt {
+        path: PathBuf,
+        format: &'static str,
+        source: std::io::Error,
+    },
+    #[error("cannot read stdin: {0}")]
+    Stdin(std::io::Error),
     #[error("{0}")]
     Other(String),
 }
 
 /// A set of local inputs, queried like a Loki.
-#[derive(Debug)]
 pub struct LocalSource {
     inputs: Vec<LocalInput>,
+    /// Each input's bytes and the time given to untimed lines before any stamped one.
+    data: Vec<(Data, i64)>,
+    app: String,
+    index: Mutex<Option<Arc<index::Index>>>,
+    /// The newest timestamp when known without a scan (the demo ends exactly "now").
+    newest_hint: Option<i64>,
+}
+
+impl std::fmt::Debug for LocalSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalSource")
+            .field("inputs", &self.inputs)
+            .field("app", &self.app)
+            .finish_non_exhaustive()
+    }
+}
+
+fn now_ns() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+fn mtime_ns(path: &std::path::Path) -> Option<i64> {
+    let t = std::fs::metadata(path).ok()?.modified().ok()?;
+    i64::try_from(t.duration_since(UNIX_EPOCH).ok()?.as_nanos()).ok()
 }
 
 impl LocalSource {
-    /// Checks every input can be read (stdin is read once here and kept).
+    /// Checks every input can be read (stdin is read once here and kept; the demo is
+    /// generated here with its newest line at "now"). The `app` label is `vulnsentinel`.
     pub fn open(inputs: Vec<LocalInput>) -> Result<Self, SourceError> {
-        Ok(Self { inputs })
+        Self::open_with_app(inputs, DEFAULT_APP)
+    }
+
+    /// Like [`LocalSource::open`], with the value of the `app` label (`--app`).
+    pub fn open_with_app(inputs: Vec<LocalInput>, app: &str) -> Result<Self, SourceError> {
+        let mut data = Vec::with_capacity(inputs.len());
+        for input in &inputs {
+            data.push(match input {
+                LocalInput::File(path) => {
+                    let compression = reader::probe(path)?;
+                    let base = mtime_ns(path).unwrap_or_else(now_ns);
+                    (
+                        Data::File {
+                            path: path.clone(),
+                            compression,
+                        },
+                        base,
+                    )
+                }
+                LocalInput::Stdin => (
+                    Data::Memory {
+                        name: "stdin".into(),
+                        bytes: Arc::new(reader::read_stdin()?),
+                    },
+                    now_ns(),
+                ),
+                LocalInput::Demo => {
+                    let now = now_ns();
+                    (
+                        Data::Memory {
+                            name: "demo".into(),
+                            bytes: Arc::new(demo::demo_bytes(now)),
+                        },
+                        now,
+                    )
+                }
+            });
+        }
+        let newest_hint = match inputs.as_slice() {
+            [LocalInput::Demo] => data.first().map(|(_, now)| now - now.rem_euclid(1000)),
+            _ => None,
+        };
+        Ok(Self {
+            inputs,
+            data,
+            app: app.to_string(),
+            index: Mutex::new(None),
+            newest_hint,
+        })
+    }
+
+    /// A source over bytes already in memory (tests, benchmarks, a pipe read elsewhere).
+    pub fn from_bytes(name: &str, bytes: Vec<u8>, app: &str) -> Self {
+        Self {
+            inputs: Vec::new(),
+            data: vec![(
+                Data::Memory {
+                    name: name.to_string(),
+                    bytes: Arc::new(bytes),
+                },
+                now_ns(),
+            )],
+            app: app.to_string(),
+            index: Mutex::new(None),
+            newest_hint: None,
+        }
     }
 
     /// What this source is, for a status line (`demo`, `app.log.gz`, `stdin`).
     pub fn describe(&self) -> String {
-        format!("{:?}", self.inputs)
+        self.data
+            .iter()
+            .map(|(d, _)| match d {
+                Data::File { path, .. } => path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into(),
+                ),
+                Data::Memory { .. } => d.name(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The newest entry's timestamp, ns: ranges like `--since 12h` count back from it when the
     /// data is older than now (as with a file copied off a box).
+    ///
+    /// Plain files and in-memory inputs are read from the end (log files are written in time
+    /// order); compressed files are scanned once (and the scan cached for `labels`/`series`).
     pub fn newest_ns(&self) -> Option<i64> {
-        None
+        if let Some(n) = self.newest_hint {
+            return Some(n);
+        }
+        let mut newest: Option<i64> = None;
+        for (data, _) in &self.data {
+            let n = match index::newest_in_tail(data) {
+                Some(n) => Some(n),
+                None => self.index().ok()?.newest_ns,
+            };
+            newest = newest.max(n);
+        }
+        newest
     }
 
+    fn index(&self) -> Result<Arc<index::Index>, SourceError> {
+        let mut guard = self
+            .index
+            .lock()
+            .map_err(|_| SourceError::Other("index cache poisoned".into()))?;
+        if let Some(idx) = guard.as_ref() {
+            return Ok(Arc::clone(idx));
+        }
+        let idx = Arc::new(index::build(&self.data, &self.app)?);
+        *guard = Some(Arc::clone(&idx));
+        Ok(idx)
+    }
+
+    /// Runs a log or metric query with Loki's semantics (see `QueryRange`).
     pub fn query(
         &self,
         req: &QueryRange,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> Result<(QueryOutput, QueryStats), SourceError> {
-        let _ = (req, progress);
-        Err(SourceError::Other("local sources not built yet".into()))
+        let started = Instant::now();
+        let (output, counts) = match logql::kind_of(&req.query)? {
+            QueryKind::Log => {
+                let q = LogQuery::compile(&req.query)?;
+                let bounds = exec::LogBounds {
+                    start_ns: req.start_ns,
+                    end_ns: req.end_ns,
+                    limit: req.limit,
+                    direction: req.direction,
+                };
+                let (entries, counts) = exec::run_log(&self.data, &q, &self.app, bounds, progress)?;
+                (QueryOutput::Streams(entries), counts)
+            }
+            QueryKind::Metric => self.metric(req, progress)?,
+        };
+        let stats = QueryStats {
+            bytes_processed: counts.bytes,
+            lines_processed: counts.lines,
+            exec_time_s: started.elapsed().as_secs_f64(),
+        };
+        Ok((output, stats))
     }
 
+    fn metric(
+        &self,
+        req: &QueryRange,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> Result<(QueryOutput, scan::Counts), SourceError> {
+        let q = MetricQuery::compile(&req.query)?;
+        let keep = exec::metric_keep(&q);
+        let lookback = q.lookback_ns().max(0);
+        if req.instant {
+            let lo = req.end_ns.saturating_sub(lookback);
+            let (entries, counts) =
+                exec::collect_entries(&self.data, &keep, &self.app, lo, req.end_ns, progress)?;
+            let result = q.eval_instant(&entries, req.end_ns)?;
+            return Ok((QueryOutput::Metric(result), counts));
+        }
+        let step_ms = req
+            .step_ms
+            .filter(|s| *s > 0)
+            .unwrap_or_else(|| exec::default_step_ms(req.start_ns, req.end_ns));
+        // The step grid starts at `start` rounded down to the step: reach one step further.
+        let lo = req
+            .start_ns
+            .saturating_sub(lookback)
+            .saturating_sub(step_ms.saturating_mul(1_000_000));
+        let (entries, counts) =
+            exec::collect_entries(&self.data, &keep, &self.app, lo, req.end_ns, progress)?;
+        let result = q.eval_range(&entries, req.start_ns, req.end_ns, step_ms)?;
+        Ok((QueryOutput::Metric(result), counts))
+    }
+
+    /// Stream label names with lines in the range (like Loki's `/labels`).
     pub fn labels(&self, start_ns: i64, end_ns: i64) -> Result<Vec<String>, SourceError> {
-        let _ = (start_ns, end_ns);
-        Ok(Vec::new())
+        let idx = self.index()?;
+        let mut names: Vec<String> = idx
+            .streams_in(start_ns, end_ns)
+            .flat_map(|l| l.keys().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        Ok(names)
     }
 
+    /// Values of one stream label in the range, optionally only of streams a selector matches.
     pub fn label_values(
         &self,
         name: &str,
@@ -69,17 +303,45 @@ impl LocalSource {
         end_ns: i64,
         query: Option<&str>,
     ) -> Result<Vec<String>, SourceError> {
-        let _ = (name, start_ns, end_ns, query);
-        Ok(Vec::new())
+        let idx = self.index()?;
+        let selector = query
+            .filter(|q| !q.trim().is_empty())
+            .map(LogQuery::compile)
+            .transpose()?;
+        let mut values: Vec<String> = idx
+            .streams_in(start_ns, end_ns)
+            .filter(|l| selector.as_ref().is_none_or(|s| s.matches_stream(l)))
+            .filter_map(|l| l.get(name).cloned())
+            .collect();
+        values.sort();
+        values.dedup();
+        Ok(values)
     }
 
+    /// Stream label sets in the range matching any of the selectors (all when none given).
     pub fn series(
         &self,
         matchers: &[String],
         start_ns: i64,
         end_ns: i64,
     ) -> Result<Vec<Labels>, SourceError> {
-        let _ = (matchers, start_ns, end_ns);
-        Ok(Vec::new())
+        let idx = self.index()?;
+        let selectors = matchers
+            .iter()
+            .map(|m| LogQuery::compile(m))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(idx
+            .streams_in(start_ns, end_ns)
+            .filter(|l| selectors.is_empty() || selectors.iter().any(|s| s.matches_stream(l)))
+            .cloned()
+            .collect())
     }
 }
+
+#[cfg(test)]
+#[path = "mod_tests.rs"]
+mod tests;
+
+#[cfg(test)]
+#[path = "robustness_tests.rs"]
+mod robustness_tests;

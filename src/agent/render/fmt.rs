@@ -1,0 +1,214 @@
+//! Small text helpers shared by the renderings: numbers, durations, times, money, colour,
+//! truncation and wrapping (by characters, so CJK text and multi-byte UTF-8 never split).
+
+use crate::agent::model::{Cost, RunStatus};
+
+/// `3200` → `3,200`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A duration for people: `18 ms`, `1.84 s`, `2m 03s`.
+pub fn millis(ms: f64) -> String {
+    if ms < 1000.0 {
+        format!("{} ms", ms.round() as i64)
+    } else if ms < 60_000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else {
+        let s = (ms / 1000.0).round() as i64;
+        format!("{}m {:02}s", s / 60, s % 60)
+    }
+}
+
+/// Offset from the run's start: `+1.853s`.
+pub fn offset(ns: i64, start_ns: i64) -> String {
+    let d = (ns - start_ns) as f64 / 1e9;
+    if d.abs() < 1000.0 {
+        format!("{d:+.3}s")
+    } else {
+        format!("{:+.0}m", d / 60.0)
+    }
+}
+
+/// A UTC timestamp with milliseconds: `2026-11-25 05:18:00.123Z`.
+pub fn time(ns: i64) -> String {
+    chrono::DateTime::from_timestamp_nanos(ns)
+        .format("%Y-%m-%d %H:%M:%S%.3fZ")
+        .to_string()
+}
+
+/// `$0.0012`; small amounts keep four decimals.
+pub fn usd(v: f64) -> String {
+    if v.abs() < 1.0 {
+        format!("${v:.4}")
+    } else {
+        format!("${v:.2}")
+    }
+}
+
+/// A cost, `≈` marking an estimate; `-` when unknown.
+pub fn cost(c: Option<&Cost>) -> String {
+    match c {
+        Some(c) if c.estimated => format!("≈{}", usd(c.usd)),
+        Some(c) => usd(c.usd),
+        None => "-".into(),
+    }
+}
+
+/// At most `max` characters, with `…` when cut.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Left-aligned in `width` characters (clipped when longer).
+pub fn pad(s: &str, width: usize) -> String {
+    let c = clip(s, width);
+    let n = c.chars().count();
+    format!("{c}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+/// Right-aligned in `width` characters.
+pub fn rpad(s: &str, width: usize) -> String {
+    let c = clip(s, width);
+    let n = c.chars().count();
+    format!("{}{c}", " ".repeat(width.saturating_sub(n)))
+}
+
+/// Splits text into lines of at most `width` characters, breaking at spaces when possible and
+/// keeping the text's own line breaks.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(8);
+    let mut out = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        let mut len = 0;
+        for word in para.split(' ') {
+            let wlen = word.chars().count();
+            if len > 0 && len + 1 + wlen > width {
+                out.push(std::mem::take(&mut line));
+                len = 0;
+            }
+            if len > 0 {
+                line.push(' ');
+                len += 1;
+            }
+            // A word longer than the line is cut hard.
+            for c in word.chars() {
+                if len == width {
+                    out.push(std::mem::take(&mut line));
+                    len = 0;
+                }
+                line.push(c);
+                len += 1;
+            }
+        }
+        out.push(line);
+    }
+    out
+}
+
+/// Cuts text into lines of exactly `width` characters (the last shorter): for JSON, where
+/// breaking at spaces would leave a lone label.
+pub fn wrap_hard(text: &str, width: usize) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .chunks(width.max(1))
+        .map(|c| c.iter().collect())
+        .collect()
+}
+
+/// ANSI colours, or nothing when the output is not a terminal.
+#[derive(Debug, Clone, Copy)]
+pub struct Paint {
+    pub on: bool,
+}
+
+/// The colours the renderings use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hue {
+    Bold,
+    Dim,
+    Red,
+    BoldRed,
+    Green,
+    Yellow,
+    Cyan,
+    Magenta,
+    Blue,
+}
+
+impl Paint {
+    pub fn paint(&self, s: &str, hue: Hue) -> String {
+        if !self.on {
+            return s.to_string();
+        }
+        let code = match hue {
+            Hue::Bold => "1",
+            Hue::Dim => "2",
+            Hue::Red => "31",
+            Hue::BoldRed => "1;31",
+            Hue::Green => "32",
+            Hue::Yellow => "33",
+            Hue::Cyan => "36",
+            Hue::Magenta => "35",
+            Hue::Blue => "34",
+        };
+        format!("\x1b[{code}m{s}\x1b[0m")
+    }
+
+    pub fn status(&self, s: RunStatus) -> String {
+        let hue = match s {
+            RunStatus::Done => Hue::Green,
+            RunStatus::Failed => Hue::BoldRed,
+            RunStatus::Running => Hue::Cyan,
+            RunStatus::Incomplete => Hue::Yellow,
+        };
+        self.paint(s.as_str(), hue)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_durations() {
+        assert_eq!(thousands(3200), "3,200");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(12), "12");
+        assert_eq!(millis(556.0), "556 ms");
+        assert_eq!(millis(1840.4), "1.84 s");
+        assert_eq!(millis(123_000.0), "2m 03s");
+        assert_eq!(usd(0.0012), "$0.0012");
+        assert_eq!(usd(12.345), "$12.35");
+    }
+
+    #[test]
+    fn wrap_and_clip_count_characters() {
+        assert_eq!(wrap("aaa bbb ccc", 8), ["aaa bbb", "ccc"]);
+        assert_eq!(wrap("漏洞漏洞漏洞漏洞漏洞", 8).len(), 2);
+        assert_eq!(clip("漏洞修复", 3), "漏洞…");
+        assert_eq!(pad("ab", 4), "ab  ");
+        assert_eq!(rpad("ab", 4), "  ab");
+        assert_eq!(wrap_hard("abcdefg", 3), ["abc", "def", "g"]);
+    }
+
+    #[test]
+    fn paint_off_is_plain() {
+        assert_eq!(Paint { on: false }.paint("x", Hue::Red), "x");
+        assert_eq!(Paint { on: true }.paint("x", Hue::Red), "\x1b[31mx\x1b[0m");
+    }
+}

@@ -1,0 +1,206 @@
+//! Settings resolution: flag > environment > profile > default, then the `Context`.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::Context;
+use super::args::{ColorMode, GlobalArgs};
+use super::error::CliError;
+use crate::backend::Backend;
+use crate::config::{self, ConfigFile, Profile};
+use crate::loki::{LokiClient, LokiConfig};
+use crate::output::OutputFormat;
+use crate::secret::Secret;
+use crate::source::{LocalInput, LocalSource};
+
+/// The config file to read and whether it must exist (`--config` given).
+fn config_path(g: &GlobalArgs) -> Option<(PathBuf, bool)> {
+    match &g.config {
+        Some(p) => Some((p.clone(), true)),
+        None => config::default_config_dir().map(|d| (d.join("config.toml"), false)),
+    }
+}
+
+/// Reads the config file (defaults when there is none).
+pub fn read_config(g: &GlobalArgs) -> Result<(ConfigFile, Option<PathBuf>), CliError> {
+    let Some((path, required)) = config_path(g) else {
+        return Ok((ConfigFile::default(), None));
+    };
+    let dir = path.parent().map(PathBuf::from);
+    let cfg = config::load_file(&path, required)
+        .map_err(|e| CliError::usage(e.to_string()))?
+        .unwrap_or_default();
+    Ok((cfg, dir))
+}
+
+/// `30s`, `2m`, or plain seconds.
+fn parse_timeout(s: &str) -> Result<Duration, CliError> {
+    let ns = match s.trim().parse::<u64>() {
+        Ok(secs) => secs.saturating_mul(1_000_000_000).min(i64::MAX as u64) as i64,
+        Err(_) => crate::timespec::parse_duration(s)
+            .map_err(|e| CliError::usage(format!("--timeout: {e}")))?,
+    };
+    if ns <= 0 {
+        return Err(CliError::usage("--timeout must be more than zero"));
+    }
+    Ok(Duration::from_nanos(ns as u64))
+}
+
+/// `Name: value` → (`Name`, `value`).
+pub fn parse_header(h: &str) -> Result<(String, String), CliError> {
+    match h.split_once(':') {
+        Some((name, value)) if !name.trim().is_empty() && !name.trim().contains(' ') => {
+            Ok((name.trim().to_string(), value.trim().to_string()))
+        }
+        _ => Err(CliError::usage(format!(
+            "--header {h:?} is not 'Name: value' (e.g. --header 'X-Team: sec')"
+        ))),
+    }
+}
+
+fn read_token_file(path: &std::path::Path) -> Result<Secret, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::usage(format!(
+            "cannot read bearer token file {}: {e}",
+            path.display()
+        ))
+    })?;
+    Ok(Secret::new(text.trim()))
+}
+
+/// The Loki connection settings from flags/env over the profile over defaults.
+pub fn loki_config(g: &GlobalArgs, p: &Profile) -> Result<LokiConfig, CliError> {
+    let d = LokiConfig::default();
+    let bearer_token = match (&g.bearer_token, &g.bearer_token_file) {
+        (Some(t), _) => Some(t.clone()),
+        (None, Some(f)) => Some(read_token_file(f)?),
+        (None, None) => match (&p.bearer_token, &p.bearer_token_file) {
+            (Some(t), _) => Some(t.clone()),
+            (None, Some(f)) => Some(read_token_file(f)?),
+            (None, None) => None,
+        },
+    };
+    let mut headers = Vec::new();
+    for h in p.headers.iter().chain(g.headers.iter()) {
+        headers.push(parse_header(h)?);
+    }
+    let timeout = match g.timeout.as_ref().or(p.timeout.as_ref()) {
+        Some(t) => parse_timeout(t)?,
+        None => d.timeout,
+    };
+    let batch_size = g.batch.or(p.batch).unwrap_or(d.batch_size);
+    if !(1..=5000).contains(&batch_size) {
+        return Err(CliError::usage(format!(
+            "--batch {batch_size} is out of range: Loki returns at most 5000 entries per request (use 1..=5000)"
+        )));
+    }
+    let parallel = g.parallel.or(p.parallel).unwrap_or(d.parallel).max(1);
+    Ok(LokiConfig {
+        addr: g
+            .addr
+            .clone()
+            .or_else(|| p.addr.clone())
+            .unwrap_or(d.addr)
+            .trim_end_matches('/')
+            .to_string(),
+        org_id: g.org_id.clone().or_else(|| p.org_id.clone()),
+        username: g.username.clone().or_else(|| p.username.clone()),
+        password: g.password.clone().or_else(|| p.password.clone()),
+        bearer_token,
+        ca_cert: g.ca_cert.clone().or_else(|| p.ca_cert.clone()),
+        client_cert: g.cert.clone().or_else(|| p.cert.clone()),
+        client_key: g.key.clone().or_else(|| p.key.clone()),
+        tls_skip_verify: g.tls_skip_verify || p.tls_skip_verify.unwrap_or(false),
+        headers,
+        timeout,
+        retries: g.retries.or(p.retries).unwrap_or(d.retries),
+        batch_size,
+        parallel,
+        ..d
+    })
+}
+
+fn color_enabled(g: &GlobalArgs, p: &Profile) -> Result<bool, CliError> {
+    let mode = match (g.color, &p.color) {
+        (Some(m), _) => m,
+        (None, Some(s)) => <ColorMode as clap::ValueEnum>::from_str(s, true).map_err(|_| {
+            CliError::usage(format!(
+                "profile setting color = {s:?}: use auto, always or never"
+            ))
+        })?,
+        (None, None) => ColorMode::Auto,
+    };
+    Ok(match mode {
+        ColorMode::Always => true,
+        ColorMode::Never => false,
+        ColorMode::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    })
+}
+
+fn output_format(g: &GlobalArgs, p: &Profile) -> Result<OutputFormat, CliError> {
+    match (g.output, &p.output) {
+        (Some(o), _) => Ok(o),
+        (None, Some(s)) => OutputFormat::parse(s).ok_or_else(|| {
+            CliError::usage(format!(
+                "profile setting output = {s:?}: use text, json, jsonl or raw"
+            ))
+        }),
+        (None, None) => Ok(OutputFormat::Text),
+    }
+}
+
+fn backend(g: &GlobalArgs, p: &Profile, app: &str) -> Result<Backend, CliError> {
+    let mut inputs: Vec<LocalInput> = g.files.iter().cloned().map(LocalInput::File).collect();
+    if g.stdin {
+        inputs.push(LocalInput::Stdin);
+    }
+    if g.demo {
+        inputs.push(LocalInput::Demo);
+    }
+    if !inputs.is_empty() {
+        let source =
+            LocalSource::open_with_app(inputs, app).map_err(|e| CliError::usage(e.to_string()))?;
+        return Ok(Backend::Local(Arc::new(source)));
+    }
+    let client = LokiClient::new(loki_config(g, p)?).map_err(|e| CliError::usage(e.to_string()))?;
+    Ok(Backend::Loki(client))
+}
+
+/// Builds the context every command receives.
+pub fn context(g: &GlobalArgs) -> Result<Context, CliError> {
+    let (cfg, config_dir) = read_config(g)?;
+    let profile = cfg
+        .profile(g.profile.as_deref())
+        .map_err(|e| CliError::usage(e.to_string()))?
+        .cloned()
+        .unwrap_or_default();
+    let scenes =
+        crate::scenes::load(config_dir.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
+    let now_ns = chrono::Utc::now()
+        .timestamp_nanos_opt()
+        .unwrap_or(i64::MAX / 2);
+    let app = g
+        .app
+        .clone()
+        .or_else(|| profile.app.clone())
+        .unwrap_or_else(|| "vulnsentinel".into());
+    Ok(Context {
+        backend: backend(g, &profile, &app)?,
+        app,
+        output: output_format(g, &profile)?,
+        color: color_enabled(g, &profile)?,
+        quiet: g.quiet,
+        config: cfg,
+        config_dir,
+        scenes,
+        now_ns,
+    })
+}
+
+#[cfg(test)]
+mod tests;

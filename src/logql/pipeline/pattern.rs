@@ -1,0 +1,212 @@
+//! Loki's `pattern` expressions: literals and captures (`<name>`, `<_>`), used by the
+//! `| pattern "…"` parser and the `|>`/`!>` line filters.
+
+/// One piece of a pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Node {
+    Literal(String),
+    /// A capture; `None` is the unnamed `<_>`.
+    Capture(Option<String>),
+}
+
+/// A parsed pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern {
+    nodes: Vec<Node>,
+}
+
+impl Pattern {
+    fn parse(text: &str) -> Result<Self, String> {
+        let mut nodes = Vec::new();
+        let mut lit = String::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix('<') {
+                let end = after.find('>');
+                let name = end.map(|e| &after[..e]);
+                if let Some(name) = name.filter(|n| is_capture_name(n)) {
+                    if !lit.is_empty() {
+                        nodes.push(Node::Literal(std::mem::take(&mut lit)));
+                    }
+                    if matches!(nodes.last(), Some(Node::Capture(_))) {
+                        return Err("consecutive capture not allowed".into());
+                    }
+                    nodes.push(Node::Capture((name != "_").then(|| name.to_string())));
+                    rest = &after[name.len() + 1..];
+                    continue;
+                }
+            }
+            let c = rest.chars().next().unwrap_or('\0');
+            lit.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+        if !lit.is_empty() {
+            nodes.push(Node::Literal(lit));
+        }
+        Ok(Self { nodes })
+    }
+
+    /// Parses a pattern for the `| pattern` stage: it needs at least one named capture, and
+    /// names must not repeat.
+    pub fn parse_parser(text: &str) -> Result<Self, String> {
+        let p = Self::parse(text)?;
+        let names: Vec<&String> = p
+            .nodes
+            .iter()
+            .filter_map(|n| match n {
+                Node::Capture(Some(name)) => Some(name),
+                _ => None,
+            })
+            .collect();
+        if names.is_empty() {
+            return Err("at least one capture is required".into());
+        }
+        for (i, n) in names.iter().enumerate() {
+            if names[..i].contains(n) {
+                return Err(format!("duplicate capture name ({n})"));
+            }
+        }
+        Ok(p)
+    }
+
+    /// Parses a pattern for the `|>`/`!>` line filters (only `<_>` makes sense there).
+    pub fn parse_filter(text: &str) -> Result<Self, String> {
+        let p = Self::parse(text)?;
+        if p.nodes.is_empty() {
+            return Err("pattern is empty".into());
+        }
+        Ok(p)
+    }
+
+    /// The capture names in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.nodes.iter().filter_map(|n| match n {
+            Node::Capture(Some(name)) => Some(name.as_str()),
+            _ => None,
+        })
+    }
+
+    /// Extracts named captures, as Loki's pattern parser does: a leading literal must be a
+    /// prefix; each capture runs to the next occurrence of the literal after it (or to the end
+    /// of the line when that literal is missing, which ends matching).
+    pub fn captures<'p, 'l>(&'p self, line: &'l str, out: &mut Vec<(&'p str, &'l str)>) {
+        if line.is_empty() || self.nodes.is_empty() {
+            return;
+        }
+        let mut rest = line;
+        let mut nodes = &self.nodes[..];
+        if let Some(Node::Literal(l)) = nodes.first() {
+            let Some(r) = rest.strip_prefix(l.as_str()) else {
+                return;
+            };
+            rest = r;
+            nodes = &nodes[1..];
+        }
+        while let Some(Node::Capture(name)) = nodes.first() {
+            match nodes.get(1) {
+                None => {
+                    if let Some(n) = name {
+                        out.push((n, rest));
+                    }
+                    return;
+                }
+                Some(Node::Literal(l)) => match rest.find(l.as_str()) {
+                    Some(i) => {
+                        if let Some(n) = name {
+                            out.push((n, &rest[..i]));
+                        }
+                        rest = &rest[i + l.len()..];
+                        nodes = &nodes[2..];
+                    }
+                    None => {
+                        if let Some(n) = name {
+                            out.push((n, rest));
+                        }
+                        return;
+                    }
+                },
+                Some(Node::Capture(_)) => return,
+            }
+        }
+    }
+
+    /// Whether a line matches the pattern as a filter: literals appear in order, a leading
+    /// literal is a prefix and a trailing literal a suffix.
+    pub fn matches(&self, line: &str) -> bool {
+        let mut rest = line;
+        let n = self.nodes.len();
+        for (i, node) in self.nodes.iter().enumerate() {
+            let Node::Literal(l) = node else { continue };
+            if i == 0 {
+                match rest.strip_prefix(l.as_str()) {
+                    Some(r) => rest = r,
+                    None => return false,
+                }
+            } else if i == n - 1 {
+                return rest.len() >= l.len() && rest.ends_with(l.as_str());
+            } else {
+                match memchr::memmem::find(rest.as_bytes(), l.as_bytes()) {
+                    Some(p) => rest = &rest[p + l.len()..],
+                    None => return false,
+                }
+            }
+        }
+        // A pattern of only a literal must equal the line.
+        !(n == 1 && matches!(self.nodes[0], Node::Literal(_)) && !rest.is_empty())
+    }
+}
+
+fn is_capture_name(n: &str) -> bool {
+    let mut c = n.chars();
+    matches!(c.next(), Some(f) if f.is_ascii_alphabetic() || f == '_')
+        && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caps(p: &str, line: &str) -> Vec<(String, String)> {
+        let p = Pattern::parse_parser(p).unwrap();
+        let mut out = Vec::new();
+        p.captures(line, &mut out);
+        out.into_iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn extracts_captures() {
+        assert_eq!(
+            caps("<ip> - <_> \"<method> <path>\"", "1.2.3.4 - x \"GET /a\""),
+            vec![
+                ("ip".into(), "1.2.3.4".into()),
+                ("method".into(), "GET".into()),
+                ("path".into(), "/a".into())
+            ]
+        );
+        assert_eq!(caps("a=<a> b=<b>", "x=1"), vec![]);
+        assert_eq!(
+            caps("<a> b=<b>", "1 c=2"),
+            vec![("a".into(), "1 c=2".into())]
+        );
+    }
+
+    #[test]
+    fn rejects_bad_patterns() {
+        assert!(Pattern::parse_parser("<a><b>").is_err());
+        assert!(Pattern::parse_parser("no captures").is_err());
+        assert!(Pattern::parse_parser("<a> <a>").is_err());
+    }
+
+    #[test]
+    fn filter_matches() {
+        let p = Pattern::parse_filter("<_>rate limit<_>").unwrap();
+        assert!(p.matches("GitHub rate limit exceeded"));
+        assert!(!p.matches("rate-limit"));
+        let p = Pattern::parse_filter("GET <_> 200").unwrap();
+        assert!(p.matches("GET /x 200"));
+        assert!(!p.matches("GET /x 2000"));
+        assert!(!p.matches("POST /x 200"));
+    }
+}

@@ -1,0 +1,194 @@
+//! Executes a parsed template against one entry.
+
+use super::TemplateContext;
+use super::funcs;
+use super::parser::{Arg, Node, Pipeline};
+use super::value::Value;
+
+/// Execution state: the output, variables and the current dot.
+pub struct Exec<'a> {
+    pub ctx: &'a dyn TemplateContext,
+    vars: Vec<(String, Value)>,
+    /// `range` iterations left: a template must not hang the pipeline.
+    budget: i64,
+}
+
+/// Total `range` iterations one rendering may run.
+const RANGE_BUDGET: i64 = 100_000;
+
+impl<'a> Exec<'a> {
+    pub fn new(ctx: &'a dyn TemplateContext) -> Self {
+        Self {
+            ctx,
+            vars: vec![(String::new(), Value::Labels)],
+            budget: RANGE_BUDGET,
+        }
+    }
+
+    pub fn run(&mut self, nodes: &[Node], dot: &Value, out: &mut String) -> Result<(), String> {
+        for n in nodes {
+            match n {
+                Node::Text(t) => out.push_str(t),
+                Node::Action(p) => {
+                    let v = self.pipeline(p, dot)?;
+                    if p.decl.is_empty() {
+                        out.push_str(&v.to_text());
+                    }
+                }
+                Node::If(branches, els) | Node::With(branches, els) => {
+                    let is_with = matches!(n, Node::With(..));
+                    let scope = self.vars.len();
+                    let mut done = false;
+                    for (p, body) in branches {
+                        let v = self.pipeline(p, dot)?;
+                        if v.truthy() {
+                            let d = if is_with { v } else { dot.clone() };
+                            self.run(body, &d, out)?;
+                            done = true;
+                            break;
+                        }
+                    }
+                    if !done {
+                        self.run(els, dot, out)?;
+                    }
+                    self.vars.truncate(scope);
+                }
+                Node::Range(p, body, els) => {
+                    let scope = self.vars.len();
+                    let v = self.pipeline(p, dot)?;
+                    let n = match v {
+                        Value::Int(n) => n,
+                        Value::Nil => 0,
+                        other => {
+                            return Err(format!("range can't iterate over {}", other.to_text()));
+                        }
+                    };
+                    if n <= 0 {
+                        self.run(els, dot, out)?;
+                    }
+                    self.budget -= n.max(0);
+                    if self.budget < 0 {
+                        return Err(format!(
+                            "range over {n} items exceeds the limit of {RANGE_BUDGET} iterations"
+                        ));
+                    }
+                    for i in 0..n {
+                        if let Some(name) = p.decl.first() {
+                            self.set(name, Value::Int(i));
+                        }
+                        self.run(body, &Value::Int(i), out)?;
+                    }
+                    self.vars.truncate(scope);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn set(&mut self, name: &str, v: Value) {
+        if let Some(slot) = self.vars.iter_mut().rev().find(|(n, _)| n == name) {
+            slot.1 = v;
+        }
+    }
+
+    fn pipeline(&mut self, p: &Pipeline, dot: &Value) -> Result<Value, String> {
+        let mut prev: Option<Value> = None;
+        for cmd in &p.cmds {
+            prev = Some(self.command(cmd, dot, prev)?);
+        }
+        let v = prev.unwrap_or(Value::Nil);
+        if p.assign {
+            for name in &p.decl {
+                self.set(name, v.clone());
+            }
+        } else {
+            for name in &p.decl {
+                self.vars.push((name.clone(), v.clone()));
+            }
+        }
+        Ok(v)
+    }
+
+    fn command(&mut self, cmd: &[Arg], dot: &Value, prev: Option<Value>) -> Result<Value, String> {
+        let Some(first) = cmd.first() else {
+            return Ok(Value::Nil);
+        };
+        if let Arg::Func(name) = first {
+            let mut args = Vec::with_capacity(cmd.len());
+            for a in &cmd[1..] {
+                args.push(self.operand(a, dot)?);
+            }
+            if let Some(p) = prev {
+                args.push(p);
+            }
+            return funcs::call(name, args, self.ctx)
+                .map_err(|e| format!("error calling {name}: {e}"));
+        }
+        if cmd.len() > 1 || prev.is_some() {
+            return Err(format!(
+                "can't give argument to non-function {}",
+                describe(first)
+            ));
+        }
+        self.operand(first, dot)
+    }
+
+    fn operand(&mut self, a: &Arg, dot: &Value) -> Result<Value, String> {
+        Ok(match a {
+            Arg::Field(f) => self.fields(dot.clone(), f)?,
+            Arg::Var(name, f) => {
+                let v = self
+                    .vars
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, v)| v.clone())
+                    .ok_or_else(|| format!("undefined variable: ${name}"))?;
+                self.fields(v, f)?
+            }
+            Arg::Func(name) => funcs::call(name, Vec::new(), self.ctx)
+                .map_err(|e| format!("error calling {name}: {e}"))?,
+            Arg::Str(s) => Value::Str(s.clone()),
+            Arg::Int(i) => Value::Int(*i),
+            Arg::Float(f) => Value::Float(*f),
+            Arg::Bool(b) => Value::Bool(*b),
+            Arg::Nil => return Err("nil is not a command".into()),
+            Arg::Sub(p, f) => {
+                let v = self.pipeline(p, dot)?;
+                self.fields(v, f)?
+            }
+        })
+    }
+
+    /// `.a.b`: a label lookup on the entry's labels; a missing label is the empty string.
+    fn fields(&self, mut v: Value, fields: &[String]) -> Result<Value, String> {
+        for f in fields {
+            v = match v {
+                Value::Labels => Value::Str(self.ctx.label(f).unwrap_or_default().to_string()),
+                Value::Nil => Value::Nil,
+                Value::Json(serde_json::Value::Object(mut m)) => {
+                    m.remove(f).map_or(Value::Nil, Value::from_json)
+                }
+                other => {
+                    return Err(format!(
+                        "can't evaluate field {f} in type {}",
+                        other.type_name()
+                    ));
+                }
+            };
+        }
+        Ok(v)
+    }
+}
+
+fn describe(a: &Arg) -> String {
+    match a {
+        Arg::Field(f) => format!(".{}", f.join(".")),
+        Arg::Var(n, _) => format!("${n}"),
+        Arg::Str(s) => format!("{s:?}"),
+        Arg::Int(i) => i.to_string(),
+        Arg::Float(f) => f.to_string(),
+        Arg::Bool(b) => b.to_string(),
+        _ => "operand".into(),
+    }
+}

@@ -1,0 +1,39 @@
+//! The stable JSON shape of one entry, for `-o json` and `-o jsonl`.
+
+use serde_json::{Map, Value};
+
+use crate::model::{Labels, LogEntry};
+
+fn labels_json(l: &Labels) -> Value {
+    Value::Object(
+        l.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
+}
+
+/// `{"timestamp", "ts_ns", "labels", "metadata", "parsed", "line", "fields"}`; `fields` holds
+/// the line's JSON object when it is one, else `null`. Strings keep their exact content (JSON
+/// escaping makes control characters harmless).
+pub fn entry_json(e: &LogEntry) -> Value {
+    let mut m = Map::new();
+    m.insert(
+        "timestamp".into(),
+        Value::String(crate::timespec::format_rfc3339(e.ts, true)),
+    );
+    m.insert("ts_ns".into(), Value::String(e.ts.to_string()));
+    m.insert("labels".into(), labels_json(&e.labels));
+    m.insert("metadata".into(), labels_json(&e.metadata));
+    m.insert("parsed".into(), labels_json(&e.parsed));
+    m.insert("line".into(), Value::String(e.line.clone()));
+    let fields = if e.line.trim_start().starts_with('{') {
+        match serde_json::from_str::<Value>(&e.line) {
+            Ok(v @ Value::Object(_)) => v,
+            _ => Value::Null,
+        }
+    } else {
+        Value::Null
+    };
+    m.insert("fields".into(), fields);
+    Value::Object(m)
+}

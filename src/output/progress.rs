@@ -1,0 +1,63 @@
+//! A one-line progress report on stderr for long queries: only on a terminal, never on stdout.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// Rewrites one stderr line in place (`12,000 lines, 12 pages, 3.4s`); silent when disabled.
+#[derive(Debug)]
+pub struct ProgressLine {
+    enabled: bool,
+    shown: Mutex<bool>,
+}
+
+/// `12345` → `12,345`.
+pub fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl ProgressLine {
+    /// Enabled when stderr is a terminal and the user did not ask for `--quiet`.
+    pub fn new(quiet: bool) -> Self {
+        Self {
+            enabled: !quiet && std::io::stderr().is_terminal(),
+            shown: Mutex::new(false),
+        }
+    }
+
+    pub fn update(&self, entries: usize, pages: usize, elapsed: Duration) {
+        if !self.enabled {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r\x1b[K{} lines, {} pages, {:.1}s",
+            thousands(entries),
+            pages,
+            elapsed.as_secs_f64()
+        );
+        let _ = err.flush();
+        if let Ok(mut shown) = self.shown.lock() {
+            *shown = true;
+        }
+    }
+
+    /// Erases the line, leaving stderr as it was.
+    pub fn clear(&self) {
+        let shown = self.shown.lock().map(|s| *s).unwrap_or(false);
+        if self.enabled && shown {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[K");
+            let _ = err.flush();
+        }
+    }
+}

@@ -1,0 +1,265 @@
+use std::sync::Arc;
+
+use super::*;
+use crate::model::{Labels, MetricResult, Point, Sample, Series};
+
+// 2026-11-24T08:01:00Z
+const T: i64 = 1_795_507_260_000_000_000;
+
+fn labels(pairs: &[(&str, &str)]) -> Labels {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn entry(ts: i64, module: &str, level: &str, line: &str) -> LogEntry {
+    LogEntry::new(
+        ts,
+        Arc::new(labels(&[
+            ("app", "vulnsentinel"),
+            ("module", module),
+            ("level", level),
+        ])),
+        line,
+    )
+}
+
+const HOSTILE: &str = "oops \u{1b}]0;pwned\u{7} \u{1b}[31mred\u{9b}2J";
+
+fn sample() -> Vec<LogEntry> {
+    vec![
+        entry(
+            T,
+            "agent",
+            "error",
+            r#"{"event":"tool.error","level":"error","logger":"vulnsentinel.agent","timestamp":"2026-11-24T08:01:00Z","agent_id":"ag-456","error":"timeout after 30s","n":3}"#,
+        ),
+        entry(
+            T + 1_500_000_000,
+            "api",
+            "info",
+            r#"{"event":"request.end","level":"info","logger":"vulnsentinel.api","status":500,"path":"/v1/events"}"#,
+        ),
+        entry(T + 2_000_000_000, "app", "error", HOSTILE),
+    ]
+}
+
+fn render(format: OutputFormat, color: bool, entries: &[LogEntry]) -> String {
+    let mut w = EntryWriter::new(Vec::new(), format, color).with_utc(true);
+    w.write_entries(entries).unwrap();
+    String::from_utf8(w.finish().unwrap()).unwrap()
+}
+
+#[test]
+fn text_is_aligned_with_a_header() {
+    let out = render(OutputFormat::Text, false, &sample());
+    insta::assert_snapshot!(out);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "# app=vulnsentinel");
+    assert!(lines[1].starts_with("2026-11-24 08:01:00.000Z error   agent tool.error "));
+    assert!(lines[1].contains("error=\"timeout after 30s\" n=3"));
+    assert!(!lines[1].contains("app=vulnsentinel"));
+}
+
+#[test]
+fn text_neutralises_hostile_lines() {
+    let out = render(OutputFormat::Text, false, &sample());
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{9b}'));
+    assert!(out.contains("oops ^[]0;pwned^G ^[[31mred<U+009B>2J"));
+    // Also with colour: only our own escapes, never the line's.
+    let colored = render(OutputFormat::Text, true, &sample());
+    assert!(!colored.contains("\u{1b}]0;"));
+    assert!(colored.contains("\x1b[31merror"));
+}
+
+#[test]
+fn hostile_json_fields_are_neutralised() {
+    let e = entry(
+        T,
+        "agent",
+        "info",
+        r#"{"event":"x\u001b[2J","level":"info","content":"a\u001b]0;t\u0007\nb"}"#,
+    );
+    let out = render(OutputFormat::Text, false, &[e]);
+    assert!(!out.contains('\u{1b}'), "{out}");
+    assert!(out.contains("x^[[2J"));
+    assert!(out.contains("content=\"a^[]0;t^G\\nb\""), "{out}");
+}
+
+#[test]
+fn raw_and_json_keep_bytes() {
+    let entries = sample();
+    let raw = render(OutputFormat::Raw, false, &entries);
+    assert!(raw.contains(HOSTILE));
+    let jsonl = render(OutputFormat::Jsonl, false, &entries);
+    let objs: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(objs.len(), 3);
+    assert_eq!(objs[2]["line"], HOSTILE);
+    assert_eq!(objs[2]["fields"], serde_json::Value::Null);
+    assert_eq!(objs[0]["fields"]["agent_id"], "ag-456");
+    assert_eq!(objs[0]["fields"]["n"], 3);
+    assert_eq!(objs[0]["timestamp"], "2026-11-24T08:01:00.000000000Z");
+    assert_eq!(objs[1]["ts_ns"], (T + 1_500_000_000).to_string());
+    assert_eq!(objs[0]["labels"]["module"], "agent");
+    let json = render(OutputFormat::Json, false, &entries);
+    let arr: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    assert_eq!(arr, objs);
+    let keys: Vec<&String> = arr[0].as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "timestamp",
+            "ts_ns",
+            "labels",
+            "metadata",
+            "parsed",
+            "line",
+            "fields"
+        ]
+    );
+}
+
+#[test]
+fn json_across_batches_and_empty() {
+    assert_eq!(render(OutputFormat::Json, false, &[]), "[]\n");
+    let entries = sample();
+    let mut w = EntryWriter::new(Vec::new(), OutputFormat::Json, false);
+    w.write_entries(&entries[..1]).unwrap();
+    w.write_entries(&entries[1..]).unwrap();
+    let out = String::from_utf8(w.finish().unwrap()).unwrap();
+    let arr: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(arr.len(), 3);
+}
+
+#[test]
+fn quoting() {
+    assert_eq!(text::quote_value("plain"), "plain");
+    assert_eq!(text::quote_value(""), "\"\"");
+    assert_eq!(text::quote_value("a b"), "\"a b\"");
+    assert_eq!(text::quote_value("a=\"b\""), "\"a=\\\"b\\\"\"");
+}
+
+fn matrix() -> MetricResult {
+    MetricResult::Matrix(vec![
+        Series {
+            metric: labels(&[("status", "200")]),
+            points: vec![
+                Point {
+                    t_ms: 1_795_507_260_000,
+                    v: 1.5,
+                },
+                Point {
+                    t_ms: 1_795_507_320_500,
+                    v: 0.1 + 0.2,
+                },
+            ],
+        },
+        Series {
+            metric: labels(&[("status", "500")]),
+            points: vec![Point {
+                t_ms: 1_795_507_260_000,
+                v: f64::INFINITY,
+            }],
+        },
+    ])
+}
+
+#[test]
+fn metric_json_is_lokis_shape() {
+    let mut out = Vec::new();
+    write_metric(&mut out, &matrix(), OutputFormat::Json, true).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({"resultType":"matrix","result":[
+            {"metric":{"status":"200"},"values":[[1795507260,"1.5"],[1795507320.5,"0.30000000000000004"]]},
+            {"metric":{"status":"500"},"values":[[1795507260,"+Inf"]]}]})
+    );
+    let vector = MetricResult::Vector(vec![Sample {
+        metric: labels(&[("level", "info")]),
+        point: Point {
+            t_ms: 1_795_593_961_624,
+            v: 3.0,
+        },
+    }]);
+    assert_eq!(
+        loki_result_json(&vector),
+        serde_json::json!({"resultType":"vector","result":[{"metric":{"level":"info"},"value":[1795593961.624,"3"]}]})
+    );
+    let scalar = MetricResult::Scalar(Point {
+        t_ms: 1_795_593_932_130,
+        v: 2.0,
+    });
+    assert_eq!(
+        loki_result_json(&scalar),
+        serde_json::json!({"resultType":"scalar","result":[1795593932130_i64,"2"]})
+    );
+}
+
+#[test]
+fn metric_text_is_a_table() {
+    let mut out = Vec::new();
+    write_metric(&mut out, &matrix(), OutputFormat::Text, true).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn lists() {
+    let mut out = Vec::new();
+    write_names(
+        &mut out,
+        &["a".into(), "b\u{1b}".into()],
+        OutputFormat::Text,
+    )
+    .unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), "a\nb^[\n");
+    let mut out = Vec::new();
+    write_label_sets(
+        &mut out,
+        &[labels(&[("a", "1"), ("b", "x y")])],
+        OutputFormat::Text,
+    )
+    .unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), "{a=\"1\", b=\"x y\"}\n");
+    let mut out = Vec::new();
+    write_label_sets(&mut out, &[labels(&[("a", "1")])], OutputFormat::Json).unwrap();
+    assert_eq!(String::from_utf8(out).unwrap(), "[{\"a\":\"1\"}]\n");
+}
+
+#[test]
+fn thousands_separator() {
+    assert_eq!(progress::thousands(0), "0");
+    assert_eq!(progress::thousands(999), "999");
+    assert_eq!(progress::thousands(1000), "1,000");
+    assert_eq!(progress::thousands(1234567), "1,234,567");
+}
+
+#[test]
+fn json_fields_merged_into_labels_are_not_repeated() {
+    let mut stream = labels(&[
+        ("app", "vulnsentinel"),
+        ("module", "agent"),
+        ("level", "info"),
+        ("agent_id", "ag-1"),
+        ("args_repo", "a/b"),
+        ("level_extracted", "info"),
+        ("pod", "p1"),
+    ]);
+    let line = r#"{"event":"tool.call","level":"info","agent_id":"ag-1","args":{"repo":"a/b"}}"#;
+    let a = LogEntry::new(T, Arc::new(stream.clone()), line);
+    stream.insert("pod".into(), "p2".into());
+    let b = LogEntry::new(T + 1, Arc::new(stream), line);
+    let out = render(OutputFormat::Text, false, &[a, b]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "# app=vulnsentinel module=agent");
+    assert!(
+        lines[1].ends_with(r#"agent_id=ag-1 args="{\"repo\":\"a/b\"}" {pod=p1}"#),
+        "{out}"
+    );
+    assert!(!lines[1].contains("args_repo") && !lines[1].contains("level_extracted"));
+}

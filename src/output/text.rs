@@ -1,0 +1,294 @@
+//! `text` output: one aligned line per entry — time, level, module, event, then `key=value`
+//! fields — with the labels every entry shares printed once as a header. Everything taken from
+//! a log goes through `sanitize::inline`, so no escape sequence reaches the terminal.
+
+use std::collections::HashSet;
+use std::io::{self, Write};
+
+use serde_json::Value;
+
+use crate::model::{Labels, LogEntry, Structlog, module_of_logger, value_text};
+use crate::sanitize::inline;
+
+const RED: &str = "\x1b[31m";
+const YELLOW: &str = "\x1b[33m";
+const GREEN: &str = "\x1b[32m";
+const DIM: &str = "\x1b[2m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+/// Labels shown in their own columns (or useless repeated), never in the per-line suffix.
+const COLUMN_LABELS: &[&str] = &["level", "module", "detected_level", "service_name"];
+/// Upper bound on the event column, so one long event name does not push every line right.
+const MAX_EVENT_WIDTH: usize = 28;
+
+/// State kept across batches: the header (printed once) and the column widths seen so far.
+#[derive(Debug, Default)]
+pub(super) struct TextState {
+    header: Option<Labels>,
+    module_width: usize,
+    event_width: usize,
+}
+
+/// The per-entry pieces, all already sanitised.
+struct Row {
+    time: String,
+    level: String,
+    module: String,
+    event: String,
+    rest: String,
+    extra_labels: String,
+}
+
+fn level_color(level: &str) -> &'static str {
+    match level {
+        "error" | "err" | "critical" | "fatal" | "panic" => RED,
+        "warning" | "warn" => YELLOW,
+        "info" => GREEN,
+        "debug" | "trace" => DIM,
+        _ => "",
+    }
+}
+
+/// A `key=value` value, quoted when it holds spaces, quotes or `=` (or is empty).
+pub(super) fn quote_value(v: &str) -> String {
+    let needs = v.is_empty() || v.chars().any(|c| c.is_whitespace() || c == '"' || c == '=');
+    if !needs {
+        return inline(v).into_owned();
+    }
+    let mut s = String::with_capacity(v.len() + 2);
+    s.push('"');
+    for c in v.chars() {
+        match c {
+            '"' => s.push_str("\\\""),
+            '\\' => s.push_str("\\\\"),
+            c => s.push(c),
+        }
+    }
+    s.push('"');
+    inline(&s).into_owned()
+}
+
+fn fields_text(fields: &[(String, Value)]) -> String {
+    let mut parts = Vec::with_capacity(fields.len());
+    for (k, v) in fields {
+        parts.push(format!("{}={}", inline(k), quote_value(&value_text(v))));
+    }
+    parts.join(" ")
+}
+
+/// Label names `| json` derives from a line (flattened with `_`), which Loki may merge into the
+/// stream labels: already shown as fields, so not repeated.
+fn json_label_names(prefix: &str, v: &Value, out: &mut HashSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let name = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}_{k}")
+                };
+                json_label_names(&name, v, out);
+            }
+        }
+        _ => {
+            out.insert(prefix.to_string());
+        }
+    }
+}
+
+fn parse_json(line: &str) -> Option<Value> {
+    if line.trim_start().starts_with('{') {
+        serde_json::from_str(line).ok()
+    } else {
+        None
+    }
+}
+
+/// Whether label `k` only repeats something the line itself says (a parsed field).
+fn derived(e: &LogEntry, from_line: &HashSet<String>, k: &str) -> bool {
+    let base = k.strip_suffix("_extracted").unwrap_or(k);
+    e.parsed.contains_key(k) || from_line.contains(k) || from_line.contains(base)
+}
+
+fn line_keys(json: Option<&Value>) -> HashSet<String> {
+    let mut from_line = HashSet::new();
+    if let Some(v) = json {
+        json_label_names("", v, &mut from_line);
+    }
+    from_line
+}
+
+fn extra_labels(e: &LogEntry, header: &Labels, json: Option<&Value>) -> String {
+    let from_line = line_keys(json);
+    let mut parts = Vec::new();
+    for (k, v) in e.labels.iter().chain(e.metadata.iter()) {
+        if COLUMN_LABELS.contains(&k.as_str())
+            || header.get(k) == Some(v)
+            || derived(e, &from_line, k)
+        {
+            continue;
+        }
+        parts.push(format!("{}={}", inline(k), quote_value(v)));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{{{}}}", parts.join(", "))
+    }
+}
+
+/// The structlog view of an already parsed line (one JSON parse per entry, not two).
+fn structlog_of(v: Value) -> Option<Structlog> {
+    let Value::Object(map) = v else { return None };
+    let mut s = Structlog::default();
+    for (k, v) in map {
+        let text = || match &v {
+            Value::Null => None,
+            other => Some(value_text(other)),
+        };
+        match k.as_str() {
+            "event" => s.event = text(),
+            "level" => s.level = text(),
+            "timestamp" => s.timestamp = text(),
+            "logger" => {
+                s.logger = text();
+                s.module = s.logger.as_deref().map(module_of_logger);
+            }
+            _ => s.fields.push((k, v)),
+        }
+    }
+    Some(s)
+}
+
+fn row(e: &LogEntry, header: &Labels, utc: bool) -> Row {
+    let time = crate::timespec::format_display(e.ts, utc);
+    let label = |n: &str| e.label(n).map(str::to_string);
+    let json = parse_json(&e.line);
+    let extra_labels = extra_labels(e, header, json.as_ref());
+    match json.and_then(structlog_of) {
+        Some(s) => Row {
+            time,
+            level: inline(
+                &s.level
+                    .or_else(|| label("level"))
+                    .unwrap_or_default()
+                    .to_lowercase(),
+            )
+            .into_owned(),
+            module: inline(&s.module.or_else(|| label("module")).unwrap_or_default()).into_owned(),
+            event: inline(&s.event.unwrap_or_default()).into_owned(),
+            rest: fields_text(&s.fields),
+            extra_labels,
+        },
+        None => Row {
+            time,
+            level: inline(
+                &label("level")
+                    .or_else(|| label("detected_level"))
+                    .unwrap_or_default()
+                    .to_lowercase(),
+            )
+            .into_owned(),
+            module: inline(&label("module").unwrap_or_default()).into_owned(),
+            event: String::new(),
+            rest: inline(&e.line).into_owned(),
+            extra_labels,
+        },
+    }
+}
+
+/// Labels (stream and metadata) that every entry has with the same value.
+fn common_labels(entries: &[LogEntry]) -> Labels {
+    let Some(first) = entries.first() else {
+        return Labels::new();
+    };
+    let mut common: Labels = first
+        .labels
+        .iter()
+        .chain(first.metadata.iter())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for e in &entries[1..] {
+        common.retain(|k, v| e.labels.get(k).or_else(|| e.metadata.get(k)) == Some(v));
+    }
+    let from_line = line_keys(parse_json(&first.line).as_ref());
+    common.retain(|k, _| !derived(first, &from_line, k) && k != "detected_level");
+    common
+}
+
+fn width(s: &str) -> usize {
+    s.chars().count()
+}
+
+impl TextState {
+    pub(super) fn write<W: Write>(
+        &mut self,
+        out: &mut W,
+        entries: &[LogEntry],
+        color: bool,
+        utc: bool,
+    ) -> io::Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        if self.header.is_none() {
+            let header = common_labels(entries);
+            if !header.is_empty() {
+                let text: Vec<String> = header
+                    .iter()
+                    .map(|(k, v)| format!("{}={}", inline(k), quote_value(v)))
+                    .collect();
+                let (on, off) = if color { (DIM, RESET) } else { ("", "") };
+                writeln!(out, "{on}# {}{off}", text.join(" "))?;
+            }
+            self.header = Some(header);
+        }
+        let header = self.header.clone().unwrap_or_default();
+        let rows: Vec<Row> = entries.iter().map(|e| row(e, &header, utc)).collect();
+        for r in &rows {
+            self.module_width = self.module_width.max(width(&r.module));
+            self.event_width = self.event_width.max(width(&r.event).min(MAX_EVENT_WIDTH));
+        }
+        for r in &rows {
+            self.write_row(out, r, color)?;
+        }
+        Ok(())
+    }
+
+    fn write_row<W: Write>(&self, out: &mut W, r: &Row, color: bool) -> io::Result<()> {
+        let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(width(s))));
+        let level = pad(&r.level, 7);
+        let module = pad(&r.module, self.module_width);
+        let event = if r.event.is_empty() {
+            String::new()
+        } else {
+            pad(&r.event, self.event_width)
+        };
+        let mut line = String::with_capacity(128);
+        if color {
+            let lc = level_color(&r.level);
+            line.push_str(&format!(
+                "{DIM}{}{RESET} {lc}{level}{RESET} {module} {BOLD}{event}{RESET}",
+                r.time
+            ));
+        } else {
+            line.push_str(&format!("{} {level} {module} {event}", r.time));
+        }
+        if !r.rest.is_empty() {
+            if !r.event.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&r.rest);
+        }
+        if !r.extra_labels.is_empty() {
+            line.push(' ');
+            if color {
+                line.push_str(&format!("{DIM}{}{RESET}", r.extra_labels));
+            } else {
+                line.push_str(&r.extra_labels);
+            }
+        }
+        writeln!(out, "{}", line.trim_end())
+    }
+}

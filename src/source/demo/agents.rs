@@ -1,0 +1,290 @@
+//! Demo agent runs: ~1,000 runs of three agent types following the event schema of
+//! `vulnsentinel-logs.md` (start, turns, LLM calls, tool calls and results or errors, debug
+//! conversation messages, done), some crashing with a traceback, a few retried under the same
+//! id.
+
+use super::rng::Rng;
+use super::{DEMO_SPAN_NS, Out, js};
+
+const SPAN_US: i64 = DEMO_SPAN_NS / 1000;
+const SEC: i64 = 1_000_000;
+const MS: i64 = 1000;
+
+struct Kind {
+    name: &'static str,
+    model: &'static str,
+    target: &'static str,
+    tools: &'static [&'static str],
+    submit: &'static str,
+    /// USD per million input / output tokens.
+    price: (f64, f64),
+}
+
+const KINDS: [Kind; 3] = [
+    Kind {
+        name: "event_classifier",
+        model: "claude-haiku-4-5",
+        target: "evt",
+        tools: &["fetch_commit_diff", "fetch_issue", "search_advisories"],
+        submit: "submit_classification",
+        price: (0.25, 1.25),
+    },
+    Kind {
+        name: "vuln_analyzer",
+        model: "claude-sonnet-4-5",
+        target: "vuln",
+        tools: &[
+            "fetch_commit_diff",
+            "read_file",
+            "search_cve",
+            "search_advisories",
+        ],
+        submit: "submit_analysis",
+        price: (3.0, 15.0),
+    },
+    Kind {
+        name: "patch_verifier",
+        model: "claude-sonnet-4-5",
+        target: "patch",
+        tools: &["checkout_repo", "run_poc", "run_tests", "read_file"],
+        submit: "submit_verdict",
+        price: (3.0, 15.0),
+    },
+];
+
+const REPOS: [&str; 6] = [
+    "curl/curl",
+    "openssl/openssl",
+    "madler/zlib",
+    "FFmpeg/FFmpeg",
+    "libexpat/libexpat",
+    "nodejs/node",
+];
+
+const TOOL_ERRORS: [(&str, &str); 4] = [
+    ("timeout after 30s", "warning"),
+    ("GitHub API rate limit exceeded", "warning"),
+    ("HTTP 404: not found", "error"),
+    ("sandbox exited with code 139", "error"),
+];
+
+/// The agent's identity fields, appended to each of its lines.
+struct Ctx {
+    kind: &'static Kind,
+    target: String,
+    /// `"agent_type":…,"agent_id":…,"target_id":…`
+    ident: String,
+}
+
+impl Ctx {
+    fn new(kind: &'static Kind, id: &str, target: String) -> Self {
+        let ident = format!(
+            r#""agent_type":"{}","agent_id":"{id}","target_id":"{target}""#,
+            kind.name
+        );
+        Self {
+            kind,
+            target,
+            ident,
+        }
+    }
+}
+
+impl Ctx {
+    fn line(&self, out: &mut Out, off: i64, event: &str, fields: &str, level: &str) {
+        out.json_parts(off, event, &[fields, &self.ident], level, "agent");
+    }
+}
+
+pub(super) fn runs(out: &mut Out, rng: &mut Rng) {
+    for i in 0..1_000 {
+        let kind = &KINDS[rng.range(0, 100) as usize % 3];
+        let id = format!("ag-{}", rng.hex(8));
+        let ctx = Ctx::new(
+            kind,
+            &id,
+            format!("{}-{}", kind.target, rng.range(1000, 90_000)),
+        );
+        let off = rng.range(-SPAN_US + 120 * SEC, -15 * 60 * SEC);
+        let failed = run(out, rng, &ctx, off, i % 25 == 7);
+        // A few failed runs are retried under the same agent id.
+        if failed && i % 3 == 0 {
+            run(out, rng, &ctx, off + 10 * 60 * SEC, false);
+        }
+    }
+}
+
+/// One run; returns whether it crashed.
+fn run(out: &mut Out, rng: &mut Rng, ctx: &Ctx, start: i64, crash: bool) -> bool {
+    let max_turns = *rng.pick(&[5, 8, 10]);
+    let turns = rng.range(1, max_turns.min(6) + 1);
+    let crash_turn = if crash { rng.range(1, turns + 1) } else { 0 };
+    ctx.line(
+        out,
+        start,
+        "agent.start",
+        &format!(r#""model":"{}","max_turns":{max_turns}"#, ctx.kind.model),
+        "info",
+    );
+    let mut t = start + rng.range(5, 20) * MS;
+    let (mut tin, mut tout) = (0i64, 0i64);
+    for turn in 1..=turns {
+        ctx.line(
+            out,
+            t,
+            "agent.turn",
+            &format!(r#""turn":{turn},"max_turns":{max_turns}"#),
+            "info",
+        );
+        ctx.line(
+            out,
+            t + MS,
+            "llm.request",
+            &format!(
+                r#""turn":{turn},"model":"{}","messages":{}"#,
+                ctx.kind.model,
+                turn * 2
+            ),
+            "info",
+        );
+        t += rng.range(800, 6_000) * MS;
+        let last = turn == turns;
+        let (i_tok, o_tok) = (rng.range(800, 4_000) + turn * 600, rng.range(60, 600));
+        tin += i_tok;
+        tout += o_tok;
+        let stop = if last && !crash {
+            "end_turn"
+        } else {
+            "tool_use"
+        };
+        ctx.line(
+            out,
+            t,
+            "llm.response",
+            &format!(
+                r#""turn":{turn},"stop_reason":"{stop}","input_tokens":{i_tok},"output_tokens":{o_tok}"#
+            ),
+            "info",
+        );
+        ctx.line(
+            out,
+            t + MS,
+            "agent.message",
+            &format!(
+                r#""role":"assistant","content":{}"#,
+                js(&format!(
+                    "Turn {turn}: checking {} for {}.",
+                    ctx.target,
+                    if last {
+                        "the final verdict"
+                    } else {
+                        "more context"
+                    }
+                ))
+            ),
+            "debug",
+        );
+        if crash && turn == crash_turn {
+            crash_line(out, ctx, t + 2 * MS, turn);
+            return true;
+        }
+        let tool = if last && !crash {
+            ctx.kind.submit
+        } else {
+            *rng.pick(ctx.kind.tools)
+        };
+        t = tool_call(out, rng, ctx, t + 2 * MS, turn, tool);
+    }
+    let cost = tin as f64 * ctx.kind.price.0 / 1e6 + tout as f64 * ctx.kind.price.1 / 1e6;
+    ctx.line(
+        out,
+        t + 3 * MS,
+        "agent.done",
+        &format!(r#""turns":{turns},"input_tokens":{tin},"output_tokens":{tout},"cost":{cost:.4}"#),
+        "info",
+    );
+    false
+}
+
+/// A tool call, its result or error and the tool message; returns the time after it.
+fn tool_call(out: &mut Out, rng: &mut Rng, ctx: &Ctx, t: i64, turn: i64, tool: &str) -> i64 {
+    let repo = *rng.pick(&REPOS);
+    let args = match tool {
+        "fetch_commit_diff" => format!(r#"{{"repo":"{repo}","sha":"{}"}}"#, rng.hex(7)),
+        "read_file" => format!(r#"{{"repo":"{repo}","path":"lib/parser.c"}}"#),
+        "search_cve" | "search_advisories" => format!(r#"{{"query":"{repo} heap overflow"}}"#),
+        "run_poc" => format!(r#"{{"repo":"{repo}","poc":"poc-{}.c"}}"#, rng.range(1, 99)),
+        t if t.starts_with("submit") => format!(
+            r#"{{"target_id":"{}","label":"security_fix","confidence":0.{}}}"#,
+            ctx.target,
+            rng.range(50, 99)
+        ),
+        _ => format!(r#"{{"repo":"{repo}"}}"#),
+    };
+    let slow = rng.chance(0.03);
+    let dur_ms = if slow {
+        rng.range(5_001, 40_000)
+    } else {
+        rng.range(15, 2_500)
+    };
+    let call_id = format!("tc-{turn}");
+    let dur_field = if slow || rng.chance(0.3) {
+        format!(r#","duration_ms":{dur_ms}"#)
+    } else {
+        String::new()
+    };
+    ctx.line(
+        out,
+        t,
+        "tool.call",
+        &format!(r#""tool":"{tool}","args":{args},"tool_call_id":"{call_id}"{dur_field}"#),
+        "info",
+    );
+    let end = t + dur_ms * MS;
+    let content = if rng.chance(0.05) {
+        let (err, level) = *rng.pick(&TOOL_ERRORS);
+        ctx.line(
+            out,
+            end,
+            "tool.error",
+            &format!(r#""tool":"{tool}","error":"{err}","duration_ms":{dur_ms}"#),
+            level,
+        );
+        format!("ERROR: {err}")
+    } else {
+        let chars = rng.range(40, 20_000);
+        ctx.line(
+            out,
+            end,
+            "tool.result",
+            &format!(r#""tool":"{tool}","chars":{chars},"duration_ms":{dur_ms}"#),
+            "info",
+        );
+        format!("{tool} returned {chars} chars for {repo}")
+    };
+    ctx.line(
+        out,
+        end + MS,
+        "agent.message",
+        &format!(
+            r#""role":"tool","tool_call_id":"{call_id}","content":{}"#,
+            js(&content)
+        ),
+        "debug",
+    );
+    end + 2 * MS
+}
+
+fn crash_line(out: &mut Out, ctx: &Ctx, t: i64, turn: i64) {
+    let tb = "Traceback (most recent call last):\n  File \"/app/vulnsentinel/agents/base.py\", line 231, in run\n    output = await self.dispatch_tool(call)\n  File \"/app/vulnsentinel/agents/tools/github.py\", line 140, in fetch_commit_diff\n    return payload[\"files\"][0][\"diff\"]\nKeyError: 'diff'";
+    ctx.line(
+        out,
+        t,
+        "agent.error",
+        &format!(
+            r#""turn":{turn},"error":"KeyError: 'diff'","exception":{}"#,
+            js(tb)
+        ),
+        "error",
+    );
+}

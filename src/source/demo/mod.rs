@@ -1,0 +1,230 @@
+//! The bundled demo: a deterministic generator of realistic VulnSentinel logs (structlog JSON
+//! lines plus the hostile lines real systems print), so vs-logs works on the first command with
+//! no Loki. Same output every run; `--demo` shifts it so the newest line is "now".
+//!
+//! About 24 h of data: API traffic with 4xx/5xx, engine scans with GitHub rate limits, DB slow
+//! queries, ~1,000 agent runs of three types (some failing with a traceback, a few retried under
+//! the same id), the real run `ag-456` on `evt-789`, and non-JSON, ANSI, Chinese and ~20 KB lines.
+
+mod ag456;
+mod agents;
+mod planted;
+mod rng;
+mod traffic;
+
+use rng::Rng;
+
+/// When [`demo_lines`] ends: 2026-11-25T06:00:00Z, which puts `ag-456` exactly where the real
+/// capture has it.
+pub const DEMO_END_NS: i64 = 1_795_586_400_000_000_000;
+
+/// How far back the demo goes.
+pub const DEMO_SPAN_NS: i64 = 24 * 3_600_000_000_000;
+
+const SEED: u64 = 0x005e_ed0f_7a6e_4b1d;
+
+/// The demo lines ending at [`DEMO_END_NS`], oldest first.
+pub fn demo_lines() -> Vec<String> {
+    demo_lines_ending(DEMO_END_NS)
+}
+
+/// The demo lines with the newest at `end_ns` (rounded down to a whole µs), oldest first.
+pub fn demo_lines_ending(end_ns: i64) -> Vec<String> {
+    let end = end_ns - end_ns.rem_euclid(1000);
+    // Two independent halves (own PRNG each) generated on both cores.
+    let (mut a, b) = rayon::join(
+        || {
+            let mut out = Out::new(end, 0);
+            let mut rng = Rng::new(SEED);
+            traffic::app_lifecycle(&mut out);
+            traffic::api(&mut out, &mut rng);
+            traffic::engine(&mut out, &mut rng);
+            traffic::db(&mut out, &mut rng);
+            planted::all(&mut out, &mut rng);
+            out
+        },
+        || {
+            let mut out = Out::new(end, 1);
+            agents::runs(&mut out, &mut Rng::new(SEED ^ 0xa6e7));
+            out
+        },
+    );
+    a.groups.extend(b.groups);
+    a.finish()
+}
+
+/// The demo as one newline-terminated buffer ending at `end_ns`: what `--demo` reads.
+pub fn demo_bytes(end_ns: i64) -> Vec<u8> {
+    let lines = demo_lines_ending(end_ns);
+    let mut buf = Vec::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+    for l in lines {
+        buf.extend_from_slice(l.as_bytes());
+        buf.push(b'\n');
+    }
+    buf
+}
+
+/// Collects groups of lines (a stamped line and the untimed lines printed right after it),
+/// each at an offset before the end, and orders them by time.
+pub(crate) struct Out {
+    end_ns: i64,
+    /// Which generator: orders lines of equal time from different generators.
+    part: u8,
+    groups: Vec<Group>,
+}
+
+/// (offset µs, generator, sequence, lines).
+type Group = (i64, u8, u32, Vec<String>);
+
+impl Out {
+    fn new(end_ns: i64, part: u8) -> Self {
+        Self {
+            end_ns,
+            part,
+            groups: Vec::with_capacity(40_000),
+        }
+    }
+
+    /// The absolute time of an offset in µs before the end (offsets are ≤ 0).
+    fn at(&self, off_us: i64) -> i64 {
+        self.end_ns + off_us.min(0) * 1000
+    }
+
+    /// RFC 3339 UTC with microseconds, as structlog prints.
+    pub fn ts(&self, off_us: i64) -> String {
+        let mut s = String::with_capacity(27);
+        push_ts(&mut s, self.at(off_us), true);
+        s
+    }
+
+    /// RFC 3339 UTC to the second (console and gunicorn lines).
+    pub fn ts_secs(&self, off_us: i64) -> String {
+        let mut s = String::with_capacity(20);
+        push_ts(&mut s, self.at(off_us), false);
+        s
+    }
+
+    pub fn push(&mut self, off_us: i64, line: String) {
+        self.push_group(off_us, vec![line]);
+    }
+
+    pub fn push_group(&mut self, off_us: i64, lines: Vec<String>) {
+        let seq = self.groups.len() as u32;
+        self.groups.push((off_us.min(0), self.part, seq, lines));
+    }
+
+    /// A structlog JSON line: `{"event":…,<fields>,"timestamp":…,"level":…,"logger":…}`.
+    /// `fields` is pre-serialised `"k":v` pairs joined by commas (may be empty).
+    pub fn json(&mut self, off_us: i64, event: &str, fields: &str, level: &str, module: &str) {
+        self.json_parts(off_us, event, &[fields], level, module);
+    }
+
+    /// [`Out::json`] with the fields given as pieces joined by commas (empty pieces skipped),
+    /// built without intermediate strings: the demo is generated on every `--demo` start.
+    pub fn json_parts(
+        &mut self,
+        off_us: i64,
+        event: &str,
+        fields: &[&str],
+        level: &str,
+        module: &str,
+    ) {
+        let len: usize = fields.iter().map(|f| f.len() + 1).sum();
+        let mut line = String::with_capacity(len + event.len() + 100);
+        line.push_str(r#"{"event":""#);
+        line.push_str(event);
+        line.push('"');
+        for f in fields.iter().filter(|f| !f.is_empty()) {
+            line.push(',');
+            line.push_str(f);
+        }
+        line.push_str(r#","timestamp":""#);
+        push_ts(&mut line, self.at(off_us), true);
+        line.push_str(r#"","level":""#);
+        line.push_str(level);
+        line.push_str(r#"","logger":"vulnsentinel."#);
+        line.push_str(module);
+        line.push_str("\"}");
+        self.push(off_us, line);
+    }
+
+    fn finish(mut self) -> Vec<String> {
+        self.groups.sort_unstable_by_key(|g| (g.0, g.1, g.2));
+        self.groups.into_iter().flat_map(|g| g.3).collect()
+    }
+}
+
+/// A JSON string literal (quoted, escaped).
+pub(crate) fn js(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn push_num(s: &mut String, v: i64, width: usize) {
+    let mut buf = [b'0'; 12];
+    let mut v = v.unsigned_abs();
+    for i in (0..width).rev() {
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    for &b in &buf[..width] {
+        s.push(char::from(b));
+    }
+}
+
+/// Appends an RFC 3339 UTC timestamp, with microseconds or to the second.
+fn push_ts(s: &mut String, ns: i64, micros: bool) {
+    let secs = ns.div_euclid(1_000_000_000);
+    let us = ns.rem_euclid(1_000_000_000) / 1000;
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    push_num(s, y, 4);
+    s.push('-');
+    push_num(s, m, 2);
+    s.push('-');
+    push_num(s, d, 2);
+    s.push('T');
+    push_num(s, rem / 3600, 2);
+    s.push(':');
+    push_num(s, rem % 3600 / 60, 2);
+    s.push(':');
+    push_num(s, rem % 60, 2);
+    if micros {
+        s.push('.');
+        push_num(s, us, 6);
+    }
+    s.push('Z');
+}
+
+/// (year, month, day) of days since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;

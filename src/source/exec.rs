@@ -1,0 +1,246 @@
+//! Running a query over local inputs: log queries stream through a bounded top-N; metric
+//! queries collect the entries their selectors can use and hand them to the engine.
+//!
+//! Per line, cheapest test first: the query's line filters on the raw text, then the labels
+//! (derived without a JSON parse) against the stream selector (once per stream), then the time
+//! range, and only then the full pipeline.
+
+use crate::logql::{LogQuery, MetricQuery};
+use crate::model::{Direction, Labels, LogEntry};
+
+use super::SourceError;
+use super::line::{classify_fast, split_compose};
+use super::reader::Data;
+use super::scan::{self, Carry, Counts, Resolver, Stamp};
+use super::streams::Streams;
+use super::topn::TopN;
+
+/// What a log scan needs from a compiled query (a trait so the scanner is testable alone).
+pub(crate) trait LogPipeline: Sync {
+    fn prefilter(&self, line: &str) -> bool;
+    fn matches_stream(&self, labels: &Labels) -> bool;
+    fn process(&self, entry: &LogEntry) -> Option<LogEntry>;
+}
+
+impl LogPipeline for LogQuery {
+    fn prefilter(&self, line: &str) -> bool {
+        self.line_prefilter(line)
+    }
+    fn matches_stream(&self, labels: &Labels) -> bool {
+        LogQuery::matches_stream(self, labels)
+    }
+    fn process(&self, entry: &LogEntry) -> Option<LogEntry> {
+        LogQuery::process(self, entry)
+    }
+}
+
+/// A log query's bounds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LogBounds {
+    pub start_ns: i64,
+    /// Exclusive.
+    pub end_ns: i64,
+    pub limit: usize,
+    pub direction: Direction,
+}
+
+/// What one block contributes: entries with their own time (already limited), entries whose
+/// time depends on earlier blocks, and the block's trailing stamp state.
+struct BlockOut<T> {
+    timed: T,
+    pending: Vec<(Stamp, LogEntry)>,
+    tail: Stamp,
+    lines: u64,
+}
+
+/// The timestamp of a line: its own, or derived from the lines before it.
+fn stamp_of(own: Option<i64>, r: &mut Resolver, block: &[u8], l: &scan::Line<'_>) -> Stamp {
+    match own {
+        Some(ts) => Stamp::After { ts, k: 0 },
+        None => r.stamp(block, l.start, l.index),
+    }
+}
+
+fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> BlockOut<TopN> {
+    let mut streams = Streams::new(app);
+    let mut resolver = Resolver::default();
+    let mut top = TopN::new(b.limit, b.direction);
+    let mut pending = Vec::new();
+    let mut lines = 0;
+    for l in scan::lines(block) {
+        lines += 1;
+        let (_, body_start) = split_compose(&l.text);
+        let body = &l.text[body_start..];
+        if !q.prefilter(body) {
+            continue;
+        }
+        let f = classify_fast(&l.text);
+        let slot = streams.slot(&f);
+        let matches = *slot
+            .matches
+            .get_or_insert_with(|| q.matches_stream(&slot.labels));
+        if !matches {
+            continue;
+        }
+        let stamp = stamp_of(f.ts_ns, &mut resolver, block, &l);
+        let ts = match stamp {
+            Stamp::After { ts, k } => {
+                let ts = ts.saturating_add(k);
+                if ts < b.start_ns || ts >= b.end_ns || !top.could_take(ts) {
+                    continue;
+                }
+                Some(ts)
+            }
+            Stamp::Pending { .. } => None,
+        };
+        let entry = LogEntry {
+            ts: ts.unwrap_or(0),
+            labels: slot.labels.clone(),
+            line: body.to_string(),
+            metadata: slot.metadata.clone(),
+            parsed: Labels::new(),
+        };
+        let Some(out) = q.process(&entry) else {
+            continue;
+        };
+        match ts {
+            Some(_) => top.push(out),
+            None => pending.push((stamp, out)),
+        }
+    }
+    BlockOut {
+        timed: top,
+        pending,
+        tail: resolver.tail(block),
+        lines,
+    }
+}
+
+/// Runs a log query over the inputs; `base_ns` stamps untimed lines before any stamped one.
+pub(crate) fn run_log(
+    inputs: &[(Data, i64)],
+    q: &dyn LogPipeline,
+    app: &str,
+    b: LogBounds,
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> Result<(Vec<LogEntry>, Counts), SourceError> {
+    let mut top = TopN::new(b.limit, b.direction);
+    let mut total = Counts::default();
+    let mut lines = 0;
+    for (data, base_ns) in inputs {
+        let mut carry = Carry { ts: *base_ns, k: 0 };
+        let work = |block: &[u8]| log_block(block, q, app, b);
+        let counts = scan::for_each_block(data, &work, &mut |out: BlockOut<TopN>| {
+            for e in out.timed.into_sorted() {
+                top.push(e);
+            }
+            for (stamp, mut e) in out.pending {
+                e.ts = carry.resolve(stamp);
+                if e.ts >= b.start_ns && e.ts < b.end_ns {
+                    top.push(e);
+                }
+            }
+            carry.advance(out.tail);
+            lines += out.lines;
+            progress(top.len());
+            true
+        })?;
+        total.bytes += counts.bytes;
+    }
+    total.lines = lines;
+    Ok((top.into_sorted(), total))
+}
+
+fn metric_block(
+    block: &[u8],
+    keep: &(dyn Fn(&Labels, &str) -> bool + Sync),
+    app: &str,
+    lo: i64,
+    hi: i64,
+) -> BlockOut<Vec<LogEntry>> {
+    let mut streams = Streams::new(app);
+    let mut resolver = Resolver::default();
+    let mut timed = Vec::new();
+    let mut pending = Vec::new();
+    let mut lines = 0;
+    for l in scan::lines(block) {
+        lines += 1;
+        let f = classify_fast(&l.text);
+        let body = &l.text[f.body_start..];
+        let slot = streams.slot(&f);
+        if !keep(&slot.labels, body) {
+            continue;
+        }
+        let stamp = stamp_of(f.ts_ns, &mut resolver, block, &l);
+        let ts = match stamp {
+            Stamp::After { ts, k } => ts.saturating_add(k),
+            Stamp::Pending { .. } => 0,
+        };
+        if matches!(stamp, Stamp::After { .. }) && (ts < lo || ts > hi) {
+            continue;
+        }
+        let mut e = LogEntry::new(ts, slot.labels.clone(), body);
+        e.metadata = slot.metadata.clone();
+        match stamp {
+            Stamp::After { .. } => timed.push(e),
+            Stamp::Pending { .. } => pending.push((stamp, e)),
+        }
+    }
+    BlockOut {
+        timed,
+        pending,
+        tail: resolver.tail(block),
+        lines,
+    }
+}
+
+/// Collects the raw entries in `[lo, hi]` that `keep` accepts, sorted by time (file order on
+/// ties), for metric evaluation.
+pub(crate) fn collect_entries(
+    inputs: &[(Data, i64)],
+    keep: &(dyn Fn(&Labels, &str) -> bool + Sync),
+    app: &str,
+    lo: i64,
+    hi: i64,
+    progress: &(dyn Fn(usize) + Send + Sync),
+) -> Result<(Vec<LogEntry>, Counts), SourceError> {
+    let mut all = Vec::new();
+    let mut total = Counts::default();
+    let mut lines = 0;
+    for (data, base_ns) in inputs {
+        let mut carry = Carry { ts: *base_ns, k: 0 };
+        let work = |block: &[u8]| metric_block(block, keep, app, lo, hi);
+        let counts = scan::for_each_block(data, &work, &mut |out: BlockOut<Vec<LogEntry>>| {
+            all.extend(out.timed);
+            for (stamp, mut e) in out.pending {
+                e.ts = carry.resolve(stamp);
+                if e.ts >= lo && e.ts <= hi {
+                    all.push(e);
+                }
+            }
+            carry.advance(out.tail);
+            lines += out.lines;
+            progress(all.len());
+            true
+        })?;
+        total.bytes += counts.bytes;
+    }
+    total.lines = lines;
+    all.sort_by_key(|e| e.ts);
+    Ok((all, total))
+}
+
+/// Loki's default step for a range query: the range / 250, in whole seconds, at least 1 s.
+pub(crate) fn default_step_ms(start_ns: i64, end_ns: i64) -> i64 {
+    let secs = (end_ns.saturating_sub(start_ns) / 1_000_000_000) / 250;
+    secs.max(1) * 1000
+}
+
+/// A metric query's prefilter as a scan predicate.
+pub(crate) fn metric_keep(q: &MetricQuery) -> impl Fn(&Labels, &str) -> bool + Sync + '_ {
+    move |labels, line| q.prefilter(labels, line)
+}
+
+#[cfg(test)]
+#[path = "exec_tests.rs"]
+mod tests;

@@ -1,0 +1,87 @@
+use std::io::Write;
+
+use super::*;
+
+#[test]
+fn open_reports_missing_and_directory_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = LocalSource::open(vec![LocalInput::File(dir.path().join("gone.log"))]).unwrap_err();
+    assert!(err.to_string().contains("gone.log"), "{err}");
+    let err = LocalSource::open(vec![LocalInput::File(dir.path().to_path_buf())]).unwrap_err();
+    assert!(err.to_string().contains("is a directory"), "{err}");
+}
+
+#[test]
+fn truncated_gzip_fails_the_query_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    for i in 0..50_000 {
+        writeln!(
+            enc,
+            r#"{{"event":"e{i}","level":"info","timestamp":"2026-11-25T00:00:00Z"}}"#
+        )
+        .unwrap();
+    }
+    let bytes = enc.finish().unwrap();
+    let path = dir.path().join("half.jsonl.gz");
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let src = LocalSource::open(vec![LocalInput::File(path)]).unwrap();
+    let err = src.labels(0, i64::MAX).unwrap_err().to_string();
+    assert!(
+        err.contains("half.jsonl.gz") && err.contains("truncated"),
+        "{err}"
+    );
+}
+
+#[test]
+fn labels_values_and_newest_from_a_gzip_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(
+        concat!(
+            r#"{"event":"a","level":"info","logger":"vulnsentinel.api","timestamp":"2026-11-25T00:00:00Z"}"#,
+            "\n",
+            r#"{"event":"b","level":"warning","logger":"vulnsentinel.db","timestamp":"2026-11-25T01:00:00Z"}"#,
+            "\n"
+        )
+        .as_bytes(),
+    )
+    .unwrap();
+    let path = dir.path().join("x.log.gz");
+    std::fs::write(&path, enc.finish().unwrap()).unwrap();
+    let src = LocalSource::open_with_app(vec![LocalInput::File(path)], "myapp").unwrap();
+    assert_eq!(src.describe(), "x.log.gz");
+    assert_eq!(src.newest_ns(), Some(1_795_568_400_000_000_000));
+    assert_eq!(
+        src.labels(0, i64::MAX).unwrap(),
+        vec!["app", "container", "level", "module", "service_name"]
+    );
+    assert_eq!(
+        src.label_values("module", 0, i64::MAX, None).unwrap(),
+        vec!["api", "db"]
+    );
+    assert_eq!(
+        src.label_values("app", 0, i64::MAX, None).unwrap(),
+        vec!["myapp"]
+    );
+    // Only the api line falls in the first half hour.
+    let early = 1_795_564_800_000_000_000;
+    assert_eq!(
+        src.label_values("level", early, early + 1_800_000_000_000, None)
+            .unwrap(),
+        vec!["info"]
+    );
+    assert_eq!(src.series(&[], 0, i64::MAX).unwrap().len(), 2);
+}
+
+#[test]
+fn demo_source_ends_now() {
+    let before = now_ns();
+    let src = LocalSource::open(vec![LocalInput::Demo]).unwrap();
+    let newest = src.newest_ns().unwrap();
+    assert!(newest >= before - 1000 && newest <= now_ns());
+    // The hint agrees with what a scan finds.
+    assert_eq!(src.index().unwrap().newest_ns, Some(newest));
+    assert_eq!(src.describe(), "demo");
+    assert!(src.label_values("module", 0, i64::MAX, None).unwrap().len() == 5);
+}

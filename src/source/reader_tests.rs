@@ -1,0 +1,137 @@
+use std::io::Write;
+
+use super::*;
+
+fn read_path(path: &Path) -> Result<Vec<u8>, SourceError> {
+    let compression = probe(path)?;
+    let mut r = open_reader(path, compression)?;
+    let mut out = Vec::new();
+    r.read_to_end(&mut out)
+        .map_err(|e| read_error(path, compression, e))?;
+    Ok(out)
+}
+
+fn sample() -> Vec<u8> {
+    (0..5000)
+        .map(|i| format!("{{\"event\":\"e{i}\",\"level\":\"info\"}}\n"))
+        .collect::<String>()
+        .into_bytes()
+}
+
+#[test]
+fn reads_plain_gzip_multi_member_and_zstd() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = sample();
+
+    let plain = dir.path().join("a.log");
+    std::fs::write(&plain, &data).unwrap();
+    assert_eq!(probe(&plain).unwrap(), Compression::None);
+    assert_eq!(read_path(&plain).unwrap(), data);
+
+    // Two gzip members back to back (as `cat a.gz b.gz` makes), no `.gz` name.
+    let gz = dir.path().join("b.bin");
+    let mut bytes = Vec::new();
+    for half in [&data[..1000], &data[1000..]] {
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        enc.write_all(half).unwrap();
+        bytes.extend(enc.finish().unwrap());
+    }
+    std::fs::write(&gz, &bytes).unwrap();
+    assert_eq!(probe(&gz).unwrap(), Compression::Gzip);
+    assert_eq!(read_path(&gz).unwrap(), data);
+
+    let zst = dir.path().join("c.zst");
+    std::fs::write(&zst, zstd::encode_all(&data[..], 3).unwrap()).unwrap();
+    assert_eq!(probe(&zst).unwrap(), Compression::Zstd);
+    assert_eq!(read_path(&zst).unwrap(), data);
+}
+
+#[test]
+fn truncated_gzip_is_a_clear_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&sample()).unwrap();
+    let bytes = enc.finish().unwrap();
+    let path = dir.path().join("cut.jsonl.gz");
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let err = read_path(&path).unwrap_err().to_string();
+    assert!(err.contains("cut.jsonl.gz"), "{err}");
+    assert!(err.contains("gzip"), "{err}");
+    assert!(err.contains("truncated"), "{err}");
+}
+
+#[test]
+fn missing_file_and_directory_errors_name_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.jsonl");
+    let err = probe(&missing).unwrap_err();
+    assert!(matches!(err, SourceError::NotFound { .. }));
+    assert!(err.to_string().contains("nope.jsonl"));
+
+    let err = probe(dir.path()).unwrap_err();
+    assert!(matches!(err, SourceError::IsDirectory { .. }));
+    assert!(err.to_string().contains("is a directory"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("secret.log");
+    std::fs::write(&path, b"x\n").unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if File::open(&path).is_ok() {
+        return; // running as root: permissions are not enforced
+    }
+    let err = probe(&path).unwrap_err();
+    assert!(matches!(err, SourceError::PermissionDenied { .. }));
+    assert!(err.to_string().contains("secret.log"));
+}
+
+#[test]
+fn blocks_end_on_newlines_and_keep_long_lines_whole() {
+    let long = "x".repeat(BLOCK * 2 + 17);
+    let text = format!("a\n{long}\nb\nno-final-newline");
+    let mut blocks = Blocks::new(text.as_bytes());
+    let mut joined = Vec::new();
+    let mut n = 0;
+    while let Some(b) = blocks.next_block().unwrap() {
+        n += 1;
+        joined.extend_from_slice(&b);
+        if !joined.ends_with(b"no-final-newline") {
+            assert_eq!(b.last(), Some(&b'\n'));
+        }
+    }
+    assert!(n >= 2);
+    assert_eq!(joined, text.as_bytes());
+}
+
+#[test]
+fn memory_blocks_cover_everything_on_line_boundaries() {
+    let data = sample().repeat(40);
+    let ranges = memory_blocks(&data);
+    assert!(ranges.len() > 1);
+    let mut at = 0;
+    for r in &ranges {
+        assert_eq!(r.start, at);
+        at = r.end;
+        assert_eq!(data[r.end - 1], b'\n');
+    }
+    assert_eq!(at, data.len());
+    assert!(memory_blocks(b"").is_empty());
+}
+
+#[test]
+fn in_memory_input_is_decompressed_by_magic() {
+    let data = sample();
+    assert_eq!(read_all(&data[..]).unwrap(), data);
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&data).unwrap();
+    let gz = enc.finish().unwrap();
+    assert_eq!(read_all(&gz[..]).unwrap(), data);
+    let zst = zstd::encode_all(&data[..], 1).unwrap();
+    assert_eq!(read_all(&zst[..]).unwrap(), data);
+    // A cut stream is an error, not silently shorter data.
+    assert!(read_all(&gz[..gz.len() / 2]).is_err());
+}

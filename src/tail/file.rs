@@ -1,0 +1,250 @@
+//! Following a growing file like `tail -F`, by polling: new complete lines in order, across
+//! truncation (size shrinks: start again from the top) and rotation (the path names a new file:
+//! finish the old one, then read the new one from its start). Blocking, no async runtime.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// Something the user may want to know about the followed file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileEvent {
+    Truncated,
+    Rotated,
+}
+
+/// What one poll found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Polled {
+    pub lines: Vec<String>,
+    pub events: Vec<FileEvent>,
+}
+
+/// A file being followed.
+#[derive(Debug)]
+pub struct FileFollower {
+    path: PathBuf,
+    file: Option<File>,
+    id: Option<(u64, u64)>,
+    pos: u64,
+    partial: Vec<u8>,
+    /// The last bytes read before `pos`: if they change, the file was truncated and rewritten
+    /// past `pos` between two polls (which a size check alone misses).
+    sig: Vec<u8>,
+}
+
+const SIG_LEN: usize = 64;
+
+#[cfg(unix)]
+fn file_id(m: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(_m: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
+fn to_line(mut bytes: &[u8]) -> String {
+    if bytes.last() == Some(&b'\r') {
+        bytes = &bytes[..bytes.len() - 1];
+    }
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+impl FileFollower {
+    /// Follows `path` from its current end: only lines appended from now on.
+    pub fn from_end(path: impl AsRef<Path>) -> io::Result<Self> {
+        let mut f = Self::from_start(path)?;
+        if let Some(file) = &mut f.file {
+            f.pos = file.seek(SeekFrom::End(0))?;
+            let k = f.pos.min(SIG_LEN as u64);
+            file.seek(SeekFrom::Start(f.pos - k))?;
+            f.sig = vec![0; k as usize];
+            file.read_exact(&mut f.sig)?;
+        }
+        Ok(f)
+    }
+
+    /// Follows `path` from its first line.
+    pub fn from_start(path: impl AsRef<Path>) -> io::Result<Self> {
+        let path = path.as_ref().to_path_buf();
+        let file = File::open(&path).map_err(|e| {
+            io::Error::new(e.kind(), format!("cannot follow {}: {e}", path.display()))
+        })?;
+        let meta = file.metadata()?;
+        if meta.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("cannot follow {}: it is a directory", path.display()),
+            ));
+        }
+        Ok(Self {
+            path,
+            id: file_id(&meta),
+            file: Some(file),
+            pos: 0,
+            partial: Vec::new(),
+            sig: Vec::new(),
+        })
+    }
+
+    /// Reads what is new in the open file into `out`.
+    fn drain(&mut self, out: &mut Polled) -> io::Result<()> {
+        let Some(file) = &mut self.file else {
+            return Ok(());
+        };
+        let len = file.metadata()?.len();
+        let rewritten = len >= self.pos && !self.sig.is_empty() && {
+            let mut now = vec![0; self.sig.len()];
+            file.seek(SeekFrom::Start(self.pos - self.sig.len() as u64))?;
+            file.read_exact(&mut now)?;
+            now != self.sig
+        };
+        if len < self.pos || rewritten {
+            out.events.push(FileEvent::Truncated);
+            self.pos = 0;
+            self.partial.clear();
+            self.sig.clear();
+        }
+        file.seek(SeekFrom::Start(self.pos))?;
+        let mut buf = Vec::new();
+        let n = file.read_to_end(&mut buf)?;
+        self.pos += n as u64;
+        if n >= SIG_LEN {
+            self.sig = buf[n - SIG_LEN..].to_vec();
+        } else if n > 0 {
+            self.sig.extend_from_slice(&buf);
+            let excess = self.sig.len().saturating_sub(SIG_LEN);
+            self.sig.drain(..excess);
+        }
+        let mut rest = buf.as_slice();
+        while let Some(i) = memchr::memchr(b'\n', rest) {
+            if self.partial.is_empty() {
+                out.lines.push(to_line(&rest[..i]));
+            } else {
+                self.partial.extend_from_slice(&rest[..i]);
+                out.lines.push(to_line(&self.partial));
+                self.partial.clear();
+            }
+            rest = &rest[i + 1..];
+        }
+        self.partial.extend_from_slice(rest);
+        Ok(())
+    }
+
+    /// New complete lines since the last poll (a rotated-away file's unterminated last line
+    /// counts as complete).
+    pub fn poll(&mut self) -> io::Result<Polled> {
+        let mut out = Polled::default();
+        self.drain(&mut out)?;
+        let Ok(meta) = std::fs::metadata(&self.path) else {
+            // Renamed away and not recreated yet: keep the old file until a new one appears.
+            return Ok(out);
+        };
+        let id = file_id(&meta);
+        if id.is_some() && id != self.id {
+            let Ok(file) = File::open(&self.path) else {
+                return Ok(out);
+            };
+            if !self.partial.is_empty() {
+                out.lines.push(to_line(&self.partial));
+                self.partial.clear();
+            }
+            out.events.push(FileEvent::Rotated);
+            self.id = file.metadata().ok().as_ref().and_then(file_id);
+            self.file = Some(file);
+            self.pos = 0;
+            self.sig.clear();
+            self.drain(&mut out)?;
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn append(path: &Path, text: &str) {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+    }
+
+    #[test]
+    fn appended_lines_once_partial_lines_wait_for_their_newline() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("app.log");
+        append(&p, "old\n");
+        let mut f = FileFollower::from_end(&p).unwrap();
+        assert!(f.poll().unwrap().lines.is_empty());
+        append(&p, "a\nb\r\npart");
+        assert_eq!(f.poll().unwrap().lines, ["a", "b"]);
+        append(&p, "ial\n");
+        assert_eq!(f.poll().unwrap().lines, ["partial"]);
+        assert!(f.poll().unwrap().lines.is_empty());
+    }
+
+    #[test]
+    fn truncation_starts_over_from_the_top() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("app.log");
+        append(&p, "one\ntwo\n");
+        let mut f = FileFollower::from_start(&p).unwrap();
+        assert_eq!(f.poll().unwrap().lines, ["one", "two"]);
+        std::fs::write(&p, "x\n").unwrap();
+        let got = f.poll().unwrap();
+        assert_eq!(got.lines, ["x"]);
+        assert_eq!(got.events, [FileEvent::Truncated]);
+        // Truncated and rewritten past the old position between two polls.
+        std::fs::write(&p, "a much longer first line\nand another\n").unwrap();
+        let got = f.poll().unwrap();
+        assert_eq!(got.lines, ["a much longer first line", "and another"]);
+        assert_eq!(got.events, [FileEvent::Truncated]);
+    }
+
+    #[test]
+    fn rotation_finishes_the_old_file_then_reads_the_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("app.log");
+        append(&p, "1\n");
+        let mut f = FileFollower::from_end(&p).unwrap();
+        append(&p, "2\n3");
+        std::fs::rename(&p, dir.path().join("app.log.1")).unwrap();
+        // Still written to after the rename (the writer has not reopened yet).
+        append(&dir.path().join("app.log.1"), "\n4\n");
+        assert_eq!(f.poll().unwrap().lines, ["2", "3", "4"]);
+        append(&p, "5\n6\n");
+        let got = f.poll().unwrap();
+        assert_eq!(got.lines, ["5", "6"]);
+        assert_eq!(got.events, [FileEvent::Rotated]);
+        append(&p, "7\n");
+        assert_eq!(f.poll().unwrap().lines, ["7"]);
+    }
+
+    #[test]
+    fn invalid_utf8_is_kept_not_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("app.log");
+        std::fs::write(&p, b"ok\n\xff\xfe bad\n").unwrap();
+        let mut f = FileFollower::from_start(&p).unwrap();
+        let lines = f.poll().unwrap().lines;
+        assert_eq!(lines.len(), 2);
+        assert!(lines[1].ends_with(" bad"));
+    }
+
+    #[test]
+    fn missing_file_and_directory_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = FileFollower::from_end(dir.path().join("nope.log")).unwrap_err();
+        assert!(e.to_string().contains("nope.log"));
+        let e = FileFollower::from_end(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("directory"));
+    }
+}

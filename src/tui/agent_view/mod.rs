@@ -1,0 +1,82 @@
+//! Agent-run views for the TUI: a run's timeline and the list of runs.
+//!
+//! # API for the explorer (branch `tui`)
+//!
+//! Both views are self-contained state structs; the app owns them, feeds them keys and gives
+//! them a rectangle to draw in. They never do I/O: fetching lines is the app's job.
+//!
+//! ```ignore
+//! use vs_logs::agent::model::build_runs_with;
+//! use vs_logs::agent::cli::{build_options, summarize};
+//! use vs_logs::agent::fetch::{replay_query, agents_query};
+//! use vs_logs::tui::agent_view::{AgentsView, TimelineView, ViewAction};
+//!
+//! // Pivot from a log line with an `agent_id`: query `replay_query(app, id)` (forward,
+//! // limit 0), then
+//! let runs = build_runs_with(&entries, &build_options(&ctx)?);
+//! let mut view = TimelineView::new(runs.last().cloned().unwrap()); // latest attempt
+//! // Agents list: query `agents_query(app, None)`, then
+//! let mut list = AgentsView::new(summarize(&entries, &ctx, None, None)?, "last 24h");
+//!
+//! // Each frame / key:
+//! view.render(frame, area);                 // draws only the visible rows
+//! match view.handle_key(key) {
+//!     ViewAction::None => {}                // handled; redraw
+//!     ViewAction::Unhandled => { /* the app's own keys (help, quit…) */ }
+//!     ViewAction::Close => { /* go back to where the user came from */ }
+//!     ViewAction::OpenRun { agent_id, start_ns } => { /* fetch that run, open its timeline;
+//!                                                     pick the run whose start is start_ns */ }
+//! }
+//! ```
+//!
+//! Keys. Timeline: `j/k`/arrows move, PgUp/PgDn, `g/G`, Enter/space fold a turn or expand a
+//! message/traceback/tool error, `z` fold all, `e`/`E` next/previous error, `r` the raw log
+//! line of the entry, `q`/Esc close. Agents list: `j/k`, `g/G`, `e` next failed run, Enter
+//! open, `q`/Esc close.
+//!
+//! `open_timeline` runs a minimal standalone loop (`vs-logs replay --tui`).
+
+mod agents_list;
+mod rows;
+mod standalone;
+pub mod style;
+mod timeline;
+mod timeline_render;
+
+pub use agents_list::AgentsView;
+pub use rows::RowKind;
+pub use timeline::TimelineView;
+pub use timeline_render::cumulative_costs;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use crate::agent::model::AgentRun;
+
+/// What a view asks of its host after a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewAction {
+    /// The key was handled (state may have changed: redraw).
+    None,
+    /// Not a key of this view: the host may use it.
+    Unhandled,
+    /// The user leaves the view.
+    Close,
+    /// Open the timeline of this run (from the agents list).
+    OpenRun { agent_id: String, start_ns: i64 },
+}
+
+impl TimelineView {
+    /// Draws the timeline into `area` (header and totals always visible).
+    pub fn render(&self, frame: &mut Frame, area: Rect) {
+        timeline_render::render(self, frame, area);
+    }
+}
+
+/// Opens the runs (several when an id was reused) in a standalone terminal loop until the
+/// user quits; the terminal is restored on every path.
+pub async fn open_timeline(runs: Vec<AgentRun>) -> anyhow::Result<()> {
+    tokio::task::spawn_blocking(move || standalone::run_blocking(runs))
+        .await
+        .map_err(|e| anyhow::anyhow!("the timeline stopped unexpectedly: {e}"))?
+}

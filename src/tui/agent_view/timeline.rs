@@ -1,0 +1,194 @@
+//! The timeline view's state and keys: selection, folded turns, expanded messages, error
+//! jumps and the raw-line popup. Drawing is in `timeline_render`.
+
+use std::cell::Cell;
+use std::collections::HashSet;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::ViewAction;
+use super::rows::{RowKind, build_rows, expandable_text, is_error};
+use crate::agent::model::AgentRun;
+
+/// Width expanded text is wrapped at before the first frame tells the real width.
+const DEFAULT_TEXT_WIDTH: usize = 100;
+
+/// The timeline of one run.
+#[derive(Debug)]
+pub struct TimelineView {
+    pub(super) run: AgentRun,
+    pub(super) rows: Vec<RowKind>,
+    pub(super) folded: HashSet<usize>,
+    pub(super) expanded: HashSet<(usize, usize)>,
+    pub(super) selected: usize,
+    /// First row on screen; adjusted while drawing to keep the selection visible.
+    pub(super) offset: Cell<usize>,
+    /// Rows the list showed in the last frame (for paging).
+    pub(super) viewport: Cell<usize>,
+    /// Width expanded text wraps at (the list's width in the last frame).
+    pub(super) text_width: Cell<usize>,
+    /// The raw log line of the selected entry is shown over the timeline.
+    pub(super) show_raw: bool,
+    /// A note shown under the header (`2 runs share this id …`).
+    pub(super) note: Option<String>,
+}
+
+impl TimelineView {
+    pub fn new(run: AgentRun) -> Self {
+        let folded = HashSet::new();
+        let expanded = HashSet::new();
+        let rows = build_rows(&run, &folded, &expanded, DEFAULT_TEXT_WIDTH);
+        Self {
+            run,
+            rows,
+            folded,
+            expanded,
+            selected: 0,
+            offset: Cell::new(0),
+            viewport: Cell::new(10),
+            text_width: Cell::new(DEFAULT_TEXT_WIDTH),
+            show_raw: false,
+            note: None,
+        }
+    }
+
+    /// Adds a line of context under the header.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
+    pub fn run(&self) -> &AgentRun {
+        &self.run
+    }
+
+    /// Index of the selected row.
+    pub fn selected(&self) -> usize {
+        self.selected
+    }
+
+    /// The raw log line behind the selected row, if it has one.
+    pub fn selected_raw(&self) -> Option<&str> {
+        match self.rows.get(self.selected)? {
+            RowKind::Turn(t) => self.run.turns[*t].raw.as_deref(),
+            RowKind::Step(t, s) | RowKind::Text(t, s, _) => {
+                Some(self.run.turns[*t].steps[*s].raw()).filter(|r| !r.is_empty())
+            }
+            RowKind::LooseError(e) => Some(self.run.errors[*e].raw.as_str()),
+        }
+    }
+
+    fn rebuild(&mut self) {
+        let anchor = self.rows.get(self.selected).cloned();
+        self.rows = build_rows(
+            &self.run,
+            &self.folded,
+            &self.expanded,
+            self.text_width.get(),
+        );
+        // Keep the selection on the same entry (or its turn when it was folded away).
+        let pos = anchor.and_then(|a| {
+            self.rows.iter().position(|r| *r == a).or_else(|| {
+                let turn = match a {
+                    RowKind::Step(t, _) | RowKind::Text(t, _, _) | RowKind::Turn(t) => t,
+                    RowKind::LooseError(_) => return None,
+                };
+                self.rows.iter().position(|r| *r == RowKind::Turn(turn))
+            })
+        });
+        self.selected = pos.unwrap_or(0).min(self.rows.len().saturating_sub(1));
+    }
+
+    /// Folds or unfolds a turn, or expands or collapses a message or traceback.
+    fn toggle(&mut self) {
+        match self.rows.get(self.selected).cloned() {
+            Some(RowKind::Turn(t)) => {
+                if !self.folded.remove(&t) {
+                    self.folded.insert(t);
+                }
+            }
+            Some(RowKind::Step(t, s)) | Some(RowKind::Text(t, s, _)) => {
+                if expandable_text(&self.run.turns[t].steps[s]).is_none() {
+                    return;
+                }
+                if !self.expanded.remove(&(t, s)) {
+                    self.expanded.insert((t, s));
+                }
+                self.selected = self
+                    .rows
+                    .iter()
+                    .position(|r| *r == RowKind::Step(t, s))
+                    .unwrap_or(self.selected);
+            }
+            _ => return,
+        }
+        self.rebuild();
+    }
+
+    /// Moves to the next (`forward`) or previous error, unfolding turns so every error is found.
+    fn jump_error(&mut self, forward: bool) {
+        if !self.folded.is_empty() {
+            self.folded.clear();
+            self.rebuild();
+        }
+        let n = self.rows.len();
+        let found = (1..n)
+            .map(|k| {
+                if forward {
+                    (self.selected + k) % n
+                } else {
+                    (self.selected + n - k) % n
+                }
+            })
+            .find(|&i| is_error(&self.run, &self.rows[i]));
+        if let Some(i) = found {
+            self.selected = i;
+        }
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let last = self.rows.len().saturating_sub(1) as isize;
+        self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> ViewAction {
+        if self.show_raw {
+            return match key.code {
+                KeyCode::Char('q') | KeyCode::Esc | KeyCode::Char('r') | KeyCode::Enter => {
+                    self.show_raw = false;
+                    ViewAction::None
+                }
+                _ => ViewAction::None,
+            };
+        }
+        let page = self.viewport.get().max(1) as isize;
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Char('q') | KeyCode::Esc => return ViewAction::Close,
+            KeyCode::Char('c') if ctrl => return ViewAction::Close,
+            KeyCode::Down | KeyCode::Char('j') => self.move_by(1),
+            KeyCode::Up | KeyCode::Char('k') => self.move_by(-1),
+            KeyCode::PageDown => self.move_by(page),
+            KeyCode::Char('d') if ctrl => self.move_by(page / 2),
+            KeyCode::Char('u') if ctrl => self.move_by(-page / 2),
+            KeyCode::PageUp => self.move_by(-page),
+            KeyCode::Home | KeyCode::Char('g') => self.selected = 0,
+            KeyCode::End | KeyCode::Char('G') => self.move_by(isize::MAX / 2),
+            KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Tab => self.toggle(),
+            KeyCode::Char('z') => {
+                // Fold all turns, or unfold all when every turn is folded.
+                if self.folded.len() == self.run.turns.len() {
+                    self.folded.clear();
+                } else {
+                    self.folded = (0..self.run.turns.len()).collect();
+                }
+                self.rebuild();
+            }
+            KeyCode::Char('e') => self.jump_error(true),
+            KeyCode::Char('E') => self.jump_error(false),
+            KeyCode::Char('r') => self.show_raw = self.selected_raw().is_some(),
+            _ => return ViewAction::Unhandled,
+        }
+        ViewAction::None
+    }
+}

@@ -1,0 +1,110 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The binary's `replay` and `agents` against a Loki-shaped server answering with the real
+//! ag-456 capture: the figures come from the capture's lines, not from this file.
+
+#[path = "cli_support/mod.rs"]
+#[allow(dead_code)]
+mod support;
+
+use support::{Canned, fixture, json_ok, run, vs_logs};
+
+fn cmd(addr: &str) -> assert_cmd::Command {
+    let mut c = vs_logs();
+    c.args(["--addr", addr, "--retries", "0"]);
+    c
+}
+
+/// The capture's `agent.done` and `fetch_commit_diff` result lines, parsed.
+fn capture_facts() -> (serde_json::Value, serde_json::Value) {
+    let v: serde_json::Value =
+        serde_json::from_slice(&fixture("02-qr-ag456-forward.json")).unwrap();
+    let lines: Vec<serde_json::Value> = v["data"]["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["values"].as_array().unwrap().clone())
+        .map(|pair| serde_json::from_str(pair[1].as_str().unwrap()).unwrap())
+        .collect();
+    let done = lines
+        .iter()
+        .find(|l| l["event"] == "agent.done")
+        .unwrap()
+        .clone();
+    let fetch = lines
+        .iter()
+        .find(|l| l["event"] == "tool.result" && l["tool"] == "fetch_commit_diff")
+        .unwrap()
+        .clone();
+    (done, fetch)
+}
+
+#[test]
+fn replay_ag456_against_loki() {
+    let stub = Canned::start(vec![json_ok(&fixture("02-qr-ag456-forward.json"))]);
+    let out = run(cmd(&stub.addr).args(["replay", "ag-456"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (done, fetch) = capture_facts();
+    let t = &out.stdout;
+    assert!(!t.contains('\u{1b}'), "piped output is plain");
+    assert!(t.contains("── Turn 1/5"));
+    assert!(t.contains("── Turn 2/5"));
+    assert!(!t.contains("── Turn 3"));
+    assert!(t.contains(&format!("fetch_commit_diff · {} ms", fetch["duration_ms"])));
+    assert!(t.contains("submit_classification · 18 ms"));
+    assert!(t.contains("tokens 3,200 in / 450 out"));
+    assert!(t.contains(&format!("cost ${} (from agent.done)", done["cost"])));
+    let req = &stub.requests()[0];
+    assert_eq!(req.path(), "/loki/api/v1/query_range");
+    assert_eq!(req.param("direction").as_deref(), Some("forward"));
+    assert!(req.param("query").unwrap().contains(r#"agent_id="ag-456""#));
+}
+
+#[test]
+fn replay_ag456_json_against_loki() {
+    let stub = Canned::start(vec![json_ok(&fixture("02-qr-ag456-forward.json"))]);
+    let out = run(cmd(&stub.addr).args(["-o", "json", "replay", "ag-456"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (done, fetch) = capture_facts();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let run = &v["runs"][0];
+    assert_eq!(run["totals"]["turns"], done["turns"]);
+    assert_eq!(run["totals"]["input_tokens"], done["input_tokens"]);
+    assert_eq!(run["totals"]["output_tokens"], done["output_tokens"]);
+    assert_eq!(run["totals"]["cost"]["usd"], done["cost"]);
+    assert_eq!(run["totals"]["cost"]["estimated"], false);
+    assert_eq!(
+        run["totals"]["tools"]["fetch_commit_diff"]["total_ms"].as_f64(),
+        fetch["duration_ms"].as_f64()
+    );
+    assert_eq!(run["totals"]["tools"]["submit_classification"]["calls"], 1);
+}
+
+#[test]
+fn agents_against_loki() {
+    let stub = Canned::start(vec![json_ok(&fixture("02-qr-ag456-forward.json"))]);
+    let out = run(cmd(&stub.addr).args(["agents", "--since", "30d"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("ag-456"));
+    assert!(out.stdout.contains("$0.0012"));
+    let q = stub.requests()[0].param("query").unwrap();
+    assert!(
+        q.starts_with(r#"{app="vulnsentinel", module="agent"} | json | event=~"#),
+        "{q}"
+    );
+}
+
+#[test]
+fn replay_unknown_id_says_how_to_widen() {
+    let empty = br#"{"status":"success","data":{"resultType":"streams","result":[],"stats":{}}}"#;
+    let stub = Canned::start(vec![json_ok(empty)]);
+    let out = run(cmd(&stub.addr).args(["replay", "ag-404"]));
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr.contains("no lines for agent ag-404"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("--since 90d"));
+    // The default week, then 30 days.
+    assert_eq!(stub.requests().len(), 2);
+}
