@@ -403,3 +403,100 @@ fn pivot_to_the_agent_timeline() {
     update(&mut a, code(KeyCode::Esc));
     assert!(text(draw(&a).backend().buffer()).contains("tool.call"));
 }
+
+#[test]
+fn help_uses_two_columns_on_a_short_wide_screen() {
+    let mut a = app(160, 30);
+    update(&mut a, key('?'));
+    let s = text(draw(&a).backend().buffer());
+    // the first and the last entries of the table are both visible
+    assert!(s.contains("quit"));
+    assert!(s.contains("this help"));
+}
+
+#[test]
+fn mouse_click_selects_and_wheel_scrolls() {
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let mut a = app(120, 30);
+    a.show_volume = false;
+    load(&mut a, Q, lines(50, NOW, S));
+    let t = draw(&a);
+    let header = find(t.backend().buffer(), "time").unwrap().1;
+    let ev = |kind, row| {
+        Msg::Mouse(MouseEvent {
+            kind,
+            column: 10,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    update(
+        &mut a,
+        ev(MouseEventKind::Down(MouseButton::Left), header + 5),
+    );
+    assert_eq!(a.selected, 4);
+    update(&mut a, ev(MouseEventKind::ScrollDown, header + 5));
+    assert_eq!(a.selected, 7);
+    update(&mut a, ev(MouseEventKind::ScrollUp, header + 5));
+    assert_eq!(a.selected, 4);
+    let t = draw(&a);
+    assert_eq!(t.backend().buffer()[(0, header + 5)].bg, Color::DarkGray);
+}
+
+#[test]
+fn wrap_and_pretty_toggles() {
+    let mut a = app(80, 24);
+    a.show_volume = false;
+    load(&mut a, Q, lines(3, NOW, S));
+    update(&mut a, key('w'));
+    let wrapped = text(draw(&a).backend().buffer());
+    // long lines continue on rows that start under the message column
+    let continuation = |s: &str| {
+        s.lines()
+            .filter(|l| l.starts_with(&" ".repeat(32)) && !l.trim().is_empty())
+            .count()
+    };
+    assert!(continuation(&wrapped) >= 2, "{wrapped}");
+    assert!(wrapped.contains("target_id=e"));
+    update(&mut a, key('w'));
+    update(&mut a, key('J'));
+    let t = draw(&a);
+    insta::assert_snapshot!("pretty", t.backend());
+    let pretty = text(t.backend().buffer());
+    assert!(pretty.contains("\"event\": \"request.end\","));
+}
+
+#[test]
+fn export_writes_the_loaded_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.jsonl");
+    let mut a = app(100, 20);
+    load(&mut a, Q, lines(4, NOW, S));
+    update(&mut a, key('x'));
+    update(&mut a, vs_logs::tui::testkit::ctrl('u'));
+    update(&mut a, Msg::Paste(path.display().to_string()));
+    let cmds = update(&mut a, code(KeyCode::Enter));
+    let Some(vs_logs::tui::Command::Export {
+        path: p,
+        format,
+        chunks,
+    }) = cmds.into_iter().next()
+    else {
+        panic!("no export command")
+    };
+    assert_eq!(p, path);
+    let note = vs_logs::tui::export::export_to(&p, &chunks, format).unwrap();
+    assert_eq!(note, format!("exported 4 lines to {}", path.display()));
+    let written = std::fs::read_to_string(&path).unwrap();
+    let lines_out: Vec<serde_json::Value> = written
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines_out.len(), 4);
+    assert!(
+        lines_out[0]["line"]
+            .as_str()
+            .unwrap()
+            .contains("agent.failed")
+    );
+}

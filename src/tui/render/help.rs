@@ -8,10 +8,27 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::super::app::App;
 
+fn line(keys: &str, text: &'static str) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(
+            format!("{keys:>14}  "),
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(text),
+    ])
+}
+
 pub fn help(frame: &mut Frame, area: Rect, app: &App) {
     let rows = app.keys.help_rows();
-    let w = area.width.min(86);
-    let h = area.height.min(rows.len() as u16 + 2);
+    // two columns when one does not fit and the screen is wide enough
+    let two = rows.len() as u16 + 2 > area.height && area.width >= 150;
+    let per_col = if two {
+        rows.len().div_ceil(2)
+    } else {
+        rows.len()
+    };
+    let w = area.width.min(if two { 172 } else { 86 });
+    let h = area.height.min(per_col as u16 + 2);
     let r = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
@@ -19,20 +36,24 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
         h,
     );
     frame.render_widget(Clear, r);
-    let lines: Vec<Line> = rows
-        .into_iter()
-        .map(|(keys, text)| {
-            Line::from(vec![
-                Span::styled(
-                    format!("{keys:>14}  "),
-                    Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(text),
-            ])
-        })
-        .collect();
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" keys (change them in config.toml [keys]) · esc closes ");
-    frame.render_widget(Paragraph::new(lines).block(block), r);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let lines: Vec<Line> = rows.iter().map(|(k, t)| line(k, t)).collect();
+    if two {
+        let half = inner.width / 2;
+        let (a, b) = lines.split_at(per_col);
+        frame.render_widget(
+            Paragraph::new(a.to_vec()),
+            Rect::new(inner.x, inner.y, half, inner.height),
+        );
+        frame.render_widget(
+            Paragraph::new(b.to_vec()),
+            Rect::new(inner.x + half, inner.y, inner.width - half, inner.height),
+        );
+    } else {
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
 }
