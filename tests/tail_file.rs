@@ -89,7 +89,6 @@ fn every_line_once_across_appends_truncations_and_rotations() {
 }
 
 #[tokio::test]
-#[ignore = "needs the LogQL engine (branch logql) to apply the query to new lines"]
 async fn spawn_file_shows_history_then_new_matching_lines() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("app.log");

@@ -63,7 +63,12 @@ impl Context {
                         end_ns: end.max(1),
                     });
                 }
-                end
+                // An explicit --from is about real time: end at now (or later data).
+                if args.from.is_some() {
+                    end.max(self.now_ns)
+                } else {
+                    end
+                }
             }
             Backend::Loki(_) => self.now_ns,
         };
@@ -76,5 +81,95 @@ impl Context {
             anchor,
             args.utc,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::source::LocalSource;
+    use crate::timespec::TimeRange;
+
+    const S: i64 = 1_000_000_000;
+    // 2026-11-25T08:01:00Z
+    const NOW: i64 = 1_795_593_660 * S;
+
+    fn ctx(backend: Backend) -> Context {
+        Context {
+            backend,
+            app: "vulnsentinel".into(),
+            output: OutputFormat::Text,
+            color: false,
+            quiet: true,
+            config: ConfigFile::default(),
+            config_dir: None,
+            scenes: Vec::new(),
+            now_ns: NOW,
+        }
+    }
+
+    fn local() -> Context {
+        // One line, a day before NOW.
+        let line = br#"{"event":"x","level":"info","logger":"vulnsentinel.api","timestamp":"2026-11-24T08:01:00Z"}
+"#;
+        let src = LocalSource::from_bytes("a.jsonl", line.to_vec(), "vulnsentinel");
+        ctx(Backend::Local(Arc::new(src)))
+    }
+
+    fn args(since: Option<&str>, from: Option<&str>, to: Option<&str>) -> RangeArgs {
+        RangeArgs {
+            since: since.map(str::to_string),
+            from: from.map(str::to_string),
+            to: to.map(str::to_string),
+            utc: true,
+            limit: None,
+        }
+    }
+
+    #[test]
+    fn loki_ranges_count_back_from_now() {
+        let c = ctx(Backend::Loki(
+            crate::loki::LokiClient::new(crate::loki::LokiConfig::default()).unwrap(),
+        ));
+        assert_eq!(
+            c.range(&args(None, None, None), "12h").unwrap(),
+            TimeRange {
+                start_ns: NOW - 12 * 3600 * S,
+                end_ns: NOW
+            }
+        );
+        assert_eq!(
+            c.range(&args(Some("30m"), None, None), "12h").unwrap(),
+            TimeRange {
+                start_ns: NOW - 1800 * S,
+                end_ns: NOW
+            }
+        );
+    }
+
+    #[test]
+    fn local_ranges_use_the_whole_input_or_its_newest_line() {
+        let c = local();
+        let newest = NOW - 86_400 * S;
+        let whole = c.range(&args(None, None, None), "12h").unwrap();
+        assert!(whole.start_ns <= 0 && whole.end_ns > newest);
+        assert_eq!(
+            c.range(&args(Some("1h"), None, None), "12h").unwrap(),
+            TimeRange {
+                start_ns: newest + 1 - 3600 * S,
+                end_ns: newest + 1
+            }
+        );
+        // An explicit --from is real time: it ends now.
+        let r = c.range(&args(None, Some("now-2h"), None), "12h").unwrap();
+        assert_eq!(
+            r,
+            TimeRange {
+                start_ns: NOW - 7200 * S,
+                end_ns: NOW
+            }
+        );
     }
 }

@@ -39,7 +39,9 @@ pub fn run_from(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return error::report(&anyhow::anyhow!("cannot start the async runtime: {e}")),
     };
-    match runtime.block_on(commands::dispatch(ctx, cli.command)) {
+    let g = &cli.global;
+    let file = (g.files.len() == 1 && !g.stdin && !g.demo).then(|| g.files[0].clone());
+    match runtime.block_on(commands::dispatch(ctx, cli.command, file)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => error::report(&e),
     }

@@ -154,7 +154,7 @@ fn output_format(g: &GlobalArgs, p: &Profile) -> Result<OutputFormat, CliError> 
     }
 }
 
-fn backend(g: &GlobalArgs, p: &Profile) -> Result<Backend, CliError> {
+fn backend(g: &GlobalArgs, p: &Profile, app: &str) -> Result<Backend, CliError> {
     let mut inputs: Vec<LocalInput> = g.files.iter().cloned().map(LocalInput::File).collect();
     if g.stdin {
         inputs.push(LocalInput::Stdin);
@@ -163,7 +163,8 @@ fn backend(g: &GlobalArgs, p: &Profile) -> Result<Backend, CliError> {
         inputs.push(LocalInput::Demo);
     }
     if !inputs.is_empty() {
-        let source = LocalSource::open(inputs).map_err(|e| CliError::usage(e.to_string()))?;
+        let source =
+            LocalSource::open_with_app(inputs, app).map_err(|e| CliError::usage(e.to_string()))?;
         return Ok(Backend::Local(Arc::new(source)));
     }
     let client = LokiClient::new(loki_config(g, p)?).map_err(|e| CliError::usage(e.to_string()))?;
@@ -183,13 +184,14 @@ pub fn context(g: &GlobalArgs) -> Result<Context, CliError> {
     let now_ns = chrono::Utc::now()
         .timestamp_nanos_opt()
         .unwrap_or(i64::MAX / 2);
+    let app = g
+        .app
+        .clone()
+        .or_else(|| profile.app.clone())
+        .unwrap_or_else(|| "vulnsentinel".into());
     Ok(Context {
-        backend: backend(g, &profile)?,
-        app: g
-            .app
-            .clone()
-            .or_else(|| profile.app.clone())
-            .unwrap_or_else(|| "vulnsentinel".into()),
+        backend: backend(g, &profile, &app)?,
+        app,
         output: output_format(g, &profile)?,
         color: color_enabled(g, &profile)?,
         quiet: g.quiet,

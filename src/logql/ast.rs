@@ -300,7 +300,24 @@ impl RangeOp {
     pub fn allows_unwrap(self) -> bool {
         !matches!(
             self,
-            Self::CountOverTime | Self::BytesOverTime | Self::BytesRate | Self::AbsentOverTime
+            Self::CountOverTime | Self::BytesOverTime | Self::BytesRate
+        )
+    }
+
+    /// Whether `by`/`without` may follow the op (only with unwrap; Loki's documentation also
+    /// excludes `sum_over_time`, which is accepted here).
+    pub fn allows_grouping(self) -> bool {
+        matches!(
+            self,
+            Self::SumOverTime
+                | Self::AvgOverTime
+                | Self::MinOverTime
+                | Self::MaxOverTime
+                | Self::StddevOverTime
+                | Self::StdvarOverTime
+                | Self::QuantileOverTime
+                | Self::FirstOverTime
+                | Self::LastOverTime
         )
     }
 }

@@ -14,16 +14,18 @@
 pub mod ast;
 mod highlight;
 pub mod lexer;
+mod log_query;
 pub mod metric;
 pub mod parser;
 pub mod pipeline;
 pub mod regex_go;
+pub mod sample;
 pub mod template;
 pub mod validate;
 
+pub use log_query::{LogQuery, PostFilters};
+pub use metric::MetricQuery;
 pub use parser::parse;
-
-use crate::model::{Labels, LogEntry, MetricResult};
 
 /// A LogQL error, worded as Loki words it (`parse error at line 1, col 37: syntax error: …`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -85,84 +87,4 @@ pub struct Token {
 /// Tokens for highlighting; tolerant of incomplete queries (never fails).
 pub fn highlight(query: &str) -> Vec<Token> {
     highlight::highlight(query)
-}
-
-/// A compiled log query (stream selector plus pipeline).
-#[derive(Debug, Clone)]
-pub struct LogQuery {
-    _private: (),
-}
-
-impl LogQuery {
-    pub fn compile(query: &str) -> Result<Self, LogqlError> {
-        let _ = query;
-        Err(LogqlError::msg("LogQL engine not built yet"))
-    }
-
-    /// Whether a stream's labels satisfy the stream selector.
-    pub fn matches_stream(&self, labels: &Labels) -> bool {
-        let _ = labels;
-        false
-    }
-
-    /// The line filters that precede any parser stage, run on the raw line: a cheap test that
-    /// lets a scanner reject a line before deriving its labels. `true` means "maybe".
-    pub fn line_prefilter(&self, line: &str) -> bool {
-        let _ = line;
-        true
-    }
-
-    /// Runs the whole pipeline on one entry (stream selector not re-checked). `None` = dropped.
-    /// The result's `all_labels()` equals the label set Loki would return for it.
-    pub fn process(&self, entry: &LogEntry) -> Option<LogEntry> {
-        let _ = entry;
-        None
-    }
-}
-
-/// A compiled metric query.
-#[derive(Debug, Clone)]
-pub struct MetricQuery {
-    _private: (),
-}
-
-impl MetricQuery {
-    pub fn compile(query: &str) -> Result<Self, LogqlError> {
-        let _ = query;
-        Err(LogqlError::msg("LogQL engine not built yet"))
-    }
-
-    /// Whether any of the query's log selectors could use this entry (stream selector and
-    /// leading line filters only): lets a scanner skip the rest early.
-    pub fn prefilter(&self, labels: &Labels, line: &str) -> bool {
-        let _ = (labels, line);
-        true
-    }
-
-    /// How far before `start` entries are needed (largest range plus offset), ns.
-    pub fn lookback_ns(&self) -> i64 {
-        0
-    }
-
-    /// Evaluates on Loki's step grid. `entries` are raw (un-piped) entries sorted by `ts`.
-    pub fn eval_range(
-        &self,
-        entries: &[LogEntry],
-        start_ns: i64,
-        end_ns: i64,
-        step_ms: i64,
-    ) -> Result<MetricResult, LogqlError> {
-        let _ = (entries, start_ns, end_ns, step_ms);
-        Err(LogqlError::msg("LogQL engine not built yet"))
-    }
-
-    /// Evaluates at one instant (Loki's `/query`).
-    pub fn eval_instant(
-        &self,
-        entries: &[LogEntry],
-        time_ns: i64,
-    ) -> Result<MetricResult, LogqlError> {
-        let _ = (entries, time_ns);
-        Err(LogqlError::msg("LogQL engine not built yet"))
-    }
 }

@@ -8,12 +8,19 @@ use super::validate;
 
 /// Parses a LogQL query (log or metric) and validates it the way Loki does before running it.
 pub fn parse(query: &str) -> Result<Expr, LogqlError> {
+    if query.trim().is_empty() {
+        // What Loki answers when the query is missing.
+        return Err(LogqlError::msg(
+            "parse error : syntax error: unexpected $end",
+        ));
+    }
     let toks = lex(query)
         .map_err(|e| syntax_error(query, e.pos, &format!("syntax error: {}", e.message)))?;
     let mut p = Parser {
         src: query,
         toks,
         i: 0,
+        depth: 0,
     };
     let expr = p.expr(0)?;
     if p.peek() != &Tok::Eof {
@@ -46,7 +53,13 @@ struct Parser<'a> {
     src: &'a str,
     toks: Vec<Spanned>,
     i: usize,
+    /// Current nesting of expressions/parentheses (bounded so hostile input cannot overflow
+    /// the stack).
+    depth: usize,
 }
+
+/// Deepest nesting accepted.
+const MAX_DEPTH: usize = 64;
 
 type R<T> = Result<T, LogqlError>;
 
@@ -165,7 +178,26 @@ impl Parser<'_> {
 
     // ------------------------------------------------------------ expressions
 
+    fn enter(&mut self) -> R<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(syntax_error(
+                self.src,
+                self.pos(),
+                "syntax error: the query is nested too deeply",
+            ));
+        }
+        Ok(())
+    }
+
     fn expr(&mut self, min_prec: u8) -> R<Node> {
+        self.enter()?;
+        let r = self.expr_inner(min_prec);
+        self.depth -= 1;
+        r
+    }
+
+    fn expr_inner(&mut self, min_prec: u8) -> R<Node> {
         let mut lhs = self.unary()?;
         while let Some(op) = self.peek_binop() {
             let prec = op.precedence();
@@ -418,6 +450,10 @@ impl Parser<'_> {
         if self.is_op("(") {
             // `(selector | pipeline)[5m]` or `({…}[5m])`.
             self.bump();
+            if self.is_op("(") {
+                // Deeper parentheses around a log range are not LogQL.
+                return Err(self.unexpected());
+            }
             let mut inner = self.log_range_inner(true)?;
             self.expect_op(")")?;
             if inner.range_ns == 0 && self.is_op("[") {
@@ -786,7 +822,10 @@ impl Parser<'_> {
 
     fn label_filter_atom(&mut self) -> R<LabelFilter> {
         if self.eat_op("(") {
-            let inner = self.label_filter_or()?;
+            self.enter()?;
+            let inner = self.label_filter_or();
+            self.depth -= 1;
+            let inner = inner?;
             self.expect_op(")")?;
             return Ok(inner);
         }

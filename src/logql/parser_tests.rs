@@ -270,6 +270,13 @@ fn range_aggregations() {
     for op in ["bytes_over_time", "absent_over_time", "rate"] {
         metric(&format!(r#"{op}({{app="x"}}[5m])"#));
     }
+    for op in ["rate", "rate_counter", "absent_over_time"] {
+        metric(&format!(r#"{op}({{app="x"}} | unwrap b [5m])"#));
+        assert!(
+            parse(&format!(r#"{op}({{app="x"}} | unwrap b [5m]) by (x)"#)).is_err(),
+            "{op}"
+        );
+    }
     for op in [
         "sum_over_time",
         "avg_over_time",
@@ -279,8 +286,6 @@ fn range_aggregations() {
         "stdvar_over_time",
         "first_over_time",
         "last_over_time",
-        "rate_counter",
-        "rate",
     ] {
         metric(&format!(
             r#"{op}({{app="x"}} | unwrap bytes(b) [5m]) without (x)"#

@@ -179,7 +179,7 @@ fn metric(m: &MetricExpr) -> Result<(), LogqlError> {
                 }
                 _ => {}
             }
-            if r.grouping.is_some() && r.range.unwrap.is_none() {
+            if r.grouping.is_some() && (r.range.unwrap.is_none() || !r.op.allows_grouping()) {
                 return Err(err(format!("grouping not allowed for {name} aggregation")));
             }
             match (r.op, r.param) {

@@ -160,6 +160,24 @@ pub fn from_status(
     }
 }
 
+/// A body that did not decode: says so, and names an HTML page (a login or error page from a
+/// proxy answering 200) by its title instead of quoting a JSON parser's complaint about `<`.
+pub fn decode_error(path: &str, detail: String, body: &[u8]) -> LokiError {
+    let head = body
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .map(|i| body[i]);
+    let detail = if head == Some(b'<') {
+        format!("got {} instead of JSON", body_text("", body, &[]))
+    } else {
+        detail
+    };
+    LokiError::Decode {
+        path: path.to_string(),
+        detail,
+    }
+}
+
 /// The server's text made fit for one message: HTML pages summarised by their title, other
 /// bodies trimmed and shortened, secrets replaced by `***`.
 pub fn body_text(content_type: &str, body: &[u8], secrets: &[&str]) -> String {
@@ -273,6 +291,16 @@ mod tests {
         for s in [400u16, 401, 404, 500] {
             assert!(!retryable_status(s));
         }
+    }
+
+    #[test]
+    fn html_instead_of_json_is_named() {
+        let e = decode_error(
+            "/p",
+            "expected value".into(),
+            b"<!DOCTYPE html><html><head><title>Sign in</title>",
+        );
+        assert!(e.to_string().contains("got HTML page \"Sign in\""), "{e}");
     }
 
     #[test]

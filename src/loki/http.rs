@@ -296,6 +296,55 @@ fn with_credentials(mut rb: reqwest::RequestBuilder, cfg: &LokiConfig) -> reqwes
     rb
 }
 
+/// The tenant, authentication and custom headers for a connection made outside this client
+/// (the tail websocket). Values are `Secret`s so a debug print cannot leak them.
+pub fn credential_headers(cfg: &LokiConfig) -> Vec<(String, crate::secret::Secret)> {
+    use crate::secret::Secret;
+    let mut out = Vec::new();
+    if let Some(org) = &cfg.org_id {
+        out.push(("X-Scope-OrgID".to_string(), Secret::new(org.clone())));
+    }
+    if let Some(t) = cfg.bearer_token.as_ref().filter(|t| !t.is_empty()) {
+        out.push((
+            "Authorization".to_string(),
+            Secret::new(format!("Bearer {}", t.expose())),
+        ));
+    } else if let Some(u) = &cfg.username {
+        let pw = cfg.password.as_ref().map_or("", |p| p.expose());
+        let token = base64(format!("{u}:{pw}").as_bytes());
+        out.push((
+            "Authorization".to_string(),
+            Secret::new(format!("Basic {token}")),
+        ));
+    }
+    for (k, v) in &cfg.headers {
+        out.push((k.clone(), Secret::new(v.clone())));
+    }
+    out
+}
+
+/// Standard base64 with padding (for basic auth).
+fn base64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// The innermost cause of an error (e.g. "Connection refused (os error 111)").
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cur: &(dyn std::error::Error + 'static) = e;
@@ -309,6 +358,25 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credential_headers_for_the_tail() {
+        assert_eq!(
+            base64(b"Aladdin:open sesame"),
+            "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
+        assert_eq!(base64(b"ab"), "YWI=");
+        let cfg = LokiConfig {
+            org_id: Some("t1".into()),
+            username: Some("Aladdin".into()),
+            password: Some(crate::secret::Secret::new("open sesame")),
+            ..LokiConfig::default()
+        };
+        let h = credential_headers(&cfg);
+        assert_eq!(h[0].0, "X-Scope-OrgID");
+        assert_eq!(h[1].1.expose(), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert!(!format!("{h:?}").contains("QWxh"));
+    }
 
     #[test]
     fn builds_with_tls_options() {

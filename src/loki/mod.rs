@@ -118,7 +118,11 @@ impl LokiClient {
     pub async fn labels(&self, start_ns: i64, end_ns: i64) -> Result<Vec<String>, LokiError> {
         let params = range_params(start_ns, end_ns);
         let body = self.get("/loki/api/v1/labels", &params, false).await?;
-        decode(wire::decode_string_list(&body), "/loki/api/v1/labels")
+        decode(
+            wire::decode_string_list(&body),
+            "/loki/api/v1/labels",
+            &body,
+        )
     }
 
     /// Values of one label; an unknown label gives an empty list (Loki omits `data`).
@@ -135,7 +139,7 @@ impl LokiClient {
         }
         let path = format!("/loki/api/v1/label/{}/values", encode_segment(name));
         let body = self.get(&path, &params, false).await?;
-        decode(wire::decode_string_list(&body), &path)
+        decode(wire::decode_string_list(&body), &path, &body)
     }
 
     /// Series matching any of `matchers` (all series when empty).
@@ -149,7 +153,7 @@ impl LokiClient {
             matchers.iter().map(|m| ("match[]", m.clone())).collect();
         params.extend(range_params(start_ns, end_ns));
         let body = self.get("/loki/api/v1/series", &params, false).await?;
-        decode(wire::decode_series(&body), "/loki/api/v1/series")
+        decode(wire::decode_series(&body), "/loki/api/v1/series", &body)
     }
 
     /// `index/stats`: streams, chunks, bytes and entries a selector covers (cheap, index only).
@@ -162,7 +166,11 @@ impl LokiClient {
         let mut params = vec![("query", query.to_string())];
         params.extend(range_params(start_ns, end_ns));
         let body = self.get("/loki/api/v1/index/stats", &params, false).await?;
-        decode(wire::decode_index_stats(&body), "/loki/api/v1/index/stats")
+        decode(
+            wire::decode_index_stats(&body),
+            "/loki/api/v1/index/stats",
+            &body,
+        )
     }
 
     /// `index/volume`: bytes per series (or per `target_labels` combination).
@@ -180,7 +188,7 @@ impl LokiClient {
         }
         let path = "/loki/api/v1/index/volume";
         let body = self.get(path, &params, false).await?;
-        match decode(wire::decode_query(&body), path)?.0 {
+        match decode(wire::decode_query(&body), path, &body)?.0 {
             wire::Decoded::Metric(crate::model::MetricResult::Vector(v)) => Ok(v),
             _ => Err(LokiError::Decode {
                 path: path.into(),
@@ -238,11 +246,8 @@ fn range_params(start_ns: i64, end_ns: i64) -> Vec<(&'static str, String)> {
     vec![("start", start_ns.to_string()), ("end", end_ns.to_string())]
 }
 
-fn decode<T>(r: Result<T, String>, path: &str) -> Result<T, LokiError> {
-    r.map_err(|detail| LokiError::Decode {
-        path: path.to_string(),
-        detail,
-    })
+fn decode<T>(r: Result<T, String>, path: &str, body: &[u8]) -> Result<T, LokiError> {
+    r.map_err(|detail| error::decode_error(path, detail, body))
 }
 
 /// Percent-encodes a path segment (label names are plain, but never trust that).

@@ -95,6 +95,7 @@ where
             Direction::Backward => page.iter().map(|e| e.ts).min(),
         };
         let mut at_edge: Vec<(Arc<Labels>, String)> = Vec::new();
+        let before = collected.len();
         for mut e in page {
             let labels = match interned.get(e.labels.as_ref()) {
                 Some(l) => Arc::clone(l),
@@ -113,10 +114,18 @@ where
             }
             collected.push(e);
         }
+        let added = collected.len() - before;
         on_page(collected.len(), pages);
         let Some(edge) = edge else { break };
         if !full {
             break;
+        }
+        if added == 0 {
+            // A well-behaved Loki always has something new for us here (we asked for more
+            // than we had seen at the boundary): stop rather than loop.
+            return Err(LokiError::Other(format!(
+                "Loki returned the same {ask} entries twice for the window ending at {end} ns;                  paging cannot make progress (is a proxy caching or rewriting query_range?)"
+            )));
         }
         if boundary != Some(edge) {
             seen.clear();

@@ -65,10 +65,7 @@ async fn fetch(
         categorize: true,
     };
     let body = c.http.send(&c.config, &call).await?.body;
-    wire::decode_query(&body).map_err(|detail| LokiError::Decode {
-        path: path.to_string(),
-        detail,
-    })
+    wire::decode_query(&body).map_err(|detail| super::error::decode_error(path, detail, &body))
 }
 
 async fn instant(

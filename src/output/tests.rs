@@ -238,3 +238,28 @@ fn thousands_separator() {
     assert_eq!(progress::thousands(1000), "1,000");
     assert_eq!(progress::thousands(1234567), "1,234,567");
 }
+
+#[test]
+fn json_fields_merged_into_labels_are_not_repeated() {
+    let mut stream = labels(&[
+        ("app", "vulnsentinel"),
+        ("module", "agent"),
+        ("level", "info"),
+        ("agent_id", "ag-1"),
+        ("args_repo", "a/b"),
+        ("level_extracted", "info"),
+        ("pod", "p1"),
+    ]);
+    let line = r#"{"event":"tool.call","level":"info","agent_id":"ag-1","args":{"repo":"a/b"}}"#;
+    let a = LogEntry::new(T, Arc::new(stream.clone()), line);
+    stream.insert("pod".into(), "p2".into());
+    let b = LogEntry::new(T + 1, Arc::new(stream), line);
+    let out = render(OutputFormat::Text, false, &[a, b]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "# app=vulnsentinel module=agent");
+    assert!(
+        lines[1].ends_with(r#"agent_id=ag-1 args="{\"repo\":\"a/b\"}" {pod=p1}"#),
+        "{out}"
+    );
+    assert!(!lines[1].contains("args_repo") && !lines[1].contains("level_extracted"));
+}

@@ -2,11 +2,12 @@
 //! fields — with the labels every entry shares printed once as a header. Everything taken from
 //! a log goes through `sanitize::inline`, so no escape sequence reaches the terminal.
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 
 use serde_json::Value;
 
-use crate::model::{Labels, LogEntry, Structlog, value_text};
+use crate::model::{Labels, LogEntry, Structlog, module_of_logger, value_text};
 use crate::sanitize::inline;
 
 const RED: &str = "\x1b[31m";
@@ -76,10 +77,56 @@ fn fields_text(fields: &[(String, Value)]) -> String {
     parts.join(" ")
 }
 
-fn extra_labels(e: &LogEntry, header: &Labels) -> String {
+/// Label names `| json` derives from a line (flattened with `_`), which Loki may merge into the
+/// stream labels: already shown as fields, so not repeated.
+fn json_label_names(prefix: &str, v: &Value, out: &mut HashSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let name = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}_{k}")
+                };
+                json_label_names(&name, v, out);
+            }
+        }
+        _ => {
+            out.insert(prefix.to_string());
+        }
+    }
+}
+
+fn parse_json(line: &str) -> Option<Value> {
+    if line.trim_start().starts_with('{') {
+        serde_json::from_str(line).ok()
+    } else {
+        None
+    }
+}
+
+/// Whether label `k` only repeats something the line itself says (a parsed field).
+fn derived(e: &LogEntry, from_line: &HashSet<String>, k: &str) -> bool {
+    let base = k.strip_suffix("_extracted").unwrap_or(k);
+    e.parsed.contains_key(k) || from_line.contains(k) || from_line.contains(base)
+}
+
+fn line_keys(json: Option<&Value>) -> HashSet<String> {
+    let mut from_line = HashSet::new();
+    if let Some(v) = json {
+        json_label_names("", v, &mut from_line);
+    }
+    from_line
+}
+
+fn extra_labels(e: &LogEntry, header: &Labels, json: Option<&Value>) -> String {
+    let from_line = line_keys(json);
     let mut parts = Vec::new();
     for (k, v) in e.labels.iter().chain(e.metadata.iter()) {
-        if COLUMN_LABELS.contains(&k.as_str()) || header.get(k) == Some(v) {
+        if COLUMN_LABELS.contains(&k.as_str())
+            || header.get(k) == Some(v)
+            || derived(e, &from_line, k)
+        {
             continue;
         }
         parts.push(format!("{}={}", inline(k), quote_value(v)));
@@ -91,11 +138,35 @@ fn extra_labels(e: &LogEntry, header: &Labels) -> String {
     }
 }
 
+/// The structlog view of an already parsed line (one JSON parse per entry, not two).
+fn structlog_of(v: Value) -> Option<Structlog> {
+    let Value::Object(map) = v else { return None };
+    let mut s = Structlog::default();
+    for (k, v) in map {
+        let text = || match &v {
+            Value::Null => None,
+            other => Some(value_text(other)),
+        };
+        match k.as_str() {
+            "event" => s.event = text(),
+            "level" => s.level = text(),
+            "timestamp" => s.timestamp = text(),
+            "logger" => {
+                s.logger = text();
+                s.module = s.logger.as_deref().map(module_of_logger);
+            }
+            _ => s.fields.push((k, v)),
+        }
+    }
+    Some(s)
+}
+
 fn row(e: &LogEntry, header: &Labels, utc: bool) -> Row {
     let time = crate::timespec::format_display(e.ts, utc);
     let label = |n: &str| e.label(n).map(str::to_string);
-    let extra_labels = extra_labels(e, header);
-    match Structlog::parse(&e.line) {
+    let json = parse_json(&e.line);
+    let extra_labels = extra_labels(e, header, json.as_ref());
+    match json.and_then(structlog_of) {
         Some(s) => Row {
             time,
             level: inline(
@@ -141,6 +212,8 @@ fn common_labels(entries: &[LogEntry]) -> Labels {
     for e in &entries[1..] {
         common.retain(|k, v| e.labels.get(k).or_else(|| e.metadata.get(k)) == Some(v));
     }
+    let from_line = line_keys(parse_json(&first.line).as_ref());
+    common.retain(|k, _| !derived(first, &from_line, k) && k != "detected_level");
     common
 }
 

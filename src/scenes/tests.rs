@@ -180,3 +180,64 @@ fn broken_user_scenes_name_the_line() {
     assert!(err.contains("scenes.toml, line 1"), "{err}");
     assert!(err.contains("missing field"), "{err}");
 }
+
+#[test]
+fn every_builtin_renders_to_valid_logql() {
+    let sample = set(&[
+        ("agent_id", "ag-456"),
+        ("event_id", "evt-789"),
+        ("agent_type", "vuln_analyzer"),
+        ("over_ms", "5000"),
+    ]);
+    for s in builtin() {
+        let params: BTreeMap<String, String> = sample
+            .iter()
+            .filter(|(k, _)| s.params.iter().any(|p| &p.name == *k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let q = s.render("vulnsentinel", &params).unwrap();
+        assert!(!q.contains("{{"), "{}: {q}", s.name);
+        if let Err(e) = crate::logql::kind_of(&q) {
+            panic!("scene {} renders invalid LogQL {q:?}: {e}", s.name);
+        }
+    }
+}
+
+#[test]
+fn overview_scenes_are_metrics_and_questions_are_logs() {
+    use crate::logql::QueryKind;
+    let scenes = builtin();
+    let kind = |name: &str| {
+        let s = find(&scenes, name).unwrap();
+        let q = s
+            .render(
+                "v",
+                &set(&[("agent_id", "a"), ("event_id", "e")])
+                    .into_iter()
+                    .filter(|(k, _)| s.params.iter().any(|p| &p.name == k))
+                    .collect(),
+            )
+            .unwrap();
+        crate::logql::kind_of(&q).unwrap()
+    };
+    for m in [
+        "api-rate",
+        "error-rate",
+        "agent-runs",
+        "api-latency-p95",
+        "tool-durations",
+    ] {
+        assert_eq!(kind(m), QueryKind::Metric, "{m}");
+    }
+    for l in [
+        "errors",
+        "classifier-errors",
+        "agent-replay",
+        "rate-limits",
+        "event",
+        "slow-tools",
+        "5xx",
+    ] {
+        assert_eq!(kind(l), QueryKind::Log, "{l}");
+    }
+}

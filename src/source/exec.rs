@@ -86,7 +86,7 @@ fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> Bloc
         let ts = match stamp {
             Stamp::After { ts, k } => {
                 let ts = ts.saturating_add(k);
-                if ts < b.start_ns || ts >= b.end_ns {
+                if ts < b.start_ns || ts >= b.end_ns || !top.could_take(ts) {
                     continue;
                 }
                 Some(ts)

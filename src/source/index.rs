@@ -57,6 +57,9 @@ struct BlockIndex {
 fn index_block(block: &[u8], app: &str) -> BlockIndex {
     let mut streams = Streams::new(app);
     let mut times: Vec<StreamTimes> = Vec::new();
+    // The minute last recorded per stream: lines come mostly in time order, so most inserts
+    // are repeats and can be skipped.
+    let mut recorded: Vec<i64> = Vec::new();
     let mut last: Option<i64> = None;
     let mut newest: Option<i64> = None;
     for l in scan::lines(block) {
@@ -68,10 +71,15 @@ fn index_block(block: &[u8], app: &str) -> BlockIndex {
         let i = streams.index_of(&f);
         if i == times.len() {
             times.push(StreamTimes::default());
+            recorded.push(i64::MIN);
         }
         match last {
             Some(ts) => {
-                times[i].minutes.insert(ts.div_euclid(MINUTE_NS));
+                let minute = ts.div_euclid(MINUTE_NS);
+                if recorded[i] != minute {
+                    recorded[i] = minute;
+                    times[i].minutes.insert(minute);
+                }
             }
             None => times[i].untimed = true,
         }
@@ -83,6 +91,46 @@ fn index_block(block: &[u8], app: &str) -> BlockIndex {
         .map(|(s, t)| ((*s.labels).clone(), t))
         .collect();
     BlockIndex { streams, newest }
+}
+
+/// How much of the end of an input [`newest_in_tail`] reads.
+const TAIL: usize = 1 << 20;
+
+/// The newest timestamp among the lines of the last MB of a plain file or in-memory input:
+/// log files are written in time order, so this finds the newest line without a scan of the
+/// whole input (which `--since` on a 1 GB file would otherwise pay before every query).
+/// `None` for compressed files (they cannot be read from the end) or when no line there has a
+/// timestamp; the caller then scans everything.
+pub(crate) fn newest_in_tail(data: &Data) -> Option<i64> {
+    let tail = match data {
+        Data::Memory { bytes, .. } => bytes[bytes.len().saturating_sub(TAIL)..].to_vec(),
+        Data::File { path, compression } => {
+            if *compression != super::reader::Compression::None {
+                return None;
+            }
+            use std::io::{Read, Seek, SeekFrom};
+            let mut f = std::fs::File::open(path).ok()?;
+            let len = f.metadata().ok()?.len();
+            f.seek(SeekFrom::Start(len.saturating_sub(TAIL as u64)))
+                .ok()?;
+            let mut buf = Vec::with_capacity(TAIL);
+            f.read_to_end(&mut buf).ok()?;
+            buf
+        }
+    };
+    // Drop the first (probably partial) line unless the tail is the whole input.
+    let whole = match data {
+        Data::Memory { bytes, .. } => bytes.len() <= TAIL,
+        Data::File { path, .. } => std::fs::metadata(path).is_ok_and(|m| m.len() <= TAIL as u64),
+    };
+    let from = if whole {
+        0
+    } else {
+        memchr::memchr(b'\n', &tail).map_or(tail.len(), |i| i + 1)
+    };
+    scan::lines(&tail[from..])
+        .filter_map(|l| classify_fast(&l.text).ts_ns)
+        .max()
 }
 
 /// Scans the inputs once and indexes their streams.
@@ -110,6 +158,36 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
+
+    #[test]
+    fn newest_from_the_tail_of_plain_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut text = String::new();
+        for i in 0..40_000 {
+            text.push_str(&format!(
+                "{{\"event\":\"e{i}\",\"timestamp\":\"2026-11-25T00:00:{:02}Z\"}}\n",
+                i % 60
+            ));
+        }
+        text.push_str("untimed trailing line\n");
+        let path = dir.path().join("a.log");
+        std::fs::write(&path, &text).unwrap();
+        let plain = Data::File {
+            path: path.clone(),
+            compression: super::super::reader::Compression::None,
+        };
+        assert_eq!(newest_in_tail(&plain), Some(1_795_564_859_000_000_000));
+        let gz = Data::File {
+            path,
+            compression: super::super::reader::Compression::Gzip,
+        };
+        assert_eq!(newest_in_tail(&gz), None);
+        let small = Data::Memory {
+            name: "m".into(),
+            bytes: Arc::new(b"{\"timestamp\":\"2026-11-25T00:00:00Z\"}".to_vec()),
+        };
+        assert_eq!(newest_in_tail(&small), Some(1_795_564_800_000_000_000));
+    }
 
     #[test]
     fn indexes_streams_times_and_newest() {

@@ -80,6 +80,8 @@ pub struct LocalSource {
     data: Vec<(Data, i64)>,
     app: String,
     index: Mutex<Option<Arc<index::Index>>>,
+    /// The newest timestamp when known without a scan (the demo ends exactly "now").
+    newest_hint: Option<i64>,
 }
 
 impl std::fmt::Debug for LocalSource {
@@ -144,11 +146,16 @@ impl LocalSource {
                 }
             });
         }
+        let newest_hint = match inputs.as_slice() {
+            [LocalInput::Demo] => data.first().map(|(_, now)| now - now.rem_euclid(1000)),
+            _ => None,
+        };
         Ok(Self {
             inputs,
             data,
             app: app.to_string(),
             index: Mutex::new(None),
+            newest_hint,
         })
     }
 
@@ -165,7 +172,18 @@ impl LocalSource {
             )],
             app: app.to_string(),
             index: Mutex::new(None),
+            newest_hint: None,
         }
+    }
+
+    /// The inputs this source reads, in the order given (`--file -f` follows the one file).
+    pub fn inputs(&self) -> &[LocalInput] {
+        &self.inputs
+    }
+
+    /// The `app` label given to every line.
+    pub fn app(&self) -> &str {
+        &self.app
     }
 
     /// What this source is, for a status line (`demo`, `app.log.gz`, `stdin`).
@@ -185,8 +203,22 @@ impl LocalSource {
 
     /// The newest entry's timestamp, ns: ranges like `--since 12h` count back from it when the
     /// data is older than now (as with a file copied off a box).
+    ///
+    /// Plain files and in-memory inputs are read from the end (log files are written in time
+    /// order); compressed files are scanned once (and the scan cached for `labels`/`series`).
     pub fn newest_ns(&self) -> Option<i64> {
-        self.index().ok()?.newest_ns
+        if let Some(n) = self.newest_hint {
+            return Some(n);
+        }
+        let mut newest: Option<i64> = None;
+        for (data, _) in &self.data {
+            let n = match index::newest_in_tail(data) {
+                Some(n) => Some(n),
+                None => self.index().ok()?.newest_ns,
+            };
+            newest = newest.max(n);
+        }
+        newest
     }
 
     fn index(&self) -> Result<Arc<index::Index>, SourceError> {
@@ -319,3 +351,7 @@ impl LocalSource {
 #[cfg(test)]
 #[path = "mod_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "robustness_tests.rs"]
+mod robustness_tests;

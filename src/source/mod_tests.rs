@@ -80,6 +80,8 @@ fn demo_source_ends_now() {
     let src = LocalSource::open(vec![LocalInput::Demo]).unwrap();
     let newest = src.newest_ns().unwrap();
     assert!(newest >= before - 1000 && newest <= now_ns());
+    // The hint agrees with what a scan finds.
+    assert_eq!(src.index().unwrap().newest_ns, Some(newest));
     assert_eq!(src.describe(), "demo");
     assert!(src.label_values("module", 0, i64::MAX, None).unwrap().len() == 5);
 }

@@ -119,14 +119,25 @@ pub(crate) fn read_error(path: &Path, compression: Compression, e: io::Error) ->
     }
 }
 
-/// Reads all of stdin (it can be read only once, and every query rescans).
-pub(crate) fn read_stdin() -> Result<Vec<u8>, SourceError> {
+/// Reads a whole stream into memory (stdin can be read only once, and every query rescans),
+/// decompressing it when it starts with gzip or zstd magic bytes (`cat app.log.gz | vs-logs`).
+pub(crate) fn read_all(mut input: impl Read) -> io::Result<Vec<u8>> {
     let mut buf = Vec::new();
-    io::stdin()
-        .lock()
-        .read_to_end(&mut buf)
-        .map_err(SourceError::Stdin)?;
+    input.read_to_end(&mut buf)?;
+    if buf.starts_with(&GZIP_MAGIC) {
+        let mut out = Vec::with_capacity(buf.len() * 4);
+        flate2::read::MultiGzDecoder::new(&buf[..]).read_to_end(&mut out)?;
+        return Ok(out);
+    }
+    if buf.starts_with(&ZSTD_MAGIC) {
+        return zstd::decode_all(&buf[..]);
+    }
     Ok(buf)
+}
+
+/// Reads all of stdin; see [`read_all`].
+pub(crate) fn read_stdin() -> Result<Vec<u8>, SourceError> {
+    read_all(io::stdin().lock()).map_err(SourceError::Stdin)
 }
 
 /// Splits a reader into blocks of about [`BLOCK`] bytes that end on a newline (the last one

@@ -2,7 +2,7 @@ use std::io::Write;
 
 use super::*;
 
-fn read_all(path: &Path) -> Result<Vec<u8>, SourceError> {
+fn read_path(path: &Path) -> Result<Vec<u8>, SourceError> {
     let compression = probe(path)?;
     let mut r = open_reader(path, compression)?;
     let mut out = Vec::new();
@@ -26,7 +26,7 @@ fn reads_plain_gzip_multi_member_and_zstd() {
     let plain = dir.path().join("a.log");
     std::fs::write(&plain, &data).unwrap();
     assert_eq!(probe(&plain).unwrap(), Compression::None);
-    assert_eq!(read_all(&plain).unwrap(), data);
+    assert_eq!(read_path(&plain).unwrap(), data);
 
     // Two gzip members back to back (as `cat a.gz b.gz` makes), no `.gz` name.
     let gz = dir.path().join("b.bin");
@@ -38,12 +38,12 @@ fn reads_plain_gzip_multi_member_and_zstd() {
     }
     std::fs::write(&gz, &bytes).unwrap();
     assert_eq!(probe(&gz).unwrap(), Compression::Gzip);
-    assert_eq!(read_all(&gz).unwrap(), data);
+    assert_eq!(read_path(&gz).unwrap(), data);
 
     let zst = dir.path().join("c.zst");
     std::fs::write(&zst, zstd::encode_all(&data[..], 3).unwrap()).unwrap();
     assert_eq!(probe(&zst).unwrap(), Compression::Zstd);
-    assert_eq!(read_all(&zst).unwrap(), data);
+    assert_eq!(read_path(&zst).unwrap(), data);
 }
 
 #[test]
@@ -54,7 +54,7 @@ fn truncated_gzip_is_a_clear_error_naming_the_file() {
     let bytes = enc.finish().unwrap();
     let path = dir.path().join("cut.jsonl.gz");
     std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
-    let err = read_all(&path).unwrap_err().to_string();
+    let err = read_path(&path).unwrap_err().to_string();
     assert!(err.contains("cut.jsonl.gz"), "{err}");
     assert!(err.contains("gzip"), "{err}");
     assert!(err.contains("truncated"), "{err}");
@@ -120,4 +120,18 @@ fn memory_blocks_cover_everything_on_line_boundaries() {
     }
     assert_eq!(at, data.len());
     assert!(memory_blocks(b"").is_empty());
+}
+
+#[test]
+fn in_memory_input_is_decompressed_by_magic() {
+    let data = sample();
+    assert_eq!(read_all(&data[..]).unwrap(), data);
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&data).unwrap();
+    let gz = enc.finish().unwrap();
+    assert_eq!(read_all(&gz[..]).unwrap(), data);
+    let zst = zstd::encode_all(&data[..], 1).unwrap();
+    assert_eq!(read_all(&zst[..]).unwrap(), data);
+    // A cut stream is an error, not silently shorter data.
+    assert!(read_all(&gz[..gz.len() / 2]).is_err());
 }

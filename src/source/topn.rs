@@ -83,6 +83,18 @@ impl TopN {
         });
     }
 
+    /// Whether an entry at `ts` could still be kept: lets the scanner skip building entries
+    /// that are already out of the top N (the pipeline never changes timestamps).
+    pub fn could_take(&self, ts: i64) -> bool {
+        if self.limit == 0 || self.heap.len() < self.limit {
+            return true;
+        }
+        self.heap.peek().is_none_or(|worst| match self.dir {
+            Direction::Forward => ts <= worst.entry.ts,
+            Direction::Backward => ts >= worst.entry.ts,
+        })
+    }
+
     pub fn len(&self) -> usize {
         self.heap.len() + self.all.len()
     }
@@ -135,6 +147,21 @@ mod tests {
     #[test]
     fn backward_keeps_newest_newest_first() {
         assert_eq!(run(2, Direction::Backward, &[5, 1, 9, 3, 7, 2]), vec![9, 7]);
+    }
+
+    #[test]
+    fn could_take_rejects_only_strictly_worse_times() {
+        let mut top = TopN::new(2, Direction::Backward);
+        assert!(top.could_take(0));
+        for e in entries(&[5, 9]) {
+            top.push(e);
+        }
+        assert!(top.could_take(5)); // a tie may still win on labels or line
+        assert!(top.could_take(7));
+        assert!(!top.could_take(4));
+        let mut top = TopN::new(1, Direction::Forward);
+        top.push(entries(&[5]).remove(0));
+        assert!(top.could_take(5) && !top.could_take(6));
     }
 
     #[test]

@@ -8,12 +8,14 @@
 //! Pure: no sockets, no clocks.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::hash::{Hash, Hasher};
 
-use crate::model::{Labels, LogEntry};
+use crate::model::LogEntry;
 
-/// What identifies a delivered entry at one timestamp: its full label set and its line.
-type Key = (Arc<Labels>, Box<str>);
+/// What identifies a delivered entry at one timestamp: a 64-bit hash of its full label set
+/// (stream labels, structured metadata and parsed labels merged, as Loki merges them without
+/// categorize-labels) and its line, compared exactly.
+type Key = (u64, Box<str>);
 
 /// Remembers what was delivered, to drop repeats.
 #[derive(Debug, Clone)]
@@ -68,24 +70,38 @@ impl Deduper {
         self.prune();
     }
 
-    fn key_labels(e: &LogEntry) -> Arc<Labels> {
+    /// Hash of the merged label set, without building it when there is nothing to merge.
+    fn label_hash(e: &LogEntry) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
         if e.metadata.is_empty() && e.parsed.is_empty() {
-            Arc::clone(&e.labels)
+            for (k, v) in e.labels.iter() {
+                (k.as_str(), v.as_str()).hash(&mut h);
+            }
         } else {
-            Arc::new(e.all_labels())
+            let mut merged: BTreeMap<&str, &str> = e
+                .labels
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            for (k, v) in e.metadata.iter().chain(e.parsed.iter()) {
+                merged.insert(k, v);
+            }
+            for kv in merged {
+                kv.hash(&mut h);
+            }
         }
+        h.finish()
+    }
+
+    fn seen_with(&self, e: &LogEntry, hash: u64) -> bool {
+        self.seen
+            .get(&e.ts)
+            .is_some_and(|at| at.iter().any(|(k, l)| *k == hash && **l == *e.line))
     }
 
     /// Whether `e` was delivered already (without recording it).
     pub fn is_seen(&self, e: &LogEntry) -> bool {
-        let Some(at) = self.seen.get(&e.ts) else {
-            return false;
-        };
-        if !at.iter().any(|(_, l)| **l == *e.line) {
-            return false;
-        }
-        let labels = Self::key_labels(e);
-        at.iter().any(|(k, l)| **l == *e.line && **k == *labels)
+        self.seen_with(e, Self::label_hash(e))
     }
 
     /// Lets through the entries not delivered before (keeping their order) and remembers them.
@@ -94,10 +110,11 @@ impl Deduper {
     pub fn admit(&mut self, entries: Vec<LogEntry>) -> Vec<LogEntry> {
         let mut out = Vec::with_capacity(entries.len());
         for e in entries {
-            if self.is_seen(&e) {
+            let hash = Self::label_hash(&e);
+            if self.seen_with(&e, hash) {
                 continue;
             }
-            let key = (Self::key_labels(&e), e.line.as_str().into());
+            let key = (hash, e.line.as_str().into());
             self.seen.entry(e.ts).or_default().push(key);
             self.watermark = Some(self.watermark.map_or(e.ts, |w| w.max(e.ts)));
             self.delivered += 1;
@@ -122,6 +139,8 @@ impl Deduper {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Labels;
+    use std::sync::Arc;
 
     fn entry(ts: i64, stream: &str, line: &str) -> LogEntry {
         let mut l = Labels::new();

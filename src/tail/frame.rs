@@ -5,7 +5,6 @@
 //! stream object, so identical label sets are shared (`Arc`) between consecutive objects.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -42,10 +41,34 @@ struct RawFrame<'a> {
     dropped_entries: Option<Vec<RawDropped>>,
 }
 
+/// A label object as it comes (Loki writes keys sorted), without building a map.
+#[derive(Default)]
+struct RawLabels<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for RawLabels<'a> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = RawLabels<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of label names to values")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut v = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(kv) = map.next_entry::<Cow<'de, str>, Cow<'de, str>>()? {
+                    v.push(kv);
+                }
+                Ok(RawLabels(v))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
 #[derive(Deserialize)]
 struct RawStream<'a> {
     #[serde(default, borrow)]
-    stream: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
+    stream: RawLabels<'a>,
     #[serde(default, borrow)]
     values: Vec<RawValue<'a>>,
 }
@@ -123,9 +146,9 @@ pub fn decode_frame(text: &str) -> Result<TailFrame, FrameError> {
     let mut last: Option<Arc<Labels>> = None;
     for s in raw.streams {
         let same = last.as_ref().is_some_and(|l| {
-            l.len() == s.stream.len()
+            l.len() == s.stream.0.len()
                 && l.iter()
-                    .zip(s.stream.iter())
+                    .zip(s.stream.0.iter())
                     .all(|((a, b), (c, d))| a == c && b == d)
         });
         let labels = match (&last, same) {
@@ -133,6 +156,7 @@ pub fn decode_frame(text: &str) -> Result<TailFrame, FrameError> {
             _ => {
                 let l: Labels = s
                     .stream
+                    .0
                     .into_iter()
                     .map(|(k, v)| (k.into_owned(), v.into_owned()))
                     .collect();

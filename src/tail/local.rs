@@ -10,32 +10,32 @@ use tokio::sync::mpsc::Sender;
 use super::file::{FileEvent, FileFollower};
 use super::{FollowOptions, TailEvent, TailSettings, validate};
 use crate::logql::LogQuery;
-use crate::model::{Labels, LogEntry, Structlog};
+use crate::model::LogEntry;
+use crate::source::line::classify_line;
+use crate::source::{LocalInput, LocalSource};
 
-/// Turns one raw line into an entry: timestamp from the line (else `fallback_ns`), labels as
-/// Alloy would derive them. Minimal until the local-source line classifier is merged in.
-fn to_entry(line: String, app: &str, fallback_ns: i64) -> LogEntry {
-    let mut labels = Labels::new();
-    labels.insert("app".into(), app.to_string());
-    labels.insert("service_name".into(), app.to_string());
-    let mut ts = fallback_ns;
-    if let Some(s) = Structlog::parse(&line) {
-        if let Some(t) = s
-            .timestamp
-            .as_deref()
-            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-            .and_then(|t| t.timestamp_nanos_opt())
-        {
-            ts = t;
-        }
-        if let Some(m) = s.module {
-            labels.insert("module".into(), m);
-        }
-        if let Some(l) = s.level {
-            labels.insert("level".into(), l);
-        }
+/// Turns one raw line into an entry exactly as the local source does (labels derived like
+/// Alloy, `detected_level` metadata, compose prefix removed); a line without a timestamp of its
+/// own takes the previous line's (`last_ts`, "now" at first).
+fn to_entry(line: String, app: &str, last_ts: &mut i64) -> LogEntry {
+    let info = classify_line(&line, app);
+    let ts = info.ts_ns.unwrap_or(*last_ts);
+    *last_ts = ts;
+    let body = info.body(&line).to_string();
+    let mut e = LogEntry::new(ts, Arc::new(info.labels.clone()), body);
+    e.metadata = info.metadata();
+    e
+}
+
+/// The one file and the `app` label of a local source, for `--file F -f`.
+pub(crate) fn followable(src: &LocalSource) -> Result<(PathBuf, String), String> {
+    match src.inputs() {
+        [LocalInput::File(path)] => Ok((path.clone(), src.app().to_string())),
+        _ => Err(format!(
+            "following {} is not possible: -f on local sources needs exactly one --file",
+            src.describe()
+        )),
     }
-    LogEntry::new(ts, Arc::new(labels), line)
 }
 
 /// Applies the query; `None` = not shown.
@@ -74,12 +74,12 @@ pub(crate) fn run_file(
         Ok(f) => f,
         Err(e) => return fail(e.to_string()),
     };
-    let now = super::session::now_ns();
+    let mut last_ts = super::session::now_ns();
     let mut recent: VecDeque<LogEntry> = VecDeque::new();
     match follower.poll() {
         Ok(p) => {
             for line in p.lines {
-                if let Some(e) = select(&q, to_entry(line, &app, now))
+                if let Some(e) = select(&q, to_entry(line, &app, &mut last_ts))
                     && e.ts >= opts.start_ns
                 {
                     if recent.len() == opts.limit {
@@ -114,11 +114,10 @@ pub(crate) fn run_file(
                 return;
             }
         }
-        let now = super::session::now_ns();
         let entries: Vec<LogEntry> = p
             .lines
             .into_iter()
-            .filter_map(|l| select(&q, to_entry(l, &app, now)))
+            .filter_map(|l| select(&q, to_entry(l, &app, &mut last_ts)))
             .collect();
         if !entries.is_empty() && !blocking_send(&tx, TailEvent::Entries(entries)) {
             return;
@@ -131,17 +130,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn structlog_lines_get_their_timestamp_and_labels() {
+    fn lines_get_their_timestamp_labels_and_untimed_ones_keep_their_place() {
+        let mut last = 7;
         let e = to_entry(
             r#"{"event":"x","level":"error","logger":"vulnsentinel.agent","timestamp":"2026-11-25T07:50:53.164764Z"}"#.into(),
             "vulnsentinel",
-            7,
+            &mut last,
         );
         assert_eq!(e.ts, 1_795_593_053_164_764_000);
         assert_eq!(e.label("module"), Some("agent"));
         assert_eq!(e.label("level"), Some("error"));
-        let plain = to_entry("Traceback (most recent call last):".into(), "vs", 7);
-        assert_eq!(plain.ts, 7);
+        assert!(e.metadata.contains_key("detected_level"));
+        let plain = to_entry("Traceback (most recent call last):".into(), "vs", &mut last);
+        assert_eq!(plain.ts, 1_795_593_053_164_764_000);
         assert_eq!(plain.label("app"), Some("vs"));
+    }
+
+    #[test]
+    fn followable_needs_exactly_one_file_and_reads_its_path_and_app() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a \"quoted\" file.log");
+        std::fs::write(&p, "x\n").unwrap();
+        let src = LocalSource::open_with_app(vec![LocalInput::File(p.clone())], "myapp").unwrap();
+        assert_eq!(followable(&src).unwrap(), (p.clone(), "myapp".to_string()));
+        let two =
+            LocalSource::open(vec![LocalInput::File(p.clone()), LocalInput::File(p)]).unwrap();
+        assert!(followable(&two).unwrap_err().contains("exactly one --file"));
+        let demo = LocalSource::open(vec![LocalInput::Demo]).unwrap();
+        assert!(followable(&demo).is_err());
     }
 }

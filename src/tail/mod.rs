@@ -123,15 +123,16 @@ pub fn spawn_with(
         Backend::Loki(client) => {
             tokio::spawn(session::run_loki(client, opts, settings, tx));
         }
-        Backend::Local(src) => {
-            let m = format!(
-                "following {} needs its file: use `--file F -f` with exactly one file",
-                src.describe()
-            );
-            tokio::spawn(async move {
-                let _ = tx.send(TailEvent::Failed(m)).await;
-            });
-        }
+        Backend::Local(src) => match local::followable(&src) {
+            Ok((path, app)) => {
+                tokio::task::spawn_blocking(move || local::run_file(path, app, opts, settings, tx));
+            }
+            Err(m) => {
+                tokio::spawn(async move {
+                    let _ = tx.send(TailEvent::Failed(m)).await;
+                });
+            }
+        },
     }
     rx
 }
@@ -231,6 +232,90 @@ mod tests {
             limit: 10,
             delay_for_s: delay,
         }
+    }
+
+    fn ctx(quiet: bool) -> Context {
+        Context {
+            backend: Backend::Loki(
+                crate::loki::LokiClient::new(crate::loki::LokiConfig::default()).unwrap(),
+            ),
+            app: "vulnsentinel".into(),
+            output: crate::output::OutputFormat::Raw,
+            color: false,
+            quiet,
+            config: crate::config::ConfigFile::default(),
+            config_dir: None,
+            scenes: Vec::new(),
+            now_ns: 0,
+        }
+    }
+
+    async fn printed(quiet: bool, events: Vec<TailEvent>) -> (String, String, Option<String>) {
+        let (tx, rx) = tokio::sync::mpsc::channel(16);
+        for e in events {
+            tx.send(e).await.unwrap();
+        }
+        drop(tx);
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let r = print_events(&ctx(quiet), rx, &mut out, &mut err).await;
+        (
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+            r.err().map(|e| e.to_string()),
+        )
+    }
+
+    fn entry(line: &str) -> LogEntry {
+        LogEntry::new(1, std::sync::Arc::new(crate::model::Labels::new()), line)
+    }
+
+    #[tokio::test]
+    async fn entries_go_to_stdout_notices_to_stderr_failure_is_the_error() {
+        let (out, err, fail) = printed(
+            false,
+            vec![
+                TailEvent::Entries(vec![entry("a"), entry("b")]),
+                TailEvent::Notice("connection lost\u{1b}]0;pwned\u{7}".into()),
+                TailEvent::Reconnected { backfilled: 3 },
+                TailEvent::Dropped {
+                    count: 2,
+                    from_ns: 1_795_594_000_000_000_000,
+                    to_ns: 1_795_594_001_000_000_000,
+                },
+                TailEvent::Entries(vec![entry("c")]),
+                TailEvent::Failed("gave up".into()),
+                TailEvent::Entries(vec![entry("never")]),
+            ],
+        )
+        .await;
+        assert_eq!(out, "a\nb\nc\n");
+        assert!(err.contains("reconnected; 3 lines backfilled"), "{err}");
+        assert!(
+            err.contains("dropped 2 entries between 2026-11-25T08:06:40"),
+            "{err}"
+        );
+        assert!(!err.contains('\u{1b}'), "notices are sanitised: {err:?}");
+        assert_eq!(fail.as_deref(), Some("gave up"));
+    }
+
+    #[tokio::test]
+    async fn quiet_keeps_dropped_counts_but_not_notices() {
+        let (_, err, fail) = printed(
+            true,
+            vec![
+                TailEvent::Notice("reconnecting".into()),
+                TailEvent::Reconnected { backfilled: 0 },
+                TailEvent::Dropped {
+                    count: 1,
+                    from_ns: 0,
+                    to_ns: 0,
+                },
+            ],
+        )
+        .await;
+        assert!(!err.contains("reconnect"), "{err}");
+        assert!(err.contains("dropped 1 entries"), "{err}");
+        assert_eq!(fail, None);
     }
 
     #[test]

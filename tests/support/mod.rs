@@ -1,1 +1,2 @@
+pub mod loki_stub;
 pub mod ws_stub;

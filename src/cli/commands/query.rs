@@ -1,6 +1,7 @@
 //! Running one query (from `query`, a scene command or `scene`) and printing its result.
 
 use std::io::Write;
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::cli::error::CliError;
@@ -25,6 +26,8 @@ pub struct Plan<'a> {
     pub instant: bool,
     /// `Some(delay_for)` to follow instead of querying once.
     pub follow: Option<u32>,
+    /// The one `--file` given, which `-f` follows as it grows.
+    pub file: Option<&'a Path>,
 }
 
 impl<'a> Plan<'a> {
@@ -37,6 +40,7 @@ impl<'a> Plan<'a> {
             step: None,
             instant: false,
             follow: None,
+            file: None,
         }
     }
 }
@@ -52,16 +56,22 @@ pub async fn follow(ctx: &Context, plan: &Plan<'_>, delay_for: u32) -> anyhow::R
     let range = ctx
         .range(plan.range, plan.default_since)
         .map_err(CliError::from)?;
-    crate::tail::follow(
-        ctx,
-        FollowOptions {
-            query: plan.query.clone(),
-            start_ns: range.start_ns,
-            limit: plan.range.limit.unwrap_or(DEFAULT_TAIL_LIMIT),
-            delay_for_s: delay_for,
-        },
-    )
-    .await
+    let opts = FollowOptions {
+        query: plan.query.clone(),
+        start_ns: range.start_ns,
+        limit: plan.range.limit.unwrap_or(DEFAULT_TAIL_LIMIT),
+        delay_for_s: delay_for,
+    };
+    if !ctx.backend.is_local() {
+        return crate::tail::follow(ctx, opts).await;
+    }
+    match plan.file {
+        Some(path) => crate::tail::follow_file(ctx, path.to_path_buf(), opts).await,
+        None => Err(CliError::usage(
+            "following a local source needs exactly one --file (stdin and the demo do not grow)",
+        )
+        .into()),
+    }
 }
 
 /// Runs the plan and prints the result in the context's output format.
@@ -122,6 +132,9 @@ pub async fn run(ctx: &Context, plan: Plan<'_>) -> anyhow::Result<()> {
                         "vs-logs: no lines matched in {}",
                         describe_range(ctx, &range, plan.range.utc)
                     );
+                    if range.start_ns != 0 {
+                        eprintln!("hint: widen the range (e.g. --since 7d) or loosen the query");
+                    }
                 } else if limit > 0 && entries.len() >= limit {
                     eprintln!(
                         "vs-logs: showing {limit} lines, the limit; more may exist (--limit N, or --limit 0 for all)"

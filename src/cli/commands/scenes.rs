@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::path::Path;
 
 use super::query::{self, Plan};
 use crate::cli::Context;
@@ -45,6 +46,7 @@ pub async fn run_scene(
     narrow: Narrow<'_>,
     run: &SceneRunArgs,
     forward: bool,
+    file: Option<&Path>,
 ) -> anyhow::Result<()> {
     let scene = scenes::find(&ctx.scenes, name).map_err(CliError::from)?;
     let mut q = scene.render(&ctx.app, params).map_err(CliError::from)?;
@@ -61,6 +63,7 @@ pub async fn run_scene(
     let mut plan = Plan::new(q, &run.range, &scene.since);
     plan.forward = forward || run.forward;
     plan.follow = run.follow.follow.then_some(run.follow.delay_for);
+    plan.file = file;
     query::run(ctx, plan).await
 }
 

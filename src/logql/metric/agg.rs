@@ -1,7 +1,7 @@
 //! Vector aggregations (`sum`, `avg`, `topk`, …) over the samples of one instant.
 
 use super::labels::Grouping;
-use super::range_fn::variance;
+use super::range_fn::{incremental_mean, variance};
 use crate::model::Labels;
 
 /// One element of an instant vector.
@@ -50,12 +50,15 @@ pub fn aggregate(op: VecOp, grouping: Option<&Grouping>, input: Vec<Element>) ->
     match op {
         VecOp::Sort | VecOp::SortDesc => {
             let mut v = input;
+            // NaN sorts last either way, as in Prometheus.
             v.sort_by(|a, b| {
-                if op == VecOp::Sort {
-                    a.1.total_cmp(&b.1)
-                } else {
-                    b.1.total_cmp(&a.1)
-                }
+                a.1.is_nan().cmp(&b.1.is_nan()).then_with(|| {
+                    if op == VecOp::Sort {
+                        a.1.total_cmp(&b.1)
+                    } else {
+                        b.1.total_cmp(&a.1)
+                    }
+                })
             });
             v
         }
@@ -106,14 +109,7 @@ fn reduce(op: VecOp, vals: &[f64]) -> f64 {
     let it = vals.iter().copied();
     match op {
         VecOp::Sum => it.sum(),
-        VecOp::Avg => {
-            let mut mean = 0.0;
-            for (k, v) in it.enumerate() {
-                let n = (k + 1) as f64;
-                mean += v / n - mean / n;
-            }
-            mean
-        }
+        VecOp::Avg => incremental_mean(it),
         VecOp::Min => it.fold(f64::NAN, |m, v| if m.is_nan() || v < m { v } else { m }),
         VecOp::Max => it.fold(f64::NAN, |m, v| if m.is_nan() || v > m { v } else { m }),
         VecOp::Count => vals.len() as f64,
@@ -196,6 +192,11 @@ mod tests {
             .map(|x| x.1)
             .collect();
         assert_eq!(v, vec![5.0, 3.0, 1.0]);
+        let mut with_nan = input();
+        with_nan.insert(0, e(&[("m", "x")], f64::NAN));
+        let v = aggregate(VecOp::SortDesc, None, with_nan.clone());
+        assert!(v[3].1.is_nan() && v[0].1 == 5.0);
+        assert!(aggregate(VecOp::Sort, None, with_nan)[3].1.is_nan());
         let v: Vec<f64> = aggregate(VecOp::Sort, None, input())
             .iter()
             .map(|x| x.1)

@@ -1,7 +1,6 @@
 //! Label-set operations of metric evaluation: `by`/`without` grouping, `label_replace`, and
-//! the `pipeline error` Loki raises for a series still carrying `__error__`.
+//! Prometheus' text form of a label set (for error messages).
 
-use crate::logql::LogqlError;
 use crate::model::Labels;
 
 /// `by (a, b)` or `without (a, b)`.
@@ -70,25 +69,6 @@ pub fn labels_text(labels: &Labels) -> String {
     format!("{{{}}}", parts.join(", "))
 }
 
-/// The error Loki returns when a series reaching a range aggregation carries `__error__`
-/// (unless `__preserve_error__` asks to keep it).
-pub fn pipeline_error(labels: &Labels) -> Option<LogqlError> {
-    let err = labels.get("__error__")?;
-    if labels
-        .get("__preserve_error__")
-        .is_some_and(|v| v == "true")
-    {
-        return None;
-    }
-    Some(LogqlError::msg(format!(
-        "pipeline error: '{err}' for series: '{}'.\n\
-         Use a label filter to intentionally skip this error. (e.g | __error__!=\"{err}\").\n\
-         To skip all potential errors you can match empty errors.(e.g __error__=\"\")\n\
-         The label filter can also be specified after unwrap. (e.g | unwrap latency | __error__=\"\" )\n",
-        labels_text(labels)
-    )))
-}
-
 /// Prometheus' `label_replace`: when `src`'s value matches the anchored regex, `dst` becomes
 /// the expanded replacement (an empty result deletes `dst`).
 pub fn label_replace(
@@ -111,15 +91,6 @@ pub fn label_replace(
         out.insert(dst.to_string(), out_value);
     }
     out
-}
-
-/// Compiles a `label_replace` regex, anchored at both ends as Prometheus does.
-pub fn anchored_regex(re: &str) -> Result<regex::Regex, LogqlError> {
-    regex::Regex::new(&format!("^(?:{re})$")).map_err(|e| {
-        LogqlError::msg(format!(
-            "invalid regular expression in label_replace(): {re}: {e}"
-        ))
-    })
 }
 
 #[cfg(test)]
@@ -145,40 +116,27 @@ mod tests {
     }
 
     #[test]
-    fn pipeline_error_text() {
-        let x = l(&[
-            ("__error__", "JSONParserErr"),
-            ("__error_details__", "can't find '}'"),
-            ("app", "x\"y"),
-        ]);
-        let e = pipeline_error(&x).unwrap().message;
-        assert!(e.starts_with(
-            "pipeline error: 'JSONParserErr' for series: '{__error__=\"JSONParserErr\", __error_details__=\"can't find '}'\", app=\"x\\\"y\"}'.\nUse a label filter"
-        ), "{e}");
-        assert!(e.contains("(e.g | __error__!=\"JSONParserErr\")"));
-        assert!(pipeline_error(&l(&[("app", "x")])).is_none());
-        let mut kept = x.clone();
-        kept.insert("__preserve_error__".into(), "true".into());
-        assert!(pipeline_error(&kept).is_none());
+    fn label_set_text() {
+        let x = l(&[("a", "can't \"x\""), ("b", "1")]);
+        assert_eq!(labels_text(&x), "{a=\"can't \\\"x\\\"\", b=\"1\"}");
     }
 
     #[test]
     fn label_replace_semantics() {
         let x = l(&[("module", "api-v1")]);
-        let re = anchored_regex("(.*)-v(.*)").unwrap();
+        let re = crate::logql::regex_go::compile_anchored("(.*)-v(.*)").unwrap();
         assert_eq!(
             label_replace(&x, "ver", "$2", "module", &re),
             l(&[("module", "api-v1"), ("ver", "1")])
         );
         // Anchored: a partial match does not count.
-        let re = anchored_regex("api").unwrap();
+        let re = crate::logql::regex_go::compile_anchored("api").unwrap();
         assert_eq!(label_replace(&x, "ver", "x", "module", &re), x);
         // Empty replacement deletes the destination.
-        let re = anchored_regex(".*").unwrap();
+        let re = crate::logql::regex_go::compile_anchored(".*").unwrap();
         assert_eq!(
             label_replace(&x, "module", "", "module", &re),
             Labels::new()
         );
-        assert!(anchored_regex("(").is_err());
     }
 }

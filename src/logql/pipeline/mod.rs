@@ -1,4 +1,168 @@
-//! The compiled log pipeline: stream selector, line filters, parsers, label filters, formats.
+//! The compiled log pipeline: line filters, parsers, label filters and formats, run in query
+//! order on one entry at a time.
+//!
+//! Speed: line filters that come before anything rewriting the line are exposed as a
+//! prefilter (run on raw lines, before labels are derived). Parsers first run restricted to the
+//! labels that later filters read (often none: `| json | level="error"` tests the stream label,
+//! since the JSON `level` becomes `level_extracted`); only entries that survive are run again in
+//! full to produce their labels.
 
+pub mod decolorize;
+pub mod format;
 pub mod ip;
+pub mod json;
+pub mod label_filter;
+pub mod line_filter;
+pub mod logfmt;
+pub mod parsers;
 pub mod pattern;
+pub mod work;
+
+use std::borrow::Cow;
+
+use self::format::{DropKeep, LabelFormat, LineFormat};
+use self::label_filter::CompiledLabelFilter;
+use self::line_filter::CompiledLineFilter;
+use self::parsers::CompiledParser;
+use self::work::{ERROR, ERROR_DETAILS, Work};
+use super::LogqlError;
+use super::ast::Stage;
+use crate::model::LogEntry;
+
+#[derive(Debug, Clone)]
+enum CStage {
+    Line(CompiledLineFilter),
+    Parser(CompiledParser),
+    Filter(CompiledLabelFilter),
+    LineFormat(LineFormat),
+    LabelFormat(LabelFormat),
+    DropKeep(DropKeep),
+    Decolorize,
+}
+
+/// A compiled pipeline (the stages after the stream selector).
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    stages: Vec<CStage>,
+    /// For each stage, the labels later label filters read (`None`: anything may be read).
+    needed: Vec<Option<Vec<String>>>,
+    /// How many leading stages are line filters or label-only stages that do not rewrite the
+    /// line: every line filter among them can run on the raw line.
+    hoisted: Vec<usize>,
+}
+
+impl Pipeline {
+    pub fn compile(stages: &[Stage]) -> Result<Self, LogqlError> {
+        let mut out = Vec::with_capacity(stages.len());
+        for s in stages {
+            out.push(match s {
+                Stage::LineFilter(f) => CStage::Line(CompiledLineFilter::compile(f)?),
+                Stage::Parser(p) => CStage::Parser(CompiledParser::compile(p)?),
+                Stage::LabelFilter(f) => CStage::Filter(CompiledLabelFilter::compile(f)?),
+                Stage::LineFormat(t) => CStage::LineFormat(LineFormat::compile(t)?),
+                Stage::LabelFormat(items) => CStage::LabelFormat(LabelFormat::compile(items)?),
+                Stage::Drop(items) => CStage::DropKeep(DropKeep::compile(items, false)?),
+                Stage::Keep(items) => CStage::DropKeep(DropKeep::compile(items, true)?),
+                Stage::Decolorize => CStage::Decolorize,
+            });
+        }
+        let mut needed = vec![None; out.len()];
+        let mut cur: Option<Vec<String>> = Some(Vec::new());
+        for (i, s) in out.iter().enumerate().rev() {
+            needed[i] = cur.clone();
+            match s {
+                CStage::Filter(f) => {
+                    if let Some(c) = cur.as_mut() {
+                        f.names(c);
+                    }
+                }
+                CStage::LineFormat(_) | CStage::LabelFormat(_) | CStage::DropKeep(_) => {
+                    cur = None;
+                }
+                CStage::Line(_) | CStage::Parser(_) | CStage::Decolorize => {}
+            }
+        }
+        let mut hoisted = Vec::new();
+        for (i, s) in out.iter().enumerate() {
+            match s {
+                CStage::Line(_) => hoisted.push(i),
+                CStage::LineFormat(_) | CStage::Decolorize => break,
+                CStage::Parser(p) if p.changes_line() => break,
+                _ => {}
+            }
+        }
+        Ok(Self {
+            stages: out,
+            needed,
+            hoisted,
+        })
+    }
+
+    /// The line filters that can run on the raw line: `false` means the entry is dropped.
+    #[inline]
+    pub fn prefilter(&self, line: &str) -> bool {
+        self.hoisted.iter().all(|&i| match &self.stages[i] {
+            CStage::Line(f) => f.passes(line),
+            _ => true,
+        })
+    }
+
+    /// Runs the pipeline; `None` when the entry is dropped. The result holds every label.
+    pub fn run<'e>(&self, entry: &'e LogEntry) -> Option<Work<'e>> {
+        let w = self.run_mode(entry, true)?;
+        if w.partial {
+            self.run_mode(entry, false)
+        } else {
+            Some(w)
+        }
+    }
+
+    /// Runs the pipeline computing every label at every stage.
+    pub fn run_full<'e>(&self, entry: &'e LogEntry) -> Option<Work<'e>> {
+        self.run_mode(entry, false)
+    }
+
+    fn run_mode<'e>(&self, entry: &'e LogEntry, restricted: bool) -> Option<Work<'e>> {
+        let mut w = Work::new(entry);
+        for (i, s) in self.stages.iter().enumerate() {
+            match s {
+                CStage::Line(f) => {
+                    if !f.passes(&w.line) {
+                        return None;
+                    }
+                }
+                CStage::Parser(p) => {
+                    let want = if restricted {
+                        self.needed[i].as_deref()
+                    } else {
+                        None
+                    };
+                    if let Some(names) = want {
+                        w.partial = true;
+                        let skip = names.iter().all(|n| {
+                            n != ERROR && n != ERROR_DETAILS && entry.labels.contains_key(n)
+                        });
+                        if skip {
+                            continue;
+                        }
+                    }
+                    p.run(&mut w, want);
+                }
+                CStage::Filter(f) => {
+                    if !f.eval(&mut w) {
+                        return None;
+                    }
+                }
+                CStage::LineFormat(f) => f.run(&mut w),
+                CStage::LabelFormat(f) => f.run(&mut w),
+                CStage::DropKeep(f) => f.run(&mut w),
+                CStage::Decolorize => {
+                    if let Cow::Owned(s) = decolorize::decolorize(&w.line) {
+                        w.line = Cow::Owned(s);
+                    }
+                }
+            }
+        }
+        Some(w)
+    }
+}

@@ -117,6 +117,7 @@ pub fn to_json(v: &Value) -> String {
             json_string(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
         }
         Value::Labels => "{}".into(),
+        Value::Json(v) => v.to_string(),
         Value::Float(_) | Value::Nil => "null".into(),
     }
 }

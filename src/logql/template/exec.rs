@@ -9,13 +9,19 @@ use super::value::Value;
 pub struct Exec<'a> {
     pub ctx: &'a dyn TemplateContext,
     vars: Vec<(String, Value)>,
+    /// `range` iterations left: a template must not hang the pipeline.
+    budget: i64,
 }
+
+/// Total `range` iterations one rendering may run.
+const RANGE_BUDGET: i64 = 100_000;
 
 impl<'a> Exec<'a> {
     pub fn new(ctx: &'a dyn TemplateContext) -> Self {
         Self {
             ctx,
             vars: vec![(String::new(), Value::Labels)],
+            budget: RANGE_BUDGET,
         }
     }
 
@@ -59,6 +65,12 @@ impl<'a> Exec<'a> {
                     };
                     if n <= 0 {
                         self.run(els, dot, out)?;
+                    }
+                    self.budget -= n.max(0);
+                    if self.budget < 0 {
+                        return Err(format!(
+                            "range over {n} items exceeds the limit of {RANGE_BUDGET} iterations"
+                        ));
                     }
                     for i in 0..n {
                         if let Some(name) = p.decl.first() {
@@ -154,6 +166,9 @@ impl<'a> Exec<'a> {
             v = match v {
                 Value::Labels => Value::Str(self.ctx.label(f).unwrap_or_default().to_string()),
                 Value::Nil => Value::Nil,
+                Value::Json(serde_json::Value::Object(mut m)) => {
+                    m.remove(f).map_or(Value::Nil, Value::from_json)
+                }
                 other => {
                     return Err(format!(
                         "can't evaluate field {f} in type {}",

@@ -25,6 +25,9 @@ const NAMES: &[&str] = &[
     "urlquery",
     "html",
     "js",
+    "index",
+    "slice",
+    "call",
     // strings
     "ToUpper",
     "ToLower",
@@ -57,6 +60,19 @@ const NAMES: &[&str] = &[
     "b64enc",
     "b64dec",
     "fromJson",
+    // Go `strings` functions and Loki conversions
+    "lower",
+    "upper",
+    "Replace",
+    "Trim",
+    "TrimLeft",
+    "TrimRight",
+    "TrimPrefix",
+    "TrimSuffix",
+    "TrimSpace",
+    "bytes",
+    "duration",
+    "duration_seconds",
     // numbers
     "add",
     "sub",
@@ -81,6 +97,7 @@ const NAMES: &[&str] = &[
     "unixEpochMillis",
     "unixEpochNanos",
     "unixToTime",
+    "toDateInZone",
     "toDate",
     "date",
     "now",
@@ -182,9 +199,34 @@ pub fn call(name: &str, a: Vec<Value>, ctx: &dyn TemplateContext) -> Result<Valu
             arity(name, &a, 1)?;
             match &a[0] {
                 Value::Str(s) => Ok(Value::Int(s.len() as i64)),
+                Value::Json(serde_json::Value::Object(m)) => Ok(Value::Int(m.len() as i64)),
+                Value::Json(serde_json::Value::Array(v)) => Ok(Value::Int(v.len() as i64)),
                 other => Err(format!("len of type {}", other.type_name())),
             }
         }
+        "index" => {
+            min_arity(name, &a, 1)?;
+            let mut v = a[0].clone();
+            for key in &a[1..] {
+                v = index(v, key, ctx)?;
+            }
+            Ok(v)
+        }
+        "slice" => {
+            min_arity(name, &a, 1)?;
+            let Value::Str(src) = &a[0] else {
+                return Err(format!("can't slice item of type {}", a[0].type_name()));
+            };
+            let bound = |k: usize, default: usize| {
+                a.get(k).map_or(Ok(default), |v| i(v).map(|x| x as usize))
+            };
+            let (lo, hi) = (bound(1, 0)?, bound(2, src.len())?);
+            match src.get(lo..hi) {
+                Some(out) if lo <= hi => Ok(Value::Str(out.to_string())),
+                _ => Err(format!("index out of range: {hi}")),
+            }
+        }
+        "call" => Err("call of non-function".into()),
         "print" => Ok(Value::Str(printf::sprint(&a))),
         "println" => {
             let parts: Vec<String> = a.iter().map(Value::to_text).collect();
@@ -216,6 +258,36 @@ fn rest(name: &str, a: Vec<Value>, ctx: &dyn TemplateContext) -> Result<Value, S
     }
 }
 
+/// Go's `index`: a label of the entry's map, a key of a decoded JSON object or array, or a
+/// byte of a string.
+fn index(v: Value, key: &Value, ctx: &dyn TemplateContext) -> Result<Value, String> {
+    match (v, key) {
+        (Value::Labels, Value::Str(k)) => {
+            Ok(Value::Str(ctx.label(k).unwrap_or_default().to_string()))
+        }
+        (Value::Json(serde_json::Value::Object(mut m)), Value::Str(k)) => {
+            Ok(m.remove(k).map_or(Value::Nil, Value::from_json))
+        }
+        (Value::Json(serde_json::Value::Array(mut arr)), Value::Int(k)) => {
+            match usize::try_from(*k) {
+                Ok(k) if k < arr.len() => Ok(Value::from_json(arr.swap_remove(k))),
+                _ => Err(format!("index out of range: {k}")),
+            }
+        }
+        (Value::Str(s), Value::Int(k)) => {
+            match usize::try_from(*k).ok().and_then(|k| s.as_bytes().get(k)) {
+                Some(b) => Ok(Value::Int(i64::from(*b))),
+                None => Err(format!("index out of range: {k}")),
+            }
+        }
+        (v, k) => Err(format!(
+            "can't index item of type {} with {}",
+            v.type_name(),
+            k.type_name()
+        )),
+    }
+}
+
 /// Go's `eq`/`lt` comparison of basic values of the same kind.
 fn compare(a: &Value, b: &Value) -> Result<std::cmp::Ordering, String> {
     use Value::*;
@@ -233,7 +305,58 @@ fn compare(a: &Value, b: &Value) -> Result<std::cmp::Ordering, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::render;
+    use super::super::tests::{ctx, render};
+    use super::*;
+
+    #[test]
+    fn every_listed_function_is_implemented() {
+        for name in NAMES {
+            for args in [
+                vec![],
+                vec![Value::Str("1".into())],
+                vec![Value::Int(1), Value::Str("1".into())],
+            ] {
+                if let Err(e) = call(name, args, &ctx()) {
+                    assert!(!e.contains("not defined"), "{name}: {e}");
+                }
+            }
+        }
+        assert!(
+            call("nope", vec![], &ctx())
+                .unwrap_err()
+                .contains("not defined")
+        );
+        assert!(exists("ToUpper") && !exists("nope"));
+    }
+
+    #[test]
+    fn index_and_slice() {
+        assert_eq!(
+            render(r#"{{ index . "a" }}|{{ index . "nope" }}|{{ index "AB" 1 }}"#),
+            "hello world||66"
+        );
+        assert_eq!(
+            render(r#"{{ index (fromJson `{"x":[1,"y"]}`) "x" 1 }}"#),
+            "y"
+        );
+        assert_eq!(
+            render(r#"{{ slice .a 0 5 }}|{{ slice .a 6 }}|{{ len (fromJson `[1,2]`) }}"#),
+            "hello|world|2"
+        );
+        let err = super::super::tests::render_err;
+        assert!(err(r#"{{ index "AB" 5 }}"#).contains("out of range"));
+        assert!(err(r#"{{ slice .a 5 2 }}"#).contains("out of range"));
+        assert!(err(r#"{{ index 1 1 }}"#).contains("can't index"));
+        assert!(err(r#"{{ call .a }}"#).contains("non-function"));
+    }
+
+    #[test]
+    fn builtin_escapers() {
+        assert_eq!(
+            render(r#"{{ html "<b>" }} {{ js "it's" }} {{ urlquery "a b" }}"#),
+            "&lt;b&gt; it\\'s a+b"
+        );
+    }
 
     #[test]
     fn logic() {

@@ -21,7 +21,7 @@ pub fn to_i64(v: &Value) -> i64 {
                 _ => 0,
             }
         }
-        Value::Time(_) | Value::Labels | Value::Nil => 0,
+        Value::Time(_) | Value::Labels | Value::Json(_) | Value::Nil => 0,
     }
 }
 
@@ -32,7 +32,7 @@ pub fn to_f64(v: &Value) -> f64 {
         Value::Float(f) => *f,
         Value::Bool(b) => f64::from(u8::from(*b)),
         Value::Str(s) => s.trim().parse().unwrap_or(0.0),
-        Value::Time(_) | Value::Labels | Value::Nil => 0.0,
+        Value::Time(_) | Value::Labels | Value::Json(_) | Value::Nil => 0.0,
     }
 }
 

@@ -245,7 +245,80 @@ pub(crate) mod tests {
         assert!(
             render_err("{{ trunc 1 }}").contains("wrong number of args for trunc: want 2 got 1")
         );
-        assert!(render_err("{{ fromJson .a }}").contains("not supported"));
+        assert_eq!(render("{{ fromJson .a }}"), "<nil>");
+    }
+
+    #[test]
+    fn random_templates_never_panic() {
+        const PIECES: &[&str] = &[
+            "{{",
+            "}}",
+            "{{-",
+            "-}}",
+            " ",
+            ".a",
+            ".n",
+            "$",
+            "$x",
+            ":=",
+            "=",
+            "|",
+            "(",
+            ")",
+            "\"",
+            "`",
+            "'",
+            "if",
+            "else",
+            "end",
+            "with",
+            "range",
+            "printf",
+            "\"%d%s%-5.2f%q\"",
+            "trunc",
+            "-3",
+            "1e400",
+            "0x",
+            "substr",
+            "repeat",
+            "99999999999",
+            "indent",
+            "toDate",
+            "\"2006\"",
+            "date",
+            "__timestamp__",
+            "index",
+            "slice",
+            "fromJson",
+            "`{\"a\":[1]}`",
+            "漏洞",
+            "\\x",
+            "/*",
+            "*/",
+            "eq",
+            "and",
+            "not",
+        ];
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..20_000 {
+            let n = rng.usize(1..12);
+            let t: String = (0..n).map(|_| PIECES[rng.usize(..PIECES.len())]).collect();
+            if let Ok(tpl) = Template::parse(&t) {
+                let _ = tpl.render(&ctx());
+            }
+        }
+    }
+
+    #[test]
+    fn huge_outputs_are_refused() {
+        assert!(render_err("{{ repeat 99999999999 .a }}").contains("overflow"));
+        assert!(render_err("{{ indent 99999999999 .a }}").contains("too large"));
+        assert!(render_err("{{ range 99999999999 }}x{{ end }}").contains("exceeds the limit"));
+        assert!(
+            render_err("{{ range 1000 }}{{ range 1000 }}x{{ end }}{{ end }}")
+                .contains("exceeds the limit")
+        );
+        assert_eq!(render("{{ printf \"%99999999d\" 1 }}").len(), 1 << 16);
     }
 
     #[test]

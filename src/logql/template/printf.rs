@@ -15,6 +15,10 @@ pub fn sprint(args: &[Value]) -> String {
     out
 }
 
+/// Width and precision are capped (Go refuses absurd ones too) so a template cannot ask
+/// for gigabytes of padding.
+const MAX_WIDTH: usize = 1 << 16;
+
 #[derive(Default)]
 struct Spec {
     minus: bool,
@@ -48,10 +52,10 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             }
             chars.next();
         }
-        spec.width = digits(&mut chars);
+        spec.width = digits(&mut chars).map(|w| w.min(MAX_WIDTH));
         if chars.peek() == Some(&'.') {
             chars.next();
-            spec.prec = Some(digits(&mut chars).unwrap_or(0));
+            spec.prec = Some(digits(&mut chars).unwrap_or(0).min(MAX_WIDTH));
         }
         let Some(verb) = chars.next() else {
             out.push_str("%!(NOVERB)");
@@ -168,7 +172,7 @@ fn float(f: f64, verb: char, spec: &Spec) -> String {
             if verb == 'E' { out.to_uppercase() } else { out }
         }
         _ => {
-            let out = format_g(a, spec.prec, 21);
+            let out = format_g(a, spec.prec, 6);
             if verb == 'G' { out.to_uppercase() } else { out }
         }
     };
@@ -246,6 +250,18 @@ mod tests {
             "\"a\\\"b\"|true|A|v|100%"
         );
         assert_eq!(f("%x", &[s("hi")]), "6869");
+        assert_eq!(
+            f(
+                "%g|%g|%.3g|%G",
+                &[
+                    Value::Float(1e6),
+                    Value::Float(123456.0),
+                    Value::Float(1234.5),
+                    Value::Float(1e-7)
+                ]
+            ),
+            "1e+06|123456|1.23e+03|1E-07"
+        );
         assert_eq!(
             f("%8.3f|%-8.1f|", &[Value::Float(-1.5), Value::Float(2.25)]),
             "  -1.500|2.2     |"

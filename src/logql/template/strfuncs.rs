@@ -1,9 +1,50 @@
 //! String functions (`ToUpper`, `trunc`, `replace`, `regexReplaceAll`, `toJson`, …), with the
 //! argument order Sprig and Loki use: the subject string comes last, so it can be piped in.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use regex::Regex;
+
 use super::encode;
 use super::funcs::{arity, i, min_arity, s};
 use super::value::Value;
+use crate::logql::ast::Conversion;
+use crate::logql::sample::convert;
+
+thread_local! {
+    /// Compiled regexes of `regexReplaceAll`/`count`: a template runs once per line, and the
+    /// pattern is almost always a literal.
+    static REGEXES: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
+}
+
+/// Compiles a Go (RE2) regex, reusing earlier compilations on this thread.
+fn cached_regex(pattern: &str) -> Result<Regex, String> {
+    REGEXES.with(|cache| {
+        if let Some(re) = cache.borrow().get(pattern) {
+            return Ok(re.clone());
+        }
+        let re = crate::logql::regex_go::compile(pattern)?;
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= 64 {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), re.clone());
+        Ok(re)
+    })
+}
+
+/// Largest string a padding or repeating function may build (a guard against `repeat 1e12`).
+pub const MAX_OUTPUT: usize = 1 << 24;
+
+/// A width argument, refused past [`MAX_OUTPUT`].
+fn width(v: &Value) -> Result<usize, String> {
+    let n = usize::try_from(i(v)?).unwrap_or(0);
+    if n > MAX_OUTPUT {
+        return Err(format!("width {n} is too large"));
+    }
+    Ok(n)
+}
 
 /// Calls a string function; `None` when `name` is not one.
 pub fn call(name: &str, a: &[Value]) -> Result<Option<Value>, String> {
@@ -12,10 +53,10 @@ pub fn call(name: &str, a: &[Value]) -> Result<Option<Value>, String> {
         Ok(Value::Str(f(s(&a[0])?)))
     };
     let v = match name {
-        "ToUpper" | "toUpper" => str1(str::to_uppercase),
-        "ToLower" | "toLower" => str1(str::to_lowercase),
+        "ToUpper" | "toUpper" | "upper" => str1(str::to_uppercase),
+        "ToLower" | "toLower" | "lower" => str1(str::to_lowercase),
         "title" => str1(title),
-        "trim" | "trimSpace" => str1(|x| x.trim_matches(go_space).to_string()),
+        "trim" | "trimSpace" | "TrimSpace" => str1(|x| x.trim_matches(go_space).to_string()),
         "urlencode" | "urlquery" => str1(encode::query_escape),
         "b64enc" => str1(|x| encode::b64_encode(x.as_bytes())),
         "html" => str1(encode::html_escape),
@@ -35,7 +76,52 @@ pub fn call(name: &str, a: &[Value]) -> Result<Option<Value>, String> {
             arity(name, a, 1)?;
             Ok(Value::Str(encode::to_json(&a[0])))
         }
-        "fromJson" => Err("fromJson is not supported".into()),
+        "fromJson" => {
+            arity(name, a, 1)?;
+            // Sprig ignores a parse error and gives nil.
+            Ok(serde_json::from_str::<serde_json::Value>(s(&a[0])?)
+                .map_or(Value::Nil, Value::from_json))
+        }
+        "Replace" => {
+            arity(name, a, 4)?;
+            let (src, old, new, n) = (s(&a[0])?, s(&a[1])?, s(&a[2])?, i(&a[3])?);
+            Ok(Value::Str(match usize::try_from(n) {
+                Ok(n) => src.replacen(old, new, n),
+                Err(_) => src.replace(old, new),
+            }))
+        }
+        "Trim" | "TrimLeft" | "TrimRight" => {
+            arity(name, a, 2)?;
+            let (src, cut) = (s(&a[0])?, s(&a[1])?);
+            let f = |c: char| cut.contains(c);
+            Ok(Value::Str(
+                match name {
+                    "Trim" => src.trim_matches(f),
+                    "TrimLeft" => src.trim_start_matches(f),
+                    _ => src.trim_end_matches(f),
+                }
+                .to_string(),
+            ))
+        }
+        "TrimPrefix" | "TrimSuffix" => {
+            arity(name, a, 2)?;
+            let (src, fix) = (s(&a[0])?, s(&a[1])?);
+            let out = if name == "TrimPrefix" {
+                src.strip_prefix(fix)
+            } else {
+                src.strip_suffix(fix)
+            };
+            Ok(Value::Str(out.unwrap_or(src).to_string()))
+        }
+        "bytes" | "duration" | "duration_seconds" => {
+            arity(name, a, 1)?;
+            let conv = if name == "bytes" {
+                Conversion::Bytes
+            } else {
+                Conversion::Duration
+            };
+            convert(s(&a[0])?, conv).map(Value::Float)
+        }
         "trunc" => {
             arity(name, a, 2)?;
             let (n, src) = (i(&a[0])?, s(&a[1])?);
@@ -103,7 +189,7 @@ pub fn call(name: &str, a: &[Value]) -> Result<Option<Value>, String> {
         }
         "regexReplaceAll" | "regexReplaceAllLiteral" => {
             arity(name, a, 3)?;
-            let re = regex::Regex::new(s(&a[0])?).map_err(|e| e.to_string())?;
+            let re = cached_regex(s(&a[0])?)?;
             let (src, repl) = (s(&a[1])?, s(&a[2])?);
             Ok(Value::Str(if name == "regexReplaceAll" {
                 re.replace_all(src, repl).into_owned()
@@ -113,12 +199,12 @@ pub fn call(name: &str, a: &[Value]) -> Result<Option<Value>, String> {
         }
         "count" => {
             arity(name, a, 2)?;
-            let re = regex::Regex::new(s(&a[0])?).map_err(|e| e.to_string())?;
+            let re = cached_regex(s(&a[0])?)?;
             Ok(Value::Int(re.find_iter(s(&a[1])?).count() as i64))
         }
         "indent" | "nindent" => {
             arity(name, a, 2)?;
-            let pad = " ".repeat(usize::try_from(i(&a[0])?).unwrap_or(0));
+            let pad = " ".repeat(width(&a[0])?);
             let body = format!("{pad}{}", s(&a[1])?.replace('\n', &format!("\n{pad}")));
             Ok(Value::Str(if name == "nindent" {
                 format!("\n{body}")
@@ -132,11 +218,15 @@ pub fn call(name: &str, a: &[Value]) -> Result<Option<Value>, String> {
             if n < 0 {
                 return Err("strings: negative Repeat count".into());
             }
-            Ok(Value::Str(s(&a[1])?.repeat(n as usize)))
+            let src = s(&a[1])?;
+            if (n as u128) * (src.len() as u128) > MAX_OUTPUT as u128 {
+                return Err("strings: Repeat output length overflow".into());
+            }
+            Ok(Value::Str(src.repeat(n as usize)))
         }
         "alignLeft" | "alignRight" => {
             arity(name, a, 2)?;
-            let (n, src) = (usize::try_from(i(&a[0])?).unwrap_or(0), s(&a[1])?);
+            let (n, src) = (width(&a[0])?, s(&a[1])?);
             let chars: Vec<char> = src.chars().collect();
             let len = chars.len();
             Ok(Value::Str(match (name, len < n) {
@@ -232,6 +322,63 @@ mod tests {
             "[ab   ][ab][  ab][cd]"
         );
         assert_eq!(render(r#"{{ len .a }} {{ len "" }}"#), "11 0");
+    }
+
+    #[test]
+    fn regexes_use_go_semantics() {
+        // RE2's \d is ASCII-only: the Arabic-Indic digit stays.
+        assert_eq!(render(r##"{{ regexReplaceAll "\\d" "a1٣" "#" }}"##), "a#٣");
+        assert!(
+            super::super::tests::render_err(r#"{{ count "(" .a }}"#).contains("missing closing )")
+        );
+        assert_eq!(render(r#"{{ count "o" .a }}{{ count "o" .a }}"#), "22");
+    }
+
+    #[test]
+    fn go_strings_functions() {
+        assert_eq!(
+            render(r#"{{ lower "AbC" }} {{ upper "x" }} {{ TrimSpace " y " }}"#),
+            "abc X y"
+        );
+        assert_eq!(
+            render(r#"{{ Replace .a "o" "0" 1 }}|{{ Replace .a "o" "0" -1 }}"#),
+            "hell0 world|hell0 w0rld"
+        );
+        assert_eq!(
+            render(
+                r#"[{{ Trim "xxhixx" "x" }}][{{ TrimLeft "xxhixx" "x" }}][{{ TrimRight "xxhixx" "x" }}]"#
+            ),
+            "[hi][hixx][xxhi]"
+        );
+        assert_eq!(
+            render(r#"{{ TrimPrefix .a "hello " }}|{{ TrimSuffix .a " world" }}"#),
+            "world|hello"
+        );
+        assert_eq!(
+            render(r#"{{ bytes "2KiB" }} {{ duration "1m30s" }} {{ duration_seconds "250ms" }}"#),
+            "2048 90 0.25"
+        );
+        assert!(super::super::tests::render_err(r#"{{ duration "5" }}"#).contains("duration"));
+    }
+
+    #[test]
+    fn from_json() {
+        assert_eq!(
+            render(
+                r#"{{ (fromJson `{"a":{"b":"c"},"n":2}`).a.b }} {{ (fromJson `{"n":2.5}`).n }}"#
+            ),
+            "c 2.5"
+        );
+        assert_eq!(
+            render(
+                r#"{{ fromJson `[1,"x"]` }}|{{ fromJson `{"b":1,"a":true}` }}|{{ fromJson "nope" }}"#
+            ),
+            "[1 x]|map[a:true b:1]|<nil>"
+        );
+        assert_eq!(
+            render(r#"{{ if (fromJson `{}`) }}y{{ else }}n{{ end }}"#),
+            "n"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ const NAMES: &[&str] = &[
     "unixEpochNanos",
     "unixToTime",
     "toDate",
+    "toDateInZone",
     "date",
     "now",
 ];
@@ -54,14 +55,23 @@ pub fn call(name: &str, a: &[Value]) -> Result<Value, String> {
             let n: i64 = text
                 .parse()
                 .map_err(|_| format!("strconv.ParseInt: parsing {text:?}: invalid syntax"))?;
-            // Loki picks the unit from the number of digits: s, ms, µs or ns.
-            let ns = match text.trim_start_matches('-').len() {
-                0..=10 => n.saturating_mul(1_000_000_000),
-                11..=13 => n.saturating_mul(1_000_000),
-                14..=16 => n.saturating_mul(1_000),
-                _ => n,
+            // Loki picks the unit from the number of digits: days, s, ms, µs or ns.
+            let ns = match text.len() {
+                5 => n.saturating_mul(86_400_000_000_000),
+                10 => n.saturating_mul(1_000_000_000),
+                13 => n.saturating_mul(1_000_000),
+                16 => n.saturating_mul(1_000),
+                19 => n,
+                _ => return Err(format!("invalid unix timestamp {text:?}")),
             };
             Ok(Value::Time(ns))
+        }
+        "toDateInZone" => {
+            arity(name, a, 3)?;
+            // Only UTC is known here (no time-zone database); Loki also falls back to UTC.
+            Ok(Value::Time(
+                parse(s(&a[0])?, s(&a[2])?).unwrap_or(ZERO_TIME_NS),
+            ))
         }
         "toDate" => {
             arity(name, a, 2)?;
@@ -117,5 +127,17 @@ mod tests {
         );
         assert!(render("{{ now | unixEpoch }}").len() >= 10);
         assert!(render_err("{{ unixEpoch \"x\" }}").contains("expected time.Time"));
+        assert_eq!(
+            render(
+                r#"{{ unixToTime "18629" | unixEpoch }} {{ unixToTime "1609545600000000000" | unixEpoch }}"#
+            ),
+            "1609545600 1609545600"
+        );
+        assert!(render_err(r#"{{ unixToTime "123" }}"#).contains("invalid unix timestamp"));
+        assert!(render_err(r#"{{ unixToTime "abc" }}"#).contains("invalid syntax"));
+        assert_eq!(
+            render(r#"{{ toDateInZone "2006-01-02" "UTC" "2021-01-02" | unixEpoch }}"#),
+            "1609545600"
+        );
     }
 }

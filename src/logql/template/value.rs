@@ -13,6 +13,8 @@ pub enum Value {
     Time(i64),
     /// The dot of the entry: the label map.
     Labels,
+    /// A decoded JSON object or array (`fromJson`).
+    Json(serde_json::Value),
     Nil,
 }
 
@@ -25,7 +27,21 @@ impl Value {
             Value::Float(f) => *f != 0.0,
             Value::Bool(b) => *b,
             Value::Time(_) | Value::Labels => true,
+            Value::Json(serde_json::Value::Object(m)) => !m.is_empty(),
+            Value::Json(serde_json::Value::Array(a)) => !a.is_empty(),
+            Value::Json(_) => true,
             Value::Nil => false,
+        }
+    }
+
+    /// Go's view of a decoded JSON value: numbers are float64, objects maps, arrays slices.
+    pub fn from_json(v: serde_json::Value) -> Self {
+        match v {
+            serde_json::Value::String(s) => Value::Str(s),
+            serde_json::Value::Number(n) => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::Bool(b) => Value::Bool(b),
+            serde_json::Value::Null => Value::Nil,
+            other => Value::Json(other),
         }
     }
 
@@ -38,6 +54,8 @@ impl Value {
             Value::Bool(_) => "bool",
             Value::Time(_) => "time.Time",
             Value::Labels => "map[string]string",
+            Value::Json(serde_json::Value::Array(_)) => "[]interface {}",
+            Value::Json(_) => "map[string]interface {}",
             Value::Nil => "<nil>",
         }
     }
@@ -51,8 +69,29 @@ impl Value {
             Value::Bool(b) => b.to_string(),
             Value::Time(ns) => go_time(*ns),
             Value::Labels => "map[]".to_string(),
+            Value::Json(v) => go_json_text(v),
             Value::Nil => "<nil>".to_string(),
         }
+    }
+}
+
+/// `fmt.Sprint` of a decoded JSON value: `map[a:1 b:x]` (keys sorted), `[1 x]`.
+fn go_json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let parts: Vec<String> = keys
+                .iter()
+                .map(|k| format!("{k}:{}", go_json_text(&m[*k])))
+                .collect();
+            format!("map[{}]", parts.join(" "))
+        }
+        serde_json::Value::Array(a) => {
+            let parts: Vec<String> = a.iter().map(go_json_text).collect();
+            format!("[{}]", parts.join(" "))
+        }
+        other => Value::from_json(other.clone()).to_text(),
     }
 }
 

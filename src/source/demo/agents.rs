@@ -71,29 +71,40 @@ const TOOL_ERRORS: [(&str, &str); 4] = [
 /// The agent's identity fields, appended to each of its lines.
 struct Ctx {
     kind: &'static Kind,
-    id: String,
     target: String,
+    /// `"agent_type":…,"agent_id":…,"target_id":…`
+    ident: String,
+}
+
+impl Ctx {
+    fn new(kind: &'static Kind, id: &str, target: String) -> Self {
+        let ident = format!(
+            r#""agent_type":"{}","agent_id":"{id}","target_id":"{target}""#,
+            kind.name
+        );
+        Self {
+            kind,
+            target,
+            ident,
+        }
+    }
 }
 
 impl Ctx {
     fn line(&self, out: &mut Out, off: i64, event: &str, fields: &str, level: &str) {
-        let sep = if fields.is_empty() { "" } else { "," };
-        let f = format!(
-            r#"{fields}{sep}"agent_type":"{}","agent_id":"{}","target_id":"{}""#,
-            self.kind.name, self.id, self.target
-        );
-        out.json(off, event, &f, level, "agent");
+        out.json_parts(off, event, &[fields, &self.ident], level, "agent");
     }
 }
 
 pub(super) fn runs(out: &mut Out, rng: &mut Rng) {
     for i in 0..1_000 {
         let kind = &KINDS[rng.range(0, 100) as usize % 3];
-        let ctx = Ctx {
+        let id = format!("ag-{}", rng.hex(8));
+        let ctx = Ctx::new(
             kind,
-            id: format!("ag-{}", rng.hex(8)),
-            target: format!("{}-{}", kind.target, rng.range(1000, 90_000)),
-        };
+            &id,
+            format!("{}-{}", kind.target, rng.range(1000, 90_000)),
+        );
         let off = rng.range(-SPAN_US + 120 * SEC, -15 * 60 * SEC);
         let failed = run(out, rng, &ctx, off, i % 25 == 7);
         // A few failed runs are retried under the same agent id.

@@ -30,15 +30,27 @@ pub fn demo_lines() -> Vec<String> {
 
 /// The demo lines with the newest at `end_ns` (rounded down to a whole µs), oldest first.
 pub fn demo_lines_ending(end_ns: i64) -> Vec<String> {
-    let mut out = Out::new(end_ns - end_ns.rem_euclid(1000));
-    let mut rng = Rng::new(SEED);
-    traffic::app_lifecycle(&mut out);
-    traffic::api(&mut out, &mut rng);
-    traffic::engine(&mut out, &mut rng);
-    traffic::db(&mut out, &mut rng);
-    agents::runs(&mut out, &mut rng);
-    planted::all(&mut out, &mut rng);
-    out.finish()
+    let end = end_ns - end_ns.rem_euclid(1000);
+    // Two independent halves (own PRNG each) generated on both cores.
+    let (mut a, b) = rayon::join(
+        || {
+            let mut out = Out::new(end, 0);
+            let mut rng = Rng::new(SEED);
+            traffic::app_lifecycle(&mut out);
+            traffic::api(&mut out, &mut rng);
+            traffic::engine(&mut out, &mut rng);
+            traffic::db(&mut out, &mut rng);
+            planted::all(&mut out, &mut rng);
+            out
+        },
+        || {
+            let mut out = Out::new(end, 1);
+            agents::runs(&mut out, &mut Rng::new(SEED ^ 0xa6e7));
+            out
+        },
+    );
+    a.groups.extend(b.groups);
+    a.finish()
 }
 
 /// The demo as one newline-terminated buffer ending at `end_ns`: what `--demo` reads.
@@ -56,14 +68,20 @@ pub fn demo_bytes(end_ns: i64) -> Vec<u8> {
 /// each at an offset before the end, and orders them by time.
 pub(crate) struct Out {
     end_ns: i64,
-    groups: Vec<(i64, u32, Vec<String>)>,
+    /// Which generator: orders lines of equal time from different generators.
+    part: u8,
+    groups: Vec<Group>,
 }
 
+/// (offset µs, generator, sequence, lines).
+type Group = (i64, u8, u32, Vec<String>);
+
 impl Out {
-    fn new(end_ns: i64) -> Self {
+    fn new(end_ns: i64, part: u8) -> Self {
         Self {
             end_ns,
-            groups: Vec::with_capacity(50_000),
+            part,
+            groups: Vec::with_capacity(40_000),
         }
     }
 
@@ -74,58 +92,123 @@ impl Out {
 
     /// RFC 3339 UTC with microseconds, as structlog prints.
     pub fn ts(&self, off_us: i64) -> String {
-        format_us(self.at(off_us), true)
+        let mut s = String::with_capacity(27);
+        push_ts(&mut s, self.at(off_us), true);
+        s
     }
 
     /// RFC 3339 UTC to the second (console and gunicorn lines).
     pub fn ts_secs(&self, off_us: i64) -> String {
-        format_us(self.at(off_us), false)
+        let mut s = String::with_capacity(20);
+        push_ts(&mut s, self.at(off_us), false);
+        s
     }
 
     pub fn push(&mut self, off_us: i64, line: String) {
-        let seq = self.groups.len() as u32;
-        self.groups.push((off_us.min(0), seq, vec![line]));
+        self.push_group(off_us, vec![line]);
     }
 
     pub fn push_group(&mut self, off_us: i64, lines: Vec<String>) {
         let seq = self.groups.len() as u32;
-        self.groups.push((off_us.min(0), seq, lines));
+        self.groups.push((off_us.min(0), self.part, seq, lines));
     }
 
     /// A structlog JSON line: `{"event":…,<fields>,"timestamp":…,"level":…,"logger":…}`.
     /// `fields` is pre-serialised `"k":v` pairs joined by commas (may be empty).
     pub fn json(&mut self, off_us: i64, event: &str, fields: &str, level: &str, module: &str) {
-        let sep = if fields.is_empty() { "" } else { "," };
-        let line = format!(
-            r#"{{"event":"{event}"{sep}{fields},"timestamp":"{}","level":"{level}","logger":"vulnsentinel.{module}"}}"#,
-            self.ts(off_us)
-        );
+        self.json_parts(off_us, event, &[fields], level, module);
+    }
+
+    /// [`Out::json`] with the fields given as pieces joined by commas (empty pieces skipped),
+    /// built without intermediate strings: the demo is generated on every `--demo` start.
+    pub fn json_parts(
+        &mut self,
+        off_us: i64,
+        event: &str,
+        fields: &[&str],
+        level: &str,
+        module: &str,
+    ) {
+        let len: usize = fields.iter().map(|f| f.len() + 1).sum();
+        let mut line = String::with_capacity(len + event.len() + 100);
+        line.push_str(r#"{"event":""#);
+        line.push_str(event);
+        line.push('"');
+        for f in fields.iter().filter(|f| !f.is_empty()) {
+            line.push(',');
+            line.push_str(f);
+        }
+        line.push_str(r#","timestamp":""#);
+        push_ts(&mut line, self.at(off_us), true);
+        line.push_str(r#"","level":""#);
+        line.push_str(level);
+        line.push_str(r#"","logger":"vulnsentinel."#);
+        line.push_str(module);
+        line.push_str("\"}");
         self.push(off_us, line);
     }
 
     fn finish(mut self) -> Vec<String> {
-        self.groups.sort_by_key(|g| (g.0, g.1));
-        self.groups.into_iter().flat_map(|g| g.2).collect()
+        self.groups.sort_unstable_by_key(|g| (g.0, g.1, g.2));
+        self.groups.into_iter().flat_map(|g| g.3).collect()
     }
 }
 
 /// A JSON string literal (quoted, escaped).
 pub(crate) fn js(s: &str) -> String {
-    serde_json::Value::String(s.to_string()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
-fn format_us(ns: i64, micros: bool) -> String {
+fn push_num(s: &mut String, v: i64, width: usize) {
+    let mut buf = [b'0'; 12];
+    let mut v = v.unsigned_abs();
+    for i in (0..width).rev() {
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    for &b in &buf[..width] {
+        s.push(char::from(b));
+    }
+}
+
+/// Appends an RFC 3339 UTC timestamp, with microseconds or to the second.
+fn push_ts(s: &mut String, ns: i64, micros: bool) {
     let secs = ns.div_euclid(1_000_000_000);
     let us = ns.rem_euclid(1_000_000_000) / 1000;
-    let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    let (hh, mm, ss) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    push_num(s, y, 4);
+    s.push('-');
+    push_num(s, m, 2);
+    s.push('-');
+    push_num(s, d, 2);
+    s.push('T');
+    push_num(s, rem / 3600, 2);
+    s.push(':');
+    push_num(s, rem % 3600 / 60, 2);
+    s.push(':');
+    push_num(s, rem % 60, 2);
     if micros {
-        format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{us:06}Z")
-    } else {
-        format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}Z")
+        s.push('.');
+        push_num(s, us, 6);
     }
+    s.push('Z');
 }
 
 /// (year, month, day) of days since 1970-01-01 (Howard Hinnant's algorithm).

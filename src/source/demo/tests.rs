@@ -139,3 +139,17 @@ fn hostile_lines_are_there() {
     assert!(lines.iter().filter(|l| l.contains("evt-789")).count() > 14);
     assert!(lines.iter().any(|l| l.contains(r#""status":5"#)));
 }
+
+#[test]
+fn js_escapes_like_serde_json() {
+    for s in [
+        "plain",
+        "quote \" and \\ back",
+        "nl\ncr\rtab\t",
+        "\u{1b}[31m\u{7}",
+        "漏洞",
+    ] {
+        let want = serde_json::Value::String(s.to_string()).to_string();
+        assert_eq!(js(s), want);
+    }
+}

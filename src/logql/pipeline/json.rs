@@ -1,0 +1,583 @@
+//! A fast JSON-to-labels extractor for `| json`: one pass over the line's bytes, no tree of
+//! values. Nested keys are flattened with `_`, numbers keep their JSON text, arrays give
+//! nothing, names are sanitised to label names. Also path lookups for `| json a="b.c[0]"`.
+
+use std::borrow::Cow;
+
+/// Nesting deeper than this is treated as invalid (guards the stack on hostile input).
+const MAX_DEPTH: usize = 256;
+
+/// The line is not a JSON object (Loki's single error text for this).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonError;
+
+/// `__error_details__` Loki reports for every non-JSON line.
+pub const JSON_ERROR_DETAILS: &str = "Value looks like object, but can't find closing '}' symbol";
+
+struct Scanner<'a> {
+    s: &'a str,
+    b: &'a [u8],
+    p: usize,
+}
+
+type R<T> = Result<T, JsonError>;
+
+/// Calls `emit(name, value)` for every scalar leaf of the object in `line`, in document order.
+/// `want(name)` is asked first, so unwanted values are never unescaped or allocated.
+pub fn flatten<'a>(
+    line: &'a str,
+    want: &mut dyn FnMut(&str) -> bool,
+    emit: &mut dyn FnMut(&str, Cow<'a, str>),
+) -> Result<(), JsonError> {
+    let mut sc = Scanner {
+        s: line,
+        b: line.as_bytes(),
+        p: 0,
+    };
+    sc.ws();
+    if sc.peek() != Some(b'{') {
+        return Err(JsonError);
+    }
+    let mut prefix = String::with_capacity(64);
+    sc.object(&mut prefix, 0, want, emit)?;
+    Ok(())
+}
+
+/// Checks that `line` is a JSON object (trailing bytes ignored, as Loki's parser does).
+pub fn validate(line: &str) -> Result<(), JsonError> {
+    let mut sc = Scanner {
+        s: line,
+        b: line.as_bytes(),
+        p: 0,
+    };
+    sc.ws();
+    if sc.peek() != Some(b'{') {
+        return Err(JsonError);
+    }
+    sc.skip_value(0)
+}
+
+/// One step of a JSON path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+/// Parses a Loki JSON path: `a.b`, `a[0]`, `a["b c"]`, `["x"].y`.
+pub fn parse_path(path: &str) -> Result<Vec<PathSeg>, String> {
+    let mut out = Vec::new();
+    let b = path.as_bytes();
+    let mut p = 0;
+    let bad = || format!("invalid JSON path: {path:?}");
+    while p < b.len() {
+        match b[p] {
+            b'.' => p += 1,
+            b'[' => {
+                p += 1;
+                if p < b.len() && (b[p] == b'"' || b[p] == b'\'') {
+                    let q = b[p];
+                    let start = p + 1;
+                    let end = path[start..].find(q as char).ok_or_else(bad)? + start;
+                    out.push(PathSeg::Key(path[start..end].to_string()));
+                    p = end + 1;
+                } else {
+                    let end = path[p..].find(']').ok_or_else(bad)? + p;
+                    let idx = path[p..end].trim().parse().map_err(|_| bad())?;
+                    out.push(PathSeg::Index(idx));
+                    p = end;
+                }
+                if p >= b.len() || b[p] != b']' {
+                    return Err(bad());
+                }
+                p += 1;
+            }
+            _ => {
+                let end = path[p..].find(['.', '[']).map_or(path.len(), |e| e + p);
+                out.push(PathSeg::Key(path[p..end].to_string()));
+                p = end;
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(bad());
+    }
+    Ok(out)
+}
+
+/// Looks a path up: `Ok(None)` when absent; strings unescaped, numbers/bools as text, objects
+/// and arrays as their JSON text, `null` as empty.
+pub fn lookup<'a>(line: &'a str, path: &[PathSeg]) -> Result<Option<Cow<'a, str>>, JsonError> {
+    let mut sc = Scanner {
+        s: line,
+        b: line.as_bytes(),
+        p: 0,
+    };
+    sc.ws();
+    sc.lookup(path, 0)
+}
+
+/// Top-level string values and the `_entry` key, for `| unpack`.
+pub fn unpack<'a>(line: &'a str, emit: &mut dyn FnMut(&'a str, Cow<'a, str>)) -> R<()> {
+    let mut sc = Scanner {
+        s: line,
+        b: line.as_bytes(),
+        p: 0,
+    };
+    sc.ws();
+    sc.expect(b'{')?;
+    sc.ws();
+    if sc.peek() == Some(b'}') {
+        return Ok(());
+    }
+    loop {
+        sc.ws();
+        let (kraw, kesc) = sc.string_raw()?;
+        sc.ws();
+        sc.expect(b':')?;
+        sc.ws();
+        if sc.peek() == Some(b'"') {
+            let (vraw, vesc) = sc.string_raw()?;
+            if !kesc {
+                emit(kraw, unescape_cow(vraw, vesc)?);
+            }
+        } else {
+            sc.skip_value(1)?;
+        }
+        sc.ws();
+        match sc.next() {
+            Some(b',') => continue,
+            Some(b'}') => return Ok(()),
+            _ => return Err(JsonError),
+        }
+    }
+}
+
+impl<'a> Scanner<'a> {
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.p).copied()
+    }
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        let c = self.peek();
+        self.p += 1;
+        c
+    }
+
+    #[inline]
+    fn ws(&mut self) {
+        while let Some(c) = self.peek() {
+            if c == b' ' || c == b'\n' || c == b'\t' || c == b'\r' {
+                self.p += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    #[inline]
+    fn expect(&mut self, c: u8) -> R<()> {
+        if self.next() == Some(c) {
+            Ok(())
+        } else {
+            Err(JsonError)
+        }
+    }
+
+    /// A string's raw contents (between the quotes) and whether it holds escapes.
+    #[inline]
+    fn string_raw(&mut self) -> R<(&'a str, bool)> {
+        self.expect(b'"')?;
+        let start = self.p;
+        let mut escaped = false;
+        loop {
+            let rel = memchr::memchr2(b'"', b'\\', &self.b[self.p..]).ok_or(JsonError)?;
+            self.p += rel;
+            if self.b[self.p] == b'"' {
+                let raw = self.s.get(start..self.p).ok_or(JsonError)?;
+                self.p += 1;
+                return Ok((raw, escaped));
+            }
+            escaped = true;
+            self.p += 2;
+            if self.p > self.b.len() {
+                return Err(JsonError);
+            }
+        }
+    }
+
+    fn number_or_literal(&mut self) -> R<&'a str> {
+        let start = self.p;
+        while let Some(c) = self.peek() {
+            if c.is_ascii_alphanumeric() || c == b'-' || c == b'+' || c == b'.' {
+                self.p += 1;
+            } else {
+                break;
+            }
+        }
+        let text = self.s.get(start..self.p).ok_or(JsonError)?;
+        match text.as_bytes().first() {
+            Some(b'-' | b'0'..=b'9') => Ok(text),
+            _ if text == "true" || text == "false" || text == "null" => Ok(text),
+            _ => Err(JsonError),
+        }
+    }
+
+    fn object(
+        &mut self,
+        prefix: &mut String,
+        depth: usize,
+        want: &mut dyn FnMut(&str) -> bool,
+        emit: &mut dyn FnMut(&str, Cow<'a, str>),
+    ) -> R<()> {
+        if depth > MAX_DEPTH {
+            return Err(JsonError);
+        }
+        self.expect(b'{')?;
+        self.ws();
+        if self.peek() == Some(b'}') {
+            self.p += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            let (kraw, kesc) = self.string_raw()?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            let plen = prefix.len();
+            let is_first = plen == 0;
+            if !is_first {
+                prefix.push('_');
+            }
+            if kesc {
+                let k = unescape(kraw)?;
+                sanitize_into(prefix, &k, is_first);
+            } else {
+                sanitize_into(prefix, kraw, is_first);
+            }
+            match self.peek() {
+                Some(b'{') => self.object(prefix, depth + 1, want, emit)?,
+                Some(b'[') => self.skip_value(depth + 1)?,
+                Some(b'"') => {
+                    let (vraw, vesc) = self.string_raw()?;
+                    if !prefix.is_empty() && want(prefix) {
+                        emit(prefix, unescape_cow(vraw, vesc)?);
+                    }
+                }
+                _ => {
+                    let v = self.number_or_literal()?;
+                    if v != "null" && !prefix.is_empty() && want(prefix) {
+                        emit(prefix, Cow::Borrowed(v));
+                    }
+                }
+            }
+            prefix.truncate(plen);
+            self.ws();
+            match self.next() {
+                Some(b',') => continue,
+                Some(b'}') => return Ok(()),
+                _ => return Err(JsonError),
+            }
+        }
+    }
+
+    /// Skips one value of any type, checking its syntax.
+    fn skip_value(&mut self, depth: usize) -> R<()> {
+        if depth > MAX_DEPTH {
+            return Err(JsonError);
+        }
+        self.ws();
+        match self.peek() {
+            Some(b'"') => self.string_raw().map(|_| ()),
+            Some(b'{') => {
+                self.p += 1;
+                self.ws();
+                if self.peek() == Some(b'}') {
+                    self.p += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.ws();
+                    self.string_raw()?;
+                    self.ws();
+                    self.expect(b':')?;
+                    self.skip_value(depth + 1)?;
+                    self.ws();
+                    match self.next() {
+                        Some(b',') => continue,
+                        Some(b'}') => return Ok(()),
+                        _ => return Err(JsonError),
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.p += 1;
+                self.ws();
+                if self.peek() == Some(b']') {
+                    self.p += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip_value(depth + 1)?;
+                    self.ws();
+                    match self.next() {
+                        Some(b',') => continue,
+                        Some(b']') => return Ok(()),
+                        _ => return Err(JsonError),
+                    }
+                }
+            }
+            _ => self.number_or_literal().map(|_| ()),
+        }
+    }
+
+    fn lookup(&mut self, path: &[PathSeg], depth: usize) -> R<Option<Cow<'a, str>>> {
+        if depth > MAX_DEPTH {
+            return Err(JsonError);
+        }
+        self.ws();
+        let Some(seg) = path.first() else {
+            // The value itself.
+            let start = self.p;
+            return match self.peek() {
+                Some(b'"') => {
+                    let (raw, esc) = self.string_raw()?;
+                    Ok(Some(unescape_cow(raw, esc)?))
+                }
+                Some(b'{' | b'[') => {
+                    self.skip_value(depth)?;
+                    Ok(Some(Cow::Borrowed(
+                        self.s.get(start..self.p).ok_or(JsonError)?,
+                    )))
+                }
+                _ => {
+                    let v = self.number_or_literal()?;
+                    Ok(Some(Cow::Borrowed(if v == "null" { "" } else { v })))
+                }
+            };
+        };
+        match (seg, self.peek()) {
+            (PathSeg::Key(want), Some(b'{')) => {
+                self.p += 1;
+                self.ws();
+                if self.peek() == Some(b'}') {
+                    return Ok(None);
+                }
+                loop {
+                    self.ws();
+                    let (kraw, kesc) = self.string_raw()?;
+                    self.ws();
+                    self.expect(b':')?;
+                    let hit = if kesc {
+                        unescape(kraw)? == *want
+                    } else {
+                        kraw == want
+                    };
+                    if hit {
+                        return self.lookup(&path[1..], depth + 1);
+                    }
+                    self.skip_value(depth + 1)?;
+                    self.ws();
+                    match self.next() {
+                        Some(b',') => continue,
+                        Some(b'}') => return Ok(None),
+                        _ => return Err(JsonError),
+                    }
+                }
+            }
+            (PathSeg::Index(i), Some(b'[')) => {
+                self.p += 1;
+                self.ws();
+                if self.peek() == Some(b']') {
+                    return Ok(None);
+                }
+                let mut n = 0;
+                loop {
+                    if n == *i {
+                        return self.lookup(&path[1..], depth + 1);
+                    }
+                    self.skip_value(depth + 1)?;
+                    self.ws();
+                    match self.next() {
+                        Some(b',') => n += 1,
+                        Some(b']') => return Ok(None),
+                        _ => return Err(JsonError),
+                    }
+                }
+            }
+            _ => {
+                self.skip_value(depth)?;
+                Ok(None)
+            }
+        }
+    }
+}
+
+fn unescape_cow(raw: &str, escaped: bool) -> R<Cow<'_, str>> {
+    if escaped {
+        unescape(raw).map(Cow::Owned)
+    } else {
+        Ok(Cow::Borrowed(raw))
+    }
+}
+
+/// Decodes JSON string escapes (surrogate pairs included; lone surrogates become U+FFFD).
+pub fn unescape(raw: &str) -> R<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let b = rest.as_bytes();
+        let Some(&e) = b.get(i + 1) else {
+            return Err(JsonError);
+        };
+        rest = &rest[i + 2..];
+        match e {
+            b'"' => out.push('"'),
+            b'\\' => out.push('\\'),
+            b'/' => out.push('/'),
+            b'b' => out.push('\x08'),
+            b'f' => out.push('\x0c'),
+            b'n' => out.push('\n'),
+            b'r' => out.push('\r'),
+            b't' => out.push('\t'),
+            b'u' => {
+                let hex = |s: &str| -> R<u32> {
+                    s.get(..4)
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .ok_or(JsonError)
+                };
+                let hi = hex(rest)?;
+                rest = &rest[4..];
+                if (0xD800..0xDC00).contains(&hi) && rest.starts_with("\\u") {
+                    let lo = hex(&rest[2..])?;
+                    if (0xDC00..0xE000).contains(&lo) {
+                        rest = &rest[6..];
+                        let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                        out.push(char::from_u32(c).unwrap_or('\u{fffd}'));
+                        continue;
+                    }
+                }
+                out.push(char::from_u32(hi).unwrap_or('\u{fffd}'));
+            }
+            _ => return Err(JsonError),
+        }
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Appends `key` as a label-name part: characters outside `[A-Za-z0-9_]` become `_`; a leading
+/// digit of the first part gets a `_` prefix.
+pub fn sanitize_into(out: &mut String, key: &str, is_first: bool) {
+    let key = key.trim();
+    if is_first && key.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        out.push('_');
+    }
+    if key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') {
+        out.push_str(key);
+        return;
+    }
+    for c in key.chars() {
+        out.push(if c.is_ascii_alphanumeric() || c == '_' {
+            c
+        } else {
+            '_'
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(line: &str) -> Result<Vec<(String, String)>, JsonError> {
+        let mut out = Vec::new();
+        flatten(line, &mut |_| true, &mut |k, v| {
+            out.push((k.to_string(), v.into_owned()))
+        })?;
+        Ok(out)
+    }
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn flattens_nested_keys_and_keeps_number_text() {
+        assert_eq!(
+            all(r#"{"event":"x","args":{"repo":"a/b","n":{"d":1.50}},"list":[1,{"a":2}],"ok":true,"z":null,"e":""}"#)
+                .unwrap(),
+            pairs(&[
+                ("event", "x"),
+                ("args_repo", "a/b"),
+                ("args_n_d", "1.50"),
+                ("ok", "true"),
+                ("e", "")
+            ])
+        );
+    }
+
+    #[test]
+    fn sanitises_names_and_unescapes_values() {
+        assert_eq!(
+            all(r#"{"a-b.c":"\u001b[31m\"q\"\n","1x":"y","漏洞":"\ud83d\ude00"}"#).unwrap(),
+            pairs(&[("a_b_c", "\u{1b}[31m\"q\"\n"), ("_1x", "y"), ("__", "😀")])
+        );
+    }
+
+    #[test]
+    fn rejects_non_objects() {
+        for l in [
+            "plain text",
+            "",
+            "[1,2]",
+            r#"{"a":1"#,
+            r#"{"a":}"#,
+            r#"{"a" 1}"#,
+            r#"{"a":"x}"#,
+            "{\"a\":\"\\",
+        ] {
+            assert_eq!(all(l), Err(JsonError), "{l}");
+            assert_eq!(validate(l), Err(JsonError), "{l}");
+        }
+        let deep = "{\"a\":".repeat(10_000);
+        assert_eq!(all(&deep), Err(JsonError));
+        assert_eq!(validate(&deep), Err(JsonError));
+    }
+
+    #[test]
+    fn paths() {
+        let line =
+            r#"{"args":{"repo":"curl/curl","list":[{"x":"first"},2]},"n":5,"o":{"k":[1, 2]}}"#;
+        let get = |p: &str| {
+            lookup(line, &parse_path(p).unwrap())
+                .unwrap()
+                .map(|c| c.into_owned())
+        };
+        assert_eq!(get("args.repo").as_deref(), Some("curl/curl"));
+        assert_eq!(get("args.list[0].x").as_deref(), Some("first"));
+        assert_eq!(get("args.list[1]").as_deref(), Some("2"));
+        assert_eq!(get(r#"["n"]"#).as_deref(), Some("5"));
+        assert_eq!(get("o").as_deref(), Some(r#"{"k":[1, 2]}"#));
+        assert_eq!(get("missing"), None);
+        assert_eq!(get("args.list[5]"), None);
+        assert!(parse_path("a[").is_err());
+    }
+
+    #[test]
+    fn unpack_top_level_strings() {
+        let mut out = Vec::new();
+        unpack(
+            r#"{"_entry":"line","a":"b","n":1,"o":{"x":"y"}}"#,
+            &mut |k, v| out.push((k.to_string(), v.into_owned())),
+        )
+        .unwrap();
+        assert_eq!(out, pairs(&[("_entry", "line"), ("a", "b")]));
+    }
+}

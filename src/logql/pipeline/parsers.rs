@@ -1,0 +1,206 @@
+//! Running the parser stages (`json`, `logfmt`, `regexp`, `pattern`, `unpack`) on an entry.
+
+use regex::Regex;
+
+use super::json::{self, JSON_ERROR_DETAILS, PathSeg};
+use super::logfmt;
+use super::pattern::Pattern;
+use super::work::Work;
+use crate::logql::LogqlError;
+use crate::logql::ast::{Extraction, ParserStage};
+use crate::logql::regex_go;
+
+/// Error kinds Loki records.
+pub const JSON_PARSER_ERR: &str = "JSONParserErr";
+pub const LOGFMT_PARSER_ERR: &str = "LogfmtParserErr";
+
+/// A compiled parser stage.
+#[derive(Debug, Clone)]
+pub enum CompiledParser {
+    Json,
+    JsonPaths(Vec<(String, Vec<PathSeg>)>),
+    Logfmt {
+        strict: bool,
+        keep_empty: bool,
+        /// `(label, key)`; empty = every key.
+        extractions: Vec<(String, String)>,
+    },
+    Regexp(Regex, Vec<String>),
+    Pattern(Pattern),
+    Unpack,
+}
+
+impl CompiledParser {
+    pub fn compile(p: &ParserStage) -> Result<Self, LogqlError> {
+        let err = |e: String| LogqlError::msg(format!("parse error : {e}"));
+        Ok(match p {
+            ParserStage::Json(ex) if ex.is_empty() => Self::Json,
+            ParserStage::Json(ex) => Self::JsonPaths(
+                ex.iter()
+                    .map(|Extraction { label, path }| {
+                        json::parse_path(path).map(|p| (label.clone(), p))
+                    })
+                    .collect::<Result<_, _>>()
+                    .map_err(err)?,
+            ),
+            ParserStage::Logfmt {
+                strict,
+                keep_empty,
+                extractions,
+            } => Self::Logfmt {
+                strict: *strict,
+                keep_empty: *keep_empty,
+                extractions: extractions
+                    .iter()
+                    .map(|e| (e.label.clone(), e.path.clone()))
+                    .collect(),
+            },
+            ParserStage::Regexp(re) => {
+                let r = regex_go::compile(re).map_err(err)?;
+                let names = r
+                    .capture_names()
+                    .map(|n| n.unwrap_or("").to_string())
+                    .collect();
+                Self::Regexp(r, names)
+            }
+            ParserStage::Pattern(p) => Self::Pattern(Pattern::parse_parser(p).map_err(err)?),
+            ParserStage::Unpack => Self::Unpack,
+        })
+    }
+
+    /// Whether this stage can replace the line (so later line filters cannot be hoisted).
+    pub fn changes_line(&self) -> bool {
+        matches!(self, Self::Unpack)
+    }
+
+    /// Runs the parser. `want` restricts which labels are materialised (`None` = all); the
+    /// error labels are always computed exactly.
+    pub fn run(&self, w: &mut Work<'_>, want: Option<&[String]>) {
+        let wants = |n: &str| want.is_none_or(|names| names.iter().any(|x| x == n));
+        match self {
+            Self::Json => {
+                let mut found: Vec<(String, String)> = Vec::new();
+                let res = {
+                    let line: &str = &w.line;
+                    json::flatten(
+                        line,
+                        &mut |name| {
+                            // A wanted `x_extracted` comes from the key `x` (a stream label).
+                            want.is_none_or(|names| {
+                                names.iter().any(|x| {
+                                    x == name
+                                        || (x.len() == name.len() + 10
+                                            && x.starts_with(name)
+                                            && x.ends_with("_extracted"))
+                                })
+                            })
+                        },
+                        &mut |name, value| found.push((name.to_string(), value.into_owned())),
+                    )
+                };
+                match res {
+                    Ok(()) => {
+                        for (k, v) in found {
+                            w.set_extracted_owned(k, v);
+                        }
+                    }
+                    Err(_) => w.set_error(JSON_PARSER_ERR, JSON_ERROR_DETAILS),
+                }
+            }
+            Self::JsonPaths(paths) => {
+                if json::validate(&w.line).is_err() {
+                    w.set_error(JSON_PARSER_ERR, JSON_ERROR_DETAILS);
+                    return;
+                }
+                let found: Vec<String> = paths
+                    .iter()
+                    .map(|(_, path)| {
+                        json::lookup(&w.line, path)
+                            .ok()
+                            .flatten()
+                            .map(|c| c.into_owned())
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                for ((label, _), v) in paths.iter().zip(found) {
+                    w.set_extracted(label, v);
+                }
+            }
+            Self::Logfmt {
+                strict,
+                keep_empty,
+                extractions,
+            } => {
+                let mut found: Vec<(String, String)> = Vec::new();
+                let res = logfmt::scan(&w.line, &mut |k, v| {
+                    let v = match v {
+                        Some(v) => v.into_owned(),
+                        None => String::new(),
+                    };
+                    if v.is_empty() && !keep_empty {
+                        return;
+                    }
+                    if extractions.is_empty() {
+                        let mut name = String::with_capacity(k.len());
+                        json::sanitize_into(&mut name, k, true);
+                        if !name.is_empty() && wants(&name) {
+                            found.push((name, v));
+                        }
+                    } else {
+                        for (label, key) in extractions {
+                            if key == k {
+                                found.push((label.clone(), v.clone()));
+                            }
+                        }
+                    }
+                });
+                for (k, v) in found {
+                    w.set_extracted(&k, v);
+                }
+                if let (Err(e), true) = (res, *strict) {
+                    w.set_error(LOGFMT_PARSER_ERR, e.details());
+                }
+            }
+            Self::Regexp(re, names) => {
+                let mut found: Vec<(&str, String)> = Vec::new();
+                if let Some(caps) = re.captures(&w.line) {
+                    for (i, name) in names.iter().enumerate() {
+                        if let (false, Some(m)) = (name.is_empty(), caps.get(i)) {
+                            found.push((name, m.as_str().to_string()));
+                        }
+                    }
+                }
+                for (k, v) in found {
+                    w.set_extracted(k, v);
+                }
+            }
+            Self::Pattern(p) => {
+                let mut caps = Vec::new();
+                p.captures(&w.line, &mut caps);
+                let found: Vec<(&str, String)> =
+                    caps.into_iter().map(|(k, v)| (k, v.to_string())).collect();
+                for (k, v) in found {
+                    w.set_extracted(k, v);
+                }
+            }
+            Self::Unpack => {
+                let mut found: Vec<(String, String)> = Vec::new();
+                let res = json::unpack(&w.line, &mut |k, v| {
+                    found.push((k.to_string(), v.into_owned()))
+                });
+                match res {
+                    Ok(()) => {
+                        for (k, v) in found {
+                            if k == "_entry" {
+                                w.line = std::borrow::Cow::Owned(v);
+                            } else {
+                                w.set_extracted(&k, v);
+                            }
+                        }
+                    }
+                    Err(_) => w.set_error(JSON_PARSER_ERR, JSON_ERROR_DETAILS),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! Sample extraction for metric queries: runs a [`LogRange`]'s pipeline on one entry and yields
+//! the series labels and the value a range aggregation consumes (1 per line, the line's bytes,
+//! or the unwrapped label converted to a number).
+
+use super::LogqlError;
+use super::ast::{Conversion, LogRange};
+use super::lexer::parse_bytes;
+use super::log_query::{compile_selector, selector_matches};
+use super::pipeline::Pipeline;
+use super::pipeline::label_filter::{
+    CompiledLabelFilter, CompiledMatcher, duration_error, parse_float, parse_float_error,
+    parse_go_duration_secs,
+};
+use super::pipeline::work::ERROR;
+use super::validate::go_quote;
+use crate::model::{Labels, LogEntry};
+
+/// Error kind Loki records when an unwrapped value is not a number.
+pub const SAMPLE_EXTRACTION_ERR: &str = "SampleExtractionErr";
+
+/// One extracted sample.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExtractedSample {
+    /// The series labels: every label after the pipeline, minus the unwrapped label.
+    pub labels: Labels,
+    /// The unwrapped value, or 1.0 without `unwrap` (for `count_over_time`/`rate`).
+    pub value: f64,
+    /// Byte length of the final line (for `bytes_over_time`/`bytes_rate`).
+    pub line_bytes: f64,
+}
+
+/// A compiled [`LogRange`]: selector, pipeline and unwrap. `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct RangeSampler {
+    selector: Vec<CompiledMatcher>,
+    pipeline: Pipeline,
+    unwrap: Option<(String, Conversion, Vec<CompiledLabelFilter>)>,
+}
+
+impl RangeSampler {
+    /// Compiles a log range (templates and regexes are compiled here).
+    pub fn compile(range: &LogRange) -> Result<Self, LogqlError> {
+        let unwrap = match &range.unwrap {
+            Some(u) => Some((
+                u.label.clone(),
+                u.conversion,
+                u.post_filters
+                    .iter()
+                    .map(CompiledLabelFilter::compile)
+                    .collect::<Result<_, _>>()?,
+            )),
+            None => None,
+        };
+        Ok(Self {
+            selector: compile_selector(&range.log.selector)?,
+            pipeline: Pipeline::compile(&range.log.pipeline)?,
+            unwrap,
+        })
+    }
+
+    /// Whether a stream's labels satisfy the selector.
+    pub fn matches_stream(&self, labels: &Labels) -> bool {
+        selector_matches(&self.selector, labels)
+    }
+
+    /// Cheap raw-line test (leading line filters); `false` = the entry yields no sample.
+    pub fn line_prefilter(&self, line: &str) -> bool {
+        self.pipeline.prefilter(line)
+    }
+
+    /// Runs the pipeline (selector not re-checked). `None`: the entry is filtered out.
+    /// `Some(Err(_))`: the entry reaches the aggregation still carrying `__error__`, which
+    /// fails the whole query in Loki (the error text is Loki's `pipeline error: …`).
+    pub fn sample(&self, entry: &LogEntry) -> Option<Result<ExtractedSample, LogqlError>> {
+        // Two passes: cheap rejection with only the labels filters read, full labels for the rest.
+        let mut w = self.pipeline.run(entry)?;
+        let mut value = 1.0;
+        if let Some((label, conv, post)) = &self.unwrap {
+            let text = w.get(label).unwrap_or("").to_string();
+            match convert(&text, *conv) {
+                Ok(v) => value = v,
+                Err(details) => w.set_error(SAMPLE_EXTRACTION_ERR, details),
+            }
+            for f in post {
+                if !f.eval(&mut w) {
+                    return None;
+                }
+            }
+        }
+        let line_bytes = w.line.len() as f64;
+        let mut labels = w.all();
+        if let Some(kind) = labels.get(ERROR).filter(|e| !e.is_empty()) {
+            // An errored series keeps every label, the unwrapped one included (as in Loki).
+            return Some(Err(pipeline_error(kind, &labels)));
+        }
+        if let Some((label, _, _)) = &self.unwrap {
+            labels.remove(label);
+        }
+        Some(Ok(ExtractedSample {
+            labels,
+            value,
+            line_bytes,
+        }))
+    }
+}
+
+/// Converts an unwrapped label value; the error is Go's wording.
+pub fn convert(text: &str, conv: Conversion) -> Result<f64, String> {
+    match conv {
+        Conversion::Float => parse_float(text).ok_or_else(|| parse_float_error(text)),
+        Conversion::Duration => parse_go_duration_secs(text).ok_or_else(|| duration_error(text)),
+        Conversion::Bytes => parse_bytes(text.trim()).ok_or_else(|| parse_float_error(text)),
+    }
+}
+
+/// Prometheus text form of a label set: `{a="x", b="y"}`.
+pub fn series_string(labels: &Labels) -> String {
+    let parts: Vec<String> = labels
+        .iter()
+        .map(|(k, v)| format!("{k}={}", go_quote(v)))
+        .collect();
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// Loki's error for a series that reaches an aggregation with `__error__` set.
+pub fn pipeline_error(kind: &str, labels: &Labels) -> LogqlError {
+    LogqlError::msg(format!(
+        "pipeline error: '{kind}' for series: '{}'.\nUse a label filter to intentionally skip this error. (e.g | __error__!=\"{kind}\").\nTo skip all potential errors you can match empty errors.(e.g __error__=\"\")\nThe label filter can also be specified after unwrap. (e.g | unwrap latency | __error__=\"\" )",
+        series_string(labels)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logql::ast::{Expr, MetricExpr};
+    use crate::logql::parse;
+    use std::sync::Arc;
+
+    fn sampler(q: &str) -> RangeSampler {
+        let Expr::Metric(MetricExpr::Range(r)) = parse(q).unwrap() else {
+            panic!("{q}")
+        };
+        RangeSampler::compile(&r.range).unwrap()
+    }
+
+    fn entry(line: &str) -> LogEntry {
+        let mut l = Labels::new();
+        l.insert("app".into(), "a".into());
+        l.insert("level".into(), "error".into());
+        LogEntry::new(5, Arc::new(l), line)
+    }
+
+    #[test]
+    fn unwrap_value_and_labels() {
+        let s = sampler(r#"sum_over_time({app="a"} | json | unwrap duration_ms [1m])"#);
+        let out = s
+            .sample(&entry(r#"{"duration_ms":20.5,"tool":"x","level":"info"}"#))
+            .unwrap()
+            .unwrap();
+        assert_eq!(out.value, 20.5);
+        assert_eq!(out.labels.get("duration_ms"), None);
+        assert_eq!(out.labels.get("tool").map(String::as_str), Some("x"));
+        assert_eq!(
+            out.labels.get("level_extracted").map(String::as_str),
+            Some("info")
+        );
+        let s = sampler(r#"avg_over_time({app="a"} | logfmt | unwrap duration(d) [1m])"#);
+        assert_eq!(s.sample(&entry("d=1m30s")).unwrap().unwrap().value, 90.0);
+        let s = sampler(r#"avg_over_time({app="a"} | logfmt | unwrap bytes(b) [1m])"#);
+        assert_eq!(s.sample(&entry("b=2KiB")).unwrap().unwrap().value, 2048.0);
+    }
+
+    #[test]
+    fn errors_fail_unless_filtered() {
+        let s = sampler(r#"count_over_time({app="a"} | json [1m])"#);
+        let e = s.sample(&entry("not json")).unwrap().unwrap_err();
+        assert_eq!(
+            e.message,
+            "pipeline error: 'JSONParserErr' for series: '{__error__=\"JSONParserErr\", __error_details__=\"Value looks like object, but can't find closing '}' symbol\", app=\"a\", level=\"error\"}'.\nUse a label filter to intentionally skip this error. (e.g | __error__!=\"JSONParserErr\").\nTo skip all potential errors you can match empty errors.(e.g __error__=\"\")\nThe label filter can also be specified after unwrap. (e.g | unwrap latency | __error__=\"\" )"
+        );
+        let s = sampler(r#"sum_over_time({app="a"} | logfmt | unwrap x | __error__="" [1m])"#);
+        assert!(s.sample(&entry("x=abc")).is_none());
+        let s = sampler(r#"sum_over_time({app="a"} | logfmt | unwrap x [1m])"#);
+        let e = s.sample(&entry("x=abc")).unwrap().unwrap_err();
+        assert!(e.message.contains("SampleExtractionErr"), "{e}");
+        assert!(e.message.contains(r#"x="abc""#), "{e}");
+        let s = sampler(r#"bytes_over_time({app="a"} |= "x" [1m])"#);
+        assert_eq!(s.sample(&entry("xyz")).unwrap().unwrap().line_bytes, 3.0);
+        assert!(s.sample(&entry("abc")).is_none());
+    }
+}

@@ -1,0 +1,95 @@
+//! Property tests: arbitrary (hostile) input never panics the classifier or the scanner, and
+//! the scanner's view of a line agrees with `classify_line`.
+
+use super::line::classify_line;
+use super::*;
+
+const PIECES: &[&str] = &[
+    "{",
+    "}",
+    "\"",
+    "\\",
+    ":",
+    ",",
+    " ",
+    "|",
+    "  | ",
+    "[",
+    "]",
+    "\n",
+    "\r",
+    "\t",
+    "\x1b",
+    "\x1b[",
+    "\x1b]0;",
+    "\x07",
+    "m",
+    "level",
+    "\"level\"",
+    "\"logger\"",
+    "\"timestamp\"",
+    "\"level\":\"",
+    "vulnsentinel.",
+    "api",
+    "2026-11-25T",
+    "2026-11-25 ",
+    "05:18:00",
+    ".123456",
+    "Z",
+    "+0000",
+    "[info]",
+    "[ERROR]",
+    "WARNING",
+    "panic",
+    "é",
+    "漏洞",
+    "\u{202e}",
+    "0",
+    "9",
+    "web",
+    "-1",
+];
+
+fn random_line(rng: &mut fastrand::Rng) -> String {
+    let n = rng.usize(0..24);
+    (0..n).map(|_| PIECES[rng.usize(..PIECES.len())]).collect()
+}
+
+#[test]
+fn classify_never_panics_and_body_is_a_suffix() {
+    let mut rng = fastrand::Rng::with_seed(7);
+    for _ in 0..50_000 {
+        let line = random_line(&mut rng);
+        let info = classify_line(&line, "app");
+        assert!(line.ends_with(info.body(&line)));
+        assert!(!info.labels["level"].is_empty());
+    }
+}
+
+#[test]
+fn scanner_survives_random_bytes_and_agrees_with_classify_line() {
+    let mut rng = fastrand::Rng::with_seed(11);
+    for round in 0..30 {
+        let mut bytes = Vec::new();
+        for _ in 0..rng.usize(0..400) {
+            bytes.extend_from_slice(random_line(&mut rng).as_bytes());
+            if rng.u8(..) < 20 {
+                bytes.push(rng.u8(0x80..=0xff)); // invalid UTF-8
+            }
+            bytes.push(b'\n');
+        }
+        let expected: std::collections::BTreeSet<Labels> = String::from_utf8_lossy(&bytes)
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| classify_line(l, "app").labels)
+            .collect();
+        let src = LocalSource::from_bytes("fuzz", bytes, "app");
+        let got: std::collections::BTreeSet<Labels> = src
+            .series(&[], i64::MIN, i64::MAX)
+            .unwrap()
+            .into_iter()
+            .collect();
+        assert_eq!(got, expected, "round {round}");
+    }
+}

@@ -1,0 +1,397 @@
+//! The one loop: `select!` over terminal events, results from background tasks, signals and a
+//! spinner tick (only while busy); `update` every message, execute the commands, and draw once
+//! per burst of messages.
+
+use std::io::Stdout;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crossterm::event::{Event, EventStream, MouseEventKind};
+use futures_util::StreamExt;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+
+use crate::agent::fetch::{agents_query, replay_query};
+use crate::agent::model::{BuildOptions, build_runs_with};
+use crate::backend::Backend;
+use crate::loki::Progress;
+use crate::model::{Direction, QueryOutput, QueryRange};
+
+use super::app::App;
+use super::msg::{Command, Msg, PageKind, QueryData, QueryDone};
+use super::rewrite::quote;
+use super::store::Chunk;
+use super::update::{page_entries, update};
+use super::{export, history, render, terminal};
+
+/// Background work in flight, so a new query can abort the old one.
+#[derive(Default)]
+struct Tasks {
+    query: Option<JoinHandle<()>>,
+    page: Option<JoinHandle<()>>,
+    volume: Option<JoinHandle<()>>,
+    tail: Option<JoinHandle<()>>,
+}
+
+fn abort(h: &mut Option<JoinHandle<()>>) {
+    if let Some(h) = h.take() {
+        h.abort();
+    }
+}
+
+struct Runner {
+    backend: Backend,
+    app_label: String,
+    build: Arc<BuildOptions>,
+    tx: UnboundedSender<Msg>,
+    tasks: Tasks,
+    history_path: Option<PathBuf>,
+}
+
+fn to_msg(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) => Some(Msg::Key(k)),
+        Event::Mouse(m) if m.kind == MouseEventKind::Moved => None,
+        Event::Mouse(m) => Some(Msg::Mouse(m)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Paste(s) => Some(Msg::Paste(s)),
+        _ => None,
+    }
+}
+
+impl Runner {
+    fn execute(&mut self, cmd: Command) -> bool {
+        match cmd {
+            Command::Quit => return false,
+            Command::RunQuery {
+                generation,
+                page,
+                req,
+                boundary,
+            } => {
+                let slot = if page == PageKind::First {
+                    abort(&mut self.tasks.page);
+                    &mut self.tasks.query
+                } else {
+                    &mut self.tasks.page
+                };
+                abort(slot);
+                *slot = Some(spawn_query(
+                    self.backend.clone(),
+                    self.tx.clone(),
+                    generation,
+                    page,
+                    req,
+                    boundary,
+                ));
+            }
+            Command::CancelQuery => {
+                abort(&mut self.tasks.query);
+                abort(&mut self.tasks.page);
+                abort(&mut self.tasks.volume);
+            }
+            Command::FetchVolume { generation, req } => {
+                abort(&mut self.tasks.volume);
+                let (b, tx) = (self.backend.clone(), self.tx.clone());
+                self.tasks.volume = Some(tokio::spawn(async move {
+                    let result = match b.query(&req, Arc::new(|_| {})).await {
+                        Ok((QueryOutput::Metric(m), _)) => Ok(m),
+                        Ok(_) => Err("volume query returned lines".to_string()),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let _ = tx.send(Msg::VolumeFinished { generation, result });
+                }));
+            }
+            Command::FetchLabels { start_ns, end_ns } => {
+                let (b, tx) = (self.backend.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let r = b.labels(start_ns, end_ns).await.map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::LabelsFinished(r));
+                });
+            }
+            Command::FetchLabelValues {
+                name,
+                start_ns,
+                end_ns,
+            } => {
+                let (b, tx) = (self.backend.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let result = b
+                        .label_values(&name, start_ns, end_ns, None)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::LabelValuesFinished { name, result });
+                });
+            }
+            Command::FetchContext {
+                generation,
+                labels,
+                ts,
+                limit,
+            } => {
+                let (b, tx) = (self.backend.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let result = context(&b, &labels, ts, limit).await;
+                    let _ = tx.send(Msg::ContextFinished { generation, result });
+                });
+            }
+            Command::StartTail { generation, opts } => {
+                abort(&mut self.tasks.tail);
+                let mut rx = crate::tail::spawn(self.backend.clone(), opts);
+                let tx = self.tx.clone();
+                self.tasks.tail = Some(tokio::spawn(async move {
+                    while let Some(first) = rx.recv().await {
+                        let mut events = vec![first];
+                        while let Ok(e) = rx.try_recv() {
+                            events.push(e);
+                        }
+                        if tx.send(Msg::TailBatch { generation, events }).is_err() {
+                            return;
+                        }
+                    }
+                    let _ = tx.send(Msg::TailBatch {
+                        generation,
+                        events: vec![crate::tail::TailEvent::Failed("the live tail ended".into())],
+                    });
+                }));
+            }
+            Command::StopTail => abort(&mut self.tasks.tail),
+            Command::FetchAgent {
+                generation,
+                agent_id,
+                start_ns,
+                range,
+            } => {
+                abort(&mut self.tasks.query);
+                let query = if agent_id.is_empty() {
+                    agents_query(&self.app_label, None)
+                } else {
+                    replay_query(&self.app_label, &agent_id)
+                };
+                let req = QueryRange {
+                    query,
+                    start_ns: range.0,
+                    end_ns: range.1,
+                    limit: 0,
+                    direction: Direction::Forward,
+                    step_ms: None,
+                    instant: false,
+                };
+                let (b, tx, opts) = (
+                    self.backend.clone(),
+                    self.tx.clone(),
+                    Arc::clone(&self.build),
+                );
+                self.tasks.query = Some(tokio::spawn(async move {
+                    let result = match b.query(&req, Arc::new(|_| {})).await {
+                        Ok((QueryOutput::Streams(entries), _)) => {
+                            tokio::task::spawn_blocking(move || build_runs_with(&entries, &opts))
+                                .await
+                                .map_err(|e| e.to_string())
+                        }
+                        Ok(_) => Err("the agent query returned a metric".to_string()),
+                        Err(e) => Err(e.to_string()),
+                    };
+                    let _ = tx.send(Msg::AgentFinished {
+                        generation,
+                        agent_id,
+                        start_ns,
+                        result,
+                    });
+                }));
+            }
+            Command::Copy(text) => terminal::write_raw(&export::osc52(&text)),
+            Command::Export {
+                path,
+                format,
+                chunks,
+            } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Msg::ExportFinished(export::export_to(
+                        &path, &chunks, format,
+                    )));
+                });
+            }
+            Command::SaveHistory(q) => {
+                if let Some(p) = self.history_path.clone() {
+                    tokio::task::spawn_blocking(move || {
+                        let _ = history::append(&p, &q);
+                    });
+                }
+            }
+        }
+        true
+    }
+}
+
+fn spawn_query(
+    backend: Backend,
+    tx: UnboundedSender<Msg>,
+    generation: u64,
+    page: PageKind,
+    req: QueryRange,
+    boundary: Vec<crate::model::LogEntry>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let started = Instant::now();
+        let ptx = tx.clone();
+        let last = Arc::new(AtomicUsize::new(0));
+        let progress = Arc::new(move |p: Progress| {
+            // throttled: a local scan may report every line
+            let prev = last.load(Ordering::Relaxed);
+            if p.entries >= prev + 1000 || (prev == 0 && p.entries > 0) {
+                last.store(p.entries, Ordering::Relaxed);
+                let _ = ptx.send(Msg::QueryProgress {
+                    generation,
+                    entries: p.entries,
+                });
+            }
+        });
+        let result = match backend.query(&req, progress).await {
+            Ok((QueryOutput::Streams(entries), stats)) => {
+                let returned = entries.len();
+                let built = tokio::task::spawn_blocking(move || {
+                    Chunk::build(page_entries(entries, &boundary))
+                })
+                .await;
+                match built {
+                    Ok(chunk) => Ok(Box::new(QueryDone {
+                        data: QueryData::Lines { chunk, returned },
+                        stats,
+                        elapsed_ms: started.elapsed().as_millis() as u64,
+                    })),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+            Ok((QueryOutput::Metric(m), stats)) => Ok(Box::new(QueryDone {
+                data: QueryData::Metric(m),
+                stats,
+                elapsed_ms: started.elapsed().as_millis() as u64,
+            })),
+            Err(e) => Err(e.to_string()),
+        };
+        let _ = tx.send(Msg::QueryFinished {
+            generation,
+            page,
+            result,
+        });
+    })
+}
+
+/// Lines before and after `ts` in one stream (an hour either way, `limit` each).
+async fn context(
+    b: &Backend,
+    labels: &crate::model::Labels,
+    ts: i64,
+    limit: usize,
+) -> Result<(Vec<crate::model::LogEntry>, Vec<crate::model::LogEntry>), String> {
+    let sel: Vec<String> = labels
+        .iter()
+        .map(|(k, v)| format!("{k}={}", quote(v)))
+        .collect();
+    let query = format!("{{{}}}", sel.join(", "));
+    const HOUR: i64 = 3_600_000_000_000;
+    let mk = |start_ns, end_ns, direction| QueryRange {
+        query: query.clone(),
+        start_ns,
+        end_ns,
+        limit,
+        direction,
+        step_ms: None,
+        instant: false,
+    };
+    let lines = |o: QueryOutput| match o {
+        QueryOutput::Streams(v) => v,
+        QueryOutput::Metric(_) => Vec::new(),
+    };
+    let (before, _) = b
+        .query(&mk(ts - HOUR, ts, Direction::Backward), Arc::new(|_| {}))
+        .await
+        .map_err(|e| e.to_string())?;
+    let (after, _) = b
+        .query(&mk(ts + 1, ts + HOUR, Direction::Forward), Arc::new(|_| {}))
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut before = lines(before);
+    before.sort_by_key(|e| e.ts);
+    let mut after = lines(after);
+    after.sort_by_key(|e| e.ts);
+    Ok((before, after))
+}
+
+/// Runs until the user quits or a signal arrives.
+pub async fn run(
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+    app: &mut App,
+    backend: Backend,
+    history_path: Option<PathBuf>,
+    initial: Vec<Command>,
+    clock: impl Fn() -> i64,
+    build: BuildOptions,
+) -> anyhow::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner = Runner {
+        backend,
+        app_label: app.app_label.clone(),
+        build: Arc::new(build),
+        tx,
+        tasks: Tasks::default(),
+        history_path,
+    };
+    let mut events = EventStream::new();
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    for c in initial {
+        runner.execute(c);
+    }
+    terminal.draw(|f| render::render(f, app))?;
+    let mut running = true;
+    while running && !app.quit {
+        let busy = app.busy();
+        let first = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(e)) => to_msg(e),
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            },
+            Some(m) = rx.recv() => Some(m),
+            _ = tick.tick(), if busy => Some(Msg::Tick),
+            _ = sigterm.recv() => break,
+            _ = sighup.recv() => break,
+        };
+        let Some(first) = first else {
+            continue;
+        };
+        // coalesce: handle everything already waiting, then draw once
+        let mut pending = vec![first];
+        while let Ok(m) = rx.try_recv() {
+            pending.push(m);
+        }
+        for msg in pending {
+            app.now_ns = clock();
+            for c in update(app, msg) {
+                running &= runner.execute(c);
+            }
+        }
+        if running && !app.quit {
+            terminal.draw(|f| render::render(f, app))?;
+        }
+    }
+    for h in [
+        &mut runner.tasks.query,
+        &mut runner.tasks.page,
+        &mut runner.tasks.volume,
+        &mut runner.tasks.tail,
+    ] {
+        abort(h);
+    }
+    Ok(())
+}

@@ -1,0 +1,481 @@
+//! Compact storage of loaded lines, so a million lines cost little more than their text.
+//!
+//! A `LogEntry` carries a `String`, an `Arc`, and two maps per line (~100 bytes before the
+//! text, more once `| json` has copied every field into parsed labels). Here lines live in
+//! per-page chunks: one text buffer, offsets, timestamps, a stream index and a level byte per
+//! line. Parsed labels that merely repeat text of the line are not kept (they are re-derived
+//! from the line when shown). Chunks are immutable once shared (`Arc`), so an export task can
+//! read them while the UI goes on.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use crate::model::{Labels, LogEntry};
+
+/// Severity, derived once per line at load time (for colours, `e`/`E` and local volume).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+#[repr(u8)]
+pub enum Level {
+    #[default]
+    Unknown,
+    Debug,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Level {
+        match s.to_ascii_lowercase().as_str() {
+            "error" | "err" | "critical" | "crit" | "fatal" | "panic" | "emerg" | "alert" => {
+                Level::Error
+            }
+            "warn" | "warning" => Level::Warning,
+            "info" | "information" | "notice" => Level::Info,
+            "debug" | "trace" => Level::Debug,
+            _ => Level::Unknown,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Unknown => "unknown",
+            Level::Debug => "debug",
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+
+    pub const ALL: [Level; 5] = [
+        Level::Error,
+        Level::Warning,
+        Level::Info,
+        Level::Debug,
+        Level::Unknown,
+    ];
+
+    /// The level of an entry: `level` label, parsed or metadata `detected_level`, else the
+    /// line's own `"level":"…"` without parsing the JSON.
+    pub fn of_entry(e: &LogEntry) -> Level {
+        if let Some(l) = e.label("level").or_else(|| e.label("detected_level")) {
+            return Level::parse(l);
+        }
+        Self::sniff(&e.line)
+    }
+
+    fn sniff(line: &str) -> Level {
+        if let Some(p) = memchr::memmem::find(line.as_bytes(), b"\"level\":") {
+            let rest = line[p + 8..].trim_start();
+            if let Some(r) = rest.strip_prefix('"') {
+                let end = r.find('"').unwrap_or(r.len());
+                return Level::parse(&r[..end]);
+            }
+        }
+        let head = &line[..line.len().min(120)];
+        for (word, level) in [
+            ("ERROR", Level::Error),
+            ("FATAL", Level::Error),
+            ("WARN", Level::Warning),
+            ("INFO", Level::Info),
+            ("DEBUG", Level::Debug),
+        ] {
+            if head.contains(word) {
+                return level;
+            }
+        }
+        Level::Unknown
+    }
+}
+
+/// One page of lines, oldest first.
+#[derive(Clone, Default)]
+pub struct Chunk {
+    /// Unique within a store; keys the row cache.
+    pub id: u64,
+    text: String,
+    ends: Vec<usize>,
+    ts: Vec<i64>,
+    stream: Vec<u32>,
+    streams: Vec<Arc<Labels>>,
+    /// 0 = no metadata, else index + 1 into `metas`.
+    meta: Vec<u32>,
+    metas: Vec<Labels>,
+    level: Vec<Level>,
+    /// Parsed labels not recoverable from the line text (`__error__`, `label_format` …).
+    extra: Vec<(u32, Labels)>,
+}
+
+impl std::fmt::Debug for Chunk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Chunk#{}({} lines)", self.id, self.len())
+    }
+}
+
+impl PartialEq for Chunk {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && self.len() == other.len()
+    }
+}
+
+impl Chunk {
+    /// Builds a chunk; `entries` are sorted oldest first here (stable, so ties keep order).
+    pub fn build(mut entries: Vec<LogEntry>) -> Chunk {
+        entries.sort_by_key(|e| e.ts);
+        let mut c = Chunk::default();
+        c.push(entries);
+        c
+    }
+
+    /// Appends entries (already oldest first, all at or after the last one).
+    pub fn push(&mut self, entries: Vec<LogEntry>) {
+        for e in entries {
+            let idx = self.ts.len() as u32;
+            self.level.push(Level::of_entry(&e));
+            self.text.push_str(&e.line);
+            self.ends.push(self.text.len());
+            self.ts.push(e.ts);
+            let s = match self.streams.iter().rposition(|s| Arc::ptr_eq(s, &e.labels)) {
+                Some(i) => i,
+                None => match self.streams.iter().position(|s| **s == *e.labels) {
+                    Some(i) => i,
+                    None => {
+                        self.streams.push(Arc::clone(&e.labels));
+                        self.streams.len() - 1
+                    }
+                },
+            };
+            self.stream.push(s as u32);
+            if e.metadata.is_empty() {
+                self.meta.push(0);
+            } else {
+                let m = match self.metas.iter().rposition(|m| *m == e.metadata) {
+                    Some(i) => i,
+                    None => {
+                        self.metas.push(e.metadata);
+                        self.metas.len() - 1
+                    }
+                };
+                self.meta.push(m as u32 + 1);
+            }
+            let extra: Labels = e
+                .parsed
+                .into_iter()
+                .filter(|(k, v)| {
+                    k.starts_with("__") || v.is_empty() || !e.line.contains(v.as_str())
+                })
+                .collect();
+            if !extra.is_empty() {
+                self.extra.push((idx, extra));
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ts.is_empty()
+    }
+
+    pub fn line(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    pub fn ts(&self, i: usize) -> i64 {
+        self.ts[i]
+    }
+
+    pub fn level(&self, i: usize) -> Level {
+        self.level[i]
+    }
+
+    pub fn labels(&self, i: usize) -> &Arc<Labels> {
+        &self.streams[self.stream[i] as usize]
+    }
+
+    pub fn metadata(&self, i: usize) -> Option<&Labels> {
+        match self.meta[i] {
+            0 => None,
+            m => self.metas.get(m as usize - 1),
+        }
+    }
+
+    pub fn extra(&self, i: usize) -> Option<&Labels> {
+        let i = i as u32;
+        self.extra
+            .binary_search_by_key(&i, |(k, _)| *k)
+            .ok()
+            .map(|p| &self.extra[p].1)
+    }
+
+    /// The entry back as the model type (for export and context queries).
+    pub fn entry(&self, i: usize) -> LogEntry {
+        let mut e = LogEntry::new(self.ts(i), Arc::clone(self.labels(i)), self.line(i));
+        if let Some(m) = self.metadata(i) {
+            e.metadata = m.clone();
+        }
+        if let Some(p) = self.extra(i) {
+            e.parsed = p.clone();
+        }
+        e
+    }
+
+    /// Heap bytes held (approximate: capacities of the buffers, not the shared labels).
+    pub fn memory_bytes(&self) -> usize {
+        self.text.capacity()
+            + self.ends.capacity() * 8
+            + self.ts.capacity() * 8
+            + self.stream.capacity() * 4
+            + self.meta.capacity() * 4
+            + self.level.capacity()
+            + self.extra.iter().map(|(_, l)| 64 * l.len()).sum::<usize>()
+    }
+
+    /// Raw size of the text (the "raw size" memory is compared with).
+    pub fn text_bytes(&self) -> usize {
+        self.text.len()
+    }
+}
+
+/// A reference to one stored line.
+#[derive(Clone, Copy)]
+pub struct Row<'a> {
+    pub chunk: &'a Chunk,
+    pub local: usize,
+}
+
+impl<'a> Row<'a> {
+    pub fn line(&self) -> &'a str {
+        self.chunk.line(self.local)
+    }
+    pub fn ts(&self) -> i64 {
+        self.chunk.ts(self.local)
+    }
+    pub fn level(&self) -> Level {
+        self.chunk.level(self.local)
+    }
+    pub fn labels(&self) -> &'a Labels {
+        self.chunk.labels(self.local)
+    }
+    pub fn metadata(&self) -> Option<&'a Labels> {
+        self.chunk.metadata(self.local)
+    }
+    pub fn extra(&self) -> Option<&'a Labels> {
+        self.chunk.extra(self.local)
+    }
+    /// Stable identity for caches: chunk id and index in it.
+    pub fn key(&self) -> (u64, u32) {
+        (self.chunk.id, self.local as u32)
+    }
+    pub fn entry(&self) -> LogEntry {
+        self.chunk.entry(self.local)
+    }
+}
+
+/// All loaded lines, oldest first, as a list of chunks.
+#[derive(Debug, Clone, Default)]
+pub struct LineStore {
+    /// (chunk, lines dropped from its front).
+    pieces: VecDeque<(Arc<Chunk>, usize)>,
+    /// Index of each piece's first line.
+    starts: Vec<usize>,
+    len: usize,
+    next_id: u64,
+}
+
+/// Small follow batches are merged into the newest chunk up to this size.
+const MERGE_BELOW: usize = 8192;
+
+impl LineStore {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn reindex(&mut self) {
+        self.starts.clear();
+        let mut n = 0;
+        for (c, skip) in &self.pieces {
+            self.starts.push(n);
+            n += c.len() - skip;
+        }
+        self.len = n;
+    }
+
+    fn stamp(&mut self, mut chunk: Chunk) -> Chunk {
+        self.next_id += 1;
+        chunk.id = self.next_id;
+        chunk
+    }
+
+    /// Adds older lines before the first one.
+    pub fn prepend(&mut self, chunk: Chunk) {
+        if chunk.is_empty() {
+            return;
+        }
+        let c = self.stamp(chunk);
+        self.pieces.push_front((Arc::new(c), 0));
+        self.reindex();
+    }
+
+    /// Adds newer lines after the last one.
+    pub fn append(&mut self, chunk: Chunk) {
+        if chunk.is_empty() {
+            return;
+        }
+        let c = self.stamp(chunk);
+        self.pieces.push_back((Arc::new(c), 0));
+        self.reindex();
+    }
+
+    /// Appends entries (oldest first), merging into the last chunk while it is small.
+    pub fn append_entries(&mut self, entries: Vec<LogEntry>) {
+        if entries.is_empty() {
+            return;
+        }
+        if let Some((last, 0)) = self.pieces.back_mut()
+            && last.len() < MERGE_BELOW
+        {
+            Arc::make_mut(last).push(entries);
+            self.reindex();
+            return;
+        }
+        let mut c = Chunk::default();
+        c.push(entries);
+        self.append(c);
+    }
+
+    /// Drops the `n` oldest lines.
+    pub fn drop_oldest(&mut self, mut n: usize) {
+        while n > 0 {
+            let Some((c, skip)) = self.pieces.front_mut() else {
+                break;
+            };
+            let avail = c.len() - *skip;
+            if n >= avail {
+                n -= avail;
+                self.pieces.pop_front();
+            } else {
+                *skip += n;
+                n = 0;
+            }
+        }
+        self.reindex();
+    }
+
+    /// The `i`-th line, oldest first.
+    pub fn get(&self, i: usize) -> Option<Row<'_>> {
+        if i >= self.len {
+            return None;
+        }
+        let p = match self.starts.binary_search(&i) {
+            Ok(p) => p,
+            Err(p) => p - 1,
+        };
+        let (c, skip) = &self.pieces[p];
+        Some(Row {
+            chunk: c,
+            local: skip + (i - self.starts[p]),
+        })
+    }
+
+    pub fn first_ts(&self) -> Option<i64> {
+        self.get(0).map(|r| r.ts())
+    }
+
+    pub fn last_ts(&self) -> Option<i64> {
+        self.len
+            .checked_sub(1)
+            .and_then(|i| self.get(i))
+            .map(|r| r.ts())
+    }
+
+    /// Shared handles to the data, for background readers (export).
+    pub fn snapshot(&self) -> Vec<(Arc<Chunk>, usize)> {
+        self.pieces.iter().cloned().collect()
+    }
+
+    pub fn memory_bytes(&self) -> usize {
+        self.pieces.iter().map(|(c, _)| c.memory_bytes()).sum()
+    }
+
+    pub fn text_bytes(&self) -> usize {
+        self.pieces.iter().map(|(c, _)| c.text_bytes()).sum()
+    }
+
+    /// Entries at exactly `ts` (to drop page-boundary duplicates).
+    pub fn entries_at(&self, ts: i64) -> Vec<LogEntry> {
+        // lines are time-ordered: binary search the first at `ts`
+        let (mut lo, mut hi) = (0, self.len);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.get(mid).is_some_and(|r| r.ts() < ts) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo..self.len)
+            .map_while(|i| self.get(i).filter(|r| r.ts() == ts).map(|r| r.entry()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn entry(ts: i64, line: &str) -> LogEntry {
+        let mut l = Labels::new();
+        l.insert("app".into(), "vs".into());
+        LogEntry::new(ts, Arc::new(l), line)
+    }
+
+    #[test]
+    fn prepend_append_and_drop() {
+        let mut s = LineStore::default();
+        s.append(Chunk::build(vec![entry(3, "c"), entry(2, "b")]));
+        s.prepend(Chunk::build(vec![entry(1, "a")]));
+        s.append_entries(vec![entry(4, "d"), entry(5, "e")]);
+        let lines: Vec<&str> = (0..s.len()).map(|i| s.get(i).unwrap().line()).collect();
+        assert_eq!(lines, ["a", "b", "c", "d", "e"]);
+        s.drop_oldest(2);
+        assert_eq!(s.len(), 3);
+        assert_eq!(s.get(0).unwrap().line(), "c");
+        assert_eq!(s.first_ts(), Some(3));
+        assert_eq!(s.last_ts(), Some(5));
+        assert!(s.get(3).is_none());
+    }
+
+    #[test]
+    fn level_and_extras() {
+        let mut e = entry(1, r#"{"event":"x","level":"error","tool":"fetch"}"#);
+        e.parsed.insert("tool".into(), "fetch".into());
+        e.parsed.insert("__error__".into(), "JSONParserErr".into());
+        let c = Chunk::build(vec![e, entry(2, "[WARNING] disk")]);
+        assert_eq!(c.level(0), Level::Error);
+        assert_eq!(c.level(1), Level::Warning);
+        let extra = c.extra(0).unwrap();
+        assert_eq!(extra.len(), 1);
+        assert!(extra.contains_key("__error__"));
+    }
+
+    #[test]
+    fn entries_at_boundary() {
+        let mut s = LineStore::default();
+        s.append(Chunk::build(vec![
+            entry(1, "a"),
+            entry(2, "b"),
+            entry(2, "c"),
+            entry(3, "d"),
+        ]));
+        let at: Vec<String> = s.entries_at(2).into_iter().map(|e| e.line).collect();
+        assert_eq!(at, ["b", "c"]);
+    }
+}

@@ -1,0 +1,301 @@
+//! `update(&mut App, Msg) -> Vec<Command>`: every state change, with no I/O and no terminal,
+//! so it is tested directly. Split by concern: queries and pages, navigation, text inputs,
+//! the details pane, follow mode.
+
+mod agent;
+mod details;
+mod follow;
+mod nav;
+mod query;
+mod text;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+pub use query::{page_entries, parse_since, run_query};
+pub use text::choose_scene;
+
+use super::app::{App, Mode, Prompt, PromptKind, RangeSpec};
+use super::input::TextInput;
+use super::keys::Action;
+use super::layout::page_rows;
+use super::msg::{Command, Msg};
+
+/// Applies one message; returns the work the loop must start.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
+    match msg {
+        Msg::Key(k) if k.kind == KeyEventKind::Release => Vec::new(),
+        Msg::Key(k) => key(app, k),
+        Msg::Mouse(m) => nav::mouse(app, m),
+        Msg::Paste(s) => text::paste(app, &s),
+        Msg::Resize(w, h) => {
+            app.width = w;
+            app.height = h;
+            nav::clamp(app);
+            Vec::new()
+        }
+        Msg::QueryFinished {
+            generation,
+            page,
+            result,
+        } => query::finished(app, generation, page, result),
+        Msg::QueryProgress {
+            generation,
+            entries,
+        } => {
+            if generation == app.generation {
+                app.results.progress = entries;
+            }
+            Vec::new()
+        }
+        Msg::VolumeFinished { generation, result } => {
+            query::volume_finished(app, generation, result)
+        }
+        Msg::LabelsFinished(r) => {
+            match r {
+                Ok(v) => app.label_names = Some(v),
+                Err(e) => app.note = Some(format!("could not list labels: {e}")),
+            }
+            text::refresh_completion(app);
+            Vec::new()
+        }
+        Msg::LabelValuesFinished { name, result } => {
+            match result {
+                Ok(v) => {
+                    app.label_values.insert(name, v);
+                }
+                Err(e) => app.note = Some(format!("could not list values of {name}: {e}")),
+            }
+            text::refresh_completion(app);
+            Vec::new()
+        }
+        Msg::ContextFinished { generation, result } => {
+            details::context_finished(app, generation, result)
+        }
+        Msg::TailBatch { generation, events } => follow::batch(app, generation, events),
+        Msg::ExportFinished(r) => {
+            match r {
+                Ok(note) => app.note = Some(note),
+                Err(e) => app.error = Some(e),
+            }
+            Vec::new()
+        }
+        Msg::AgentFinished {
+            generation,
+            agent_id,
+            start_ns,
+            result,
+        } => agent::finished(app, generation, agent_id, start_ns, result),
+        Msg::Tick => {
+            if app.busy() {
+                app.spinner = app.spinner.wrapping_add(1);
+            }
+            Vec::new()
+        }
+    }
+}
+
+fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
+    let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl_c && app.mode != Mode::Normal && app.running.is_some() {
+        // Ctrl-C cancels a running query first, whatever has the keys
+        return cancel(app);
+    }
+    match app.mode {
+        Mode::Normal => {
+            app.note = None;
+            if let Some(c) = agent::key(app, k) {
+                return c;
+            }
+            match app.keys.action(&k) {
+                Some(a) => perform(app, a),
+                None => Vec::new(),
+            }
+        }
+        Mode::Help => {
+            if ctrl_c {
+                return perform(app, Action::Cancel);
+            }
+            if matches!(
+                k.code,
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter
+            ) {
+                app.mode = Mode::Normal;
+            }
+            Vec::new()
+        }
+        Mode::EditQuery => text::editor_key(app, k),
+        Mode::Search => text::search_key(app, k),
+        Mode::Prompt(_) => text::prompt_key(app, k),
+        Mode::Scenes => text::scenes_key(app, k),
+        Mode::Mark { set } => nav::mark_key(app, set, k),
+    }
+}
+
+fn quit(app: &mut App) -> Vec<Command> {
+    app.quit = true;
+    let mut c = Vec::new();
+    if app.running.is_some() {
+        c.push(Command::CancelQuery);
+    }
+    if app.follow.is_some() {
+        c.push(Command::StopTail);
+    }
+    c.push(Command::Quit);
+    c
+}
+
+/// Cancels the running query; the loaded results stay.
+fn cancel(app: &mut App) -> Vec<Command> {
+    app.running = None;
+    // results that still arrive for this generation are stale now
+    app.generation += 1;
+    app.note = Some("query cancelled".into());
+    vec![Command::CancelQuery]
+}
+
+fn set_range(app: &mut App, label: &str, ns: i64) -> Vec<Command> {
+    app.range = RangeSpec::last(label, ns);
+    let q = app.editor.text.clone();
+    run_query(app, q)
+}
+
+fn prompt(app: &mut App, kind: PromptKind, label: &str, text: &str) {
+    app.mode = Mode::Prompt(Prompt {
+        kind,
+        label: label.to_string(),
+        input: TextInput::new(text),
+    });
+}
+
+/// Runs one action of the key table (also used by tests and the mouse).
+pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
+    const MIN: i64 = 60_000_000_000;
+    let page = page_rows(app) as isize;
+    match action {
+        Action::Quit => quit(app),
+        Action::Cancel if app.running.is_some() => cancel(app),
+        Action::Cancel => quit(app),
+        Action::Up if app.details.is_some() => details::move_cursor(app, -1),
+        Action::Down if app.details.is_some() => details::move_cursor(app, 1),
+        Action::Up => nav::move_by(app, -1),
+        Action::Down => nav::move_by(app, 1),
+        Action::PageUp => nav::move_by(app, -page),
+        Action::PageDown => nav::move_by(app, page),
+        Action::Top => nav::move_by(app, isize::MIN / 2),
+        Action::Bottom => nav::move_by(app, isize::MAX / 2),
+        Action::EditQuery => {
+            app.mode = Mode::EditQuery;
+            app.editor.cursor = app.editor.text.len();
+            Vec::new()
+        }
+        Action::Search => {
+            app.mode = Mode::Search;
+            app.search = TextInput::default();
+            Vec::new()
+        }
+        Action::NextMatch => nav::find(app, true, false),
+        Action::PrevMatch => nav::find(app, false, false),
+        Action::NextError => nav::next_error(app, true),
+        Action::PrevError => nav::next_error(app, false),
+        Action::SetMark => {
+            app.mode = Mode::Mark { set: true };
+            Vec::new()
+        }
+        Action::JumpMark => {
+            app.mode = Mode::Mark { set: false };
+            Vec::new()
+        }
+        Action::Details => details::toggle(app),
+        Action::FocusScenes => {
+            app.mode = Mode::Scenes;
+            Vec::new()
+        }
+        Action::ToggleWrap => {
+            app.wrap = !app.wrap;
+            Vec::new()
+        }
+        Action::TogglePretty => {
+            app.pretty = !app.pretty;
+            Vec::new()
+        }
+        Action::ToggleOrder => nav::flip_order(app),
+        Action::ToggleVolume => {
+            app.show_volume = !app.show_volume;
+            Vec::new()
+        }
+        Action::ShowAllFields => {
+            app.hidden_fields.clear();
+            Vec::new()
+        }
+        Action::HideField
+        | Action::FilterFor
+        | Action::FilterOut
+        | Action::CopyValue
+        | Action::ShowContext => details::field_action(app, action),
+        Action::CopyLine => details::copy_line(app),
+        Action::PivotAgent => details::pivot(app),
+        Action::Agents => agent::fetch(app, "", None),
+        Action::Back => back(app),
+        Action::Follow => follow::toggle(app),
+        Action::Pause => follow::pause(app),
+        Action::Clear => follow::clear(app),
+        Action::Export => {
+            prompt(
+                app,
+                PromptKind::Export,
+                "export to (.jsonl = JSON lines, else raw)",
+                "vs-logs-export.jsonl",
+            );
+            Vec::new()
+        }
+        Action::Refresh => {
+            let q = app.editor.text.clone();
+            run_query(app, q)
+        }
+        Action::CustomRange => {
+            prompt(
+                app,
+                PromptKind::Range,
+                "range (e.g. 90m, or now-3h .. now-1h)",
+                "",
+            );
+            Vec::new()
+        }
+        Action::Range5m => set_range(app, "5m", 5 * MIN),
+        Action::Range15m => set_range(app, "15m", 15 * MIN),
+        Action::Range1h => set_range(app, "1h", 60 * MIN),
+        Action::Range6h => set_range(app, "6h", 360 * MIN),
+        Action::Range12h => set_range(app, "12h", 720 * MIN),
+        Action::Range24h => set_range(app, "24h", 1440 * MIN),
+        Action::Range7d => set_range(app, "7d", 7 * 1440 * MIN),
+        Action::Help => {
+            app.mode = Mode::Help;
+            Vec::new()
+        }
+    }
+}
+
+/// Esc/backspace: close the details, clear the search, or go back to the previous query.
+fn back(app: &mut App) -> Vec<Command> {
+    if app.details.is_some() {
+        app.details = None;
+        return Vec::new();
+    }
+    if app.search_active.is_some() {
+        app.search_active = None;
+        return Vec::new();
+    }
+    match app.back.pop() {
+        Some((q, r)) => {
+            app.range = r;
+            app.editor.set(q.clone());
+            let c = run_query(app, q);
+            // run_query pushed nothing onto `back`; the popped entry is consumed
+            c
+        }
+        None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,322 @@
+//! Starting queries, receiving results and pages, and the volume histogram.
+
+use crate::logql;
+use crate::model::{Direction, LogEntry, MetricResult, QueryRange};
+
+use super::super::app::{App, QueryError, Results, Running};
+use super::super::msg::{Command, PageKind, QueryData, QueryDone};
+use super::super::store::LineStore;
+use super::super::volume::{Volume, step_for, volume_query};
+use super::nav;
+
+/// Buckets of the volume histogram.
+const VOLUME_BUCKETS: i64 = 120;
+
+/// `30s`, `15m`, `1h30m`, `7d`, `2w` → ns (the CLI's `timespec`, with a small fallback).
+pub fn parse_since(s: &str) -> Option<i64> {
+    if let Ok(ns) = crate::timespec::parse_duration(s) {
+        return Some(ns);
+    }
+    let mut total: i64 = 0;
+    let mut num = String::new();
+    let mut any = false;
+    let mut chars = s.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let n: i64 = num.parse().ok()?;
+        num.clear();
+        let unit: i64 = match c {
+            'm' if chars.peek() == Some(&'s') => {
+                chars.next();
+                1_000_000
+            }
+            's' => 1_000_000_000,
+            'm' => 60_000_000_000,
+            'h' => 3_600_000_000_000,
+            'd' => 86_400_000_000_000,
+            'w' => 7 * 86_400_000_000_000,
+            _ => return None,
+        };
+        total = total.checked_add(n.checked_mul(unit)?)?;
+        any = true;
+    }
+    (any && num.is_empty() && total > 0).then_some(total)
+}
+
+/// Validates and starts a query (cancelling the one in flight); current results stay until
+/// the new ones arrive.
+pub fn run_query(app: &mut App, query: String) -> Vec<Command> {
+    let q = query.trim().to_string();
+    if q.is_empty() {
+        app.query_error = Some(QueryError {
+            message: "type a LogQL query, e.g. {app=\"vulnsentinel\"} | json".into(),
+            col: None,
+        });
+        return Vec::new();
+    }
+    if let Err(e) = logql::kind_of(&q)
+        && e.col.is_some()
+    {
+        app.query_error = Some(QueryError {
+            message: e.message,
+            col: e.col,
+        });
+        return Vec::new();
+    }
+    let mut cmds = Vec::new();
+    if app.follow.take().is_some() {
+        cmds.push(Command::StopTail);
+    }
+    if app.running.is_some() {
+        cmds.push(Command::CancelQuery);
+    }
+    app.query_error = None;
+    app.error = None;
+    app.completion = None;
+    if app.history.push(q.clone()) {
+        cmds.push(Command::SaveHistory(q.clone()));
+    }
+    app.query = q.clone();
+    app.generation += 1;
+    app.running = Some(Running::Query);
+    app.results.progress = 0;
+    let (start_ns, end_ns) = app.range.resolve(app.now_ns);
+    let req = QueryRange {
+        query: q.clone(),
+        start_ns,
+        end_ns,
+        limit: app.page_size,
+        direction: if app.newest_first {
+            Direction::Backward
+        } else {
+            Direction::Forward
+        },
+        step_ms: None,
+        instant: false,
+    };
+    app.results.req = Some(req.clone());
+    cmds.push(Command::RunQuery {
+        generation: app.generation,
+        page: PageKind::First,
+        req,
+        boundary: Vec::new(),
+    });
+    app.volume = None;
+    app.volume_error = None;
+    let step = step_for(start_ns, end_ns, VOLUME_BUCKETS);
+    if let Some(vq) = volume_query(&q, step) {
+        cmds.push(Command::FetchVolume {
+            generation: app.generation,
+            req: QueryRange {
+                query: vq,
+                start_ns,
+                end_ns,
+                limit: 0,
+                direction: Direction::Backward,
+                step_ms: Some(step / 1_000_000),
+                instant: false,
+            },
+        });
+    }
+    cmds
+}
+
+/// Entries of a page minus those already loaded at the boundary timestamp (each boundary
+/// entry cancels one identical answer entry).
+pub fn page_entries(entries: Vec<LogEntry>, boundary: &[LogEntry]) -> Vec<LogEntry> {
+    if boundary.is_empty() {
+        return entries;
+    }
+    let mut seen: Vec<Option<&LogEntry>> = boundary.iter().map(Some).collect();
+    entries
+        .into_iter()
+        .filter(|e| {
+            let hit = seen.iter_mut().find(|s| {
+                s.is_some_and(|b| b.ts == e.ts && b.line == e.line && *b.labels == *e.labels)
+            });
+            match hit {
+                Some(slot) => {
+                    *slot = None;
+                    false
+                }
+                None => true,
+            }
+        })
+        .collect()
+}
+
+/// Asks for the next page at one end, unless that end is exhausted or something runs.
+pub fn request_page(app: &mut App, page: PageKind) -> Vec<Command> {
+    if app.running.is_some() || app.follow.is_some() || app.results.metric.is_some() {
+        return Vec::new();
+    }
+    let Some(base) = app.results.req.clone() else {
+        return Vec::new();
+    };
+    let store = &app.results.store;
+    let mut req = base;
+    req.limit = app.page_size;
+    let boundary;
+    match page {
+        PageKind::Older => {
+            let Some(first) = store.first_ts() else {
+                return Vec::new();
+            };
+            if app.results.older_done || first < req.start_ns {
+                return Vec::new();
+            }
+            req.end_ns = first + 1;
+            req.direction = Direction::Backward;
+            boundary = store.entries_at(first);
+            app.running = Some(Running::Older);
+        }
+        PageKind::Newer => {
+            let Some(last) = store.last_ts() else {
+                return Vec::new();
+            };
+            if app.results.newer_done {
+                return Vec::new();
+            }
+            req.start_ns = last;
+            req.direction = Direction::Forward;
+            boundary = store.entries_at(last);
+            app.running = Some(Running::Newer);
+        }
+        PageKind::First => return Vec::new(),
+    }
+    vec![Command::RunQuery {
+        generation: app.generation,
+        page,
+        req,
+        boundary,
+    }]
+}
+
+fn local_volume(app: &mut App) {
+    if let Some(req) = &app.results.req {
+        let step = step_for(req.start_ns, req.end_ns, VOLUME_BUCKETS);
+        app.volume = Some(Volume::from_store(
+            &app.results.store,
+            req.start_ns,
+            req.end_ns,
+            step,
+        ));
+    }
+}
+
+/// A query or page ended: stale generations are dropped; errors keep the current results.
+pub fn finished(
+    app: &mut App,
+    generation: u64,
+    page: PageKind,
+    result: Result<Box<QueryDone>, String>,
+) -> Vec<Command> {
+    if generation != app.generation {
+        return Vec::new();
+    }
+    app.running = None;
+    let done = match result {
+        Ok(d) => *d,
+        Err(e) => {
+            if page == PageKind::First {
+                app.query_error = Some(QueryError {
+                    message: e.clone(),
+                    col: None,
+                });
+            }
+            app.error = Some(e);
+            return Vec::new();
+        }
+    };
+    let limit = app.page_size;
+    match (page, done.data) {
+        (PageKind::First, data) => {
+            let old_req = app.results.req.take();
+            let backward = old_req
+                .as_ref()
+                .is_none_or(|r| r.direction == Direction::Backward);
+            let mut results = Results {
+                stats: done.stats,
+                elapsed_ms: done.elapsed_ms,
+                req: old_req,
+                loaded: true,
+                ..Results::default()
+            };
+            match data {
+                QueryData::Lines { chunk, returned } => {
+                    let full = limit > 0 && returned >= limit;
+                    results.older_done = !(backward && full);
+                    results.newer_done = backward || !full;
+                    let mut store = LineStore::default();
+                    store.append(chunk);
+                    results.store = store;
+                }
+                QueryData::Metric(m) => {
+                    results.metric = Some(m);
+                    results.older_done = true;
+                    results.newer_done = true;
+                }
+            }
+            app.results = results;
+            app.rows.clear();
+            app.marks.clear();
+            app.selected = 0;
+            app.scroll = 0;
+            if let Some(d) = &mut app.details {
+                d.cursor = 0;
+                d.context = None;
+            }
+            if app.volume_error.is_some() && app.results.metric.is_none() {
+                local_volume(app);
+            }
+        }
+        (page, QueryData::Lines { chunk, returned }) => {
+            let n = chunk.len();
+            app.results.stats.bytes_processed += done.stats.bytes_processed;
+            app.results.stats.lines_processed += done.stats.lines_processed;
+            let exhausted = limit == 0 || returned < limit;
+            if page == PageKind::Older {
+                app.results.store.prepend(chunk);
+                app.results.older_done = exhausted;
+                nav::shifted_front(app, n as isize);
+            } else {
+                app.results.store.append(chunk);
+                app.results.newer_done = exhausted;
+                nav::appended(app, n);
+            }
+            if n == 0 {
+                app.note = Some("no more lines in the range".into());
+            }
+        }
+        (_, QueryData::Metric(_)) => {}
+    }
+    Vec::new()
+}
+
+pub fn volume_finished(
+    app: &mut App,
+    generation: u64,
+    result: Result<MetricResult, String>,
+) -> Vec<Command> {
+    if generation != app.generation {
+        return Vec::new();
+    }
+    match result {
+        Ok(m) => {
+            if let Some(req) = &app.results.req {
+                let step = step_for(req.start_ns, req.end_ns, VOLUME_BUCKETS);
+                app.volume = Some(Volume::from_metric(&m, req.start_ns, req.end_ns, step));
+            }
+        }
+        Err(e) => {
+            app.volume_error = Some(e);
+            if app.running.is_none() && app.results.loaded {
+                local_volume(app);
+            }
+        }
+    }
+    Vec::new()
+}
