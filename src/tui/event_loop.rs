@@ -144,19 +144,26 @@ impl Runner {
                 let mut rx = crate::tail::spawn(self.backend.clone(), opts);
                 let tx = self.tx.clone();
                 self.tasks.tail = Some(tokio::spawn(async move {
+                    let mut failed = false;
                     while let Some(first) = rx.recv().await {
                         let mut events = vec![first];
                         while let Ok(e) = rx.try_recv() {
                             events.push(e);
                         }
+                        failed |= events
+                            .iter()
+                            .any(|e| matches!(e, crate::tail::TailEvent::Failed(_)));
                         if tx.send(Msg::TailBatch { generation, events }).is_err() {
                             return;
                         }
                     }
-                    let _ = tx.send(Msg::TailBatch {
-                        generation,
-                        events: vec![crate::tail::TailEvent::Failed("the live tail ended".into())],
-                    });
+                    if !failed {
+                        let ended = crate::tail::TailEvent::Failed("the live tail ended".into());
+                        let _ = tx.send(Msg::TailBatch {
+                            generation,
+                            events: vec![ended],
+                        });
+                    }
                 }));
             }
             Command::StopTail => abort(&mut self.tasks.tail),

@@ -110,6 +110,15 @@ pub fn batch(app: &mut App, generation: u64, events: Vec<TailEvent>) -> Vec<Comm
     let Some(f) = &mut app.follow else {
         return Vec::new();
     };
+    if let Some(why) = f.failed.clone() {
+        // the tail is over: leave follow mode and bring the query's results back
+        app.follow = None;
+        let q = app.query.clone();
+        let mut cmds = super::run_query(app, q);
+        cmds.insert(0, Command::StopTail);
+        app.error = Some(format!("follow stopped: {why}"));
+        return cmds;
+    }
     if f.paused {
         f.pending.extend(lines);
         let over = f.pending.len().saturating_sub(f.capacity);

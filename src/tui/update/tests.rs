@@ -638,3 +638,22 @@ fn completion_of_label_names_and_values() {
     update(&mut a, code(KeyCode::Tab));
     assert_eq!(a.editor.text, "{module=\"api");
 }
+
+#[test]
+fn a_failed_tail_leaves_follow_mode_and_reloads_the_results() {
+    let mut a = app(120, 40);
+    load(&mut a, Q, lines(5, NOW, S));
+    let g = start_follow(&mut a, 100);
+    assert!(a.is_empty());
+    let cmds = update(
+        &mut a,
+        Msg::TailBatch {
+            generation: g,
+            events: vec![TailEvent::Failed("no websocket".into())],
+        },
+    );
+    assert!(a.follow.is_none());
+    assert_eq!(cmds[0], Command::StopTail);
+    assert_eq!(run_cmd(&cmds).unwrap().2.query, Q);
+    assert_eq!(a.error.as_deref(), Some("follow stopped: no websocket"));
+}
