@@ -107,7 +107,8 @@ fn bench(c: &mut Criterion) {
     let entries = run_of(10_000);
     assert_eq!(entries.len(), 10_000);
     c.bench_function("build_runs 10k events", |b| {
-        b.iter(|| black_box(build_runs(black_box(&entries))))
+        // The runs are freed outside the measurement: building is what is timed.
+        b.iter_with_large_drop(|| build_runs(black_box(&entries)))
     });
     let run = build_runs(&entries).pop().unwrap();
     assert!(run.turns.len() > 1000);

@@ -29,8 +29,29 @@ fn page() -> Vec<u8> {
     std::fs::read(p).expect("fixture 09")
 }
 
+/// CPU time of this thread (user + system), from `/proc/thread-self/stat`, in clock ticks
+/// (10 ms): wall-clock figures on a machine shared by many builds overstate the work.
+fn thread_cpu_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
 fn decode(c: &mut Criterion) {
     let body = page();
+    if let Some(t0) = thread_cpu_ticks() {
+        let n = 400u32;
+        for _ in 0..n {
+            black_box(wire::decode_query(black_box(&body)).unwrap());
+        }
+        if let Some(t1) = thread_cpu_ticks() {
+            eprintln!(
+                "decode 09: {:.2} ms CPU per page (thread CPU time over {n} decodes)",
+                (t1 - t0) as f64 * 10.0 / f64::from(n)
+            );
+        }
+    }
     c.bench_function("decode 09-qr-all-limit-5000 (1.4 MB, 5000 entries)", |b| {
         b.iter(|| wire::decode_query(black_box(&body)).unwrap())
     });

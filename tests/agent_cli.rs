@@ -108,3 +108,31 @@ fn replay_unknown_id_says_how_to_widen() {
     // The default week, then 30 days.
     assert_eq!(stub.requests().len(), 2);
 }
+
+#[test]
+fn replay_and_agents_on_the_demo() {
+    let out = run(vs_logs().args(["replay", "ag-456", "--demo", "-o", "json"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let (done, fetch) = capture_facts();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let r = &v["runs"][0];
+    assert_eq!(r["totals"]["turns"], 2);
+    assert_eq!(r["totals"]["input_tokens"], done["input_tokens"]);
+    assert_eq!(r["totals"]["output_tokens"], done["output_tokens"]);
+    assert_eq!(r["totals"]["cost"]["usd"], done["cost"]);
+    let steps = r["turns"][0]["steps"].as_array().unwrap();
+    let call = steps.iter().find(|s| s["kind"] == "tool_call").unwrap();
+    assert_eq!(call["tool"], "fetch_commit_diff");
+    assert_eq!(call["duration_ms"].as_f64(), fetch["duration_ms"].as_f64());
+
+    let out = run(vs_logs().args(["agents", "--demo", "--since", "2d", "--status", "failed"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|l| l.contains(" failed ")), "{rows:?}");
+}

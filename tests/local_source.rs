@@ -296,3 +296,51 @@ fn gzip_piped_to_stdin_through_the_binary() {
     let got = String::from_utf8(out.stdout).unwrap();
     assert_eq!(got.lines().collect::<Vec<_>>(), expected);
 }
+
+/// Loki rounds a range query's grid out to the step, so the last point can fall after `end`
+/// and counts the lines up to it; an instant query's window includes `time` itself.
+#[test]
+fn metric_windows_reach_the_rounded_last_step_and_the_instant_itself() {
+    let line = |ts: &str| {
+        format!(r#"{{"event":"x","level":"info","logger":"vulnsentinel.api","timestamp":"{ts}"}}"#)
+    };
+    // 10:00:10 is inside the range; 10:04:00 is after `end` (10:02:00) but before the last
+    // grid point (10:05:00) that the rounding creates.
+    let text = [line("2026-11-25T10:00:10Z"), line("2026-11-25T10:04:00Z")].join("\n") + "\n";
+    let src = LocalSource::from_bytes("t.jsonl", text.into_bytes(), "vulnsentinel");
+    let t = |hms: &str| {
+        chrono::DateTime::parse_from_rfc3339(&format!("2026-11-25T{hms}Z"))
+            .unwrap()
+            .timestamp_nanos_opt()
+            .unwrap()
+    };
+    let mut req = QueryRange {
+        query: r#"sum(count_over_time({app="vulnsentinel"}[5m]))"#.into(),
+        start_ns: t("10:00:00"),
+        end_ns: t("10:02:00"),
+        limit: 0,
+        direction: Direction::Forward,
+        step_ms: Some(300_000),
+        instant: false,
+    };
+    let QueryOutput::Metric(MetricResult::Matrix(series)) = src.query(&req, &|_| {}).unwrap().0
+    else {
+        panic!("matrix expected")
+    };
+    let last = series[0].points.last().copied().unwrap();
+    assert_eq!(last.t_ms, t("10:05:00") / 1_000_000);
+    assert_eq!(
+        last.v, 2.0,
+        "the line after `end` counts at the rounded-up last step"
+    );
+
+    req.instant = true;
+    req.end_ns = t("10:04:00");
+    let QueryOutput::Metric(MetricResult::Vector(v)) = src.query(&req, &|_| {}).unwrap().0 else {
+        panic!("vector expected")
+    };
+    assert_eq!(
+        v[0].point.v, 2.0,
+        "a line stamped exactly at `time` is inside the window"
+    );
+}

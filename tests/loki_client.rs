@@ -806,3 +806,30 @@ async fn redirect_to_another_host_drops_credentials_and_tenant() {
     assert_eq!(second.header("x-scope-orgid"), None);
     assert_eq!(second.header("x-custom"), None);
 }
+
+#[tokio::test]
+async fn redirect_on_the_same_host_keeps_credentials() {
+    let stub = LokiStub::start();
+    stub.add_stream(&[("app", "x")], [(5, "hello".into())]);
+    let mut moved = Reply::new(307, "text/plain; charset=utf-8", Vec::new());
+    moved.headers.push((
+        "Location".into(),
+        "/loki/api/v1/labels?start=0&end=10".into(),
+    ));
+    stub.push_fault(Fault::Reply(moved));
+    let c = client(&stub, |cfg| {
+        cfg.org_id = Some("tenant-1".into());
+        cfg.username = Some("bob".into());
+        cfg.password = Some(Secret::new("pw"));
+    });
+    assert_eq!(c.labels(0, 10).await.unwrap(), ["app"]);
+    let reqs = stub.requests();
+    assert_eq!(reqs.len(), 2);
+    assert_eq!(reqs[1].header("x-scope-orgid"), Some("tenant-1"));
+    assert!(
+        reqs[1]
+            .header("authorization")
+            .unwrap()
+            .starts_with("Basic ")
+    );
+}

@@ -19,7 +19,7 @@ pub struct RangeArgs {
     /// End, same forms as --from (default now).
     #[arg(long)]
     pub to: Option<String>,
-    /// Read zone-less times as UTC instead of local time.
+    /// UTC instead of local time, for zone-less arguments and for printed times.
     #[arg(long)]
     pub utc: bool,
     /// Maximum lines (0 = everything).

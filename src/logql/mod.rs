@@ -10,6 +10,14 @@
 //! stages), the optional [`ast::Unwrap`] (label, conversion, post-unwrap label filters), the
 //! range and the offset (ns). Binary operators come with Prometheus precedence already applied;
 //! parentheses leave no node. `MetricExpr::log_ranges` lists every log range of a query.
+//!
+//! Running a log range for metric evaluation: [`sample::RangeSampler::compile`] on an
+//! [`ast::LogRange`], then per raw entry `matches_stream` (per stream), `line_prefilter` (raw
+//! line) and `sample(entry)`: `None` = filtered out; `Some(Ok(s))` = series labels (every label
+//! after the pipeline, the unwrapped one removed), `s.value` (unwrapped number, or 1.0) and
+//! `s.line_bytes`; `Some(Err(e))` = the entry still carries `__error__`, and `e` is Loki's
+//! `pipeline error: …` text that fails the query. [`LogQuery::from_ast`] and [`PostFilters`]
+//! expose the same pieces separately. Everything compiled here is `Send + Sync`.
 
 pub mod ast;
 mod highlight;

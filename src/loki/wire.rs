@@ -6,12 +6,15 @@
 //! `summary`. See `tests/fixtures/loki-wire/README.md` for the shapes.
 
 use std::fmt;
-use std::sync::Arc;
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use crate::model::{Labels, LogEntry, MetricResult, Point, QueryStats, Sample, Series};
+
+mod streams;
+
+use streams::StreamsResult;
 
 /// A decoded `query`/`query_range` answer. Log entries are NOT yet merged or sorted: they come
 /// stream by stream as Loki sent them.
@@ -275,193 +278,13 @@ pub fn parse_value(s: &str) -> Result<f64, String> {
 }
 
 fn de_ns<'de, D: de::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    d.deserialize_any(NsVisitor)
-}
-
-/// A nanosecond timestamp: a decimal string (the usual form) or a number.
-struct NsVisitor;
-
-impl Visitor<'_> for NsVisitor {
-    type Value = i64;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a nanosecond timestamp")
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
-        v.parse()
-            .map_err(|_| E::custom(format!("timestamp {v:?} is not integer nanoseconds")))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
-        Ok(v)
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
-        i64::try_from(v).map_err(E::custom)
-    }
-}
-
-/// The `streams` result: every entry of every stream, in wire order.
-struct StreamsResult(Vec<LogEntry>);
-
-impl<'de> Deserialize<'de> for StreamsResult {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = StreamsResult;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a list of streams")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StreamsResult, A::Error> {
-                let mut out = Vec::new();
-                while seq.next_element_seed(StreamSeed(&mut out))?.is_some() {}
-                Ok(StreamsResult(out))
-            }
-        }
-        d.deserialize_seq(V)
-    }
-}
-
-/// One `{"stream":{...},"values":[...]}` object, appending its entries to the output.
-struct StreamSeed<'o>(&'o mut Vec<LogEntry>);
-
-impl<'de> DeserializeSeed<'de> for StreamSeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for StreamSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a stream object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut labels: Option<Arc<Labels>> = None;
-        // Values seen before `stream` (not Loki's order, but legal JSON): labelled afterwards.
-        let mut pending: Vec<RawValue> = Vec::new();
-        let first = self.0.len();
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            match key.as_ref() {
-                "stream" => labels = Some(Arc::new(map.next_value()?)),
-                "values" => match &labels {
-                    Some(l) => map.next_value_seed(ValuesSeed {
-                        labels: l,
-                        out: self.0,
-                    })?,
-                    None => pending = map.next_value()?,
-                },
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        let labels = labels.unwrap_or_default();
-        if !pending.is_empty() {
-            debug_assert_eq!(first, self.0.len());
-            self.0.extend(
-                pending
-                    .into_iter()
-                    .map(|v| v.into_entry(Arc::clone(&labels))),
-            );
-        }
-        Ok(())
-    }
-}
-
-struct ValuesSeed<'a> {
-    labels: &'a Arc<Labels>,
-    out: &'a mut Vec<LogEntry>,
-}
-
-impl<'de> DeserializeSeed<'de> for ValuesSeed<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ValuesSeed<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of [timestamp, line(, metadata)] values")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        if let Some(n) = seq.size_hint() {
-            self.out.reserve(n);
-        }
-        while let Some(v) = seq.next_element::<RawValue>()? {
-            self.out.push(v.into_entry(Arc::clone(self.labels)));
-        }
-        Ok(())
-    }
-}
-
-/// `["<ns>", "<line>"]` or, with categorize-labels, `["<ns>", "<line>", {"structuredMetadata":
-/// {...}, "parsed": {...}}]`.
-struct RawValue {
-    ts: i64,
-    line: String,
-    extra: Option<Categorized>,
-}
-
-#[derive(Deserialize, Default)]
-struct Categorized {
-    #[serde(default, rename = "structuredMetadata")]
-    structured_metadata: Labels,
-    #[serde(default)]
-    parsed: Labels,
-}
-
-impl RawValue {
-    fn into_entry(self, labels: Arc<Labels>) -> LogEntry {
-        let mut e = LogEntry::new(self.ts, labels, self.line);
-        if let Some(x) = self.extra {
-            e.metadata = x.structured_metadata;
-            e.parsed = x.parsed;
-        }
-        e
-    }
-}
-
-impl<'de> Deserialize<'de> for RawValue {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = RawValue;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("[timestamp, line] or [timestamp, line, {metadata}]")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawValue, A::Error> {
-                let ts = seq
-                    .next_element_seed(NsSeed)?
-                    .ok_or_else(|| de::Error::invalid_length(0, &self))?;
-                let line: String = seq
-                    .next_element()?
-                    .ok_or_else(|| de::Error::invalid_length(1, &self))?;
-                let extra: Option<Option<Categorized>> = seq.next_element()?;
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(RawValue {
-                    ts,
-                    line,
-                    extra: extra.flatten(),
-                })
-            }
-        }
-        d.deserialize_seq(V)
-    }
-}
-
-struct NsSeed;
-
-impl<'de> DeserializeSeed<'de> for NsSeed {
-    type Value = i64;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<i64, D::Error> {
-        d.deserialize_any(NsVisitor)
-    }
+    d.deserialize_any(streams::NsVisitor)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[test]
     fn decodes_two_and_three_element_values() {

@@ -270,11 +270,16 @@ impl LocalSource {
     ) -> Result<(QueryOutput, scan::Counts), SourceError> {
         let q = MetricQuery::compile(&req.query)?;
         let keep = exec::metric_keep(&q);
-        let lookback = q.lookback_ns().max(0);
         if req.instant {
-            let lo = req.end_ns.saturating_sub(lookback);
-            let (entries, counts) =
-                exec::collect_entries(&self.data, &keep, &self.app, lo, req.end_ns, progress)?;
+            let lo = req.end_ns.saturating_sub(q.lookback_ns().max(0));
+            let (entries, counts) = exec::collect_entries(
+                &self.data,
+                &keep,
+                &self.app,
+                lo,
+                req.end_ns.saturating_add(1),
+                progress,
+            )?;
             let result = q.eval_instant(&entries, req.end_ns)?;
             return Ok((QueryOutput::Metric(result), counts));
         }
@@ -282,13 +287,18 @@ impl LocalSource {
             .step_ms
             .filter(|s| *s > 0)
             .unwrap_or_else(|| exec::default_step_ms(req.start_ns, req.end_ns));
-        // The step grid starts at `start` rounded down to the step: reach one step further.
-        let lo = req
-            .start_ns
-            .saturating_sub(lookback)
-            .saturating_sub(step_ms.saturating_mul(1_000_000));
-        let (entries, counts) =
-            exec::collect_entries(&self.data, &keep, &self.app, lo, req.end_ns, progress)?;
+        // Loki's grid is rounded out to the step at both ends, so its last point can fall after
+        // `end` and count entries up to it: collect exactly the span the evaluation reads,
+        // `(lo, hi]`, with a collector that takes `[lo, hi)`.
+        let (lo, hi) = q.entries_window(req.start_ns, req.end_ns, step_ms);
+        let (entries, counts) = exec::collect_entries(
+            &self.data,
+            &keep,
+            &self.app,
+            lo,
+            hi.saturating_add(1),
+            progress,
+        )?;
         let result = q.eval_range(&entries, req.start_ns, req.end_ns, step_ms)?;
         Ok((QueryOutput::Metric(result), counts))
     }

@@ -40,6 +40,7 @@
 #![allow(dead_code)]
 
 mod body;
+mod endpoints;
 mod select;
 mod server;
 

@@ -110,12 +110,26 @@ pub fn write_table(out: &mut impl Write, rows: &[RunRow], p: Paint) -> io::Resul
     if rows.is_empty() {
         return writeln!(out, "No agent runs in this range.");
     }
+    // Ids and targets are shown whole (up to 32 characters) so they can be copied into
+    // `vs-logs replay`.
+    let width_of = |f: &dyn Fn(&RunRow) -> usize, min: usize| {
+        rows.iter().map(f).max().unwrap_or(0).clamp(min, 32)
+    };
+    let id_w = width_of(&|r| inline(&r.agent_id).chars().count(), 2);
+    let target_w = width_of(
+        &|r| {
+            r.target_id
+                .as_deref()
+                .map_or(1, |t| inline(t).chars().count())
+        },
+        6,
+    );
     let head = format!(
         "{} {} {} {} {} {} {} {} {}",
         pad("START (UTC)", 14),
         pad("TYPE", 16),
-        pad("ID", 10),
-        pad("TARGET", 9),
+        pad("ID", id_w),
+        pad("TARGET", target_w),
         pad("STATUS", 10),
         rpad("TURNS", 5),
         rpad("TOKENS", 7),
@@ -135,8 +149,8 @@ pub fn write_table(out: &mut impl Write, rows: &[RunRow], p: Paint) -> io::Resul
             "{} {} {} {} {} {} {} {} {}",
             pad(&short_time(r.start_ns), 14),
             pad(&s(&r.agent_type), 16),
-            pad(&inline(&r.agent_id), 10),
-            pad(&s(&r.target_id), 9),
+            pad(&inline(&r.agent_id), id_w),
+            pad(&s(&r.target_id), target_w),
             p.status(r.status) + &" ".repeat(10 - r.status.as_str().len()),
             rpad(&r.turns.to_string(), 5),
             rpad(&thousands(r.input_tokens + r.output_tokens), 7),

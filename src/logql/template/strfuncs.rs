@@ -125,14 +125,19 @@ pub fn call(name: &str, a: &[Value]) -> Result<Option<Value>, String> {
         "trunc" => {
             arity(name, a, 2)?;
             let (n, src) = (i(&a[0])?, s(&a[1])?);
-            let chars: Vec<char> = src.chars().collect();
-            let len = chars.len() as i64;
-            Ok(Value::Str(if n < 0 && len + n > 0 {
-                chars[(len + n) as usize..].iter().collect()
-            } else if n >= 0 && len > n {
-                chars[..n as usize].iter().collect()
+            // Byte offset of the n-th character (None past the end), without copying the line.
+            let nth = |k: usize| src.char_indices().nth(k).map(|(b, _)| b);
+            Ok(Value::Str(if n >= 0 {
+                nth(n as usize).map_or(src, |b| &src[..b]).to_string()
             } else {
-                src.to_string()
+                let len = src.chars().count() as i64;
+                if len + n > 0 {
+                    nth((len + n) as usize)
+                        .map_or("", |b| &src[b..])
+                        .to_string()
+                } else {
+                    src.to_string()
+                }
             }))
         }
         "substr" => {
@@ -277,6 +282,12 @@ mod tests {
         assert_eq!(
             render(r#"{{ trunc 3 "abcdef" }}|{{ trunc -2 "abcdef" }}|{{ trunc 10 "ab" }}"#),
             "abc|ef|ab"
+        );
+        assert_eq!(
+            render(
+                r#"{{ trunc 2 "漏洞修复" }}|{{ trunc -1 "漏洞修复" }}|{{ trunc -9 "ab" }}|{{ trunc 0 "ab" }}"#
+            ),
+            "漏洞|复|ab|"
         );
         assert_eq!(
             render(

@@ -108,7 +108,7 @@ impl AgentsView {
                 pad(&start, 14),
                 pad(&s(&r.agent_type), 18),
                 pad(&inline(&r.agent_id), 12),
-                pad(&s(&r.target_id), 10)
+                pad(&s(&r.target_id), 12)
             )),
             Span::styled(pad(r.status.as_str(), 10), style::status(r.status)),
             Span::raw(format!(
@@ -141,7 +141,7 @@ impl AgentsView {
             pad("START (UTC)", 14),
             pad("TYPE", 18),
             pad("ID", 12),
-            pad("TARGET", 10),
+            pad("TARGET", 12),
             pad("STATUS", 10),
             rpad("TURNS", 5),
             rpad("TOKENS", 8),
