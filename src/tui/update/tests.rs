@@ -657,3 +657,18 @@ fn a_failed_tail_leaves_follow_mode_and_reloads_the_results() {
     assert_eq!(run_cmd(&cmds).unwrap().2.query, Q);
     assert_eq!(a.error.as_deref(), Some("follow stopped: no websocket"));
 }
+
+#[test]
+fn a_parse_error_is_shown_at_its_position_and_nothing_is_sent() {
+    let mut a = app(120, 40);
+    update(&mut a, key('i'));
+    for c in r#"{app="v"} | json | level=="#.chars() {
+        update(&mut a, key(c));
+    }
+    let e = a.query_error.clone().expect("a parse error while typing");
+    assert!(e.col.is_some(), "{e:?}");
+    let cmds = update(&mut a, code(KeyCode::Enter));
+    assert!(run_cmd(&cmds).is_none());
+    assert!(a.query_error.is_some());
+    assert_eq!(a.generation, 0);
+}
