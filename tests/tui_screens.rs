@@ -11,7 +11,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
 use vs_logs::model::{Labels, LogEntry, MetricResult, Point, Series};
-use vs_logs::tui::app::{App, QueryError};
+use vs_logs::tui::app::{App, Mode, QueryError};
 use vs_logs::tui::msg::{Msg, PageKind};
 use vs_logs::tui::testkit::{NOW, app, code, key, lines, load, stream};
 use vs_logs::tui::{render, update};
@@ -499,4 +499,21 @@ fn export_writes_the_loaded_lines() {
             .unwrap()
             .contains("agent.failed")
     );
+}
+
+#[test]
+fn a_query_wider_than_the_terminal_scrolls_to_keep_the_cursor_and_the_caret_in_view() {
+    let mut a = app(40, 10);
+    let q = r#"{app="vulnsentinel", module="agent"} | json | agent_type="event_classifier" | lvl"#;
+    a.editor.set(q);
+    a.mode = Mode::EditQuery;
+    let t = draw(&a);
+    let b = t.backend().buffer();
+    // The end of the query is on screen, and the cursor sits right after it, inside the row.
+    let row = text(b).lines().nth(1).unwrap().to_string();
+    assert!(row.trim_end().ends_with("| lvl"), "{row}");
+    let cursor = t.backend().cursor_position();
+    assert!(cursor.x < 40, "cursor at {cursor:?}");
+    let (lx, _) = find(b, "lvl").unwrap();
+    assert_eq!(cursor.x, lx + 3);
 }

@@ -55,8 +55,9 @@ fn highlighted(q: &str) -> Vec<Span<'static>> {
     spans
 }
 
-pub fn editor(frame: &mut Frame, r: Rect, app: &App) {
-    let (prefix, text, cursor, hl) = match &app.mode {
+/// What the editor row shows: its prefix, text, cursor (when typing) and whether to highlight.
+fn editor_parts(app: &App) -> (String, &str, Option<usize>, bool) {
+    match &app.mode {
         Mode::Search => (
             "/ ".to_string(),
             &app.search.text,
@@ -76,31 +77,48 @@ pub fn editor(frame: &mut Frame, r: Rect, app: &App) {
             true,
         ),
         _ => ("❯ ".to_string(), &app.editor.text, None, true),
-    };
+    }
+}
+
+/// Display width of the editor row up to the cursor (prefix included), when typing.
+fn cursor_width(app: &App) -> Option<usize> {
+    let (prefix, text, cursor, _) = editor_parts(app);
+    let c = cursor?;
+    let mut end = c.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Some(Line::from(format!("{prefix}{}", sanitize::inline(&text[..end]))).width())
+}
+
+/// Columns the editor row is scrolled left so the cursor stays on screen: a LogQL query is
+/// often wider than an 80-column terminal.
+fn scroll_offset(app: &App, width: u16) -> usize {
+    match cursor_width(app) {
+        Some(w) if w >= usize::from(width.max(1)) => w + 1 - usize::from(width.max(1)),
+        _ => 0,
+    }
+}
+
+pub fn editor(frame: &mut Frame, r: Rect, app: &App) {
+    let (prefix, text, cursor, hl) = editor_parts(app);
     let prefix_style = if cursor.is_some() {
         Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
     } else {
         DIM
     };
-    let mut spans = vec![Span::styled(prefix.clone(), prefix_style)];
+    let mut spans = vec![Span::styled(prefix, prefix_style)];
     if hl {
         spans.extend(highlighted(text));
     } else {
         spans.push(Span::raw(sanitize::inline(text).into_owned()));
     }
-    if !hl && cursor.is_none() {
-        spans.push(Span::raw(""));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), r);
-    if let Some(c) = cursor {
-        let w = Line::from(format!(
-            "{prefix}{}",
-            sanitize::inline(&text[..c.min(text.len())])
-        ))
-        .width();
-        let x =
-            r.x.saturating_add(w as u16)
-                .min(r.right().saturating_sub(1));
+    let offset = scroll_offset(app, r.width);
+    let scroll = u16::try_from(offset).unwrap_or(u16::MAX);
+    frame.render_widget(Paragraph::new(Line::from(spans)).scroll((0, scroll)), r);
+    if let Some(w) = cursor_width(app) {
+        let col = u16::try_from(w.saturating_sub(offset)).unwrap_or(u16::MAX);
+        let x = r.x.saturating_add(col).min(r.right().saturating_sub(1));
         frame.set_cursor_position(Position::new(x, r.y));
     }
 }
@@ -131,7 +149,8 @@ pub fn note(frame: &mut Frame, r: Rect, app: &App) {
     let msg = sanitize::inline(&e.message).into_owned();
     let line = match e.col {
         Some(col) => {
-            let pad = col.saturating_sub(1) + 2;
+            // The caret follows the editor row when it is scrolled to keep the cursor in view.
+            let pad = (col.saturating_sub(1) + 2).saturating_sub(scroll_offset(app, r.width));
             Line::from(vec![
                 Span::raw(" ".repeat(pad)),
                 Span::styled(format!("^ {msg}"), ERROR_TEXT),
