@@ -62,10 +62,19 @@ fn capture_02_rebuilds_ag456_with_the_logged_figures() {
     assert_eq!(messages, 4);
 }
 
+/// Times in UTC (`--utc`), so the snapshots do not depend on the machine's time zone.
 fn replay_args(id: &str) -> ReplayArgs {
     ReplayArgs {
         agent_id: id.into(),
+        range: utc_range(),
         ..ReplayArgs::default()
+    }
+}
+
+fn utc_range() -> RangeArgs {
+    RangeArgs {
+        utc: true,
+        ..RangeArgs::default()
     }
 }
 
@@ -202,7 +211,10 @@ async fn agents_table_and_totals() {
     let mut entries = ag456();
     entries.extend(failed_variant("ag-457"));
     let src = Canned::new(entries.clone());
-    let args = AgentsArgs::default();
+    let args = AgentsArgs {
+        range: utc_range(),
+        ..AgentsArgs::default()
+    };
     let mut out = Vec::new();
     agents_to(&context(OutputFormat::Text, false), &args, &src, &mut out)
         .await

@@ -123,8 +123,8 @@ pub async fn find_runs(
             "no lines for agent {} between {} and {} (query: {query}). Check the id and --app, \
              or search further back with --since 90d or --from YYYY-MM-DD",
             crate::sanitize::inline(agent_id),
-            time(win.start_ns),
-            time(win.end_ns)
+            time(win.start_ns, range.utc),
+            time(win.end_ns, range.utc)
         );
     }
 }
@@ -137,7 +137,10 @@ pub async fn replay_to(
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     let a = find_runs(ctx, src, &args.agent_id, &args.range).await?;
-    let paint = Paint { on: ctx.color };
+    let paint = Paint {
+        on: ctx.color,
+        utc: args.range.utc,
+    };
     if let Some(b_id) = &args.diff {
         let b = find_runs(ctx, src, b_id, &args.range).await?;
         // A reused id: compare the latest attempts.
@@ -205,7 +208,14 @@ pub async fn agents_to(
                 writeln!(out, "{}", serde_json::to_string(r)?)?;
             }
         }
-        OutputFormat::Text => write_table(out, &rows, Paint { on: ctx.color })?,
+        OutputFormat::Text => write_table(
+            out,
+            &rows,
+            Paint {
+                on: ctx.color,
+                utc: args.range.utc,
+            },
+        )?,
     }
     out.flush()?;
     Ok(())

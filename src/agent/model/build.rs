@@ -1,13 +1,20 @@
 //! From log entries to runs: dedupe, order, group by agent id, split retries at `agent.start`,
 //! then replay each run's lines through a `RunBuilder`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+
+use rayon::prelude::*;
 
 use super::event::{Ev, Kind, names};
 use super::pricing::PriceTable;
 use super::totals::compute_totals;
 use super::types::*;
 use crate::model::LogEntry;
+
+/// From this many entries on, lines are read in parallel (below, the threads cost more than
+/// they save).
+const PARALLEL_FROM: usize = 2048;
 
 /// What the pure builder cannot know by itself.
 #[derive(Debug, Clone)]
@@ -36,10 +43,20 @@ pub fn build_runs(entries: &[LogEntry]) -> Vec<AgentRun> {
 
 /// Rebuilds every agent run found in `entries` (any order, duplicates and noise allowed).
 pub fn build_runs_with(entries: &[LogEntry], opts: &BuildOptions) -> Vec<AgentRun> {
-    let mut evs: Vec<Ev<'_>> = entries
-        .iter()
-        .filter_map(|e| Ev::parse(e.ts, &e.line))
-        .collect();
+    // Reading the lines is most of the work and each line is independent: a large input is
+    // read on every core (rayon keeps the input order).
+    let mut evs: Vec<Ev<'_>> = if entries.len() >= PARALLEL_FROM {
+        entries
+            .par_iter()
+            .with_min_len(PARALLEL_FROM / 2)
+            .filter_map(|e| Ev::parse(e.ts, &e.line))
+            .collect()
+    } else {
+        entries
+            .iter()
+            .filter_map(|e| Ev::parse(e.ts, &e.line))
+            .collect()
+    };
     // Stable: lines with equal timestamps keep the order the backend gave them.
     evs.sort_by_key(|e| e.ts);
     let now = opts
@@ -47,8 +64,8 @@ pub fn build_runs_with(entries: &[LogEntry], opts: &BuildOptions) -> Vec<AgentRu
         .or_else(|| evs.last().map(|e| e.ts))
         .unwrap_or(0);
 
-    let mut order: Vec<String> = Vec::new();
-    let mut groups: HashMap<String, Vec<Ev<'_>>> = HashMap::new();
+    let mut order: Vec<Cow<'_, str>> = Vec::new();
+    let mut groups: HashMap<Cow<'_, str>, Vec<Ev<'_>>> = HashMap::new();
     for ev in evs {
         match groups.get_mut(&ev.agent_id) {
             Some(g) => g.push(ev),

@@ -19,7 +19,8 @@ pub(crate) enum Val<'a> {
     F(f64),
     Bool(bool),
     Null,
-    Json(Value),
+    /// Boxed: objects and arrays are rare, and a small `Val` keeps each line's field list small.
+    Json(Box<Value>),
 }
 
 impl<'de> Deserialize<'de> for Val<'de> {
@@ -58,10 +59,10 @@ impl<'de> Deserialize<'de> for Val<'de> {
                 Ok(Val::Null)
             }
             fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Val<'de>, A::Error> {
-                Value::deserialize(SeqAccessDeserializer::new(seq)).map(Val::Json)
+                Value::deserialize(SeqAccessDeserializer::new(seq)).map(|v| Val::Json(Box::new(v)))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Val<'de>, A::Error> {
-                Value::deserialize(MapAccessDeserializer::new(map)).map(Val::Json)
+                Value::deserialize(MapAccessDeserializer::new(map)).map(|v| Val::Json(Box::new(v)))
             }
         }
         d.deserialize_any(ValVisitor)
@@ -80,7 +81,7 @@ impl Val<'_> {
                 .unwrap_or_else(|| Val::F(n.as_f64().unwrap_or(0.0))),
             Value::Bool(b) => Val::Bool(*b),
             Value::Null => Val::Null,
-            other => Val::Json(other.clone()),
+            other => Val::Json(Box::new(other.clone())),
         }
     }
 
@@ -104,7 +105,7 @@ impl Val<'_> {
             Val::F(n) => Value::from(*n),
             Val::Bool(b) => Value::Bool(*b),
             Val::Null => Value::Null,
-            Val::Json(v) => v.clone(),
+            Val::Json(v) => v.as_ref().clone(),
         }
     }
 
@@ -114,13 +115,18 @@ impl Val<'_> {
         match self {
             Val::Null => None,
             Val::Str(s) => Some(s.to_string()),
-            Val::Json(Value::Array(items)) if items.iter().all(Value::is_string) => Some(
-                items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .collect::<Vec<_>>()
-                    .join(","),
-            ),
+            Val::Json(j)
+                if let Value::Array(items) = j.as_ref()
+                    && items.iter().all(Value::is_string) =>
+            {
+                Some(
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(","),
+                )
+            }
             other => Some(other.to_json().to_string()),
         }
     }
@@ -234,7 +240,7 @@ impl<'de> Deserialize<'de> for Fields<'de> {
                 f.write_str("a JSON object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Fields<'de>, A::Error> {
-                let mut out = Vec::with_capacity(12);
+                let mut out = Vec::with_capacity(8);
                 while let Some(Key(k)) = m.next_key::<Key<'de>>()? {
                     if wanted(&k) {
                         let v = m.next_value::<Val<'de>>()?;
@@ -281,7 +287,9 @@ impl<'a> Fields<'a> {
             .iter()
             .find(|(k, _)| k == first)
             .and_then(|(_, v)| match v {
-                Val::Json(j) => parts.try_fold(j, |cur, p| cur.as_object().and_then(|o| o.get(p))),
+                Val::Json(j) => {
+                    parts.try_fold(j.as_ref(), |cur, p| cur.as_object().and_then(|o| o.get(p)))
+                }
                 _ => None,
             });
         if let Some(n) = nested {

@@ -429,3 +429,56 @@ fn result_without_call_is_kept_and_marked() {
     assert!(call.call_missing);
     assert_eq!(call.duration_ms, Some(40.0));
 }
+
+#[test]
+fn large_inputs_read_in_parallel_build_the_same_runs() {
+    // Two interleaved runs, out of order, with duplicates: 3,000 lines take the parallel path,
+    // each run alone (1,500 lines) the sequential one.
+    let mut all = Vec::new();
+    for id in ["ag-a", "ag-b"] {
+        all.push(line(0, id, "agent.start", "info", r#""model":"m""#));
+        for i in 1..1500 {
+            let turn = i / 3 + 1;
+            let entry = match i % 3 {
+                0 => line(i, id, "agent.turn", "info", &format!(r#""turn":{turn}"#)),
+                1 => line(
+                    i,
+                    id,
+                    "llm.response",
+                    "info",
+                    &format!(r#""turn":{turn},"input_tokens":{i},"output_tokens":1"#),
+                ),
+                _ => line(i, id, "tool.call", "info", r#""tool":"read_file""#),
+            };
+            all.push(entry);
+        }
+    }
+    all.reverse();
+    all.extend(all[..10].to_vec());
+    assert!(all.len() >= 3000);
+    let together = build_runs(&all);
+    let alone: Vec<AgentRun> = ["ag-a", "ag-b"]
+        .iter()
+        .flat_map(|id| {
+            let mine: Vec<LogEntry> = all
+                .iter()
+                .filter(|e| e.line.contains(id))
+                .cloned()
+                .collect();
+            build_runs_with(
+                &mine,
+                &BuildOptions {
+                    now_ns: all.iter().map(|e| e.ts).max(),
+                    ..BuildOptions::default()
+                },
+            )
+        })
+        .collect();
+    assert_eq!(together.len(), 2);
+    assert_eq!(together, alone);
+    assert_eq!(
+        together[0].duplicates_dropped + together[1].duplicates_dropped,
+        10
+    );
+    assert!(together[0].turns.len() > 400);
+}

@@ -38,11 +38,16 @@ pub fn offset(ns: i64, start_ns: i64) -> String {
     }
 }
 
-/// A UTC timestamp with milliseconds: `2026-11-25 05:18:00.123Z`.
-pub fn time(ns: i64) -> String {
-    chrono::DateTime::from_timestamp_nanos(ns)
-        .format("%Y-%m-%d %H:%M:%S%.3fZ")
-        .to_string()
+/// A timestamp with milliseconds, local like the rest of the CLI's text output
+/// (`2026-11-25 06:18:00.123`), or UTC with `--utc` (`2026-11-25 05:18:00.123Z`).
+pub fn time(ns: i64, utc: bool) -> String {
+    crate::timespec::format_display(ns, utc)
+}
+
+/// The same time without year and milliseconds, for tables: `11-25 06:18:00`.
+pub fn short_time(ns: i64, utc: bool) -> String {
+    let full = time(ns, utc);
+    full.get(5..19).map_or_else(|| full.clone(), str::to_string)
 }
 
 /// `$0.0012`; small amounts keep four decimals.
@@ -130,10 +135,12 @@ pub fn wrap_hard(text: &str, width: usize) -> Vec<String> {
         .collect()
 }
 
-/// ANSI colours, or nothing when the output is not a terminal.
+/// How text output looks: ANSI colours (or nothing when the output is not a terminal), and
+/// times in local time or UTC (`--utc`).
 #[derive(Debug, Clone, Copy)]
 pub struct Paint {
     pub on: bool,
+    pub utc: bool,
 }
 
 /// The colours the renderings use.
@@ -151,6 +158,11 @@ pub enum Hue {
 }
 
 impl Paint {
+    /// A timestamp as the CLI shows it (see `time`).
+    pub fn time(&self, ns: i64) -> String {
+        time(ns, self.utc)
+    }
+
     pub fn paint(&self, s: &str, hue: Hue) -> String {
         if !self.on {
             return s.to_string();
@@ -208,7 +220,39 @@ mod tests {
 
     #[test]
     fn paint_off_is_plain() {
-        assert_eq!(Paint { on: false }.paint("x", Hue::Red), "x");
-        assert_eq!(Paint { on: true }.paint("x", Hue::Red), "\x1b[31mx\x1b[0m");
+        assert_eq!(
+            Paint {
+                on: false,
+                utc: false
+            }
+            .paint("x", Hue::Red),
+            "x"
+        );
+        assert_eq!(
+            Paint {
+                on: true,
+                utc: false
+            }
+            .paint("x", Hue::Red),
+            "\x1b[31mx\x1b[0m"
+        );
+    }
+
+    #[test]
+    fn times_are_local_unless_utc() {
+        use chrono::TimeZone;
+        // 2026-11-25T05:18:00.123Z
+        let ns = 1_795_583_880_123_000_000;
+        assert_eq!(time(ns, true), "2026-11-25 05:18:00.123Z");
+        let local = chrono::Local.timestamp_nanos(ns);
+        assert_eq!(
+            time(ns, false),
+            local.format("%Y-%m-%d %H:%M:%S%.3f").to_string()
+        );
+        assert_eq!(short_time(ns, true), "11-25 05:18:00");
+        assert_eq!(
+            short_time(ns, false),
+            local.format("%m-%d %H:%M:%S").to_string()
+        );
     }
 }

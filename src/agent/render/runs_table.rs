@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::fmt::{Hue, Paint, millis, pad, rpad, thousands, usd};
+use super::fmt::{Hue, Paint, millis, pad, rpad, short_time, thousands, usd};
 use crate::agent::model::{AgentRun, RunStatus};
 use crate::sanitize::inline;
 
@@ -99,12 +99,6 @@ pub fn type_totals(rows: &[RunRow]) -> Vec<TypeTotals> {
         .collect()
 }
 
-fn short_time(ns: i64) -> String {
-    chrono::DateTime::from_timestamp_nanos(ns)
-        .format("%m-%d %H:%M:%S")
-        .to_string()
-}
-
 /// Writes the runs table and the per-type totals.
 pub fn write_table(out: &mut impl Write, rows: &[RunRow], p: Paint) -> io::Result<()> {
     if rows.is_empty() {
@@ -126,7 +120,7 @@ pub fn write_table(out: &mut impl Write, rows: &[RunRow], p: Paint) -> io::Resul
     );
     let head = format!(
         "{} {} {} {} {} {} {} {} {}",
-        pad("START (UTC)", 14),
+        pad(if p.utc { "START (UTC)" } else { "START" }, 14),
         pad("TYPE", 16),
         pad("ID", id_w),
         pad("TARGET", target_w),
@@ -147,7 +141,7 @@ pub fn write_table(out: &mut impl Write, rows: &[RunRow], p: Paint) -> io::Resul
         writeln!(
             out,
             "{} {} {} {} {} {} {} {} {}",
-            pad(&short_time(r.start_ns), 14),
+            pad(&short_time(r.start_ns, p.utc), 14),
             pad(&s(&r.agent_type), 16),
             pad(&inline(&r.agent_id), id_w),
             pad(&s(&r.target_id), target_w),

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::fmt::{Hue, Paint, clip, millis, offset, pad, thousands, time, wrap, wrap_hard};
+use super::fmt::{Hue, Paint, clip, millis, offset, pad, thousands, wrap, wrap_hard};
 use crate::agent::model::{AgentRun, LlmCall, Message, RunError, Step, ToolCall};
 use crate::sanitize::{inline, multiline};
 
@@ -100,10 +100,10 @@ fn write_header(out: &mut impl Write, run: &AgentRun, p: Paint) -> io::Result<()
     )?;
     let start = h
         .start_ns
-        .map_or_else(|| format!("before {}", time(h.first_ns)), time);
+        .map_or_else(|| format!("before {}", p.time(h.first_ns)), |t| p.time(t));
     let end = match h.end_ns {
-        Some(e) if h.finished => time(e),
-        Some(e) => format!("{} (last line)", time(e)),
+        Some(e) if h.finished => p.time(e),
+        Some(e) => format!("{} (last line)", p.time(e)),
         None => "still running".into(),
     };
     writeln!(out, "  start {start}\n  end   {end}")?;
@@ -327,5 +327,23 @@ mod tests {
     fn message_escapes_are_made_visible() {
         let lines = message_preview("hi \u{1b}]0;pwned\u{7}", 60);
         assert_eq!(lines, ["hi ^[]0;pwned^G"]);
+    }
+
+    #[test]
+    fn header_times_follow_utc_flag() {
+        use crate::agent::model::build_runs;
+        use crate::model::{Labels, LogEntry};
+        let line = r#"{"event":"agent.start","agent_id":"a","level":"info"}"#;
+        let ns = 1_795_583_880_123_000_000;
+        let e = LogEntry::new(ns, std::sync::Arc::new(Labels::new()), line);
+        let run = build_runs(&[e]).pop().unwrap();
+        let header = |utc: bool| {
+            let mut out = Vec::new();
+            write_header(&mut out, &run, Paint { on: false, utc }).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert!(header(true).contains("start 2026-11-25 05:18:00.123Z"));
+        let local = crate::timespec::format_display(ns, false);
+        assert!(header(false).contains(&format!("start {local}\n")));
     }
 }

@@ -74,9 +74,11 @@ impl TimelineView {
 }
 
 /// Opens the runs (several when an id was reused) in a standalone terminal loop until the
-/// user quits; the terminal is restored on every path.
+/// user quits; the terminal is restored on every path, SIGTERM and SIGHUP included.
 pub async fn open_timeline(runs: Vec<AgentRun>) -> anyhow::Result<()> {
-    tokio::task::spawn_blocking(move || standalone::run_blocking(runs))
+    let stop = standalone::watch_signals()
+        .map_err(|e| anyhow::anyhow!("cannot watch for SIGTERM/SIGHUP ({e}); run without --tui"))?;
+    tokio::task::spawn_blocking(move || standalone::run_blocking(runs, &stop))
         .await
         .map_err(|e| anyhow::anyhow!("the timeline stopped unexpectedly: {e}"))?
 }
