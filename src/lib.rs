@@ -6,6 +6,7 @@
 
 pub mod agent;
 pub mod backend;
+pub mod base64;
 pub mod cli;
 pub mod config;
 pub mod logql;

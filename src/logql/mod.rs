@@ -26,6 +26,7 @@ mod log_query;
 pub mod metric;
 pub mod parser;
 pub mod pipeline;
+mod quote;
 pub mod regex_go;
 pub mod sample;
 pub mod template;
@@ -34,6 +35,7 @@ pub mod validate;
 pub use log_query::{LogQuery, PostFilters};
 pub use metric::MetricQuery;
 pub use parser::parse;
+pub use quote::quote;
 
 /// A LogQL error, worded as Loki words it (`parse error at line 1, col 37: syntax error: …`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,22 +1,6 @@
 //! Narrowing a scene's log query from the command line (`--module`, `--agent-type`).
 
-/// Escapes a value for a double-quoted LogQL string.
-pub fn quote(value: &str) -> String {
-    let mut s = String::with_capacity(value.len() + 2);
-    s.push('"');
-    for c in value.chars() {
-        match c {
-            '\\' => s.push_str("\\\\"),
-            '"' => s.push_str("\\\""),
-            '\n' => s.push_str("\\n"),
-            '\r' => s.push_str("\\r"),
-            '\t' => s.push_str("\\t"),
-            c => s.push(c),
-        }
-    }
-    s.push('"');
-    s
-}
+pub use crate::logql::quote;
 
 /// Adds `name="value"` to the first stream selector of a query (replacing nothing: an
 /// existing matcher on the same label stays, so both must hold). `None` when the query has no

@@ -2,21 +2,7 @@
 //! label goes into the selector (`{…, level="error"}` / `level!="error"`); any other field
 //! becomes a label filter after a parser (`| json | tool="fetch"` / `!=`).
 
-/// Quotes a value as a LogQL string literal.
-pub fn quote(v: &str) -> String {
-    let mut s = String::with_capacity(v.len() + 2);
-    s.push('"');
-    for c in v.chars() {
-        match c {
-            '"' => s.push_str("\\\""),
-            '\\' => s.push_str("\\\\"),
-            '\n' => s.push_str("\\n"),
-            c => s.push(c),
-        }
-    }
-    s.push('"');
-    s
-}
+pub use crate::logql::quote;
 
 /// Byte range of the stream selector `{…}` (braces included), skipping quoted strings.
 fn selector_span(q: &str) -> Option<(usize, usize)> {
