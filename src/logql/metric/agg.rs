@@ -2,6 +2,7 @@
 
 use super::labels::Grouping;
 use super::range_fn::{incremental_mean, variance};
+use crate::logql::ast::VectorOp;
 use crate::model::Labels;
 
 /// One element of an instant vector.
@@ -24,21 +25,20 @@ pub enum VecOp {
 }
 
 impl VecOp {
-    /// Parses a LogQL aggregation name; `topk`/`bottomk` take their parameter separately.
-    pub fn from_name(name: &str, param: Option<usize>) -> Option<Self> {
-        Some(match name {
-            "sum" => Self::Sum,
-            "avg" => Self::Avg,
-            "min" => Self::Min,
-            "max" => Self::Max,
-            "count" => Self::Count,
-            "stddev" => Self::Stddev,
-            "stdvar" => Self::Stdvar,
-            "topk" => Self::Topk(param?),
-            "bottomk" => Self::Bottomk(param?),
-            "sort" => Self::Sort,
-            "sort_desc" => Self::SortDesc,
-            _ => return None,
+    /// The evaluable form of a parsed aggregation; `topk`/`bottomk` need their parameter.
+    pub fn from_ast(op: VectorOp, param: Option<usize>) -> Option<Self> {
+        Some(match op {
+            VectorOp::Sum => Self::Sum,
+            VectorOp::Avg => Self::Avg,
+            VectorOp::Min => Self::Min,
+            VectorOp::Max => Self::Max,
+            VectorOp::Count => Self::Count,
+            VectorOp::Stddev => Self::Stddev,
+            VectorOp::Stdvar => Self::Stdvar,
+            VectorOp::Topk => Self::Topk(param?),
+            VectorOp::Bottomk => Self::Bottomk(param?),
+            VectorOp::Sort => Self::Sort,
+            VectorOp::SortDesc => Self::SortDesc,
         })
     }
 }
@@ -202,7 +202,10 @@ mod tests {
             .map(|x| x.1)
             .collect();
         assert_eq!(v, vec![1.0, 3.0, 5.0]);
-        assert_eq!(VecOp::from_name("topk", Some(3)), Some(VecOp::Topk(3)));
-        assert_eq!(VecOp::from_name("topk", None), None);
+        assert_eq!(
+            VecOp::from_ast(VectorOp::Topk, Some(3)),
+            Some(VecOp::Topk(3))
+        );
+        assert_eq!(VecOp::from_ast(VectorOp::Topk, None), None);
     }
 }

@@ -184,7 +184,7 @@ fn plan(e: &ast::MetricExpr) -> Result<Plan, LogqlError> {
                 Some(p) => Some(p as usize),
                 None => None,
             };
-            let op = VecOp::from_name(v.op.name(), k).ok_or_else(|| {
+            let op = VecOp::from_ast(v.op, k).ok_or_else(|| {
                 LogqlError::msg(format!(
                     "parse error : {} requires a parameter",
                     v.op.name()
