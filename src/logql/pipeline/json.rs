@@ -33,12 +33,7 @@ pub fn flatten<'a>(
     want: &mut dyn FnMut(&str) -> bool,
     emit: &mut dyn FnMut(&str, Cow<'a, str>),
 ) -> Result<(), JsonError> {
-    let mut sc = Scanner {
-        s: line,
-        b: line.as_bytes(),
-        p: 0,
-    };
-    sc.ws();
+    let mut sc = Scanner::at_value(line);
     if sc.peek() != Some(b'{') {
         return Err(JsonError);
     }
@@ -49,12 +44,7 @@ pub fn flatten<'a>(
 
 /// Checks that `line` is a JSON object (trailing bytes ignored, as Loki's parser does).
 pub fn validate(line: &str) -> Result<(), JsonError> {
-    let mut sc = Scanner {
-        s: line,
-        b: line.as_bytes(),
-        p: 0,
-    };
-    sc.ws();
+    let mut sc = Scanner::at_value(line);
     if sc.peek() != Some(b'{') {
         return Err(JsonError);
     }
@@ -63,12 +53,7 @@ pub fn validate(line: &str) -> Result<(), JsonError> {
 
 /// Top-level string values and the `_entry` key, for `| unpack`.
 pub fn unpack<'a>(line: &'a str, emit: &mut dyn FnMut(&'a str, Cow<'a, str>)) -> R<()> {
-    let mut sc = Scanner {
-        s: line,
-        b: line.as_bytes(),
-        p: 0,
-    };
-    sc.ws();
+    let mut sc = Scanner::at_value(line);
     sc.expect(b'{')?;
     sc.ws();
     if sc.peek() == Some(b'}') {
@@ -98,6 +83,17 @@ pub fn unpack<'a>(line: &'a str, emit: &mut dyn FnMut(&'a str, Cow<'a, str>)) ->
 }
 
 impl<'a> Scanner<'a> {
+    /// A scanner at the first non-blank byte of `line`.
+    fn at_value(line: &'a str) -> Self {
+        let mut sc = Scanner {
+            s: line,
+            b: line.as_bytes(),
+            p: 0,
+        };
+        sc.ws();
+        sc
+    }
+
     #[inline]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.p).copied()

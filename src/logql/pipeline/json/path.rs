@@ -56,12 +56,7 @@ pub fn parse_path(path: &str) -> Result<Vec<PathSeg>, String> {
 /// Looks a path up: `Ok(None)` when absent; strings unescaped, numbers/bools as text, objects
 /// and arrays as their JSON text, `null` as empty.
 pub fn lookup<'a>(line: &'a str, path: &[PathSeg]) -> Result<Option<Cow<'a, str>>, JsonError> {
-    let mut sc = Scanner {
-        s: line,
-        b: line.as_bytes(),
-        p: 0,
-    };
-    sc.ws();
+    let mut sc = Scanner::at_value(line);
     sc.lookup(path, 0)
 }
 
