@@ -1,7 +1,7 @@
 //! Durations (`1h30m`, `7d`, `2w`) and points in time (`now-2h`, `yesterday`, RFC 3339, …) as
 //! users type them on the command line and in the TUI.
-//!
-//! CONTRACT (used by CLI and TUI): these signatures stay.
+//! The formatting of times for people ([`format_time`]) lives here too, so every front end
+//! prints them alike.
 
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
@@ -205,16 +205,38 @@ pub fn format_rfc3339(ns: i64, utc: bool) -> String {
     }
 }
 
-/// A compact display time (`2026-11-25 08:01:00.123`), local unless `utc` (then with `Z`).
-pub fn format_display(ns: i64, utc: bool) -> String {
+/// How much of a time to show. Every time vs-logs prints for people goes through
+/// [`format_time`], so the CLI, the agent renderings and the TUI agree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeStyle {
+    /// `2026-11-25 08:01:00.123` (`…Z` in UTC): text output, replay.
+    Full,
+    /// `11-25 08:01:00.123`: the TUI's log table.
+    DayMillis,
+    /// `11-25 08:01:00`: tables of runs.
+    Day,
+}
+
+/// A time for people, local unless `utc`. Only `Full` marks UTC with a `Z`; the shorter
+/// styles are used where the column title says which zone it is.
+pub fn format_time(ns: i64, utc: bool, style: TimeStyle) -> String {
+    let pattern = match (style, utc) {
+        (TimeStyle::Full, true) => "%Y-%m-%d %H:%M:%S%.3fZ",
+        (TimeStyle::Full, false) => "%Y-%m-%d %H:%M:%S%.3f",
+        (TimeStyle::DayMillis, _) => "%m-%d %H:%M:%S%.3f",
+        (TimeStyle::Day, _) => "%m-%d %H:%M:%S",
+    };
     let dt = DateTime::<Utc>::from_timestamp_nanos(ns);
     if utc {
-        dt.format("%Y-%m-%d %H:%M:%S%.3fZ").to_string()
+        dt.format(pattern).to_string()
     } else {
-        dt.with_timezone(&Local)
-            .format("%Y-%m-%d %H:%M:%S%.3f")
-            .to_string()
+        dt.with_timezone(&Local).format(pattern).to_string()
     }
+}
+
+/// A compact display time (`2026-11-25 08:01:00.123`), local unless `utc` (then with `Z`).
+pub fn format_display(ns: i64, utc: bool) -> String {
+    format_time(ns, utc, TimeStyle::Full)
 }
 
 #[cfg(test)]
@@ -351,6 +373,17 @@ mod tests {
         assert_eq!(
             format_display(1_795_507_260 * NS_PER_S + 123 * NS_PER_MS, true),
             "2026-11-24 08:01:00.123Z"
+        );
+        let ns = 1_795_507_260 * NS_PER_S + 123 * NS_PER_MS;
+        assert_eq!(
+            format_time(ns, true, TimeStyle::DayMillis),
+            "11-24 08:01:00.123"
+        );
+        assert_eq!(format_time(ns, true, TimeStyle::Day), "11-24 08:01:00");
+        let local = DateTime::<Utc>::from_timestamp_nanos(ns).with_timezone(&Local);
+        assert_eq!(
+            format_time(ns, false, TimeStyle::Day),
+            local.format("%m-%d %H:%M:%S").to_string()
         );
     }
 }

@@ -1,6 +1,6 @@
 //! `vs-logs replay` and `vs-logs agents`.
 //!
-//! CONTRACT (used by `cli`): the args structs and functions keep these signatures.
+//! Called from `cli` with the parsed arguments; prints through `agent::render`.
 
 use std::io::Write;
 

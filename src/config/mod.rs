@@ -1,7 +1,7 @@
 //! The config file (`$XDG_CONFIG_HOME/vs-logs/config.toml`): named profiles of connection
 //! settings, key bindings, TUI settings and price overrides.
 //!
-//! CONTRACT (used by TUI and agent views): `ConfigFile` keeps at least these fields.
+//! Read once by the front ends; every field has a default, so a missing file or table is fine.
 
 mod load;
 mod profile;

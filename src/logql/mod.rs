@@ -1,8 +1,8 @@
 //! The embedded LogQL engine: parser, log pipeline and metric evaluation with Loki 3.x
 //! semantics. Pure: no I/O, no async runtime.
 //!
-//! CONTRACT (used by `source`, `tui`, `backend`): the public items below keep these
-//! signatures. Bodies here are placeholders until the engine lands.
+//! Used by `source` (queries over local lines), `scenes`, `tail` and the TUI (validation,
+//! highlighting, rewriting).
 //!
 //! Layout: [`lexer`] → [`parser::parse`] → [`ast::Expr`] (validated by [`validate`]); the log
 //! pipeline lives in [`pipeline`]. Metric evaluation starts from [`ast::MetricExpr`]: its leaves

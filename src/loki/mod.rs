@@ -1,8 +1,7 @@
 //! The Loki HTTP client: typed requests, wire-format decoding, paging, retries, errors a user
 //! can act on.
 //!
-//! CONTRACT (used by `backend`, `tail`, front ends): `LokiConfig`, `LokiClient` and `LokiError`
-//! keep these names and method signatures.
+//! Used by `backend` (queries), `tail` (the websocket shares its config) and the front ends.
 //!
 //! Layout: `http` (reqwest client, retries, redirects), `wire` (JSON decoding, also for tail
 //! frames), `paging` (batch paging and slicing, HTTP-free), `query` (log and metric queries),

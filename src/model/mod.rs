@@ -2,11 +2,15 @@
 //! description of a query. Pure data: no I/O, no async runtime.
 
 mod entry;
+mod json_val;
+pub mod level;
 mod metric;
 mod query;
-mod structlog;
+pub mod structlog;
 
 pub use entry::{Labels, LogEntry};
+pub use json_val::Val;
+pub use level::Level;
 pub use metric::{MetricResult, Point, Sample, Series};
 pub use query::{Direction, QueryOutput, QueryRange, QueryStats};
-pub use structlog::{Structlog, module_of_logger, value_text};
+pub use structlog::{Structlog, json_object, module_of_logger, value_text};

@@ -26,14 +26,9 @@ pub fn entry_json(e: &LogEntry) -> Value {
     m.insert("metadata".into(), labels_json(&e.metadata));
     m.insert("parsed".into(), labels_json(&e.parsed));
     m.insert("line".into(), Value::String(e.line.clone()));
-    let fields = if e.line.trim_start().starts_with('{') {
-        match serde_json::from_str::<Value>(&e.line) {
-            Ok(v @ Value::Object(_)) => v,
-            _ => Value::Null,
-        }
-    } else {
-        Value::Null
-    };
-    m.insert("fields".into(), fields);
+    m.insert(
+        "fields".into(),
+        crate::model::json_object(&e.line).unwrap_or(Value::Null),
+    );
     Value::Object(m)
 }

@@ -1,8 +1,8 @@
 //! Non-interactive output: `text` for people, `json`/`jsonl` for tools, `raw` lines.
 //! Renderers write to any `impl Write` so they are tested into a `Vec<u8>`.
 //!
-//! CONTRACT (used by `cli`, `tail`, `agent::cli`): `OutputFormat` and `EntryWriter` keep these
-//! signatures.
+//! Used by the CLI, `tail` and the agent commands; the TUI's export writes `jsonl` with the same
+//! [`entry_json`] object.
 
 mod json;
 mod lists;
@@ -13,7 +13,7 @@ mod text;
 pub use json::entry_json;
 pub use lists::{write_label_sets, write_names};
 pub use metric::{loki_result_json, write_metric};
-pub use progress::ProgressLine;
+pub use progress::{ProgressLine, thousands};
 
 use std::io::{self, Write};
 

@@ -11,8 +11,9 @@ pub struct ProgressLine {
     shown: Mutex<bool>,
 }
 
-/// `12345` → `12,345`.
-pub fn thousands(n: usize) -> String {
+/// `12345` → `12,345`: the one digit-grouping formatter (counts in progress, tokens in the
+/// agent renderings, the TUI).
+pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
@@ -41,7 +42,7 @@ impl ProgressLine {
         let _ = write!(
             err,
             "\r\x1b[K{} lines, {} pages, {:.1}s",
-            thousands(entries),
+            thousands(entries as u64),
             pages,
             elapsed.as_secs_f64()
         );

@@ -2,12 +2,13 @@
 //! fields — with the labels every entry shares printed once as a header. Everything taken from
 //! a log goes through `sanitize::inline`, so no escape sequence reaches the terminal.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::{self, Write};
 
 use serde_json::Value;
 
-use crate::model::{Labels, LogEntry, Structlog, module_of_logger, value_text};
+use crate::model::{Labels, Level, LogEntry, Structlog, Val};
 use crate::sanitize::inline;
 
 const RED: &str = "\x1b[31m";
@@ -41,12 +42,12 @@ struct Row {
 }
 
 fn level_color(level: &str) -> &'static str {
-    match level {
-        "error" | "err" | "critical" | "fatal" | "panic" => RED,
-        "warning" | "warn" => YELLOW,
-        "info" => GREEN,
-        "debug" | "trace" => DIM,
-        _ => "",
+    match Level::parse(level) {
+        Level::Error => RED,
+        Level::Warning => YELLOW,
+        Level::Info => GREEN,
+        Level::Debug => DIM,
+        Level::Unknown => "",
     }
 }
 
@@ -69,11 +70,11 @@ pub(super) fn quote_value(v: &str) -> String {
     inline(&s).into_owned()
 }
 
-fn fields_text(fields: &[(String, Value)]) -> String {
-    let mut parts = Vec::with_capacity(fields.len());
-    for (k, v) in fields {
-        parts.push(format!("{}={}", inline(k), quote_value(&value_text(v))));
-    }
+fn fields_text(s: &Structlog<'_>) -> String {
+    let parts: Vec<String> = s
+        .fields()
+        .map(|(k, v)| format!("{}={}", inline(k), quote_value(&v.display())))
+        .collect();
     parts.join(" ")
 }
 
@@ -97,29 +98,26 @@ fn json_label_names(prefix: &str, v: &Value, out: &mut HashSet<String>) {
     }
 }
 
-fn parse_json(line: &str) -> Option<Value> {
-    if line.trim_start().starts_with('{') {
-        serde_json::from_str(line).ok()
-    } else {
-        None
-    }
-}
-
 /// Whether label `k` only repeats something the line itself says (a parsed field).
 fn derived(e: &LogEntry, from_line: &HashSet<String>, k: &str) -> bool {
     let base = k.strip_suffix("_extracted").unwrap_or(k);
     e.parsed.contains_key(k) || from_line.contains(k) || from_line.contains(base)
 }
 
-fn line_keys(json: Option<&Value>) -> HashSet<String> {
+fn line_keys(json: Option<&Structlog<'_>>) -> HashSet<String> {
     let mut from_line = HashSet::new();
-    if let Some(v) = json {
-        json_label_names("", v, &mut from_line);
+    for (k, v) in json.map_or(&[][..], Structlog::entries) {
+        match v {
+            Val::Json(j) => json_label_names(k, j, &mut from_line),
+            _ => {
+                from_line.insert(k.to_string());
+            }
+        }
     }
     from_line
 }
 
-fn extra_labels(e: &LogEntry, header: &Labels, json: Option<&Value>) -> String {
+fn extra_labels(e: &LogEntry, header: &Labels, json: Option<&Structlog<'_>>) -> String {
     let from_line = line_keys(json);
     let mut parts = Vec::new();
     for (k, v) in e.labels.iter().chain(e.metadata.iter()) {
@@ -138,47 +136,31 @@ fn extra_labels(e: &LogEntry, header: &Labels, json: Option<&Value>) -> String {
     }
 }
 
-/// The structlog view of an already parsed line (one JSON parse per entry, not two).
-fn structlog_of(v: Value) -> Option<Structlog> {
-    let Value::Object(map) = v else { return None };
-    let mut s = Structlog::default();
-    for (k, v) in map {
-        let text = || match &v {
-            Value::Null => None,
-            other => Some(value_text(other)),
-        };
-        match k.as_str() {
-            "event" => s.event = text(),
-            "level" => s.level = text(),
-            "timestamp" => s.timestamp = text(),
-            "logger" => {
-                s.logger = text();
-                s.module = s.logger.as_deref().map(module_of_logger);
-            }
-            _ => s.fields.push((k, v)),
-        }
-    }
-    Some(s)
-}
-
 fn row(e: &LogEntry, header: &Labels, utc: bool) -> Row {
     let time = crate::timespec::format_display(e.ts, utc);
     let label = |n: &str| e.label(n).map(str::to_string);
-    let json = parse_json(&e.line);
+    let json = Structlog::parse(&e.line);
     let extra_labels = extra_labels(e, header, json.as_ref());
-    match json.and_then(structlog_of) {
+    match json {
         Some(s) => Row {
             time,
             level: inline(
-                &s.level
+                &s.level()
+                    .map(Cow::into_owned)
                     .or_else(|| label("level"))
                     .unwrap_or_default()
                     .to_lowercase(),
             )
             .into_owned(),
-            module: inline(&s.module.or_else(|| label("module")).unwrap_or_default()).into_owned(),
-            event: inline(&s.event.unwrap_or_default()).into_owned(),
-            rest: fields_text(&s.fields),
+            module: inline(
+                &s.module()
+                    .map(str::to_string)
+                    .or_else(|| label("module"))
+                    .unwrap_or_default(),
+            )
+            .into_owned(),
+            event: inline(&s.event().unwrap_or_default()).into_owned(),
+            rest: fields_text(&s),
             extra_labels,
         },
         None => Row {
@@ -212,7 +194,7 @@ fn common_labels(entries: &[LogEntry]) -> Labels {
     for e in &entries[1..] {
         common.retain(|k, v| e.labels.get(k).or_else(|| e.metadata.get(k)) == Some(v));
     }
-    let from_line = line_keys(parse_json(&first.line).as_ref());
+    let from_line = line_keys(Structlog::parse(&first.line).as_ref());
     common.retain(|k, _| !derived(first, &from_line, k) && k != "detected_level");
     common
 }

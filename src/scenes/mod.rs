@@ -1,7 +1,7 @@
 //! Scenes: the saved questions (LogQL with a default range and parameters). Built-ins live in
 //! `assets/scenes.toml`; users add or override them in their config directory.
 //!
-//! CONTRACT (used by CLI and TUI): `Scene`, `SceneParam`, `load`, `Scene::render` stay.
+//! Used by the CLI (`vs-logs scenes`, scene commands) and the TUI's scene picker.
 
 pub mod filters;
 mod render;

@@ -9,15 +9,15 @@
 //! - anything else (a gunicorn `[ERROR]` line, a traceback): module `app`, level detected from
 //!   the text.
 //!
-//! The JSON fields are found without a full parse (the scanner calls this for every line).
+//! The JSON fields are found without a full parse (the scanner calls this for every line), by
+//! the core's [`sniff_str`], which agrees with the structlog view.
 
 use std::borrow::Cow;
-use std::sync::LazyLock;
 
-use memchr::memmem::FinderRev;
-
-use super::{level, timestamp};
+use super::timestamp;
 use crate::model::Labels;
+use crate::model::level;
+use crate::model::structlog::{LEVEL_KEY, LOGGER_KEY, TIMESTAMP_KEY, module_of_logger, sniff_str};
 
 /// What kind of line it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,9 +121,9 @@ pub(crate) fn classify_fast(line: &str) -> Fast<'_> {
 }
 
 fn classify_json<'a>(obj: &'a str, container: Option<&'a str>, body_start: usize) -> Fast<'a> {
-    let level = json_str_field(obj, &LEVEL_KEY);
-    let module = json_str_field(obj, &LOGGER_KEY).map_or("app", |l| module_of(&l));
-    let ts_ns = json_str_field(obj, &TIMESTAMP_KEY).and_then(|t| timestamp::parse_full(&t));
+    let level = sniff_str(obj, &LEVEL_KEY);
+    let module = sniff_str(obj, &LOGGER_KEY).map_or("app", |l| module_of_logger(&l));
+    let ts_ns = sniff_str(obj, &TIMESTAMP_KEY).and_then(|t| timestamp::parse_full(&t));
     let detected = level.as_deref().map_or("unknown", level::normalize);
     Fast {
         kind: LineKind::Json,
@@ -176,18 +176,6 @@ fn classify_text(plain: &str) -> Fast<'static> {
         module: "app",
         level,
         detected,
-    }
-}
-
-/// `module` from a structlog logger: the second dotted segment when it is one of
-/// VulnSentinel's modules, else `app` (same rule as `crate::model::module_of_logger`).
-fn module_of(logger: &str) -> &'static str {
-    match logger.split('.').nth(1) {
-        Some("api") => "api",
-        Some("agent") => "agent",
-        Some("engine") => "engine",
-        Some("db") => "db",
-        _ => "app",
     }
 }
 
@@ -263,59 +251,6 @@ pub fn strip_ansi(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
-}
-
-static LEVEL_KEY: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new("\"level\""));
-static LOGGER_KEY: LazyLock<FinderRev<'static>> = LazyLock::new(|| FinderRev::new("\"logger\""));
-static TIMESTAMP_KEY: LazyLock<FinderRev<'static>> =
-    LazyLock::new(|| FinderRev::new("\"timestamp\""));
-
-/// The string value of a key of a JSON object, found by searching for `"key"` followed by
-/// `:` and a string, from the end (structlog writes its own keys last, after any nested
-/// object that could hold the same name). Decodes escapes only when there are some.
-pub(crate) fn json_str_field<'a>(obj: &'a str, key: &FinderRev<'_>) -> Option<Cow<'a, str>> {
-    let b = obj.as_bytes();
-    let mut end = b.len();
-    while let Some(at) = key.rfind(&b[..end]) {
-        end = at;
-        let mut i = at + key.needle().len();
-        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
-        }
-        if b.get(i) != Some(&b':') {
-            continue;
-        }
-        i += 1;
-        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
-        }
-        if b.get(i) != Some(&b'"') {
-            return None;
-        }
-        let start = i + 1;
-        let mut j = start;
-        let mut escaped = false;
-        while let Some(&c) = b.get(j) {
-            match c {
-                b'"' => {
-                    let raw = &obj[start..j];
-                    if !escaped {
-                        return Some(Cow::Borrowed(raw));
-                    }
-                    return serde_json::from_str::<String>(&obj[start - 1..=j])
-                        .ok()
-                        .map(Cow::Owned);
-                }
-                b'\\' => {
-                    escaped = true;
-                    j += 2;
-                }
-                _ => j += 1,
-            }
-        }
-        return None;
-    }
-    None
 }
 
 #[cfg(test)]

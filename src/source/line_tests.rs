@@ -73,7 +73,12 @@ fn module_matches_model_rule() {
         "uvicorn",
         "",
     ] {
-        assert_eq!(module_of(logger), crate::model::module_of_logger(logger));
+        let line = format!(r#"{{"event":"x","logger":"{logger}"}}"#);
+        let info = classify_line(&line, "a");
+        assert_eq!(
+            info.labels.get("module").map(String::as_str),
+            Some(crate::model::module_of_logger(logger))
+        );
     }
 }
 
@@ -192,4 +197,27 @@ fn conformance_dataset_labels_match_loki() {
     assert_eq!(n, 4031);
     // Only the raw-ANSI line prints no time of its own.
     assert_eq!(untimed, 1);
+}
+
+/// The TUI reads a line without labels as the source labels it (one level table).
+#[test]
+fn a_line_without_labels_gets_the_level_the_source_would_label_it() {
+    for line in [
+        r#"{"event":"x","level":"warning"}"#,
+        "[2026-11-24 19:00:00 +0000] [7] [ERROR] Worker (pid:4121) was sent SIGKILL!",
+        "[WARNING] disk",
+        "panic: runtime error",
+        "INFO starting",
+        "plain text",
+        r#"{"event":"error.seen"}"#,
+        "2026-02-25T10:30:01Z [crit] engine.down",
+    ] {
+        let labelled = classify_line(line, "app");
+        let label = labelled.labels.get("level").map_or("", String::as_str);
+        assert_eq!(
+            crate::model::Level::of_line(line),
+            crate::model::Level::parse(label),
+            "{line}"
+        );
+    }
 }

@@ -1,8 +1,8 @@
 //! Local sources: JSONL/console log files (plain, `.gz`, `.zst`), stdin, and the bundled demo,
 //! queried with the embedded LogQL engine. Blocking, CPU-bound: call from a blocking task.
 //!
-//! CONTRACT (used by `backend`): `LocalInput`, `LocalSource`, `SourceError` keep these
-//! signatures.
+//! The front ends reach it through `backend`, which answers a query from a local source or
+//! from Loki alike.
 //!
 //! Lines get the stream labels Grafana Alloy and Loki would give them ([`line::classify_line`]),
 //! and their timestamp from the line itself, so the seed's LogQL gives on a file what it gives
@@ -11,7 +11,6 @@
 pub mod demo;
 mod exec;
 mod index;
-pub mod level;
 pub mod line;
 mod reader;
 mod scan;

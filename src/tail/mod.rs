@@ -1,8 +1,7 @@
 //! Live tail over Loki's websocket (reconnecting, gap-filling, never repeating) and following
 //! local files.
 //!
-//! CONTRACT (used by `cli` and `tui`): `FollowOptions`, `TailEvent`, `spawn` and `follow` keep
-//! these signatures.
+//! Used by the CLI (`vs-logs tail`) and the TUI (follow mode), which both consume `TailEvent`s.
 
 mod backoff;
 mod connect;

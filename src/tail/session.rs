@@ -34,7 +34,7 @@ pub(crate) fn now_ns() -> i64 {
 }
 
 pub(crate) fn rfc3339(ns: i64) -> String {
-    chrono::DateTime::from_timestamp_nanos(ns).to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+    crate::timespec::format_rfc3339(ns, true)
 }
 
 async fn send(tx: &Sender<TailEvent>, ev: TailEvent) -> bool {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use super::msg::ExportFormat;
 use super::store::Chunk;
+use crate::output::entry_json;
 
 /// Writes the lines oldest first; returns how many were written.
 pub fn write_export(
@@ -22,15 +23,8 @@ pub fn write_export(
                     out.write_all(b"\n")?;
                 }
                 ExportFormat::Jsonl => {
-                    let e = c.entry(i);
-                    let v = serde_json::json!({
-                        "timestamp": e.ts.to_string(),
-                        "labels": *e.labels,
-                        "line": e.line,
-                        "structured_metadata": e.metadata,
-                        "parsed": e.parsed,
-                    });
-                    serde_json::to_writer(&mut *out, &v)?;
+                    // The CLI's `-o jsonl` object, so both exports read the same.
+                    serde_json::to_writer(&mut *out, &entry_json(&c.entry(i)))?;
                     out.write_all(b"\n")?;
                 }
             }
@@ -99,6 +93,32 @@ mod tests {
             serde_json::from_slice(js.split(|b| *b == b'\n').next().unwrap()).unwrap();
         assert_eq!(first["line"], "a");
         assert_eq!(first["labels"]["app"], "v");
-        assert_eq!(first["timestamp"], "1");
+        assert_eq!(first["ts_ns"], "1");
+    }
+
+    #[test]
+    fn jsonl_export_is_the_cli_jsonl_object() {
+        let mut l = Labels::new();
+        l.insert("app".into(), "v".into());
+        let mut e = LogEntry::new(
+            1_795_583_880_123_000_007,
+            Arc::new(l),
+            r#"{"event":"tool.call","level":"info","args":{"repo":"a/b"}}"#,
+        );
+        e.metadata.insert("detected_level".into(), "info".into());
+        e.parsed.insert("__error__".into(), "JSONParserErr".into());
+        let chunks = vec![(Arc::new(Chunk::build(vec![e.clone()])), 0)];
+        let mut tui = Vec::new();
+        write_export(&mut tui, &chunks, ExportFormat::Jsonl).unwrap();
+        let mut cli =
+            crate::output::EntryWriter::new(Vec::new(), crate::output::OutputFormat::Jsonl, false);
+        cli.write_entries(&[e]).unwrap();
+        let cli = cli.finish().unwrap();
+        assert_eq!(String::from_utf8_lossy(&tui), String::from_utf8_lossy(&cli));
+        let v: serde_json::Value = serde_json::from_slice(&tui).unwrap();
+        assert_eq!(v["timestamp"], "2026-11-25T05:18:00.123000007Z");
+        assert_eq!(v["fields"]["args"]["repo"], "a/b");
+        assert_eq!(v["metadata"]["detected_level"], "info");
+        assert_eq!(v["parsed"]["__error__"], "JSONParserErr");
     }
 }

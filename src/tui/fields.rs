@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::model::value_text;
+use crate::model::{Structlog, Val, value_text};
 use crate::sanitize;
 
 use super::store::Row;
@@ -82,12 +82,18 @@ pub fn fields_of(row: &Row<'_>) -> Vec<Field> {
             out.push(simple(Source::Parsed, k, v));
         }
     }
-    let line = row.line().trim_start();
-    if line.starts_with('{')
-        && let Ok(Value::Object(map)) = serde_json::from_str::<Value>(line)
-    {
-        for (k, v) in &map {
-            push_json(&mut out, "", k, v, 0);
+    if let Some(s) = Structlog::parse(row.line()) {
+        for (k, v) in s.entries() {
+            match v {
+                Val::Json(j) => push_json(&mut out, "", k, j, 0),
+                leaf => out.push(Field {
+                    source: Source::Json,
+                    key: k.to_string(),
+                    label: sanitize::inline(k).into_owned(),
+                    value: Some(leaf.display().into_owned()),
+                    depth: 0,
+                }),
+            }
         }
     }
     out

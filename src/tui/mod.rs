@@ -5,7 +5,7 @@
 //! commands in background tasks whose owned results come back as messages tagged with a
 //! generation (stale ones are dropped); `render(frame, &App)` only draws.
 //!
-//! CONTRACT (used by `cli`): `TuiArgs` and `run` keep these signatures.
+//! The CLI enters it through [`run`].
 
 pub mod agent_view;
 pub mod app;
@@ -17,7 +17,6 @@ pub mod input;
 pub mod keys;
 pub mod keyspec;
 pub mod layout;
-pub mod level;
 pub mod msg;
 pub mod render;
 pub mod rewrite;

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
-use crate::model::{Structlog, value_text};
+use crate::model::Structlog;
 use crate::sanitize;
 
 use super::store::{Level, Row};
@@ -42,9 +42,7 @@ fn useful_fields(event: &str) -> &'static [&'static str] {
 
 /// `MM-DD HH:MM:SS.mmm` in UTC.
 pub fn format_ts(ts_ns: i64) -> String {
-    chrono::DateTime::from_timestamp_nanos(ts_ns)
-        .format("%m-%d %H:%M:%S%.3f")
-        .to_string()
+    crate::timespec::format_time(ts_ns, true, crate::timespec::TimeStyle::DayMillis)
 }
 
 impl RowView {
@@ -66,25 +64,23 @@ impl RowView {
         if let Some(s) = Structlog::parse(line) {
             v.is_json = true;
             if v.module.is_empty()
-                && let Some(m) = &s.module
+                && let Some(m) = s.module()
             {
-                v.module = sanitize::inline(m).into_owned();
+                v.module = m.to_string();
             }
             v.event = s
-                .event
-                .as_deref()
-                .map(|e| sanitize::inline(e).into_owned())
+                .event()
+                .map(|e| sanitize::inline(&e).into_owned())
                 .unwrap_or_default();
             let prio = useful_fields(&v.event);
             let mut fields: Vec<(usize, String, String)> = s
-                .fields
-                .iter()
+                .fields()
                 .map(|(k, val)| {
-                    let rank = prio.iter().position(|p| p == k).unwrap_or(prio.len());
+                    let rank = prio.iter().position(|p| *p == k).unwrap_or(prio.len());
                     (
                         rank,
                         sanitize::inline(k).into_owned(),
-                        sanitize::inline(&value_text(val)).into_owned(),
+                        sanitize::inline(&val.display()).into_owned(),
                     )
                 })
                 .collect();

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use crate::model::{Labels, LogEntry};
 
-pub use super::level::Level;
+pub use crate::model::Level;
 
 /// One page of lines, oldest first.
 #[derive(Clone, Default)]

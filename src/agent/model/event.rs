@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::fields::{Fields, Val};
+use super::fields::{self, Fields, Val};
 
 /// What an agent line says happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,11 +98,8 @@ fn str_of<'f>(fields: &'f Fields<'_>, names: &[&str]) -> Option<Cow<'f, str>> {
 fn error_level_of(fields: &Fields<'_>) -> bool {
     ["level", "severity", "levelname"].iter().any(|n| {
         fields.get(n).is_some_and(|v| {
-            v.as_str().is_some_and(|l| {
-                ["error", "critical", "fatal"]
-                    .iter()
-                    .any(|e| l.eq_ignore_ascii_case(e))
-            })
+            v.as_str()
+                .is_some_and(|l| crate::model::Level::parse(l) == crate::model::Level::Error)
         })
     })
 }
@@ -120,7 +117,7 @@ impl<'a> Ev<'a> {
         if !trimmed.starts_with('{') || AGENT.find(trimmed.as_bytes()).is_none() {
             return None;
         }
-        let fields = Fields::parse(trimmed)?;
+        let fields = fields::parse(trimmed)?;
         let agent_id = names::AGENT_ID.iter().find_map(|n| match fields.get(n)? {
             Cow::Borrowed(Val::Str(Cow::Borrowed(s))) => Some(Cow::Borrowed(*s)),
             v => v.text().map(Cow::Owned),

@@ -3,18 +3,7 @@
 
 use crate::agent::model::{Cost, RunStatus};
 
-/// `3200` → `3,200`.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::output::thousands;
 
 /// A duration for people: `18 ms`, `1.84 s`, `2m 03s`.
 pub fn millis(ms: f64) -> String {
@@ -46,8 +35,7 @@ pub fn time(ns: i64, utc: bool) -> String {
 
 /// The same time without year and milliseconds, for tables: `11-25 06:18:00`.
 pub fn short_time(ns: i64, utc: bool) -> String {
-    let full = time(ns, utc);
-    full.get(5..19).map_or_else(|| full.clone(), str::to_string)
+    crate::timespec::format_time(ns, utc, crate::timespec::TimeStyle::Day)
 }
 
 /// `$0.0012`; small amounts keep four decimals.

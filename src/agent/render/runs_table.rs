@@ -99,13 +99,89 @@ pub fn type_totals(rows: &[RunRow]) -> Vec<TypeTotals> {
         .collect()
 }
 
-/// Writes the runs table and the per-type totals.
-pub fn write_table(out: &mut impl Write, rows: &[RunRow], p: Paint) -> io::Result<()> {
-    if rows.is_empty() {
-        return writeln!(out, "No agent runs in this range.");
+/// How a column aligns its cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// A column of a table: its title and width, shared by the CLI and the TUI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub title: &'static str,
+    pub width: usize,
+    pub align: Align,
+}
+
+impl Column {
+    const fn new(title: &'static str, width: usize, align: Align) -> Self {
+        Self {
+            title,
+            width,
+            align,
+        }
     }
-    // Ids and targets are shown whole (up to 32 characters) so they can be copied into
-    // `vs-logs replay`.
+
+    /// `s` fitted to the column: padded, or clipped with `…`.
+    pub fn fit(&self, s: &str) -> String {
+        match self.align {
+            Align::Left => pad(s, self.width),
+            Align::Right => rpad(s, self.width),
+        }
+    }
+}
+
+/// What a cell means beyond its text, for a front end to colour it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    /// A run's status.
+    Status(RunStatus),
+    /// A count of failed runs above zero.
+    Failed,
+}
+
+/// A table's text, computed once for the CLI and the TUI: each cell is already sanitised and
+/// fitted to its column; front ends join cells with one space and only choose colours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<(String, Tone)>>,
+}
+
+impl Table {
+    fn new(columns: Vec<Column>, cells: Vec<Vec<(String, Tone)>>) -> Self {
+        let rows = cells
+            .into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .zip(&columns)
+                    .map(|((text, tone), c)| (c.fit(&text), tone))
+                    .collect()
+            })
+            .collect();
+        Self { columns, rows }
+    }
+
+    /// The title line.
+    pub fn header(&self) -> String {
+        let titles: Vec<String> = self.columns.iter().map(|c| c.fit(c.title)).collect();
+        titles.join(" ")
+    }
+}
+
+/// Splits a fitted cell into its padding and its text, so a colour can cover the text only.
+pub fn split_padding(cell: &str) -> (&str, &str, &str) {
+    let text = cell.trim_matches(' ');
+    let left = cell.len() - cell.trim_start_matches(' ').len();
+    (&cell[..left], text, &cell[left + text.len()..])
+}
+
+/// The runs table. Ids and targets are shown whole (up to 32 characters) so they can be
+/// copied into `vs-logs replay`. Start times are local unless `utc`.
+pub fn runs_table(rows: &[RunRow], utc: bool) -> Table {
+    use Align::{Left, Right};
     let width_of = |f: &dyn Fn(&RunRow) -> usize, min: usize| {
         rows.iter().map(f).max().unwrap_or(0).clamp(min, 32)
     };
@@ -118,77 +194,111 @@ pub fn write_table(out: &mut impl Write, rows: &[RunRow], p: Paint) -> io::Resul
         },
         6,
     );
-    let head = format!(
-        "{} {} {} {} {} {} {} {} {}",
-        pad(if p.utc { "START (UTC)" } else { "START" }, 14),
-        pad("TYPE", 16),
-        pad("ID", id_w),
-        pad("TARGET", target_w),
-        pad("STATUS", 10),
-        rpad("TURNS", 5),
-        rpad("TOKENS", 7),
-        rpad("COST", 8),
-        rpad("DURATION", 9)
-    );
-    writeln!(out, "{}", p.paint(&head, Hue::Bold))?;
-    for r in rows {
-        let s = |v: &Option<String>| inline(v.as_deref().unwrap_or("?")).into_owned();
-        let cost = match r.cost_usd {
-            Some(c) if r.cost_estimated => format!("≈{}", usd(c)),
-            Some(c) => usd(c),
-            None => "-".into(),
-        };
-        writeln!(
-            out,
-            "{} {} {} {} {} {} {} {} {}",
-            pad(&short_time(r.start_ns, p.utc), 14),
-            pad(&s(&r.agent_type), 16),
-            pad(&inline(&r.agent_id), id_w),
-            pad(&s(&r.target_id), target_w),
-            p.status(r.status) + &" ".repeat(10 - r.status.as_str().len()),
-            rpad(&r.turns.to_string(), 5),
-            rpad(&thousands(r.input_tokens + r.output_tokens), 7),
-            rpad(&cost, 8),
-            rpad(&r.duration_ms.map_or("-".into(), millis), 9)
-        )?;
-    }
-    writeln!(out)?;
-    let head = format!(
-        "{} {} {} {} {} {} {}",
-        pad("TYPE", 20),
-        rpad("RUNS", 6),
-        rpad("FAILED", 6),
-        rpad("FAIL%", 6),
-        rpad("COST", 10),
-        rpad("P50", 9),
-        rpad("P95", 9)
-    );
-    writeln!(out, "{}", p.paint(&head, Hue::Bold))?;
-    for t in type_totals(rows) {
-        let cost = format!(
-            "{}{}",
-            if t.cost_estimated { "≈" } else { "" },
-            usd(t.cost_usd)
-        );
-        let failed = rpad(&t.failed.to_string(), 6);
-        let failed = if t.failed > 0 {
-            p.paint(&failed, Hue::Red)
-        } else {
-            failed
-        };
-        writeln!(
-            out,
-            "{} {} {} {} {} {} {}",
-            pad(&inline(&t.agent_type), 20),
-            rpad(&t.runs.to_string(), 6),
-            failed,
-            rpad(&format!("{:.1}%", 100.0 * t.failure_rate), 6),
-            rpad(&cost, 10),
-            rpad(&t.p50_ms.map_or("-".into(), millis), 9),
-            rpad(&t.p95_ms.map_or("-".into(), millis), 9)
-        )?;
+    let columns = vec![
+        Column::new(if utc { "START (UTC)" } else { "START" }, 14, Left),
+        Column::new("TYPE", 16, Left),
+        Column::new("ID", id_w, Left),
+        Column::new("TARGET", target_w, Left),
+        Column::new("STATUS", 10, Left),
+        Column::new("TURNS", 5, Right),
+        Column::new("TOKENS", 7, Right),
+        Column::new("COST", 8, Right),
+        Column::new("DURATION", 9, Right),
+    ];
+    let cells = rows
+        .iter()
+        .map(|r| {
+            let s = |v: &Option<String>| inline(v.as_deref().unwrap_or("?")).into_owned();
+            let cost = match r.cost_usd {
+                Some(c) if r.cost_estimated => format!("≈{}", usd(c)),
+                Some(c) => usd(c),
+                None => "-".into(),
+            };
+            let plain = |t: String| (t, Tone::Plain);
+            vec![
+                plain(short_time(r.start_ns, utc)),
+                plain(s(&r.agent_type)),
+                plain(inline(&r.agent_id).into_owned()),
+                plain(s(&r.target_id)),
+                (r.status.as_str().to_string(), Tone::Status(r.status)),
+                plain(r.turns.to_string()),
+                plain(thousands(r.input_tokens + r.output_tokens)),
+                plain(cost),
+                plain(r.duration_ms.map_or("-".into(), millis)),
+            ]
+        })
+        .collect();
+    Table::new(columns, cells)
+}
+
+/// The per-type totals table.
+pub fn totals_table(totals: &[TypeTotals]) -> Table {
+    use Align::{Left, Right};
+    let columns = vec![
+        Column::new("TYPE", 20, Left),
+        Column::new("RUNS", 6, Right),
+        Column::new("FAILED", 6, Right),
+        Column::new("FAIL%", 6, Right),
+        Column::new("COST", 10, Right),
+        Column::new("P50", 9, Right),
+        Column::new("P95", 9, Right),
+    ];
+    let cells = totals
+        .iter()
+        .map(|t| {
+            let cost = format!(
+                "{}{}",
+                if t.cost_estimated { "≈" } else { "" },
+                usd(t.cost_usd)
+            );
+            let failed = if t.failed > 0 {
+                Tone::Failed
+            } else {
+                Tone::Plain
+            };
+            let plain = |t: String| (t, Tone::Plain);
+            vec![
+                plain(inline(&t.agent_type).into_owned()),
+                plain(t.runs.to_string()),
+                (t.failed.to_string(), failed),
+                plain(format!("{:.1}%", 100.0 * t.failure_rate)),
+                plain(cost),
+                plain(t.p50_ms.map_or("-".into(), millis)),
+                plain(t.p95_ms.map_or("-".into(), millis)),
+            ]
+        })
+        .collect();
+    Table::new(columns, cells)
+}
+
+fn write_rows(out: &mut impl Write, table: &Table, p: Paint) -> io::Result<()> {
+    writeln!(out, "{}", p.paint(&table.header(), Hue::Bold))?;
+    for row in &table.rows {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|(cell, tone)| {
+                let (left, text, right) = split_padding(cell);
+                let text = match tone {
+                    Tone::Plain => text.to_string(),
+                    Tone::Status(s) => p.status(*s),
+                    Tone::Failed => p.paint(text, Hue::Red),
+                };
+                format!("{left}{text}{right}")
+            })
+            .collect();
+        writeln!(out, "{}", cells.join(" "))?;
     }
     Ok(())
+}
+
+/// Writes the runs table and the per-type totals.
+pub fn write_table(out: &mut impl Write, rows: &[RunRow], p: Paint) -> io::Result<()> {
+    if rows.is_empty() {
+        return writeln!(out, "No agent runs in this range.");
+    }
+    write_rows(out, &runs_table(rows, p.utc), p)?;
+    writeln!(out)?;
+    write_rows(out, &totals_table(&type_totals(rows)), p)
 }
 
 #[cfg(test)]
@@ -202,5 +312,52 @@ mod tests {
         assert_eq!(percentile(&v, 0.95), Some(19.0));
         assert_eq!(percentile(&[7.0], 0.95), Some(7.0));
         assert_eq!(percentile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn cells_fit_their_columns_and_keep_colour_off_padding() {
+        let row = RunRow {
+            start_ns: 1_795_583_880_123_000_000,
+            agent_type: Some("event_classifier_with_a_long_name".into()),
+            agent_id: "ag-1\x1b[2J".into(),
+            target_id: None,
+            status: RunStatus::Failed,
+            turns: 2,
+            input_tokens: 3_000,
+            output_tokens: 650,
+            cost_usd: Some(0.0054),
+            cost_estimated: true,
+            duration_ms: None,
+            tool_errors: 0,
+            errors: 1,
+        };
+        let t = runs_table(std::slice::from_ref(&row), true);
+        assert_eq!(t.columns[0].title, "START (UTC)");
+        let cells: Vec<&str> = t.rows[0].iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(cells[0], "11-25 05:18:00");
+        assert_eq!(cells[1], "event_classifi…");
+        assert!(!cells[2].contains('\x1b'), "{}", cells[2]);
+        assert_eq!(cells[3], "?     ");
+        assert_eq!(cells[6], "  3,650");
+        assert_eq!(cells[7], "≈$0.0054");
+        for (row, (cell, _)) in t.columns.iter().zip(&t.rows[0]) {
+            assert_eq!(cell.chars().count(), row.width, "{cell:?}");
+        }
+        assert_eq!(t.rows[0][4].1, Tone::Status(RunStatus::Failed));
+        assert_eq!(split_padding("  ab   "), ("  ", "ab", "   "));
+        let mut out = Vec::new();
+        write_rows(
+            &mut out,
+            &t,
+            Paint {
+                on: true,
+                utc: true,
+            },
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("\x1b[1;31mfailed\x1b[0m     "), "{text:?}");
+        let totals = totals_table(&type_totals(&[row]));
+        assert_eq!(totals.rows[0][2].1, Tone::Failed);
     }
 }

@@ -1,7 +1,6 @@
 //! Go `text/template`, the subset Loki's `line_format` and `label_format` accept.
 //!
-//! CONTRACT (used by the LogQL pipeline): `Template::parse` and `Template::render` keep these
-//! signatures.
+//! Used by the LogQL pipeline's `line_format` and `label_format` stages.
 //!
 //! Loki runs templates with `missingkey=zero` over a `map[string]string` of the entry's labels,
 //! so a missing label renders as the empty string. Unknown functions fail at parse time with

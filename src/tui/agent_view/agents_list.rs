@@ -12,15 +12,18 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use super::ViewAction;
 use super::style;
 use crate::agent::model::{AgentRun, RunStatus};
-use crate::agent::render::fmt::{clip, millis, pad, rpad, thousands, usd};
-use crate::agent::render::runs_table::{RunRow, TypeTotals, type_totals};
-use crate::sanitize::inline;
+use crate::agent::render::fmt::clip;
+use crate::agent::render::runs_table::{
+    RunRow, Table, Tone, runs_table, totals_table, type_totals,
+};
 
 /// A list of runs.
 #[derive(Debug)]
 pub struct AgentsView {
     rows: Vec<RunRow>,
-    totals: Vec<TypeTotals>,
+    /// The runs table's text, as `vs-logs agents --utc` prints it.
+    table: Table,
+    totals: Table,
     selected: usize,
     offset: Cell<usize>,
     viewport: Cell<usize>,
@@ -31,8 +34,9 @@ pub struct AgentsView {
 impl AgentsView {
     /// A view of `rows` (oldest first, as `agent::cli::summarize` returns them).
     pub fn new(rows: Vec<RunRow>, title: impl Into<String>) -> Self {
-        let totals = type_totals(&rows);
+        let totals = totals_table(&type_totals(&rows));
         Self {
+            table: runs_table(&rows, true),
             rows,
             totals,
             selected: 0,
@@ -92,37 +96,29 @@ impl AgentsView {
         ViewAction::None
     }
 
-    fn row_line(r: &RunRow) -> Line<'static> {
-        let s = |v: &Option<String>| inline(v.as_deref().unwrap_or("?")).into_owned();
-        let start = chrono::DateTime::from_timestamp_nanos(r.start_ns)
-            .format("%m-%d %H:%M:%S")
-            .to_string();
-        let cost = match r.cost_usd {
-            Some(c) if r.cost_estimated => format!("≈{}", usd(c)),
-            Some(c) => usd(c),
-            None => "-".into(),
-        };
-        Line::from(vec![
-            Span::raw(format!(
-                "{} {} {} {} ",
-                pad(&start, 14),
-                pad(&s(&r.agent_type), 18),
-                pad(&inline(&r.agent_id), 12),
-                pad(&s(&r.target_id), 12)
-            )),
-            Span::styled(pad(r.status.as_str(), 10), style::status(r.status)),
-            Span::raw(format!(
-                " {} {} {} {}",
-                rpad(&r.turns.to_string(), 5),
-                rpad(&thousands(r.input_tokens + r.output_tokens), 8),
-                rpad(&cost, 9),
-                rpad(&r.duration_ms.map_or("-".into(), millis), 9)
-            )),
-        ])
+    /// A row of a core table, the TUI's colours on its status and failure cells.
+    fn styled(row: &[(String, Tone)]) -> Line<'static> {
+        let mut spans = Vec::with_capacity(row.len() * 2);
+        for (i, (cell, tone)) in row.iter().enumerate() {
+            let style = match tone {
+                Tone::Plain => None,
+                Tone::Status(s) => Some(style::status(*s)),
+                Tone::Failed => Some(style::error()),
+            };
+            let sep = if i == 0 { "" } else { " " };
+            match style {
+                None => spans.push(Span::raw(format!("{sep}{cell}"))),
+                Some(st) => {
+                    spans.push(Span::raw(sep));
+                    spans.push(Span::styled(cell.clone(), st));
+                }
+            }
+        }
+        Line::from(spans)
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect) {
-        let foot = self.totals.len() as u16 + 2;
+        let foot = self.totals.rows.len() as u16 + 2;
         let [list, totals, keys] = Layout::vertical([
             Constraint::Min(3),
             Constraint::Length(foot),
@@ -136,18 +132,7 @@ impl AgentsView {
         ));
         let inner = block.inner(list);
         frame.render_widget(block, list);
-        let head = format!(
-            "{} {} {} {} {} {} {} {} {}",
-            pad("START (UTC)", 14),
-            pad("TYPE", 18),
-            pad("ID", 12),
-            pad("TARGET", 12),
-            pad("STATUS", 10),
-            rpad("TURNS", 5),
-            rpad("TOKENS", 8),
-            rpad("COST", 9),
-            rpad("DURATION", 9)
-        );
+        let head = self.table.header();
         let height = (inner.height as usize).saturating_sub(1);
         self.viewport.set(height);
         let mut off = self.offset.get();
@@ -161,8 +146,8 @@ impl AgentsView {
         if self.rows.is_empty() {
             lines.push(Line::styled("No agent runs in this range.", style::dim()));
         }
-        for (i, r) in self.rows.iter().enumerate().skip(off).take(height) {
-            let mut line = Self::row_line(r);
+        for (i, r) in self.table.rows.iter().enumerate().skip(off).take(height) {
+            let mut line = Self::styled(r);
             if i == self.selected {
                 line = line.patch_style(style::selected());
             }
@@ -170,46 +155,8 @@ impl AgentsView {
         }
         frame.render_widget(Paragraph::new(lines), inner);
 
-        let mut tl = vec![Line::styled(
-            format!(
-                "{} {} {} {} {} {} {}",
-                pad("TYPE", 20),
-                rpad("RUNS", 6),
-                rpad("FAILED", 6),
-                rpad("FAIL%", 6),
-                rpad("COST", 10),
-                rpad("P50", 9),
-                rpad("P95", 9)
-            ),
-            style::title(),
-        )];
-        for t in &self.totals {
-            let failed_style = if t.failed > 0 {
-                style::error()
-            } else {
-                Default::default()
-            };
-            let cost = format!(
-                "{}{}",
-                if t.cost_estimated { "≈" } else { "" },
-                usd(t.cost_usd)
-            );
-            tl.push(Line::from(vec![
-                Span::raw(format!(
-                    "{} {} ",
-                    pad(&inline(&t.agent_type), 20),
-                    rpad(&t.runs.to_string(), 6)
-                )),
-                Span::styled(rpad(&t.failed.to_string(), 6), failed_style),
-                Span::raw(format!(
-                    " {} {} {} {}",
-                    rpad(&format!("{:.1}%", 100.0 * t.failure_rate), 6),
-                    rpad(&cost, 10),
-                    rpad(&t.p50_ms.map_or("-".into(), millis), 9),
-                    rpad(&t.p95_ms.map_or("-".into(), millis), 9)
-                )),
-            ]));
-        }
+        let mut tl = vec![Line::styled(self.totals.header(), style::title())];
+        tl.extend(self.totals.rows.iter().map(|r| Self::styled(r)));
         frame.render_widget(Paragraph::new(tl), totals);
         frame.render_widget(
             Paragraph::new(Line::styled(

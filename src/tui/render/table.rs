@@ -33,7 +33,7 @@ fn level_tag(v: &RowView) -> &'static str {
 fn message_lines(app: &App, v: &RowView, line: &str, width: usize) -> Vec<String> {
     if app.pretty
         && v.is_json
-        && let Ok(val) = serde_json::from_str::<serde_json::Value>(line.trim())
+        && let Some(val) = crate::model::json_object(line)
         && let Ok(p) = serde_json::to_string_pretty(&val)
     {
         return p
