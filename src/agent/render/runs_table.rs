@@ -335,7 +335,7 @@ mod tests {
         assert_eq!(t.columns[0].title, "START (UTC)");
         let cells: Vec<&str> = t.rows[0].iter().map(|(c, _)| c.as_str()).collect();
         assert_eq!(cells[0], "11-25 05:18:00");
-        assert_eq!(cells[1], "event_classifi…");
+        assert_eq!(cells[1], "event_classifie…");
         assert!(!cells[2].contains('\x1b'), "{}", cells[2]);
         assert_eq!(cells[3], "?     ");
         assert_eq!(cells[6], "  3,650");
