@@ -139,7 +139,8 @@ pub(super) fn before_upgrade(req: &Request, st: &Mutex<State>) -> Option<Reply> 
         return Some(Reply::text(400, "delay_for can't be greater than 5"));
     }
     if !req.is_upgrade() {
-        return Some(Reply::text(400, "Bad Request"));
+        // Loki's answer (capture 49e) ends in a newline, unlike its query errors.
+        return Some(Reply::text(400, "Bad Request\n"));
     }
     let q = req.param("query").unwrap_or("");
     if let Err(SelectError::Loki(t)) = select::parse_selector(q) {
