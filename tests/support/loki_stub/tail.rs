@@ -274,7 +274,9 @@ fn history(
         .unwrap_or(100);
     let s = lock(st);
     let mut picked = select::select(&s.streams, matchers, start, i64::MAX, limit, false);
+    // Oldest first, entries sharing a timestamp in stream order (as a forward query lists them).
     picked.reverse();
+    picked.sort_by_key(|(si, e)| (e.ts, *si));
     let empty = StubLabels::new();
     let items: Vec<(&StubLabels, &StubEntry, &StubLabels)> = picked
         .iter()
