@@ -55,7 +55,7 @@ fn replay_ag456_against_loki() {
     assert!(t.contains(&format!("cost ${} (from agent.done)", done["cost"])));
     let req = &stub.requests()[0];
     assert_eq!(req.path, "/loki/api/v1/query_range");
-    assert_eq!(req.param("direction").as_deref(), Some("forward"));
+    assert_eq!(req.param("direction"), Some("forward"));
     assert!(req.param("query").unwrap().contains(r#"agent_id="ag-456""#));
 }
 

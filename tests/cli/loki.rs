@@ -53,10 +53,7 @@ fn query_raw_prints_every_line_newest_first() {
     assert_eq!(o.stdout.lines().collect::<Vec<_>>(), expected);
     let reqs = stub.requests();
     assert_eq!(reqs[0].path, "/loki/api/v1/query_range");
-    assert_eq!(
-        reqs[0].param("query").as_deref(),
-        Some("{app=\"vulnsentinel\"}")
-    );
+    assert_eq!(reqs[0].param("query"), Some("{app=\"vulnsentinel\"}"));
 }
 
 #[test]
@@ -85,10 +82,7 @@ fn query_json_and_jsonl_are_stable_objects() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     let first: serde_json::Value = serde_json::from_str(o.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(first["ts_ns"], expected.last().unwrap().0.to_string());
-    assert_eq!(
-        stub.requests()[1].param("direction").as_deref(),
-        Some("forward")
-    );
+    assert_eq!(stub.requests()[1].param("direction"), Some("forward"));
 }
 
 #[test]
@@ -133,7 +127,7 @@ fn metric_json_is_lokis_result_shape() {
         r
     };
     assert_eq!(norm(&got["result"]), norm(&want["data"]["result"]));
-    assert_eq!(stub.requests()[0].param("step").as_deref(), Some("3600"));
+    assert_eq!(stub.requests()[0].param("step"), Some("3600"));
     let o = run(cmd(&stub.url()).args(["query", q, "--step", "1h"]));
     assert_eq!(o.code, 0);
     assert!(
@@ -165,7 +159,7 @@ fn errors_scene_sends_the_narrowed_query() {
     assert!(!o.stdout.is_empty());
     let r = &stub.requests()[0];
     assert_eq!(
-        r.param("query").as_deref(),
+        r.param("query"),
         Some(
             "{app=\"vulnsentinel\", module=\"agent\"} | json | level=\"error\" | agent_type=\"event_classifier\""
         )
@@ -248,7 +242,7 @@ fn labels_and_series() {
         .len();
     assert_eq!(o.stdout.lines().count(), n);
     assert_eq!(
-        stub.requests()[0].param("match[]").as_deref(),
+        stub.requests()[0].param("match[]"),
         Some("{app=\"vulnsentinel\"}")
     );
 }

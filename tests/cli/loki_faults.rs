@@ -188,11 +188,11 @@ fn env_then_flag_precedence_for_the_address() {
     let refused = refused_addr();
     // Env alone is used.
     let o = run(vs_logs()
-        .env("LOKI_ADDR", &stub.url())
+        .env("LOKI_ADDR", stub.url())
         .args(["--retries", "0", "rate-limits"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     // The flag beats the env.
-    let o = run(vs_logs().env("LOKI_ADDR", &stub.url()).args([
+    let o = run(vs_logs().env("LOKI_ADDR", stub.url()).args([
         "--retries",
         "0",
         "--addr",
@@ -212,7 +212,7 @@ fn env_then_flag_precedence_for_the_address() {
     )
     .unwrap();
     let o = run(vs_logs()
-        .env("LOKI_ADDR", &stub.url())
+        .env("LOKI_ADDR", stub.url())
         .arg("--config")
         .arg(&cfg)
         .args(["--retries", "0", "rate-limits"]));

@@ -196,7 +196,9 @@ fn sigterm_restores_the_terminal() {
     // tmux can mark the pane dead (pty closed) before it has reaped the exit status.
     t.wait("the app to exit", |t| {
         t.display("#{pane_dead}") == "1"
-            && !t.display("#{pane_dead_status}#{pane_dead_signal}").is_empty()
+            && !t
+                .display("#{pane_dead_status}#{pane_dead_signal}")
+                .is_empty()
     });
     assert_eq!(t.display("#{alternate_on}"), "0");
     assert_eq!(t.display("#{pane_dead_status}"), "0");
