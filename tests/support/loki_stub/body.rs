@@ -28,6 +28,17 @@ impl Reply {
         }
     }
 
+    /// A 200 JSON answer with these exact bytes (a capture from `tests/fixtures/loki-wire`).
+    pub fn json_bytes(body: &[u8]) -> Self {
+        Self::new(200, JSON, body.to_vec())
+    }
+
+    /// The same answer with one more header.
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
     /// A Loki error: `text/plain; charset=utf-8`, no trailing newline.
     pub fn text(status: u16, text: &str) -> Self {
         Self::new(status, TEXT, text.as_bytes().to_vec())
@@ -221,19 +232,8 @@ pub fn streams_body(items: &[(&StubLabels, &StubEntry, &StubLabels)], categorize
             let _ = write!(s, "[\"{}\",", e.ts);
             json_str(&mut s, &e.line);
             if categorize {
-                s.push_str(",{");
-                if !e.metadata.is_empty() {
-                    s.push_str("\"structuredMetadata\":");
-                    labels_json(&mut s, &e.metadata);
-                }
-                if !parsed.is_empty() {
-                    if !e.metadata.is_empty() {
-                        s.push(',');
-                    }
-                    s.push_str("\"parsed\":");
-                    labels_json(&mut s, parsed);
-                }
-                s.push('}');
+                s.push(',');
+                categories(&mut s, &e.metadata, parsed);
             }
             s.push(']');
         }
@@ -242,5 +242,63 @@ pub fn streams_body(items: &[(&StubLabels, &StubEntry, &StubLabels)], categorize
     s.push_str("],\"stats\":");
     stats_json(&mut s, bytes as u64, items.len() as u64);
     s.push_str("}}");
+    s
+}
+
+/// The third element of a categorize-labels value: `{"structuredMetadata":…,"parsed":…}`,
+/// either key left out when empty.
+fn categories(s: &mut String, metadata: &StubLabels, parsed: &StubLabels) {
+    s.push('{');
+    if !metadata.is_empty() {
+        s.push_str("\"structuredMetadata\":");
+        labels_json(s, metadata);
+    }
+    if !parsed.is_empty() {
+        if !metadata.is_empty() {
+            s.push(',');
+        }
+        s.push_str("\"parsed\":");
+        labels_json(s, parsed);
+    }
+    s.push('}');
+}
+
+/// One tail frame as Loki writes it: every entry its own element of `streams` (even with
+/// identical labels), `encodingFlags` last with categorize-labels. Without the flag, parsed
+/// labels (and, when `merge_metadata`, structured metadata) are merged into `stream`.
+pub fn tail_frame(
+    items: &[(&StubLabels, &StubEntry, &StubLabels)],
+    categorize: bool,
+    merge_metadata: bool,
+) -> String {
+    let mut s = String::from("{\"streams\":[");
+    for (i, (labels, e, parsed)) in items.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push_str("{\"stream\":");
+        if categorize {
+            labels_json(&mut s, labels);
+        } else {
+            let mut all = (*labels).clone();
+            if merge_metadata {
+                all.extend(e.metadata.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            all.extend(parsed.iter().map(|(k, v)| (k.clone(), v.clone())));
+            labels_json(&mut s, &all);
+        }
+        let _ = write!(s, ",\"values\":[[\"{}\",", e.ts);
+        json_str(&mut s, &e.line);
+        if categorize {
+            s.push(',');
+            categories(&mut s, &e.metadata, parsed);
+        }
+        s.push_str("]]}");
+    }
+    s.push(']');
+    if categorize {
+        s.push_str(",\"encodingFlags\":[\"categorize-labels\"]");
+    }
+    s.push('}');
     s
 }

@@ -3,8 +3,8 @@
 use std::sync::Mutex;
 
 use super::body::{self, Reply};
+use super::route::{lock, range};
 use super::select::{self, SelectError};
-use super::server::{lock, range};
 use super::{Request, State, StubEntry, StubLabels};
 
 fn matching_streams<'a>(

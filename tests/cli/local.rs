@@ -1,0 +1,219 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The binary on local sources (`--file`, `--stdin`, `--demo`): no Loki involved.
+
+use crate::support::bin::{run, vs_logs};
+
+const OLD_LINES: &str = concat!(
+    r#"{"event":"request.end","level":"info","logger":"vulnsentinel.api","timestamp":"2026-01-10T08:00:00Z","status":200}"#,
+    "\n",
+    r#"{"event":"agent.failed","level":"error","logger":"vulnsentinel.agent","timestamp":"2026-01-10T09:00:00Z","agent_id":"ag-1"}"#,
+    "\n",
+);
+
+#[test]
+fn missing_file_and_directory_are_named() {
+    let o = run(vs_logs().args(["errors", "--file", "/nonexistent/app.jsonl"]));
+    assert_eq!(o.code, 2);
+    assert!(o.stderr.starts_with("vs-logs: "), "{}", o.stderr);
+    assert!(o.stderr.contains("/nonexistent/app.jsonl"), "{}", o.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(vs_logs().arg("errors").arg("--file").arg(dir.path()));
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains(&dir.path().display().to_string()),
+        "{}",
+        o.stderr
+    );
+}
+
+#[test]
+fn labels_and_series_from_stdin() {
+    let o = run(vs_logs().args(["labels", "--stdin"]).write_stdin(OLD_LINES));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for l in ["app", "level", "module"] {
+        assert!(o.stdout.lines().any(|x| x == l), "{l}: {}", o.stdout);
+    }
+    let o = run(vs_logs()
+        .args(["labels", "module", "--stdin", "-o", "json"])
+        .write_stdin(OLD_LINES));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let got: Vec<String> = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(got, ["agent", "api"]);
+    let o = run(vs_logs()
+        .args(["series", "--stdin", "-o", "jsonl"])
+        .write_stdin(OLD_LINES));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let sets: Vec<serde_json::Value> = o
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(sets.len(), 2);
+    assert!(
+        sets.iter()
+            .any(|s| s["module"] == "agent" && s["level"] == "error")
+    );
+}
+
+#[test]
+fn since_counts_back_from_the_newest_line_of_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("old.jsonl");
+    std::fs::write(&f, OLD_LINES).unwrap();
+    // The file is months old: --since 30m still finds its last line (the agent one)...
+    let o = run(vs_logs()
+        .arg("--file")
+        .arg(&f)
+        .args(["labels", "module", "--since", "30m"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout.lines().collect::<Vec<_>>(), ["agent"]);
+    // ...while an absolute range relative to now finds nothing.
+    let o = run(vs_logs()
+        .arg("--file")
+        .arg(&f)
+        .args(["labels", "module", "--from", "now-30m"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "");
+    // No range flag: the whole file.
+    let o = run(vs_logs().arg("--file").arg(&f).args(["labels", "module"]));
+    assert_eq!(o.stdout.lines().collect::<Vec<_>>(), ["agent", "api"]);
+}
+
+#[test]
+fn demo_has_every_module() {
+    let o = run(vs_logs().args(["labels", "module", "--demo"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for m in ["agent", "api", "db", "engine"] {
+        assert!(o.stdout.lines().any(|x| x == m), "{m}: {}", o.stdout);
+    }
+}
+
+fn jsonl(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn errors_on_the_demo_finds_error_lines() {
+    let o = run(vs_logs().args(["errors", "--demo", "--since", "12h", "-o", "jsonl"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let entries = jsonl(&o.stdout);
+    assert!(!entries.is_empty());
+    for e in &entries {
+        assert_eq!(e["labels"]["level"], "error", "{e}");
+    }
+    let o = run(vs_logs().args([
+        "errors",
+        "--demo",
+        "--since",
+        "12h",
+        "--agent-type",
+        "event_classifier",
+        "-o",
+        "jsonl",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let narrowed = jsonl(&o.stdout);
+    assert!(!narrowed.is_empty() && narrowed.len() < entries.len());
+    for e in &narrowed {
+        assert_eq!(e["fields"]["agent_type"], "event_classifier", "{e}");
+        assert_eq!(e["labels"]["module"], "agent");
+    }
+    // Newest first, and the text view has the same number of lines plus its header.
+    let ts: Vec<i64> = entries
+        .iter()
+        .map(|e| e["ts_ns"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(ts.windows(2).all(|w| w[0] >= w[1]));
+    let text = run(vs_logs().args(["errors", "--demo", "--since", "12h", "--color", "never"]));
+    assert_eq!(text.stdout.lines().count(), entries.len() + 1);
+    assert!(text.stdout.starts_with("# "));
+}
+
+#[test]
+fn event_command_is_oldest_first_and_limit_applies() {
+    let o = run(vs_logs().args(["event", "evt-789", "--demo", "-o", "jsonl"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let entries = jsonl(&o.stdout);
+    assert!(entries.len() > 2);
+    let ts: Vec<i64> = entries
+        .iter()
+        .map(|e| e["ts_ns"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(ts.windows(2).all(|w| w[0] <= w[1]), "{ts:?}");
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["line"].as_str().unwrap().contains("evt-789"))
+    );
+    let o = run(vs_logs().args(["event", "evt-789", "--demo", "-o", "raw", "--limit", "2"]));
+    assert_eq!(o.stdout.lines().count(), 2);
+    assert!(o.stderr.contains("--limit 0"), "{}", o.stderr);
+}
+
+#[test]
+fn hostile_demo_lines_are_neutralised_in_text_and_kept_in_raw() {
+    let q = ["query", "--demo", "{app=\"vulnsentinel\"} |= \"pwned\""];
+    let raw = run(vs_logs().args(q).args(["-o", "raw"]));
+    assert_eq!(raw.code, 0, "{}", raw.stderr);
+    assert!(raw.stdout.contains('\u{1b}'), "the demo has an ESC line");
+    let text = run(vs_logs().args(q).args(["--color", "always"]));
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(!text.stdout.contains("\u{1b}]0;"), "{}", text.stdout);
+    assert!(text.stdout.contains("^[]0;pwned"), "{}", text.stdout);
+}
+
+#[test]
+fn query_on_stdin_and_file_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("a.jsonl");
+    std::fs::write(&f, OLD_LINES).unwrap();
+    let q = "{app=\"vulnsentinel\"} | json | level=\"error\"";
+    let a = run(vs_logs()
+        .args(["query", "--stdin", q, "-o", "raw"])
+        .write_stdin(OLD_LINES));
+    let b = run(vs_logs()
+        .arg("--file")
+        .arg(&f)
+        .args(["query", q, "-o", "raw"]));
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(a.stdout.lines().count(), 1);
+    assert!(a.stdout.contains("agent.failed"));
+}
+
+#[test]
+fn scene_with_params_on_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("a.jsonl");
+    std::fs::write(&f, OLD_LINES).unwrap();
+    let o = run(vs_logs().arg("--file").arg(&f).args([
+        "scene",
+        "agent-replay",
+        "--set",
+        "agent_id=ag-1",
+        "-o",
+        "jsonl",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let e = jsonl(&o.stdout);
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0]["fields"]["agent_id"], "ag-1");
+}
+
+#[test]
+fn bad_logql_on_a_local_source_is_a_runtime_error() {
+    let o = run(vs_logs().args(["query", "--demo", "{app=\"vulnsentinel\"} | json | level="]));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(o.stderr.starts_with("vs-logs: "), "{}", o.stderr);
+    assert!(o.stderr.contains("parse error"), "{}", o.stderr);
+}
+
+#[test]
+fn following_the_demo_is_refused() {
+    let o = run(vs_logs().args(["errors", "--demo", "-f"]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("exactly one --file"), "{}", o.stderr);
+}

@@ -1,0 +1,205 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! End-to-end in a real terminal: tmux runs `vs-logs tui --demo`, keys are sent, the pane is
+//! captured and checked, the app quits (or gets SIGTERM), and the terminal is back to normal
+//! (alternate screen left, pane title untouched by the demo's hostile lines).
+//!
+//! Skipped, with a notice, when tmux is missing (CI installs it) or when the binary has no
+//! `tui` command yet.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+    _dir: tempfile::TempDir,
+    home: PathBuf,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Tmux {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().to_path_buf();
+        Tmux {
+            socket: format!("vs-logs-test-{name}-{}", std::process::id()),
+            _dir: dir,
+            home,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .env("HOME", &self.home)
+            .env("XDG_DATA_HOME", self.home.join("data"))
+            .env("XDG_CONFIG_HOME", self.home.join("config"))
+            .output()
+            .unwrap()
+    }
+
+    fn display(&self, fmt: &str) -> String {
+        let o = self.run(&["display-message", "-p", "-t", "t", fmt]);
+        String::from_utf8_lossy(&o.stdout).trim().to_string()
+    }
+
+    fn capture(&self) -> String {
+        let o = self.run(&["capture-pane", "-p", "-t", "t"]);
+        String::from_utf8_lossy(&o.stdout).to_string()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    /// Polls until `ok` holds (a deadline against hangs, not a timing assertion).
+    fn wait(&self, what: &str, ok: impl Fn(&Tmux) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if ok(self) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("timed out waiting for {what}; pane:\n{}", self.capture());
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_vs-logs")
+}
+
+fn ready() -> bool {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        eprintln!("NOTICE: tmux is not installed; skipping the real-terminal test");
+        return false;
+    }
+    let help = Command::new(bin())
+        .args(["tui", "--help"])
+        .output()
+        .unwrap();
+    if !help.status.success() {
+        eprintln!("NOTICE: this build has no `vs-logs tui` command yet; skipping");
+        return false;
+    }
+    true
+}
+
+fn start(t: &Tmux, command: &str) {
+    let o = t.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "140",
+        "-y",
+        "40",
+        command,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    t.run(&["set-option", "-t", "t", "remain-on-exit", "on"]);
+}
+
+fn wait_for_results(t: &Tmux) {
+    t.wait("the first results", |t| {
+        let s = t.capture();
+        s.contains("vs-logs") && s.contains(" lines") && !s.contains("querying")
+    });
+}
+
+#[test]
+fn demo_session_in_a_real_terminal() {
+    if !ready() {
+        return;
+    }
+    let t = Tmux::new("keys");
+    start(&t, "sh");
+    t.wait("the shell", |t| {
+        t.display("#{pane_current_command}") == "sh"
+    });
+    let title_before = t.display("#{pane_title}");
+    t.keys(&[&format!("{} tui --demo", bin()), "Enter"]);
+    wait_for_results(&t);
+    assert_eq!(t.display("#{alternate_on}"), "1");
+    let screen = t.capture();
+    assert!(screen.contains("time") && screen.contains("level") && screen.contains("message"));
+    // move, open help, close it, search, open details
+    t.keys(&["j", "j", "?"]);
+    t.wait("the help", |t| {
+        t.capture().contains("search in the results")
+    });
+    t.keys(&["Escape"]);
+    t.wait("help closed", |t| {
+        !t.capture().contains("search in the results")
+    });
+    t.keys(&["Enter"]);
+    t.wait("the details pane", |t| t.capture().contains("details"));
+    // (Escape alone: followed by a key in the same burst it reads as Alt+key)
+    t.keys(&["Escape"]);
+    t.wait("details closed", |t| !t.capture().contains("esc close"));
+    t.keys(&["G", "g", "5"]);
+    t.wait("the 12 h range to run", |t| {
+        let s = t.capture();
+        s.contains("last 12h") && !s.contains("querying")
+    });
+    // show the demo's hostile lines (they try to retitle the window)
+    t.keys(&["7", "i", "C-u"]);
+    t.run(&[
+        "send-keys",
+        "-t",
+        "t",
+        "-l",
+        r#"{app="vulnsentinel"} |= "pwned""#,
+    ]);
+    t.keys(&["Enter"]);
+    t.wait("the hostile lines", |t| {
+        let s = t.capture();
+        s.contains("^[]0;pwned^G") && !s.contains("querying")
+    });
+    assert_eq!(t.display("#{pane_title}"), title_before);
+    // quit: the shell's screen is back, untouched by hostile lines
+    t.keys(&["q"]);
+    t.wait("the alternate screen to be left", |t| {
+        t.display("#{alternate_on}") == "0" && t.display("#{pane_current_command}") == "sh"
+    });
+    assert_eq!(t.display("#{pane_title}"), title_before);
+    assert!(!t.capture().contains("vs-logs  demo"));
+    // the terminal is usable: the shell echoes what we type
+    t.keys(&["echo still-ok", "Enter"]);
+    t.wait("the shell to answer", |t| {
+        t.capture().matches("still-ok").count() >= 2
+    });
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    if !ready() {
+        return;
+    }
+    let t = Tmux::new("term");
+    start(&t, &format!("{} tui --demo", bin()));
+    wait_for_results(&t);
+    assert_eq!(t.display("#{alternate_on}"), "1");
+    let pid = t.display("#{pane_pid}");
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(killed.success());
+    // tmux can mark the pane dead (pty closed) before it has reaped the exit status.
+    t.wait("the app to exit", |t| {
+        t.display("#{pane_dead}") == "1"
+            && !t
+                .display("#{pane_dead_status}#{pane_dead_signal}")
+                .is_empty()
+    });
+    assert_eq!(t.display("#{alternate_on}"), "0");
+    assert_eq!(t.display("#{pane_dead_status}"), "0");
+}
