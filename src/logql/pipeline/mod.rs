@@ -44,8 +44,11 @@ enum CStage {
 #[derive(Debug, Clone)]
 pub struct Pipeline {
     stages: Vec<CStage>,
-    /// For each stage, the labels later label filters read (`None`: anything may be read).
-    needed: Vec<Option<Vec<String>>>,
+    /// For each stage, how many of `needed_names` later label filters read (`None`: anything
+    /// may be read). Walking back from the end the list only grows, so every stage's set is a
+    /// prefix of one list: linear in the number of stages, not quadratic.
+    needed: Vec<Option<usize>>,
+    needed_names: Vec<String>,
     /// How many leading stages are line filters or label-only stages that do not rewrite the
     /// line: every line filter among them can run on the raw line.
     hoisted: Vec<usize>,
@@ -67,17 +70,18 @@ impl Pipeline {
             });
         }
         let mut needed = vec![None; out.len()];
-        let mut cur: Option<Vec<String>> = Some(Vec::new());
+        let mut needed_names = Vec::new();
+        let mut open = true;
         for (i, s) in out.iter().enumerate().rev() {
-            needed[i] = cur.clone();
+            needed[i] = open.then_some(needed_names.len());
             match s {
                 CStage::Filter(f) => {
-                    if let Some(c) = cur.as_mut() {
-                        f.names(c);
+                    if open {
+                        f.names(&mut needed_names);
                     }
                 }
                 CStage::LineFormat(_) | CStage::LabelFormat(_) | CStage::DropKeep(_) => {
-                    cur = None;
+                    open = false;
                 }
                 CStage::Line(_) | CStage::Parser(_) | CStage::Decolorize => {}
             }
@@ -94,6 +98,7 @@ impl Pipeline {
         Ok(Self {
             stages: out,
             needed,
+            needed_names,
             hoisted,
         })
     }
@@ -133,7 +138,7 @@ impl Pipeline {
                 }
                 CStage::Parser(p) => {
                     let want = if restricted {
-                        self.needed[i].as_deref()
+                        self.needed[i].map(|n| &self.needed_names[..n])
                     } else {
                         None
                     };
