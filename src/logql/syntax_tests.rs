@@ -59,6 +59,31 @@ fn long_queries_are_refused_by_size() {
     );
 }
 
+/// `| json` repeated thousands of times runs once per entry (adjacent identical parsers
+/// collapse), with the same labels as a single `| json`.
+#[test]
+fn repeated_parsers_run_once() {
+    let mut labels = crate::model::Labels::new();
+    labels.insert("app".into(), "a".into());
+    let e = crate::model::LogEntry::new(0, std::sync::Arc::new(labels), r#"{"app":"x","n":1}"#);
+    let once = LogQuery::compile(r#"{app="a"} | json"#).expect("one");
+    let q = format!("{{app=\"a\"}}{}", " | json".repeat(5_000));
+    let many = LogQuery::compile(&q).expect("many");
+    let (a, b) = (
+        once.process(&e).expect("kept"),
+        many.process(&e).expect("kept"),
+    );
+    assert_eq!(a.parsed, b.parsed);
+    assert_eq!(b.parsed.get("app_extracted").map(String::as_str), Some("x"));
+    let bad = crate::model::LogEntry::new(0, e.labels.clone(), "not json");
+    let (a, b) = (
+        once.process(&bad).expect("kept"),
+        many.process(&bad).expect("kept"),
+    );
+    assert_eq!(a.parsed, b.parsed);
+    assert!(b.parsed.contains_key("__error__"));
+}
+
 #[test]
 fn long_label_filter_chains_are_refused_cleanly() {
     for sep in [" and ", " or ", ", ", " "] {

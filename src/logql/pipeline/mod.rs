@@ -57,7 +57,17 @@ pub struct Pipeline {
 impl Pipeline {
     pub fn compile(stages: &[Stage]) -> Result<Self, LogqlError> {
         let mut out = Vec::with_capacity(stages.len());
-        for s in stages {
+        for (i, s) in stages.iter().enumerate() {
+            // A parser right after the same parser reads the same line and writes the same
+            // labels again (`| json | json`): run it once, so a query repeating a stage
+            // thousands of times costs one stage per entry. `unpack` rewrites the line: kept.
+            if let (Stage::Parser(p), Some(Stage::Parser(prev))) =
+                (s, i.checked_sub(1).map(|j| &stages[j]))
+                && p == prev
+                && !matches!(p, super::ast::ParserStage::Unpack)
+            {
+                continue;
+            }
             out.push(match s {
                 Stage::LineFilter(f) => CStage::Line(CompiledLineFilter::compile(f)?),
                 Stage::Parser(p) => CStage::Parser(CompiledParser::compile(p)?),
