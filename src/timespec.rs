@@ -21,7 +21,7 @@ const NS_PER_MS: i64 = 1_000_000;
 const NS_PER_S: i64 = 1_000_000_000;
 
 const DURATION_HELP: &str =
-    "use a number and a unit (ms, s, m, h, d, w), e.g. 30s, 15m, 12h, 7d, 2w or 1h30m";
+    "use a number and a unit (ms, s, m, h, d, w, y), e.g. 30s, 15m, 12h, 7d, 2w or 1h30m";
 const TIME_HELP: &str = "use e.g. 2026-11-25T08:00:00Z, 2026-11-25, \"2026-11-25 08:00\", 1795594043 (unix seconds), now, now-2h, today or yesterday";
 
 fn unit_ns(unit: &str) -> Option<i64> {

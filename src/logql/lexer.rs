@@ -29,11 +29,12 @@ impl Tok {
     /// The name Loki uses for this token in `unexpected X` messages.
     pub fn describe(&self) -> String {
         match self {
-            Tok::Ident(s) => match s.as_str() {
-                "by" | "without" | "bool" | "on" | "ignoring" | "group_left" | "group_right"
-                | "offset" | "and" | "or" | "unless" | "ip" | "json" | "logfmt" | "regexp"
-                | "pattern" | "unpack" | "line_format" | "label_format" | "drop" | "keep"
-                | "decolorize" | "unwrap" => s.clone(),
+            // Keywords are case-insensitive, as in Loki.
+            Tok::Ident(s) => match s.to_ascii_lowercase().as_str() {
+                k @ ("by" | "without" | "bool" | "on" | "ignoring" | "group_left"
+                | "group_right" | "offset" | "and" | "or" | "unless" | "ip" | "json"
+                | "logfmt" | "regexp" | "pattern" | "unpack" | "line_format"
+                | "label_format" | "drop" | "keep" | "decolorize" | "unwrap") => k.to_string(),
                 _ => "IDENTIFIER".into(),
             },
             Tok::Str(_) => "STRING".into(),

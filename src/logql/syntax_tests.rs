@@ -151,6 +151,10 @@ fn syntax_loki_refuses_with_its_text() {
             "parse error : grouping not allowed for rate_counter aggregation",
         ),
         (
+            r#"last_over_time BY (method) ({app="vulnsentinel"} | json | unwrap status [5m])"#,
+            "parse error at line 1, col 16: syntax error: unexpected by, expecting (",
+        ),
+        (
             r#"count_over_time by (method) ({app="vulnsentinel"}[5m])"#,
             "parse error at line 1, col 17: syntax error: unexpected by, expecting (",
         ),
