@@ -21,7 +21,7 @@ const NS_PER_MS: i64 = 1_000_000;
 const NS_PER_S: i64 = 1_000_000_000;
 
 const DURATION_HELP: &str =
-    "use a number and a unit (ms, s, m, h, d, w), e.g. 30s, 15m, 12h, 7d, 2w or 1h30m";
+    "use a number and a unit (ms, s, m, h, d, w, y), e.g. 30s, 15m, 12h, 7d, 2w or 1h30m";
 const TIME_HELP: &str = "use e.g. 2026-11-25T08:00:00Z, 2026-11-25, \"2026-11-25 08:00\", 1795594043 (unix seconds), now, now-2h, today or yesterday";
 
 fn unit_ns(unit: &str) -> Option<i64> {
@@ -34,11 +34,15 @@ fn unit_ns(unit: &str) -> Option<i64> {
         "h" => 3_600 * NS_PER_S,
         "d" => 86_400 * NS_PER_S,
         "w" => 7 * 86_400 * NS_PER_S,
+        "y" => 365 * 86_400 * NS_PER_S,
         _ => return None,
     })
 }
 
-/// `30s`, `15m`, `12h`, `7d`, `2w`, `1h30m`, `500ms` → nanoseconds.
+/// `30s`, `15m`, `12h`, `7d`, `2w`, `1h30m`, `500ms` → nanoseconds. The one duration grammar
+/// of vs-logs (command line, TUI and LogQL ranges alike): one or more groups of a decimal
+/// number (`1`, `1.5`, `.5`) and a unit, `ns`, `us`/`µs`, `ms`, `s`, `m`, `h`, `d` (24h), `w`
+/// (7d) or `y` (365d), with no spaces or sign; the groups add up.
 pub fn parse_duration(s: &str) -> Result<i64, TimeError> {
     let bad = || TimeError(format!("invalid duration {s:?}: {DURATION_HELP}"));
     let text = s.trim();
@@ -65,6 +69,42 @@ pub fn parse_duration(s: &str) -> Result<i64, TimeError> {
         rest = &rest[num_len + unit_len..];
     }
     Ok(total)
+}
+
+/// A duration as Go's `time.Duration.String` prints it (`739h55m0s`, `1.5s`, `250ms`), for
+/// messages that quote Loki.
+pub fn format_go_duration(ns: i64) -> String {
+    if ns == 0 {
+        return "0s".into();
+    }
+    let sign = if ns < 0 { "-" } else { "" };
+    let u = ns.unsigned_abs();
+    let frac = |v: u64, unit: u64| -> String {
+        let (whole, rest) = (v / unit, v % unit);
+        if rest == 0 {
+            return whole.to_string();
+        }
+        let digits = unit.ilog10() as usize;
+        let f = format!("{rest:0digits$}");
+        format!("{whole}.{}", f.trim_end_matches('0'))
+    };
+    if u < 1_000 {
+        return format!("{sign}{u}ns");
+    }
+    if u < 1_000_000 {
+        return format!("{sign}{}µs", frac(u, 1_000));
+    }
+    if u < NS_PER_S as u64 {
+        return format!("{sign}{}ms", frac(u, 1_000_000));
+    }
+    let s = NS_PER_S as u64;
+    let (h, m) = (u / (3_600 * s), (u / (60 * s)) % 60);
+    let secs = frac(u % (60 * s), s);
+    match (h, m) {
+        (0, 0) => format!("{sign}{secs}s"),
+        (0, m) => format!("{sign}{m}m{secs}s"),
+        (h, m) => format!("{sign}{h}h{m}m{secs}s"),
+    }
 }
 
 fn local_or_utc(naive: NaiveDateTime, utc: bool, original: &str) -> Result<i64, TimeError> {
@@ -258,6 +298,21 @@ mod tests {
         assert_eq!(parse_duration("500ms"), Ok(500 * NS_PER_MS));
         assert_eq!(parse_duration("1.5h"), Ok(H + H / 2));
         assert_eq!(parse_duration("1d2h3m4s"), Ok(26 * H + 184 * NS_PER_S));
+        assert_eq!(parse_duration("1y"), Ok(365 * 24 * H));
+        assert_eq!(parse_duration("250µs"), Ok(250_000));
+    }
+
+    #[test]
+    fn go_duration_text() {
+        assert_eq!(
+            format_go_duration(739 * H + 55 * 60 * NS_PER_S),
+            "739h55m0s"
+        );
+        assert_eq!(format_go_duration(90 * NS_PER_S), "1m30s");
+        assert_eq!(format_go_duration(1_500 * NS_PER_MS), "1.5s");
+        assert_eq!(format_go_duration(250 * NS_PER_MS), "250ms");
+        assert_eq!(format_go_duration(0), "0s");
+        assert_eq!(format_go_duration(-5 * 60 * NS_PER_S), "-5m0s");
     }
 
     #[test]

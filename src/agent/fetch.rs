@@ -91,21 +91,7 @@ pub fn window(ctx: &Context, r: &RangeArgs, default_ns: i64) -> anyhow::Result<W
     })
 }
 
-/// A LogQL string literal.
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+pub use crate::logql::quote;
 
 /// Every line of one agent id, by VulnSentinel's `agent_id` or the GenAI `gen_ai.agent.id`
 /// (which `| json` names `gen_ai_agent_id`). A plain id is also a line filter, so Loki skips

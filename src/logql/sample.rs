@@ -4,6 +4,7 @@
 
 use super::LogqlError;
 use super::ast::{Conversion, LogRange};
+use super::go_quote;
 use super::lexer::parse_bytes;
 use super::log_query::{compile_selector, selector_matches};
 use super::pipeline::Pipeline;
@@ -12,7 +13,6 @@ use super::pipeline::label_filter::{
     parse_go_duration_secs,
 };
 use super::pipeline::work::ERROR;
-use super::validate::go_quote;
 use crate::model::{Labels, LogEntry};
 
 /// Error kind Loki records when an unwrapped value is not a number.

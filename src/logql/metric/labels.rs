@@ -1,6 +1,7 @@
 //! Label-set operations of metric evaluation: `by`/`without` grouping, `label_replace`, and
 //! Prometheus' text form of a label set (for error messages).
 
+use crate::logql::go_quote;
 use crate::model::Labels;
 
 /// `by (a, b)` or `without (a, b)`.
@@ -40,24 +41,6 @@ impl Grouping {
                 .collect()
         }
     }
-}
-
-/// Go's `%q` of a string (used in Loki's label-set text).
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// A label set as Prometheus prints it: `{a="1", b="2"}`.

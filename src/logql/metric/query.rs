@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::agg::VecOp;
-use super::binop::{BinOp, Card, Matching};
+use super::binop::{Card, Matching};
 use super::eval::{Plan, RangePlan, StepValue};
 use super::extract::{Extractor, SampleSource};
 use super::labels::Grouping;
@@ -13,6 +12,9 @@ use super::range_fn::RangeOp;
 use super::{glue, grid};
 use crate::logql::{LogqlError, ast};
 use crate::model::{Labels, LogEntry, MetricResult, Point, Sample, Series};
+
+/// Loki's default `max_query_length`, 30d1h.
+const MAX_QUERY_LENGTH_NS: i64 = (30 * 24 + 1) * 3_600 * 1_000_000_000;
 
 /// A compiled metric query.
 #[derive(Debug, Clone)]
@@ -68,7 +70,40 @@ impl MetricQuery {
             } else {
                 step_ns
             };
-        (first.saturating_sub(self.lookback_ns()), last)
+        (
+            first.saturating_sub(self.lookback_ns()),
+            last.saturating_add(self.lookahead_ns()),
+        )
+    }
+
+    /// How far after a step a window reaches (the largest negative offset), ns.
+    pub fn lookahead_ns(&self) -> i64 {
+        let ranges = self.plan.ranges();
+        ranges
+            .iter()
+            .map(|r| r.offset_ns.saturating_neg().max(0))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Loki's `max_query_length` (30d1h) for a range query: the step grid's span plus the
+    /// longest range of any range vector (`sum(rate({…}[1y]))` is refused however short the
+    /// query range); offsets do not count, and instant queries are not checked.
+    fn check_query_length(&self, steps: &[i64]) -> Result<(), LogqlError> {
+        let span = match (steps.first(), steps.last()) {
+            (Some(a), Some(b)) => b - a,
+            _ => 0,
+        };
+        let ranges = self.plan.ranges();
+        let longest = ranges.iter().map(|r| r.range_ns).max().unwrap_or(0);
+        let length = span.saturating_add(longest);
+        if length > MAX_QUERY_LENGTH_NS {
+            return Err(LogqlError::msg(format!(
+                "the query time range exceeds the limit (query length: {}, limit: 30d1h)",
+                crate::timespec::format_go_duration(length)
+            )));
+        }
+        Ok(())
     }
 
     /// Evaluates on Loki's step grid. `entries` are raw (un-piped) entries sorted by `ts`.
@@ -80,6 +115,7 @@ impl MetricQuery {
         step_ms: i64,
     ) -> Result<MetricResult, LogqlError> {
         let steps = grid::steps(start_ns, end_ns, step_ms)?;
+        self.check_query_length(&steps)?;
         let values = self.plan.eval(entries, &steps)?;
         let mut series: BTreeMap<Labels, Vec<Point>> = BTreeMap::new();
         for (t, v) in steps.iter().zip(values) {
@@ -123,7 +159,7 @@ impl MetricQuery {
                 let keep_order = matches!(
                     self.plan,
                     Plan::Vector {
-                        op: VecOp::Sort | VecOp::SortDesc,
+                        op: ast::VectorOp::Sort | ast::VectorOp::SortDesc,
                         ..
                     }
                 );
@@ -184,14 +220,16 @@ fn plan(e: &ast::MetricExpr) -> Result<Plan, LogqlError> {
                 Some(p) => Some(p as usize),
                 None => None,
             };
-            let op = VecOp::from_ast(v.op, k).ok_or_else(|| {
-                LogqlError::msg(format!(
+            let needs_k = matches!(v.op, ast::VectorOp::Topk | ast::VectorOp::Bottomk);
+            if needs_k && k.is_none() {
+                return Err(LogqlError::msg(format!(
                     "parse error : {} requires a parameter",
                     v.op.name()
-                ))
-            })?;
+                )));
+            }
             Plan::Vector {
-                op,
+                op: v.op,
+                k: k.unwrap_or(0),
                 grouping: grouping(&v.grouping),
                 inner: Box::new(plan(&v.expr)?),
             }
@@ -207,7 +245,7 @@ fn plan(e: &ast::MetricExpr) -> Result<Plan, LogqlError> {
                 .as_ref()
                 .map_or((false, Vec::new()), |m| (m.on, m.labels.clone()));
             Plan::Binary {
-                op: binop(b.op),
+                op: b.op,
                 return_bool: b.return_bool,
                 matching: Matching { on, labels, card },
                 lhs: Box::new(plan(&b.lhs)?),
@@ -246,27 +284,6 @@ fn absent_labels(selector: &[ast::Matcher]) -> Labels {
         out.remove(name);
     }
     out
-}
-
-fn binop(op: ast::BinOp) -> BinOp {
-    use ast::BinOp as A;
-    match op {
-        A::Add => BinOp::Add,
-        A::Sub => BinOp::Sub,
-        A::Mul => BinOp::Mul,
-        A::Div => BinOp::Div,
-        A::Mod => BinOp::Mod,
-        A::Pow => BinOp::Pow,
-        A::Eq => BinOp::Eq,
-        A::Neq => BinOp::Ne,
-        A::Gt => BinOp::Gt,
-        A::Gte => BinOp::Ge,
-        A::Lt => BinOp::Lt,
-        A::Lte => BinOp::Le,
-        A::And => BinOp::And,
-        A::Or => BinOp::Or,
-        A::Unless => BinOp::Unless,
-    }
 }
 
 fn range_plan(r: &ast::RangeAggregation) -> Result<RangePlan, LogqlError> {

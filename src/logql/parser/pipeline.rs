@@ -60,7 +60,7 @@ impl Parser<'_> {
                 self.bump();
                 Ok(LineFilterValue::Str(s))
             }
-            Tok::Ident(s) if s == "ip" => {
+            Tok::Ident(s) if s.eq_ignore_ascii_case("ip") => {
                 self.bump();
                 self.expect_op("(")?;
                 let s = self.string()?;
@@ -78,12 +78,10 @@ impl Parser<'_> {
         let Tok::Ident(name) = self.peek().clone() else {
             return Err(self.unexpected());
         };
-        // A keyword followed by a comparison operator is a label filter on a label of that name.
-        let next_is_cmp = matches!(
-            self.peek_at(1),
-            Tok::Op("=" | "!=" | "=~" | "!~" | "==" | ">" | ">=" | "<" | "<=")
-        );
-        if !next_is_cmp || name == "json" || name == "logfmt" {
+        // Stage keywords are keywords in any case and never label names (Loki: `| line_format==
+        // "x"` is a syntax error); other words are label filters.
+        let name = name.to_ascii_lowercase();
+        {
             match name.as_str() {
                 "json" => {
                     self.bump();
@@ -109,11 +107,11 @@ impl Parser<'_> {
                 }
                 "regexp" => {
                     self.bump();
-                    return Ok(Stage::Parser(ParserStage::Regexp(self.string()?)));
+                    return Ok(Stage::Parser(ParserStage::Regexp(self.stage_string()?)));
                 }
                 "pattern" => {
                     self.bump();
-                    return Ok(Stage::Parser(ParserStage::Pattern(self.string()?)));
+                    return Ok(Stage::Parser(ParserStage::Pattern(self.stage_string()?)));
                 }
                 "unpack" => {
                     self.bump();
@@ -121,7 +119,7 @@ impl Parser<'_> {
                 }
                 "line_format" => {
                     self.bump();
-                    return Ok(Stage::LineFormat(self.string()?));
+                    return Ok(Stage::LineFormat(self.stage_string()?));
                 }
                 "label_format" => {
                     self.bump();
@@ -144,6 +142,15 @@ impl Parser<'_> {
             }
         }
         Ok(Stage::LabelFilter(self.label_filter_or()?))
+    }
+
+    /// The string argument of a stage (`line_format "…"`), with Loki's `expecting STRING`.
+    fn stage_string(&mut self) -> R<String> {
+        if matches!(self.peek(), Tok::Str(_)) {
+            self.string()
+        } else {
+            Err(self.unexpected_expecting("STRING"))
+        }
     }
 
     fn extractions(&mut self) -> R<Vec<Extraction>> {
@@ -208,7 +215,7 @@ impl Parser<'_> {
         self.bump(); // unwrap
         let first = self.ident()?;
         let (label, conversion) = if self.is_op("(") {
-            let conversion = match first.as_str() {
+            let conversion = match first.to_ascii_lowercase().as_str() {
                 "duration" | "duration_seconds" => Conversion::Duration,
                 "bytes" => Conversion::Bytes,
                 _ => {
@@ -243,6 +250,7 @@ impl Parser<'_> {
     fn label_filter_or(&mut self) -> R<LabelFilter> {
         let mut lhs = self.label_filter_and()?;
         while self.is_ident("or") {
+            self.count_binop(self.pos())?;
             self.bump();
             let rhs = self.label_filter_and()?;
             lhs = LabelFilter::Or(Box::new(lhs), Box::new(rhs));
@@ -256,7 +264,8 @@ impl Parser<'_> {
             if self.is_ident("and") || self.is_op(",") {
                 self.bump();
             } else if self.is_op("(")
-                || (matches!(self.peek(), Tok::Ident(s) if s != "or" && s != "offset")
+                || (matches!(self.peek(), Tok::Ident(s)
+                    if !s.eq_ignore_ascii_case("or") && !s.eq_ignore_ascii_case("offset"))
                     && matches!(
                         self.peek_at(1),
                         Tok::Op("=" | "!=" | "=~" | "!~" | "==" | ">" | ">=" | "<" | "<=")
@@ -266,6 +275,7 @@ impl Parser<'_> {
             } else {
                 return Ok(lhs);
             }
+            self.count_binop(self.pos())?;
             let rhs = self.label_filter_atom()?;
             lhs = LabelFilter::And(Box::new(lhs), Box::new(rhs));
         }
@@ -318,7 +328,11 @@ impl Parser<'_> {
                 };
                 Ok(LabelFilter::Matcher(Matcher { name, op, value }))
             }
-            Tok::Ident(s) if s == "ip" && !neg && matches!(cmp, CmpOp::Eq | CmpOp::Neq) => {
+            Tok::Ident(s)
+                if s.eq_ignore_ascii_case("ip")
+                    && !neg
+                    && matches!(cmp, CmpOp::Eq | CmpOp::Neq) =>
+            {
                 self.bump();
                 self.expect_op("(")?;
                 let pattern = self.string()?;

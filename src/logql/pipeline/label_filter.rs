@@ -8,9 +8,9 @@ use super::ip::IpMatcher;
 use super::work::Work;
 use crate::logql::LogqlError;
 use crate::logql::ast::{CmpOp, LabelFilter, MatchOp, Matcher};
+use crate::logql::go_quote;
 use crate::logql::lexer::{parse_bytes, parse_duration};
 use crate::logql::regex_go;
-use crate::logql::validate::go_quote;
 
 /// A compiled `name op "value"` matcher. A missing label matches as the empty string.
 #[derive(Debug, Clone)]

@@ -44,8 +44,11 @@ enum CStage {
 #[derive(Debug, Clone)]
 pub struct Pipeline {
     stages: Vec<CStage>,
-    /// For each stage, the labels later label filters read (`None`: anything may be read).
-    needed: Vec<Option<Vec<String>>>,
+    /// For each stage, how many of `needed_names` later label filters read (`None`: anything
+    /// may be read). Walking back from the end the list only grows, so every stage's set is a
+    /// prefix of one list: linear in the number of stages, not quadratic.
+    needed: Vec<Option<usize>>,
+    needed_names: Vec<String>,
     /// How many leading stages are line filters or label-only stages that do not rewrite the
     /// line: every line filter among them can run on the raw line.
     hoisted: Vec<usize>,
@@ -54,7 +57,17 @@ pub struct Pipeline {
 impl Pipeline {
     pub fn compile(stages: &[Stage]) -> Result<Self, LogqlError> {
         let mut out = Vec::with_capacity(stages.len());
-        for s in stages {
+        for (i, s) in stages.iter().enumerate() {
+            // A parser right after the same parser reads the same line and writes the same
+            // labels again (`| json | json`): run it once, so a query repeating a stage
+            // thousands of times costs one stage per entry. `unpack` rewrites the line: kept.
+            if let (Stage::Parser(p), Some(Stage::Parser(prev))) =
+                (s, i.checked_sub(1).map(|j| &stages[j]))
+                && p == prev
+                && !matches!(p, super::ast::ParserStage::Unpack)
+            {
+                continue;
+            }
             out.push(match s {
                 Stage::LineFilter(f) => CStage::Line(CompiledLineFilter::compile(f)?),
                 Stage::Parser(p) => CStage::Parser(CompiledParser::compile(p)?),
@@ -67,17 +80,18 @@ impl Pipeline {
             });
         }
         let mut needed = vec![None; out.len()];
-        let mut cur: Option<Vec<String>> = Some(Vec::new());
+        let mut needed_names = Vec::new();
+        let mut open = true;
         for (i, s) in out.iter().enumerate().rev() {
-            needed[i] = cur.clone();
+            needed[i] = open.then_some(needed_names.len());
             match s {
                 CStage::Filter(f) => {
-                    if let Some(c) = cur.as_mut() {
-                        f.names(c);
+                    if open {
+                        f.names(&mut needed_names);
                     }
                 }
                 CStage::LineFormat(_) | CStage::LabelFormat(_) | CStage::DropKeep(_) => {
-                    cur = None;
+                    open = false;
                 }
                 CStage::Line(_) | CStage::Parser(_) | CStage::Decolorize => {}
             }
@@ -94,6 +108,7 @@ impl Pipeline {
         Ok(Self {
             stages: out,
             needed,
+            needed_names,
             hoisted,
         })
     }
@@ -133,7 +148,7 @@ impl Pipeline {
                 }
                 CStage::Parser(p) => {
                     let want = if restricted {
-                        self.needed[i].as_deref()
+                        self.needed[i].map(|n| &self.needed_names[..n])
                     } else {
                         None
                     };

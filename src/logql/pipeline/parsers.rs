@@ -99,11 +99,7 @@ impl CompiledParser {
                     )
                 };
                 match res {
-                    Ok(()) => {
-                        for (k, v) in found {
-                            w.set_extracted_owned(k, v);
-                        }
-                    }
+                    Ok(()) => w.set_extracted_all(found),
                     Err(_) => w.set_error(JSON_PARSER_ERR, JSON_ERROR_DETAILS),
                 }
             }
@@ -112,19 +108,18 @@ impl CompiledParser {
                     w.set_error(JSON_PARSER_ERR, JSON_ERROR_DETAILS);
                     return;
                 }
-                let found: Vec<String> = paths
+                let found: Vec<(String, String)> = paths
                     .iter()
-                    .map(|(_, path)| {
-                        json::lookup(&w.line, path)
+                    .map(|(label, path)| {
+                        let v = json::lookup(&w.line, path)
                             .ok()
                             .flatten()
                             .map(|c| c.into_owned())
-                            .unwrap_or_default()
+                            .unwrap_or_default();
+                        (label.clone(), v)
                     })
                     .collect();
-                for ((label, _), v) in paths.iter().zip(found) {
-                    w.set_extracted(label, v);
-                }
+                w.set_extracted_all(found);
             }
             Self::Logfmt {
                 strict,

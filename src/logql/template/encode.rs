@@ -122,48 +122,18 @@ pub fn to_json(v: &Value) -> String {
     }
 }
 
+/// A JSON string as Go writes it: serde_json's escaping plus Go's HTML-safe `\u003c`, `\u003e`,
+/// `\u0026` and the line/paragraph separators.
 fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
+    let out = serde_json::to_string(s).unwrap_or_default();
+    if !out.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return out;
     }
-    out.push('"');
-    out
-}
-
-/// Go's `strconv.Quote`.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\x07' => out.push_str("\\a"),
-            '\x08' => out.push_str("\\b"),
-            '\x0c' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\x0b' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    out.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 /// Go's `template.HTMLEscapeString`.
@@ -226,7 +196,7 @@ mod tests {
             query_unescape("%zz").unwrap_err(),
             "invalid URL escape \"%zz\""
         );
-        assert_eq!(go_quote("a\u{1b}b\n"), "\"a\\x1bb\\n\"");
+        assert_eq!(crate::logql::go_quote("a\u{1b}b\n"), "\"a\\x1bb\\n\"");
         assert_eq!(
             html_escape("<a href='x'>&"),
             "&lt;a href=&#39;x&#39;&gt;&amp;"
@@ -240,6 +210,11 @@ mod tests {
         assert_eq!(to_json(&Value::Float(1e21)), "1e+21");
         assert_eq!(to_json(&Value::Str("\u{1b}".into())), "\"\\u001b\"");
         assert_eq!(to_json(&Value::Nil), "null");
+        // Go's encoding/json: HTML-safe, separators escaped, `\b` and `\f` by name.
+        assert_eq!(
+            to_json(&Value::Str("<a&b>\u{2028}\x08\x0c".into())),
+            r#""\u003ca\u0026b\u003e\u2028\b\f""#
+        );
         assert_eq!(to_json(&Value::Time(0)), "\"1970-01-01T00:00:00Z\"");
     }
 }

@@ -124,6 +124,12 @@ impl<'a> Exec<'a> {
             return funcs::call(name, args, self.ctx)
                 .map_err(|e| format!("error calling {name}: {e}"));
         }
+        if let Arg::Field(f) | Arg::Var(_, f) = first
+            && let Some(last) = f.last()
+            && prev.is_some()
+        {
+            return Err(format!("{last} is not a method but has arguments"));
+        }
         if cmd.len() > 1 || prev.is_some() {
             return Err(format!(
                 "can't give argument to non-function {}",

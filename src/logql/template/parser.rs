@@ -232,9 +232,17 @@ impl Parser {
                 }
                 break;
             }
-            if !pipe.cmds.is_empty() && !matches!(cmd[0], Arg::Func(_)) {
-                // Go allows a non-function later in a pipeline only if it takes no argument.
-                return Err(self.err("non executable command in pipeline stage 2"));
+            let literal = matches!(
+                cmd[0],
+                Arg::Str(_) | Arg::Int(_) | Arg::Float(_) | Arg::Bool(_) | Arg::Nil
+            ) || matches!(&cmd[0], Arg::Field(f) if f.is_empty());
+            if !pipe.cmds.is_empty() && literal {
+                // Go refuses only literals (and `.`) after a pipe; a field there parses and
+                // fails when run ("… is not a method but has arguments").
+                return Err(self.err(&format!(
+                    "non executable command in pipeline stage {}",
+                    pipe.cmds.len() + 1
+                )));
             }
             pipe.cmds.push(cmd);
             if matches!(self.peek(), Some(Tok::Pipe)) {

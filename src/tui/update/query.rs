@@ -12,38 +12,10 @@ use super::nav;
 /// Buckets of the volume histogram.
 const VOLUME_BUCKETS: i64 = 120;
 
-/// `30s`, `15m`, `1h30m`, `7d`, `2w` → ns (the CLI's `timespec`, with a small fallback).
+/// `30s`, `15m`, `1h30m`, `7d`, `2w` → ns, by the one duration grammar ([`crate::timespec`]);
+/// a zero span is no span.
 pub fn parse_since(s: &str) -> Option<i64> {
-    if let Ok(ns) = crate::timespec::parse_duration(s) {
-        return Some(ns);
-    }
-    let mut total: i64 = 0;
-    let mut num = String::new();
-    let mut any = false;
-    let mut chars = s.trim().chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let n: i64 = num.parse().ok()?;
-        num.clear();
-        let unit: i64 = match c {
-            'm' if chars.peek() == Some(&'s') => {
-                chars.next();
-                1_000_000
-            }
-            's' => 1_000_000_000,
-            'm' => 60_000_000_000,
-            'h' => 3_600_000_000_000,
-            'd' => 86_400_000_000_000,
-            'w' => 7 * 86_400_000_000_000,
-            _ => return None,
-        };
-        total = total.checked_add(n.checked_mul(unit)?)?;
-        any = true;
-    }
-    (any && num.is_empty() && total > 0).then_some(total)
+    crate::timespec::parse_duration(s).ok().filter(|&ns| ns > 0)
 }
 
 /// Validates and starts a query (cancelling the one in flight); current results stay until
