@@ -20,7 +20,7 @@ const S: i64 = 1_000_000_000;
 const Q: &str = r#"{app="vulnsentinel"} | json"#;
 
 fn draw(a: &App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(a.width, a.height)).unwrap();
+    let mut t = Terminal::new(TestBackend::new(a.size.width, a.size.height)).unwrap();
     t.draw(|f| render(f, a)).unwrap();
     t
 }
@@ -59,7 +59,7 @@ fn volume_msg(a: &App) -> Msg {
     let series = |level: &str, vals: &[f64]| {
         let mut l = Labels::new();
         l.insert("level".into(), level.into());
-        let req = a.results.req.as_ref().unwrap();
+        let req = a.logs.results.req.as_ref().unwrap();
         let step_ms = (req.end_ns - req.start_ns) / 120 / 1_000_000;
         Series {
             metric: l,
@@ -74,7 +74,7 @@ fn volume_msg(a: &App) -> Msg {
         }
     };
     Msg::VolumeFinished {
-        generation: a.generation,
+        generation: a.status.generation,
         result: Ok(MetricResult::Matrix(vec![
             series(
                 "error",
@@ -97,7 +97,7 @@ fn volume_msg(a: &App) -> Msg {
 #[test]
 fn loading_screen() {
     let mut a = app(100, 16);
-    a.editor.set(Q);
+    a.editor.input.set(Q);
     update(&mut a, key('r'));
     let t = draw(&a);
     insta::assert_snapshot!("loading", t.backend());
@@ -115,7 +115,7 @@ fn empty_screen() {
 #[test]
 fn results_screen_with_level_colours_and_selection() {
     let mut a = app(140, 20);
-    a.show_volume = false;
+    a.volume.show = false;
     load(&mut a, Q, lines(14, NOW, 7 * S));
     let t = draw(&a);
     insta::assert_snapshot!("results", t.backend());
@@ -144,11 +144,11 @@ fn results_screen_with_level_colours_and_selection() {
 #[test]
 fn error_screen_keeps_results_and_shows_the_message_in_red() {
     let mut a = app(120, 14);
-    a.show_volume = false;
+    a.volume.show = false;
     load(&mut a, Q, lines(4, NOW, S));
-    a.editor.set(r#"{app="vulnsentinel"} | jsn"#);
+    a.editor.input.set(r#"{app="vulnsentinel"} | jsn"#);
     update(&mut a, key('r'));
-    let g = a.generation;
+    let g = a.status.generation;
     update(
         &mut a,
         Msg::QueryFinished {
@@ -168,8 +168,8 @@ fn error_screen_keeps_results_and_shows_the_message_in_red() {
 #[test]
 fn parse_error_is_shown_at_its_column() {
     let mut a = app(80, 10);
-    a.editor.set(r#"{app="vulnsentinel"} | jsn"#);
-    a.query_error = Some(QueryError {
+    a.editor.input.set(r#"{app="vulnsentinel"} | jsn"#);
+    a.editor.query_error = Some(QueryError {
         message: "parse error at line 1, col 24: unexpected IDENTIFIER".into(),
         col: Some(24),
     });
@@ -187,7 +187,7 @@ fn parse_error_is_shown_at_its_column() {
 #[test]
 fn details_screen() {
     let mut a = app(120, 24);
-    a.show_volume = false;
+    a.volume.show = false;
     load(&mut a, Q, lines(2, NOW, S));
     update(&mut a, code(KeyCode::Enter));
     update(&mut a, key('j'));
@@ -244,9 +244,9 @@ fn histogram_screen_stacked_by_level_with_the_view_marked() {
 #[test]
 fn follow_screen() {
     let mut a = app(120, 16);
-    a.show_volume = false;
-    a.buffer_lines = 8;
-    a.query = Q.into();
+    a.volume.show = false;
+    a.logs.buffer_lines = 8;
+    a.editor.query = Q.into();
     let cmds = update(&mut a, key('F'));
     let g = match &cmds[0] {
         vs_logs::tui::Command::StartTail { generation, .. } => *generation,
@@ -277,7 +277,7 @@ fn follow_screen() {
 #[test]
 fn hostile_line_renders_visibly() {
     let mut a = app(100, 10);
-    a.show_volume = false;
+    a.volume.show = false;
     let hostile = LogEntry::new(
         NOW,
         stream("app", "error"),
@@ -308,7 +308,7 @@ fn hostile_line_renders_visibly() {
 #[test]
 fn scenes_sidebar() {
     let mut a = app(100, 12);
-    a.show_volume = false;
+    a.volume.show = false;
     load(&mut a, Q, lines(3, NOW, S));
     update(&mut a, key('s'));
     update(&mut a, key('j'));
@@ -318,20 +318,20 @@ fn scenes_sidebar() {
 #[test]
 fn million_lines_render_only_the_screen() {
     let mut a = app(200, 50);
-    a.show_volume = false;
+    a.volume.show = false;
     let n = 200_000;
     load(&mut a, Q, lines(n, NOW, 1_000_000));
     update(&mut a, key('G'));
     draw(&a);
     // only rows that were drawn were derived
-    assert!(a.rows.len() <= 50, "derived {} rows", a.rows.len());
-    assert_eq!(a.selected, n - 1);
+    assert!(a.logs.rows.len() <= 50, "derived {} rows", a.logs.rows.len());
+    assert_eq!(a.logs.selected, n - 1);
 }
 
 #[test]
 fn pivot_to_the_agent_timeline() {
     let mut a = app(120, 30);
-    a.show_volume = false;
+    a.volume.show = false;
     load(&mut a, Q, lines(2, NOW, S));
     let cmds = update(&mut a, key('a'));
     let (g, id) = cmds
@@ -418,7 +418,7 @@ fn help_uses_two_columns_on_a_short_wide_screen() {
 fn mouse_click_selects_and_wheel_scrolls() {
     use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
     let mut a = app(120, 30);
-    a.show_volume = false;
+    a.volume.show = false;
     load(&mut a, Q, lines(50, NOW, S));
     let t = draw(&a);
     let header = find(t.backend().buffer(), "time").unwrap().1;
@@ -434,11 +434,11 @@ fn mouse_click_selects_and_wheel_scrolls() {
         &mut a,
         ev(MouseEventKind::Down(MouseButton::Left), header + 5),
     );
-    assert_eq!(a.selected, 4);
+    assert_eq!(a.logs.selected, 4);
     update(&mut a, ev(MouseEventKind::ScrollDown, header + 5));
-    assert_eq!(a.selected, 7);
+    assert_eq!(a.logs.selected, 7);
     update(&mut a, ev(MouseEventKind::ScrollUp, header + 5));
-    assert_eq!(a.selected, 4);
+    assert_eq!(a.logs.selected, 4);
     let t = draw(&a);
     assert_eq!(t.backend().buffer()[(0, header + 5)].bg, Color::DarkGray);
 }
@@ -446,7 +446,7 @@ fn mouse_click_selects_and_wheel_scrolls() {
 #[test]
 fn wrap_and_pretty_toggles() {
     let mut a = app(80, 24);
-    a.show_volume = false;
+    a.volume.show = false;
     load(&mut a, Q, lines(3, NOW, S));
     update(&mut a, key('w'));
     let wrapped = text(draw(&a).backend().buffer());
@@ -505,7 +505,7 @@ fn export_writes_the_loaded_lines() {
 fn a_query_wider_than_the_terminal_scrolls_to_keep_the_cursor_and_the_caret_in_view() {
     let mut a = app(40, 10);
     let q = r#"{app="vulnsentinel", module="agent"} | json | agent_type="event_classifier" | lvl"#;
-    a.editor.set(q);
+    a.editor.input.set(q);
     a.mode = Mode::EditQuery;
     let t = draw(&a);
     let b = t.backend().buffer();

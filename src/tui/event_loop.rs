@@ -362,7 +362,7 @@ pub async fn run(
     terminal.draw(|f| render::render(f, app))?;
     let mut running = true;
     while running && !app.quit {
-        let busy = app.busy();
+        let busy = app.status.busy();
         let first = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(e)) => to_msg(e),

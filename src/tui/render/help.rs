@@ -1,4 +1,5 @@
-//! `?`: the key table, generated from the bindings in force (defaults plus config overrides).
+//! `?`: the key table of the screen in front, generated from the bindings in force (defaults
+//! plus config overrides).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,7 +20,7 @@ fn line(keys: &str, text: &'static str) -> Line<'static> {
 }
 
 pub fn help(frame: &mut Frame, area: Rect, app: &App) {
-    let rows = app.keys.help_rows();
+    let rows = app.keys.help_rows(app.nav.screen());
     // two columns when one does not fit and the screen is wide enough
     let two = rows.len() as u16 + 2 > area.height && area.width >= 150;
     let per_col = if two {

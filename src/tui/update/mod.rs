@@ -29,8 +29,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::Mouse(m) => nav::mouse(app, m),
         Msg::Paste(s) => text::paste(app, &s),
         Msg::Resize(w, h) => {
-            app.width = w;
-            app.height = h;
+            app.size.width = w;
+            app.size.height = h;
             nav::clamp(app);
             Vec::new()
         }
@@ -43,8 +43,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             generation,
             entries,
         } => {
-            if generation == app.generation {
-                app.results.progress = entries;
+            if generation == app.status.generation {
+                app.logs.results.progress = entries;
             }
             Vec::new()
         }
@@ -53,8 +53,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         }
         Msg::LabelsFinished(r) => {
             match r {
-                Ok(v) => app.label_names = Some(v),
-                Err(e) => app.note = Some(format!("could not list labels: {e}")),
+                Ok(v) => app.editor.label_names = Some(v),
+                Err(e) => app.status.note = Some(format!("could not list labels: {e}")),
             }
             complete::refresh_completion(app);
             Vec::new()
@@ -62,9 +62,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::LabelValuesFinished { name, result } => {
             match result {
                 Ok(v) => {
-                    app.label_values.insert(name, v);
+                    app.editor.label_values.insert(name, v);
                 }
-                Err(e) => app.note = Some(format!("could not list values of {name}: {e}")),
+                Err(e) => app.status.note = Some(format!("could not list values of {name}: {e}")),
             }
             complete::refresh_completion(app);
             Vec::new()
@@ -75,8 +75,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::TailBatch { generation, events } => follow::batch(app, generation, events),
         Msg::ExportFinished(r) => {
             match r {
-                Ok(note) => app.note = Some(note),
-                Err(e) => app.error = Some(e),
+                Ok(note) => app.status.note = Some(note),
+                Err(e) => app.status.error = Some(e),
             }
             Vec::new()
         }
@@ -87,8 +87,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             result,
         } => agent::finished(app, generation, agent_id, start_ns, result),
         Msg::Tick => {
-            if app.busy() {
-                app.spinner = app.spinner.wrapping_add(1);
+            if app.status.busy() {
+                app.status.spinner = app.status.spinner.wrapping_add(1);
             }
             Vec::new()
         }
@@ -97,13 +97,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
 
 fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl_c && app.mode != Mode::Normal && app.running.is_some() {
+    if ctrl_c && app.mode != Mode::Normal && app.status.running.is_some() {
         // Ctrl-C cancels a running query first, whatever has the keys
         return cancel(app);
     }
     match app.mode {
         Mode::Normal => {
-            app.note = None;
+            app.status.note = None;
             if let Some(c) = agent::key(app, k) {
                 return c;
             }
@@ -135,7 +135,7 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
 fn quit(app: &mut App) -> Vec<Command> {
     app.quit = true;
     let mut c = Vec::new();
-    if app.running.is_some() {
+    if app.status.running.is_some() {
         c.push(Command::CancelQuery);
     }
     if app.follow.is_some() {
@@ -147,16 +147,16 @@ fn quit(app: &mut App) -> Vec<Command> {
 
 /// Cancels the running query; the loaded results stay.
 fn cancel(app: &mut App) -> Vec<Command> {
-    app.running = None;
+    app.status.running = None;
     // results that still arrive for this generation are stale now
-    app.generation += 1;
-    app.note = Some("query cancelled".into());
+    app.status.generation += 1;
+    app.status.note = Some("query cancelled".into());
     vec![Command::CancelQuery]
 }
 
 fn set_range(app: &mut App, label: &str, ns: i64) -> Vec<Command> {
-    app.range = RangeSpec::last(label, ns);
-    let q = app.editor.text.clone();
+    app.editor.range = RangeSpec::last(label, ns);
+    let q = app.editor.input.text.clone();
     run_query(app, q)
 }
 
@@ -174,10 +174,10 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
     let page = page_rows(app) as isize;
     match action {
         Action::Quit => quit(app),
-        Action::Cancel if app.running.is_some() => cancel(app),
+        Action::Cancel if app.status.running.is_some() => cancel(app),
         Action::Cancel => quit(app),
-        Action::Up if app.details.is_some() => details::move_cursor(app, -1),
-        Action::Down if app.details.is_some() => details::move_cursor(app, 1),
+        Action::Up if app.logs.details.is_some() => details::move_cursor(app, -1),
+        Action::Down if app.logs.details.is_some() => details::move_cursor(app, 1),
         Action::Up => nav::move_by(app, -1),
         Action::Down => nav::move_by(app, 1),
         Action::PageUp => nav::move_by(app, -page),
@@ -186,12 +186,12 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         Action::Bottom => nav::move_by(app, isize::MAX / 2),
         Action::EditQuery => {
             app.mode = Mode::EditQuery;
-            app.editor.cursor = app.editor.text.len();
+            app.editor.input.cursor = app.editor.input.text.len();
             Vec::new()
         }
         Action::Search => {
             app.mode = Mode::Search;
-            app.search = TextInput::default();
+            app.logs.search = TextInput::default();
             Vec::new()
         }
         Action::NextMatch => nav::find(app, true, false),
@@ -212,20 +212,20 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::ToggleWrap => {
-            app.wrap = !app.wrap;
+            app.logs.wrap = !app.logs.wrap;
             Vec::new()
         }
         Action::TogglePretty => {
-            app.pretty = !app.pretty;
+            app.logs.pretty = !app.logs.pretty;
             Vec::new()
         }
         Action::ToggleOrder => nav::flip_order(app),
         Action::ToggleVolume => {
-            app.show_volume = !app.show_volume;
+            app.volume.show = !app.volume.show;
             Vec::new()
         }
         Action::ShowAllFields => {
-            app.hidden_fields.clear();
+            app.logs.hidden_fields.clear();
             Vec::new()
         }
         Action::HideField
@@ -250,7 +250,7 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::Refresh => {
-            let q = app.editor.text.clone();
+            let q = app.editor.input.text.clone();
             run_query(app, q)
         }
         Action::CustomRange => {
@@ -273,23 +273,30 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
             app.mode = Mode::Help;
             Vec::new()
         }
+        // the agent screens' own actions (`agent::perform`)
+        Action::Fold
+        | Action::FoldAll
+        | Action::RawLine
+        | Action::HalfPageUp
+        | Action::HalfPageDown
+        | Action::OpenRun => Vec::new(),
     }
 }
 
 /// Esc/backspace: close the details, clear the search, or go back to the previous query.
 fn back(app: &mut App) -> Vec<Command> {
-    if app.details.is_some() {
-        app.details = None;
+    if app.logs.details.is_some() {
+        app.logs.details = None;
         return Vec::new();
     }
-    if app.search_active.is_some() {
-        app.search_active = None;
+    if app.logs.search_active.is_some() {
+        app.logs.search_active = None;
         return Vec::new();
     }
-    match app.back.pop() {
+    match app.nav.back.pop() {
         Some((q, r)) => {
-            app.range = r;
-            app.editor.set(q.clone());
+            app.editor.range = r;
+            app.editor.input.set(q.clone());
             let c = run_query(app, q);
             // run_query pushed nothing onto `back`; the popped entry is consumed
             c

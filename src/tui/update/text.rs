@@ -15,7 +15,7 @@ use super::{prompt, query, run_query};
 
 /// Shows a parse error at its position while typing (nothing is sent).
 fn validate_live(app: &mut App) {
-    app.query_error = match logql::kind_of(app.editor.text.trim()) {
+    app.editor.query_error = match logql::kind_of(app.editor.input.text.trim()) {
         Err(e) if e.col.is_some() => Some(QueryError {
             message: e.message,
             col: e.col,
@@ -28,34 +28,34 @@ pub fn editor_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     match k.code {
         KeyCode::Tab => return super::complete::complete(app),
         KeyCode::Up => {
-            if let Some(q) = app.history.older() {
+            if let Some(q) = app.editor.history.older() {
                 let q = q.to_string();
-                app.editor.set(q);
+                app.editor.input.set(q);
             }
             return Vec::new();
         }
         KeyCode::Down => {
-            let q = app.history.newer().map(str::to_string);
-            app.editor.set(q.unwrap_or_else(|| app.query.clone()));
+            let q = app.editor.history.newer().map(str::to_string);
+            app.editor.input.set(q.unwrap_or_else(|| app.editor.query.clone()));
             return Vec::new();
         }
         _ => {}
     }
-    match app.editor.handle(&k) {
+    match app.editor.input.handle(&k) {
         Edit::Submit => {
             app.mode = Mode::Normal;
-            app.completion = None;
-            let q = app.editor.text.clone();
+            app.editor.completion = None;
+            let q = app.editor.input.text.clone();
             run_query(app, q)
         }
         Edit::Cancel => {
             app.mode = Mode::Normal;
-            app.completion = None;
-            app.query_error = None;
+            app.editor.completion = None;
+            app.editor.query_error = None;
             Vec::new()
         }
         Edit::Changed => {
-            app.completion = None;
+            app.editor.completion = None;
             validate_live(app);
             Vec::new()
         }
@@ -64,15 +64,15 @@ pub fn editor_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
 }
 
 pub fn search_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
-    match app.search.handle(&k) {
+    match app.logs.search.handle(&k) {
         Edit::Submit => {
             app.mode = Mode::Normal;
-            let t = app.search.text.clone();
+            let t = app.logs.search.text.clone();
             if t.is_empty() {
-                app.search_active = None;
+                app.logs.search_active = None;
                 return Vec::new();
             }
-            app.search_active = Some(t);
+            app.logs.search_active = Some(t);
             super::nav::find(app, true, true)
         }
         Edit::Cancel => {
@@ -87,10 +87,10 @@ pub fn paste(app: &mut App, s: &str) -> Vec<Command> {
     let one_line = s.replace(['\r', '\n'], " ");
     match &mut app.mode {
         Mode::EditQuery => {
-            app.editor.insert_str(&one_line);
+            app.editor.input.insert_str(&one_line);
             validate_live(app);
         }
-        Mode::Search => app.search.insert_str(&one_line),
+        Mode::Search => app.logs.search.insert_str(&one_line),
         Mode::Prompt(p) => p.input.insert_str(&one_line),
         _ => {}
     }
@@ -134,7 +134,7 @@ fn submit_prompt(app: &mut App, kind: PromptKind, text: String) -> Vec<Command> 
                 text
             };
             if value.is_empty() {
-                app.error = Some(format!("scene needs a value for {}", param.name));
+                app.status.error = Some(format!("scene needs a value for {}", param.name));
                 return Vec::new();
             }
             values.insert(param.name.clone(), value);
@@ -142,12 +142,12 @@ fn submit_prompt(app: &mut App, kind: PromptKind, text: String) -> Vec<Command> 
         }
         PromptKind::Range => match parse_range(&text, app.now_ns) {
             Ok(r) => {
-                app.range = r;
-                let q = app.editor.text.clone();
+                app.editor.range = r;
+                let q = app.editor.input.text.clone();
                 run_query(app, q)
             }
             Err(e) => {
-                app.error = Some(e);
+                app.status.error = Some(e);
                 Vec::new()
             }
         },
@@ -160,11 +160,11 @@ fn submit_prompt(app: &mut App, kind: PromptKind, text: String) -> Vec<Command> 
             } else {
                 ExportFormat::Raw
             };
-            app.note = Some(format!("exporting {} lines…", app.len()));
+            app.status.note = Some(format!("exporting {} lines…", app.logs.len()));
             vec![Command::Export {
                 path: PathBuf::from(text),
                 format,
-                chunks: app.results.store.snapshot(),
+                chunks: app.logs.results.store.snapshot(),
             }]
         }
     }
@@ -228,7 +228,7 @@ fn next_param(
 
 /// Chooses a scene: asks for its parameters, then fills the query and range and runs it.
 pub fn choose_scene(app: &mut App, i: usize) -> Vec<Command> {
-    let Some(scene) = app.scenes.get(i) else {
+    let Some(scene) = app.scenes.list.get(i) else {
         return Vec::new();
     };
     app.mode = Mode::Normal;
@@ -237,32 +237,32 @@ pub fn choose_scene(app: &mut App, i: usize) -> Vec<Command> {
 }
 
 fn apply_scene(app: &mut App, i: usize, values: &BTreeMap<String, String>) -> Vec<Command> {
-    let Some(scene) = app.scenes.get(i) else {
+    let Some(scene) = app.scenes.list.get(i) else {
         return Vec::new();
     };
     match scene.render(&app.app_label, values) {
         Ok(q) => {
             if let Some(ns) = query::parse_since(&scene.since) {
-                app.range = RangeSpec::last(&scene.since, ns);
+                app.editor.range = RangeSpec::last(&scene.since, ns);
             }
-            app.editor.set(q.clone());
+            app.editor.input.set(q.clone());
             run_query(app, q)
         }
         Err(e) => {
-            app.error = Some(format!("scene {}: {e}", scene.name));
+            app.status.error = Some(format!("scene {}: {e}", scene.name));
             Vec::new()
         }
     }
 }
 
 pub fn scenes_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
-    let n = app.scenes.len();
+    let n = app.scenes.list.len();
     match k.code {
         KeyCode::Char('j') | KeyCode::Down if n > 0 => {
-            app.scene_cursor = (app.scene_cursor + 1).min(n - 1);
+            app.scenes.cursor = (app.scenes.cursor + 1).min(n - 1);
         }
-        KeyCode::Char('k') | KeyCode::Up => app.scene_cursor = app.scene_cursor.saturating_sub(1),
-        KeyCode::Enter => return choose_scene(app, app.scene_cursor),
+        KeyCode::Char('k') | KeyCode::Up => app.scenes.cursor = app.scenes.cursor.saturating_sub(1),
+        KeyCode::Enter => return choose_scene(app, app.scenes.cursor),
         KeyCode::Esc | KeyCode::Char('s') | KeyCode::Char('q') => app.mode = Mode::Normal,
         KeyCode::Char('c')
             if k.modifiers
