@@ -16,7 +16,7 @@ pub fn toggle(app: &mut App) -> Vec<Command> {
     } else if !app.logs.is_empty() {
         app.logs.details = Some(Details::default());
     }
-    super::nav::clamp(app);
+    super::logs::clamp(app);
     Vec::new()
 }
 

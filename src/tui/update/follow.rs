@@ -6,7 +6,7 @@ use crate::tail::{FollowOptions, TailEvent};
 
 use super::super::app::{App, Follow, Results};
 use super::super::msg::Command;
-use super::nav;
+use super::logs;
 
 pub fn toggle(app: &mut App) -> Vec<Command> {
     if app.follow.take().is_some() {
@@ -160,7 +160,7 @@ fn add_lines(app: &mut App, lines: Vec<LogEntry>) {
         if let Some(f) = &mut app.follow {
             f.dropped += over as u64;
         }
-        nav::shifted_front(app, -(over as isize));
+        logs::shifted_front(app, -(over as isize));
     }
-    nav::clamp(app);
+    logs::clamp(app);
 }

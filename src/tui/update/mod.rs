@@ -5,15 +5,18 @@
 mod agent;
 mod complete;
 mod details;
+mod editor;
 mod follow;
-mod nav;
+mod logs;
+mod prompt;
 mod query;
-mod text;
+mod scenes;
+mod volume;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 pub use query::{page_entries, parse_since, run_query};
-pub use text::choose_scene;
+pub use scenes::choose_scene;
 
 use super::app::{App, Mode, Prompt, PromptKind, RangeSpec};
 use super::input::TextInput;
@@ -26,12 +29,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Key(k) if k.kind == KeyEventKind::Release => Vec::new(),
         Msg::Key(k) => key(app, k),
-        Msg::Mouse(m) => nav::mouse(app, m),
-        Msg::Paste(s) => text::paste(app, &s),
+        Msg::Mouse(m) => logs::mouse(app, m),
+        Msg::Paste(s) => editor::paste(app, &s),
         Msg::Resize(w, h) => {
             app.size.width = w;
             app.size.height = h;
-            nav::clamp(app);
+            logs::clamp(app);
             Vec::new()
         }
         Msg::QueryFinished {
@@ -49,7 +52,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             Vec::new()
         }
         Msg::VolumeFinished { generation, result } => {
-            query::volume_finished(app, generation, result)
+            volume::volume_finished(app, generation, result)
         }
         Msg::LabelsFinished(r) => {
             match r {
@@ -124,11 +127,11 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
             }
             Vec::new()
         }
-        Mode::EditQuery => text::editor_key(app, k),
-        Mode::Search => text::search_key(app, k),
-        Mode::Prompt(_) => text::prompt_key(app, k),
-        Mode::Scenes => text::scenes_key(app, k),
-        Mode::Mark { set } => nav::mark_key(app, set, k),
+        Mode::EditQuery => editor::editor_key(app, k),
+        Mode::Search => logs::search_key(app, k),
+        Mode::Prompt(_) => prompt::prompt_key(app, k),
+        Mode::Scenes => scenes::scenes_key(app, k),
+        Mode::Mark { set } => logs::mark_key(app, set, k),
     }
 }
 
@@ -178,12 +181,12 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         Action::Cancel => quit(app),
         Action::Up if app.logs.details.is_some() => details::move_cursor(app, -1),
         Action::Down if app.logs.details.is_some() => details::move_cursor(app, 1),
-        Action::Up => nav::move_by(app, -1),
-        Action::Down => nav::move_by(app, 1),
-        Action::PageUp => nav::move_by(app, -page),
-        Action::PageDown => nav::move_by(app, page),
-        Action::Top => nav::move_by(app, isize::MIN / 2),
-        Action::Bottom => nav::move_by(app, isize::MAX / 2),
+        Action::Up => logs::move_by(app, -1),
+        Action::Down => logs::move_by(app, 1),
+        Action::PageUp => logs::move_by(app, -page),
+        Action::PageDown => logs::move_by(app, page),
+        Action::Top => logs::move_by(app, isize::MIN / 2),
+        Action::Bottom => logs::move_by(app, isize::MAX / 2),
         Action::EditQuery => {
             app.mode = Mode::EditQuery;
             app.editor.input.cursor = app.editor.input.text.len();
@@ -194,10 +197,10 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
             app.logs.search = TextInput::default();
             Vec::new()
         }
-        Action::NextMatch => nav::find(app, true, false),
-        Action::PrevMatch => nav::find(app, false, false),
-        Action::NextError => nav::next_error(app, true),
-        Action::PrevError => nav::next_error(app, false),
+        Action::NextMatch => logs::find(app, true, false),
+        Action::PrevMatch => logs::find(app, false, false),
+        Action::NextError => logs::next_error(app, true),
+        Action::PrevError => logs::next_error(app, false),
         Action::SetMark => {
             app.mode = Mode::Mark { set: true };
             Vec::new()
@@ -219,7 +222,7 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
             app.logs.pretty = !app.logs.pretty;
             Vec::new()
         }
-        Action::ToggleOrder => nav::flip_order(app),
+        Action::ToggleOrder => logs::flip_order(app),
         Action::ToggleVolume => {
             app.volume.show = !app.volume.show;
             Vec::new()

@@ -1,16 +1,14 @@
-//! Starting queries, receiving results and pages, and the volume histogram.
+//! Starting queries and receiving their results and pages.
 
 use crate::logql;
-use crate::model::{Direction, LogEntry, MetricResult, QueryRange};
+use crate::model::{Direction, LogEntry, QueryRange};
 
 use super::super::app::{App, QueryError, Results, Running};
 use super::super::msg::{Command, PageKind, QueryData, QueryDone};
 use super::super::store::LineStore;
-use super::super::volume::{Volume, step_for, volume_query};
-use super::nav;
-
-/// Buckets of the volume histogram.
-const VOLUME_BUCKETS: i64 = 120;
+use super::super::volume::{step_for, volume_query};
+use super::logs;
+use super::volume::{VOLUME_BUCKETS, local_volume};
 
 /// `30s`, `15m`, `1h30m`, `7d`, `2w` → ns (the CLI's `timespec`, with a small fallback).
 pub fn parse_since(s: &str) -> Option<i64> {
@@ -195,18 +193,6 @@ pub fn request_page(app: &mut App, page: PageKind) -> Vec<Command> {
     }]
 }
 
-fn local_volume(app: &mut App) {
-    if let Some(req) = &app.logs.results.req {
-        let step = step_for(req.start_ns, req.end_ns, VOLUME_BUCKETS);
-        app.volume.histogram = Some(Volume::from_store(
-            &app.logs.results.store,
-            req.start_ns,
-            req.end_ns,
-            step,
-        ));
-    }
-}
-
 /// A query or page ended: stale generations are dropped; errors keep the current results.
 pub fn finished(
     app: &mut App,
@@ -278,42 +264,17 @@ pub fn finished(
             if page == PageKind::Older {
                 app.logs.results.store.prepend(chunk);
                 app.logs.results.older_done = exhausted;
-                nav::shifted_front(app, n as isize);
+                logs::shifted_front(app, n as isize);
             } else {
                 app.logs.results.store.append(chunk);
                 app.logs.results.newer_done = exhausted;
-                nav::appended(app, n);
+                logs::appended(app, n);
             }
             if n == 0 {
                 app.status.note = Some("no more lines in the range".into());
             }
         }
         (_, QueryData::Metric(_)) => {}
-    }
-    Vec::new()
-}
-
-pub fn volume_finished(
-    app: &mut App,
-    generation: u64,
-    result: Result<MetricResult, String>,
-) -> Vec<Command> {
-    if generation != app.status.generation {
-        return Vec::new();
-    }
-    match result {
-        Ok(m) => {
-            if let Some(req) = &app.logs.results.req {
-                let step = step_for(req.start_ns, req.end_ns, VOLUME_BUCKETS);
-                app.volume.histogram = Some(Volume::from_metric(&m, req.start_ns, req.end_ns, step));
-            }
-        }
-        Err(e) => {
-            app.volume.error = Some(e);
-            if app.status.running.is_none() && app.logs.results.loaded {
-                local_volume(app);
-            }
-        }
     }
     Vec::new()
 }

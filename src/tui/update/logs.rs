@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKin
 use ratatui::layout::{Position, Rect};
 
 use super::super::app::{App, Mode};
+use super::super::input::Edit;
 use super::super::layout::{layout, page_rows};
 use super::super::msg::{Command, PageKind};
 use super::super::store::Level;
@@ -136,6 +137,26 @@ pub fn find(app: &mut App, forward: bool, inclusive: bool) -> Vec<Command> {
         }
     }
     Vec::new()
+}
+
+pub fn search_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
+    match app.logs.search.handle(&k) {
+        Edit::Submit => {
+            app.mode = Mode::Normal;
+            let t = app.logs.search.text.clone();
+            if t.is_empty() {
+                app.logs.search_active = None;
+                return Vec::new();
+            }
+            app.logs.search_active = Some(t);
+            find(app, true, true)
+        }
+        Edit::Cancel => {
+            app.mode = Mode::Normal;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
 }
 
 pub fn next_error(app: &mut App, forward: bool) -> Vec<Command> {
