@@ -117,7 +117,9 @@ fn all_names() -> impl Iterator<Item = (Action, &'static str)> {
 impl Action {
     /// The name used in the config file.
     pub fn name(self) -> &'static str {
-        all_names().find(|(a, _)| *a == self).map_or("?", |(_, n)| n)
+        all_names()
+            .find(|(a, _)| *a == self)
+            .map_or("?", |(_, n)| n)
     }
 
     pub fn from_name(name: &str) -> Option<Action> {
@@ -268,5 +270,40 @@ mod tests {
                 assert!(KeySpec::parse(k).is_some(), "{k}");
             }
         }
+    }
+
+    #[test]
+    fn each_screen_has_its_table_and_overrides_apply_on_every_screen() {
+        let km = KeyMap::default();
+        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(km.action_in(Screen::Logs, &q), Some(Action::Quit));
+        assert_eq!(km.action_in(Screen::Timeline, &q), Some(Action::Back));
+        assert_eq!(km.action_in(Screen::Runs, &q), Some(Action::Back));
+        let enter = ev(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(km.action_in(Screen::Timeline, &enter), Some(Action::Fold));
+        assert_eq!(km.action_in(Screen::Runs, &enter), Some(Action::OpenRun));
+        // a key of another screen does nothing here
+        let x = ev(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(km.action_in(Screen::Timeline, &x), None);
+
+        let mut o = BTreeMap::new();
+        o.insert("down".to_string(), "ctrl-n".to_string());
+        let km = KeyMap::new(&o);
+        let n = ev(KeyCode::Char('n'), KeyModifiers::CONTROL);
+        let j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
+        for screen in Screen::ALL {
+            assert_eq!(km.action_in(screen, &n), Some(Action::Down), "{screen:?}");
+            assert_eq!(km.action_in(screen, &j), None, "{screen:?}");
+        }
+        let rows = km.help_rows(Screen::Timeline);
+        assert!(
+            rows.contains(&("↓ ctrl-n".to_string(), "next row (also ↓)")),
+            "{rows:?}"
+        );
+        let fold = rows
+            .iter()
+            .find(|(_, h)| h.starts_with("fold a turn"))
+            .unwrap();
+        assert_eq!(fold.0, "enter space tab");
     }
 }

@@ -190,7 +190,6 @@ pub const LOGS_ALIASES: &[(&str, Action)] = &[
     ("esc", Action::Back),
 ];
 
-
 /// A run's timeline (`tui::agent_view::TimelineView`).
 pub const TIMELINE: &[(Action, &str, &str, &str)] = &[
     (
@@ -214,7 +213,12 @@ pub const TIMELINE: &[(Action, &str, &str, &str)] = &[
         "pgdn",
         "page down (also ctrl-f)",
     ),
-    (Action::HalfPageUp, "half_page_up", "ctrl-u", "half a page up"),
+    (
+        Action::HalfPageUp,
+        "half_page_up",
+        "ctrl-u",
+        "half a page up",
+    ),
     (
         Action::HalfPageDown,
         "half_page_down",
@@ -284,7 +288,12 @@ pub const RUNS: &[(Action, &str, &str, &str)] = &[
     ),
     (Action::Top, "top", "g", "first run"),
     (Action::Bottom, "bottom", "G", "last run"),
-    (Action::OpenRun, "open_run", "enter", "open the run's timeline"),
+    (
+        Action::OpenRun,
+        "open_run",
+        "enter",
+        "open the run's timeline",
+    ),
     (Action::NextError, "next_error", "e", "next failed run"),
     (Action::PrevError, "prev_error", "E", "previous failed run"),
     (Action::Help, "help", "?", "this help"),

@@ -82,6 +82,7 @@ fn sidebar(frame: &mut Frame, r: Rect, app: &App) {
     frame.render_widget(Clear, r);
     let items: Vec<ListItem> = app
         .scenes
+        .list
         .iter()
         .map(|s| {
             let mark = if s.params.is_empty() { "" } else { " …" };

@@ -92,10 +92,19 @@ pub fn volume(frame: &mut Frame, r: Rect, app: &App) {
     }
     // the time span of the rows on screen
     let page = page_rows(app);
-    let (a, b) = (app.logs.scroll, (app.logs.scroll + page).min(app.logs.len()));
+    let (a, b) = (
+        app.logs.scroll,
+        (app.logs.scroll + page).min(app.logs.len()),
+    );
     let ts: Vec<i64> = [a, b.saturating_sub(1)]
         .iter()
-        .filter_map(|d| app.logs.results.store.get(app.logs.store_index(*d)).map(|r| r.ts()))
+        .filter_map(|d| {
+            app.logs
+                .results
+                .store
+                .get(app.logs.store_index(*d))
+                .map(|r| r.ts())
+        })
         .collect();
     if ts.len() == 2 && v.end_ns > v.start_ns {
         let (lo, hi) = (ts[0].min(ts[1]), ts[0].max(ts[1]));

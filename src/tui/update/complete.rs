@@ -150,6 +150,7 @@ fn replace_word(input: &mut TextInput, start: usize, with: &str) {
 pub fn refresh_completion(app: &mut App) {
     if app.mode == Mode::EditQuery
         && app
+            .editor
             .completion
             .as_ref()
             .is_some_and(|c| c.candidates.is_empty())

@@ -45,6 +45,7 @@ pub fn field_action(app: &mut App, action: Action) -> Vec<Command> {
         return context(app);
     }
     let Some(field) = app
+        .logs
         .selected_row()
         .and_then(|r| fields_of(&r).into_iter().nth(d.cursor))
     else {
@@ -84,7 +85,9 @@ pub fn field_action(app: &mut App, action: Action) -> Vec<Command> {
                     include,
                 )
             };
-            app.nav.back.push((app.editor.query.clone(), app.editor.range.clone()));
+            app.nav
+                .back
+                .push((app.editor.query.clone(), app.editor.range.clone()));
             app.logs.details = None;
             app.editor.input.set(q.clone());
             run_query(app, q)
@@ -167,7 +170,9 @@ pub fn pivot(app: &mut App) -> Vec<Command> {
 
 /// Opens an agent's lines as a query (when no run could be rebuilt); `back` returns.
 pub fn open_agent(app: &mut App, agent_id: &str) -> Vec<Command> {
-    app.nav.back.push((app.editor.query.clone(), app.editor.range.clone()));
+    app.nav
+        .back
+        .push((app.editor.query.clone(), app.editor.range.clone()));
     app.logs.details = None;
     let q = format!(
         "{{app={}}} | json | agent_id={}",

@@ -32,7 +32,9 @@ pub fn editor_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
         }
         KeyCode::Down => {
             let q = app.editor.history.newer().map(str::to_string);
-            app.editor.input.set(q.unwrap_or_else(|| app.editor.query.clone()));
+            app.editor
+                .input
+                .set(q.unwrap_or_else(|| app.editor.query.clone()));
             return Vec::new();
         }
         _ => {}

@@ -208,7 +208,9 @@ pub fn mark_key(app: &mut App, set: bool, k: KeyEvent) -> Vec<Command> {
         return Vec::new();
     }
     if set {
-        app.logs.marks.insert(c, app.logs.store_index(app.logs.selected));
+        app.logs
+            .marks
+            .insert(c, app.logs.store_index(app.logs.selected));
         app.status.note = Some(format!("mark {c} set"));
     } else {
         match app.logs.marks.get(&c).copied() {

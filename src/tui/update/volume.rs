@@ -33,7 +33,8 @@ pub fn volume_finished(
         Ok(m) => {
             if let Some(req) = &app.logs.results.req {
                 let step = step_for(req.start_ns, req.end_ns, VOLUME_BUCKETS);
-                app.volume.histogram = Some(Volume::from_metric(&m, req.start_ns, req.end_ns, step));
+                app.volume.histogram =
+                    Some(Volume::from_metric(&m, req.start_ns, req.end_ns, step));
             }
         }
         Err(e) => {

@@ -177,7 +177,11 @@ fn screen_text(a: &App) -> String {
     t.draw(|f| crate::tui::render(f, a)).unwrap();
     let b = t.backend().buffer();
     (0..b.area.height)
-        .map(|y| (0..b.area.width).map(|x| b[(x, y)].symbol()).collect::<String>())
+        .map(|y| {
+            (0..b.area.width)
+                .map(|x| b[(x, y)].symbol())
+                .collect::<String>()
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

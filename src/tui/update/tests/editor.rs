@@ -21,7 +21,8 @@ fn scene_with_a_parameter_asks_for_it() {
     // the scene renders through `crate::scenes`: either it ran, or its error is shown
     assert!(
         a.status.running.is_some()
-            || a.status.error
+            || a.status
+                .error
                 .as_deref()
                 .is_some_and(|e| e.starts_with("scene replay"))
     );

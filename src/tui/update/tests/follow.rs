@@ -121,5 +121,8 @@ fn a_failed_tail_leaves_follow_mode_and_reloads_the_results() {
     assert!(a.follow.is_none());
     assert_eq!(cmds[0], Command::StopTail);
     assert_eq!(run_cmd(&cmds).unwrap().2.query, Q);
-    assert_eq!(a.status.error.as_deref(), Some("follow stopped: no websocket"));
+    assert_eq!(
+        a.status.error.as_deref(),
+        Some("follow stopped: no websocket")
+    );
 }

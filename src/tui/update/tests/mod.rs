@@ -9,11 +9,11 @@ use super::*;
 use crate::model::Direction;
 use crate::tail::TailEvent;
 
-mod query;
-mod logs;
 mod agent;
-mod follow;
 mod editor;
+mod follow;
+mod logs;
+mod query;
 
 const S: i64 = 1_000_000_000;
 const Q: &str = r#"{app="vulnsentinel"} | json"#;

@@ -25,7 +25,9 @@ fn new_query_cancels_the_one_in_flight_and_stale_results_are_dropped() {
     a.editor.input.set(Q);
     update(&mut a, key('r'));
     let first_gen = a.status.generation;
-    a.editor.input.set(r#"{app="vulnsentinel"} |= "rate limit""#);
+    a.editor
+        .input
+        .set(r#"{app="vulnsentinel"} |= "rate limit""#);
     let cmds = update(&mut a, key('r'));
     assert!(cmds.contains(&Command::CancelQuery));
     // the first query's answer arrives late: ignored
@@ -207,7 +209,11 @@ fn a_parse_error_is_shown_at_its_position_and_nothing_is_sent() {
     for c in r#"{app="v"} | json | level=="#.chars() {
         update(&mut a, key(c));
     }
-    let e = a.editor.query_error.clone().expect("a parse error while typing");
+    let e = a
+        .editor
+        .query_error
+        .clone()
+        .expect("a parse error while typing");
     assert!(e.col.is_some(), "{e:?}");
     let cmds = update(&mut a, code(KeyCode::Enter));
     assert!(run_cmd(&cmds).is_none());
