@@ -72,7 +72,7 @@ pub enum Running {
     Agent,
 }
 
-/// Follow (live tail) state.
+/// Follow (live tail) state (`update::follow`); `App::follow` is `None` when not following.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Follow {
     pub generation: u64,

@@ -1,6 +1,8 @@
 //! `update(&mut App, Msg) -> Vec<Command>`: every state change, with no I/O and no terminal,
-//! so it is tested directly. Split by concern: queries and pages, navigation, text inputs,
-//! the details pane, follow mode.
+//! so it is tested directly. Split like `App`'s parts: `query` (runs, pages), `editor` and
+//! `complete` (the editor), `prompt`, `scenes`, `logs` (moving, search, marks, mouse) and
+//! `details` (the logs screen), `volume`, `follow`, `agent` (the agent screens). This module
+//! dispatches messages and the logs screen's key-table actions, and handles status and `back`.
 
 mod agent;
 mod complete;
