@@ -54,6 +54,8 @@ pub fn finished(
             return Vec::new();
         }
     };
+    // the agent screens have no details pane (it may have been opened while loading)
+    app.logs.details = None;
     if agent_id.is_empty() {
         let list = AgentsView::from_runs(&runs, app.editor.range.label());
         app.nav.view = View::Agents(Box::new(list));

@@ -249,3 +249,41 @@ fn ctrl_c_in_the_runs_list_cancels_a_running_fetch_then_closes() {
     assert!(matches!(a.nav.view, View::Logs));
     assert!(!a.quit);
 }
+
+#[test]
+fn details_opened_while_the_runs_load_close_when_the_list_opens() {
+    let mut a = app(120, 40);
+    load(&mut a, Q, lines(2, NOW, S));
+    let (g, id) = fetch_agent_cmd(&update(&mut a, key('A')));
+    update(&mut a, code(KeyCode::Enter));
+    assert!(a.logs.details.is_some());
+    let runs = crate::agent::model::build_runs_with(&agent_run_lines("ag-1"), &Default::default());
+    update(
+        &mut a,
+        Msg::AgentFinished {
+            generation: g,
+            agent_id: id,
+            start_ns: None,
+            result: Ok(runs),
+        },
+    );
+    assert!(matches!(a.nav.view, View::Agents(_)));
+    assert!(a.logs.details.is_none());
+    assert!(!screen_text(&a).contains("details ·"));
+}
+
+#[test]
+fn help_keys_column_fits_the_longest_keys() {
+    let mut a = app(120, 40);
+    open_timeline(&mut a);
+    update(&mut a, key('?'));
+    let s = screen_text(&a);
+    let col = |needle: &str| {
+        s.lines()
+            .find_map(|l| l.find(needle).map(|i| l[..i].chars().count()))
+            .unwrap_or_else(|| panic!("{needle:?} not on screen:\n{s}"))
+    };
+    // the help texts start in one column
+    assert_eq!(col("fold every turn"), col("fold a turn, expand"));
+    assert_eq!(col("this help"), col("close the timeline"));
+}
