@@ -35,11 +35,11 @@ pub fn layout(area: Rect, app: &App) -> Areas {
     };
     a.title = take(1, &mut y, &mut h);
     a.editor = take(1, &mut y, &mut h);
-    if app.query_error.is_some() || app.completion.is_some() {
+    if app.editor.query_error.is_some() || app.editor.completion.is_some() {
         a.editor_note = Some(take(1, &mut y, &mut h));
     }
-    let want_volume = app.show_volume
-        && (app.volume.is_some() || app.volume_error.is_some())
+    let want_volume = app.volume.show
+        && (app.volume.histogram.is_some() || app.volume.error.is_some())
         && area.height >= 18;
     if want_volume {
         a.volume = Some(take(VOLUME_HEIGHT, &mut y, &mut h));
@@ -52,7 +52,7 @@ pub fn layout(area: Rect, app: &App) -> Areas {
         main.x += SIDEBAR_WIDTH;
         main.width -= SIDEBAR_WIDTH;
     }
-    if app.details.is_some() {
+    if app.logs.details.is_some() {
         if main.width >= 120 {
             let w = main.width / 2;
             a.details = Some(Rect::new(main.x + main.width - w, main.y, w, main.height));
@@ -69,6 +69,6 @@ pub fn layout(area: Rect, app: &App) -> Areas {
 
 /// Rows of lines visible in the results (header excluded).
 pub fn page_rows(app: &App) -> usize {
-    let a = layout(Rect::new(0, 0, app.width, app.height), app);
+    let a = layout(Rect::new(0, 0, app.size.width, app.size.height), app);
     usize::from(a.results.height.saturating_sub(1)).max(1)
 }

@@ -94,16 +94,16 @@ pub fn start(ctx: &Context, args: &TuiArgs) -> anyhow::Result<(App, Vec<Command>
         ctx.now_ns,
     );
     app.backend_name = ctx.backend.describe();
-    app.buffer_lines = ctx.config.tui.buffer_lines.unwrap_or(DEFAULT_BUFFER_LINES);
+    app.logs.buffer_lines = ctx.config.tui.buffer_lines.unwrap_or(DEFAULT_BUFFER_LINES);
     if let Some(l) = args.range.limit {
-        app.page_size = l;
+        app.logs.page_size = l;
     }
     let range = range_of_args(&args.range, ctx.now_ns)?;
     if let Some(r) = range.clone() {
-        app.range = r;
+        app.editor.range = r;
     }
     if let Some(q) = &args.query {
-        app.editor.set(q.clone());
+        app.editor.input.set(q.clone());
         let c = update::run_query(&mut app, q.clone());
         return Ok((app, c));
     }
@@ -121,7 +121,7 @@ pub fn start(ctx: &Context, args: &TuiArgs) -> anyhow::Result<(App, Vec<Command>
         Some(i) => update::choose_scene(&mut app, i),
         None => {
             let q = format!("{{app={}}}", rewrite::quote(&ctx.app));
-            app.editor.set(q.clone());
+            app.editor.input.set(q.clone());
             update::run_query(&mut app, q)
         }
     };
@@ -129,8 +129,8 @@ pub fn start(ctx: &Context, args: &TuiArgs) -> anyhow::Result<(App, Vec<Command>
         && !cmds.is_empty()
     {
         // the command line's range wins over the scene's
-        app.range = r;
-        let q = app.editor.text.clone();
+        app.editor.range = r;
+        let q = app.editor.input.text.clone();
         cmds = update::run_query(&mut app, q);
     }
     Ok((app, cmds))
@@ -141,11 +141,11 @@ pub async fn run(ctx: Context, args: TuiArgs) -> anyhow::Result<()> {
     let (mut app, initial) = start(&ctx, &args)?;
     let history_path = history::default_path();
     if let Some(p) = &history_path {
-        app.history = history::History::load(p);
+        app.editor.history = history::History::load(p);
     }
     if let Ok((w, h)) = crossterm::terminal::size() {
-        app.width = w;
-        app.height = h;
+        app.size.width = w;
+        app.size.height = h;
     }
     let started = Instant::now();
     let now0 = ctx.now_ns;

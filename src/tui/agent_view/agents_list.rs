@@ -3,12 +3,13 @@
 
 use std::cell::Cell;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use super::super::keys::{Action, KeyMap, Screen};
 use super::ViewAction;
 use super::style;
 use crate::agent::model::{AgentRun, RunStatus};
@@ -59,31 +60,34 @@ impl AgentsView {
         self.selected
     }
 
+    /// A key with the default key table (see `handle` for the user's).
     pub fn handle_key(&mut self, key: KeyEvent) -> ViewAction {
+        self.handle(KeyMap::defaults(), key)
+    }
+
+    /// A key, looked up in the runs list's key table.
+    pub fn handle(&mut self, keys: &KeyMap, key: KeyEvent) -> ViewAction {
+        match keys.action_in(Screen::Runs, &key) {
+            Some(a) => self.perform(a),
+            None => ViewAction::Unhandled,
+        }
+    }
+
+    /// Applies an action of the runs list's key table; others are `Unhandled`.
+    pub fn perform(&mut self, action: Action) -> ViewAction {
         let last = self.rows.len().saturating_sub(1);
         let page = self.viewport.get().max(1);
-        match key.code {
-            KeyCode::Char('q') | KeyCode::Esc => return ViewAction::Close,
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                return ViewAction::Close;
-            }
-            KeyCode::Down | KeyCode::Char('j') => self.selected = (self.selected + 1).min(last),
-            KeyCode::Up | KeyCode::Char('k') => self.selected = self.selected.saturating_sub(1),
-            KeyCode::PageDown => self.selected = (self.selected + page).min(last),
-            KeyCode::PageUp => self.selected = self.selected.saturating_sub(page),
-            KeyCode::Home | KeyCode::Char('g') => self.selected = 0,
-            KeyCode::End | KeyCode::Char('G') => self.selected = last,
-            KeyCode::Char('e') => {
-                // Next failed run.
-                let n = self.rows.len();
-                if let Some(i) = (1..n)
-                    .map(|k| (self.selected + k) % n)
-                    .find(|&i| self.rows[i].status == RunStatus::Failed)
-                {
-                    self.selected = i;
-                }
-            }
-            KeyCode::Enter => {
+        match action {
+            Action::Back | Action::Cancel => return ViewAction::Close,
+            Action::Down => self.selected = (self.selected + 1).min(last),
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::PageDown => self.selected = (self.selected + page).min(last),
+            Action::PageUp => self.selected = self.selected.saturating_sub(page),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = last,
+            Action::NextError => self.next_failed(true),
+            Action::PrevError => self.next_failed(false),
+            Action::OpenRun => {
                 if let Some(r) = self.rows.get(self.selected) {
                     return ViewAction::OpenRun {
                         agent_id: r.agent_id.clone(),
@@ -94,6 +98,23 @@ impl AgentsView {
             _ => return ViewAction::Unhandled,
         }
         ViewAction::None
+    }
+
+    /// Selects the next (or previous) failed run, wrapping around.
+    fn next_failed(&mut self, forward: bool) {
+        let n = self.rows.len();
+        if let Some(i) = (1..n)
+            .map(|k| {
+                if forward {
+                    (self.selected + k) % n
+                } else {
+                    (self.selected + n - k) % n
+                }
+            })
+            .find(|&i| self.rows[i].status == RunStatus::Failed)
+        {
+            self.selected = i;
+        }
     }
 
     /// A row of a core table, the TUI's colours on its status and failure cells.

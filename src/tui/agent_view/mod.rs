@@ -29,10 +29,11 @@
 //! }
 //! ```
 //!
-//! Keys. Timeline: `j/k`/arrows move, PgUp/PgDn, `g/G`, Enter/space fold a turn or expand a
-//! message/traceback/tool error, `z` fold all, `e`/`E` next/previous error, `r` the raw log
-//! line of the entry, `q`/Esc close. Agents list: `j/k`, `g/G`, `e` next failed run, Enter
-//! open, `q`/Esc close.
+//! Keys come from the key tables (`tui::keys`: `Screen::Timeline`, `Screen::Runs`; `handle`
+//! takes the user's `KeyMap`, `handle_key` the defaults). Timeline: `j/k`/arrows move,
+//! PgUp/PgDn, `g/G`, Enter/space fold a turn or expand a message/traceback/tool error, `z`
+//! fold all, `e`/`E` next/previous error, `r` the raw log line of the entry, `q`/Esc close.
+//! Agents list: `j/k`, `g/G`, `e` next failed run, Enter open, `q`/Esc close.
 //!
 //! `open_timeline` runs a minimal standalone loop (`vs-logs replay --tui`).
 

@@ -1,11 +1,13 @@
-//! The timeline view's state and keys: selection, folded turns, expanded messages, error
-//! jumps and the raw-line popup. Drawing is in `timeline_render`.
+//! The timeline view's state and actions: selection, folded turns, expanded messages, error
+//! jumps and the raw-line popup. Keys come from the key table (`Screen::Timeline`); drawing
+//! is in `timeline_render`.
 
 use std::cell::Cell;
 use std::collections::HashSet;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
+use super::super::keys::{Action, KeyMap, Screen};
 use super::ViewAction;
 use super::rows::{RowKind, build_rows, expandable_text, is_error};
 use crate::agent::model::AgentRun;
@@ -151,31 +153,42 @@ impl TimelineView {
         self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
     }
 
+    /// A key with the default key table (see `handle` for the user's).
     pub fn handle_key(&mut self, key: KeyEvent) -> ViewAction {
+        self.handle(KeyMap::defaults(), key)
+    }
+
+    /// A key, looked up in the timeline's key table.
+    pub fn handle(&mut self, keys: &KeyMap, key: KeyEvent) -> ViewAction {
+        match keys.action_in(Screen::Timeline, &key) {
+            Some(a) => self.perform(a),
+            // the raw-line popup takes every key
+            None if self.show_raw => ViewAction::None,
+            None => ViewAction::Unhandled,
+        }
+    }
+
+    /// Applies an action of the timeline's key table; others are `Unhandled`.
+    pub fn perform(&mut self, action: Action) -> ViewAction {
         if self.show_raw {
-            return match key.code {
-                KeyCode::Char('q') | KeyCode::Esc | KeyCode::Char('r') | KeyCode::Enter => {
-                    self.show_raw = false;
-                    ViewAction::None
-                }
-                _ => ViewAction::None,
-            };
+            if matches!(action, Action::Back | Action::RawLine | Action::Fold) {
+                self.show_raw = false;
+            }
+            return ViewAction::None;
         }
         let page = self.viewport.get().max(1) as isize;
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Char('q') | KeyCode::Esc => return ViewAction::Close,
-            KeyCode::Char('c') if ctrl => return ViewAction::Close,
-            KeyCode::Down | KeyCode::Char('j') => self.move_by(1),
-            KeyCode::Up | KeyCode::Char('k') => self.move_by(-1),
-            KeyCode::PageDown => self.move_by(page),
-            KeyCode::Char('d') if ctrl => self.move_by(page / 2),
-            KeyCode::Char('u') if ctrl => self.move_by(-page / 2),
-            KeyCode::PageUp => self.move_by(-page),
-            KeyCode::Home | KeyCode::Char('g') => self.selected = 0,
-            KeyCode::End | KeyCode::Char('G') => self.move_by(isize::MAX / 2),
-            KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Tab => self.toggle(),
-            KeyCode::Char('z') => {
+        match action {
+            Action::Back | Action::Cancel => return ViewAction::Close,
+            Action::Down => self.move_by(1),
+            Action::Up => self.move_by(-1),
+            Action::PageDown => self.move_by(page),
+            Action::PageUp => self.move_by(-page),
+            Action::HalfPageDown => self.move_by(page / 2),
+            Action::HalfPageUp => self.move_by(-page / 2),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.move_by(isize::MAX / 2),
+            Action::Fold => self.toggle(),
+            Action::FoldAll => {
                 // Fold all turns, or unfold all when every turn is folded.
                 if self.folded.len() == self.run.turns.len() {
                     self.folded.clear();
@@ -184,9 +197,9 @@ impl TimelineView {
                 }
                 self.rebuild();
             }
-            KeyCode::Char('e') => self.jump_error(true),
-            KeyCode::Char('E') => self.jump_error(false),
-            KeyCode::Char('r') => self.show_raw = self.selected_raw().is_some(),
+            Action::NextError => self.jump_error(true),
+            Action::PrevError => self.jump_error(false),
+            Action::RawLine => self.show_raw = self.selected_raw().is_some(),
             _ => return ViewAction::Unhandled,
         }
         ViewAction::None

@@ -29,10 +29,10 @@ pub fn details(frame: &mut Frame, r: Rect, app: &App) {
         .title(" details · +/- filter · y copy · h hide · c context · a agent · esc close ");
     let inner = block.inner(r);
     frame.render_widget(block, r);
-    let Some(row) = app.selected_row() else {
+    let Some(row) = app.logs.selected_row() else {
         return;
     };
-    let Some(d) = &app.details else {
+    let Some(d) = &app.logs.details else {
         return;
     };
     let fields = fields_of(&row);
@@ -66,7 +66,7 @@ pub fn details(frame: &mut Frame, r: Rect, app: &App) {
             }
             None => spans.push(Span::styled(" {", base)),
         }
-        if app.hidden_fields.contains(&f.key) {
+        if app.logs.hidden_fields.contains(&f.key) {
             spans.push(Span::styled(" (hidden)", DIM.patch(base)));
         }
         lines.push(Line::from(spans));

@@ -60,8 +60,8 @@ fn editor_parts(app: &App) -> (String, &str, Option<usize>, bool) {
     match &app.mode {
         Mode::Search => (
             "/ ".to_string(),
-            &app.search.text,
-            Some(app.search.cursor),
+            &app.logs.search.text,
+            Some(app.logs.search.cursor),
             false,
         ),
         Mode::Prompt(p) => (
@@ -72,11 +72,11 @@ fn editor_parts(app: &App) -> (String, &str, Option<usize>, bool) {
         ),
         Mode::EditQuery => (
             "❯ ".to_string(),
-            &app.editor.text,
-            Some(app.editor.cursor),
+            &app.editor.input.text,
+            Some(app.editor.input.cursor),
             true,
         ),
-        _ => ("❯ ".to_string(), &app.editor.text, None, true),
+        _ => ("❯ ".to_string(), &app.editor.input.text, None, true),
     }
 }
 
@@ -126,7 +126,7 @@ pub fn editor(frame: &mut Frame, r: Rect, app: &App) {
 /// Under the editor: a parse error with a caret at its column, Loki's error verbatim, or
 /// completion candidates.
 pub fn note(frame: &mut Frame, r: Rect, app: &App) {
-    if let Some(c) = &app.completion {
+    if let Some(c) = &app.editor.completion {
         let mut spans = vec![Span::styled("tab: ", DIM)];
         if c.candidates.is_empty() {
             spans.push(Span::styled("loading…", DIM));
@@ -143,7 +143,7 @@ pub fn note(frame: &mut Frame, r: Rect, app: &App) {
         frame.render_widget(Paragraph::new(Line::from(spans)), r);
         return;
     }
-    let Some(e) = &app.query_error else {
+    let Some(e) = &app.editor.query_error else {
         return;
     };
     let msg = sanitize::inline(&e.message).into_owned();
@@ -178,8 +178,8 @@ fn human_bytes(b: u64) -> String {
 
 pub fn status(frame: &mut Frame, r: Rect, app: &App) {
     let mut spans: Vec<Span> = Vec::new();
-    let res = &app.results;
-    if let Some(run) = app.running {
+    let res = &app.logs.results;
+    if let Some(run) = app.status.running {
         let what = match run {
             Running::Query => "querying",
             Running::Older => "loading older lines",
@@ -189,26 +189,26 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
         spans.push(Span::styled(
             format!(
                 "{} {what}… {} lines  ",
-                SPINNER[app.spinner % SPINNER.len()],
+                SPINNER[app.status.spinner % SPINNER.len()],
                 res.progress
             ),
             Style::new().fg(Color::Yellow),
         ));
     }
-    if let Some(e) = &app.error {
+    if let Some(e) = &app.status.error {
         spans.push(Span::styled(
             format!("error: {}  ", sanitize::inline(e)),
             ERROR_TEXT.add_modifier(Modifier::BOLD),
         ));
     }
-    let mut info = if app.running == Some(Running::Query) && app.is_empty() {
+    let mut info = if app.status.running == Some(Running::Query) && app.logs.is_empty() {
         String::new()
     } else {
-        format!("{} lines", app.len())
+        format!("{} lines", app.logs.len())
     };
-    if let Some(v) = &app.volume
+    if let Some(v) = &app.volume.histogram
         && !v.local
-        && v.total() as usize >= app.len()
+        && v.total() as usize >= app.logs.len()
     {
         info.push_str(&format!(" of {}", v.total()));
     }
@@ -224,12 +224,12 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
             info.push_str(" · more at the end");
         }
     }
-    info.push_str(if app.newest_first {
+    info.push_str(if app.logs.newest_first {
         " · newest first"
     } else {
         " · oldest first"
     });
-    if let Some(s) = &app.search_active {
+    if let Some(s) = &app.logs.search_active {
         info.push_str(&format!(" · /{}", sanitize::inline(s)));
     }
     spans.push(Span::raw(info));
@@ -253,7 +253,7 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
         }
         spans.push(Span::styled(s, Style::new().fg(Color::LightGreen)));
     }
-    if let Some(n) = &app.note {
+    if let Some(n) = &app.status.note {
         spans.push(Span::styled(
             format!(" · {}", sanitize::inline(n)),
             Style::new().fg(Color::Cyan),

@@ -1,4 +1,5 @@
-//! `?`: the key table, generated from the bindings in force (defaults plus config overrides).
+//! `?`: the key table of the screen in front, generated from the bindings in force (defaults
+//! plus config overrides).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,10 +9,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::super::app::App;
 
-fn line(keys: &str, text: &'static str) -> Line<'static> {
+fn line(keys: &str, width: usize, text: &'static str) -> Line<'static> {
     Line::from(vec![
         Span::styled(
-            format!("{keys:>14}  "),
+            format!("{keys:>width$}  "),
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         ),
         Span::raw(text),
@@ -19,7 +20,7 @@ fn line(keys: &str, text: &'static str) -> Line<'static> {
 }
 
 pub fn help(frame: &mut Frame, area: Rect, app: &App) {
-    let rows = app.keys.help_rows();
+    let rows = app.keys.help_rows(app.nav.screen());
     // two columns when one does not fit and the screen is wide enough
     let two = rows.len() as u16 + 2 > area.height && area.width >= 150;
     let per_col = if two {
@@ -41,7 +42,14 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
         .title(" keys (change them in config.toml [keys]) · esc closes ");
     let inner = block.inner(r);
     frame.render_widget(block, r);
-    let lines: Vec<Line> = rows.iter().map(|(k, t)| line(k, t)).collect();
+    // the keys column fits the longest keys (`enter space tab`), at least 14 wide
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(14);
+    let lines: Vec<Line> = rows.iter().map(|(k, t)| line(k, width, t)).collect();
     if two {
         let half = inner.width / 2;
         let (a, b) = lines.split_at(per_col);

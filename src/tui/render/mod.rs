@@ -47,7 +47,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     if let Some(r) = a.sidebar {
         sidebar(frame, r, app);
     }
-    match &app.view {
+    match &app.nav.view {
         View::Logs => table::results(frame, a.results, app),
         View::Agent(v) => v.render(frame, a.results),
         View::Agents(v) => v.render(frame, a.results),
@@ -69,7 +69,7 @@ fn title(frame: &mut Frame, r: Rect, app: &App) {
             format!(" {} ", crate::sanitize::inline(&app.backend_name)),
             style,
         ),
-        Span::styled(format!(" ⏱ {} ", app.range.label()), style),
+        Span::styled(format!(" ⏱ {} ", app.editor.range.label()), style),
     ];
     if app.follow.is_some() {
         spans.push(Span::styled(" ● FOLLOW ", style.fg(Color::LightGreen)));
@@ -82,6 +82,7 @@ fn sidebar(frame: &mut Frame, r: Rect, app: &App) {
     frame.render_widget(Clear, r);
     let items: Vec<ListItem> = app
         .scenes
+        .list
         .iter()
         .map(|s| {
             let mark = if s.params.is_empty() { "" } else { " …" };
@@ -101,6 +102,6 @@ fn sidebar(frame: &mut Frame, r: Rect, app: &App) {
     let list = List::new(items)
         .block(block)
         .highlight_style(SELECTED.add_modifier(Modifier::BOLD));
-    let mut state = ListState::default().with_selected(Some(app.scene_cursor));
+    let mut state = ListState::default().with_selected(Some(app.scenes.cursor));
     frame.render_stateful_widget(list, r, &mut state);
 }

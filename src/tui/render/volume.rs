@@ -17,14 +17,14 @@ fn level_color(l: Level) -> Color {
 }
 
 pub fn volume(frame: &mut Frame, r: Rect, app: &App) {
-    let Some(v) = &app.volume else {
+    let Some(v) = &app.volume.histogram else {
         let b = Block::default()
             .borders(Borders::TOP)
             .title(" volume: loading… ");
         frame.render_widget(b, r);
         return;
     };
-    let local = match (&app.volume_error, v.local) {
+    let local = match (&app.volume.error, v.local) {
         (Some(e), true) => format!(
             " (counted from loaded lines; the volume query failed: {})",
             crate::sanitize::inline(e)
@@ -92,10 +92,19 @@ pub fn volume(frame: &mut Frame, r: Rect, app: &App) {
     }
     // the time span of the rows on screen
     let page = page_rows(app);
-    let (a, b) = (app.scroll, (app.scroll + page).min(app.len()));
+    let (a, b) = (
+        app.logs.scroll,
+        (app.logs.scroll + page).min(app.logs.len()),
+    );
     let ts: Vec<i64> = [a, b.saturating_sub(1)]
         .iter()
-        .filter_map(|d| app.results.store.get(app.store_index(*d)).map(|r| r.ts()))
+        .filter_map(|d| {
+            app.logs
+                .results
+                .store
+                .get(app.logs.store_index(*d))
+                .map(|r| r.ts())
+        })
         .collect();
     if ts.len() == 2 && v.end_ns > v.start_ns {
         let (lo, hi) = (ts[0].min(ts[1]), ts[0].max(ts[1]));

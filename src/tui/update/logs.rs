@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKin
 use ratatui::layout::{Position, Rect};
 
 use super::super::app::{App, Mode};
+use super::super::input::Edit;
 use super::super::layout::{layout, page_rows};
 use super::super::msg::{Command, PageKind};
 use super::super::store::Level;
@@ -11,23 +12,23 @@ use super::{details, query};
 
 /// Keeps the selection and scroll inside the data and the selection on screen.
 pub fn clamp(app: &mut App) {
-    let len = app.len();
+    let len = app.logs.len();
     if len == 0 {
-        app.selected = 0;
-        app.scroll = 0;
+        app.logs.selected = 0;
+        app.logs.scroll = 0;
         return;
     }
-    app.selected = app.selected.min(len - 1);
+    app.logs.selected = app.logs.selected.min(len - 1);
     let page = page_rows(app);
-    if app.selected < app.scroll {
-        app.scroll = app.selected;
+    if app.logs.selected < app.logs.scroll {
+        app.logs.scroll = app.logs.selected;
     }
-    if app.selected >= app.scroll + page {
-        app.scroll = app.selected + 1 - page;
+    if app.logs.selected >= app.logs.scroll + page {
+        app.logs.scroll = app.logs.selected + 1 - page;
     }
     // no empty space below the last row when the data could fill the screen
-    app.scroll = app.scroll.min(len.saturating_sub(page));
-    let at_newest = app.selected == app.newest_display_of(len);
+    app.logs.scroll = app.logs.scroll.min(len.saturating_sub(page));
+    let at_newest = app.logs.selected == app.logs.newest_display();
     if let Some(f) = &mut app.follow
         && at_newest
     {
@@ -35,22 +36,12 @@ pub fn clamp(app: &mut App) {
     }
 }
 
-impl App {
-    fn newest_display_of(&self, len: usize) -> usize {
-        if self.newest_first {
-            0
-        } else {
-            len.saturating_sub(1)
-        }
-    }
-}
-
 fn select(app: &mut App, display: usize) {
-    let before = app.selected;
-    app.selected = display;
+    let before = app.logs.selected;
+    app.logs.selected = display;
     clamp(app);
-    if app.selected != before
-        && let Some(d) = &mut app.details
+    if app.logs.selected != before
+        && let Some(d) = &mut app.logs.details
     {
         d.cursor = 0;
         d.context = None;
@@ -59,24 +50,24 @@ fn select(app: &mut App, display: usize) {
 
 /// Moves the selection; reaching either end asks for the next page there.
 pub fn move_by(app: &mut App, delta: isize) -> Vec<Command> {
-    if app.is_empty() {
+    if app.logs.is_empty() {
         return Vec::new();
     }
-    let last = app.len() - 1;
-    let target = (app.selected as isize)
+    let last = app.logs.len() - 1;
+    let target = (app.logs.selected as isize)
         .saturating_add(delta)
         .clamp(0, last as isize) as usize;
     select(app, target);
-    if delta > 0 && app.selected == last {
-        let page = if app.newest_first {
+    if delta > 0 && app.logs.selected == last {
+        let page = if app.logs.newest_first {
             PageKind::Older
         } else {
             PageKind::Newer
         };
         return query::request_page(app, page);
     }
-    if delta < 0 && app.selected == 0 {
-        let page = if app.newest_first {
+    if delta < 0 && app.logs.selected == 0 {
+        let page = if app.logs.newest_first {
             PageKind::Newer
         } else {
             PageKind::Older
@@ -89,40 +80,40 @@ pub fn move_by(app: &mut App, delta: isize) -> Vec<Command> {
 /// `n` lines were added before the oldest (`n > 0`) or removed from it (`n < 0`).
 pub fn shifted_front(app: &mut App, n: isize) {
     let shift = |v: usize| (v as isize + n).max(0) as usize;
-    app.marks.retain(|_, s| (*s as isize + n) >= 0);
-    for s in app.marks.values_mut() {
+    app.logs.marks.retain(|_, s| (*s as isize + n) >= 0);
+    for s in app.logs.marks.values_mut() {
         *s = shift(*s);
     }
-    if !app.newest_first {
-        app.selected = shift(app.selected);
-        app.scroll = shift(app.scroll);
+    if !app.logs.newest_first {
+        app.logs.selected = shift(app.logs.selected);
+        app.logs.scroll = shift(app.logs.scroll);
     }
     clamp(app);
 }
 
 /// `n` lines were added after the newest.
 pub fn appended(app: &mut App, n: usize) {
-    if app.newest_first {
-        app.selected += n;
-        app.scroll += n;
+    if app.logs.newest_first {
+        app.logs.selected += n;
+        app.logs.scroll += n;
     }
     clamp(app);
 }
 
 /// Newest first ↔ oldest first, keeping the selected line.
 pub fn flip_order(app: &mut App) -> Vec<Command> {
-    let s = app.store_index(app.selected);
-    app.newest_first = !app.newest_first;
-    app.selected = app.display_index(s);
-    app.scroll = app.selected.saturating_sub(page_rows(app) / 2);
+    let s = app.logs.store_index(app.logs.selected);
+    app.logs.newest_first = !app.logs.newest_first;
+    app.logs.selected = app.logs.display_index(s);
+    app.logs.scroll = app.logs.selected.saturating_sub(page_rows(app) / 2);
     clamp(app);
     Vec::new()
 }
 
 /// Next/previous line matching the search (`inclusive` starts at the selection).
 pub fn find(app: &mut App, forward: bool, inclusive: bool) -> Vec<Command> {
-    let Some(pat) = app.search_active.clone() else {
-        app.note = Some("no search: press / first".into());
+    let Some(pat) = app.logs.search_active.clone() else {
+        app.status.note = Some("no search: press / first".into());
         return Vec::new();
     };
     let re = match regex::RegexBuilder::new(&regex::escape(&pat))
@@ -131,7 +122,7 @@ pub fn find(app: &mut App, forward: bool, inclusive: bool) -> Vec<Command> {
     {
         Ok(r) => r,
         Err(e) => {
-            app.error = Some(e.to_string());
+            app.status.error = Some(e.to_string());
             return Vec::new();
         }
     };
@@ -139,7 +130,7 @@ pub fn find(app: &mut App, forward: bool, inclusive: bool) -> Vec<Command> {
     match found {
         Some(d) => select(app, d),
         None => {
-            app.note = Some(format!(
+            app.status.note = Some(format!(
                 "no more matches for {:?}",
                 crate::sanitize::inline(&pat)
             ))
@@ -148,10 +139,30 @@ pub fn find(app: &mut App, forward: bool, inclusive: bool) -> Vec<Command> {
     Vec::new()
 }
 
+pub fn search_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
+    match app.logs.search.handle(&k) {
+        Edit::Submit => {
+            app.mode = Mode::Normal;
+            let t = app.logs.search.text.clone();
+            if t.is_empty() {
+                app.logs.search_active = None;
+                return Vec::new();
+            }
+            app.logs.search_active = Some(t);
+            find(app, true, true)
+        }
+        Edit::Cancel => {
+            app.mode = Mode::Normal;
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
 pub fn next_error(app: &mut App, forward: bool) -> Vec<Command> {
     match scan(app, forward, false, |row| row.level() == Level::Error) {
         Some(d) => select(app, d),
-        None => app.note = Some("no more errors in the loaded lines".into()),
+        None => app.status.note = Some("no more errors in the loaded lines".into()),
     }
     Vec::new()
 }
@@ -163,11 +174,11 @@ fn scan(
     inclusive: bool,
     test: impl Fn(&super::super::store::Row<'_>) -> bool,
 ) -> Option<usize> {
-    let len = app.len();
+    let len = app.logs.len();
     if len == 0 {
         return None;
     }
-    let start = app.selected as isize
+    let start = app.logs.selected as isize
         + if inclusive {
             0
         } else if forward {
@@ -178,7 +189,7 @@ fn scan(
     let step = if forward { 1 } else { -1 };
     let mut d = start;
     while d >= 0 && (d as usize) < len {
-        if let Some(row) = app.results.store.get(app.store_index(d as usize))
+        if let Some(row) = app.logs.results.store.get(app.logs.store_index(d as usize))
             && test(&row)
         {
             return Some(d as usize);
@@ -193,26 +204,28 @@ pub fn mark_key(app: &mut App, set: bool, k: KeyEvent) -> Vec<Command> {
     let KeyCode::Char(c) = k.code else {
         return Vec::new();
     };
-    if app.is_empty() {
+    if app.logs.is_empty() {
         return Vec::new();
     }
     if set {
-        app.marks.insert(c, app.store_index(app.selected));
-        app.note = Some(format!("mark {c} set"));
+        app.logs
+            .marks
+            .insert(c, app.logs.store_index(app.logs.selected));
+        app.status.note = Some(format!("mark {c} set"));
     } else {
-        match app.marks.get(&c).copied() {
-            Some(s) if s < app.len() => {
-                let d = app.display_index(s);
+        match app.logs.marks.get(&c).copied() {
+            Some(s) if s < app.logs.len() => {
+                let d = app.logs.display_index(s);
                 select(app, d);
             }
-            _ => app.note = Some(format!("no mark {c}")),
+            _ => app.status.note = Some(format!("no mark {c}")),
         }
     }
     Vec::new()
 }
 
 pub fn mouse(app: &mut App, m: MouseEvent) -> Vec<Command> {
-    let areas = layout(Rect::new(0, 0, app.width, app.height), app);
+    let areas = layout(Rect::new(0, 0, app.size.width, app.size.height), app);
     let pos = Position::new(m.column, m.row);
     match m.kind {
         MouseEventKind::ScrollDown => move_by(app, 3),
@@ -222,8 +235,8 @@ pub fn mouse(app: &mut App, m: MouseEvent) -> Vec<Command> {
                 && side.contains(pos)
             {
                 let i = usize::from(m.row.saturating_sub(side.y + 1));
-                if i < app.scenes.len() {
-                    app.scene_cursor = i;
+                if i < app.scenes.list.len() {
+                    app.scenes.cursor = i;
                 }
                 return Vec::new();
             }
@@ -234,9 +247,9 @@ pub fn mouse(app: &mut App, m: MouseEvent) -> Vec<Command> {
                 return details::click(app, i);
             }
             let r = areas.results;
-            if r.contains(pos) && m.row > r.y && !app.is_empty() {
-                let d = app.scroll + usize::from(m.row - r.y - 1);
-                if d < app.len() {
+            if r.contains(pos) && m.row > r.y && !app.logs.is_empty() {
+                let d = app.logs.scroll + usize::from(m.row - r.y - 1);
+                if d < app.logs.len() {
                     select(app, d);
                 }
             }
