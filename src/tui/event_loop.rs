@@ -2,16 +2,14 @@
 //! spinner tick (only while busy); `update` every message, execute the commands, and draw once
 //! per burst of messages.
 
-use std::io::Stdout;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{Event, EventStream, MouseEventKind};
-use futures_util::StreamExt;
+use crossterm::event::{Event, MouseEventKind};
+use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
@@ -20,6 +18,7 @@ use crate::agent::model::{BuildOptions, build_runs_with};
 use crate::backend::Backend;
 use crate::loki::Progress;
 use crate::model::{Direction, QueryOutput, QueryRange};
+use crate::session::Session;
 
 use super::app::App;
 use super::msg::{Command, Msg, PageKind, QueryData, QueryDone};
@@ -331,27 +330,32 @@ async fn context(
     Ok((before, after))
 }
 
-/// Runs until the user quits or a signal arrives.
-pub async fn run(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+/// Runs until the user quits, the terminal's events end, or SIGTERM/SIGHUP arrives; the
+/// caller restores the terminal. `events` is crossterm's `EventStream` on a real terminal.
+pub async fn run<B, E>(
+    terminal: &mut Terminal<B>,
+    mut events: E,
     app: &mut App,
-    backend: Backend,
+    session: &Session,
     history_path: Option<PathBuf>,
     initial: Vec<Command>,
-    clock: impl Fn() -> i64,
-    build: BuildOptions,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<()>
+where
+    B: ratatui::backend::Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    E: Stream<Item = std::io::Result<Event>> + Unpin,
+{
     use tokio::signal::unix::{SignalKind, signal};
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let clock = session.clock();
     let mut runner = Runner {
-        backend,
-        app_label: app.app_label.clone(),
-        build: Arc::new(build),
+        backend: session.backend.clone(),
+        app_label: session.app.clone(),
+        build: Arc::new(session.build_options().unwrap_or_default()),
         tx,
         tasks: Tasks::default(),
         history_path,
     };
-    let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -401,4 +405,85 @@ pub async fn run(
         abort(h);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use ratatui::backend::TestBackend;
+
+    use super::*;
+    use crate::tui::testkit::{self, NOW};
+
+    fn session() -> Session {
+        let src = crate::source::LocalSource::open(vec![]).unwrap();
+        Session::new(Backend::Local(Arc::new(src)), "vulnsentinel", NOW)
+    }
+
+    fn key(c: char) -> std::io::Result<Event> {
+        Ok(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+    }
+
+    #[tokio::test]
+    async fn keys_reach_the_app_and_q_quits() {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let mut app = testkit::app(80, 24);
+        // Events that are not keys are skipped; the key table's `q` quits.
+        let events = futures_util::stream::iter(vec![Ok(Event::FocusGained), key('q')])
+            .chain(futures_util::stream::pending());
+        let session = session();
+        let run = run(
+            &mut terminal,
+            Box::pin(events),
+            &mut app,
+            &session,
+            None,
+            Vec::new(),
+        );
+        tokio::time::timeout(Duration::from_secs(10), run)
+            .await
+            .expect("q ends the loop")
+            .unwrap();
+        assert!(app.quit);
+    }
+
+    #[tokio::test]
+    async fn sighup_ends_the_loop() {
+        use tokio::signal::unix::{SignalKind, signal};
+        // Registered first, so no SIGHUP sent below can kill the test process.
+        let _hup = signal(SignalKind::hangup()).unwrap();
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let mut app = testkit::app(80, 24);
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&done);
+        let pid = std::process::id().to_string();
+        let sender = tokio::spawn(async move {
+            // The loop registers its own handler once it runs: keep signalling until it ends.
+            while !flag.load(Ordering::SeqCst) {
+                let status = std::process::Command::new("kill")
+                    .args(["-HUP", &pid])
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        });
+        let events = futures_util::stream::pending::<std::io::Result<Event>>();
+        let session = session();
+        let run = run(
+            &mut terminal,
+            events,
+            &mut app,
+            &session,
+            None,
+            Vec::new(),
+        );
+        let ended = tokio::time::timeout(Duration::from_secs(10), run).await;
+        done.store(true, Ordering::SeqCst);
+        sender.await.unwrap();
+        ended.expect("SIGHUP ends the loop").unwrap();
+        assert!(!app.quit, "ended by the signal, not by a key");
+    }
 }

@@ -5,7 +5,8 @@
 //! commands in background tasks whose owned results come back as messages tagged with a
 //! generation (stale ones are dropped); `render(frame, &App)` only draws.
 //!
-//! CONTRACT (used by `cli`): `TuiArgs` and `run` keep these signatures.
+//! Entry: `run(session, TuiStart)`; the start request says which query, scene, range or agent
+//! run to open (`vs-logs tui`, `vs-logs replay --tui`).
 
 pub mod agent_view;
 pub mod app;
@@ -28,9 +29,10 @@ pub mod testkit;
 pub mod update;
 pub mod volume;
 
-use std::time::Instant;
-
-use crate::cli::{Context, RangeArgs};
+use crate::agent::model::AgentRun;
+use crate::agent::render::json::Searched;
+use crate::session::{RangeDefault, Session};
+use crate::timespec::{RangeKind, RangeQuery, format_display};
 
 pub use app::{App, View};
 pub use msg::{Command, Msg};
@@ -40,88 +42,105 @@ pub use update::update;
 use app::{DEFAULT_BUFFER_LINES, RangeSpec};
 use keys::KeyMap;
 
-/// Arguments of `vs-logs tui`.
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct TuiArgs {
-    /// Start with this LogQL instead of the first scene.
+/// What the explorer opens on.
+#[derive(Debug, Clone, Default)]
+pub struct TuiStart {
+    /// This LogQL instead of the first scene.
     pub query: Option<String>,
-    /// Start with this scene.
-    #[arg(long)]
+    /// This scene.
     pub scene: Option<String>,
-    #[command(flatten)]
-    pub range: RangeArgs,
+    /// The range; with no flag, the scene's (or the last hour).
+    pub range: RangeQuery,
+    /// Lines per page.
+    pub page_size: Option<usize>,
+    /// Open on these agent runs (`replay --tui`) instead of a query.
+    pub agent: Option<AgentStart>,
 }
 
-/// The range asked for on the command line, if any.
-fn range_of_args(r: &RangeArgs, now_ns: i64) -> anyhow::Result<Option<RangeSpec>> {
-    if let Some(since) = &r.since {
-        let ns = update::parse_since(since)
-            .ok_or_else(|| anyhow::anyhow!("cannot read --since {since:?}; try 30m, 12h or 7d"))?;
-        return Ok(Some(RangeSpec::last(since, ns)));
-    }
-    if r.from.is_none() && r.to.is_none() {
+/// The runs of one agent id, already found, to open on the agent screen.
+#[derive(Debug, Clone)]
+pub struct AgentStart {
+    pub agent_id: String,
+    /// Every run of the id (several when it was reused), oldest first.
+    pub runs: Vec<AgentRun>,
+    /// The query and range they were found with: the logs behind the agent screen.
+    pub searched: Searched,
+}
+
+/// The range asked for on the command line, if any, resolved by the session's one rule.
+fn range_of(session: &Session, q: &RangeQuery) -> anyhow::Result<Option<RangeSpec>> {
+    if q.is_empty() {
         return Ok(None);
     }
-    let t = |s: &Option<String>| -> anyhow::Result<i64> {
-        match s {
-            None => Ok(now_ns),
-            Some(s) => Ok(crate::timespec::parse_time(s, now_ns, r.utc)?),
-        }
-    };
-    let start_ns = match &r.from {
-        Some(_) => t(&r.from)?,
-        None => now_ns - 3_600_000_000_000,
-    };
-    let end_ns = t(&r.to)?;
-    anyhow::ensure!(start_ns < end_ns, "--from must be before --to");
-    Ok(Some(RangeSpec::Absolute {
-        start_ns,
-        end_ns,
-        label: format!(
-            "{} .. {}",
-            r.from.as_deref().unwrap_or("1h before"),
-            r.to.as_deref().unwrap_or("now")
-        ),
+    let r = session.range(q, RangeDefault::Last("1h"))?;
+    Ok(Some(match r.kind {
+        RangeKind::Relative { ns } => RangeSpec::last(q.since.as_deref().unwrap_or("1h"), ns),
+        RangeKind::Absolute => RangeSpec::Absolute {
+            start_ns: r.start_ns,
+            end_ns: r.end_ns,
+            label: match (&q.since, &q.from, &q.to) {
+                (Some(s), None, Some(t)) => format!("{s} before {t}"),
+                (Some(s), None, None) => format!("last {s} of the input"),
+                (None, None, Some(t)) => format!("1h before {t}"),
+                _ => format!(
+                    "{} .. {}",
+                    q.from.as_deref().unwrap_or("1h before"),
+                    q.to.as_deref().unwrap_or("now")
+                ),
+            },
+        },
     }))
 }
 
-/// The app as it starts: settings from the context, and the first query (the given LogQL,
-/// the given scene, or the first scene that needs no parameters).
-pub fn start(ctx: &Context, args: &TuiArgs) -> anyhow::Result<(App, Vec<Command>)> {
+/// The app as it starts: settings from the session, and the first screen (the agent runs,
+/// the given LogQL, the given scene, or the first scene that needs no parameters).
+pub fn start(session: &Session, req: &TuiStart) -> anyhow::Result<(App, Vec<Command>)> {
     let mut app = App::new(
-        &ctx.app,
-        ctx.scenes.clone(),
-        KeyMap::new(&ctx.config.keys),
-        ctx.now_ns,
+        &session.app,
+        session.scenes.clone(),
+        KeyMap::new(&session.config.keys),
+        session.now_ns,
     );
-    app.backend_name = ctx.backend.describe();
-    app.buffer_lines = ctx.config.tui.buffer_lines.unwrap_or(DEFAULT_BUFFER_LINES);
-    if let Some(l) = args.range.limit {
+    app.backend_name = session.backend.describe();
+    app.buffer_lines = session
+        .config
+        .tui
+        .buffer_lines
+        .unwrap_or(DEFAULT_BUFFER_LINES);
+    if let Some(l) = req.page_size {
         app.page_size = l;
     }
-    let range = range_of_args(&args.range, ctx.now_ns)?;
+    if let Some(agent) = &req.agent {
+        return Ok(start_on_agent(app, agent, req.range.utc));
+    }
+    let range = range_of(session, &req.range)?;
     if let Some(r) = range.clone() {
         app.range = r;
     }
-    if let Some(q) = &args.query {
+    if let Some(q) = &req.query {
         app.editor.set(q.clone());
         let c = update::run_query(&mut app, q.clone());
         return Ok((app, c));
     }
-    let idx =
-        match &args.scene {
-            Some(name) => Some(ctx.scenes.iter().position(|s| s.name == *name).ok_or_else(
-                || anyhow::anyhow!("no scene named {name:?}; `vs-logs scenes` lists them"),
-            )?),
-            None => ctx
+    let idx = match &req.scene {
+        Some(name) => Some(
+            session
                 .scenes
                 .iter()
-                .position(|s| s.params.iter().all(|p| p.default.is_some())),
-        };
+                .position(|s| s.name == *name)
+                .ok_or_else(|| {
+                    anyhow::anyhow!("no scene named {name:?}; `vs-logs scenes` lists them")
+                })?,
+        ),
+        None => session
+            .scenes
+            .iter()
+            .position(|s| s.params.iter().all(|p| p.default.is_some())),
+    };
     let mut cmds = match idx {
         Some(i) => update::choose_scene(&mut app, i),
         None => {
-            let q = format!("{{app={}}}", rewrite::quote(&ctx.app));
+            let q = format!("{{app={}}}", rewrite::quote(&session.app));
             app.editor.set(q.clone());
             update::run_query(&mut app, q)
         }
@@ -137,9 +156,46 @@ pub fn start(ctx: &Context, args: &TuiArgs) -> anyhow::Result<(App, Vec<Command>
     Ok((app, cmds))
 }
 
-/// Runs the explorer until the user quits; the terminal is restored on every path.
-pub async fn run(ctx: Context, args: TuiArgs) -> anyhow::Result<()> {
-    let (mut app, initial) = start(&ctx, &args)?;
+/// Opens the agent screen on runs found before the terminal was taken: one run's timeline,
+/// or the list when the id was reused. Behind it, the logs view runs the agent's query over
+/// the range the runs were found in, so leaving the agent screen shows the run's lines.
+fn start_on_agent(mut app: App, agent: &AgentStart, utc: bool) -> (App, Vec<Command>) {
+    let s = &agent.searched;
+    app.range = RangeSpec::Absolute {
+        start_ns: s.start_ns,
+        end_ns: s.end_ns,
+        label: format!(
+            "{} .. {}",
+            format_display(s.start_ns, utc),
+            format_display(s.end_ns, utc)
+        ),
+    };
+    app.editor.set(s.query.clone());
+    // One run opens its timeline; several (a reused id) open the list of them.
+    let id = if agent.runs.len() == 1 {
+        agent.agent_id.clone()
+    } else {
+        String::new()
+    };
+    let generation = app.generation;
+    let shown = update(
+        &mut app,
+        Msg::AgentFinished {
+            generation,
+            agent_id: id,
+            start_ns: None,
+            result: Ok(agent.runs.clone()),
+        },
+    );
+    let mut cmds = update::run_query(&mut app, s.query.clone());
+    cmds.extend(shown);
+    (app, cmds)
+}
+
+/// Runs the explorer until the user quits; the terminal is restored on every path (normal
+/// exit, error, panic, SIGTERM/SIGHUP).
+pub async fn run(session: Session, req: TuiStart) -> anyhow::Result<()> {
+    let (mut app, initial) = start(&session, &req)?;
     let history_path = history::default_path();
     if let Some(p) = &history_path {
         app.history = history::History::load(p);
@@ -148,18 +204,15 @@ pub async fn run(ctx: Context, args: TuiArgs) -> anyhow::Result<()> {
         app.width = w;
         app.height = h;
     }
-    let started = Instant::now();
-    let now0 = ctx.now_ns;
-    let clock = move || now0 + started.elapsed().as_nanos() as i64;
     let (mut terminal, guard) = terminal::enter()?;
+    let events = crossterm::event::EventStream::new();
     let result = event_loop::run(
         &mut terminal,
+        events,
         &mut app,
-        ctx.backend.clone(),
+        &session,
         history_path,
         initial,
-        clock,
-        crate::agent::cli::build_options(&ctx).unwrap_or_default(),
     )
     .await;
     drop(guard);
