@@ -224,7 +224,10 @@ mod tests {
     #[test]
     fn since_with_from_is_refused_on_every_backend() {
         for s in [loki(), local()] {
-            for d in [RangeDefault::Last("1h"), RangeDefault::LastOrWholeInput("1h")] {
+            for d in [
+                RangeDefault::Last("1h"),
+                RangeDefault::LastOrWholeInput("1h"),
+            ] {
                 let e = s
                     .range(&args(Some("1h"), Some("now-2h"), None), d)
                     .unwrap_err();

@@ -80,7 +80,12 @@ fn utc_range() -> RangeQuery {
     }
 }
 
-async fn run_replay(src: &Canned, args: &ReplayRequest, format: OutputFormat, color: bool) -> String {
+async fn run_replay(
+    src: &Canned,
+    args: &ReplayRequest,
+    format: OutputFormat,
+    color: bool,
+) -> String {
     let mut out = Vec::new();
     replay_to(&session(), &prefs(format, color), args, src, &mut out)
         .await
@@ -220,10 +225,15 @@ async fn agents_table_and_totals() {
         ..AgentsRequest::default()
     };
     let mut out = Vec::new();
-    agents_to(&session(),
-        &prefs(OutputFormat::Text, false), &args, &src, &mut out)
-        .await
-        .unwrap();
+    agents_to(
+        &session(),
+        &prefs(OutputFormat::Text, false),
+        &args,
+        &src,
+        &mut out,
+    )
+    .await
+    .unwrap();
     let text = String::from_utf8(out).unwrap();
     insta::assert_snapshot!("agents_text", text);
     let (query, start, end) = src.asked.borrow()[0].clone();
@@ -238,9 +248,15 @@ async fn agents_table_and_totals() {
         ..AgentsRequest::default()
     };
     let mut out = Vec::new();
-    agents_to(&session(), &prefs(OutputFormat::Json, false), &args, &src, &mut out)
-        .await
-        .unwrap();
+    agents_to(
+        &session(),
+        &prefs(OutputFormat::Json, false),
+        &args,
+        &src,
+        &mut out,
+    )
+    .await
+    .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["schema"], "vs-logs.agents/1");
     assert_eq!(v["runs"].as_array().unwrap().len(), 1);

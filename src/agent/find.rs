@@ -140,3 +140,70 @@ pub fn summarize(
     rows.sort_by(|a, b| (a.start_ns, &a.agent_id).cmp(&(b.start_ns, &b.agent_id)));
     rows
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::backend::Backend;
+    use crate::source::LocalSource;
+
+    /// Counts the fetches; serves nothing.
+    struct Empty(Cell<usize>);
+
+    impl LineSource for Empty {
+        async fn fetch(&self, _: &str, _: i64, _: i64) -> anyhow::Result<Vec<LogEntry>> {
+            self.0.set(self.0.get() + 1);
+            Ok(Vec::new())
+        }
+    }
+
+    fn session() -> Session {
+        let src = LocalSource::open(vec![]).unwrap();
+        Session::new(
+            Backend::Local(Arc::new(src)),
+            "vulnsentinel",
+            1_795_594_043 * 1_000_000_000,
+        )
+    }
+
+    fn since_and_from() -> RangeQuery {
+        RangeQuery {
+            since: Some("1h".into()),
+            from: Some("now-2h".into()),
+            ..RangeQuery::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn since_with_from_is_refused_before_fetching() {
+        let src = Empty(Cell::new(0));
+        let err = find_runs(&session(), &src, "ag-1", &since_and_from(), |_| {})
+            .await
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("--since") && err.contains("--from"), "{err}");
+        let req = AgentsRequest {
+            range: since_and_from(),
+            ..AgentsRequest::default()
+        };
+        assert!(list_runs(&session(), &src, &req).await.is_err());
+        assert_eq!(src.0.get(), 0);
+    }
+
+    #[tokio::test]
+    async fn an_unchosen_range_is_widened_once_and_said() {
+        let src = Empty(Cell::new(0));
+        let mut told = Vec::new();
+        let err = find_runs(&session(), &src, "ag-1", &RangeQuery::default(), |d| {
+            told.push(d)
+        })
+        .await;
+        assert!(err.is_err());
+        assert_eq!(told, [7]);
+        assert_eq!(src.0.get(), 2);
+    }
+}

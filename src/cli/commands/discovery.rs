@@ -2,8 +2,8 @@
 
 use std::io::Write;
 
-use crate::cli::error::CliError;
 use crate::cli::OutputPrefs;
+use crate::cli::error::CliError;
 use crate::output::{write_label_sets, write_names};
 use crate::session::{RangeDefault, Session};
 use crate::timespec::RangeQuery;
@@ -23,7 +23,8 @@ pub async fn labels(
         .map_err(CliError::from)?;
     let names = match name {
         Some(n) => {
-            session.backend
+            session
+                .backend
                 .label_values(n, r.start_ns, r.end_ns, query)
                 .await?
         }
@@ -49,7 +50,10 @@ pub async fn series(
     let r = session
         .range(range, RangeDefault::LastOrWholeInput(DEFAULT_SINCE))
         .map_err(CliError::from)?;
-    let sets = session.backend.series(matchers, r.start_ns, r.end_ns).await?;
+    let sets = session
+        .backend
+        .series(matchers, r.start_ns, r.end_ns)
+        .await?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     write_label_sets(&mut out, &sets, prefs.format)?;
     out.flush()?;

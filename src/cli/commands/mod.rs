@@ -76,7 +76,9 @@ pub async fn dispatch(
         Command::Labels { name, query, range } => {
             discovery::labels(s, p, name.as_deref(), query.as_deref(), &range.query()).await
         }
-        Command::Series { matchers, range } => discovery::series(s, p, &matchers, &range.query()).await,
+        Command::Series { matchers, range } => {
+            discovery::series(s, p, &matchers, &range.query()).await
+        }
         Command::Push {
             file,
             container,

@@ -114,7 +114,8 @@ pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyh
     let mut out = std::io::BufWriter::new(stdout.lock());
     match output {
         QueryOutput::Streams(entries) => {
-            let mut w = EntryWriter::new(&mut out, prefs.format, prefs.color).with_utc(plan.range.utc);
+            let mut w =
+                EntryWriter::new(&mut out, prefs.format, prefs.color).with_utc(plan.range.utc);
             w.write_entries(&entries)?;
             w.finish()?;
             if !prefs.quiet {

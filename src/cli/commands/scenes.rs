@@ -83,7 +83,12 @@ pub fn list(session: &Session, prefs: &OutputPrefs) -> anyhow::Result<()> {
             }
         }
         OutputFormat::Text | OutputFormat::Raw => {
-            let width = session.scenes.iter().map(|s| s.name.len()).max().unwrap_or(0);
+            let width = session
+                .scenes
+                .iter()
+                .map(|s| s.name.len())
+                .max()
+                .unwrap_or(0);
             let (b, r) = if prefs.color {
                 ("\x1b[1m", "\x1b[0m")
             } else {

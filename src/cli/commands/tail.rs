@@ -57,12 +57,14 @@ pub async fn follow(
         crate::tail::spawn(session.backend.clone(), opts)
     } else {
         match req.file {
-            Some(path) => valid(&opts).map(|()| crate::tail::spawn_file(
-                path.to_path_buf(),
-                session.app.clone(),
-                opts,
-                TailSettings::default(),
-            ))?,
+            Some(path) => valid(&opts).map(|()| {
+                crate::tail::spawn_file(
+                    path.to_path_buf(),
+                    session.app.clone(),
+                    opts,
+                    TailSettings::default(),
+                )
+            })?,
             None => {
                 return Err(CliError::usage(
                     "following a local source needs exactly one --file (stdin and the demo do not grow)",
@@ -218,5 +220,4 @@ mod tests {
         assert!(err.contains("dropped 1 entries"), "{err}");
         assert_eq!(fail, None);
     }
-
 }
