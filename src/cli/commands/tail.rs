@@ -51,27 +51,22 @@ pub async fn follow(
         limit: req.limit.unwrap_or(DEFAULT_TAIL_LIMIT),
         delay_for_s: req.delay_for,
     };
-    let valid = |opts: &FollowOptions| crate::tail::validate(opts).map_err(|m| anyhow::anyhow!(m));
-    let rx = if !session.backend.is_local() {
-        valid(&opts)?;
-        crate::tail::spawn(session.backend.clone(), opts)
-    } else {
-        match req.file {
-            Some(path) => valid(&opts).map(|()| {
-                crate::tail::spawn_file(
-                    path.to_path_buf(),
-                    session.app.clone(),
-                    opts,
-                    TailSettings::default(),
-                )
-            })?,
-            None => {
-                return Err(CliError::usage(
-                    "following a local source needs exactly one --file (stdin and the demo do not grow)",
-                )
-                .into());
-            }
+    let local_file = match (session.backend.is_local(), req.file) {
+        (false, _) => None,
+        (true, Some(path)) => Some(path.to_path_buf()),
+        (true, None) => {
+            return Err(CliError::usage(
+                "following a local source needs exactly one --file (stdin and the demo do not grow)",
+            )
+            .into());
         }
+    };
+    crate::tail::validate(&opts).map_err(|m| anyhow::anyhow!(m))?;
+    let rx = match local_file {
+        Some(path) => {
+            crate::tail::spawn_file(path, session.app.clone(), opts, TailSettings::default())
+        }
+        None => crate::tail::spawn(session.backend.clone(), opts),
     };
     print_events(
         prefs,
