@@ -1,7 +1,12 @@
 //! Durations (`1h30m`, `7d`, `2w`) and points in time (`now-2h`, `yesterday`, RFC 3339, …) as
-//! users type them on the command line and in the TUI.
+//! users type them on the command line and in the TUI, and the one rule that turns
+//! `--since/--from/--to` into a range (`resolve_range`).
 //! The formatting of times for people ([`format_time`]) lives here too, so every front end
 //! prints them alike.
+
+mod range;
+
+pub use range::{Anchor, RangeKind, RangeQuery, ResolvedRange, resolve_range};
 
 use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
@@ -200,40 +205,6 @@ pub fn parse_time(s: &str, now_ns: i64, utc: bool) -> Result<i64, TimeError> {
     Err(bad())
 }
 
-/// Resolves `--since/--from/--to` into a range. `end_anchor_ns` is where `--since` counts back
-/// from when no `--to` is given (now, or the newest line of a local file).
-pub fn resolve_range(
-    since: Option<&str>,
-    from: Option<&str>,
-    to: Option<&str>,
-    default_since: &str,
-    now_ns: i64,
-    end_anchor_ns: i64,
-    utc: bool,
-) -> Result<TimeRange, TimeError> {
-    if since.is_some() && from.is_some() {
-        return Err(TimeError(
-            "--since and --from both give the start: use one of them".into(),
-        ));
-    }
-    let end_ns = match to {
-        Some(t) => parse_time(t, now_ns, utc)?,
-        None => end_anchor_ns,
-    };
-    let start_ns = match from {
-        Some(f) => parse_time(f, now_ns, utc)?,
-        None => end_ns - parse_duration(since.unwrap_or(default_since))?,
-    };
-    if start_ns >= end_ns {
-        return Err(TimeError(format!(
-            "the range is empty: start {} is not before end {} (check --from/--to)",
-            format_rfc3339(start_ns, true),
-            format_rfc3339(end_ns, true)
-        )));
-    }
-    Ok(TimeRange { start_ns, end_ns })
-}
-
 /// RFC 3339 with nanoseconds (`2026-11-25T08:01:00.123456789Z`), in UTC or local time.
 pub fn format_rfc3339(ns: i64, utc: bool) -> String {
     let dt = DateTime::<Utc>::from_timestamp_nanos(ns);
@@ -385,38 +356,6 @@ mod tests {
             let err = parse_time(bad, NOW, true).expect_err(bad);
             assert!(err.0.contains("now-2h"), "{bad}: {}", err.0);
         }
-    }
-
-    #[test]
-    fn ranges() {
-        let r = resolve_range(Some("2h"), None, None, "1h", NOW, NOW, true).unwrap();
-        assert_eq!(
-            r,
-            TimeRange {
-                start_ns: NOW - 2 * H,
-                end_ns: NOW
-            }
-        );
-        let r = resolve_range(None, None, None, "1h", NOW, NOW - H, true).unwrap();
-        assert_eq!(
-            r,
-            TimeRange {
-                start_ns: NOW - 2 * H,
-                end_ns: NOW - H
-            }
-        );
-        let r = resolve_range(None, Some("now-3h"), Some("now-1h"), "1h", NOW, NOW, true).unwrap();
-        assert_eq!(
-            r,
-            TimeRange {
-                start_ns: NOW - 3 * H,
-                end_ns: NOW - H
-            }
-        );
-        let e = resolve_range(None, Some("now"), Some("now-1h"), "1h", NOW, NOW, true);
-        assert!(e.unwrap_err().0.contains("range is empty"));
-        let e = resolve_range(Some("1h"), Some("now-1h"), None, "1h", NOW, NOW, true);
-        assert!(e.unwrap_err().0.contains("--since and --from"));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use std::io::{self, Write};
 use crate::model::LogEntry;
 
 /// The `-o/--output` choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OutputFormat {
     #[default]
     Text,
@@ -30,9 +30,43 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
-    /// Parses a config-file value (`text`, `json`, `jsonl`, `raw`).
+    /// Every format, in the order help lists them.
+    pub const ALL: [OutputFormat; 4] = [
+        OutputFormat::Text,
+        OutputFormat::Json,
+        OutputFormat::Jsonl,
+        OutputFormat::Raw,
+    ];
+
+    /// The name users type (`-o jsonl`, `output = "jsonl"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Text => "text",
+            OutputFormat::Json => "json",
+            OutputFormat::Jsonl => "jsonl",
+            OutputFormat::Raw => "raw",
+        }
+    }
+
+    /// Parses a config-file value (`text`, `json`, `jsonl`, `raw`, any case).
     pub fn parse(s: &str) -> Option<Self> {
-        <Self as clap::ValueEnum>::from_str(s, true).ok()
+        s.parse().ok()
+    }
+}
+
+/// Not one of `text`, `json`, `jsonl`, `raw`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown output format {0:?}: use text, json, jsonl or raw")]
+pub struct UnknownFormat(pub String);
+
+impl std::str::FromStr for OutputFormat {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        OutputFormat::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| UnknownFormat(s.to_string()))
     }
 }
 

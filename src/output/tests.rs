@@ -263,3 +263,13 @@ fn json_fields_merged_into_labels_are_not_repeated() {
     );
     assert!(!lines[1].contains("args_repo") && !lines[1].contains("level_extracted"));
 }
+
+#[test]
+fn formats_parse_by_name_in_any_case() {
+    for f in OutputFormat::ALL {
+        assert_eq!(f.name().parse::<OutputFormat>(), Ok(f));
+        assert_eq!(OutputFormat::parse(&f.name().to_uppercase()), Some(f));
+    }
+    let e = "yaml".parse::<OutputFormat>().unwrap_err();
+    assert!(e.to_string().contains("text, json, jsonl or raw"), "{e}");
+}

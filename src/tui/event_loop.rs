@@ -4,15 +4,13 @@
 
 mod tasks;
 
-use std::io::Stdout;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, MouseEventKind};
-use futures_util::StreamExt;
+use crossterm::event::{Event, MouseEventKind};
+use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
@@ -20,6 +18,7 @@ use crate::agent::fetch::{agents_query, replay_query};
 use crate::agent::model::{BuildOptions, build_runs_with};
 use crate::backend::Backend;
 use crate::model::{Direction, QueryOutput, QueryRange};
+use crate::session::Session;
 
 use super::app::App;
 use super::msg::{Command, Msg, PageKind};
@@ -235,27 +234,32 @@ impl Runner {
     }
 }
 
-/// Runs until the user quits or a signal arrives.
-pub async fn run(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+/// Runs until the user quits, the terminal's events end, or SIGTERM/SIGHUP arrives; the
+/// caller restores the terminal. `events` is crossterm's `EventStream` on a real terminal.
+pub async fn run<B, E>(
+    terminal: &mut Terminal<B>,
+    mut events: E,
     app: &mut App,
-    backend: Backend,
+    session: &Session,
     history_path: Option<PathBuf>,
     initial: Vec<Command>,
-    clock: impl Fn() -> i64,
-    build: BuildOptions,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<()>
+where
+    B: ratatui::backend::Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    E: Stream<Item = std::io::Result<Event>> + Unpin,
+{
     use tokio::signal::unix::{SignalKind, signal};
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let clock = session.clock();
     let mut runner = Runner {
-        backend,
-        app_label: app.app_label.clone(),
-        build: Arc::new(build),
+        backend: session.backend.clone(),
+        app_label: session.app.clone(),
+        build: Arc::new(session.build_options().unwrap_or_default()),
         tx,
         tasks: Tasks::default(),
         history_path,
     };
-    let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -306,3 +310,6 @@ pub async fn run(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

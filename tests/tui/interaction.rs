@@ -20,7 +20,11 @@ fn million_lines_render_only_the_screen() {
     update(&mut a, key('G'));
     draw(&a);
     // only rows that were drawn were derived
-    assert!(a.logs.rows.len() <= 50, "derived {} rows", a.logs.rows.len());
+    assert!(
+        a.logs.rows.len() <= 50,
+        "derived {} rows",
+        a.logs.rows.len()
+    );
     assert_eq!(a.logs.selected, n - 1);
 }
 

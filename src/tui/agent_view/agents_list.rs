@@ -33,7 +33,7 @@ pub struct AgentsView {
 }
 
 impl AgentsView {
-    /// A view of `rows` (oldest first, as `agent::cli::summarize` returns them).
+    /// A view of `rows` (oldest first, as `agent::find::summarize` returns them).
     pub fn new(rows: Vec<RunRow>, title: impl Into<String>) -> Self {
         let totals = totals_table(&type_totals(&rows));
         Self {

@@ -2,11 +2,19 @@
 //! `logcli` users already have; values stay `Option`s so settings resolution can tell "given"
 //! (flag or env) from "not given" (then the profile, then the default).
 
+mod agent;
+mod range;
+mod tui;
+
+pub use agent::{AgentsArgs, ReplayArgs};
+pub use range::RangeArgs;
+pub use tui::TuiArgs;
+
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use super::RangeArgs;
 use crate::output::OutputFormat;
 use crate::secret::Secret;
 
@@ -20,6 +28,12 @@ pub enum ColorMode {
 
 fn secret(s: &str) -> Result<Secret, std::convert::Infallible> {
     Ok(Secret::new(s))
+}
+
+/// `-o`'s values, listed in help, parsed by `OutputFormat`'s own `FromStr`.
+fn output_format() -> impl TypedValueParser<Value = OutputFormat> {
+    PossibleValuesParser::new(OutputFormat::ALL.map(OutputFormat::name))
+        .try_map(|s| s.parse::<OutputFormat>())
 }
 
 const CONN: &str = "Loki connection";
@@ -88,7 +102,8 @@ pub struct GlobalArgs {
     #[arg(long, env = "VS_LOGS_APP", global = true, help_heading = OUT)]
     pub app: Option<String>,
     /// Output format [default: text]
-    #[arg(short, long, env = "VS_LOGS_OUTPUT", global = true, help_heading = OUT)]
+    #[arg(short, long, env = "VS_LOGS_OUTPUT", global = true, help_heading = OUT,
+          value_parser = output_format())]
     pub output: Option<OutputFormat>,
     /// Colour (auto: on a terminal unless NO_COLOR is set) [default: auto]
     #[arg(long, env = "VS_LOGS_COLOR", global = true, help_heading = OUT)]
@@ -246,9 +261,9 @@ pub enum Command {
         range: RangeArgs,
     },
     /// The interactive explorer
-    Tui(crate::tui::TuiArgs),
+    Tui(TuiArgs),
     /// Rebuild one agent run from its log lines
-    Replay(crate::agent::cli::ReplayArgs),
+    Replay(ReplayArgs),
     /// Agent runs in a range, with per-type totals
-    Agents(crate::agent::cli::AgentsArgs),
+    Agents(AgentsArgs),
 }
