@@ -4,10 +4,13 @@
 #   scripts/logql-side-by-side.sh [PORT] [QUERIES]
 #
 # Starts the lab Loki in a temporary directory on PORT (default 3130), pushes the conformance
-# data set with its recorded labels and timestamps, runs every query of QUERIES (default: the
-# generated list, scripts/logql_lab.py gen) on Loki and on `vs-logs query --file dataset.jsonl
-# -o json`, and prints the agreement rate and every difference (also written to
-# target/logql-side-by-side.txt). Needs ../shared/lab and ../shared/logql-conformance; opt-in,
+# data set with its recorded labels and timestamps, runs every query of QUERIES (default:
+# scripts/logql-side-by-side.queries.txt, 320 queries made by `scripts/logql_lab.py gen`) on Loki
+# and on `vs-logs query --file dataset.jsonl -o json`, and prints the agreement rate and every
+# difference (also written to $CARGO_TARGET_DIR/logql-side-by-side.txt). Log results are compared
+# as (ts, line, labels), metric results as series label sets and points (relative 1e-9); both
+# rejecting counts as agreement. The raw-ANSI line prints no time, so its timestamp is not
+# compared (a file cannot know it). Needs ../shared/lab and ../shared/logql-conformance; opt-in,
 # not part of `cargo test`.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,7 +21,7 @@ port="${1:-3130}"
 data="$shared/logql-conformance"
 target="${CARGO_TARGET_DIR:-$here/target}"
 work="$(mktemp -d)"
-queries="${2:-$work/queries.txt}"
+queries="${2:-$here/scripts/logql-side-by-side.queries.txt}"
 trap '"$shared/lab/loki-server" stop "$work/loki" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
 (cd "$here" && cargo build --quiet --bin vs-logs)
