@@ -226,8 +226,9 @@ fn range_table(
                 hi_i += 1;
             }
             if hi_i > lo_i {
-                // An errored series fails the query once it reaches the aggregation.
-                if let Some(e) = &s.error {
+                // An errored series fails the query once it reaches the aggregation, except
+                // for absent_over_time, where Loki counts errored lines as present.
+                if let (Some(e), false) = (&s.error, r.op == RangeOp::Absent) {
                     return Err(e.clone());
                 }
                 by_step[i].push((k, apply(r.op, &samples[lo_i..hi_i], r.range_ns, w_hi)));

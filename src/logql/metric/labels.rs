@@ -26,12 +26,13 @@ impl Grouping {
         }
     }
 
-    /// The label set a series contributes to its group.
+    /// The label set a series contributes to its group. `without` also drops labels with an
+    /// empty value (Prometheus' label builder does; `by` keeps them), as Loki shows.
     pub fn apply(&self, labels: &Labels) -> Labels {
         if self.without {
             labels
                 .iter()
-                .filter(|(k, _)| !self.labels.contains(k))
+                .filter(|(k, v)| !v.is_empty() && !self.labels.contains(k))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect()
         } else {

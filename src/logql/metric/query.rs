@@ -208,7 +208,7 @@ fn grouping(g: &Option<ast::Grouping>) -> Option<Grouping> {
 
 fn plan(e: &ast::MetricExpr) -> Result<Plan, LogqlError> {
     Ok(match e {
-        ast::MetricExpr::Range(r) => Plan::Range(range_plan(r)?),
+        ast::MetricExpr::Range(r) => Plan::Range(range_plan(r, false)?),
         ast::MetricExpr::Vector(v) => {
             let k = match v.param {
                 Some(p) if p.fract() != 0.0 || p < 0.0 => {
@@ -227,11 +227,15 @@ fn plan(e: &ast::MetricExpr) -> Result<Plan, LogqlError> {
                     v.op.name()
                 )));
             }
+            let inner = match (&*v.expr, needs_no_labels(v)) {
+                (ast::MetricExpr::Range(r), true) => Plan::Range(range_plan(r, true)?),
+                (inner, _) => plan(inner)?,
+            };
             Plan::Vector {
                 op: v.op,
                 k: k.unwrap_or(0),
                 grouping: grouping(&v.grouping),
-                inner: Box::new(plan(&v.expr)?),
+                inner: Box::new(inner),
             }
         }
         ast::MetricExpr::Binary(b) => {
@@ -286,7 +290,27 @@ fn absent_labels(selector: &[ast::Matcher]) -> Labels {
     out
 }
 
-fn range_plan(r: &ast::RangeAggregation) -> Result<RangePlan, LogqlError> {
+/// Loki pushes a label-less `sum` (no `by`, or `by ()`) into a counting range aggregation over
+/// it, and then parsers whose labels nothing reads are not run at all (so they set no
+/// `__error__`): `sum(count_over_time({…} | json [1h]))` succeeds on non-JSON lines.
+fn needs_no_labels(v: &ast::VectorAggregation) -> bool {
+    use ast::RangeOp as R;
+    let ast::MetricExpr::Range(r) = &*v.expr else {
+        return false;
+    };
+    v.op == ast::VectorOp::Sum
+        && v.grouping
+            .as_ref()
+            .is_none_or(|g| !g.without && g.labels.is_empty())
+        && r.grouping.is_none()
+        && r.range.unwrap.is_none()
+        && matches!(
+            r.op,
+            R::CountOverTime | R::Rate | R::BytesOverTime | R::BytesRate
+        )
+}
+
+fn range_plan(r: &ast::RangeAggregation, no_labels: bool) -> Result<RangePlan, LogqlError> {
     let op = RangeOp::from_name(r.op.name(), r.param).ok_or_else(|| {
         LogqlError::msg(format!(
             "parse error : {} requires a parameter",
@@ -297,7 +321,7 @@ fn range_plan(r: &ast::RangeAggregation) -> Result<RangePlan, LogqlError> {
     Ok(RangePlan {
         op,
         extractor: Extractor {
-            source: glue::sample_source(&r.range)?,
+            source: glue::sample_source(&r.range, no_labels)?,
             grouping: grouping(&r.grouping),
             bytes: op.uses_bytes(),
         },

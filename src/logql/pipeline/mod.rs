@@ -52,6 +52,9 @@ pub struct Pipeline {
     /// How many leading stages are line filters or label-only stages that do not rewrite the
     /// line: every line filter among them can run on the raw line.
     hoisted: Vec<usize>,
+    /// Parsers that no later stage reads are skipped (a label-less metric, see
+    /// [`Pipeline::skip_unused_parsers`]).
+    skip_unused: bool,
 }
 
 impl Pipeline {
@@ -110,7 +113,14 @@ impl Pipeline {
             needed,
             needed_names,
             hoisted,
+            skip_unused: false,
         })
+    }
+
+    /// Loki does not run a parser whose labels nothing uses when the query keeps no labels
+    /// (`sum(count_over_time({…} | json [1h]))`): such a parser sets no `__error__` either.
+    pub fn skip_unused_parsers(&mut self) {
+        self.skip_unused = true;
     }
 
     /// The line filters that can run on the raw line: `false` means the entry is dropped.
@@ -146,6 +156,8 @@ impl Pipeline {
                         return None;
                     }
                 }
+                CStage::Parser(p)
+                    if self.skip_unused && !p.changes_line() && self.needed[i] == Some(0) => {}
                 CStage::Parser(p) => {
                     let want = if restricted {
                         self.needed[i].map(|n| &self.needed_names[..n])

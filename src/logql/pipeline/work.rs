@@ -147,7 +147,10 @@ impl<'e> Work<'e> {
             return;
         }
         self.set(ERROR, kind);
-        self.set(ERROR_DETAILS, details);
+        let details = details.into();
+        if !details.is_empty() {
+            self.set(ERROR_DETAILS, details);
+        }
     }
 
     /// Every visible label name and value.

@@ -69,31 +69,63 @@ pub fn b64_encode(data: &[u8]) -> String {
     out
 }
 
-/// Standard base64 with padding; `None` when malformed.
-pub fn b64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.as_bytes();
-    if !s.len().is_multiple_of(4) {
-        return None;
-    }
-    let mut out = Vec::with_capacity(s.len() / 4 * 3);
-    for chunk in s.chunks(4) {
-        let mut n = 0u32;
-        let mut pad = 0;
-        for (k, &c) in chunk.iter().enumerate() {
-            let v = if c == b'=' && k >= 2 {
-                pad += 1;
-                0
-            } else if pad > 0 {
-                return None;
-            } else {
-                B64.iter().position(|&x| x == c)? as u32
-            };
-            n = (n << 6) | v;
+/// Go's `base64.StdEncoding.DecodeString`: the error is the byte offset Go reports
+/// (`illegal base64 data at input byte N`). `\r` and `\n` are skipped, as Go does.
+pub fn b64_decode_go(text: &str) -> Result<Vec<u8>, usize> {
+    let src = text.as_bytes();
+    let mut out = Vec::with_capacity(src.len() / 4 * 3);
+    let mut si = 0;
+    while si < src.len() {
+        let mut quad = [0u32; 4];
+        let mut j = 0;
+        while j < 4 {
+            if si == src.len() {
+                if j == 0 {
+                    return Ok(out);
+                }
+                return Err(si - j);
+            }
+            let c = src[si];
+            si += 1;
+            if c == b'\r' || c == b'\n' {
+                continue;
+            }
+            if c == b'=' {
+                // Padding: only in the last two places of a quantum, then nothing but newlines.
+                match j {
+                    0 | 1 => return Err(si - 1),
+                    2 => {
+                        while si < src.len() && (src[si] == b'\r' || src[si] == b'\n') {
+                            si += 1;
+                        }
+                        if si == src.len() || src[si] != b'=' {
+                            return Err(si.min(src.len()));
+                        }
+                        si += 1;
+                    }
+                    _ => {}
+                }
+                while si < src.len() && (src[si] == b'\r' || src[si] == b'\n') {
+                    si += 1;
+                }
+                if si < src.len() {
+                    return Err(si);
+                }
+                let n = (quad[0] << 18) | (quad[1] << 12) | (quad[2] << 6) | quad[3];
+                let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+                out.extend_from_slice(&bytes[..j - 1]);
+                return Ok(out);
+            }
+            match B64.iter().position(|&x| x == c) {
+                Some(v) => quad[j] = v as u32,
+                None => return Err(si - 1),
+            }
+            j += 1;
         }
-        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        out.extend_from_slice(&bytes[..3 - pad]);
+        let n = (quad[0] << 18) | (quad[1] << 12) | (quad[2] << 6) | quad[3];
+        out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
     }
-    Some(out)
+    Ok(out)
 }
 
 /// Go's `json.Marshal` of a value (HTML-safe escaping, as Go does by default).
@@ -182,11 +214,15 @@ mod tests {
     #[test]
     fn base64_roundtrip() {
         for s in ["", "f", "fo", "foo", "foob", "fooba", "foobar", "é漏"] {
-            assert_eq!(b64_decode(&b64_encode(s.as_bytes())).unwrap(), s.as_bytes());
+            assert_eq!(
+                b64_decode_go(&b64_encode(s.as_bytes())).unwrap(),
+                s.as_bytes()
+            );
         }
         assert_eq!(b64_encode(b"fo"), "Zm8=");
-        assert!(b64_decode("abc").is_none());
-        assert!(b64_decode("a=bc").is_none());
+        assert_eq!(b64_decode_go("abc"), Err(0));
+        assert_eq!(b64_decode_go("db.pool.status"), Err(2));
+        assert!(b64_decode_go("a=bc").is_err());
     }
 
     #[test]
