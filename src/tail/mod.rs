@@ -10,10 +10,7 @@ pub mod dedupe;
 pub mod file;
 pub mod frame;
 mod local;
-mod proxy;
-mod request;
 mod session;
-mod tls;
 
 use std::io::Write;
 use std::path::PathBuf;
