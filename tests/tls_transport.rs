@@ -47,9 +47,8 @@ impl Ca {
 
     /// A leaf for `names`; `expired` puts its validity in the past.
     fn leaf(&self, dir: &std::path::Path, file: &str, names: &[&str], expired: bool) -> Leaf {
-        let mut p =
-            CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-                .unwrap();
+        let mut p = CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .unwrap();
         p.distinguished_name.push(DnType::CommonName, file);
         if expired {
             p.not_before = rcgen::date_time_ymd(2020, 1, 1);
@@ -170,7 +169,8 @@ async fn serve(mut s: tokio_rustls::server::TlsStream<tokio::net::TcpStream>) {
     }
     let mut ws = tokio_tungstenite::WebSocketStream::from_raw_socket(s, Role::Server, None).await;
     use futures_util::SinkExt;
-    let frame = r#"{"streams":[{"stream":{"app":"t"},"values":[["1795590000000000001","over tls"]]}]}"#;
+    let frame =
+        r#"{"streams":[{"stream":{"app":"t"},"values":[["1795590000000000001","over tls"]]}]}"#;
     if ws.send(Message::text(frame)).await.is_err() {
         return;
     }
@@ -243,7 +243,10 @@ async fn both_refuse(cfg: &LokiConfig, want: &str) {
     assert!(m.contains("--ca-cert"), "{m}");
     let m = tail(cfg).await.unwrap_err();
     assert!(m.contains("TLS with") && m.contains(want), "{m}");
-    assert!(!m.contains("gave up after"), "a TLS failure is not retried: {m}");
+    assert!(
+        !m.contains("gave up after"),
+        "a TLS failure is not retried: {m}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -263,7 +266,10 @@ async fn ca_cert_makes_the_private_ca_trusted() {
         .server_ca
         .leaf(pki.dir.path(), "server", &["localhost"], false);
     let addr = tls_stub(&server, None).await;
-    both_work(&config(&addr, |c| c.ca_cert = Some(pki.server_ca.pem.clone()))).await;
+    both_work(&config(&addr, |c| {
+        c.ca_cert = Some(pki.server_ca.pem.clone())
+    }))
+    .await;
     // Another CA's certificate does not help.
     let other = config(&addr, |c| c.ca_cert = Some(pki.client_ca.pem.clone()));
     both_refuse(&other, "UnknownIssuer").await;
@@ -361,6 +367,9 @@ fn the_cli_flags_reach_the_transport() {
     assert_eq!((code, out.trim()), (Some(0), "app"));
     let (code, _, err) = run(&[]);
     assert_ne!(code, Some(0));
-    assert!(err.contains("TLS with") && err.contains("--ca-cert"), "{err}");
+    assert!(
+        err.contains("TLS with") && err.contains("--ca-cert"),
+        "{err}"
+    );
     drop(rt);
 }

@@ -123,8 +123,8 @@ impl Transport {
     /// `path` under the base address (its path prefix kept) with `params` as the query.
     pub fn endpoint(&self, path: &str, params: &[(&str, String)]) -> Result<Url, LokiError> {
         let start = format!("{}{path}", self.base);
-        let mut url = Url::parse(&start)
-            .map_err(|e| LokiError::Config(format!("bad URL {start:?}: {e}")))?;
+        let mut url =
+            Url::parse(&start).map_err(|e| LokiError::Config(format!("bad URL {start:?}: {e}")))?;
         if !params.is_empty() {
             let query = params
                 .iter()
@@ -152,7 +152,9 @@ impl Transport {
             .host_str()
             .ok_or_else(|| WsOpenError::Config(format!("no host in --addr {:?}", self.base)))?
             .to_string();
-        let port = url.port_or_known_default().unwrap_or(if tls { 443 } else { 80 });
+        let port = url
+            .port_or_known_default()
+            .unwrap_or(if tls { 443 } else { 80 });
         let mut req = websocket_url(&url)
             .as_str()
             .into_client_request()
@@ -345,9 +347,15 @@ mod tests {
         );
         assert_eq!(encode_component("a/b c~é"), "a%2Fb%20c~%C3%A9");
         let ws = websocket_url(&t.endpoint("/loki/api/v1/tail", &params).unwrap());
-        assert!(ws.as_str().starts_with("wss://logs.example.com/loki-proxy/loki/api/v1/tail?query=%7B"));
+        assert!(
+            ws.as_str()
+                .starts_with("wss://logs.example.com/loki-proxy/loki/api/v1/tail?query=%7B")
+        );
         let plain = Url::parse("http://127.0.0.1:3100/loki/api/v1/tail").unwrap();
-        assert_eq!(websocket_url(&plain).as_str(), "ws://127.0.0.1:3100/loki/api/v1/tail");
+        assert_eq!(
+            websocket_url(&plain).as_str(),
+            "ws://127.0.0.1:3100/loki/api/v1/tail"
+        );
     }
 
     #[test]
@@ -375,7 +383,9 @@ mod tests {
                 let n = s.read(&mut b).await.unwrap();
                 got.extend_from_slice(&b[..n]);
             }
-            s.write_all(b"HTTP/1.1 403 Forbidden\r\n\r\n").await.unwrap();
+            s.write_all(b"HTTP/1.1 403 Forbidden\r\n\r\n")
+                .await
+                .unwrap();
             String::from_utf8(got).unwrap()
         });
         let mut t = Transport::new(&LokiConfig {
@@ -389,13 +399,19 @@ mod tests {
                 .no("other.internal")
                 .build(),
         );
-        let e = t.websocket("/loki/api/v1/tail", &[], &[]).await.unwrap_err();
+        let e = t
+            .websocket("/loki/api/v1/tail", &[], &[])
+            .await
+            .unwrap_err();
         assert!(
             matches!(&e, WsOpenError::Connect(m) if m.contains("through proxy 127.0.0.1")),
             "{e:?}"
         );
         let req = server.await.unwrap();
-        assert!(req.starts_with("CONNECT loki.internal:3100 HTTP/1.1\r\n"), "{req}");
+        assert!(
+            req.starts_with("CONNECT loki.internal:3100 HTTP/1.1\r\n"),
+            "{req}"
+        );
         assert!(req.contains("Basic YTpi\r\n"), "{req}");
     }
 }
