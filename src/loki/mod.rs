@@ -5,10 +5,11 @@
 //! keep these names and method signatures.
 //!
 //! Layout: `transport` (the one TLS/proxy/credentials setup for HTTP and the tail websocket),
-//! `tls` (its rustls configuration), `http` (reqwest client, retries, redirects), `wire` (JSON decoding, also for tail
+//! `tls` (its rustls configuration), `credentials` (tenant/auth/custom headers, validated once), `http` (reqwest client, retries, redirects), `wire` (JSON decoding, also for tail
 //! frames), `paging` (batch paging and slicing, HTTP-free), `query` (log and metric queries),
 //! `error` (the error type and how a status + body becomes one).
 
+mod credentials;
 mod error;
 pub mod http;
 pub mod paging;
