@@ -12,7 +12,6 @@
 
 pub mod agent;
 pub mod backend;
-pub mod base64;
 pub mod cli;
 pub mod config;
 pub mod logql;

@@ -8,10 +8,7 @@ pub mod dedupe;
 pub mod file;
 pub mod frame;
 mod local;
-mod proxy;
-mod request;
 mod session;
-mod tls;
 
 use std::path::PathBuf;
 use std::time::Duration;
