@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Real TLS against both paths of the one transport: HTTP requests (`labels`) and the tail
 //! websocket, served by a small TLS stub on 127.0.0.1 with certificates made at test time.
 //! Verification is on by default; `--ca-cert`, `--tls-skip-verify`, host names, expiry and
