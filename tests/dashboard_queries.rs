@@ -33,7 +33,9 @@ fn run(d: &Dashboard, src: &LocalSource, start: i64, end: i64) -> Vec<PanelState
     let mut states: Vec<Option<PanelState>> = vec![None; d.panels.len()];
     for q in plan_queries(d, &vars, start, end, &cells) {
         match src.query(&q.to_query_range(20), &|_| {}) {
-            Ok((QueryOutput::Metric(m), _)) => metric.entry(q.panel).or_default().push((q.target, m)),
+            Ok((QueryOutput::Metric(m), _)) => {
+                metric.entry(q.panel).or_default().push((q.target, m))
+            }
             Ok((QueryOutput::Streams(e), _)) => states[q.panel] = Some(PanelState::Logs(e)),
             Err(e) => states[q.panel] = Some(PanelState::Error(format!("{}: {e}", q.expr))),
         }
@@ -43,7 +45,10 @@ fn run(d: &Dashboard, src: &LocalSource, start: i64, end: i64) -> Vec<PanelState
             states[p] = Some(PanelState::from_metric(&d.panels[p], &results));
         }
     }
-    states.into_iter().map(|s| s.unwrap_or(PanelState::Loading)).collect()
+    states
+        .into_iter()
+        .map(|s| s.unwrap_or(PanelState::Loading))
+        .collect()
 }
 
 fn assert_all_have_data(d: &Dashboard, states: &[PanelState]) {
@@ -51,7 +56,11 @@ fn assert_all_have_data(d: &Dashboard, states: &[PanelState]) {
         match s {
             PanelState::Metric(series) => {
                 assert!(!series.is_empty(), "{}: no series", p.title);
-                assert!(series.iter().all(|s| !s.points.is_empty()), "{}: empty series", p.title);
+                assert!(
+                    series.iter().all(|s| !s.points.is_empty()),
+                    "{}: empty series",
+                    p.title
+                );
             }
             PanelState::Logs(e) => assert!(!e.is_empty(), "{}: no lines", p.title),
             other => panic!("{}: {other:?}", p.title),
@@ -77,7 +86,10 @@ fn overview_runs_on_the_demo_data() {
     let failed = value(&states, &d, "Runs failed");
     assert!(started > 0.0 && started.fract() == 0.0);
     let pct = value(&states, &d, "Failure %");
-    assert!((pct - 100.0 * failed / started).abs() < 1e-9, "{pct} vs {failed}/{started}");
+    assert!(
+        (pct - 100.0 * failed / started).abs() < 1e-9,
+        "{pct} vs {failed}/{started}"
+    );
     assert!(value(&states, &d, "Agent cost") > 0.0);
     assert!(value(&states, &d, "Tokens") > 1000.0);
 }
@@ -106,22 +118,33 @@ fn grafana_fixture_imports_every_supported_type_and_lists_the_rest() {
     let d = &imp.dashboard;
     assert_eq!(d.title, "VulnSentinel");
     assert_eq!(d.since, "6h");
-    let kinds: Vec<(String, PanelKind)> = d.panels.iter().map(|p| (p.title.clone(), p.kind)).collect();
+    let kinds: Vec<(String, PanelKind)> =
+        d.panels.iter().map(|p| (p.title.clone(), p.kind)).collect();
     let kind = |t: &str| kinds.iter().find(|(n, _)| n == t).map(|(_, k)| *k);
     assert_eq!(kind("Errors in range"), Some(PanelKind::Stat));
     assert_eq!(kind("Agent failure ratio"), Some(PanelKind::Bargauge));
     assert_eq!(kind("Error rate by module"), Some(PanelKind::Timeseries));
     assert_eq!(kind("API latency p95"), Some(PanelKind::Timeseries));
     assert_eq!(kind("Tool-call duration p95"), Some(PanelKind::Bargauge));
-    assert_eq!(kind("Tool-call duration distribution"), Some(PanelKind::Histogram));
+    assert_eq!(
+        kind("Tool-call duration distribution"),
+        Some(PanelKind::Histogram)
+    );
     assert_eq!(kind("Tool-call p95 heatmap"), Some(PanelKind::Heatmap));
     assert_eq!(kind("API 5xx by status"), Some(PanelKind::Table));
     assert_eq!(kind("Agent errors"), Some(PanelKind::Logs));
-    let skipped: Vec<(&str, &str)> = imp.skipped.iter().map(|s| (s.title.as_str(), s.reason.as_str())).collect();
+    let skipped: Vec<(&str, &str)> = imp
+        .skipped
+        .iter()
+        .map(|s| (s.title.as_str(), s.reason.as_str()))
+        .collect();
     assert_eq!(
         skipped,
         [
-            ("Agent runs (PostgreSQL)", r#"data source type "grafana-postgresql-datasource" is not Loki"#),
+            (
+                "Agent runs (PostgreSQL)",
+                r#"data source type "grafana-postgresql-datasource" is not Loki"#
+            ),
             ("About", r#"panel type "text" is not supported"#),
             ("Service map", r#"panel type "nodeGraph" is not supported"#),
         ]
@@ -131,15 +154,41 @@ fn grafana_fixture_imports_every_supported_type_and_lists_the_rest() {
     assert_eq!(p("Agent failure ratio").unit, Unit::PercentUnit);
     assert_eq!(p("Agent failure ratio").decimals, Some(1));
     assert_eq!(p("API latency p95").unit, Unit::Ms);
-    assert_eq!(p("API latency p95").targets.len(), 1, "hidden target B dropped");
-    assert_eq!(p("API latency p95").targets[0].legend.as_deref(), Some("p95 {{method}}"));
-    assert_eq!(p("Errors in range").reduce, Some(vs_logs::dashboard::Reduce::Sum));
+    assert_eq!(
+        p("API latency p95").targets.len(),
+        1,
+        "hidden target B dropped"
+    );
+    assert_eq!(
+        p("API latency p95").targets[0].legend.as_deref(),
+        Some("p95 {{method}}")
+    );
+    assert_eq!(
+        p("Errors in range").reduce,
+        Some(vs_logs::dashboard::Reduce::Sum)
+    );
     assert!(p("Agent runs by type").stacked);
     assert!(!p("Error rate by module").stacked);
     assert!(p("Tool-call duration p95").targets[0].instant);
     // Layout from gridPos, panels of the collapsed row included.
-    assert_eq!(p("Agent runs by type").grid, GridPos { x: 12, y: 5, w: 12, h: 8 });
-    assert_eq!(p("Agent errors").grid, GridPos { x: 0, y: 30, w: 24, h: 10 });
+    assert_eq!(
+        p("Agent runs by type").grid,
+        GridPos {
+            x: 12,
+            y: 5,
+            w: 12,
+            h: 8
+        }
+    );
+    assert_eq!(
+        p("Agent errors").grid,
+        GridPos {
+            x: 0,
+            y: 30,
+            w: 24,
+            h: 10
+        }
+    );
     // Variables: textbox current value, multi-value "All" → allValue, interval current value.
     let vars = resolve_vars(&d.variables, &[]).unwrap();
     assert_eq!(vars["app"], "vulnsentinel");
@@ -162,5 +211,8 @@ fn grafana_import_rejects_what_is_not_a_dashboard() {
     assert!(import_grafana("not json").is_err());
     // The HTTP API's wrapper is accepted.
     let wrapped = format!("{{\"dashboard\": {}, \"meta\": {{}}}}", grafana_fixture());
-    assert_eq!(import_grafana(&wrapped).unwrap().dashboard.title, "VulnSentinel");
+    assert_eq!(
+        import_grafana(&wrapped).unwrap().dashboard.title,
+        "VulnSentinel"
+    );
 }

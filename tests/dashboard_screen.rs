@@ -31,16 +31,33 @@ fn series(k: &str, v: &str, f: impl Fn(i64) -> f64) -> Series {
     let start_ms = (END - 6 * H) / 1_000_000;
     Series {
         metric: labels(k, v),
-        points: (1..=72).map(|i| Point { t_ms: start_ms + i * STEP_MS, v: f(i) }).collect(),
+        points: (1..=72)
+            .map(|i| Point {
+                t_ms: start_ms + i * STEP_MS,
+                v: f(i),
+            })
+            .collect(),
     }
 }
 
 fn instant(k: &str, v: &str, x: f64) -> Sample {
-    Sample { metric: labels(k, v), point: Point { t_ms: END / 1_000_000, v: x } }
+    Sample {
+        metric: labels(k, v),
+        point: Point {
+            t_ms: END / 1_000_000,
+            v: x,
+        },
+    }
 }
 
 fn scalar(x: f64) -> MetricResult {
-    MetricResult::Vector(vec![Sample { metric: Labels::new(), point: Point { t_ms: END / 1_000_000, v: x } }])
+    MetricResult::Vector(vec![Sample {
+        metric: Labels::new(),
+        point: Point {
+            t_ms: END / 1_000_000,
+            v: x,
+        },
+    }])
 }
 
 fn log(ts: i64, line: &str) -> LogEntry {
@@ -55,7 +72,9 @@ fn canned(name: &str) -> PanelState {
     let m = |r: MetricResult| PanelState::from_metric(p, &[(0, r)]);
     match name {
         "Errors" => m(scalar(38.0)),
-        "API 5xx" => PanelState::Error("parse error at line 1, col 58: syntax error: unexpected IDENTIFIER".into()),
+        "API 5xx" => PanelState::Error(
+            "parse error at line 1, col 58: syntax error: unexpected IDENTIFIER".into(),
+        ),
         "Runs started" => m(scalar(124.0)),
         "Runs failed" => m(scalar(9.0)),
         "Failure %" => m(scalar(100.0 * 9.0 / 124.0)),
@@ -63,7 +82,11 @@ fn canned(name: &str) -> PanelState {
         "Agent cost" => m(scalar(4.8312)),
         "Error lines by module" => m(MetricResult::Matrix(vec![
             series("module", "agent", |i| f64::from((i % 12) as i32) / 2.0),
-            series("module", "api", |i| if i > 40 && i < 50 { 6.0 } else { 1.0 }),
+            series(
+                "module",
+                "api",
+                |i| if i > 40 && i < 50 { 6.0 } else { 1.0 },
+            ),
         ])),
         "Agent runs by type" => m(MetricResult::Matrix(vec![
             series("agent_type", "event_classifier", |i| 2.0 + (i % 3) as f64),
@@ -77,23 +100,39 @@ fn canned(name: &str) -> PanelState {
         "Tool-call duration p50 / p95" => PanelState::from_metric(
             p,
             &[
-                (0, MetricResult::Vector(vec![
-                    instant("tool", "fetch_commit_diff", 1817.0),
-                    instant("tool", "checkout_repo", 22925.449999999993),
-                ])),
-                (1, MetricResult::Vector(vec![
-                    instant("tool", "fetch_commit_diff", 540.0),
-                    instant("tool", "checkout_repo", 1475.9499999999998),
-                ])),
+                (
+                    0,
+                    MetricResult::Vector(vec![
+                        instant("tool", "fetch_commit_diff", 1817.0),
+                        instant("tool", "checkout_repo", 22925.449999999993),
+                    ]),
+                ),
+                (
+                    1,
+                    MetricResult::Vector(vec![
+                        instant("tool", "fetch_commit_diff", 540.0),
+                        instant("tool", "checkout_repo", 1475.9499999999998),
+                    ]),
+                ),
             ],
         ),
         "Tool-call duration p95 over time" => m(MetricResult::Matrix(vec![
-            series("tool", "checkout_repo", |i| 1000.0 + (i % 24) as f64 * 900.0),
-            series("tool", "fetch_commit_diff", |i| 200.0 + (i % 5) as f64 * 300.0),
+            series("tool", "checkout_repo", |i| {
+                1000.0 + (i % 24) as f64 * 900.0
+            }),
+            series("tool", "fetch_commit_diff", |i| {
+                200.0 + (i % 5) as f64 * 300.0
+            }),
         ])),
         "Recent errors" => PanelState::Logs(vec![
-            log(END - 60_000_000_000, r#"{"event":"agent.error","error":"tool crashed","agent_id":"ag-456"}"#),
-            log(END - 3 * 60_000_000_000, "[ERROR] Worker (pid:4121) was sent SIGKILL!\x1b]0;pwned\x07"),
+            log(
+                END - 60_000_000_000,
+                r#"{"event":"agent.error","error":"tool crashed","agent_id":"ag-456"}"#,
+            ),
+            log(
+                END - 3 * 60_000_000_000,
+                "[ERROR] Worker (pid:4121) was sent SIGKILL!\x1b]0;pwned\x07",
+            ),
         ]),
         other => panic!("no canned data for {other}"),
     }
@@ -118,7 +157,11 @@ fn draw(v: &DashboardView, w: u16, h: u16) -> Terminal<TestBackend> {
 fn panel_rect(v: &DashboardView, title: &str, w: u16, h: u16) -> (u16, u16, u16, u16) {
     let grid: Vec<GridPos> = v.panels.iter().map(|p| p.panel.grid).collect();
     let cells = layout_cells(&grid, w, h - 1);
-    let i = v.panels.iter().position(|p| p.panel.title == title).unwrap();
+    let i = v
+        .panels
+        .iter()
+        .position(|p| p.panel.title == title)
+        .unwrap();
     let c = cells[i];
     (c.x, c.y + 1, c.w, c.h)
 }
@@ -152,10 +195,17 @@ fn check_styles(t: &Terminal<TestBackend>, v: &DashboardView, w: u16, h: u16) {
     assert_eq!(b[(x + pw - 1, y + ph - 1)].fg, ERROR_COLOR);
     assert_eq!(b[(x + 1, y + 1)].fg, ERROR_COLOR, "error text is red");
     // Each chart draws every one of its series in that series' colour.
-    for title in ["Agent runs by type", "API latency p95", "Error lines by module"] {
+    for title in [
+        "Agent runs by type",
+        "API latency p95",
+        "Error lines by module",
+    ] {
         let used = colours_in(b, panel_rect(v, title, w, h));
         for c in series_colours(v, title) {
-            assert!(used.contains(&c), "{title}: {c:?} not drawn (used {used:?})");
+            assert!(
+                used.contains(&c),
+                "{title}: {c:?} not drawn (used {used:?})"
+            );
         }
     }
     // No panel other than the failed one is red.
@@ -195,7 +245,10 @@ fn overview_200x50() {
     check_styles(&t, &v, 200, 50);
     let s = text(t.backend().buffer());
     // Sensible numbers, units and time ticks; control bytes never reach the terminal.
-    assert!(s.contains("22.9 s") && s.contains("1.48 s"), "bar gauge values");
+    assert!(
+        s.contains("22.9 s") && s.contains("1.48 s"),
+        "bar gauge values"
+    );
     assert!(s.contains("$4.83") && s.contains("1.23 Mil") && s.contains("7.26%"));
     assert!(s.contains("03:00"), "time axis");
     assert!(!s.contains('\x1b') && !s.contains('\x07'));
@@ -212,8 +265,18 @@ fn cursor_shows_values_at_its_step() {
     assert!(s.contains("at cursor 61 ms"), "{s}");
     let (x, y, w, _) = panel_rect(&v, "API latency p95", 200, 50);
     // The cursor column shows a vertical line somewhere in the plot.
-    let row = t.backend().buffer().content().chunks(200).nth(usize::from(y) + 2).unwrap();
-    assert!(row[usize::from(x)..usize::from(x + w)].iter().any(|c| c.symbol() == "│"));
+    let row = t
+        .backend()
+        .buffer()
+        .content()
+        .chunks(200)
+        .nth(usize::from(y) + 2)
+        .unwrap();
+    assert!(
+        row[usize::from(x)..usize::from(x + w)]
+            .iter()
+            .any(|c| c.symbol() == "│")
+    );
 }
 
 #[test]
@@ -233,7 +296,12 @@ fn grafana_fixture_renders_with_skipped_panels_listed() {
     ))
     .unwrap();
     let imp = import_grafana(&json).unwrap();
-    let mut v = DashboardView::new(&imp.dashboard, END - 6 * H, END, FixedOffset::east_opt(0).unwrap());
+    let mut v = DashboardView::new(
+        &imp.dashboard,
+        END - 6 * H,
+        END,
+        FixedOffset::east_opt(0).unwrap(),
+    );
     v.skipped = imp.skipped.clone();
     let s = text(draw(&v, 200, 50).backend().buffer());
     assert!(s.contains("skipped 3: Agent runs (PostgreSQL)"), "{s}");

@@ -22,11 +22,18 @@ fn case(id: &str) -> MetricResult {
 fn table(r: &MetricResult, pivot: bool) -> Vec<String> {
     let mut out = Vec::new();
     write_metric_table(&mut out, r, MetricTableOptions { pivot, utc: true }).unwrap();
-    String::from_utf8(out).unwrap().lines().map(str::to_string).collect()
+    String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 fn cells(line: &str) -> Vec<&str> {
-    line.split("  ").map(str::trim).filter(|c| !c.is_empty()).collect()
+    line.split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect()
 }
 
 #[test]
@@ -38,7 +45,10 @@ fn pivot_has_one_column_per_series_and_rounds() {
     // 1795565100 = 2026-11-25T00:05:00Z.
     assert_eq!(cells(&lines[1]), ["2026-11-25 00:05:00Z", "77.87"]);
     assert_eq!(cells(&lines[2]), ["2026-11-25 00:10:00Z", "58.95"]);
-    assert!(!lines.iter().any(|l| l.contains("99999")), "unrounded value");
+    assert!(
+        !lines.iter().any(|l| l.contains("99999")),
+        "unrounded value"
+    );
 }
 
 #[test]
@@ -58,8 +68,14 @@ fn counts_are_integers_and_missing_steps_stay_blank() {
     let col_end = lines[0].find(r#"{module="app"}"#).unwrap() + r#"{module="app"}"#.len();
     assert_eq!(&first[col_end - 1..col_end], "1");
     // Row for 1795565400 (00:10Z): agent 5, api 28, app 6, db 3, engine 6.
-    let row = lines.iter().find(|l| l.starts_with("2026-11-25 00:10:00Z")).unwrap();
-    assert_eq!(cells(row), ["2026-11-25 00:10:00Z", "5", "28", "6", "3", "6"]);
+    let row = lines
+        .iter()
+        .find(|l| l.starts_with("2026-11-25 00:10:00Z"))
+        .unwrap();
+    assert_eq!(
+        cells(row),
+        ["2026-11-25 00:10:00Z", "5", "28", "6", "3", "6"]
+    );
     assert!(!row.contains('.'), "counts must be integers: {row}");
 }
 
@@ -70,7 +86,11 @@ fn long_form_and_vectors() {
     assert_eq!(cells(&lines[0]), ["time", "series", "value"]);
     assert_eq!(
         cells(&lines[1]),
-        ["2026-11-25 00:10:00Z", r#"{agent_type="event_classifier"}"#, "0.0039"]
+        [
+            "2026-11-25 00:10:00Z",
+            r#"{agent_type="event_classifier"}"#,
+            "0.0039"
+        ]
     );
     // M29 is an instant vector at 1795585848.695: one row, milliseconds shown.
     let v = case("M29");
@@ -86,13 +106,32 @@ fn long_form_and_vectors() {
 fn csv_keeps_loki_values_and_quotes_headers() {
     let r = case("M05");
     let mut out = Vec::new();
-    write_metric_csv(&mut out, &r, MetricTableOptions { pivot: true, utc: true }).unwrap();
+    write_metric_csv(
+        &mut out,
+        &r,
+        MetricTableOptions {
+            pivot: true,
+            utc: true,
+        },
+    )
+    .unwrap();
     let text = String::from_utf8(out).unwrap();
     let mut lines = text.lines();
     assert_eq!(lines.next(), Some(r#"time,"{module=""api""}""#));
-    assert_eq!(lines.next(), Some("2026-11-25T00:05:00.000Z,77.86999999999999"));
+    assert_eq!(
+        lines.next(),
+        Some("2026-11-25T00:05:00.000Z,77.86999999999999")
+    );
     let mut out = Vec::new();
-    write_metric_csv(&mut out, &case("M02"), MetricTableOptions { pivot: true, utc: true }).unwrap();
+    write_metric_csv(
+        &mut out,
+        &case("M02"),
+        MetricTableOptions {
+            pivot: true,
+            utc: true,
+        },
+    )
+    .unwrap();
     let text = String::from_utf8(out).unwrap();
     assert_eq!(text.lines().nth(1), Some("2026-11-24T10:00:00.000Z,,,1,,"));
 }
@@ -100,6 +139,11 @@ fn csv_keeps_loki_values_and_quotes_headers() {
 #[test]
 fn empty_result_writes_nothing() {
     let mut out = Vec::new();
-    write_metric_table(&mut out, &MetricResult::Matrix(Vec::new()), MetricTableOptions::default()).unwrap();
+    write_metric_table(
+        &mut out,
+        &MetricResult::Matrix(Vec::new()),
+        MetricTableOptions::default(),
+    )
+    .unwrap();
     assert!(out.is_empty());
 }

@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, FixedOffset, Timelike};
 
+use super::step::ceil_div;
+
 /// 1, 2, 2.5 or 5 × 10ⁿ, the step of at most `max_ticks` ticks covering `[min, max]`.
 fn nice_tick_step(span: f64, max_ticks: usize) -> f64 {
     let raw = span / max_ticks.max(1) as f64;
@@ -40,12 +42,11 @@ pub fn nice_ticks(min: f64, max: f64, max_ticks: usize) -> Vec<f64> {
     let step = nice_tick_step(hi - lo, max_ticks.max(1));
     let first = (lo / step).floor();
     let last = (hi / step).ceil();
+    // Kill float noise such as 0.30000000000000004: round to the step's decimals, as a division
+    // of two whole numbers (correctly rounded).
+    let scale = 10f64.powi((1 - step.log10().floor() as i32).max(0));
     (0..=((last - first) as usize))
-        .map(|i| {
-            let v = (first + i as f64) * step;
-            // Kill float noise such as 0.30000000000000004.
-            (v / step).round() * step
-        })
+        .map(|i| ((first + i as f64) * step * scale).round() / scale)
         .map(|v| if v == 0.0 { 0.0 } else { v })
         .collect()
 }
@@ -84,10 +85,14 @@ pub fn time_ticks(
         .iter()
         .copied()
         .find(|s| span / s <= max_ticks)
-        .unwrap_or_else(|| span.div_ceil(max_ticks).div_ceil(86_400 * S) * 86_400 * S);
+        .unwrap_or_else(|| ceil_div(ceil_div(span, max_ticks), 86_400 * S) * 86_400 * S);
     let off = i64::from(zone.local_minus_utc()) * S;
     let first = (start_ns + off).div_euclid(step) * step - off;
-    let mut t = if first < start_ns { first + step } else { first };
+    let mut t = if first < start_ns {
+        first + step
+    } else {
+        first
+    };
     let mut out = Vec::new();
     while t <= end_ns {
         let dt = DateTime::from_timestamp_nanos(t).with_timezone(&zone);

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::model::{Dashboard, DashboardError, GridPos, Panel, PanelKind, Reduce, Target, Variable};
+use super::model::{
+    Dashboard, DashboardError, GridPos, Panel, PanelKind, Reduce, Target, Variable,
+};
 use super::units::Unit;
 
 /// A Grafana panel that is not shown, and why.
@@ -45,12 +47,21 @@ fn loki_names(root: &Value) -> (Vec<String>, Vec<String>) {
     let mut loki = Vec::new();
     let mut other = Vec::new();
     let mut add = |name: &str, plugin: &str| {
-        let list = if plugin == "loki" { &mut loki } else { &mut other };
+        let list = if plugin == "loki" {
+            &mut loki
+        } else {
+            &mut other
+        };
         list.push(name.to_string());
         list.push(format!("${name}"));
         list.push(format!("${{{name}}}"));
     };
-    for i in root.get("__inputs").and_then(Value::as_array).into_iter().flatten() {
+    for i in root
+        .get("__inputs")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         if let (Some(n), Some(p)) = (s(i, "name"), s(i, "pluginId")) {
             add(n, p);
         }
@@ -129,7 +140,10 @@ fn variable(v: &Value) -> Option<Variable> {
             _ => s(v, "query").unwrap_or("").to_string(),
         },
     };
-    let description = s(v, "description").or(s(v, "label")).unwrap_or("").to_string();
+    let description = s(v, "description")
+        .or(s(v, "label"))
+        .unwrap_or("")
+        .to_string();
     Some(Variable {
         name,
         default,
@@ -157,7 +171,11 @@ fn grid_of(p: &Value, fallback: &mut (u16, u16)) -> GridPos {
     GridPos { x, y, w, h: 8 }
 }
 
-fn panel(p: &Value, names: &(Vec<String>, Vec<String>), pos: &mut (u16, u16)) -> Result<Panel, Skipped> {
+fn panel(
+    p: &Value,
+    names: &(Vec<String>, Vec<String>),
+    pos: &mut (u16, u16),
+) -> Result<Panel, Skipped> {
     let title = s(p, "title").unwrap_or("(untitled)").to_string();
     let skip = |reason: String| Skipped {
         title: title.clone(),
@@ -168,7 +186,12 @@ fn panel(p: &Value, names: &(Vec<String>, Vec<String>), pos: &mut (u16, u16)) ->
     check_ds(p.get("datasource"), names).map_err(skip)?;
     let mut targets = Vec::new();
     let mut why = Vec::new();
-    for t in p.get("targets").and_then(Value::as_array).into_iter().flatten() {
+    for t in p
+        .get("targets")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let ref_id = s(t, "refId").unwrap_or("").to_string();
         if t.get("hide").and_then(Value::as_bool) == Some(true) {
             continue;
@@ -190,7 +213,11 @@ fn panel(p: &Value, names: &(Vec<String>, Vec<String>), pos: &mut (u16, u16)) ->
         });
     }
     if targets.is_empty() {
-        let reason = if why.is_empty() { "no queries".to_string() } else { why.join("; ") };
+        let reason = if why.is_empty() {
+            "no queries".to_string()
+        } else {
+            why.join("; ")
+        };
         return Err(skip(reason));
     }
     let defaults = p.get("fieldConfig").and_then(|f| f.get("defaults"));
@@ -240,15 +267,35 @@ fn panel(p: &Value, names: &(Vec<String>, Vec<String>), pos: &mut (u16, u16)) ->
 /// it at the top level. Old (pre-5.0) dashboards keep panels under `rows[]`.
 fn all_panels(root: &Value) -> Vec<&Value> {
     let mut out = Vec::new();
-    for p in root.get("panels").and_then(Value::as_array).into_iter().flatten() {
+    for p in root
+        .get("panels")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         if s(p, "type") == Some("row") {
-            out.extend(p.get("panels").and_then(Value::as_array).into_iter().flatten());
+            out.extend(
+                p.get("panels")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            );
         } else {
             out.push(p);
         }
     }
-    for r in root.get("rows").and_then(Value::as_array).into_iter().flatten() {
-        out.extend(r.get("panels").and_then(Value::as_array).into_iter().flatten());
+    for r in root
+        .get("rows")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        out.extend(
+            r.get("panels")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
     }
     out
 }

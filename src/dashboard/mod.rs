@@ -19,9 +19,11 @@ pub use layout::{CellRect, GRID_COLUMNS, layout_cells};
 pub use model::{Dashboard, DashboardError, GridPos, Panel, PanelKind, Reduce, Target, Variable};
 pub use stats::{LegendStats, assign_colors, legend_stats, reduce, series_name};
 pub use step::{MAX_POINTS, nice_step_ns, step_for_width};
-pub use units::{Unit, format_number, format_value};
+pub use units::{Unit, format_number, format_unit};
 pub use vars::{TimeCtx, format_duration_ms, interpolate, parse_override, resolve_vars};
-pub use view::{DashboardView, NamedSeries, PanelQuery, PanelState, PanelView, plan_queries};
+pub use view::{
+    DashboardView, NamedSeries, PALETTE_LEN, PanelQuery, PanelState, PanelView, plan_queries,
+};
 
 /// The built-in VulnSentinel overview (`assets/dashboards/overview.toml`).
 pub fn overview() -> Result<Dashboard, DashboardError> {

@@ -156,7 +156,8 @@ pub struct Panel {
 impl Dashboard {
     /// Parses and checks a dashboard file (the `assets/dashboards/*.toml` format).
     pub fn parse(text: &str) -> Result<Dashboard, DashboardError> {
-        let d: Dashboard = toml::from_str(text).map_err(|e| DashboardError::Syntax(e.to_string()))?;
+        let d: Dashboard =
+            toml::from_str(text).map_err(|e| DashboardError::Syntax(e.to_string()))?;
         d.validate()?;
         Ok(d)
     }

@@ -22,7 +22,12 @@ pub fn legend_stats(points: &[Point]) -> Option<LegendStats> {
     let min = vals.iter().copied().fold(f64::INFINITY, f64::min);
     let max = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let avg = vals.iter().sum::<f64>() / vals.len() as f64;
-    Some(LegendStats { last, min, max, avg })
+    Some(LegendStats {
+        last,
+        min,
+        max,
+        avg,
+    })
 }
 
 /// One number for a series (stat, bar gauge); `None` on no points.
@@ -30,7 +35,7 @@ pub fn reduce(points: &[Point], how: Reduce) -> Option<f64> {
     let vals = || points.iter().map(|p| p.v).filter(|v| !v.is_nan());
     match how {
         Reduce::Last => points.last().map(|p| p.v),
-        Reduce::LastNotNull => vals().last(),
+        Reduce::LastNotNull => vals().next_back(),
         Reduce::First => vals().next(),
         Reduce::Count => Some(vals().count() as f64),
         Reduce::Sum => vals().next().map(|_| vals().sum()),

@@ -33,13 +33,18 @@ pub fn nice_step_ns(raw_ns: i64) -> i64 {
         return *s;
     }
     let day = 86_400 * S;
-    raw_ns.div_ceil(day) * day
+    ceil_div(raw_ns, day) * day
 }
 
 /// The step for a panel `columns` wide over `[start_ns, end_ns]`, in nanoseconds.
 pub fn step_for_width(start_ns: i64, end_ns: i64, columns: u16) -> i64 {
     let range = (end_ns - start_ns).max(1);
     let points = (2 * i64::from(columns.max(1))).min(MAX_POINTS);
-    let raw = range.div_ceil(points).max(range.div_ceil(MAX_POINTS));
+    let raw = ceil_div(range, points).max(ceil_div(range, MAX_POINTS));
     nice_step_ns(raw)
+}
+
+/// ⌈a / b⌉ for i64 (`i64::div_ceil` is not stable), `b > 0`.
+pub(crate) fn ceil_div(a: i64, b: i64) -> i64 {
+    a.div_euclid(b) + i64::from(a.rem_euclid(b) != 0)
 }

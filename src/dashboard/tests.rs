@@ -9,7 +9,10 @@ const S: i64 = 1_000_000_000;
 const H: i64 = 3600 * S;
 
 fn labels(pairs: &[(&str, &str)]) -> Labels {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 #[test]
@@ -34,7 +37,11 @@ fn overview_parses_and_covers_the_issue_panels() {
     }
     // Every expression is valid LogQL once variables are substituted.
     let vars = resolve_vars(&d.variables, &[]).unwrap();
-    let t = TimeCtx { start_ns: 0, end_ns: 6 * H, step_ns: 60 * S };
+    let t = TimeCtx {
+        start_ns: 0,
+        end_ns: 6 * H,
+        step_ns: 60 * S,
+    };
     for p in &d.panels {
         for target in &p.targets {
             let q = interpolate(&target.expr, &vars, &t);
@@ -43,7 +50,11 @@ fn overview_parses_and_covers_the_issue_panels() {
         }
     }
     // Stats use instant queries; the grid fills 24 columns on the first row.
-    let stats: Vec<&Panel> = d.panels.iter().filter(|p| p.kind == PanelKind::Stat).collect();
+    let stats: Vec<&Panel> = d
+        .panels
+        .iter()
+        .filter(|p| p.kind == PanelKind::Stat)
+        .collect();
     assert!(stats.iter().all(|p| p.targets.iter().all(|t| t.instant)));
     assert_eq!(stats.iter().map(|p| p.grid.w).sum::<u16>(), 24);
 }
@@ -51,13 +62,25 @@ fn overview_parses_and_covers_the_issue_panels() {
 #[test]
 fn parse_rejects_bad_panels_and_unknown_keys() {
     let no_target = "title='x'\n[[panel]]\ntitle='p'\nkind='stat'\ngrid={x=0,y=0,w=4,h=4}\n";
-    assert!(matches!(Dashboard::parse(no_target), Err(DashboardError::Panel { .. })));
+    assert!(matches!(
+        Dashboard::parse(no_target),
+        Err(DashboardError::Panel { .. })
+    ));
     let wide = "title='x'\n[[panel]]\ntitle='p'\nkind='stat'\ngrid={x=20,y=0,w=8,h=4}\n[[panel.target]]\nexpr='vector(1)'\n";
-    assert!(matches!(Dashboard::parse(wide), Err(DashboardError::Panel { .. })));
+    assert!(matches!(
+        Dashboard::parse(wide),
+        Err(DashboardError::Panel { .. })
+    ));
     let typo = "title='x'\ntitel='y'\n";
-    assert!(matches!(Dashboard::parse(typo), Err(DashboardError::Syntax(_))));
+    assert!(matches!(
+        Dashboard::parse(typo),
+        Err(DashboardError::Syntax(_))
+    ));
     let kind = "title='x'\n[[panel]]\ntitle='p'\nkind='pie'\ngrid={x=0,y=0,w=4,h=4}\n[[panel.target]]\nexpr='vector(1)'\n";
-    assert!(matches!(Dashboard::parse(kind), Err(DashboardError::Syntax(_))));
+    assert!(matches!(
+        Dashboard::parse(kind),
+        Err(DashboardError::Syntax(_))
+    ));
 }
 
 #[test]
@@ -66,15 +89,25 @@ fn variables_in_all_three_syntaxes_and_time_globals() {
     vars.insert("app".to_string(), "vs".to_string());
     vars.insert("tool".to_string(), "fetch_diff".to_string());
     vars.insert("all".to_string(), "$__all".to_string());
-    let t = TimeCtx { start_ns: 0, end_ns: 6 * H, step_ns: 30 * S };
+    let t = TimeCtx {
+        start_ns: 0,
+        end_ns: 6 * H,
+        step_ns: 30 * S,
+    };
     let q = r#"sum(count_over_time({app="$app", tool="${tool}", x="[[app]]", y=~"$all"} [$__interval])) / $__interval_ms + $__range_s"#;
     assert_eq!(
         interpolate(q, &vars, &t),
         r#"sum(count_over_time({app="vs", tool="fetch_diff", x="vs", y=~".*"} [30s])) / 30000 + 21600"#
     );
-    assert_eq!(interpolate("[$__range] [$__auto] ${app:regex}", &vars, &t), "[6h] [30s] vs");
+    assert_eq!(
+        interpolate("[$__range] [$__auto] ${app:regex}", &vars, &t),
+        "[6h] [30s] vs"
+    );
     // Unknown variables and lone `$`/`[` stay as written.
-    assert_eq!(interpolate(r#"|~ "a$" [$nope] [5m]"#, &vars, &t), r#"|~ "a$" [$nope] [5m]"#);
+    assert_eq!(
+        interpolate(r#"|~ "a$" [$nope] [5m]"#, &vars, &t),
+        r#"|~ "a$" [$nope] [5m]"#
+    );
     assert_eq!(format_duration_ms(90_000), "90s");
     assert_eq!(format_duration_ms(250), "250ms");
     assert_eq!(format_duration_ms(2 * 86_400_000), "2d");
@@ -82,12 +115,19 @@ fn variables_in_all_three_syntaxes_and_time_globals() {
 
 #[test]
 fn overrides_must_name_a_variable() {
-    let defs = vec![Variable { name: "app".into(), default: "vulnsentinel".into(), description: String::new() }];
+    let defs = vec![Variable {
+        name: "app".into(),
+        default: "vulnsentinel".into(),
+        description: String::new(),
+    }];
     let o = parse_override("app=other").unwrap();
     assert_eq!(resolve_vars(&defs, &[o]).unwrap()["app"], "other");
     assert_eq!(resolve_vars(&defs, &[]).unwrap()["app"], "vulnsentinel");
     let typo = parse_override("ap=x").unwrap();
-    assert!(matches!(resolve_vars(&defs, &[typo]), Err(DashboardError::UnknownVariable(..))));
+    assert!(matches!(
+        resolve_vars(&defs, &[typo]),
+        Err(DashboardError::UnknownVariable(..))
+    ));
     assert!(parse_override("noequals").is_err());
     assert_eq!(parse_override("q=a=b").unwrap().1, "a=b");
 }
@@ -123,25 +163,28 @@ fn numbers_round_sensibly() {
 
 #[test]
 fn units_format_for_people() {
-    assert_eq!(format_value(1475.9499999999998, &Unit::Ms, None), "1.48 s");
-    assert_eq!(format_value(812.0, &Unit::Ms, None), "812 ms");
-    assert_eq!(format_value(90.0, &Unit::S, None), "1.5 min");
-    assert_eq!(format_value(1536.0, &Unit::Bytes, None), "1.5 KiB");
-    assert_eq!(format_value(12.345, &Unit::Percent, None), "12.3%");
-    assert_eq!(format_value(0.25, &Unit::PercentUnit, None), "25%");
-    assert_eq!(format_value(1_234_567.0, &Unit::Short, None), "1.23 Mil");
-    assert_eq!(format_value(950.0, &Unit::Short, None), "950");
-    assert_eq!(format_value(41.6, &Unit::Count, None), "42");
-    assert_eq!(format_value(0.0444, &Unit::Usd, None), "$0.0444");
-    assert_eq!(format_value(12.5, &Unit::Usd, None), "$12.50");
-    assert_eq!(format_value(2.0, &Unit::None, Some(2)), "2.00");
-    assert_eq!(format_value(3.0, &Unit::parse("req/s"), None), "3 req/s");
+    assert_eq!(format_unit(1475.9499999999998, &Unit::Ms, None), "1.48 s");
+    assert_eq!(format_unit(812.0, &Unit::Ms, None), "812 ms");
+    assert_eq!(format_unit(90.0, &Unit::S, None), "1.5 min");
+    assert_eq!(format_unit(1536.0, &Unit::Bytes, None), "1.5 KiB");
+    assert_eq!(format_unit(12.345, &Unit::Percent, None), "12.3%");
+    assert_eq!(format_unit(0.25, &Unit::PercentUnit, None), "25%");
+    assert_eq!(format_unit(1_234_567.0, &Unit::Short, None), "1.23 Mil");
+    assert_eq!(format_unit(950.0, &Unit::Short, None), "950");
+    assert_eq!(format_unit(41.6, &Unit::Count, None), "42");
+    assert_eq!(format_unit(0.0444, &Unit::Usd, None), "$0.0444");
+    assert_eq!(format_unit(12.5, &Unit::Usd, None), "$12.50");
+    assert_eq!(format_unit(2.0, &Unit::None, Some(2)), "2.00");
+    assert_eq!(format_unit(3.0, &Unit::parse("req/s"), None), "3 req/s");
     assert_eq!(Unit::parse("percentunit"), Unit::PercentUnit);
 }
 
 #[test]
 fn y_ticks_are_round_and_cover_the_data() {
-    assert_eq!(nice_ticks(0.0, 23.0, 5), vec![0.0, 5.0, 10.0, 15.0, 20.0, 25.0]);
+    assert_eq!(
+        nice_ticks(0.0, 23.0, 5),
+        vec![0.0, 5.0, 10.0, 15.0, 20.0, 25.0]
+    );
     assert_eq!(nice_ticks(0.1, 0.3, 4), vec![0.1, 0.15, 0.2, 0.25, 0.3]);
     let t = nice_ticks(1475.95, 22925.45, 4);
     assert!(t[0] <= 1475.95 && *t.last().unwrap() >= 22925.45, "{t:?}");
@@ -173,7 +216,10 @@ fn legend_stats_reduce_and_names() {
     let pts: Vec<Point> = [3.0, f64::NAN, 1.0, 8.0, 4.0]
         .iter()
         .enumerate()
-        .map(|(i, v)| Point { t_ms: i as i64 * 1000, v: *v })
+        .map(|(i, v)| Point {
+            t_ms: i as i64 * 1000,
+            v: *v,
+        })
         .collect();
     let s = legend_stats(&pts).unwrap();
     assert_eq!((s.last, s.min, s.max, s.avg), (4.0, 1.0, 8.0, 4.0));
@@ -184,9 +230,15 @@ fn legend_stats_reduce_and_names() {
     assert!(legend_stats(&[]).is_none());
     let l = labels(&[("tool", "fetch_diff"), ("module", "agent")]);
     assert_eq!(series_name(&l, Some("{{tool}} p95"), "A"), "fetch_diff p95");
-    assert_eq!(series_name(&l, None, "A"), r#"{module="agent", tool="fetch_diff"}"#);
+    assert_eq!(
+        series_name(&l, None, "A"),
+        r#"{module="agent", tool="fetch_diff"}"#
+    );
     assert_eq!(series_name(&Labels::new(), None, "A"), "A");
-    assert_eq!(series_name(&labels(&[("t", "a\x1b[31m")]), Some("{{t}}"), "A"), "a\\x1b[31m");
+    assert_eq!(
+        series_name(&labels(&[("t", "a\x1b[31m")]), Some("{{t}}"), "A"),
+        "a^[[31m"
+    );
 }
 
 #[test]
@@ -218,13 +270,26 @@ fn grid_layout_fills_the_area_without_overlap() {
     let grid: Vec<GridPos> = d.panels.iter().map(|p| p.grid).collect();
     let cells = layout_cells(&grid, 80, 23);
     // First stat starts at the corner; the right half starts at column 40.
-    assert_eq!(cells[0], CellRect { x: 0, y: 0, w: 13, h: 3 });
-    let runs = d.panels.iter().position(|p| p.title == "Agent runs by type").unwrap();
+    assert_eq!(
+        cells[0],
+        CellRect {
+            x: 0,
+            y: 0,
+            w: 13,
+            h: 3
+        }
+    );
+    let runs = d
+        .panels
+        .iter()
+        .position(|p| p.title == "Agent runs by type")
+        .unwrap();
     assert_eq!((cells[runs].x, cells[runs].w), (40, 40));
     for (i, a) in cells.iter().enumerate() {
         assert!(a.x + a.w <= 80 && a.y + a.h <= 23);
         for b in &cells[i + 1..] {
-            let apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+            let apart =
+                a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
             assert!(apart, "{a:?} overlaps {b:?}");
         }
     }
@@ -239,11 +304,19 @@ fn plan_substitutes_vars_and_steps_by_width() {
     let plan = plan_queries(&d, &vars, 0, 6 * H, &cells);
     let n_targets: usize = d.panels.iter().map(|p| p.targets.len()).sum();
     assert_eq!(plan.len(), n_targets);
-    let errs = d.panels.iter().position(|p| p.title == "Error lines by module").unwrap();
+    let errs = d
+        .panels
+        .iter()
+        .position(|p| p.title == "Error lines by module")
+        .unwrap();
     let q = plan.iter().find(|q| q.panel == errs).unwrap();
     // 100 columns − 10 of frame and axis = 90 → 180 points over 6h → 2m.
     assert_eq!(q.step_ns, 120 * S);
-    assert!(q.expr.contains(r#"app="other""#) && q.expr.contains("[2m]"), "{}", q.expr);
+    assert!(
+        q.expr.contains(r#"app="other""#) && q.expr.contains("[2m]"),
+        "{}",
+        q.expr
+    );
     let r = q.to_query_range(50);
     assert_eq!((r.step_ms, r.instant, r.limit), (Some(120_000), false, 0));
     let logs = plan.iter().find(|q| q.logs).unwrap();
@@ -255,20 +328,30 @@ fn plan_substitutes_vars_and_steps_by_width() {
 #[test]
 fn panel_state_names_and_colours_series() {
     let d = overview().unwrap();
-    let bars = d.panels.iter().find(|p| p.kind == PanelKind::Bargauge).unwrap();
+    let bars = d
+        .panels
+        .iter()
+        .find(|p| p.kind == PanelKind::Bargauge)
+        .unwrap();
     let v = |tool: &str, v: f64| Sample {
         metric: labels(&[("tool", tool)]),
         point: Point { t_ms: 0, v },
     };
     let results = vec![
-        (0, MetricResult::Vector(vec![v("fetch_diff", 900.0), v("checkout_repo", 1475.9)])),
+        (
+            0,
+            MetricResult::Vector(vec![v("fetch_diff", 900.0), v("checkout_repo", 1475.9)]),
+        ),
         (1, MetricResult::Vector(vec![v("fetch_diff", 300.0)])),
     ];
     let PanelState::Metric(series) = PanelState::from_metric(bars, &results) else {
         panic!("not metric");
     };
     let names: Vec<&str> = series.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["fetch_diff p95", "checkout_repo p95", "fetch_diff p50"]);
+    assert_eq!(
+        names,
+        ["fetch_diff p95", "checkout_repo p95", "fetch_diff p50"]
+    );
     assert!(series.iter().all(|s| s.color < 8));
     let m = MetricResult::Matrix(vec![Series {
         metric: Labels::new(),

@@ -114,7 +114,7 @@ fn scaled(v: f64, steps: &[(f64, &str)], decimals: Option<u8>) -> String {
 }
 
 /// A value in a unit, for stats, legends and axes (`1.48 s`, `512 KiB`, `12.5%`).
-pub fn format_value(v: f64, unit: &Unit, decimals: Option<u8>) -> String {
+pub fn format_unit(v: f64, unit: &Unit, decimals: Option<u8>) -> String {
     if !v.is_finite() {
         return format_number(v);
     }
@@ -123,7 +123,13 @@ pub fn format_value(v: f64, unit: &Unit, decimals: Option<u8>) -> String {
         Unit::Count => format!("{}", v.round() as i64),
         Unit::Short => scaled(
             v,
-            &[(1.0, ""), (1e3, " K"), (1e6, " Mil"), (1e9, " Bil"), (1e12, " Tri")],
+            &[
+                (1.0, ""),
+                (1e3, " K"),
+                (1e6, " Mil"),
+                (1e9, " Bil"),
+                (1e12, " Tri"),
+            ],
             decimals,
         ),
         Unit::Ms => duration(v, decimals),

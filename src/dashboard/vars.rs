@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::model::{DashboardError, Variable};
+use super::step::ceil_div;
 
 /// The time context of one panel query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,8 +66,8 @@ fn global(name: &str, t: &TimeCtx) -> Option<String> {
         "__interval_ms" => step_ms.to_string(),
         // Grafana: max(interval + scrape interval, 4 × scrape interval), scrape interval 15s.
         "__rate_interval" => format_duration_ms((step_ms + 15_000).max(60_000)),
-        "__range" => format_duration_ms(range_ms.div_ceil(1000) * 1000),
-        "__range_s" => range_ms.div_ceil(1000).to_string(),
+        "__range" => format_duration_ms(ceil_div(range_ms, 1000) * 1000),
+        "__range_s" => ceil_div(range_ms, 1000).to_string(),
         "__range_ms" => range_ms.to_string(),
         "__from" => (t.start_ns / 1_000_000).to_string(),
         "__to" => (t.end_ns / 1_000_000).to_string(),

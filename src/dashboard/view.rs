@@ -98,7 +98,13 @@ impl PanelState {
             let target = panel.targets.get(*ti);
             let legend = target.and_then(|t| t.legend.as_deref());
             let fallback = target
-                .map(|t| if t.ref_id.is_empty() { panel.title.as_str() } else { t.ref_id.as_str() })
+                .map(|t| {
+                    if t.ref_id.is_empty() {
+                        panel.title.as_str()
+                    } else {
+                        t.ref_id.as_str()
+                    }
+                })
                 .unwrap_or(panel.title.as_str());
             match r {
                 MetricResult::Matrix(ss) => {

@@ -42,15 +42,25 @@ pub fn series_header(l: &Labels) -> String {
 /// Every shape as (labels, points): a vector is one point per series, a scalar one series.
 fn as_series(r: &MetricResult) -> Vec<(Labels, Vec<Point>)> {
     match r {
-        MetricResult::Matrix(ss) => ss.iter().map(|s| (s.metric.clone(), s.points.clone())).collect(),
-        MetricResult::Vector(vs) => vs.iter().map(|s| (s.metric.clone(), vec![s.point])).collect(),
+        MetricResult::Matrix(ss) => ss
+            .iter()
+            .map(|s| (s.metric.clone(), s.points.clone()))
+            .collect(),
+        MetricResult::Vector(vs) => vs
+            .iter()
+            .map(|s| (s.metric.clone(), vec![s.point]))
+            .collect(),
         MetricResult::Scalar(p) => vec![(Labels::new(), vec![*p])],
     }
 }
 
 /// A step time for the table: seconds precision unless a point has milliseconds.
 fn time_text(t_ms: i64, utc: bool, with_ms: bool) -> String {
-    let fmt = if with_ms { "%Y-%m-%d %H:%M:%S%.3f" } else { "%Y-%m-%d %H:%M:%S" };
+    let fmt = if with_ms {
+        "%Y-%m-%d %H:%M:%S%.3f"
+    } else {
+        "%Y-%m-%d %H:%M:%S"
+    };
     let dt = DateTime::<Utc>::from_timestamp_millis(t_ms).unwrap_or_default();
     if utc {
         format!("{}Z", dt.format(fmt))
@@ -60,11 +70,19 @@ fn time_text(t_ms: i64, utc: bool, with_ms: bool) -> String {
 }
 
 /// The cells of the table, header first; numbers by `num`.
-fn grid(r: &MetricResult, opts: MetricTableOptions, num: &dyn Fn(f64) -> String, time: &dyn Fn(i64) -> String) -> Vec<Vec<String>> {
+fn grid(
+    r: &MetricResult,
+    opts: MetricTableOptions,
+    num: &dyn Fn(f64) -> String,
+    time: &dyn Fn(i64) -> String,
+) -> Vec<Vec<String>> {
     let series = as_series(r);
     let mut rows = Vec::new();
     if opts.pivot {
-        let times: BTreeSet<i64> = series.iter().flat_map(|(_, p)| p.iter().map(|p| p.t_ms)).collect();
+        let times: BTreeSet<i64> = series
+            .iter()
+            .flat_map(|(_, p)| p.iter().map(|p| p.t_ms))
+            .collect();
         let mut head = vec!["time".to_string()];
         head.extend(series.iter().map(|(l, _)| series_header(l)));
         rows.push(head);
@@ -91,9 +109,17 @@ fn grid(r: &MetricResult, opts: MetricTableOptions, num: &dyn Fn(f64) -> String,
 
 /// Writes the aligned table (numbers right-aligned); an empty result writes nothing (callers say
 /// so on stderr).
-pub fn write_metric_table<W: Write>(mut out: W, r: &MetricResult, opts: MetricTableOptions) -> io::Result<()> {
-    let with_ms = as_series(r).iter().any(|(_, p)| p.iter().any(|p| p.t_ms % 1000 != 0));
-    let rows = grid(r, opts, &format_number, &|t| time_text(t, opts.utc, with_ms));
+pub fn write_metric_table<W: Write>(
+    mut out: W,
+    r: &MetricResult,
+    opts: MetricTableOptions,
+) -> io::Result<()> {
+    let with_ms = as_series(r)
+        .iter()
+        .any(|(_, p)| p.iter().any(|p| p.t_ms % 1000 != 0));
+    let rows = grid(r, opts, &format_number, &|t| {
+        time_text(t, opts.utc, with_ms)
+    });
     if rows.len() <= 1 {
         return out.flush();
     }
@@ -134,13 +160,18 @@ fn csv_field(s: &str) -> String {
 
 /// CSV (RFC 4180): RFC 3339 times and values exactly as Loki gives them (no rounding: a
 /// spreadsheet should get the full number).
-pub fn write_metric_csv<W: Write>(mut out: W, r: &MetricResult, opts: MetricTableOptions) -> io::Result<()> {
+pub fn write_metric_csv<W: Write>(
+    mut out: W,
+    r: &MetricResult,
+    opts: MetricTableOptions,
+) -> io::Result<()> {
     let time = |t: i64| {
         let dt = DateTime::<Utc>::from_timestamp_millis(t).unwrap_or_default();
         if opts.utc {
             dt.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
         } else {
-            dt.with_timezone(&Local).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            dt.with_timezone(&Local)
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
         }
     };
     for row in grid(r, opts, &format_value, &time) {

@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 
-use crate::dashboard::{Unit, format_value, nice_ticks, time_ticks};
+use crate::dashboard::{Unit, format_unit, nice_ticks, time_ticks};
 
 pub const AXIS: Style = Style::new().fg(Color::DarkGray);
 
@@ -29,7 +29,7 @@ impl YAxis {
             hi: if last > first { last } else { first + 1.0 },
             ticks: ticks
                 .into_iter()
-                .map(|t| (t, format_value(t, unit, decimals)))
+                .map(|t| (t, format_unit(t, unit, decimals)))
                 .collect(),
         }
     }
@@ -107,5 +107,23 @@ pub fn fit(s: &str, width: usize) -> String {
     }
     let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
     out.push('…');
+    out
+}
+
+/// Truncates in the middle (`fetch_c…diff p95`), keeping both ends: series names often differ
+/// only at the end.
+pub fn fit_middle(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n <= width {
+        return s.to_string();
+    }
+    if width < 5 {
+        return fit(s, width);
+    }
+    let tail = (width - 1) / 2;
+    let head = width - 1 - tail;
+    let mut out: String = s.chars().take(head).collect();
+    out.push('…');
+    out.extend(s.chars().skip(n - tail));
     out
 }

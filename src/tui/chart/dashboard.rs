@@ -14,22 +14,32 @@ use crate::dashboard::{
 };
 use crate::sanitize::inline;
 
+use super::ERROR_COLOR;
 use super::axes::{AXIS, fit};
 use super::bars::{draw_bargauge, draw_histogram};
 use super::heatmap::draw_heatmap;
 use super::line::{LineChart, render_line_chart};
 use super::text::{draw_logs, draw_stat, draw_table};
-use super::ERROR_COLOR;
 
 fn time(ns: i64, zone: FixedOffset) -> String {
-    DateTime::from_timestamp_nanos(ns).with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
+    DateTime::from_timestamp_nanos(ns)
+        .with_timezone(&zone)
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
 
 fn header(view: &DashboardView, width: u16) -> Line<'static> {
     let mut spans = vec![
-        Span::styled(inline(&view.title).into_owned(), Style::new().add_modifier(Modifier::BOLD)),
         Span::styled(
-            format!("  {} → {}", time(view.start_ns, view.zone), time(view.end_ns, view.zone)),
+            inline(&view.title).into_owned(),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(
+            format!(
+                "  {} → {}",
+                time(view.start_ns, view.zone),
+                time(view.end_ns, view.zone)
+            ),
             AXIS,
         ),
     ];
@@ -40,7 +50,10 @@ fn header(view: &DashboardView, width: u16) -> Line<'static> {
             .map(|s| format!("{} ({})", inline(&s.title), inline(&s.reason)))
             .collect();
         let text = format!("  skipped {}: {}", view.skipped.len(), names.join("; "));
-        spans.push(Span::styled(fit(&text, usize::from(width)), Style::new().fg(Color::Yellow)));
+        spans.push(Span::styled(
+            fit(&text, usize::from(width)),
+            Style::new().fg(Color::Yellow),
+        ));
     }
     Line::from(spans)
 }
@@ -54,14 +67,25 @@ pub fn render_dashboard(frame: &mut Frame, area: Rect, view: &DashboardView) {
     header(view, area.width).render(Rect::new(area.x, area.y, area.width, 1), buf);
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     let grid: Vec<GridPos> = view.panels.iter().map(|p| p.panel.grid).collect();
-    for (i, (p, cell)) in view.panels.iter().zip(layout_cells(&grid, body.width, body.height)).enumerate() {
+    for (i, (p, cell)) in view
+        .panels
+        .iter()
+        .zip(layout_cells(&grid, body.width, body.height))
+        .enumerate()
+    {
         let r = Rect::new(body.x + cell.x, body.y + cell.y, cell.w, cell.h);
         render_panel(buf, r, p, view, view.focus == Some(i));
     }
 }
 
 /// Draws one panel in its frame (also used by an explorer showing a single metric chart).
-pub fn render_panel(buf: &mut Buffer, area: Rect, p: &PanelView, view: &DashboardView, focused: bool) {
+pub fn render_panel(
+    buf: &mut Buffer,
+    area: Rect,
+    p: &PanelView,
+    view: &DashboardView,
+    focused: bool,
+) {
     if area.width < 3 || area.height < 2 {
         return;
     }
@@ -73,15 +97,24 @@ pub fn render_panel(buf: &mut Buffer, area: Rect, p: &PanelView, view: &Dashboar
     } else {
         AXIS
     };
-    let title = fit(&inline(&p.panel.title), usize::from(area.width.saturating_sub(4)));
+    let title = fit(
+        &inline(&p.panel.title),
+        usize::from(area.width.saturating_sub(4)),
+    );
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(border)
-        .title(Span::styled(format!(" {title} "), border.add_modifier(Modifier::BOLD)));
+        .title(Span::styled(
+            format!(" {title} "),
+            border.add_modifier(Modifier::BOLD),
+        ));
     let inner = block.inner(area);
     block.render(area, buf);
     let note = |buf: &mut Buffer, text: &str, style: Style| {
-        Paragraph::new(text.to_string()).style(style).wrap(Wrap { trim: true }).render(inner, buf);
+        Paragraph::new(text.to_string())
+            .style(style)
+            .wrap(Wrap { trim: true })
+            .render(inner, buf);
     };
     let panel = &p.panel;
     let how = Dashboard::reduce_of(panel);
@@ -109,7 +142,9 @@ pub fn render_panel(buf: &mut Buffer, area: Rect, p: &PanelView, view: &Dashboar
                 },
             ),
             PanelKind::Stat => draw_stat(buf, inner, series, how, &panel.unit, panel.decimals),
-            PanelKind::Bargauge => draw_bargauge(buf, inner, series, how, &panel.unit, panel.decimals),
+            PanelKind::Bargauge => {
+                draw_bargauge(buf, inner, series, how, &panel.unit, panel.decimals)
+            }
             PanelKind::Table => draw_table(buf, inner, series, &panel.unit, panel.decimals),
             PanelKind::Histogram => draw_histogram(buf, inner, series, &panel.unit, panel.decimals),
             PanelKind::Heatmap => draw_heatmap(

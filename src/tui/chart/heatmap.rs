@@ -5,13 +5,19 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 
-use crate::dashboard::{NamedSeries, Unit, format_value};
+use crate::dashboard::{NamedSeries, Unit, format_unit};
 
-use super::axes::{AXIS, draw_time_axis, fit};
+use super::axes::{AXIS, draw_time_axis, fit, fit_middle};
 use super::line::{data_step_ms, value_within};
 
 /// Cold to hot.
-pub const RAMP: [Color; 5] = [Color::Blue, Color::Cyan, Color::Green, Color::Yellow, Color::LightRed];
+pub const RAMP: [Color; 5] = [
+    Color::Blue,
+    Color::Cyan,
+    Color::Green,
+    Color::Yellow,
+    Color::LightRed,
+];
 
 /// Ramp slot of a value (0 ≤ v ≤ max).
 pub fn ramp_slot(v: f64, max: f64) -> usize {
@@ -49,12 +55,19 @@ pub fn draw_heatmap(
     let step = data_step_ms(series);
     for (r, s) in series.iter().take(usize::from(rows)).enumerate() {
         let y = area.y + r as u16;
-        buf.set_string(area.x, y, fit(&s.name, usize::from(label_w)), Style::new());
+        buf.set_string(
+            area.x,
+            y,
+            fit_middle(&s.name, usize::from(label_w)),
+            Style::new(),
+        );
         for c in 0..plot.width {
             let t = start_ns + ((f64::from(c) + 0.5) / f64::from(plot.width) * span) as i64;
             let cell = &mut buf[(plot.x + c, y)];
             match value_within(&s.points, t, step).filter(|v| v.is_finite()) {
-                Some(v) => cell.set_symbol("█").set_style(Style::new().fg(RAMP[ramp_slot(v, max)])),
+                Some(v) => cell
+                    .set_symbol("█")
+                    .set_style(Style::new().fg(RAMP[ramp_slot(v, max)])),
                 None => cell.set_symbol("·").set_style(AXIS),
             };
         }
@@ -63,8 +76,15 @@ pub fn draw_heatmap(
     // Scale: the ramp and its maximum.
     let y = area.y + rows + 1;
     for (i, c) in RAMP.iter().enumerate() {
-        buf[(area.x + i as u16, y)].set_symbol("█").set_style(Style::new().fg(*c));
+        buf[(area.x + i as u16, y)]
+            .set_symbol("█")
+            .set_style(Style::new().fg(*c));
     }
-    let text = format!(" 0 … {}", format_value(max, unit, None));
-    buf.set_string(area.x + RAMP.len() as u16, y, fit(&text, usize::from(area.width) - RAMP.len()), AXIS);
+    let text = format!(" 0 … {}", format_unit(max, unit, None));
+    buf.set_string(
+        area.x + RAMP.len() as u16,
+        y,
+        fit(&text, usize::from(area.width) - RAMP.len()),
+        AXIS,
+    );
 }

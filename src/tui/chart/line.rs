@@ -8,7 +8,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::symbols::Marker;
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Widget};
 
-use crate::dashboard::{NamedSeries, Unit, format_value, legend_stats};
+use crate::dashboard::{NamedSeries, Unit, format_number, format_unit, legend_stats};
 use crate::model::Point;
 
 use super::axes::{AXIS, YAxis, col_of, draw_time_axis, fit};
@@ -36,16 +36,19 @@ pub fn value_at(points: &[Point], t_ns: i64) -> Option<f64> {
     i.checked_sub(1).map(|i| points[i].v)
 }
 
+/// Chart coordinates of one unbroken run of points (seconds from the start, value).
+type Segment = Vec<(f64, f64)>;
+
 /// Splits a series where points are missing (Loki omits steps without samples), so a line does
 /// not bridge a gap.
-fn segments(points: &[Point], start_ms: i64) -> Vec<Vec<(f64, f64)>> {
+fn segments(points: &[Point], start_ms: i64) -> Vec<Segment> {
     let min_gap = points
         .windows(2)
         .map(|w| w[1].t_ms - w[0].t_ms)
         .filter(|d| *d > 0)
         .min()
         .unwrap_or(i64::MAX);
-    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut out: Vec<Segment> = Vec::new();
     let mut prev: Option<i64> = None;
     for p in points.iter().filter(|p| p.v.is_finite()) {
         let new = match prev {
@@ -63,20 +66,61 @@ fn segments(points: &[Point], start_ms: i64) -> Vec<Vec<(f64, f64)>> {
     out
 }
 
+/// Names only, coloured, as many as fit on `area`'s rows, then `+N`.
+fn compact_legend(buf: &mut Buffer, area: Rect, series: &[NamedSeries]) {
+    let (mut x, mut y) = (area.x, area.y);
+    let right = area.x + area.width;
+    for (i, s) in series.iter().enumerate() {
+        let name = fit(&s.name, usize::from(area.width / 2).max(4));
+        let w = name.chars().count() as u16 + 3;
+        let rest = format!("+{}", series.len() - i);
+        if x + w + rest.len() as u16 > right && i + 1 < series.len() || x + w > right {
+            if y + 1 < area.y + area.height {
+                y += 1;
+                x = area.x;
+            } else {
+                buf.set_string(x, y, rest, AXIS);
+                return;
+            }
+        }
+        let color = Style::new().fg(series_color(s.color));
+        buf.set_string(x, y, "━ ", color.add_modifier(Modifier::BOLD));
+        buf.set_string(x + 2, y, &name, Style::new());
+        x += w;
+    }
+}
+
 fn legend_line(c: &LineChart, s: &NamedSeries, width: usize) -> String {
-    let f = |v: f64| format_value(v, c.unit, c.decimals);
+    let f = |v: f64| format_unit(v, c.unit, c.decimals);
     let stats = legend_stats(&s.points);
     let now = match (c.cursor_ns, stats) {
-        (Some(t), _) => value_at(&s.points, t).map_or("-".into(), |v| format!("at cursor {}", f(v))),
+        (Some(t), _) => {
+            value_at(&s.points, t).map_or("-".into(), |v| format!("at cursor {}", f(v)))
+        }
         (None, Some(st)) => format!("last {}", f(st.last)),
         (None, None) => "no data".into(),
     };
+    // An average of counts is not a count: keep its decimals.
+    let avg = |v: f64| match c.unit {
+        Unit::Count => format_number(v),
+        _ => f(v),
+    };
     let rest = stats.map_or(String::new(), |st| {
-        format!("  min {}  max {}  avg {}", f(st.min), f(st.max), f(st.avg))
+        format!(
+            "  min {}  max {}  avg {}",
+            f(st.min),
+            f(st.max),
+            avg(st.avg)
+        )
     });
     let numbers = format!("{now}{rest}");
-    let name_w = width.saturating_sub(numbers.chars().count() + 4).clamp(6, 40);
-    fit(&format!("{}  {numbers}", fit(&s.name, name_w)), width.saturating_sub(2))
+    let name_w = width
+        .saturating_sub(numbers.chars().count() + 4)
+        .clamp(6, 40);
+    fit(
+        &format!("{}  {numbers}", fit(&s.name, name_w)),
+        width.saturating_sub(2),
+    )
 }
 
 /// Draws the chart into `area` (the panel's inside).
@@ -86,7 +130,12 @@ pub fn render_line_chart(buf: &mut Buffer, area: Rect, c: &LineChart) {
     }
     let legend_rows = (c.series.len() as u16).min((area.height / 4).max(1));
     let plot_h = area.height.saturating_sub(legend_rows + 1).max(1);
-    let values = || c.series.iter().flat_map(|s| s.points.iter().map(|p| p.v)).filter(|v| v.is_finite());
+    let values = || {
+        c.series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.v))
+            .filter(|v| v.is_finite())
+    };
     let lo = values().fold(f64::INFINITY, f64::min);
     let hi = if c.stacked {
         super::bars::stacked_max(c.series)
@@ -105,7 +154,7 @@ pub fn render_line_chart(buf: &mut Buffer, area: Rect, c: &LineChart) {
     if c.stacked {
         draw_stacked(buf, plot, c.series, &y, c.start_ns, c.end_ns);
     } else {
-        let segs: Vec<(usize, Vec<Vec<(f64, f64)>>)> = c
+        let segs: Vec<(usize, Vec<Segment>)> = c
             .series
             .iter()
             .map(|s| (s.color, segments(&s.points, start_ms)))
@@ -113,7 +162,11 @@ pub fn render_line_chart(buf: &mut Buffer, area: Rect, c: &LineChart) {
         let mut sets = Vec::new();
         for (color, ss) in &segs {
             for seg in ss {
-                let kind = if seg.len() == 1 { GraphType::Scatter } else { GraphType::Line };
+                let kind = if seg.len() == 1 {
+                    GraphType::Scatter
+                } else {
+                    GraphType::Line
+                };
                 sets.push(
                     Dataset::default()
                         .marker(Marker::Braille)
@@ -138,14 +191,16 @@ pub fn render_line_chart(buf: &mut Buffer, area: Rect, c: &LineChart) {
         }
     }
     let legend_y = area.y + plot_h + 1;
-    let shown = usize::from(legend_rows);
-    for (i, s) in c.series.iter().take(shown).enumerate() {
+    if c.series.len() > usize::from(legend_rows) {
+        compact_legend(
+            buf,
+            Rect::new(area.x, legend_y, area.width, legend_rows),
+            c.series,
+        );
+        return;
+    }
+    for (i, s) in c.series.iter().enumerate() {
         let row = legend_y + i as u16;
-        if i + 1 == shown && c.series.len() > shown {
-            let more = format!("+{} more series", c.series.len() - shown + 1);
-            buf.set_string(area.x, row, fit(&more, usize::from(area.width)), AXIS);
-            break;
-        }
         let color = Style::new().fg(series_color(s.color));
         buf.set_string(area.x, row, "━ ", color.add_modifier(Modifier::BOLD));
         let text = legend_line(c, s, usize::from(area.width));

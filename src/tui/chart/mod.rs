@@ -16,7 +16,6 @@ use ratatui::style::Color;
 pub use dashboard::{render_dashboard, render_panel};
 pub use line::{LineChart, render_line_chart};
 
-
 /// Series colours, by palette slot (`NamedSeries::color`). Red is kept for errors.
 pub const PALETTE: [Color; crate::dashboard::PALETTE_LEN] = [
     Color::Green,
@@ -36,7 +35,6 @@ pub fn series_color(slot: usize) -> Color {
 
 /// The colour a failed panel is drawn in.
 pub const ERROR_COLOR: Color = Color::Red;
-
 
 #[cfg(test)]
 mod tests;

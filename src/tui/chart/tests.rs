@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use super::axes::{YAxis, fit};
+use super::axes::{YAxis, fit, fit_middle};
 use super::bars::{draw_bargauge, draw_stacked, stacked_max};
 use super::heatmap::ramp_slot;
 use super::line::{data_step_ms, value_at, value_within};
@@ -18,13 +18,19 @@ fn s(name: &str, color: usize, vals: &[f64]) -> NamedSeries {
         points: vals
             .iter()
             .enumerate()
-            .map(|(i, v)| Point { t_ms: i as i64 * 1000, v: *v })
+            .map(|(i, v)| Point {
+                t_ms: i as i64 * 1000,
+                v: *v,
+            })
             .collect(),
     }
 }
 
 fn count(b: &Buffer, color: usize) -> usize {
-    b.content().iter().filter(|c| c.fg == series_color(color) && c.symbol() != " ").count()
+    b.content()
+        .iter()
+        .filter(|c| c.fg == series_color(color) && c.symbol() != " ")
+        .count()
 }
 
 #[test]
@@ -45,7 +51,11 @@ fn stacked_bars_are_proportional() {
     assert_eq!(stacked_max(&series), 4.0);
     let plot = Rect::new(0, 0, 4, 8);
     let mut b = Buffer::empty(plot);
-    let y = YAxis { lo: 0.0, hi: 4.0, ticks: Vec::new() };
+    let y = YAxis {
+        lo: 0.0,
+        hi: 4.0,
+        ticks: Vec::new(),
+    };
     draw_stacked(&mut b, plot, &series, &y, 0, 4_000_000_000);
     assert_eq!(count(&b, 0), 4 * 6);
     assert_eq!(count(&b, 1), 4 * 2);
@@ -62,9 +72,15 @@ fn bar_gauge_scales_to_the_largest_value() {
     draw_bargauge(&mut b, area, &series, Reduce::Last, &Unit::Ms, None);
     let full = (0..30).filter(|x| b[(*x, 0)].symbol() == "█").count();
     let quarter = (0..30).filter(|x| b[(*x, 1)].symbol() == "█").count();
-    assert!(full >= 4 * quarter - 1 && full <= 4 * quarter + 4, "{full} vs {quarter}");
+    assert!(
+        full >= 4 * quarter - 1 && full <= 4 * quarter + 4,
+        "{full} vs {quarter}"
+    );
     let row0: String = (0..30).map(|x| b[(x, 0)].symbol().to_string()).collect();
-    assert!(row0.starts_with("slow") && row0.ends_with("100 ms"), "{row0}");
+    assert!(
+        row0.starts_with("slow") && row0.ends_with("100 ms"),
+        "{row0}"
+    );
 }
 
 #[test]
@@ -74,4 +90,5 @@ fn heat_ramp_and_fit() {
     assert_eq!(ramp_slot(5.0, 0.0), 0);
     assert_eq!(fit("abcdef", 4), "abc…");
     assert_eq!(fit("abc", 4), "abc");
+    assert_eq!(fit_middle("fetch_commit_diff p95", 11), "fetch…f p95");
 }

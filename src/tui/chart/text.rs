@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Row, Table, Widget};
 
-use crate::dashboard::{NamedSeries, Reduce, Unit, format_value, legend_stats, reduce};
+use crate::dashboard::{NamedSeries, Reduce, Unit, format_unit, legend_stats, reduce};
 use crate::model::LogEntry;
 use crate::sanitize::inline;
 
@@ -15,10 +15,17 @@ use super::axes::{AXIS, fit};
 use super::series_color;
 
 /// The reduced value of each series, big and centred; several series share the rows.
-pub fn draw_stat(buf: &mut Buffer, area: Rect, series: &[NamedSeries], how: Reduce, unit: &Unit, decimals: Option<u8>) {
+pub fn draw_stat(
+    buf: &mut Buffer,
+    area: Rect,
+    series: &[NamedSeries],
+    how: Reduce,
+    unit: &Unit,
+    decimals: Option<u8>,
+) {
     let vals: Vec<(&NamedSeries, String)> = series
         .iter()
-        .filter_map(|s| reduce(&s.points, how).map(|v| (s, format_value(v, unit, decimals))))
+        .filter_map(|s| reduce(&s.points, how).map(|v| (s, format_unit(v, unit, decimals))))
         .collect();
     if vals.is_empty() {
         return;
@@ -27,14 +34,18 @@ pub fn draw_stat(buf: &mut Buffer, area: Rect, series: &[NamedSeries], how: Redu
     let w = usize::from(area.width);
     if vals.len() == 1 {
         let (s, text) = &vals[0];
-        let style = Style::new().fg(series_color(s.color)).add_modifier(Modifier::BOLD);
+        let style = Style::new()
+            .fg(series_color(s.color))
+            .add_modifier(Modifier::BOLD);
         let line = Line::styled(fit(text, w), style).centered();
         let y = area.y + area.height.saturating_sub(1) / 2;
         line.render(Rect::new(area.x, y, area.width, 1), buf);
         return;
     }
     for (i, (s, text)) in vals.iter().take(rows).enumerate() {
-        let style = Style::new().fg(series_color(s.color)).add_modifier(Modifier::BOLD);
+        let style = Style::new()
+            .fg(series_color(s.color))
+            .add_modifier(Modifier::BOLD);
         let y = area.y + i as u16;
         let name_w = w.saturating_sub(text.chars().count() + 1);
         buf.set_string(area.x, y, fit(&s.name, name_w), Style::new());
@@ -44,8 +55,14 @@ pub fn draw_stat(buf: &mut Buffer, area: Rect, series: &[NamedSeries], how: Redu
 }
 
 /// Series as rows: the value (instant results) or last/min/max/avg (range results).
-pub fn draw_table(buf: &mut Buffer, area: Rect, series: &[NamedSeries], unit: &Unit, decimals: Option<u8>) {
-    let f = |v: f64| format_value(v, unit, decimals);
+pub fn draw_table(
+    buf: &mut Buffer,
+    area: Rect,
+    series: &[NamedSeries],
+    unit: &Unit,
+    decimals: Option<u8>,
+) {
+    let f = |v: f64| format_unit(v, unit, decimals);
     let instant = series.iter().all(|s| s.points.len() <= 1);
     let header: Vec<&str> = if instant {
         vec!["series", "value"]
@@ -62,15 +79,25 @@ pub fn draw_table(buf: &mut Buffer, area: Rect, series: &[NamedSeries], unit: &U
                 None => vec!["-".into()],
             };
             let mut cells = vec![name];
-            cells.extend(nums.into_iter().map(|n| Cell::from(Line::from(n).right_aligned())));
+            cells.extend(
+                nums.into_iter()
+                    .map(|n| Cell::from(Line::from(n).right_aligned())),
+            );
             Row::new(cells)
         })
         .collect();
     let num_w = if instant { 12 } else { 10 };
     let mut widths = vec![Constraint::Fill(1)];
-    widths.extend(std::iter::repeat_n(Constraint::Length(num_w), header.len() - 1));
-    let head = Row::new(header.into_iter().map(|h| Cell::from(Line::from(h).right_aligned())))
-        .style(Style::new().add_modifier(Modifier::BOLD));
+    widths.extend(std::iter::repeat_n(
+        Constraint::Length(num_w),
+        header.len() - 1,
+    ));
+    let head = Row::new(
+        header
+            .into_iter()
+            .map(|h| Cell::from(Line::from(h).right_aligned())),
+    )
+    .style(Style::new().add_modifier(Modifier::BOLD));
     Table::new(rows, widths).header(head).render(area, buf);
 }
 
@@ -87,7 +114,10 @@ fn level_style(e: &LogEntry) -> Style {
 pub fn draw_logs(buf: &mut Buffer, area: Rect, entries: &[LogEntry], zone: FixedOffset) {
     for (i, e) in entries.iter().take(usize::from(area.height)).enumerate() {
         let y = area.y + i as u16;
-        let t = DateTime::from_timestamp_nanos(e.ts).with_timezone(&zone).format("%H:%M:%S").to_string();
+        let t = DateTime::from_timestamp_nanos(e.ts)
+            .with_timezone(&zone)
+            .format("%H:%M:%S")
+            .to_string();
         buf.set_string(area.x, y, &t, AXIS);
         let lvl = e.labels.get("level").map_or("", String::as_str);
         let lvl = fit(&inline(lvl), 5);
