@@ -6,13 +6,16 @@
 
 use std::collections::BTreeMap;
 
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 use vs_logs::dashboard::{
-    Dashboard, GridPos, PanelKind, PanelState, Unit, import_grafana, layout_cells, overview,
-    plan_queries, resolve_vars,
+    Dashboard, DashboardView, GridPos, PanelKind, PanelState, Unit, import_grafana, layout_cells,
+    overview, plan_queries, resolve_vars,
 };
 use vs_logs::model::QueryOutput;
 use vs_logs::source::LocalSource;
 use vs_logs::source::demo::{DEMO_END_NS, demo_bytes};
+use vs_logs::tui::chart::render_dashboard;
 
 const H: i64 = 3_600_000_000_000;
 
@@ -198,11 +201,31 @@ fn grafana_fixture_imports_every_supported_type_and_lists_the_rest() {
 }
 
 #[test]
-fn grafana_fixture_runs_on_the_demo_data() {
+fn grafana_fixture_runs_on_the_demo_data_and_renders() {
     let imp = import_grafana(&grafana_fixture()).unwrap();
     let src = LocalSource::from_bytes("demo", demo_bytes(DEMO_END_NS), "vulnsentinel");
-    let states = run(&imp.dashboard, &src, DEMO_END_NS - 6 * H, DEMO_END_NS);
+    let (start, end) = (DEMO_END_NS - 6 * H, DEMO_END_NS);
+    let states = run(&imp.dashboard, &src, start, end);
     assert_all_have_data(&imp.dashboard, &states);
+    // End to end: imported panels with their real data on the dashboard screen.
+    let zone = chrono::FixedOffset::east_opt(0).unwrap();
+    let mut view = DashboardView::new(&imp.dashboard, start, end, zone);
+    view.skipped = imp.skipped.clone();
+    for (p, s) in view.panels.iter_mut().zip(states) {
+        p.state = s;
+    }
+    let mut t = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    t.draw(|f| render_dashboard(f, f.area(), &view)).unwrap();
+    let b = t.backend().buffer();
+    let text: String = b.content().iter().map(|c| c.symbol()).collect();
+    assert!(
+        !text.contains("loading") && !text.contains("no data"),
+        "{text}"
+    );
+    assert!(text.contains("skipped 3"));
+    // Braille lines and bars were drawn.
+    assert!(text.chars().any(|c| ('\u{2801}'..='\u{28ff}').contains(&c)));
+    assert!(text.contains('█'));
 }
 
 #[test]
