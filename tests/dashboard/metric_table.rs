@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The CLI metric table and CSV, fed with real Loki answers from the conformance data
 //! (`tests/fixtures/logql-conformance/cases/*.raw.json`); expected cells come from the case's
 //! `expected` values, rounded by hand.

@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Dashboards end to end without a terminal: the built-in overview's queries and an imported
 //! Grafana dashboard's queries run through the embedded engine on the demo data and on the
 //! conformance data set (recorded from a real Loki, with non-JSON lines mixed in); every
@@ -19,7 +18,7 @@ use vs_logs::tui::chart::render_dashboard;
 
 const H: i64 = 3_600_000_000_000;
 
-pub fn grafana_fixture() -> String {
+fn grafana_fixture() -> String {
     std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/grafana/vulnsentinel.json"

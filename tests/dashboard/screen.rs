@@ -1,4 +1,3 @@
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The dashboard screen drawn from canned data (no I/O) on a `TestBackend`: snapshots at 80x24
 //! and 200x50, series colours and the failed panel's red frame checked cell by cell.
 
