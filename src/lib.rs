@@ -14,6 +14,7 @@ pub mod agent;
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod dashboard;
 pub mod logql;
 pub mod loki;
 pub mod model;

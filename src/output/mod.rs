@@ -7,6 +7,7 @@
 mod json;
 mod lists;
 mod metric;
+pub mod metric_table;
 mod progress;
 mod text;
 

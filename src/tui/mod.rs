@@ -10,6 +10,7 @@
 
 pub mod agent_view;
 pub mod app;
+pub mod chart;
 mod event_loop;
 pub mod export;
 pub mod fields;
