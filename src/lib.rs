@@ -9,6 +9,7 @@ pub mod backend;
 pub mod base64;
 pub mod cli;
 pub mod config;
+pub mod drill;
 pub mod logql;
 pub mod loki;
 pub mod model;
