@@ -10,15 +10,14 @@ use std::collections::BTreeMap;
 use super::token::{WILDCARD, fits, mask, split};
 use crate::model::Structlog;
 
-/// Keys of a structlog line whose text is mined with the event (the rest are data).
-pub const MESSAGE_KEYS: [&str; 9] = [
+/// Keys of a structlog line whose text is mined with the event (the rest are data; a
+/// traceback in `exception` is data too: its `error` already names the failure).
+pub const MESSAGE_KEYS: [&str; 7] = [
     "message",
     "msg",
     "error",
     "err",
     "reason",
-    "exception",
-    "exc_info",
     "detail",
     "description",
 ];

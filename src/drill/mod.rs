@@ -10,5 +10,7 @@ mod token;
 
 pub use context::{ContextQueries, ContextWindow, Selector, select_context};
 pub use fields::{FieldKind, FieldStat, FieldStats, FieldStatsBuilder, NumericStats, field_stats};
-pub use patterns::{Pattern, PatternSet, PatternsConfig, Shape, mark_new, mine};
+pub use patterns::{
+    Counter, Miner, Pattern, PatternSet, PatternsConfig, Shape, mark_new, mine, mine_assigned,
+};
 pub use token::WILDCARD;

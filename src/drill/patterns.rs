@@ -54,6 +54,8 @@ pub enum Shape {
 /// One template with its statistics over the mined range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pattern {
+    /// Stable within one [`PatternSet`]: what [`Counter::count`] returned for its lines.
+    pub id: usize,
     /// Display text: the masked tokens (structlog: `event key="…"`), `<_>` for variables.
     pub template: String,
     pub shape: Shape,
@@ -94,6 +96,14 @@ impl Pattern {
 
     /// Whether either template generalises the other (same family and length, each token
     /// equal or `<_>` on one side): the same pattern mined from different lines.
+    /// Whether a line fits this template (same family, every token equal or `<_>`).
+    pub fn fits(&self, line: &str, cfg: &PatternsConfig) -> bool {
+        let f = features(line, cfg.max_tokens);
+        f.family == self.family
+            && f.tokens.len() == self.tokens.len()
+            && self.tokens.iter().zip(&f.tokens).all(|(t, x)| super::token::fits(t, x))
+    }
+
     pub fn same_as(&self, other: &Pattern) -> bool {
         self.family == other.family
             && self.tokens.len() == other.tokens.len()
@@ -130,15 +140,31 @@ pub fn mine<'a, I>(lines: I, start_ns: i64, end_ns: i64, cfg: &PatternsConfig) -
 where
     I: IntoIterator<Item = (i64, &'a str)> + Clone,
 {
+    mine_assigned(lines, start_ns, end_ns, cfg).0
+}
+
+/// Like [`mine`], also returning each line's pattern id (`None`: it fit no template), for a
+/// view that lists a pattern's lines without querying again.
+pub fn mine_assigned<'a, I>(
+    lines: I,
+    start_ns: i64,
+    end_ns: i64,
+    cfg: &PatternsConfig,
+) -> (PatternSet, Vec<Option<usize>>)
+where
+    I: IntoIterator<Item = (i64, &'a str)> + Clone,
+{
     let mut miner = Miner::new(cfg.clone());
     for (_, line) in lines.clone() {
         miner.learn(line);
     }
     let mut counter = miner.counter(start_ns, end_ns);
-    for (i, (ts, line)) in lines.into_iter().enumerate() {
-        counter.count(i, ts, line);
-    }
-    counter.finish()
+    let ids = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, (ts, line))| counter.count(i, ts, line))
+        .collect();
+    (counter.finish(), ids)
 }
 
 /// The learning pass.
@@ -242,8 +268,9 @@ pub struct Counter {
 }
 
 impl Counter {
-    /// Counts one line; `index` is what [`Pattern::samples`] reports.
-    pub fn count(&mut self, index: usize, ts: i64, line: &str) {
+    /// Counts one line; `index` is what [`Pattern::samples`] reports. Returns the id of the
+    /// pattern it was counted in.
+    pub fn count(&mut self, index: usize, ts: i64, line: &str) -> Option<usize> {
         self.total += 1;
         let f = features(line, self.cfg.max_tokens);
         let own = self
@@ -262,7 +289,7 @@ impl Counter {
         }
         let Some(i) = own else {
             self.unmatched += 1;
-            return;
+            return None;
         };
         let buckets = self.cfg.buckets.max(1);
         let bucket = bucket_of(ts, self.start_ns, self.end_ns, buckets);
@@ -277,6 +304,7 @@ impl Counter {
         if s.samples.len() < self.cfg.samples {
             s.samples.push(index);
         }
+        Some(i)
     }
 
     pub fn finish(self) -> PatternSet {
@@ -284,8 +312,10 @@ impl Counter {
         let mut patterns: Vec<Pattern> = self
             .slots
             .into_iter()
-            .filter(|s| s.count > 0)
-            .map(|s| Pattern {
+            .enumerate()
+            .filter(|(_, s)| s.count > 0)
+            .map(|(id, s)| Pattern {
+                id,
                 template: display(&s.family, &s.cluster),
                 shape: match &s.family {
                     Family::Text => Shape::Text,

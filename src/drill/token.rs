@@ -82,7 +82,66 @@ fn mask_piece(piece: &str, out: &mut String) -> bool {
 }
 
 /// The token with its variable pieces replaced by `<_>`; borrowed when nothing is variable.
+/// Terminal escape sequences (colours of a dev console) count as variable: they vary with
+/// the terminal, and the template must not carry them to the screen.
 pub fn mask(token: &str) -> Cow<'_, str> {
+    if !token.contains('\x1b') {
+        return mask_plain(token);
+    }
+    let mut out = String::with_capacity(token.len());
+    for (i, plain) in split_escapes(token).into_iter().enumerate() {
+        if i > 0 && !out.ends_with(WILDCARD) {
+            out.push_str(WILDCARD);
+        }
+        let m = mask_plain(plain);
+        out.push_str(m.strip_prefix(WILDCARD).filter(|_| out.ends_with(WILDCARD)).unwrap_or(&m));
+    }
+    Cow::Owned(out)
+}
+
+/// The text between escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL`, or `ESC x`).
+fn split_escapes(token: &str) -> Vec<&str> {
+    let b = token.as_bytes();
+    let mut parts = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i < b.len() {
+        if b[i] != 0x1b {
+            i += 1;
+            continue;
+        }
+        parts.push(&token[start..i]);
+        i += 1;
+        match b.get(i) {
+            Some(b'[') => {
+                i += 1;
+                while i < b.len() && (0x20..0x40).contains(&b[i]) {
+                    i += 1;
+                }
+                i += 1;
+            }
+            Some(b']') => {
+                while i < b.len() && b[i] != 0x07 && b[i] != 0x1b {
+                    i += 1;
+                }
+                if b.get(i) == Some(&0x07) {
+                    i += 1;
+                }
+            }
+            Some(_) => i += 1,
+            None => {}
+        }
+        // Never split inside a UTF-8 character.
+        while i < b.len() && !token.is_char_boundary(i) {
+            i += 1;
+        }
+        i = i.min(b.len());
+        start = i;
+    }
+    parts.push(&token[start..]);
+    parts
+}
+
+fn mask_plain(token: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(token.len());
     let mut changed = false;
     let mut start = 0;
@@ -152,6 +211,14 @@ mod tests {
         ] {
             assert_eq!(mask(tok), tok, "{tok}");
         }
+    }
+
+    #[test]
+    fn escape_sequences_become_one_wildcard() {
+        assert_eq!(mask("\x1b[32m\x1b[1minfo\x1b[0m"), "<_>info<_>");
+        assert_eq!(mask("\x1b[2m2026-11-24\x1b[0m"), "<_>");
+        assert_eq!(mask("x\x1b]0;pwned\x07y"), "x<_>y");
+        assert_eq!(mask("\x1b"), "<_>");
     }
 
     #[test]

@@ -1,0 +1,53 @@
+//! The pattern miner on the LogQL conformance data set, checked through the embedded engine:
+//! each exact pattern's `|> "…"` filter must return exactly the lines the pattern counted.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use vs_logs::drill::{PatternsConfig, Shape, mine_assigned};
+use vs_logs::model::{Direction, QueryOutput, QueryRange};
+use vs_logs::source::LocalSource;
+
+const DATASET: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/logql-conformance/dataset.jsonl"
+);
+
+fn lines() -> Vec<String> {
+    std::fs::read_to_string(DATASET)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// The `event` of a JSON line, read independently of the miner.
+fn event_of(line: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(line).ok()?;
+    v.get("event")?.as_str().map(str::to_string)
+}
+
+#[test]
+fn conformance_dataset_has_few_patterns_and_no_mixed_events() {
+    let lines = lines();
+    assert_eq!(lines.len(), 4031);
+    let cfg = PatternsConfig::default();
+    let (set, ids) = mine_assigned(lines.iter().map(|l| (0, l.as_str())), 0, 1, &cfg);
+    for p in &set.patterns {
+        eprintln!("{:5} exact={} {}", p.count, p.exact, p.template);
+    }
+    assert!(set.patterns.len() < 60, "{} patterns", set.patterns.len());
+    assert_eq!(set.total, 4031);
+    assert_eq!(set.unmatched, 0);
+    let mut events: BTreeMap<usize, BTreeSet<Option<String>>> = BTreeMap::new();
+    for (line, id) in lines.iter().zip(&ids) {
+        events.entry(id.unwrap()).or_default().insert(event_of(line));
+    }
+    for p in &set.patterns {
+        let ev = &events[&p.id];
+        assert_eq!(ev.len(), 1, "pattern {} mixes events {ev:?}", p.template);
+        if let Shape::Structlog { event } = &p.shape {
+            assert_eq!(ev.iter().next().unwrap().as_deref(), Some(event.as_str()));
+        }
+    }
+}
