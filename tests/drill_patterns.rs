@@ -51,3 +51,65 @@ fn conformance_dataset_has_few_patterns_and_no_mixed_events() {
         }
     }
 }
+
+fn engine_lines(src: &LocalSource, query: &str) -> Vec<String> {
+    let req = QueryRange {
+        query: query.to_string(),
+        start_ns: 0,
+        end_ns: i64::MAX / 2,
+        limit: 0,
+        direction: Direction::Forward,
+        step_ms: None,
+        instant: false,
+    };
+    let (out, _) = src.query(&req, &|_| {}).unwrap();
+    let QueryOutput::Streams(streams) = out else {
+        panic!("expected streams for {query}");
+    };
+    let mut lines: Vec<String> = streams
+        .into_iter()
+        .map(|e| e.line)
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn include_filter_returns_exactly_the_counted_lines_on_the_embedded_engine() {
+    let lines = lines();
+    let text = lines.join("\n") + "\n";
+    let src = LocalSource::from_bytes("dataset.jsonl", text.into_bytes(), "vulnsentinel");
+    let selector = r#"{app="vulnsentinel"}"#;
+    assert_eq!(engine_lines(&src, selector).len(), lines.len());
+    let (set, ids) = mine_assigned(
+        lines.iter().map(|l| (0, l.as_str())),
+        0,
+        1,
+        &PatternsConfig::default(),
+    );
+    let exact: Vec<_> = set.patterns.iter().filter(|p| p.exact).collect();
+    assert!(exact.len() * 10 >= set.patterns.len() * 7, "most patterns are exact");
+    let mut included = 0;
+    for p in &set.patterns {
+        let Some(include) = p.include_filter() else {
+            assert!(!p.exact);
+            continue;
+        };
+        let mut counted: Vec<String> = lines
+            .iter()
+            .zip(&ids)
+            .filter(|(_, id)| **id == Some(p.id))
+            .map(|(l, _)| l.clone())
+            .collect();
+        counted.sort();
+        assert_eq!(counted.len() as u64, p.count);
+        let got = engine_lines(&src, &format!("{selector} {include}"));
+        assert_eq!(got, counted, "{include}");
+        // Excluding it keeps every other line.
+        let exclude = p.exclude_filter().unwrap();
+        let rest = engine_lines(&src, &format!("{selector} {exclude}"));
+        assert_eq!(rest.len(), lines.len() - counted.len(), "{exclude}");
+        included += 1;
+    }
+    assert_eq!(included, exact.len());
+}
