@@ -30,7 +30,10 @@ fn bench(c: &mut Criterion) {
     g.bench_function(format!("mine {} lines", lines.len()), |b| {
         b.iter(|| {
             let set = mine(
-                lines.iter().enumerate().map(|(i, l)| (i as i64, l.as_str())),
+                lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| (i as i64, l.as_str())),
                 0,
                 lines.len() as i64,
                 &cfg,

@@ -41,7 +41,10 @@ fn conformance_dataset_has_few_patterns_and_no_mixed_events() {
     assert_eq!(set.unmatched, 0);
     let mut events: BTreeMap<usize, BTreeSet<Option<String>>> = BTreeMap::new();
     for (line, id) in lines.iter().zip(&ids) {
-        events.entry(id.unwrap()).or_default().insert(event_of(line));
+        events
+            .entry(id.unwrap())
+            .or_default()
+            .insert(event_of(line));
     }
     for p in &set.patterns {
         let ev = &events[&p.id];
@@ -66,10 +69,7 @@ fn engine_lines(src: &LocalSource, query: &str) -> Vec<String> {
     let QueryOutput::Streams(streams) = out else {
         panic!("expected streams for {query}");
     };
-    let mut lines: Vec<String> = streams
-        .into_iter()
-        .map(|e| e.line)
-        .collect();
+    let mut lines: Vec<String> = streams.into_iter().map(|e| e.line).collect();
     lines.sort();
     lines
 }
@@ -88,7 +88,10 @@ fn include_filter_returns_exactly_the_counted_lines_on_the_embedded_engine() {
         &PatternsConfig::default(),
     );
     let exact: Vec<_> = set.patterns.iter().filter(|p| p.exact).collect();
-    assert!(exact.len() * 10 >= set.patterns.len() * 7, "most patterns are exact");
+    assert!(
+        exact.len() * 10 >= set.patterns.len() * 7,
+        "most patterns are exact"
+    );
     let mut included = 0;
     for p in &set.patterns {
         let Some(include) = p.include_filter() else {
@@ -112,4 +115,37 @@ fn include_filter_returns_exactly_the_counted_lines_on_the_embedded_engine() {
         included += 1;
     }
     assert_eq!(included, exact.len());
+}
+
+#[test]
+fn demo_data_has_few_patterns_and_no_mixed_events() {
+    let lines = vs_logs::source::demo::demo_lines();
+    let (set, ids) = mine_assigned(
+        lines.iter().map(|l| (0, l.as_str())),
+        0,
+        1,
+        &PatternsConfig::default(),
+    );
+    let events: BTreeSet<Option<String>> = lines.iter().map(|l| event_of(l)).collect();
+    eprintln!(
+        "demo: {} lines, {} events, {} patterns, {} exact",
+        lines.len(),
+        events.len(),
+        set.patterns.len(),
+        set.patterns.iter().filter(|p| p.exact).count()
+    );
+    assert_eq!(set.unmatched, 0);
+    let mut by_pattern: BTreeMap<usize, BTreeSet<Option<String>>> = BTreeMap::new();
+    for (line, id) in lines.iter().zip(&ids) {
+        by_pattern
+            .entry(id.unwrap())
+            .or_default()
+            .insert(event_of(line));
+    }
+    assert!(by_pattern.values().all(|ev| ev.len() == 1));
+    assert!(
+        set.patterns.len() <= 2 * events.len() + 20,
+        "{} patterns",
+        set.patterns.len()
+    );
 }

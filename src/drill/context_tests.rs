@@ -26,7 +26,15 @@ fn lines<'a>(es: &[&'a LogEntry]) -> Vec<&'a str> {
 #[test]
 fn n_before_and_after_in_timestamp_order() {
     // Given out of order: selection sorts by timestamp.
-    let es = entries(&[(5, "e"), (1, "a"), (2, "b"), (3, "c"), (4, "d"), (6, "f"), (7, "g")]);
+    let es = entries(&[
+        (5, "e"),
+        (1, "a"),
+        (2, "b"),
+        (3, "c"),
+        (4, "d"),
+        (6, "f"),
+        (7, "g"),
+    ]);
     let w = select_context(&es, 4, "d", 0, 2);
     assert_eq!(lines(&w.before), vec!["b", "c"]);
     assert_eq!(w.anchor.map(|e| e.line.as_str()), Some("d"));
@@ -39,7 +47,14 @@ fn n_before_and_after_in_timestamp_order() {
 
 #[test]
 fn identical_timestamps_keep_their_order_around_the_anchor() {
-    let es = entries(&[(1, "a"), (5, "x1"), (5, "anchor"), (5, "x2"), (5, "anchor"), (9, "z")]);
+    let es = entries(&[
+        (1, "a"),
+        (5, "x1"),
+        (5, "anchor"),
+        (5, "x2"),
+        (5, "anchor"),
+        (9, "z"),
+    ]);
     let w = select_context(&es, 5, "anchor", 0, 2);
     assert_eq!(lines(&w.before), vec!["a", "x1"]);
     assert_eq!(lines(&w.after), vec!["x2", "anchor"]);

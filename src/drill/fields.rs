@@ -183,9 +183,8 @@ impl FieldStatsBuilder {
                     .take(top_n)
                     .map(|(v, n)| (v, n, n as f64 / acc.present as f64))
                     .collect();
-                let numeric = (acc.non_numeric == 0 && acc.numbers > 0).then(|| {
-                    numeric(acc.samples, acc.min, acc.max, bins, acc.numbers)
-                });
+                let numeric = (acc.non_numeric == 0 && acc.numbers > 0)
+                    .then(|| numeric(acc.samples, acc.min, acc.max, bins, acc.numbers));
                 FieldStat {
                     name,
                     kind,

@@ -26,10 +26,18 @@ fn top(f: &FieldStat) -> Vec<(&str, u64)> {
 fn sample() -> Vec<LogEntry> {
     let info = Arc::new(labels(&[("app", "a"), ("level", "info")]));
     let error = Arc::new(labels(&[("app", "a"), ("level", "error")]));
-    let mut e1 = LogEntry::new(1, info.clone(), r#"{"event":"x","took_ms":10,"level":"info"}"#);
+    let mut e1 = LogEntry::new(
+        1,
+        info.clone(),
+        r#"{"event":"x","took_ms":10,"level":"info"}"#,
+    );
     e1.metadata = labels(&[("trace_id", "t1")]);
     let e2 = LogEntry::new(2, error, r#"{"event":"x","took_ms":30,"level":"error"}"#);
-    let mut e3 = LogEntry::new(3, info.clone(), r#"{"event":"y","took_ms":20,"status":"500"}"#);
+    let mut e3 = LogEntry::new(
+        3,
+        info.clone(),
+        r#"{"event":"y","took_ms":20,"status":"500"}"#,
+    );
     e3.parsed = labels(&[("status", "200")]);
     let e4 = LogEntry::new(4, info, "plain text");
     vec![e1, e2, e3, e4]
@@ -39,7 +47,8 @@ fn sample() -> Vec<LogEntry> {
 fn every_kind_of_field_with_exact_counts() {
     let s = field_stats(&sample());
     assert_eq!(s.entries, 4);
-    let names: Vec<(FieldKind, &str)> = s.fields.iter().map(|f| (f.kind, f.name.as_str())).collect();
+    let names: Vec<(FieldKind, &str)> =
+        s.fields.iter().map(|f| (f.kind, f.name.as_str())).collect();
     assert_eq!(
         names,
         vec![
@@ -57,11 +66,23 @@ fn every_kind_of_field_with_exact_counts() {
     assert_eq!(top(level), vec![("info", 3), ("error", 1)]);
     assert!((level.top[0].2 - 0.75).abs() < 1e-9);
     assert_eq!(level.numeric, None);
-    assert_eq!(top(field(&s, FieldKind::Metadata, "trace_id")), vec![("t1", 1)]);
-    assert_eq!(top(field(&s, FieldKind::Parsed, "event")), vec![("x", 2), ("y", 1)]);
-    assert_eq!(top(field(&s, FieldKind::Parsed, "level")), vec![("error", 1), ("info", 1)]);
+    assert_eq!(
+        top(field(&s, FieldKind::Metadata, "trace_id")),
+        vec![("t1", 1)]
+    );
+    assert_eq!(
+        top(field(&s, FieldKind::Parsed, "event")),
+        vec![("x", 2), ("y", 1)]
+    );
+    assert_eq!(
+        top(field(&s, FieldKind::Parsed, "level")),
+        vec![("error", 1), ("info", 1)]
+    );
     // The pipeline's parsed label wins over the line's key of the same name.
-    assert_eq!(top(field(&s, FieldKind::Parsed, "status")), vec![("200", 1)]);
+    assert_eq!(
+        top(field(&s, FieldKind::Parsed, "status")),
+        vec![("200", 1)]
+    );
     let took = field(&s, FieldKind::Parsed, "took_ms");
     assert_eq!(took.present, 3);
     let n = took.numeric.as_ref().unwrap();

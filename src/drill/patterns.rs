@@ -48,7 +48,9 @@ impl Default for PatternsConfig {
 pub enum Shape {
     Text,
     /// Structlog JSON lines of one `event`, mined on their message-like fields.
-    Structlog { event: String },
+    Structlog {
+        event: String,
+    },
 }
 
 /// One template with its statistics over the mined range.
@@ -101,7 +103,11 @@ impl Pattern {
         let f = features(line, cfg.max_tokens);
         f.family == self.family
             && f.tokens.len() == self.tokens.len()
-            && self.tokens.iter().zip(&f.tokens).all(|(t, x)| super::token::fits(t, x))
+            && self
+                .tokens
+                .iter()
+                .zip(&f.tokens)
+                .all(|(t, x)| super::token::fits(t, x))
     }
 
     pub fn same_as(&self, other: &Pattern) -> bool {
@@ -273,10 +279,11 @@ impl Counter {
     pub fn count(&mut self, index: usize, ts: i64, line: &str) -> Option<usize> {
         self.total += 1;
         let f = features(line, self.cfg.max_tokens);
-        let own = self
-            .groups
-            .get(&GroupKey::of(&f))
-            .and_then(|ids| ids.iter().copied().find(|&i| self.slots[i].cluster.fits(&f.tokens)));
+        let own = self.groups.get(&GroupKey::of(&f)).and_then(|ids| {
+            ids.iter()
+                .copied()
+                .find(|&i| self.slots[i].cluster.fits(&f.tokens))
+        });
         // Every filter that matches the line must be the line's own; its own must match.
         for &j in &self.by_prefix {
             let s = &self.slots[j];
@@ -394,7 +401,11 @@ fn logql_text(family: &Family, c: &Cluster) -> Option<String> {
         Family::Structlog { event, keys } => {
             let mut s = format!("{{\"event\":\"{}\"", escape(event));
             for (k, toks) in fields(keys, c) {
-                s.push_str(&format!("{WILDCARD}\"{}\":\"{}\"", escape(k), toks.join(" ")));
+                s.push_str(&format!(
+                    "{WILDCARD}\"{}\":\"{}\"",
+                    escape(k),
+                    toks.join(" ")
+                ));
             }
             s.push_str(WILDCARD);
             s

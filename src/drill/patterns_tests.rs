@@ -30,10 +30,7 @@ fn variables_merge_and_words_split() {
     ]);
     assert_eq!(
         templates(&set),
-        vec![
-            ("connected to <_> in <_>", 3),
-            ("user <_> logged <_>", 3),
-        ]
+        vec![("connected to <_> in <_>", 3), ("user <_> logged <_>", 3),]
     );
     // Same count: ordered by template.
     assert_eq!(set.total, 6);
@@ -64,7 +61,13 @@ fn structlog_lines_are_mined_on_event_and_message_fields_never_mixing_events() {
     let by_index = |n: usize| Some(set.patterns[n].id);
     assert_eq!(
         ids,
-        vec![by_index(0), by_index(0), by_index(1), by_index(1), by_index(2)]
+        vec![
+            by_index(0),
+            by_index(0),
+            by_index(1),
+            by_index(1),
+            by_index(2)
+        ]
     );
     assert_eq!(
         set.patterns[1].logql_pattern.as_deref(),
@@ -81,16 +84,28 @@ fn a_filter_that_also_matches_other_lines_is_not_exact() {
     assert_eq!(two.count, 2);
     assert!(!two.exact);
     assert_eq!(two.include_filter(), None);
-    let three = set.patterns.iter().find(|p| p.template == "a <_> x").unwrap();
+    let three = set
+        .patterns
+        .iter()
+        .find(|p| p.template == "a <_> x")
+        .unwrap();
     assert!(three.exact);
 }
 
 #[test]
 fn irregular_whitespace_and_literal_angle_brackets_are_flagged() {
     let (set, _) = mine_all(&["tab\tseparated line", "<html> page"]);
-    let tab = set.patterns.iter().find(|p| p.template.starts_with("tab")).unwrap();
+    let tab = set
+        .patterns
+        .iter()
+        .find(|p| p.template.starts_with("tab"))
+        .unwrap();
     assert!(!tab.exact, "the filter joins tokens with one space");
-    let html = set.patterns.iter().find(|p| p.template.contains("html")).unwrap();
+    let html = set
+        .patterns
+        .iter()
+        .find(|p| p.template.contains("html"))
+        .unwrap();
     assert_eq!(html.logql_pattern, None);
     assert!(!html.exact);
 }
@@ -119,7 +134,9 @@ fn statistics_over_the_range() {
 
 #[test]
 fn cluster_cap_bounds_the_patterns_of_a_group() {
-    let lines: Vec<String> = (0..50).map(|i| format!("w{} alpha{}", "x".repeat(i), "y".repeat(i))).collect();
+    let lines: Vec<String> = (0..50)
+        .map(|i| format!("w{} alpha{}", "x".repeat(i), "y".repeat(i)))
+        .collect();
     let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
     let cfg = PatternsConfig {
         max_clusters_per_group: 3,
@@ -136,10 +153,27 @@ fn cluster_cap_bounds_the_patterns_of_a_group() {
 #[test]
 fn same_input_same_output() {
     let lines: Vec<String> = (0..200)
-        .map(|i| format!("req {} took {}ms status {}", i % 7, i, ["ok", "fail"][i % 2]))
+        .map(|i| {
+            format!(
+                "req {} took {}ms status {}",
+                i % 7,
+                i,
+                ["ok", "fail"][i % 2]
+            )
+        })
         .collect();
-    let a = mine(lines.iter().map(|l| (0, l.as_str())), 0, 1, &PatternsConfig::default());
-    let b = mine(lines.iter().map(|l| (0, l.as_str())), 0, 1, &PatternsConfig::default());
+    let a = mine(
+        lines.iter().map(|l| (0, l.as_str())),
+        0,
+        1,
+        &PatternsConfig::default(),
+    );
+    let b = mine(
+        lines.iter().map(|l| (0, l.as_str())),
+        0,
+        1,
+        &PatternsConfig::default(),
+    );
     assert_eq!(a, b);
 }
 
@@ -161,33 +195,53 @@ impl Rng {
 fn every_line_is_counted_once_in_a_pattern_it_fits_and_exact_filters_select_exactly() {
     for seed in 1..=20u64 {
         let mut r = Rng(seed * 0x9E37_79B9);
-        let words = ["GET", "POST", "error", "user", "login", "[INFO]", "=", "a-b"];
+        let words = [
+            "GET", "POST", "error", "user", "login", "[INFO]", "=", "a-b",
+        ];
         let vars = ["42", "evt-789", "10.1.2.3", "/tmp/x", "5ms", "0xff"];
         let lines: Vec<String> = (0..300)
             .map(|_| {
                 let n = 1 + r.next() % 6;
                 let toks: Vec<&str> = (0..n)
-                    .map(|_| if r.next() % 3 == 0 { r.pick(&vars) } else { r.pick(&words) })
+                    .map(|_| {
+                        if r.next().is_multiple_of(3) {
+                            r.pick(&vars)
+                        } else {
+                            r.pick(&words)
+                        }
+                    })
                     .collect();
-                if r.next() % 4 == 0 {
-                    format!(r#"{{"event":"{}","error":"{}"}}"#, r.pick(&words), toks.join(" "))
+                if r.next().is_multiple_of(4) {
+                    format!(
+                        r#"{{"event":"{}","error":"{}"}}"#,
+                        r.pick(&words),
+                        toks.join(" ")
+                    )
                 } else {
                     toks.join(" ")
                 }
             })
             .collect();
         let cfg = PatternsConfig::default();
-        let (set, ids) =
-            mine_assigned(lines.iter().map(|l| (0, l.as_str())), 0, 1, &cfg);
+        let (set, ids) = mine_assigned(lines.iter().map(|l| (0, l.as_str())), 0, 1, &cfg);
         assert_eq!(set.unmatched, 0);
         assert_eq!(set.patterns.iter().map(|p| p.count).sum::<u64>(), 300);
         for (line, id) in lines.iter().zip(&ids) {
             let own: Vec<&Pattern> = set.patterns.iter().filter(|p| Some(p.id) == *id).collect();
             assert_eq!(own.len(), 1, "seed {seed}: {line}");
-            assert!(own[0].fits(line, &cfg), "seed {seed}: {line} !~ {}", own[0].template);
+            assert!(
+                own[0].fits(line, &cfg),
+                "seed {seed}: {line} !~ {}",
+                own[0].template
+            );
             for p in set.patterns.iter().filter(|p| p.exact) {
                 let f = Filter::parse_filter(p.logql_pattern.as_deref().unwrap()).unwrap();
-                assert_eq!(f.matches(line), Some(p.id) == *id, "seed {seed}: {line} vs {}", p.template);
+                assert_eq!(
+                    f.matches(line),
+                    Some(p.id) == *id,
+                    "seed {seed}: {line} vs {}",
+                    p.template
+                );
             }
         }
     }
@@ -206,5 +260,9 @@ fn new_patterns_are_those_absent_from_the_previous_range() {
         .collect();
     assert_eq!(new, vec!["panic at <_>"]);
     // `user <_> in` (previous) and `user b in` (now, one line) are the same pattern.
-    assert!(now.patterns.iter().any(|p| p.template == "user b in" && !p.is_new));
+    assert!(
+        now.patterns
+            .iter()
+            .any(|p| p.template == "user b in" && !p.is_new)
+    );
 }

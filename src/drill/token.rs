@@ -94,7 +94,11 @@ pub fn mask(token: &str) -> Cow<'_, str> {
             out.push_str(WILDCARD);
         }
         let m = mask_plain(plain);
-        out.push_str(m.strip_prefix(WILDCARD).filter(|_| out.ends_with(WILDCARD)).unwrap_or(&m));
+        out.push_str(
+            m.strip_prefix(WILDCARD)
+                .filter(|_| out.ends_with(WILDCARD))
+                .unwrap_or(&m),
+        );
     }
     Cow::Owned(out)
 }
