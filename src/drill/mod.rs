@@ -6,6 +6,7 @@ pub mod context;
 pub mod fields;
 mod miner;
 pub mod patterns;
+mod template;
 mod token;
 
 pub use context::{ContextQueries, ContextWindow, Selector, select_context};

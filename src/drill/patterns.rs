@@ -5,12 +5,14 @@
 //! [`Counter::count`] assigns every line to the first template it fits and checks, line by
 //! line, that each template's filter matches its own lines and no other line. Only a filter
 //! that passed is offered ([`Pattern::include_filter`]): including it returns exactly the
-//! lines counted, on Loki and on the embedded engine (both match `|>` the same way), for the
-//! lines mined. Memory is bounded by the caps in [`PatternsConfig`], not by the input.
+//! lines counted, among the lines mined (a result set cut by a limit leaves lines unseen).
+//! The check uses the embedded engine's `|>` matcher, which follows Loki's. Memory is
+//! bounded by the caps in [`PatternsConfig`], not by the input.
 
 use std::collections::BTreeMap;
 
-use super::miner::{Cluster, Drain, Family, GroupKey, escape, features};
+use super::miner::{Cluster, Drain, Family, GroupKey, features};
+use super::template::{display, logql_text};
 use super::token::WILDCARD;
 use crate::logql::pipeline::pattern::Pattern as Filter;
 use crate::logql::quote;
@@ -366,53 +368,6 @@ fn bucket_of(ts: i64, start: i64, end: i64, n: usize) -> usize {
     let span = (end - start) as i128;
     let at = ((ts - start) as i128 * n as i128 / span) as usize;
     at.min(n - 1)
-}
-
-/// The pieces of a structlog cluster's fields: (key, tokens of its value).
-fn fields<'c>(keys: &'c [String], c: &'c Cluster) -> impl Iterator<Item = (&'c str, &'c [String])> {
-    let mut from = 0;
-    keys.iter().zip(&c.spans).map(move |(k, &end)| {
-        let toks = &c.tokens[from..end.min(c.tokens.len())];
-        from = end;
-        (k.as_str(), toks)
-    })
-}
-
-fn display(family: &Family, c: &Cluster) -> String {
-    match family {
-        Family::Text => c.tokens.join(" "),
-        Family::Structlog { event, keys } => {
-            let mut s = event.clone();
-            for (k, toks) in fields(keys, c) {
-                s.push_str(&format!(" {k}=\"{}\"", toks.join(" ")));
-            }
-            s
-        }
-    }
-}
-
-/// The pattern-match text that selects a cluster's raw lines: a text line's tokens joined
-/// by single spaces; a structlog line's `{"event":"…"`, then each message field as
-/// `"key":"…"`, with `<_>` between and after. `None` when a literal holds `<` (Loki would
-/// read `<name>` as a capture) or the pattern would be empty.
-fn logql_text(family: &Family, c: &Cluster) -> Option<String> {
-    let text = match family {
-        Family::Text => c.tokens.join(" "),
-        Family::Structlog { event, keys } => {
-            let mut s = format!("{{\"event\":\"{}\"", escape(event));
-            for (k, toks) in fields(keys, c) {
-                s.push_str(&format!(
-                    "{WILDCARD}\"{}\":\"{}\"",
-                    escape(k),
-                    toks.join(" ")
-                ));
-            }
-            s.push_str(WILDCARD);
-            s
-        }
-    };
-    let literal_lt = text.split(WILDCARD).any(|lit| lit.contains('<'));
-    (!text.is_empty() && !literal_lt).then_some(text)
 }
 
 #[cfg(test)]
