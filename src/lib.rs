@@ -3,7 +3,8 @@
 //! Layers, data flowing one way (a module uses its own layer and the ones below; the test in
 //! `layers.rs` checks every import):
 //! - pure core: `model`, `logql`, `agent::model`, `agent::render`, `scenes`, `output`,
-//!   `sanitize`, `timespec`, `base64`, `secret`: no I/O, no tokio, no files;
+//!   `sanitize`, `timespec`, `secret`, `dashboard` (panels, Grafana import), `drill` (patterns,
+//!   field stats, log context): no I/O, no tokio, no files;
 //! - I/O: `loki`, `source`, `tail` (the engine), `backend`, `config` (with the user's scenes),
 //!   `session` (what every front end works in), `agent::fetch` and `agent::find` (which never
 //!   print);
@@ -15,6 +16,7 @@ pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod dashboard;
+pub mod drill;
 pub mod logql;
 pub mod loki;
 pub mod model;
