@@ -100,14 +100,38 @@ pub fn appended(app: &mut App, n: usize) {
     clamp(app);
 }
 
-/// Newest first ↔ oldest first, keeping the selected line.
+/// Newest first ↔ oldest first. When lines of the range are not loaded, the query runs again
+/// from the other end (the oldest line of "last 24h" is a day old, not the oldest of the
+/// loaded page); when everything is loaded (or following), the loaded lines turn around,
+/// keeping the selected line.
 pub fn flip_order(app: &mut App) -> Vec<Command> {
+    let res = &app.logs.results;
+    let partial = res.loaded && res.metric.is_none() && !(res.older_done && res.newer_done);
+    if partial && app.follow.is_none() && !app.editor.query.is_empty() {
+        app.logs.newest_first = !app.logs.newest_first;
+        let q = app.editor.query.clone();
+        let cmds = query::run_query(app, q);
+        app.status.note = Some(
+            if app.logs.newest_first {
+                "newest first: loading from the end of the range"
+            } else {
+                "oldest first: loading from the start of the range"
+            }
+            .into(),
+        );
+        return cmds;
+    }
+    reverse_loaded(app);
+    Vec::new()
+}
+
+/// Turns the loaded lines around, keeping the selected line.
+pub fn reverse_loaded(app: &mut App) {
     let s = app.logs.store_index(app.logs.selected);
     app.logs.newest_first = !app.logs.newest_first;
     app.logs.selected = app.logs.display_index(s);
     app.logs.scroll = app.logs.selected.saturating_sub(page_rows(app) / 2);
     clamp(app);
-    Vec::new()
 }
 
 /// Next/previous line matching the search (`inclusive` starts at the selection).
