@@ -115,6 +115,9 @@ pub struct VolumeState {
     pub histogram: Option<Volume>,
     /// Why the server could not count (the histogram is then counted from the loaded lines).
     pub error: Option<String>,
+    /// Generation of the volume query in flight: "loading" shows only while it is the current
+    /// generation (a cancel, follow or agent fetch moves on, so the indicator always ends).
+    pub pending: Option<u64>,
     pub show: bool,
 }
 
@@ -123,6 +126,7 @@ impl Default for VolumeState {
         Self {
             histogram: None,
             error: None,
+            pending: None,
             show: true,
         }
     }

@@ -17,8 +17,10 @@ mod volume;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+pub use logs::plural;
 pub use query::{page_entries, parse_since, run_query};
 pub use scenes::choose_scene;
+pub use volume::volume_loading;
 
 use super::app::{App, Mode, Prompt, PromptKind, RangeSpec};
 use super::input::TextInput;
@@ -59,7 +61,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::LabelsFinished(r) => {
             match r {
                 Ok(v) => app.editor.label_names = Some(v),
-                Err(e) => app.status.note = Some(format!("could not list labels: {e}")),
+                Err(e) => {
+                    app.status.note = Some(format!("could not list labels: {e}"));
+                    complete::abandon(app);
+                }
             }
             complete::refresh_completion(app);
             Vec::new()
@@ -69,7 +74,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
                 Ok(v) => {
                     app.editor.label_values.insert(name, v);
                 }
-                Err(e) => app.status.note = Some(format!("could not list values of {name}: {e}")),
+                Err(e) => {
+                    app.status.note = Some(format!("could not list values of {name}: {e}"));
+                    complete::abandon(app);
+                }
             }
             complete::refresh_completion(app);
             Vec::new()
@@ -106,9 +114,11 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
         // Ctrl-C cancels a running query first, whatever has the keys
         return cancel(app);
     }
+    // A message answers the action before it: the next key clears it (an error included).
+    app.status.note = None;
+    app.status.error = None;
     match app.mode {
         Mode::Normal => {
-            app.status.note = None;
             if let Some(c) = agent::key(app, k) {
                 return c;
             }

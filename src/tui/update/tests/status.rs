@@ -1,0 +1,140 @@
+//! What the user is told: a query that was not run, indicators that end, messages that clear,
+//! search counts.
+
+use super::*;
+
+fn type_text(a: &mut App, s: &str) {
+    for c in s.chars() {
+        update(a, key(c));
+    }
+}
+
+#[test]
+fn a_parse_error_on_enter_keeps_the_editor_with_the_caret_at_the_error() {
+    let mut a = app(120, 40);
+    load(&mut a, Q, lines(3, NOW, S));
+    update(&mut a, key('i'));
+    a.editor.input.set(r#"{app="vulnsentinel"} | jsn | level="error""#);
+    let cmds = update(&mut a, code(KeyCode::Enter));
+    assert!(run_cmd(&cmds).is_none());
+    assert_eq!(a.mode, Mode::EditQuery, "the editor stays in edit mode");
+    let col = a.editor.query_error.as_ref().and_then(|e| e.col).unwrap();
+    assert!(col - 1 < a.editor.input.text.len(), "the error is inside the query");
+    assert_eq!(a.editor.input.cursor, col - 1, "the caret is on the error");
+    let said = a.status.error.clone().unwrap_or_default();
+    assert!(said.contains("not run"), "{said:?}");
+    // the next keys still edit the query: `a` does not open the agent runs
+    update(&mut a, key('o'));
+    assert_eq!(a.mode, Mode::EditQuery);
+    assert_eq!(a.editor.input.text.chars().nth(col - 1), Some('o'));
+    assert!(matches!(a.nav.view, View::Logs));
+    assert!(a.logs.newest_first);
+}
+
+#[test]
+fn an_empty_query_on_enter_is_not_run_and_says_so() {
+    let mut a = app(120, 40);
+    update(&mut a, key('i'));
+    update(&mut a, code(KeyCode::Enter));
+    assert_eq!(a.mode, Mode::EditQuery);
+    assert!(a.status.error.as_deref().unwrap_or("").contains("not run"));
+}
+
+#[test]
+fn volume_loading_ends_in_an_error_after_a_connection_error() {
+    let mut a = app(120, 40);
+    a.editor.input.set(Q);
+    update(&mut a, key('r'));
+    assert!(volume_loading(&a));
+    let g = a.status.generation;
+    let refused = "cannot reach Loki at http://127.0.0.1:9: connection refused".to_string();
+    update(
+        &mut a,
+        Msg::QueryFinished {
+            generation: g,
+            page: PageKind::First,
+            result: Err(refused.clone()),
+        },
+    );
+    update(
+        &mut a,
+        Msg::VolumeFinished {
+            generation: g,
+            result: Err(refused.clone()),
+        },
+    );
+    assert!(!volume_loading(&a));
+    assert_eq!(a.volume.error.as_deref(), Some(refused.as_str()));
+}
+
+#[test]
+fn volume_loading_ends_when_the_query_is_cancelled_or_followed() {
+    let mut a = app(120, 40);
+    a.editor.input.set(Q);
+    update(&mut a, key('r'));
+    update(&mut a, ctrl('c'));
+    assert!(!volume_loading(&a), "cancel aborts the volume query too");
+    load(&mut a, Q, lines(3, NOW, S));
+    assert!(volume_loading(&a));
+    update(&mut a, key('F'));
+    assert!(a.follow.is_some());
+    assert!(!volume_loading(&a));
+}
+
+#[test]
+fn a_failed_label_listing_ends_the_completion_wait() {
+    let mut a = app(120, 40);
+    update(&mut a, key('i'));
+    type_text(&mut a, "{mo");
+    let cmds = update(&mut a, code(KeyCode::Tab));
+    assert!(matches!(cmds[..], [Command::FetchLabels { .. }]));
+    assert!(a.editor.completion.is_some());
+    update(&mut a, Msg::LabelsFinished(Err("connection refused".into())));
+    assert!(a.editor.completion.is_none(), "no 'loading…' left behind");
+}
+
+#[test]
+fn status_messages_clear_on_the_next_action() {
+    let mut a = app(120, 40);
+    load(&mut a, Q, lines(10, NOW, S));
+    // an error from a prompt
+    update(&mut a, key('t'));
+    type_text(&mut a, "blah");
+    update(&mut a, code(KeyCode::Enter));
+    assert!(a.status.error.is_some());
+    update(&mut a, key('j'));
+    assert_eq!(a.status.error, None);
+    // a search note
+    update(&mut a, key('/'));
+    type_text(&mut a, "zzz");
+    update(&mut a, code(KeyCode::Enter));
+    assert!(a.status.note.is_some());
+    update(&mut a, key('j'));
+    assert_eq!(a.status.note, None);
+}
+
+#[test]
+fn search_says_no_match_or_no_more_matches_and_counts() {
+    let mut a = app(120, 40);
+    // 14 lines: every 7th is agent.failed (2 of them)
+    load(&mut a, Q, lines(14, NOW, S));
+    update(&mut a, key('/'));
+    type_text(&mut a, "zzz");
+    update(&mut a, code(KeyCode::Enter));
+    let note = a.status.note.clone().unwrap();
+    assert!(note.starts_with("no match for \"zzz\""), "{note}");
+    update(&mut a, key('/'));
+    type_text(&mut a, "agent.failed");
+    update(&mut a, code(KeyCode::Enter));
+    assert_eq!(a.status.note.as_deref(), Some("match 1/2 for \"agent.failed\""));
+    update(&mut a, key('n'));
+    assert_eq!(a.status.note.as_deref(), Some("match 2/2 for \"agent.failed\""));
+    let at = a.logs.selected;
+    update(&mut a, key('n'));
+    let note = a.status.note.clone().unwrap();
+    assert!(note.starts_with("no more matches for \"agent.failed\""), "{note}");
+    assert!(note.contains("2 in the loaded lines"), "{note}");
+    assert_eq!(a.logs.selected, at);
+    update(&mut a, key('N'));
+    assert_eq!(a.status.note.as_deref(), Some("match 1/2 for \"agent.failed\""));
+}
