@@ -59,7 +59,10 @@ pub enum PromptKind {
         remaining: Vec<SceneParam>,
     },
     Range,
+    /// Export the loaded lines.
     Export,
+    /// Export every line of the query's range, paged (Tab switches between the two).
+    ExportRange,
 }
 
 /// What is running in the background.
@@ -100,6 +103,8 @@ pub struct Status {
     pub note: Option<String>,
     /// Last error (query, page, export …); results stay.
     pub error: Option<String>,
+    /// Lines written so far by a running export of the whole range.
+    pub exporting: Option<usize>,
 }
 
 impl Status {

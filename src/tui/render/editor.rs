@@ -196,6 +196,12 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
             Style::new().fg(Color::Yellow),
         ));
     }
+    if let Some(n) = app.status.exporting {
+        spans.push(Span::styled(
+            format!("exporting the range… {}  ", plural(n, "line", "lines")),
+            Style::new().fg(Color::Yellow),
+        ));
+    }
     if let Some(e) = &app.status.error {
         spans.push(Span::styled(
             format!("error: {}  ", sanitize::inline(e)),

@@ -18,6 +18,7 @@ mod volume;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 pub use logs::plural;
+pub use prompt::EXPORT_PAGE;
 pub use query::{page_entries, parse_since, run_query};
 pub use scenes::choose_scene;
 pub use volume::volume_loading;
@@ -86,7 +87,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             details::context_finished(app, generation, result)
         }
         Msg::TailBatch { generation, events } => follow::batch(app, generation, events),
+        Msg::ExportProgress(n) => {
+            if app.status.exporting.is_some() {
+                app.status.exporting = Some(n);
+            }
+            Vec::new()
+        }
         Msg::ExportFinished(r) => {
+            app.status.exporting = None;
             match r {
                 Ok(note) => app.status.note = Some(note),
                 Err(e) => app.status.error = Some(e),
@@ -256,12 +264,8 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         Action::Pause => follow::pause(app),
         Action::Clear => follow::clear(app),
         Action::Export => {
-            prompt(
-                app,
-                PromptKind::Export,
-                "export to (.jsonl = JSON lines, else raw)",
-                "vs-logs-export.jsonl",
-            );
+            let label = prompt::export_label(app, &PromptKind::Export);
+            prompt(app, PromptKind::Export, &label, "vs-logs-export.jsonl");
             Vec::new()
         }
         Action::Refresh => {

@@ -138,3 +138,57 @@ fn search_says_no_match_or_no_more_matches_and_counts() {
     update(&mut a, key('N'));
     assert_eq!(a.status.note.as_deref(), Some("match 1/2 for \"agent.failed\""));
 }
+
+#[test]
+fn export_says_what_lies_beyond_the_loaded_lines_and_offers_the_whole_range() {
+    use crate::model::{Labels, MetricResult, Point, Series};
+    let mut a = app(120, 40);
+    a.logs.page_size = 100;
+    load(&mut a, Q, lines(100, NOW, S));
+    let mut l = Labels::new();
+    l.insert("level".into(), "info".into());
+    let points = (1..=120)
+        .map(|i| Point {
+            t_ms: (NOW - 3600 * S) / 1_000_000 + 30_000 * i,
+            v: 10.0,
+        })
+        .collect();
+    let g = a.status.generation;
+    update(
+        &mut a,
+        Msg::VolumeFinished {
+            generation: g,
+            result: Ok(MetricResult::Matrix(vec![Series { metric: l, points }])),
+        },
+    );
+    update(&mut a, key('x'));
+    let label = |a: &App| match &a.mode {
+        Mode::Prompt(p) => p.label.clone(),
+        m => panic!("expected the export prompt, got {m:?}"),
+    };
+    let first = label(&a);
+    assert!(first.contains("100 loaded lines of about 1200"), "{first}");
+    assert!(first.contains("tab: the whole range"), "{first}");
+    update(&mut a, code(KeyCode::Tab));
+    let all = label(&a);
+    assert!(all.starts_with("export all of about 1200 lines in the range"), "{all}");
+    let cmds = update(&mut a, code(KeyCode::Enter));
+    let Some(Command::ExportRange { req, path, .. }) = cmds.into_iter().next() else {
+        panic!("no export of the range")
+    };
+    assert_eq!(path.to_str(), Some("vs-logs-export.jsonl"));
+    assert_eq!(req.direction, Direction::Forward);
+    assert_eq!((req.start_ns, req.end_ns), (NOW - 3600 * S, NOW));
+    assert_eq!(req.query, Q);
+    assert_eq!(a.status.exporting, Some(0));
+    update(&mut a, Msg::ExportProgress(5000));
+    assert_eq!(a.status.exporting, Some(5000));
+    update(&mut a, Msg::ExportFinished(Ok("exported 1200 lines".into())));
+    assert_eq!(a.status.exporting, None, "the indicator ends");
+    // a complete load has nothing beyond it: Tab changes nothing
+    load(&mut a, Q, lines(3, NOW, S));
+    update(&mut a, key('x'));
+    assert!(label(&a).starts_with("export the 3 lines"), "{}", label(&a));
+    update(&mut a, code(KeyCode::Tab));
+    assert!(matches!(&a.mode, Mode::Prompt(p) if p.kind == crate::tui::app::PromptKind::Export));
+}
