@@ -177,6 +177,7 @@ async fn export_pages(
     out.flush()
         .map_err(|e| format!("export to {shown} failed: {e}"))?;
     Ok(format!(
-        "exported {written} lines of the range to {shown}"
+        "exported {} of the range to {shown}",
+        super::super::update::plural(written, "line", "lines")
     ))
 }

@@ -231,7 +231,7 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
             ));
         }
         if !res.older_done || !res.newer_done {
-            info.push_str(" · more at the end");
+            info.push_str(" · more in the range");
         }
     }
     info.push_str(if app.logs.newest_first {

@@ -192,3 +192,42 @@ fn export_says_what_lies_beyond_the_loaded_lines_and_offers_the_whole_range() {
     update(&mut a, code(KeyCode::Tab));
     assert!(matches!(&a.mode, Mode::Prompt(p) if p.kind == crate::tui::app::PromptKind::Export));
 }
+
+#[test]
+fn user_facing_strings_count_one_line_and_say_what_keys_do() {
+    // "1 lines" nowhere: the export note, the status while querying, follow notices
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.log");
+    let chunks = vec![(
+        std::sync::Arc::new(crate::tui::store::Chunk::build(lines(1, NOW, S))),
+        0,
+    )];
+    let note =
+        crate::tui::export::export_to(&path, &chunks, crate::tui::msg::ExportFormat::Raw).unwrap();
+    assert_eq!(note, format!("exported 1 line to {}", path.display()));
+    let mut a = app(120, 40);
+    load(&mut a, r#"{app="vulnsentinel"}"#, lines(1, NOW, S));
+    update(&mut a, key('F'));
+    let g = a.follow.as_ref().unwrap().generation;
+    update(
+        &mut a,
+        Msg::TailBatch {
+            generation: g,
+            events: vec![TailEvent::Reconnected { backfilled: 1 }],
+        },
+    );
+    let notice = a.follow.as_ref().unwrap().notice.clone().unwrap();
+    assert_eq!(notice, "reconnected; 1 line backfilled");
+    // the key table tells the truth: g is the top, and o runs the query again
+    let rows = a.keys.help_rows(crate::tui::keys::Screen::Logs);
+    let says = |k: &str| {
+        rows.iter()
+            .find(|(keys, _)| keys.split(' ').any(|x| x == k))
+            .map(|(_, d)| d.to_string())
+            .unwrap()
+    };
+    assert!(says("g").starts_with("top row"), "{}", says("g"));
+    assert!(!says("g").contains("at the end"), "{}", says("g"));
+    assert!(says("o").contains("runs the query"), "{}", says("o"));
+    assert!(says("x").contains("whole range"), "{}", says("x"));
+}
