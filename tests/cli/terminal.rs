@@ -7,7 +7,8 @@ fn assert_needs_a_terminal(o: &crate::support::bin::Out) {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert_eq!(o.stdout, "", "nothing on stdout (no escape codes)");
     assert!(
-        o.stderr.starts_with("vs-logs: the explorer needs a terminal"),
+        o.stderr
+            .starts_with("vs-logs: the explorer needs a terminal"),
         "{}",
         o.stderr
     );

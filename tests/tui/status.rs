@@ -76,7 +76,10 @@ fn volume_title_ends_in_the_error_after_a_connection_error() {
     let t = draw(&a);
     let s = text(t.backend().buffer());
     assert!(!s.contains("loading…"), "{s}");
-    assert!(s.contains("volume unavailable: error sending request"), "{s}");
+    assert!(
+        s.contains("volume unavailable: error sending request"),
+        "{s}"
+    );
 }
 
 #[test]

@@ -117,7 +117,10 @@ async fn exporting_the_whole_range_pages_through_it_without_gaps_or_repeats() {
     }
     let note = finished.expect("the export ends").unwrap();
     assert!(note.starts_with("exported 23 lines of the range"), "{note}");
-    assert!(progress.len() >= 5, "progress after each page: {progress:?}");
+    assert!(
+        progress.len() >= 5,
+        "progress after each page: {progress:?}"
+    );
     assert_eq!(progress.last(), Some(&23));
     let events: Vec<String> = std::fs::read_to_string(&path)
         .unwrap()

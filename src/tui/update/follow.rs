@@ -14,7 +14,8 @@ pub fn toggle(app: &mut App) -> Vec<Command> {
         return vec![Command::StopTail];
     }
     if app.logs.results.metric.is_some() || !app.editor.query.trim_start().starts_with('{') {
-        app.status.error = Some("follow needs a log query ({…} and its pipeline), not a metric query".into());
+        app.status.error =
+            Some("follow needs a log query ({…} and its pipeline), not a metric query".into());
         return Vec::new();
     }
     let mut cmds = Vec::new();

@@ -238,7 +238,10 @@ fn order_reruns_the_query_from_the_other_end_of_the_range() {
     assert!(!a.logs.newest_first);
     // the oldest lines of the range arrive: the top row is the oldest line of the range
     let oldest = NOW - 23 * 3600 * S;
-    update(&mut a, finished(g, PageKind::First, lines(100, oldest + 99 * S, S)));
+    update(
+        &mut a,
+        finished(g, PageKind::First, lines(100, oldest + 99 * S, S)),
+    );
     assert_eq!(a.logs.selected_row().unwrap().ts(), oldest);
     assert!(a.logs.results.older_done);
     assert!(!a.logs.results.newer_done);

@@ -14,12 +14,17 @@ fn a_parse_error_on_enter_keeps_the_editor_with_the_caret_at_the_error() {
     let mut a = app(120, 40);
     load(&mut a, Q, lines(3, NOW, S));
     update(&mut a, key('i'));
-    a.editor.input.set(r#"{app="vulnsentinel"} | jsn | level="error""#);
+    a.editor
+        .input
+        .set(r#"{app="vulnsentinel"} | jsn | level="error""#);
     let cmds = update(&mut a, code(KeyCode::Enter));
     assert!(run_cmd(&cmds).is_none());
     assert_eq!(a.mode, Mode::EditQuery, "the editor stays in edit mode");
     let col = a.editor.query_error.as_ref().and_then(|e| e.col).unwrap();
-    assert!(col - 1 < a.editor.input.text.len(), "the error is inside the query");
+    assert!(
+        col - 1 < a.editor.input.text.len(),
+        "the error is inside the query"
+    );
     assert_eq!(a.editor.input.cursor, col - 1, "the caret is on the error");
     let said = a.status.error.clone().unwrap_or_default();
     assert!(said.contains("not run"), "{said:?}");
@@ -89,7 +94,10 @@ fn a_failed_label_listing_ends_the_completion_wait() {
     let cmds = update(&mut a, code(KeyCode::Tab));
     assert!(matches!(cmds[..], [Command::FetchLabels { .. }]));
     assert!(a.editor.completion.is_some());
-    update(&mut a, Msg::LabelsFinished(Err("connection refused".into())));
+    update(
+        &mut a,
+        Msg::LabelsFinished(Err("connection refused".into())),
+    );
     assert!(a.editor.completion.is_none(), "no 'loading…' left behind");
 }
 
@@ -126,17 +134,29 @@ fn search_says_no_match_or_no_more_matches_and_counts() {
     update(&mut a, key('/'));
     type_text(&mut a, "agent.failed");
     update(&mut a, code(KeyCode::Enter));
-    assert_eq!(a.status.note.as_deref(), Some("match 1/2 for \"agent.failed\""));
+    assert_eq!(
+        a.status.note.as_deref(),
+        Some("match 1/2 for \"agent.failed\"")
+    );
     update(&mut a, key('n'));
-    assert_eq!(a.status.note.as_deref(), Some("match 2/2 for \"agent.failed\""));
+    assert_eq!(
+        a.status.note.as_deref(),
+        Some("match 2/2 for \"agent.failed\"")
+    );
     let at = a.logs.selected;
     update(&mut a, key('n'));
     let note = a.status.note.clone().unwrap();
-    assert!(note.starts_with("no more matches for \"agent.failed\""), "{note}");
+    assert!(
+        note.starts_with("no more matches for \"agent.failed\""),
+        "{note}"
+    );
     assert!(note.contains("2 in the loaded lines"), "{note}");
     assert_eq!(a.logs.selected, at);
     update(&mut a, key('N'));
-    assert_eq!(a.status.note.as_deref(), Some("match 1/2 for \"agent.failed\""));
+    assert_eq!(
+        a.status.note.as_deref(),
+        Some("match 1/2 for \"agent.failed\"")
+    );
 }
 
 #[test]
@@ -171,7 +191,10 @@ fn export_says_what_lies_beyond_the_loaded_lines_and_offers_the_whole_range() {
     assert!(first.contains("tab: the whole range"), "{first}");
     update(&mut a, code(KeyCode::Tab));
     let all = label(&a);
-    assert!(all.starts_with("export all of about 1200 lines in the range"), "{all}");
+    assert!(
+        all.starts_with("export all of about 1200 lines in the range"),
+        "{all}"
+    );
     let cmds = update(&mut a, code(KeyCode::Enter));
     let Some(Command::ExportRange { req, path, .. }) = cmds.into_iter().next() else {
         panic!("no export of the range")
@@ -183,7 +206,10 @@ fn export_says_what_lies_beyond_the_loaded_lines_and_offers_the_whole_range() {
     assert_eq!(a.status.exporting, Some(0));
     update(&mut a, Msg::ExportProgress(5000));
     assert_eq!(a.status.exporting, Some(5000));
-    update(&mut a, Msg::ExportFinished(Ok("exported 1200 lines".into())));
+    update(
+        &mut a,
+        Msg::ExportFinished(Ok("exported 1200 lines".into())),
+    );
     assert_eq!(a.status.exporting, None, "the indicator ends");
     // a complete load has nothing beyond it: Tab changes nothing
     load(&mut a, Q, lines(3, NOW, S));
