@@ -80,6 +80,9 @@ fn volume_title_ends_in_the_error_after_a_connection_error() {
         s.contains("volume unavailable: error sending request"),
         "{s}"
     );
+    // the table does not invite a first query: this one failed
+    assert!(s.contains("The query failed"), "{s}");
+    assert!(!s.contains("Choose a scene"), "{s}");
 }
 
 #[test]

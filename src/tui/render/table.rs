@@ -158,6 +158,12 @@ pub fn results(frame: &mut Frame, r: Rect, app: &App) {
                 ),
                 DIM,
             )
+        } else if app.editor.query_error.is_some() && !app.editor.query.is_empty() {
+            // the last query failed: say so rather than invite a first one
+            (
+                "The query failed (the error is above). r runs it again, i edits it.".to_string(),
+                DIM,
+            )
         } else {
             ("Choose a scene (s) or type a query (i).".to_string(), DIM)
         };
