@@ -82,7 +82,10 @@ pub fn export_label(app: &App, kind: &PromptKind) -> String {
             format!("export every line in the range (tab: the {loaded}) {to}")
         }
         (_, Some(Some(total))) => {
-            format!("export the {loaded} of about {total} (tab: the whole range) {to}")
+            let more = total.saturating_sub(n as u64);
+            format!(
+                "export the {loaded}; about {more} more in the range (tab: the whole range) {to}"
+            )
         }
         (_, Some(None)) => {
             format!("export the {loaded}; the range has more (tab: all of it) {to}")

@@ -187,7 +187,10 @@ fn export_says_what_lies_beyond_the_loaded_lines_and_offers_the_whole_range() {
         m => panic!("expected the export prompt, got {m:?}"),
     };
     let first = label(&a);
-    assert!(first.contains("100 loaded lines of about 1200"), "{first}");
+    assert!(
+        first.contains("the 100 loaded lines; about 1100 more in the range"),
+        "{first}"
+    );
     assert!(first.contains("tab: the whole range"), "{first}");
     update(&mut a, code(KeyCode::Tab));
     let all = label(&a);
