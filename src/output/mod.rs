@@ -16,6 +16,12 @@ pub use lists::{write_label_sets, write_names};
 pub use metric::{loki_result_json, write_metric};
 pub use progress::{ProgressLine, thousands};
 
+/// What to try when a log query matched nothing, worded once for every front end (the CLI's
+/// stderr hint, the TUI's empty table); `widen` says how this front end widens the range.
+pub fn no_lines_hint(widen: &str) -> String {
+    format!("widen the range ({widen}) or loosen the query")
+}
+
 use std::io::{self, Write};
 
 use crate::model::LogEntry;

@@ -59,7 +59,10 @@ pub enum PromptKind {
         remaining: Vec<SceneParam>,
     },
     Range,
+    /// Export the loaded lines.
     Export,
+    /// Export every line of the query's range, paged (Tab switches between the two).
+    ExportRange,
 }
 
 /// What is running in the background.
@@ -100,6 +103,8 @@ pub struct Status {
     pub note: Option<String>,
     /// Last error (query, page, export …); results stay.
     pub error: Option<String>,
+    /// Lines written so far by a running export of the whole range.
+    pub exporting: Option<usize>,
 }
 
 impl Status {
@@ -115,6 +120,9 @@ pub struct VolumeState {
     pub histogram: Option<Volume>,
     /// Why the server could not count (the histogram is then counted from the loaded lines).
     pub error: Option<String>,
+    /// Generation of the volume query in flight: "loading" shows only while it is the current
+    /// generation (a cancel, follow or agent fetch moves on, so the indicator always ends).
+    pub pending: Option<u64>,
     pub show: bool,
 }
 
@@ -123,6 +131,7 @@ impl Default for VolumeState {
         Self {
             histogram: None,
             error: None,
+            pending: None,
             show: true,
         }
     }

@@ -33,6 +33,7 @@ struct Tasks {
     page: Option<JoinHandle<()>>,
     volume: Option<JoinHandle<()>>,
     tail: Option<JoinHandle<()>>,
+    export: Option<JoinHandle<()>>,
 }
 
 fn abort(h: &mut Option<JoinHandle<()>>) {
@@ -222,6 +223,16 @@ impl Runner {
                     )));
                 });
             }
+            Command::ExportRange { path, format, req } => {
+                abort(&mut self.tasks.export);
+                self.tasks.export = Some(tokio::spawn(tasks::export_range(
+                    self.backend.clone(),
+                    self.tx.clone(),
+                    path,
+                    format,
+                    req,
+                )));
+            }
             Command::SaveHistory(q) => {
                 if let Some(p) = self.history_path.clone() {
                     tokio::task::spawn_blocking(move || {
@@ -305,6 +316,7 @@ where
         &mut runner.tasks.page,
         &mut runner.tasks.volume,
         &mut runner.tasks.tail,
+        &mut runner.tasks.export,
     ] {
         abort(h);
     }

@@ -46,7 +46,8 @@ pub fn export_to(
     let n = write_export(&mut w, chunks, format)
         .and_then(|n| w.flush().map(|_| n))
         .map_err(|e| format!("export to {} failed: {e}", path.display()))?;
-    Ok(format!("exported {n} lines to {}", path.display()))
+    let lines = super::update::plural(n, "line", "lines");
+    Ok(format!("exported {lines} to {}", path.display()))
 }
 
 /// Standard base64 with padding, as OSC 52 wants.

@@ -18,4 +18,5 @@ mod support;
 mod agent_views;
 mod interaction;
 mod screens;
+mod status;
 mod tmux;

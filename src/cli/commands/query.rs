@@ -125,7 +125,7 @@ pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyh
                         describe_range(session, &range, plan.range.utc)
                     );
                     if range.start_ns != 0 {
-                        eprintln!("hint: widen the range (e.g. --since 7d) or loosen the query");
+                        eprintln!("hint: {}", crate::output::no_lines_hint("e.g. --since 7d"));
                     }
                 } else if limit > 0 && entries.len() >= limit {
                     eprintln!(

@@ -24,6 +24,7 @@ pub async fn replay(
     tui: bool,
 ) -> anyhow::Result<()> {
     if tui {
+        super::tui::need_terminal()?;
         let found = find(&session, prefs, &session.backend, &req.agent_id, req).await?;
         let start = TuiStart {
             range: req.range.clone(),

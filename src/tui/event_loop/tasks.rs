@@ -1,5 +1,5 @@
-//! Bodies of the background tasks the loop spawns: a query page (with throttled progress)
-//! and the lines around one line.
+//! Bodies of the background tasks the loop spawns: a query page (with throttled progress),
+//! the lines around one line, and an export of a whole range.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,7 +12,8 @@ use crate::backend::Backend;
 use crate::loki::Progress;
 use crate::model::{Direction, QueryOutput, QueryRange};
 
-use super::super::msg::{Msg, PageKind, QueryData, QueryDone};
+use super::super::export::write_export;
+use super::super::msg::{ExportFormat, Msg, PageKind, QueryData, QueryDone};
 use super::super::rewrite::quote;
 use super::super::store::Chunk;
 use super::super::update::page_entries;
@@ -110,4 +111,73 @@ pub async fn context(
     let mut after = lines(after);
     after.sort_by_key(|e| e.ts);
     Ok((before, after))
+}
+
+/// Writes every line of `req`'s range to `path`, oldest first, a page (`req.limit`) at a time:
+/// memory stays one page whatever the range holds. Each page starts at the previous one's last
+/// timestamp; the lines already written there are dropped from it. Progress after each page.
+pub async fn export_range(
+    b: Backend,
+    tx: UnboundedSender<Msg>,
+    path: std::path::PathBuf,
+    format: ExportFormat,
+    req: QueryRange,
+) {
+    let result = export_pages(&b, &tx, &path, format, req).await;
+    let _ = tx.send(Msg::ExportFinished(result));
+}
+
+async fn export_pages(
+    b: &Backend,
+    tx: &UnboundedSender<Msg>,
+    path: &std::path::Path,
+    format: ExportFormat,
+    mut req: QueryRange,
+) -> Result<String, String> {
+    let shown = path.display().to_string();
+    let file = std::fs::File::create(path).map_err(|e| format!("cannot write {shown}: {e}"))?;
+    let mut out = std::io::BufWriter::new(file);
+    let limit = req.limit.max(1);
+    req.limit = limit;
+    req.direction = Direction::Forward;
+    let mut boundary: Vec<crate::model::LogEntry> = Vec::new();
+    let mut written = 0usize;
+    loop {
+        let (output, _) = b
+            .query(&req, Arc::new(|_| {}))
+            .await
+            .map_err(|e| format!("export to {shown} stopped after {written} lines: {e}"))?;
+        let QueryOutput::Streams(mut entries) = output else {
+            return Err("a metric query has no lines to export".into());
+        };
+        let returned = entries.len();
+        entries.sort_by_key(|e| e.ts);
+        let fresh = page_entries(entries, &boundary);
+        let Some(last) = fresh.last().map(|e| e.ts) else {
+            // nothing new: the range is done (or one instant holds more than a page)
+            break;
+        };
+        boundary = fresh.iter().filter(|e| e.ts == last).cloned().collect();
+        let chunk = [(Arc::new(Chunk::build(fresh)), 0)];
+        let (o, n) = tokio::task::spawn_blocking(move || {
+            let n = write_export(&mut out, &chunk, format);
+            (out, n)
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+        out = o;
+        written += n.map_err(|e| format!("export to {shown} failed: {e}"))?;
+        let _ = tx.send(Msg::ExportProgress(written));
+        if returned < limit {
+            break;
+        }
+        req.start_ns = last;
+    }
+    use std::io::Write;
+    out.flush()
+        .map_err(|e| format!("export to {shown} failed: {e}"))?;
+    Ok(format!(
+        "exported {} of the range to {shown}",
+        super::super::update::plural(written, "line", "lines")
+    ))
 }

@@ -4,6 +4,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 
 use super::*;
+use crate::model::Direction;
 use crate::tui::testkit::{self, NOW};
 
 fn session() -> Session {
@@ -70,4 +71,65 @@ async fn sighup_ends_the_loop() {
     sender.await.unwrap();
     ended.expect("SIGHUP ends the loop").unwrap();
     assert!(!app.quit, "ended by the signal, not by a key");
+}
+
+#[tokio::test]
+async fn exporting_the_whole_range_pages_through_it_without_gaps_or_repeats() {
+    // 23 lines, two per second, so page boundaries (5 a page) fall inside a shared timestamp
+    let text: String = (0..23)
+        .map(|i| {
+            format!(
+                "{{\"timestamp\":\"2026-11-25T09:00:{:02}Z\",\"level\":\"info\",\"event\":\"e{i}\"}}\n",
+                i / 2
+            )
+        })
+        .collect();
+    let src = crate::source::LocalSource::from_bytes("mem", text.into_bytes(), "vulnsentinel");
+    let backend = Backend::Local(Arc::new(src));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("all.jsonl");
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let req = QueryRange {
+        query: r#"{app="vulnsentinel"}"#.into(),
+        start_ns: NOW - 86_400_000_000_000,
+        end_ns: NOW,
+        limit: 5,
+        direction: Direction::Backward,
+        step_ms: None,
+        instant: false,
+    };
+    tasks::export_range(
+        backend,
+        tx,
+        path.clone(),
+        super::super::msg::ExportFormat::Jsonl,
+        req,
+    )
+    .await;
+    let mut progress = Vec::new();
+    let mut finished = None;
+    while let Ok(m) = rx.try_recv() {
+        match m {
+            Msg::ExportProgress(n) => progress.push(n),
+            Msg::ExportFinished(r) => finished = Some(r),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let note = finished.expect("the export ends").unwrap();
+    assert!(note.starts_with("exported 23 lines of the range"), "{note}");
+    assert!(
+        progress.len() >= 5,
+        "progress after each page: {progress:?}"
+    );
+    assert_eq!(progress.last(), Some(&23));
+    let events: Vec<String> = std::fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["fields"]["event"].as_str().unwrap().to_string()
+        })
+        .collect();
+    let want: Vec<String> = (0..23).map(|i| format!("e{i}")).collect();
+    assert_eq!(events, want, "every line once, oldest first");
 }

@@ -10,6 +10,7 @@ use crate::logql::{self, TokenKind};
 use crate::sanitize;
 
 use super::super::app::{App, Mode, Running};
+use super::super::update::plural;
 use super::{DIM, ERROR_TEXT, SPINNER};
 
 fn token_style(k: TokenKind) -> Style {
@@ -188,10 +189,16 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
         };
         spans.push(Span::styled(
             format!(
-                "{} {what}… {} lines  ",
+                "{} {what}… {}  ",
                 SPINNER[app.status.spinner % SPINNER.len()],
-                res.progress
+                plural(res.progress, "line", "lines")
             ),
+            Style::new().fg(Color::Yellow),
+        ));
+    }
+    if let Some(n) = app.status.exporting {
+        spans.push(Span::styled(
+            format!("exporting the range… {}  ", plural(n, "line", "lines")),
             Style::new().fg(Color::Yellow),
         ));
     }
@@ -201,17 +208,20 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
             ERROR_TEXT.add_modifier(Modifier::BOLD),
         ));
     }
+    let n = app.logs.len();
+    // Everything in the range is loaded: the count is exact. Otherwise the server's volume
+    // gives the total, from buckets that stick out of the range: labelled as approximate.
+    let complete = res.loaded && res.older_done && res.newer_done;
     let mut info = if app.status.running == Some(Running::Query) && app.logs.is_empty() {
         String::new()
     } else {
-        format!("{} lines", app.logs.len())
+        match &app.volume.histogram {
+            Some(v) if !complete && !v.local && v.total() as usize > n => {
+                format!("{n} of about {} lines", v.total())
+            }
+            _ => plural(n, "line", "lines"),
+        }
     };
-    if let Some(v) = &app.volume.histogram
-        && !v.local
-        && v.total() as usize >= app.logs.len()
-    {
-        info.push_str(&format!(" of {}", v.total()));
-    }
     if res.loaded && app.follow.is_none() {
         info.push_str(&format!(" · {} ms", res.elapsed_ms));
         if res.stats.bytes_processed > 0 {
@@ -221,7 +231,7 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
             ));
         }
         if !res.older_done || !res.newer_done {
-            info.push_str(" · more at the end");
+            info.push_str(" · more in the range");
         }
     }
     info.push_str(if app.logs.newest_first {

@@ -81,12 +81,8 @@ fn with_matches(text: String, re: Option<&regex::Regex>, base: Style) -> Vec<Spa
 
 fn placeholder(frame: &mut Frame, r: Rect, text: &str, style: Style) {
     let y = r.y + r.height / 3;
-    let area = Rect::new(
-        r.x,
-        y.min(r.bottom().saturating_sub(1)),
-        r.width,
-        2.min(r.height),
-    );
+    let y = y.min(r.bottom().saturating_sub(1));
+    let area = Rect::new(r.x, y, r.width, 3.min(r.bottom() - y));
     frame.render_widget(
         Paragraph::new(text.to_string())
             .style(style)
@@ -154,10 +150,18 @@ pub fn results(frame: &mut Frame, r: Rect, app: &App) {
             ("Waiting for new lines…".to_string(), DIM)
         } else if app.logs.results.loaded {
             (
+                // the CLI's words (`vs-logs query`), with this front end's keys
                 format!(
-                    "No lines for this query in {}. Try a longer range (keys 1-7, t) or another query (i).",
-                    app.editor.range.label()
+                    "no lines matched in {}\nhint: {} (i)",
+                    app.editor.range.label(),
+                    crate::output::no_lines_hint("keys 1-7 or t")
                 ),
+                DIM,
+            )
+        } else if app.editor.query_error.is_some() && !app.editor.query.is_empty() {
+            // the last query failed: say so rather than invite a first one
+            (
+                "The query failed (the error is above). r runs it again, i edits it.".to_string(),
                 DIM,
             )
         } else {

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders};
 use super::super::app::App;
 use super::super::layout::page_rows;
 use super::super::store::Level;
+use super::super::update::{plural, volume_loading};
 use super::{DIM, level_style};
 
 fn level_color(l: Level) -> Color {
@@ -18,9 +19,19 @@ fn level_color(l: Level) -> Color {
 
 pub fn volume(frame: &mut Frame, r: Rect, app: &App) {
     let Some(v) = &app.volume.histogram else {
+        // Every state ends in words: loading only while the volume query runs.
+        let title = if volume_loading(app) {
+            " volume: loading… ".to_string()
+        } else if let Some(e) = &app.volume.error {
+            format!(" volume unavailable: {} ", crate::sanitize::inline(e))
+        } else if app.logs.results.metric.is_some() {
+            " no volume for a metric query ".to_string()
+        } else {
+            " no volume ".to_string()
+        };
         let b = Block::default()
             .borders(Borders::TOP)
-            .title(" volume: loading… ");
+            .title(Span::styled(title, DIM));
         frame.render_widget(b, r);
         return;
     };
@@ -32,9 +43,11 @@ pub fn volume(frame: &mut Frame, r: Rect, app: &App) {
         (None, true) => " (counted from loaded lines)".to_string(),
         _ => String::new(),
     };
+    // the server's buckets are step-aligned and stick out of the range: an estimate
+    let about = if v.local { "" } else { "about " };
     let title = format!(
-        " volume · {} lines{local} · red error · yellow warning · green info · blue debug ",
-        v.total(),
+        " volume · {about}{}{local} · red error · yellow warning · green info · blue debug ",
+        plural(v.total() as usize, "line", "lines"),
     );
     let block = Block::default()
         .borders(Borders::TOP)

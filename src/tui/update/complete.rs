@@ -146,6 +146,18 @@ fn replace_word(input: &mut TextInput, start: usize, with: &str) {
     input.cursor = start + with.len();
 }
 
+/// Labels or values could not be listed: a completion waiting for them ends (no "loading…").
+pub fn abandon(app: &mut App) {
+    if app
+        .editor
+        .completion
+        .as_ref()
+        .is_some_and(|c| c.candidates.is_empty())
+    {
+        app.editor.completion = None;
+    }
+}
+
 /// Labels or values arrived: finish a completion that was waiting for them.
 pub fn refresh_completion(app: &mut App) {
     if app.mode == Mode::EditQuery

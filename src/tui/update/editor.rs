@@ -41,10 +41,25 @@ pub fn editor_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     }
     match app.editor.input.handle(&k) {
         Edit::Submit => {
-            app.mode = Mode::Normal;
             app.editor.completion = None;
             let q = app.editor.input.text.clone();
-            run_query(app, q)
+            let cmds = run_query(app, q);
+            if cmds.is_empty()
+                && let Some(e) = &app.editor.query_error
+            {
+                // Not run: stay in the editor, caret on the error, so the next keys still edit.
+                let col = e.col;
+                if let Some(col) = col {
+                    app.editor.input.cursor = caret_at(&app.editor.input.text, col);
+                }
+                app.status.error = Some(match col {
+                    Some(c) => format!("query not run: it does not parse (column {c})"),
+                    None => "query not run".to_string(),
+                });
+                return cmds;
+            }
+            app.mode = Mode::Normal;
+            cmds
         }
         Edit::Cancel => {
             app.mode = Mode::Normal;
@@ -59,6 +74,16 @@ pub fn editor_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
         }
         Edit::Moved | Edit::Other => Vec::new(),
     }
+}
+
+/// Byte offset in `text` of the 1-based column `col` of its trimmed form (the parser sees the
+/// query trimmed); the end when past it.
+fn caret_at(text: &str, col: usize) -> usize {
+    let lead = text.len() - text.trim_start().len();
+    text[lead..]
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| lead + i)
 }
 
 pub fn paste(app: &mut App, s: &str) -> Vec<Command> {

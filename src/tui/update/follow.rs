@@ -14,7 +14,8 @@ pub fn toggle(app: &mut App) -> Vec<Command> {
         return vec![Command::StopTail];
     }
     if app.logs.results.metric.is_some() || !app.editor.query.trim_start().starts_with('{') {
-        app.status.error = Some("follow needs a log query ({…} with a pipeline)".into());
+        app.status.error =
+            Some("follow needs a log query ({…} and its pipeline), not a metric query".into());
         return Vec::new();
     }
     let mut cmds = Vec::new();
@@ -89,10 +90,16 @@ pub fn batch(app: &mut App, generation: u64, events: Vec<TailEvent>) -> Vec<Comm
         match ev {
             TailEvent::Entries(v) => lines.extend(v),
             TailEvent::Reconnected { backfilled } => {
-                f.notice = Some(format!("reconnected; {backfilled} lines backfilled"));
+                f.notice = Some(format!(
+                    "reconnected; {} backfilled",
+                    super::plural(backfilled, "line", "lines")
+                ));
             }
             TailEvent::Dropped { count, .. } => {
-                f.notice = Some(format!("Loki dropped {count} lines (too many to stream)"));
+                f.notice = Some(format!(
+                    "Loki dropped {} (too many to stream)",
+                    super::plural(count, "line", "lines")
+                ));
             }
             TailEvent::Notice(s) => f.notice = Some(s),
             TailEvent::Failed(s) => {

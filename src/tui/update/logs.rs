@@ -100,14 +100,38 @@ pub fn appended(app: &mut App, n: usize) {
     clamp(app);
 }
 
-/// Newest first ↔ oldest first, keeping the selected line.
+/// Newest first ↔ oldest first. When lines of the range are not loaded, the query runs again
+/// from the other end (the oldest line of "last 24h" is a day old, not the oldest of the
+/// loaded page); when everything is loaded (or following), the loaded lines turn around,
+/// keeping the selected line.
 pub fn flip_order(app: &mut App) -> Vec<Command> {
+    let res = &app.logs.results;
+    let partial = res.loaded && res.metric.is_none() && !(res.older_done && res.newer_done);
+    if partial && app.follow.is_none() && !app.editor.query.is_empty() {
+        app.logs.newest_first = !app.logs.newest_first;
+        let q = app.editor.query.clone();
+        let cmds = query::run_query(app, q);
+        app.status.note = Some(
+            if app.logs.newest_first {
+                "newest first: loading from the end of the range"
+            } else {
+                "oldest first: loading from the start of the range"
+            }
+            .into(),
+        );
+        return cmds;
+    }
+    reverse_loaded(app);
+    Vec::new()
+}
+
+/// Turns the loaded lines around, keeping the selected line.
+pub fn reverse_loaded(app: &mut App) {
     let s = app.logs.store_index(app.logs.selected);
     app.logs.newest_first = !app.logs.newest_first;
     app.logs.selected = app.logs.display_index(s);
     app.logs.scroll = app.logs.selected.saturating_sub(page_rows(app) / 2);
     clamp(app);
-    Vec::new()
 }
 
 /// Next/previous line matching the search (`inclusive` starts at the selection).
@@ -126,17 +150,60 @@ pub fn find(app: &mut App, forward: bool, inclusive: bool) -> Vec<Command> {
             return Vec::new();
         }
     };
-    let found = scan(app, forward, inclusive, |row| re.is_match(row.line()));
-    match found {
-        Some(d) => select(app, d),
+    let test = |row: &super::super::store::Row<'_>| re.is_match(row.line());
+    let shown = crate::sanitize::inline(&pat).into_owned();
+    let total = count_matches(app, app.logs.len(), &test);
+    if total == 0 {
+        app.status.note = Some(format!(
+            "no match for {shown:?} in the {} loaded",
+            plural(app.logs.len(), "line", "lines")
+        ));
+        return Vec::new();
+    }
+    match scan(app, forward, inclusive, &test) {
+        Some(d) => {
+            select(app, d);
+            let nth = count_matches(app, d + 1, &test);
+            app.status.note = Some(format!("match {nth}/{total} for {shown:?}"));
+        }
         None => {
+            let (dir, key) = if forward {
+                ("below", "N")
+            } else {
+                ("above", "n")
+            };
             app.status.note = Some(format!(
-                "no more matches for {:?}",
-                crate::sanitize::inline(&pat)
-            ))
+                "no more matches for {shown:?} {dir} ({total} in the loaded lines; {key} goes back)"
+            ));
         }
     }
     Vec::new()
+}
+
+/// How many of the first `upto` rows (in display order) pass `test`.
+fn count_matches(
+    app: &App,
+    upto: usize,
+    test: &impl Fn(&super::super::store::Row<'_>) -> bool,
+) -> usize {
+    (0..upto.min(app.logs.len()))
+        .filter(|&d| {
+            app.logs
+                .results
+                .store
+                .get(app.logs.store_index(d))
+                .is_some_and(|row| test(&row))
+        })
+        .count()
+}
+
+/// `1 line`, `2 lines`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 pub fn search_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
@@ -160,7 +227,7 @@ pub fn search_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
 }
 
 pub fn next_error(app: &mut App, forward: bool) -> Vec<Command> {
-    match scan(app, forward, false, |row| row.level() == Level::Error) {
+    match scan(app, forward, false, &|row| row.level() == Level::Error) {
         Some(d) => select(app, d),
         None => app.status.note = Some("no more errors in the loaded lines".into()),
     }
@@ -172,7 +239,7 @@ fn scan(
     app: &App,
     forward: bool,
     inclusive: bool,
-    test: impl Fn(&super::super::store::Row<'_>) -> bool,
+    test: &impl Fn(&super::super::store::Row<'_>) -> bool,
 ) -> Option<usize> {
     let len = app.logs.len();
     if len == 0 {

@@ -17,8 +17,11 @@ mod volume;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+pub use logs::plural;
+pub use prompt::EXPORT_PAGE;
 pub use query::{page_entries, parse_since, run_query};
 pub use scenes::choose_scene;
+pub use volume::volume_loading;
 
 use super::app::{App, Mode, Prompt, PromptKind, RangeSpec};
 use super::input::TextInput;
@@ -59,7 +62,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::LabelsFinished(r) => {
             match r {
                 Ok(v) => app.editor.label_names = Some(v),
-                Err(e) => app.status.note = Some(format!("could not list labels: {e}")),
+                Err(e) => {
+                    app.status.note = Some(format!("could not list labels: {e}"));
+                    complete::abandon(app);
+                }
             }
             complete::refresh_completion(app);
             Vec::new()
@@ -69,7 +75,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
                 Ok(v) => {
                     app.editor.label_values.insert(name, v);
                 }
-                Err(e) => app.status.note = Some(format!("could not list values of {name}: {e}")),
+                Err(e) => {
+                    app.status.note = Some(format!("could not list values of {name}: {e}"));
+                    complete::abandon(app);
+                }
             }
             complete::refresh_completion(app);
             Vec::new()
@@ -78,7 +87,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             details::context_finished(app, generation, result)
         }
         Msg::TailBatch { generation, events } => follow::batch(app, generation, events),
+        Msg::ExportProgress(n) => {
+            if app.status.exporting.is_some() {
+                app.status.exporting = Some(n);
+            }
+            Vec::new()
+        }
         Msg::ExportFinished(r) => {
+            app.status.exporting = None;
             match r {
                 Ok(note) => app.status.note = Some(note),
                 Err(e) => app.status.error = Some(e),
@@ -106,9 +122,11 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
         // Ctrl-C cancels a running query first, whatever has the keys
         return cancel(app);
     }
+    // A message answers the action before it: the next key clears it (an error included).
+    app.status.note = None;
+    app.status.error = None;
     match app.mode {
         Mode::Normal => {
-            app.status.note = None;
             if let Some(c) = agent::key(app, k) {
                 return c;
             }
@@ -246,12 +264,8 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         Action::Pause => follow::pause(app),
         Action::Clear => follow::clear(app),
         Action::Export => {
-            prompt(
-                app,
-                PromptKind::Export,
-                "export to (.jsonl = JSON lines, else raw)",
-                "vs-logs-export.jsonl",
-            );
+            let label = prompt::export_label(app, &PromptKind::Export);
+            prompt(app, PromptKind::Export, &label, "vs-logs-export.jsonl");
             Vec::new()
         }
         Action::Refresh => {

@@ -2,30 +2,95 @@
 
 use std::path::PathBuf;
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::super::app::{App, Mode, PromptKind, RangeSpec};
 use super::super::input::Edit;
 use super::super::msg::{Command, ExportFormat};
-use super::{query, run_query, scenes};
+use super::{plural, query, run_query, scenes};
+
+/// Lines per page of an export of the whole range.
+pub const EXPORT_PAGE: usize = 5000;
 
 pub fn prompt_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     let Mode::Prompt(p) = &mut app.mode else {
         return Vec::new();
     };
-    match p.input.handle(&k) {
+    let edit = p.input.handle(&k);
+    let kind_now = p.kind.clone();
+    match edit {
         Edit::Submit => {
-            let text = p.input.text.trim().to_string();
             let Mode::Prompt(p) = std::mem::take(&mut app.mode) else {
                 return Vec::new();
             };
+            let text = p.input.text.trim().to_string();
             submit_prompt(app, p.kind, text)
         }
         Edit::Cancel => {
             app.mode = Mode::Normal;
             Vec::new()
         }
+        Edit::Other if k.code == KeyCode::Tab => {
+            // the export prompt: loaded lines ↔ the whole range
+            let kind = match kind_now {
+                PromptKind::Export if export_beyond(app).is_some() => PromptKind::ExportRange,
+                PromptKind::ExportRange => PromptKind::Export,
+                _ => return Vec::new(),
+            };
+            let label = export_label(app, &kind);
+            if let Mode::Prompt(p) = &mut app.mode {
+                p.kind = kind;
+                p.label = label;
+            }
+            Vec::new()
+        }
         _ => Vec::new(),
+    }
+}
+
+/// Lines of the range beyond the loaded ones: `None` when everything is loaded (or nothing
+/// can be asked again), `Some(None)` when more exist but the count is unknown, `Some(Some(n))`
+/// about how many (the volume's buckets are an estimate).
+pub fn export_beyond(app: &App) -> Option<Option<u64>> {
+    let res = &app.logs.results;
+    if !res.loaded || res.metric.is_some() || res.req.is_none() || app.follow.is_some() {
+        return None;
+    }
+    if res.older_done && res.newer_done {
+        return None;
+    }
+    let loaded = app.logs.len() as u64;
+    Some(
+        app.volume
+            .histogram
+            .as_ref()
+            .filter(|v| !v.local && v.total() > loaded)
+            .map(|v| v.total()),
+    )
+}
+
+/// The export prompt's question: what will be written, and what Tab switches to.
+pub fn export_label(app: &App, kind: &PromptKind) -> String {
+    let n = app.logs.len();
+    let loaded = plural(n, "loaded line", "loaded lines");
+    let to = "to (.jsonl = JSON lines, else raw)";
+    match (kind, export_beyond(app)) {
+        (PromptKind::ExportRange, Some(Some(total))) => {
+            format!("export all of about {total} lines in the range (tab: the {loaded}) {to}")
+        }
+        (PromptKind::ExportRange, _) => {
+            format!("export every line in the range (tab: the {loaded}) {to}")
+        }
+        (_, Some(Some(total))) => {
+            let more = total.saturating_sub(n as u64);
+            format!(
+                "export the {loaded}; about {more} more in the range (tab: the whole range) {to}"
+            )
+        }
+        (_, Some(None)) => {
+            format!("export the {loaded}; the range has more (tab: all of it) {to}")
+        }
+        (_, None) => format!("export the {} {to}", plural(n, "line", "lines")),
     }
 }
 
@@ -63,7 +128,7 @@ fn submit_prompt(app: &mut App, kind: PromptKind, text: String) -> Vec<Command> 
                 Vec::new()
             }
         },
-        PromptKind::Export => {
+        PromptKind::Export | PromptKind::ExportRange => {
             if text.is_empty() {
                 return Vec::new();
             }
@@ -72,7 +137,22 @@ fn submit_prompt(app: &mut App, kind: PromptKind, text: String) -> Vec<Command> 
             } else {
                 ExportFormat::Raw
             };
-            app.status.note = Some(format!("exporting {} lines…", app.logs.len()));
+            if kind == PromptKind::ExportRange
+                && let Some(mut req) = app.logs.results.req.clone()
+            {
+                req.direction = crate::model::Direction::Forward;
+                req.limit = EXPORT_PAGE;
+                app.status.exporting = Some(0);
+                return vec![Command::ExportRange {
+                    path: PathBuf::from(text),
+                    format,
+                    req,
+                }];
+            }
+            app.status.note = Some(format!(
+                "exporting {}…",
+                plural(app.logs.len(), "line", "lines")
+            ));
             vec![Command::Export {
                 path: PathBuf::from(text),
                 format,

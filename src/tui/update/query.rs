@@ -76,8 +76,10 @@ pub fn run_query(app: &mut App, query: String) -> Vec<Command> {
     });
     app.volume.histogram = None;
     app.volume.error = None;
+    app.volume.pending = None;
     let step = step_for(start_ns, end_ns, VOLUME_BUCKETS);
     if let Some(vq) = volume_query(&q, step) {
+        app.volume.pending = Some(app.status.generation);
         cmds.push(Command::FetchVolume {
             generation: app.status.generation,
             req: QueryRange {

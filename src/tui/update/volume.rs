@@ -21,6 +21,11 @@ pub fn local_volume(app: &mut App) {
     }
 }
 
+/// Whether the volume query of the current generation is still running.
+pub fn volume_loading(app: &App) -> bool {
+    app.volume.pending == Some(app.status.generation)
+}
+
 pub fn volume_finished(
     app: &mut App,
     generation: u64,
@@ -29,6 +34,7 @@ pub fn volume_finished(
     if generation != app.status.generation {
         return Vec::new();
     }
+    app.volume.pending = None;
     match result {
         Ok(m) => {
             if let Some(req) = &app.logs.results.req {

@@ -14,6 +14,7 @@ mod editor;
 mod follow;
 mod logs;
 mod query;
+mod status;
 
 const S: i64 = 1_000_000_000;
 const Q: &str = r#"{app="vulnsentinel"} | json"#;

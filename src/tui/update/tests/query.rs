@@ -143,7 +143,8 @@ fn oldest_first_paging_shifts_the_selection_with_the_data() {
     load(&mut a, Q, lines(100, NOW, S));
     update(&mut a, key('j'));
     update(&mut a, key('j'));
-    update(&mut a, key('o'));
+    // `o` re-runs a partial load from the other end now; turn the loaded lines around directly
+    super::super::logs::reverse_loaded(&mut a);
     assert!(!a.logs.newest_first);
     let before = selected_line(&a);
     let cmds = update(&mut a, key('g'));
@@ -219,4 +220,45 @@ fn a_parse_error_is_shown_at_its_position_and_nothing_is_sent() {
     assert!(run_cmd(&cmds).is_none());
     assert!(a.editor.query_error.is_some());
     assert_eq!(a.status.generation, 0);
+}
+
+#[test]
+fn order_reruns_the_query_from_the_other_end_of_the_range() {
+    let mut a = app(120, 40);
+    a.logs.page_size = 100;
+    a.editor.range = RangeSpec::last("24h", 24 * 3600 * S);
+    load(&mut a, Q, lines(100, NOW, S));
+    assert!(!a.logs.results.older_done);
+    let cmds = update(&mut a, key('o'));
+    let (g, page, req, _) = run_cmd(&cmds).expect("flipping a partial load re-runs the query");
+    assert_eq!(page, PageKind::First);
+    assert_eq!(req.direction, Direction::Forward);
+    assert_eq!(req.start_ns, NOW - 24 * 3600 * S);
+    assert_eq!(req.query, Q);
+    assert!(!a.logs.newest_first);
+    // the oldest lines of the range arrive: the top row is the oldest line of the range
+    let oldest = NOW - 23 * 3600 * S;
+    update(
+        &mut a,
+        finished(g, PageKind::First, lines(100, oldest + 99 * S, S)),
+    );
+    assert_eq!(a.logs.selected_row().unwrap().ts(), oldest);
+    assert!(a.logs.results.older_done);
+    assert!(!a.logs.results.newer_done);
+    // and back: newest first runs backward from the end
+    let (_, _, req, _) = run_cmd(&update(&mut a, key('o'))).unwrap();
+    assert_eq!(req.direction, Direction::Backward);
+    assert!(a.logs.newest_first);
+}
+
+#[test]
+fn order_turns_a_complete_load_around_without_a_query() {
+    let mut a = app(120, 40);
+    load(&mut a, Q, lines(10, NOW, S));
+    update(&mut a, key('j'));
+    let before = selected_line(&a);
+    let cmds = update(&mut a, key('o'));
+    assert!(run_cmd(&cmds).is_none());
+    assert!(!a.logs.newest_first);
+    assert_eq!(selected_line(&a), before);
 }
