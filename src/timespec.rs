@@ -8,7 +8,9 @@ mod range;
 
 pub use range::{Anchor, RangeKind, RangeQuery, ResolvedRange, resolve_range};
 
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc,
+};
 
 /// A time argument that could not be understood; the message carries an example that works.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -246,8 +248,39 @@ pub fn format_time(ns: i64, utc: bool, style: TimeStyle) -> String {
 }
 
 /// A compact display time (`2026-11-25 08:01:00.123`), local unless `utc` (then with `Z`).
+/// Written digit by digit: it runs once per printed line, where a strftime pattern costs more
+/// than the rest of the line.
 pub fn format_display(ns: i64, utc: bool) -> String {
-    format_time(ns, utc, TimeStyle::Full)
+    let dt = DateTime::<Utc>::from_timestamp_nanos(ns);
+    let t = if utc {
+        dt.naive_utc()
+    } else {
+        dt.with_timezone(&Local).naive_local()
+    };
+    let Ok(year) = u32::try_from(t.year()) else {
+        return format_time(ns, utc, TimeStyle::Full);
+    };
+    if year > 9999 {
+        return format_time(ns, utc, TimeStyle::Full);
+    }
+    let mut s = String::with_capacity(24);
+    let mut push = |n: u32, digits: u32, sep: Option<char>| {
+        for p in (0..digits).rev() {
+            let d = (n / 10u32.pow(p)) % 10;
+            s.push(char::from(b'0' + d as u8));
+        }
+        if let Some(c) = sep {
+            s.push(c);
+        }
+    };
+    push(year, 4, Some('-'));
+    push(t.month(), 2, Some('-'));
+    push(t.day(), 2, Some(' '));
+    push(t.hour(), 2, Some(':'));
+    push(t.minute(), 2, Some(':'));
+    push(t.second(), 2, Some('.'));
+    push(t.nanosecond() / 1_000_000, 3, utc.then_some('Z'));
+    s
 }
 
 #[cfg(test)]
@@ -257,6 +290,25 @@ mod tests {
     const H: i64 = 3_600 * NS_PER_S;
     // 2026-11-25T08:01:00Z
     const NOW: i64 = 1_795_507_260 * NS_PER_S + 86_400 * NS_PER_S;
+
+    #[test]
+    fn display_time_matches_the_strftime_pattern() {
+        let mut ns = -3 * H - 123_456_789;
+        for _ in 0..400 {
+            for utc in [true, false] {
+                assert_eq!(
+                    format_display(ns, utc),
+                    format_time(ns, utc, TimeStyle::Full),
+                    "{ns}"
+                );
+            }
+            ns = ns.wrapping_mul(7).wrapping_add(NOW / 3 + 987_654_321) % (NOW * 2);
+        }
+        assert_eq!(
+            format_display(NOW + 5_000_000, true),
+            "2026-11-25 08:01:00.005Z"
+        );
+    }
 
     #[test]
     fn durations() {

@@ -77,6 +77,9 @@ impl std::str::FromStr for OutputFormat {
     }
 }
 
+/// Bytes gathered before one write of `raw`/`jsonl` output.
+const CHUNK: usize = 256 << 10;
+
 /// Writes log entries one batch at a time, in any format: used for complete results and for
 /// streams (tail), where entries keep arriving.
 pub struct EntryWriter<W: Write> {
@@ -119,17 +122,33 @@ impl<W: Write> EntryWriter<W> {
                 self.text
                     .write(&mut self.out, entries, self.color, self.utc)?;
             }
+            // Each batch is built in memory and written at once: a line-buffered stdout would
+            // otherwise make one system call per line.
+            // Lines are gathered into chunks of about `CHUNK` bytes and written at once: a
+            // line-buffered stdout would otherwise make one system call per line.
             OutputFormat::Raw => {
+                let mut buf = Vec::with_capacity(CHUNK + 4096);
                 for e in entries {
-                    self.out.write_all(e.line.as_bytes())?;
-                    self.out.write_all(b"\n")?;
+                    buf.extend_from_slice(e.line.as_bytes());
+                    buf.push(b'\n');
+                    if buf.len() >= CHUNK {
+                        self.out.write_all(&buf)?;
+                        buf.clear();
+                    }
                 }
+                self.out.write_all(&buf)?;
             }
             OutputFormat::Jsonl => {
+                let mut buf = Vec::with_capacity(CHUNK + 4096);
                 for e in entries {
-                    serde_json::to_writer(&mut self.out, &entry_json(e))?;
-                    self.out.write_all(b"\n")?;
+                    serde_json::to_writer(&mut buf, &entry_json(e))?;
+                    buf.push(b'\n');
+                    if buf.len() >= CHUNK {
+                        self.out.write_all(&buf)?;
+                        buf.clear();
+                    }
                 }
+                self.out.write_all(&buf)?;
             }
             OutputFormat::Json => {
                 for (i, e) in entries.iter().enumerate() {

@@ -20,6 +20,14 @@ pub(crate) trait LogPipeline: Sync {
     fn prefilter(&self, line: &str) -> bool;
     fn matches_stream(&self, labels: &Labels) -> bool;
     fn process(&self, entry: &LogEntry) -> Option<LogEntry>;
+    /// Whether a label filter drops every line of the stream (`entry`: labels and metadata).
+    fn rejects_stream(&self, _entry: &LogEntry) -> bool {
+        false
+    }
+    /// A literal every kept line contains (a block-wide search finds the candidate lines).
+    fn required_literal(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 impl LogPipeline for LogQuery {
@@ -31,6 +39,12 @@ impl LogPipeline for LogQuery {
     }
     fn process(&self, entry: &LogEntry) -> Option<LogEntry> {
         LogQuery::process(self, entry)
+    }
+    fn rejects_stream(&self, entry: &LogEntry) -> bool {
+        LogQuery::rejects_stream(self, entry)
+    }
+    fn required_literal(&self) -> Option<&[u8]> {
+        LogQuery::required_literal(self)
     }
 }
 
@@ -54,40 +68,53 @@ struct BlockOut<T> {
 }
 
 /// The timestamp of a line: its own, or derived from the lines before it.
-fn stamp_of(own: Option<i64>, r: &mut Resolver, block: &[u8], l: &scan::Line<'_>) -> Stamp {
+fn stamp_of(own: Option<i64>, r: &mut Resolver, block: &[u8], start: usize) -> Stamp {
     match own {
         Some(ts) => Stamp::After { ts, k: 0 },
-        None => r.stamp(block, l.start, l.index),
+        None => r.stamp(block, start),
     }
 }
 
-fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> BlockOut<TopN> {
-    let mut streams = Streams::new(app);
-    let mut resolver = Resolver::default();
-    let mut top = TopN::new(b.limit, b.direction);
-    let mut pending = Vec::new();
-    let mut lines = 0;
-    for l in scan::lines(block) {
-        lines += 1;
-        let (_, body_start) = split_compose(&l.text);
-        let body = &l.text[body_start..];
+/// One block of a log scan in progress.
+struct LogScan<'a> {
+    block: &'a [u8],
+    q: &'a dyn LogPipeline,
+    b: LogBounds,
+    streams: Streams<'a>,
+    resolver: Resolver,
+    top: TopN,
+    pending: Vec<(Stamp, LogEntry)>,
+}
+
+impl LogScan<'_> {
+    /// Runs one line (starting at byte `start` of the block) through the query.
+    fn line(&mut self, start: usize, text: &str) {
+        let q = self.q;
+        let b = self.b;
+        let (_, body_start) = split_compose(text);
+        let body = &text[body_start..];
         if !q.prefilter(body) {
-            continue;
+            return;
         }
-        let f = classify_fast(&l.text);
-        let slot = streams.slot(&f);
-        let matches = *slot
-            .matches
-            .get_or_insert_with(|| q.matches_stream(&slot.labels));
+        let f = classify_fast(text);
+        let slot = self.streams.slot(&f);
+        let matches = match slot.matches {
+            Some(m) => m,
+            None => {
+                let m = q.matches_stream(&slot.labels) && !q.rejects_stream(&stream_entry(slot));
+                slot.matches = Some(m);
+                m
+            }
+        };
         if !matches {
-            continue;
+            return;
         }
-        let stamp = stamp_of(f.ts_ns, &mut resolver, block, &l);
+        let stamp = stamp_of(f.ts_ns, &mut self.resolver, self.block, start);
         let ts = match stamp {
             Stamp::After { ts, k } => {
                 let ts = ts.saturating_add(k);
-                if ts < b.start_ns || ts >= b.end_ns || !top.could_take(ts) {
-                    continue;
+                if ts < b.start_ns || ts >= b.end_ns || !self.top.could_take(ts) {
+                    return;
                 }
                 Some(ts)
             }
@@ -101,17 +128,70 @@ fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> Bloc
             parsed: Labels::new(),
         };
         let Some(out) = q.process(&entry) else {
-            continue;
+            return;
         };
         match ts {
-            Some(_) => top.push(out),
-            None => pending.push((stamp, out)),
+            Some(_) => self.top.push(out),
+            None => self.pending.push((stamp, out)),
         }
     }
+}
+
+/// A line-less entry of a stream, for the per-stream verdict of label filters.
+fn stream_entry(slot: &super::streams::Slot) -> LogEntry {
+    LogEntry {
+        ts: 0,
+        labels: slot.labels.clone(),
+        line: String::new(),
+        metadata: slot.metadata.clone(),
+        parsed: Labels::new(),
+    }
+}
+
+fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> BlockOut<TopN> {
+    let mut scan = LogScan {
+        block,
+        q,
+        b,
+        streams: Streams::new(app),
+        resolver: Resolver::default(),
+        top: TopN::new(b.limit, b.direction),
+        pending: Vec::new(),
+    };
+    let literal = q.required_literal().filter(|l| !l.is_empty());
+    let text = std::str::from_utf8(block).ok();
+    let lines = match (literal, text) {
+        // Only lines holding the literal can pass: one SIMD search over the whole block finds
+        // them (on valid UTF-8 a line's text is its bytes, so none is missed).
+        (Some(lit), Some(text)) => {
+            let finder = memchr::memmem::Finder::new(lit);
+            let mut pos = 0;
+            while pos < block.len() {
+                let Some(i) = finder.find(&block[pos..]) else {
+                    break;
+                };
+                let (line, next) = scan::line_at(block, text, pos + i);
+                if let Some((start, t)) = line {
+                    scan.line(start, t);
+                }
+                pos = next;
+            }
+            scan::count_lines(block)
+        }
+        _ => {
+            let mut n = 0;
+            for l in scan::lines(block) {
+                n += 1;
+                scan.line(l.start, &l.text);
+            }
+            n
+        }
+    };
+    let tail = scan.resolver.tail(block);
     BlockOut {
-        timed: top,
-        pending,
-        tail: resolver.tail(block),
+        timed: scan.top,
+        pending: scan.pending,
+        tail,
         lines,
     }
 }
@@ -171,7 +251,7 @@ fn metric_block(
         if !keep(&slot.labels, body) {
             continue;
         }
-        let stamp = stamp_of(f.ts_ns, &mut resolver, block, &l);
+        let stamp = stamp_of(f.ts_ns, &mut resolver, block, l.start);
         let ts = match stamp {
             Stamp::After { ts, k } => ts.saturating_add(k),
             Stamp::Pending { .. } => 0,
@@ -244,3 +324,7 @@ pub(crate) fn metric_keep(q: &MetricQuery) -> impl Fn(&Labels, &str) -> bool + S
 #[cfg(test)]
 #[path = "exec_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "shortcut_tests.rs"]
+mod shortcut_tests;

@@ -9,7 +9,7 @@ use super::eval::{Plan, RangePlan, StepValue};
 use super::extract::{Extractor, SampleSource};
 use super::labels::Grouping;
 use super::range_fn::RangeOp;
-use super::{glue, grid};
+use super::{glue, grid, pushdown};
 use crate::logql::{LogqlError, ast};
 use crate::model::{Labels, LogEntry, MetricResult, Point, Sample, Series};
 
@@ -19,7 +19,7 @@ const MAX_QUERY_LENGTH_NS: i64 = (30 * 24 + 1) * 3_600 * 1_000_000_000;
 /// A compiled metric query.
 #[derive(Debug, Clone)]
 pub struct MetricQuery {
-    plan: Plan,
+    pub(super) plan: Plan,
     selectors: Vec<Arc<dyn SampleSource>>,
 }
 
@@ -36,7 +36,24 @@ impl MetricQuery {
 
     /// Compiles an already parsed metric expression.
     pub fn from_ast(expr: &ast::MetricExpr) -> Result<Self, LogqlError> {
-        let plan = plan(expr)?;
+        let mut plan = plan(expr)?;
+        pushdown::push_down(&mut plan);
+        Self::with_plan(plan)
+    }
+
+    /// The plan as written, without [`pushdown`] (to test that it changes no answer).
+    #[cfg(test)]
+    pub(super) fn compile_without_push_down(query: &str) -> Self {
+        let Ok(ast::Expr::Metric(m)) = crate::logql::parse(query) else {
+            panic!("{query}: not a metric query");
+        };
+        let Ok(q) = plan(&m).and_then(Self::with_plan) else {
+            panic!("{query}: does not compile");
+        };
+        q
+    }
+
+    fn with_plan(plan: Plan) -> Result<Self, LogqlError> {
         let selectors = plan
             .ranges()
             .iter()

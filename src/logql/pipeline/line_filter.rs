@@ -84,6 +84,14 @@ impl CompiledLineFilter {
         Ok(Self { negate, tests })
     }
 
+    /// The literal a passing line must contain: a positive filter with one substring test.
+    pub fn required_literal(&self) -> Option<&[u8]> {
+        match (self.negate, self.tests.as_slice()) {
+            (false, [Test::Contains(f)]) => Some(f.needle()),
+            _ => None,
+        }
+    }
+
     /// Whether the line passes this filter.
     #[inline]
     pub fn passes(&self, line: &str) -> bool {

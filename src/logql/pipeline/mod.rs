@@ -132,6 +132,42 @@ impl Pipeline {
         })
     }
 
+    /// Whether a label filter drops every entry of a stream whatever its line says: `entry`
+    /// holds the stream labels and metadata (its line is not read). Only filters reading stream
+    /// labels count (parsers never write those names: they write `<name>_extracted`), and only
+    /// before a stage that can rename or remove labels. Lets a scanner reject a stream once
+    /// instead of running the pipeline on each of its lines.
+    pub fn rejects_stream(&self, entry: &LogEntry) -> bool {
+        let mut names = Vec::new();
+        for s in &self.stages {
+            match s {
+                CStage::Line(_) | CStage::Parser(_) | CStage::Decolorize => {}
+                CStage::Filter(f) => {
+                    names.clear();
+                    f.names(&mut names);
+                    let stream_only = names
+                        .iter()
+                        .all(|n| n != ERROR && n != ERROR_DETAILS && entry.labels.contains_key(n));
+                    if stream_only && !f.eval(&mut Work::new(entry)) {
+                        return true;
+                    }
+                }
+                CStage::LineFormat(_) | CStage::LabelFormat(_) | CStage::DropKeep(_) => break,
+            }
+        }
+        false
+    }
+
+    /// A literal every kept line contains: the first line filter that runs on the raw line,
+    /// when it is a single `|=` (or literal `|~`). Lets a scanner search a whole block at once.
+    pub fn required_literal(&self) -> Option<&[u8]> {
+        let first = *self.hoisted.first()?;
+        match &self.stages[first] {
+            CStage::Line(f) => f.required_literal(),
+            _ => None,
+        }
+    }
+
     /// Runs the pipeline; `None` when the entry is dropped. The result holds every label.
     pub fn run<'e>(&self, entry: &'e LogEntry) -> Option<Work<'e>> {
         let w = self.run_mode(entry, true)?;
