@@ -17,5 +17,7 @@ mod support;
 
 mod agent_views;
 mod interaction;
+mod runs_list;
 mod screens;
+mod small_screens;
 mod tmux;

@@ -39,12 +39,14 @@
 
 mod agents_list;
 mod rows;
+mod runs_order;
 pub mod style;
 mod timeline;
 mod timeline_render;
 
 pub use agents_list::AgentsView;
 pub use rows::RowKind;
+pub use runs_order::{RunsOrder, SortKey};
 pub use timeline::TimelineView;
 pub use timeline_render::cumulative_costs;
 

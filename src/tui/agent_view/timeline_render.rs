@@ -35,50 +35,80 @@ pub fn cumulative_costs(run: &AgentRun) -> Vec<Option<f64>> {
         .collect()
 }
 
-fn header_lines(run: &AgentRun, note: Option<&str>) -> Vec<Line<'static>> {
+/// Packs `parts` into lines of at most `width` columns, joined by ` · `, so a narrow
+/// terminal wraps the header between facts instead of cutting the last ones (the cost).
+fn pack(parts: Vec<(String, Style)>, width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut len = 0;
+    for (text, st) in parts {
+        let n = text.chars().count();
+        if len > 0 && len + 3 + n > width {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            len = 0;
+        }
+        if len > 0 {
+            spans.push(Span::raw(" · "));
+            len += 3;
+        }
+        len += n;
+        spans.push(Span::styled(text, st));
+    }
+    if !spans.is_empty() {
+        lines.push(Line::from(spans));
+    }
+    lines
+}
+
+fn header_lines(run: &AgentRun, note: Option<&str>, width: usize) -> Vec<Line<'static>> {
     let h = &run.header;
     let t = &run.totals;
     let s = |v: &Option<String>| inline(v.as_deref().unwrap_or("?")).into_owned();
     let max = h.max_turns.map_or(String::new(), |m| format!("/{m}"));
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(format!("Agent run {}", inline(&h.agent_id)), style::title()),
-            Span::raw(format!("  {} → {}  ", s(&h.agent_type), s(&h.target_id))),
-            Span::styled(h.status.as_str().to_uppercase(), style::status(h.status)),
-            Span::styled(format!("  {}", h.status_reason), style::dim()),
-        ]),
-        Line::from(format!(
-            "model {} · turns {}{max} · LLM calls {} · tokens {} in / {} out · cost {}",
-            s(&h.model),
-            t.turns,
-            t.llm_calls,
-            thousands(t.input_tokens),
-            thousands(t.output_tokens),
-            cost(t.cost.as_ref())
-        )),
-        Line::from(vec![
-            Span::raw(format!(
-                "wall {} · LLM {} · tools {} · other {} · tool calls {} · ",
-                millis(t.wall_ms),
-                millis(t.llm_ms),
-                millis(t.tool_ms),
-                millis(t.other_ms),
-                t.tool_calls
-            )),
-            Span::styled(
+    let plain = Style::default();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("Agent run {}", inline(&h.agent_id)), style::title()),
+        Span::raw(format!("  {} → {}  ", s(&h.agent_type), s(&h.target_id))),
+        Span::styled(h.status.as_str().to_uppercase(), style::status(h.status)),
+        Span::styled(format!("  {}", h.status_reason), style::dim()),
+    ])];
+    // what a run costs comes first: it must not be the fact a narrow screen cuts
+    lines.extend(pack(
+        vec![
+            (format!("cost {}", cost(t.cost.as_ref())), style::title()),
+            (
+                format!(
+                    "tokens {} in / {} out",
+                    thousands(t.input_tokens),
+                    thousands(t.output_tokens)
+                ),
+                plain,
+            ),
+            (format!("turns {}{max}", t.turns), plain),
+            (format!("LLM calls {}", t.llm_calls), plain),
+            (format!("model {}", s(&h.model)), plain),
+        ],
+        width,
+    ));
+    let errors = t.tool_errors + run.errors.len() as u64;
+    lines.extend(pack(
+        vec![
+            (format!("wall {}", millis(t.wall_ms)), plain),
+            (format!("LLM {}", millis(t.llm_ms)), plain),
+            (format!("tools {}", millis(t.tool_ms)), plain),
+            (format!("other {}", millis(t.other_ms)), plain),
+            (format!("tool calls {}", t.tool_calls), plain),
+            (
                 format!(
                     "tool errors {} · errors {}",
                     t.tool_errors,
                     run.errors.len()
                 ),
-                if t.tool_errors + run.errors.len() as u64 > 0 {
-                    style::error()
-                } else {
-                    Style::default()
-                },
+                if errors > 0 { style::error() } else { plain },
             ),
-        ]),
-    ];
+        ],
+        width,
+    ));
     let mut notes = Vec::new();
     if let Some(n) = note {
         notes.push(n.to_string());
@@ -286,7 +316,7 @@ const KEYS: &str =
 
 /// Draws the timeline into `area`.
 pub fn render(v: &TimelineView, frame: &mut Frame, area: Rect) {
-    let header = header_lines(&v.run, v.note.as_deref());
+    let header = header_lines(&v.run, v.note.as_deref(), area.width as usize);
     let [head, list, keys] = Layout::vertical([
         Constraint::Length(header.len() as u16 + 1),
         Constraint::Min(1),
