@@ -123,8 +123,9 @@ fn fold_expand_and_raw_line() {
     assert!(text.contains("▸ Turn 1/5"));
     assert!(!text.contains("TOOL fetch_commit_diff"));
     v.handle_key(key(KeyCode::Enter));
-    // Down to the tool message (turn, llm, assistant, tool call, tool message) and expand it.
-    for _ in 0..4 {
+    // Down to the tool message (turn, llm, assistant, tool call, its args, tool message) and
+    // expand it.
+    for _ in 0..5 {
         v.handle_key(key(KeyCode::Char('j')));
     }
     v.handle_key(key(KeyCode::Enter));

@@ -15,6 +15,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod agent_timeline;
 mod agent_views;
 mod interaction;
 mod runs_list;

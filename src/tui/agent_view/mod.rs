@@ -38,6 +38,7 @@
 //! `vs-logs replay --tui` opens the explorer's own loop on these views (`tui::TuiStart::agent`).
 
 mod agents_list;
+mod raw_popup;
 mod rows;
 mod runs_order;
 pub mod style;

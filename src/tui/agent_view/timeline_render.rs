@@ -3,11 +3,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::rows::{RowKind, is_error};
+use super::rows::{RowKind, WHEN_W, args_summary, expandable, is_error};
 use super::style;
 use super::timeline::TimelineView;
 use crate::agent::model::{AgentRun, Step};
@@ -188,12 +188,19 @@ fn row_line(
             }
             Line::from(spans)
         }
-        RowKind::Text(_, _, text) => Line::styled(format!("      │ {text}"), style::dim()),
+        RowKind::Text(_, _, text) => Line::styled(format!("{:WHEN_W$}│ {text}", ""), style::dim()),
+        RowKind::Args(ti, si) => match &run.turns[*ti].steps[*si] {
+            Step::ToolCall(t) => Line::styled(
+                format!("{:WHEN_W$}│ {}", "", args_summary(&t.args, width)),
+                style::dim(),
+            ),
+            _ => Line::default(),
+        },
         RowKind::LooseError(ei) => {
             let e = &run.errors[*ei];
             Line::styled(
                 format!(
-                    "  {} ✗ {}: {}",
+                    "  {:>9} ✗ {}: {}",
                     offset(e.ts_ns, start),
                     inline(&e.event),
                     inline(&e.message)
@@ -212,8 +219,11 @@ fn step_line(
     width: usize,
     start: i64,
 ) -> Line<'static> {
-    let when = format!("  {} ", offset(step.ts_ns(), start));
-    let fold = if v.expanded.contains(&key) {
+    let when = format!("  {:>9} ", offset(step.ts_ns(), start));
+    // only what shows more when expanded carries a fold mark
+    let fold = if !expandable(step, width) {
+        " "
+    } else if v.expanded.contains(&key) {
         "▾"
     } else {
         "▸"
@@ -229,7 +239,7 @@ fn step_line(
                 )
             });
             Line::from(vec![
-                Span::raw(when),
+                Span::raw(format!("{when}  ")),
                 Span::styled("LLM  ", style::llm()),
                 Span::raw(format!(
                     "{} · in {} out {}{lat}",
@@ -260,19 +270,19 @@ fn step_line(
             ])
         }
         Step::ToolCall(t) => {
-            let bar_w = (width / 3).clamp(10, 40);
+            let bar_w = (width / 4).clamp(10, 30);
             let left_w = width.saturating_sub(bar_w + 1);
-            let facts = match (t.duration_ms, &t.error) {
+            let mut facts = match (t.duration_ms, &t.error) {
                 (_, Some(e)) => format!("✗ {}", inline(e)),
                 (Some(d), None) => millis(d),
                 (None, None) if t.pending => "no result logged".into(),
                 (None, None) => String::new(),
             };
-            let mark = if t.error.is_some() {
-                format!("{fold} ")
-            } else {
-                String::new()
-            };
+            if let Some(c) = t.result_chars {
+                // the size the tool reported, not the excerpt that was logged
+                facts.push_str(&format!(" · output {} chars", thousands(c)));
+            }
+            let mark = format!("{fold} ");
             let text = format!("{when}{mark}TOOL {} {facts}", inline(&t.tool));
             let text = format!("{:<left_w$}", clip(&text, left_w));
             let (at, len) = bar(&v.run, t.start_ns, t.duration_ms, bar_w);
@@ -294,11 +304,7 @@ fn step_line(
             ])
         }
         Step::Error(e) => {
-            let tb = if e.traceback.is_some() {
-                format!("{fold} ")
-            } else {
-                String::new()
-            };
+            let tb = format!("{fold} ");
             Line::styled(
                 format!(
                     "{when}{tb}✗ ERROR {}: {}",
@@ -329,8 +335,7 @@ pub fn render(v: &TimelineView, frame: &mut Frame, area: Rect) {
     );
     let height = list.height as usize;
     v.viewport.set(height);
-    v.text_width
-        .set((list.width as usize).saturating_sub(8).max(20));
+    v.list_width.set(list.width as usize);
     let mut off = v.offset.get().min(v.rows.len().saturating_sub(1));
     if v.selected < off {
         off = v.selected;
@@ -366,18 +371,7 @@ pub fn render(v: &TimelineView, frame: &mut Frame, area: Rect) {
     if v.show_raw
         && let Some(raw) = v.selected_raw()
     {
-        let popup = centered(area, 80, 60);
-        frame.render_widget(Clear, popup);
-        frame.render_widget(
-            Paragraph::new(inline(raw).into_owned())
-                .wrap(Wrap { trim: false })
-                .block(
-                    Block::bordered()
-                        .title(" raw log line (q/esc to close) ")
-                        .border_style(Style::default().fg(Color::Cyan)),
-                ),
-            popup,
-        );
+        super::raw_popup::render(frame, centered(area, 80, 60), raw, &v.raw_scroll);
     }
 }
 
