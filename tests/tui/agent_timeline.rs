@@ -205,3 +205,33 @@ fn expanding_a_short_message_does_not_repeat_it() {
     assert_eq!(s.matches(r#""event_id": "evt-789""#).count(), 1, "{s}");
     assert_eq!(s, rows);
 }
+
+#[test]
+fn an_error_outside_any_turn_expands_to_its_traceback() {
+    let mut entries = ag456();
+    let first = entries[0].clone();
+    let line = r#"{"event":"agent.error","error":"ConfigError: no model","exception":"Traceback (most recent call last):\n  File \"/app/vulnsentinel/agents/base.py\", line 12, in setup\nConfigError: no model","agent_type":"event_classifier","agent_id":"ag-456","target_id":"evt-789","level":"error","logger":"vulnsentinel.agent"}"#;
+    // after agent.start, before the first turn (+0.013s)
+    entries.push(LogEntry::new(
+        first.ts + 1_000_000,
+        Arc::clone(&first.labels),
+        line,
+    ));
+    entries.sort_by_key(|e| e.ts);
+    let run = build_runs(&entries).pop().unwrap();
+    assert!(run.errors.iter().any(|e| e.turn.is_none()));
+    let mut v = TimelineView::new(run);
+    let (w, h) = (100, 40);
+    draw(&v, w, h);
+    select(&mut v, w, h, "✗ agent.error: ConfigError: no model");
+    assert!(text(&draw(&v, w, h)).contains("▸ ✗ agent.error"));
+    press(&mut v, KeyCode::Enter);
+    let s = text(&draw(&v, w, h));
+    assert!(s.contains("▾ ✗ agent.error"), "{s}");
+    assert!(
+        s.contains("│   File \"/app/vulnsentinel/agents/base.py\", line 12"),
+        "{s}"
+    );
+    press(&mut v, KeyCode::Enter);
+    assert!(!text(&draw(&v, w, h)).contains("line 12, in setup"));
+}

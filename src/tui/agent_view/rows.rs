@@ -20,6 +20,13 @@ pub enum RowKind {
     Args(usize, usize),
     /// An error logged outside any turn (index into `run.errors`).
     LooseError(usize),
+    /// One line of an expanded loose error's traceback.
+    LooseText(usize, String),
+}
+
+/// Key in `expanded` of the loose error `ei` (turn indices never reach it).
+pub fn loose_key(ei: usize) -> (usize, usize) {
+    (usize::MAX, ei)
 }
 
 /// Whether a row stands for an error (for `e`/`E` and the red style).
@@ -145,6 +152,12 @@ pub fn build_rows(
     for (ei, e) in run.errors.iter().enumerate() {
         if e.turn.is_none() {
             rows.push(RowKind::LooseError(ei));
+            if expanded.contains(&loose_key(ei))
+                && let Some(tb) = &e.traceback
+            {
+                let lines = chunks(tb, text_width(list_width));
+                rows.extend(lines.into_iter().map(|l| RowKind::LooseText(ei, l)));
+            }
         }
     }
     rows

@@ -9,7 +9,7 @@ use crossterm::event::KeyEvent;
 
 use super::super::keys::{Action, KeyMap, Screen};
 use super::ViewAction;
-use super::rows::{RowKind, build_rows, expandable, is_error};
+use super::rows::{RowKind, build_rows, expandable, is_error, loose_key};
 use crate::agent::model::AgentRun;
 
 /// The list's width before the first frame tells the real one.
@@ -79,7 +79,9 @@ impl TimelineView {
             RowKind::Step(t, s) | RowKind::Text(t, s, _) | RowKind::Args(t, s) => {
                 Some(self.run.turns[*t].steps[*s].raw()).filter(|r| !r.is_empty())
             }
-            RowKind::LooseError(e) => Some(self.run.errors[*e].raw.as_str()),
+            RowKind::LooseError(e) | RowKind::LooseText(e, _) => {
+                Some(self.run.errors[*e].raw.as_str())
+            }
         }
     }
 
@@ -99,7 +101,7 @@ impl TimelineView {
                     | RowKind::Text(t, _, _)
                     | RowKind::Args(t, _)
                     | RowKind::Turn(t) => t,
-                    RowKind::LooseError(_) => return None,
+                    RowKind::LooseError(_) | RowKind::LooseText(..) => return None,
                 };
                 self.rows.iter().position(|r| *r == RowKind::Turn(turn))
             })
@@ -128,6 +130,19 @@ impl TimelineView {
                     .rows
                     .iter()
                     .position(|r| *r == RowKind::Step(t, s))
+                    .unwrap_or(self.selected);
+            }
+            Some(RowKind::LooseError(e)) | Some(RowKind::LooseText(e, _)) => {
+                if self.run.errors[e].traceback.is_none() {
+                    return;
+                }
+                if !self.expanded.remove(&loose_key(e)) {
+                    self.expanded.insert(loose_key(e));
+                }
+                self.selected = self
+                    .rows
+                    .iter()
+                    .position(|r| *r == RowKind::LooseError(e))
                     .unwrap_or(self.selected);
             }
             _ => return,

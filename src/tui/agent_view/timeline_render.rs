@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::rows::{RowKind, WHEN_W, args_summary, expandable, is_error};
+use super::rows::{RowKind, WHEN_W, args_summary, expandable, is_error, loose_key};
 use super::style;
 use super::timeline::TimelineView;
 use crate::agent::model::{AgentRun, Step};
@@ -196,12 +196,20 @@ fn row_line(
             ),
             _ => Line::default(),
         },
+        RowKind::LooseText(_, text) => {
+            Line::styled(format!("{:WHEN_W$}│ {text}", ""), style::dim())
+        }
         RowKind::LooseError(ei) => {
             let e = &run.errors[*ei];
             Line::styled(
                 format!(
-                    "  {:>9} ✗ {}: {}",
+                    "  {:>9} {}✗ {}: {}",
                     offset(e.ts_ns, start),
+                    match (&e.traceback, v.expanded.contains(&loose_key(*ei))) {
+                        (None, _) => "  ",
+                        (Some(_), true) => "▾ ",
+                        (Some(_), false) => "▸ ",
+                    },
                     inline(&e.event),
                     inline(&e.message)
                 ),
