@@ -1,6 +1,7 @@
 //! The explorer's whole state, owned by the loop and changed only by `update`.
 
 mod editor;
+mod help;
 mod logs;
 
 use std::collections::BTreeMap;
@@ -9,6 +10,7 @@ use crate::model::LogEntry;
 use crate::scenes::{Scene, SceneParam};
 
 pub use editor::{Completion, EditorState, QueryError, RangeSpec};
+pub use help::HelpState;
 pub use logs::{ContextLines, DEFAULT_BUFFER_LINES, DEFAULT_PAGE, Details, LogsView, Results};
 
 use super::agent_view::{AgentsView, TimelineView};
@@ -200,6 +202,8 @@ pub struct App {
     pub volume: VolumeState,
     pub follow: Option<Follow>,
     pub nav: Navigation,
+    /// The help overlay (`?`): scroll and filter.
+    pub help: HelpState,
 }
 
 impl App {
@@ -226,6 +230,7 @@ impl App {
             volume: VolumeState::default(),
             follow: None,
             nav: Navigation::default(),
+            help: HelpState::default(),
         }
     }
 }

@@ -105,6 +105,16 @@ pub enum Action {
     HalfPageDown,
     /// Runs list: open the selected run's timeline.
     OpenRun,
+    /// Runs list: sort by a column (again: reverse).
+    SortStart,
+    SortDuration,
+    SortCost,
+    SortTokens,
+    SortStatus,
+    /// Runs list: cycle the status filter.
+    FilterStatus,
+    /// Runs list: cycle the agent-type filter.
+    FilterType,
 }
 
 /// Every (action, name) pair of every screen.

@@ -100,6 +100,12 @@ async fn replay_text_fits_80_columns_and_is_plain_when_piped() {
     }
     assert!(!text.contains('\u{1b}'));
     assert!(text.contains("fetch_commit_diff · 556 ms"));
+    // which size is the tool's output and which the logged excerpt
+    assert!(text.contains("556 ms · output 1,523 chars"), "{text}");
+    assert!(text.contains("… (logged text: 290 chars;"), "{text}");
+    // JSON args never break inside a key or a value
+    assert!(!text.contains("\"confid\n"), "{text}");
+    assert!(text.contains("\"confidence\":0.92}"), "{text}");
     insta::assert_snapshot!("replay_ag456_text", text);
     let asked = src.asked.borrow();
     assert_eq!(

@@ -11,6 +11,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::super::keys::{Action, KeyMap, Screen};
 use super::ViewAction;
+use super::runs_order::{RunsOrder, SortKey};
 use super::style;
 use crate::agent::model::{AgentRun, RunStatus};
 use crate::agent::render::fmt::clip;
@@ -21,7 +22,10 @@ use crate::agent::render::runs_table::{
 /// A list of runs.
 #[derive(Debug)]
 pub struct AgentsView {
+    /// Every run of the range; `rows` is what the order and filters keep of it.
+    all: Vec<RunRow>,
     rows: Vec<RunRow>,
+    order: RunsOrder,
     /// The runs table's text, as `vs-logs agents --utc` prints it.
     table: Table,
     totals: Table,
@@ -33,12 +37,16 @@ pub struct AgentsView {
 }
 
 impl AgentsView {
-    /// A view of `rows` (oldest first, as `agent::find::summarize` returns them).
-    pub fn new(rows: Vec<RunRow>, title: impl Into<String>) -> Self {
+    /// A view of `rows` (any order), shown newest first like the logs.
+    pub fn new(all: Vec<RunRow>, title: impl Into<String>) -> Self {
+        let order = RunsOrder::default();
+        let rows = order.apply(&all);
         let totals = totals_table(&type_totals(&rows));
         Self {
             table: runs_table(&rows, true),
+            all,
             rows,
+            order,
             totals,
             selected: 0,
             offset: Cell::new(0),
@@ -58,6 +66,29 @@ impl AgentsView {
 
     pub fn selected(&self) -> usize {
         self.selected
+    }
+
+    /// The order and filters in force.
+    pub fn order(&self) -> &RunsOrder {
+        &self.order
+    }
+
+    /// Re-applies the order and filters, keeping the selected run selected when it stays.
+    fn reorder(&mut self) {
+        let keep = self
+            .rows
+            .get(self.selected)
+            .map(|r| (r.agent_id.clone(), r.start_ns));
+        self.rows = self.order.apply(&self.all);
+        self.table = runs_table(&self.rows, true);
+        self.totals = totals_table(&type_totals(&self.rows));
+        self.selected = keep
+            .and_then(|(id, s)| {
+                self.rows
+                    .iter()
+                    .position(|r| r.agent_id == id && r.start_ns == s)
+            })
+            .unwrap_or(0);
     }
 
     /// A key with the default key table (see `handle` for the user's).
@@ -85,6 +116,19 @@ impl AgentsView {
             Action::PageUp => self.selected = self.selected.saturating_sub(page),
             Action::Top => self.selected = 0,
             Action::Bottom => self.selected = last,
+            Action::SortStart => self.sort(SortKey::Start),
+            Action::SortDuration => self.sort(SortKey::Duration),
+            Action::SortCost => self.sort(SortKey::Cost),
+            Action::SortTokens => self.sort(SortKey::Tokens),
+            Action::SortStatus => self.sort(SortKey::Status),
+            Action::FilterStatus => {
+                self.order.cycle_status();
+                self.reorder();
+            }
+            Action::FilterType => {
+                self.order.cycle_type(&self.all);
+                self.reorder();
+            }
             Action::NextError => self.next_failed(true),
             Action::PrevError => self.next_failed(false),
             Action::OpenRun => {
@@ -98,6 +142,11 @@ impl AgentsView {
             _ => return ViewAction::Unhandled,
         }
         ViewAction::None
+    }
+
+    fn sort(&mut self, key: SortKey) {
+        self.order.sort_by(key);
+        self.reorder();
     }
 
     /// Selects the next (or previous) failed run, wrapping around.
@@ -146,10 +195,15 @@ impl AgentsView {
             Constraint::Length(1),
         ])
         .areas(area);
+        let count = if self.rows.len() == self.all.len() {
+            self.rows.len().to_string()
+        } else {
+            format!("{} of {}", self.rows.len(), self.all.len())
+        };
         let block = Block::default().borders(Borders::BOTTOM).title(format!(
-            " Agent runs · {} · {} ",
-            clip(&self.title, 50),
-            self.rows.len()
+            " Agent runs · {} · {count} · {} ",
+            clip(&self.title, 40),
+            self.order.describe()
         ));
         let inner = block.inner(list);
         frame.render_widget(block, list);
@@ -165,7 +219,12 @@ impl AgentsView {
         self.offset.set(off);
         let mut lines = vec![Line::styled(head, style::title())];
         if self.rows.is_empty() {
-            lines.push(Line::styled("No agent runs in this range.", style::dim()));
+            let text = if self.all.is_empty() {
+                "No agent runs in this range."
+            } else {
+                "No run passes the filters (f: status, t: type)."
+            };
+            lines.push(Line::styled(text, style::dim()));
         }
         for (i, r) in self.table.rows.iter().enumerate().skip(off).take(height) {
             let mut line = Self::styled(r);
@@ -181,7 +240,7 @@ impl AgentsView {
         frame.render_widget(Paragraph::new(tl), totals);
         frame.render_widget(
             Paragraph::new(Line::styled(
-                " j/k move · enter open timeline · e next failed run · q back",
+                " enter open · A/D/C/T/S sort start/duration/cost/tokens/status · f status · t type · e failed · ? keys",
                 style::dim(),
             )),
             keys,

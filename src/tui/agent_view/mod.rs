@@ -31,20 +31,25 @@
 //!
 //! Keys come from the key tables (`tui::keys`: `Screen::Timeline`, `Screen::Runs`; `handle`
 //! takes the user's `KeyMap`, `handle_key` the defaults). Timeline: `j/k`/arrows move,
-//! PgUp/PgDn, `g/G`, Enter/space fold a turn or expand a message/traceback/tool error, `z`
-//! fold all, `e`/`E` next/previous error, `r` the raw log line of the entry, `q`/Esc close.
-//! Agents list: `j/k`, `g/G`, `e` next failed run, Enter open, `q`/Esc close.
+//! PgUp/PgDn, `g/G`, Enter/space fold a turn or expand a message/traceback/tool args, `z`
+//! fold all, `e`/`E` next/previous error, `r` the raw log line of the entry (scrolls with the
+//! movement keys), `q`/Esc close. Agents list (newest first): `j/k`,
+//! `g/G`, `e` next failed run, Enter open, `A/D/C/T/S` sort by start, duration, cost, tokens,
+//! status (again: reverse), `f`/`t` cycle the status/type filter, `q`/Esc close.
 //!
 //! `vs-logs replay --tui` opens the explorer's own loop on these views (`tui::TuiStart::agent`).
 
 mod agents_list;
+mod raw_popup;
 mod rows;
+mod runs_order;
 pub mod style;
 mod timeline;
 mod timeline_render;
 
 pub use agents_list::AgentsView;
 pub use rows::RowKind;
+pub use runs_order::{RunsOrder, SortKey};
 pub use timeline::TimelineView;
 pub use timeline_render::cumulative_costs;
 

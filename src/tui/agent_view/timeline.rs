@@ -9,11 +9,11 @@ use crossterm::event::KeyEvent;
 
 use super::super::keys::{Action, KeyMap, Screen};
 use super::ViewAction;
-use super::rows::{RowKind, build_rows, expandable_text, is_error};
+use super::rows::{RowKind, build_rows, expandable, is_error, loose_key};
 use crate::agent::model::AgentRun;
 
-/// Width expanded text is wrapped at before the first frame tells the real width.
-const DEFAULT_TEXT_WIDTH: usize = 100;
+/// The list's width before the first frame tells the real one.
+const DEFAULT_LIST_WIDTH: usize = 100;
 
 /// The timeline of one run.
 #[derive(Debug)]
@@ -27,8 +27,10 @@ pub struct TimelineView {
     pub(super) offset: Cell<usize>,
     /// Rows the list showed in the last frame (for paging).
     pub(super) viewport: Cell<usize>,
-    /// Width expanded text wraps at (the list's width in the last frame).
-    pub(super) text_width: Cell<usize>,
+    /// The list's width in the last frame (expanded text wraps to it).
+    pub(super) list_width: Cell<usize>,
+    /// First line of the raw-line popup on screen.
+    pub(super) raw_scroll: Cell<usize>,
     /// The raw log line of the selected entry is shown over the timeline.
     pub(super) show_raw: bool,
     /// A note shown under the header (`2 runs share this id …`).
@@ -39,7 +41,7 @@ impl TimelineView {
     pub fn new(run: AgentRun) -> Self {
         let folded = HashSet::new();
         let expanded = HashSet::new();
-        let rows = build_rows(&run, &folded, &expanded, DEFAULT_TEXT_WIDTH);
+        let rows = build_rows(&run, &folded, &expanded, DEFAULT_LIST_WIDTH);
         Self {
             run,
             rows,
@@ -48,7 +50,8 @@ impl TimelineView {
             selected: 0,
             offset: Cell::new(0),
             viewport: Cell::new(10),
-            text_width: Cell::new(DEFAULT_TEXT_WIDTH),
+            list_width: Cell::new(DEFAULT_LIST_WIDTH),
+            raw_scroll: Cell::new(0),
             show_raw: false,
             note: None,
         }
@@ -73,10 +76,12 @@ impl TimelineView {
     pub fn selected_raw(&self) -> Option<&str> {
         match self.rows.get(self.selected)? {
             RowKind::Turn(t) => self.run.turns[*t].raw.as_deref(),
-            RowKind::Step(t, s) | RowKind::Text(t, s, _) => {
+            RowKind::Step(t, s) | RowKind::Text(t, s, _) | RowKind::Args(t, s) => {
                 Some(self.run.turns[*t].steps[*s].raw()).filter(|r| !r.is_empty())
             }
-            RowKind::LooseError(e) => Some(self.run.errors[*e].raw.as_str()),
+            RowKind::LooseError(e) | RowKind::LooseText(e, _) => {
+                Some(self.run.errors[*e].raw.as_str())
+            }
         }
     }
 
@@ -86,14 +91,17 @@ impl TimelineView {
             &self.run,
             &self.folded,
             &self.expanded,
-            self.text_width.get(),
+            self.list_width.get(),
         );
         // Keep the selection on the same entry (or its turn when it was folded away).
         let pos = anchor.and_then(|a| {
             self.rows.iter().position(|r| *r == a).or_else(|| {
                 let turn = match a {
-                    RowKind::Step(t, _) | RowKind::Text(t, _, _) | RowKind::Turn(t) => t,
-                    RowKind::LooseError(_) => return None,
+                    RowKind::Step(t, _)
+                    | RowKind::Text(t, _, _)
+                    | RowKind::Args(t, _)
+                    | RowKind::Turn(t) => t,
+                    RowKind::LooseError(_) | RowKind::LooseText(..) => return None,
                 };
                 self.rows.iter().position(|r| *r == RowKind::Turn(turn))
             })
@@ -109,8 +117,10 @@ impl TimelineView {
                     self.folded.insert(t);
                 }
             }
-            Some(RowKind::Step(t, s)) | Some(RowKind::Text(t, s, _)) => {
-                if expandable_text(&self.run.turns[t].steps[s]).is_none() {
+            Some(RowKind::Step(t, s))
+            | Some(RowKind::Text(t, s, _))
+            | Some(RowKind::Args(t, s)) => {
+                if !expandable(&self.run.turns[t].steps[s], self.list_width.get()) {
                     return;
                 }
                 if !self.expanded.remove(&(t, s)) {
@@ -120,6 +130,19 @@ impl TimelineView {
                     .rows
                     .iter()
                     .position(|r| *r == RowKind::Step(t, s))
+                    .unwrap_or(self.selected);
+            }
+            Some(RowKind::LooseError(e)) | Some(RowKind::LooseText(e, _)) => {
+                if self.run.errors[e].traceback.is_none() {
+                    return;
+                }
+                if !self.expanded.remove(&loose_key(e)) {
+                    self.expanded.insert(loose_key(e));
+                }
+                self.selected = self
+                    .rows
+                    .iter()
+                    .position(|r| *r == RowKind::LooseError(e))
                     .unwrap_or(self.selected);
             }
             _ => return,
@@ -171,8 +194,20 @@ impl TimelineView {
     /// Applies an action of the timeline's key table; others are `Unhandled`.
     pub fn perform(&mut self, action: Action) -> ViewAction {
         if self.show_raw {
-            if matches!(action, Action::Back | Action::RawLine | Action::Fold) {
-                self.show_raw = false;
+            // the popup scrolls with the movement keys; drawing clamps it to its lines
+            let s = self.raw_scroll.get();
+            let page = self.viewport.get().max(1) / 2;
+            match action {
+                Action::Back | Action::RawLine | Action::Fold | Action::Cancel => {
+                    self.show_raw = false;
+                }
+                Action::Down => self.raw_scroll.set(s + 1),
+                Action::Up => self.raw_scroll.set(s.saturating_sub(1)),
+                Action::PageDown | Action::HalfPageDown => self.raw_scroll.set(s + page),
+                Action::PageUp | Action::HalfPageUp => self.raw_scroll.set(s.saturating_sub(page)),
+                Action::Top => self.raw_scroll.set(0),
+                Action::Bottom => self.raw_scroll.set(usize::MAX / 2),
+                _ => {}
             }
             return ViewAction::None;
         }
@@ -199,7 +234,10 @@ impl TimelineView {
             }
             Action::NextError => self.jump_error(true),
             Action::PrevError => self.jump_error(false),
-            Action::RawLine => self.show_raw = self.selected_raw().is_some(),
+            Action::RawLine => {
+                self.show_raw = self.selected_raw().is_some();
+                self.raw_scroll.set(0);
+            }
             _ => return ViewAction::Unhandled,
         }
         ViewAction::None

@@ -11,7 +11,7 @@ use crate::sanitize;
 use super::super::app::App;
 use super::super::fields::{Source, fields_of};
 use super::super::row::format_ts;
-use super::{DIM, ERROR_TEXT, SELECTED, level_style};
+use super::{DIM, ERROR_TEXT, SELECTED, level_style, on_selected};
 
 fn tag(s: Source) -> (&'static str, Style) {
     match s {
@@ -39,13 +39,11 @@ pub fn details(frame: &mut Frame, r: Rect, app: &App) {
     let mut lines: Vec<Line> = Vec::new();
     for (i, f) in fields.iter().enumerate() {
         let (t, ts) = tag(f.source);
-        let base = if i == d.cursor {
-            SELECTED
-        } else {
-            Style::new()
-        };
+        let selected = i == d.cursor;
+        let base = if selected { SELECTED } else { Style::new() };
+        let on = |s: Style| if selected { on_selected(s) } else { s };
         let mut spans = vec![
-            Span::styled(format!("{t} "), ts.patch(base)),
+            Span::styled(format!("{t} "), on(ts)),
             Span::styled(
                 format!("{}{}", "  ".repeat(f.depth), f.label),
                 Style::new().add_modifier(Modifier::BOLD).patch(base),
@@ -67,7 +65,7 @@ pub fn details(frame: &mut Frame, r: Rect, app: &App) {
             None => spans.push(Span::styled(" {", base)),
         }
         if app.logs.hidden_fields.contains(&f.key) {
-            spans.push(Span::styled(" (hidden)", DIM.patch(base)));
+            spans.push(Span::styled(" (hidden)", on(DIM)));
         }
         lines.push(Line::from(spans));
     }

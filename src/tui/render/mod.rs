@@ -33,6 +33,17 @@ pub const SELECTED: Style = Style::new().bg(Color::DarkGray);
 pub const ERROR_TEXT: Style = Style::new().fg(Color::Red);
 pub const DIM: Style = Style::new().fg(Color::DarkGray);
 
+/// `style` on the selection's background; a foreground that would vanish into it (DIM's
+/// DarkGray) is lifted to Gray, so the selected row keeps every text it shows.
+pub fn on_selected(style: Style) -> Style {
+    let s = style.patch(SELECTED);
+    if s.fg == SELECTED.bg {
+        s.fg(Color::Gray)
+    } else {
+        s
+    }
+}
+
 pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let a = layout(area, app);

@@ -12,7 +12,7 @@ use crate::sanitize;
 
 use super::super::app::{App, Running};
 use super::super::row::RowView;
-use super::{DIM, SELECTED, level_style};
+use super::{DIM, SELECTED, level_style, on_selected};
 
 const TIME_W: usize = 18;
 const LEVEL_W: usize = 5;
@@ -214,7 +214,10 @@ pub fn results(frame: &mut Frame, r: Rect, app: &App) {
             }
             let mut spans = if i == 0 {
                 vec![
-                    Span::styled(format!("{:<TIME_W$} ", v.time), DIM.patch(base)),
+                    Span::styled(
+                        format!("{:<TIME_W$} ", v.time),
+                        if selected { on_selected(DIM) } else { DIM },
+                    ),
                     Span::styled(level_tag(&v), level_style(v.level).patch(base)),
                     Span::styled(" ", base),
                     Span::styled(

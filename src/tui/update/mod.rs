@@ -9,6 +9,7 @@ mod complete;
 mod details;
 mod editor;
 mod follow;
+mod help;
 mod logs;
 mod prompt;
 mod query;
@@ -139,13 +140,7 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
             if ctrl_c {
                 return perform(app, Action::Cancel);
             }
-            if matches!(
-                k.code,
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter
-            ) {
-                app.mode = Mode::Normal;
-            }
-            Vec::new()
+            help::key(app, k)
         }
         Mode::EditQuery => editor::editor_key(app, k),
         Mode::Search => logs::search_key(app, k),
@@ -298,7 +293,14 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         | Action::RawLine
         | Action::HalfPageUp
         | Action::HalfPageDown
-        | Action::OpenRun => Vec::new(),
+        | Action::OpenRun
+        | Action::SortStart
+        | Action::SortDuration
+        | Action::SortCost
+        | Action::SortTokens
+        | Action::SortStatus
+        | Action::FilterStatus
+        | Action::FilterType => Vec::new(),
     }
 }
 
