@@ -196,6 +196,7 @@ impl Parser<'_> {
 }
 
 mod expr;
+mod label_filter;
 mod metric;
 mod pipeline;
 
