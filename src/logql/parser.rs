@@ -203,3 +203,7 @@ mod pipeline;
 #[cfg(test)]
 #[path = "parser_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "parser_metric_tests.rs"]
+mod metric_tests;
