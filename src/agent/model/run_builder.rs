@@ -1,10 +1,10 @@
 //! One run's state while its lines are replayed: turns, tool calls waiting for results,
 //! errors, and the header filled in as lines arrive.
 
+use super::BuildOptions;
 use super::event::{Ev, Kind, names};
 use super::totals::compute_totals;
 use super::types::*;
-use super::BuildOptions;
 
 /// Accumulates one run's lines, in time order.
 pub(super) struct RunBuilder<'a> {
