@@ -5,6 +5,7 @@ mod build;
 mod event;
 mod fields;
 mod pricing;
+mod run_builder;
 mod totals;
 mod types;
 

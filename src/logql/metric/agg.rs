@@ -90,19 +90,24 @@ fn reduce(op: VectorOp, vals: &[f64]) -> f64 {
     }
 }
 
+/// Test input: an element from label pairs and a value (shared by the aggregation and
+/// binary-operator tests).
+#[cfg(test)]
+pub(crate) fn element(pairs: &[(&str, &str)], v: f64) -> Element {
+    (
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        v,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn e(pairs: &[(&str, &str)], v: f64) -> Element {
-        (
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            v,
-        )
-    }
+    use super::element as e;
 
     fn input() -> Vec<Element> {
         vec![

@@ -193,15 +193,7 @@ fn set_op(op: BinOp, m: &Matching, lhs: Vec<Element>, rhs: Vec<Element>) -> Vec<
 mod tests {
     use super::*;
 
-    fn e(pairs: &[(&str, &str)], v: f64) -> Element {
-        (
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            v,
-        )
-    }
+    use crate::logql::metric::agg::element as e;
 
     #[test]
     fn element_ops() {

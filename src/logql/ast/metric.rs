@@ -1,0 +1,385 @@
+//! Metric-query nodes: range and vector aggregations, binary operations.
+
+use super::*;
+
+/// A metric expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetricExpr {
+    /// `rate({…}[5m])`, `quantile_over_time(0.9, {…} | unwrap x [1m]) by (a)`.
+    Range(RangeAggregation),
+    /// `sum by (a) (…)`, `topk(3, …)`, `sort_desc(…)`.
+    Vector(VectorAggregation),
+    /// `lhs op rhs` with Prometheus precedence (already applied).
+    Binary(BinaryExpr),
+    /// A number literal (`2`, `-1.5`): a scalar.
+    Literal(f64),
+    /// `vector(n)`: a one-sample vector without labels at every step.
+    VectorLit(f64),
+    /// `label_replace(expr, "dst", "replacement", "src", "regex")`.
+    LabelReplace(LabelReplace),
+}
+
+/// A range aggregation over a log range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeAggregation {
+    pub op: RangeOp,
+    pub range: LogRange,
+    /// The leading parameter (only `quantile_over_time`'s φ).
+    pub param: Option<f64>,
+    /// `by (…)` / `without (…)` (only allowed for the unwrap-based ops).
+    pub grouping: Option<Grouping>,
+}
+
+/// Range aggregation functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeOp {
+    CountOverTime,
+    Rate,
+    BytesOverTime,
+    BytesRate,
+    SumOverTime,
+    AvgOverTime,
+    MinOverTime,
+    MaxOverTime,
+    StddevOverTime,
+    StdvarOverTime,
+    QuantileOverTime,
+    FirstOverTime,
+    LastOverTime,
+    AbsentOverTime,
+    RateCounter,
+}
+
+impl RangeOp {
+    /// Looks a function name up.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "count_over_time" => Self::CountOverTime,
+            "rate" => Self::Rate,
+            "bytes_over_time" => Self::BytesOverTime,
+            "bytes_rate" => Self::BytesRate,
+            "sum_over_time" => Self::SumOverTime,
+            "avg_over_time" => Self::AvgOverTime,
+            "min_over_time" => Self::MinOverTime,
+            "max_over_time" => Self::MaxOverTime,
+            "stddev_over_time" => Self::StddevOverTime,
+            "stdvar_over_time" => Self::StdvarOverTime,
+            "quantile_over_time" => Self::QuantileOverTime,
+            "first_over_time" => Self::FirstOverTime,
+            "last_over_time" => Self::LastOverTime,
+            "absent_over_time" => Self::AbsentOverTime,
+            "rate_counter" => Self::RateCounter,
+            _ => return None,
+        })
+    }
+
+    /// The function's name as written in LogQL.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::CountOverTime => "count_over_time",
+            Self::Rate => "rate",
+            Self::BytesOverTime => "bytes_over_time",
+            Self::BytesRate => "bytes_rate",
+            Self::SumOverTime => "sum_over_time",
+            Self::AvgOverTime => "avg_over_time",
+            Self::MinOverTime => "min_over_time",
+            Self::MaxOverTime => "max_over_time",
+            Self::StddevOverTime => "stddev_over_time",
+            Self::StdvarOverTime => "stdvar_over_time",
+            Self::QuantileOverTime => "quantile_over_time",
+            Self::FirstOverTime => "first_over_time",
+            Self::LastOverTime => "last_over_time",
+            Self::AbsentOverTime => "absent_over_time",
+            Self::RateCounter => "rate_counter",
+        }
+    }
+
+    /// Whether the op needs `| unwrap` (`rate` works both ways; counts and bytes never unwrap).
+    pub fn requires_unwrap(self) -> bool {
+        !matches!(
+            self,
+            Self::CountOverTime
+                | Self::Rate
+                | Self::BytesOverTime
+                | Self::BytesRate
+                | Self::AbsentOverTime
+        )
+    }
+
+    /// Whether the op may be used with `| unwrap`.
+    pub fn allows_unwrap(self) -> bool {
+        !matches!(
+            self,
+            Self::CountOverTime | Self::BytesOverTime | Self::BytesRate
+        )
+    }
+
+    /// Whether `by`/`without` may follow the op (only with unwrap; Loki's documentation also
+    /// excludes `sum_over_time`, which is accepted here).
+    pub fn allows_grouping(self) -> bool {
+        // Loki 65e30f8: "grouping not allowed for sum_over_time aggregation".
+        matches!(
+            self,
+            Self::AvgOverTime
+                | Self::MinOverTime
+                | Self::MaxOverTime
+                | Self::StddevOverTime
+                | Self::StdvarOverTime
+                | Self::QuantileOverTime
+                | Self::FirstOverTime
+                | Self::LastOverTime
+        )
+    }
+}
+
+/// The log side of a range aggregation: `{…} | pipeline | unwrap x | filters [5m] offset 1h`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogRange {
+    /// Selector and pipeline (stages before `unwrap`).
+    pub log: LogExpr,
+    pub unwrap: Option<Unwrap>,
+    /// The window length, ns.
+    pub range_ns: i64,
+    /// `offset`, ns (0 when absent).
+    pub offset_ns: i64,
+}
+
+/// `| unwrap [conv(]label[)]` and the label filters that follow it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unwrap {
+    pub label: String,
+    pub conversion: Conversion,
+    /// Label filters after unwrap (typically `| __error__=""`), applied after conversion.
+    pub post_filters: Vec<LabelFilter>,
+}
+
+/// How an unwrapped label's text becomes a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conversion {
+    /// A float (Go `strconv.ParseFloat`).
+    Float,
+    /// `duration()` / `duration_seconds()`: a Go duration, in seconds.
+    Duration,
+    /// `bytes()`: a humanized byte size, in bytes.
+    Bytes,
+}
+
+/// `by (a, b)` (or `without`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grouping {
+    pub without: bool,
+    pub labels: Vec<String>,
+}
+
+/// A vector aggregation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VectorAggregation {
+    pub op: VectorOp,
+    pub expr: Box<MetricExpr>,
+    /// `k` of `topk`/`bottomk`.
+    pub param: Option<f64>,
+    pub grouping: Option<Grouping>,
+}
+
+/// Vector aggregation functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VectorOp {
+    Sum,
+    Avg,
+    Min,
+    Max,
+    Count,
+    Stddev,
+    Stdvar,
+    Topk,
+    Bottomk,
+    Sort,
+    SortDesc,
+}
+
+impl VectorOp {
+    /// Looks a function name up.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Some(match name {
+            "sum" => Self::Sum,
+            "avg" => Self::Avg,
+            "min" => Self::Min,
+            "max" => Self::Max,
+            "count" => Self::Count,
+            "stddev" => Self::Stddev,
+            "stdvar" => Self::Stdvar,
+            "topk" => Self::Topk,
+            "bottomk" => Self::Bottomk,
+            "sort" => Self::Sort,
+            "sort_desc" => Self::SortDesc,
+            _ => return None,
+        })
+    }
+
+    /// The function's name as written in LogQL.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sum => "sum",
+            Self::Avg => "avg",
+            Self::Min => "min",
+            Self::Max => "max",
+            Self::Count => "count",
+            Self::Stddev => "stddev",
+            Self::Stdvar => "stdvar",
+            Self::Topk => "topk",
+            Self::Bottomk => "bottomk",
+            Self::Sort => "sort",
+            Self::SortDesc => "sort_desc",
+        }
+    }
+}
+
+/// A binary operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BinaryExpr {
+    pub op: BinOp,
+    pub lhs: Box<MetricExpr>,
+    pub rhs: Box<MetricExpr>,
+    /// `bool` after a comparison: return 0/1 instead of filtering.
+    pub return_bool: bool,
+    /// `on(…)` / `ignoring(…)`.
+    pub matching: Option<VectorMatching>,
+    /// `group_left(…)` / `group_right(…)`.
+    pub group: Option<GroupModifier>,
+}
+
+/// Binary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Pow,
+    Eq,
+    Neq,
+    Gt,
+    Gte,
+    Lt,
+    Lte,
+    And,
+    Or,
+    Unless,
+}
+
+impl BinOp {
+    /// Prometheus precedence: higher binds tighter.
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinOp::Or => 1,
+            BinOp::And | BinOp::Unless => 2,
+            BinOp::Eq | BinOp::Neq | BinOp::Gt | BinOp::Gte | BinOp::Lt | BinOp::Lte => 3,
+            BinOp::Add | BinOp::Sub => 4,
+            BinOp::Mul | BinOp::Div | BinOp::Mod => 5,
+            BinOp::Pow => 6,
+        }
+    }
+
+    /// Whether this is a comparison (filters unless `bool`).
+    pub fn is_comparison(self) -> bool {
+        self.precedence() == 3
+    }
+
+    /// Every operator.
+    pub const ALL: [BinOp; 15] = [
+        BinOp::Add,
+        BinOp::Sub,
+        BinOp::Mul,
+        BinOp::Div,
+        BinOp::Mod,
+        BinOp::Pow,
+        BinOp::Eq,
+        BinOp::Neq,
+        BinOp::Gt,
+        BinOp::Gte,
+        BinOp::Lt,
+        BinOp::Lte,
+        BinOp::And,
+        BinOp::Or,
+        BinOp::Unless,
+    ];
+
+    /// The operator written `s` (`+`, `>=`, `unless`, …).
+    pub fn from_symbol(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|op| op.name() == s)
+    }
+
+    /// The operator as written in LogQL.
+    pub fn name(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Mod => "%",
+            BinOp::Pow => "^",
+            BinOp::Eq => "==",
+            BinOp::Neq => "!=",
+            BinOp::Gt => ">",
+            BinOp::Gte => ">=",
+            BinOp::Lt => "<",
+            BinOp::Lte => "<=",
+            BinOp::And => "and",
+            BinOp::Or => "or",
+            BinOp::Unless => "unless",
+        }
+    }
+
+    /// Whether this is a set operator (`and`, `or`, `unless`).
+    pub fn is_set(self) -> bool {
+        matches!(self, BinOp::And | BinOp::Or | BinOp::Unless)
+    }
+}
+
+/// `on(labels)` (`on = true`) or `ignoring(labels)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VectorMatching {
+    pub on: bool,
+    pub labels: Vec<String>,
+}
+
+/// `group_left(labels)` (`left = true`) or `group_right(labels)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupModifier {
+    pub left: bool,
+    pub labels: Vec<String>,
+}
+
+/// `label_replace(expr, dst, replacement, src, regex)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelReplace {
+    pub expr: Box<MetricExpr>,
+    pub dst: String,
+    pub replacement: String,
+    pub src: String,
+    /// Anchored RE2 regex (already validated by the parser).
+    pub regex: String,
+}
+
+impl MetricExpr {
+    /// Every log range in the expression, left to right (for scanners and lookback).
+    pub fn log_ranges(&self) -> Vec<&LogRange> {
+        let mut out = Vec::new();
+        self.collect_ranges(&mut out);
+        out
+    }
+
+    fn collect_ranges<'a>(&'a self, out: &mut Vec<&'a LogRange>) {
+        match self {
+            MetricExpr::Range(r) => out.push(&r.range),
+            MetricExpr::Vector(v) => v.expr.collect_ranges(out),
+            MetricExpr::Binary(b) => {
+                b.lhs.collect_ranges(out);
+                b.rhs.collect_ranges(out);
+            }
+            MetricExpr::LabelReplace(l) => l.expr.collect_ranges(out),
+            MetricExpr::Literal(_) | MetricExpr::VectorLit(_) => {}
+        }
+    }
+}
