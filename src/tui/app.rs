@@ -12,6 +12,7 @@ pub use editor::{Completion, EditorState, QueryError, RangeSpec};
 pub use logs::{ContextLines, DEFAULT_BUFFER_LINES, DEFAULT_PAGE, Details, LogsView, Results};
 
 use super::agent_view::{AgentsView, TimelineView};
+use super::drill::patterns::PatternsView;
 use super::input::TextInput;
 use super::keys::{KeyMap, Screen};
 use super::volume::Volume;
@@ -25,6 +26,8 @@ pub enum View {
     Logs,
     Agent(Box<TimelineView>),
     Agents(Box<AgentsView>),
+    /// The current results grouped into patterns (`tui::drill::patterns`).
+    Patterns(Box<PatternsView>),
 }
 
 /// What keys go to.
@@ -145,6 +148,7 @@ impl Navigation {
             View::Logs => Screen::Logs,
             View::Agent(_) => Screen::Timeline,
             View::Agents(_) => Screen::Runs,
+            View::Patterns(_) => Screen::Patterns,
         }
     }
 }

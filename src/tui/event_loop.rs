@@ -24,7 +24,7 @@ use super::app::App;
 use super::msg::{Command, Msg, PageKind};
 use super::update::update;
 use super::{export, history, render, terminal};
-use tasks::{context, spawn_query};
+use tasks::{context, mine_patterns, spawn_query};
 
 /// Background work in flight, so a new query can abort the old one.
 #[derive(Default)]
@@ -220,6 +220,19 @@ impl Runner {
                     let _ = tx.send(Msg::ExportFinished(export::export_to(
                         &path, &chunks, format,
                     )));
+                });
+            }
+            Command::MinePatterns {
+                generation,
+                query,
+                chunks,
+                start_ns,
+                end_ns,
+            } => {
+                let (b, tx) = (self.backend.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let result = mine_patterns(&b, query, chunks, start_ns, end_ns).await;
+                    let _ = tx.send(Msg::PatternsFinished { generation, result });
                 });
             }
             Command::SaveHistory(q) => {

@@ -10,7 +10,9 @@ use std::sync::LazyLock;
 
 use crossterm::event::KeyEvent;
 
-use tables::{LOGS, LOGS_ALIASES, RUNS, RUNS_ALIASES, TIMELINE, TIMELINE_ALIASES};
+use tables::{
+    LOGS, LOGS_ALIASES, PATTERNS, PATTERNS_ALIASES, RUNS, RUNS_ALIASES, TIMELINE, TIMELINE_ALIASES,
+};
 
 /// The screens with a key table of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20,12 +22,19 @@ pub enum Screen {
     Timeline,
     /// The list of agent runs.
     Runs,
+    /// The Patterns view of the current results.
+    Patterns,
 }
 
 type Table = &'static [(Action, &'static str, &'static str, &'static str)];
 
 impl Screen {
-    const ALL: [Screen; 3] = [Screen::Logs, Screen::Timeline, Screen::Runs];
+    const ALL: [Screen; 4] = [
+        Screen::Logs,
+        Screen::Timeline,
+        Screen::Runs,
+        Screen::Patterns,
+    ];
 
     /// (action, config name, default key, help text), in help-screen order.
     fn table(self) -> Table {
@@ -33,6 +42,7 @@ impl Screen {
             Screen::Logs => LOGS,
             Screen::Timeline => TIMELINE,
             Screen::Runs => RUNS,
+            Screen::Patterns => PATTERNS,
         }
     }
 
@@ -42,6 +52,7 @@ impl Screen {
             Screen::Logs => LOGS_ALIASES,
             Screen::Timeline => TIMELINE_ALIASES,
             Screen::Runs => RUNS_ALIASES,
+            Screen::Patterns => PATTERNS_ALIASES,
         }
     }
 }
@@ -105,6 +116,8 @@ pub enum Action {
     HalfPageDown,
     /// Runs list: open the selected run's timeline.
     OpenRun,
+    /// Logs: the Patterns view of the results.
+    Patterns,
 }
 
 /// Every (action, name) pair of every screen.

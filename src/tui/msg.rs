@@ -92,6 +92,11 @@ pub enum Msg {
         start_ns: Option<i64>,
         result: Result<Vec<AgentRun>, String>,
     },
+    /// The Patterns view's mining ended.
+    PatternsFinished {
+        generation: u64,
+        result: Result<Box<super::drill::patterns::Mined>, String>,
+    },
     /// Spinner frame while something runs.
     Tick,
 }
@@ -147,6 +152,14 @@ pub enum Command {
         agent_id: String,
         start_ns: Option<i64>,
         range: (i64, i64),
+    },
+    /// Mine the loaded lines for the Patterns view (and the range before, for new ones).
+    MinePatterns {
+        generation: u64,
+        query: String,
+        chunks: Vec<(Arc<Chunk>, usize)>,
+        start_ns: i64,
+        end_ns: i64,
     },
     Quit,
 }

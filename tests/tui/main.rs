@@ -16,6 +16,7 @@
 mod support;
 
 mod agent_views;
+mod drill;
 mod interaction;
 mod screens;
 mod tmux;

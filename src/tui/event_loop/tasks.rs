@@ -111,3 +111,40 @@ pub async fn context(
     after.sort_by_key(|e| e.ts);
     Ok((before, after))
 }
+
+/// The Patterns view's mining: the loaded lines, and the range of the same length before
+/// (fetched, bounded) to mark new patterns.
+pub async fn mine_patterns(
+    b: &Backend,
+    query: String,
+    chunks: Vec<(Arc<Chunk>, usize)>,
+    start_ns: i64,
+    end_ns: i64,
+) -> Result<Box<super::super::drill::patterns::Mined>, String> {
+    let len = end_ns - start_ns;
+    let previous = if start_ns > 0 && len > 0 {
+        crate::backend::drill::fetch_lines(
+            b,
+            &query,
+            start_ns - len,
+            start_ns,
+            crate::backend::drill::DEFAULT_SAMPLE,
+        )
+        .await
+        .ok()
+        .map(|(e, _)| e)
+    } else {
+        None
+    };
+    tokio::task::spawn_blocking(move || {
+        Box::new(super::super::drill::patterns::mine_chunks(
+            &query,
+            &chunks,
+            previous.as_deref(),
+            start_ns,
+            end_ns,
+        ))
+    })
+    .await
+    .map_err(|e| e.to_string())
+}

@@ -7,6 +7,7 @@
 mod agent;
 mod complete;
 mod details;
+mod drill;
 mod editor;
 mod follow;
 mod logs;
@@ -91,6 +92,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             start_ns,
             result,
         } => agent::finished(app, generation, agent_id, start_ns, result),
+        Msg::PatternsFinished { generation, result } => {
+            drill::finished(app, generation, result)
+        }
         Msg::Tick => {
             if app.status.busy() {
                 app.status.spinner = app.status.spinner.wrapping_add(1);
@@ -109,6 +113,9 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     match app.mode {
         Mode::Normal => {
             app.status.note = None;
+            if let Some(c) = drill::key(app, k) {
+                return c;
+            }
             if let Some(c) = agent::key(app, k) {
                 return c;
             }
@@ -241,6 +248,7 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         Action::CopyLine => details::copy_line(app),
         Action::PivotAgent => details::pivot(app),
         Action::Agents => agent::fetch(app, "", None),
+        Action::Patterns => drill::open(app),
         Action::Back => back(app),
         Action::Follow => follow::toggle(app),
         Action::Pause => follow::pause(app),
