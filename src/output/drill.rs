@@ -26,6 +26,19 @@ pub fn sparkline(values: &[u64]) -> String {
         .collect()
 }
 
+/// `values` summed into at most `width` equal groups, so a sparkline of any resolution fits
+/// its column without dropping the end of the range.
+pub fn resample(values: &[u64], width: usize) -> Vec<u64> {
+    if width == 0 || values.len() <= width {
+        return values.to_vec();
+    }
+    let mut out = vec![0u64; width];
+    for (i, v) in values.iter().enumerate() {
+        out[i * width / values.len()] += v;
+    }
+    out
+}
+
 /// A bar `width` cells wide for a share in 0..=1.
 pub fn share_bar(share: f64, width: usize) -> String {
     let n = (share.clamp(0.0, 1.0) * width as f64).round() as usize;
@@ -67,8 +80,7 @@ pub fn write_patterns<W: Write>(
         "COUNT", "SHARE", "FIRST", "LAST", "VOLUME"
     )?;
     for p in &r.patterns {
-        let spark = sparkline(&p.volume);
-        let spark: String = spark.chars().take(20).collect();
+        let spark = sparkline(&resample(&p.volume, 20));
         writeln!(
             out,
             "{} {:>7}  {}  {:<14}  {:<14}  {:<20}  {}",
@@ -169,6 +181,14 @@ mod tests {
         assert_eq!(sparkline(&[0, 1, 4, 8]), " ▂▅█");
         assert_eq!(sparkline(&[]), "");
         assert_eq!(share_bar(0.5, 4), "██··");
+        // 40 buckets into 20 cells: pairs summed, the last bucket kept.
+        let mut v = vec![0u64; 40];
+        v[39] = 3;
+        v[0] = 1;
+        assert_eq!(resample(&v, 20).len(), 20);
+        assert_eq!(resample(&v, 20)[19], 3);
+        assert_eq!(resample(&v, 20)[0], 1);
+        assert_eq!(resample(&[1, 2], 20), vec![1, 2]);
     }
 
     fn report() -> PatternsReport {

@@ -136,6 +136,9 @@ fn patterns_view_snapshot_with_new_marker_lines_and_styles() {
     let (x, y) = find(&b, "* ").unwrap();
     assert_eq!(b[(x, y)].fg, Color::Yellow);
     assert!(b[(x, y)].modifier.contains(Modifier::BOLD));
+    // The sparkline shows the volume (the lines are in the range's last minute) in cyan.
+    let (sx, sy) = find(&b, "█").unwrap();
+    assert_eq!(b[(sx, sy)].fg, Color::Cyan);
     let (hx, hy) = find(&b, "COUNT").unwrap();
     assert!(b[(hx, hy)].modifier.contains(Modifier::BOLD));
     assert_eq!(b[(hx + 2, hy + 1)].bg, Color::DarkGray);

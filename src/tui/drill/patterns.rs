@@ -14,7 +14,7 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use crate::backend::drill::mine_entries;
 use crate::drill::PatternsReport;
 use crate::model::LogEntry;
-use crate::output::drill::sparkline;
+use crate::output::drill::{resample, sparkline};
 use crate::sanitize::inline;
 use crate::timespec::{TimeStyle, format_time};
 
@@ -218,7 +218,7 @@ impl PatternsView {
             lines.push(Line::styled("No lines to group: run a log query first.", DIM));
         }
         for (i, p) in m.report.patterns.iter().enumerate().skip(off).take(height) {
-            let spark: String = sparkline(&p.volume).chars().take(20).collect();
+            let spark = sparkline(&resample(&p.volume, 20));
             let mut line = Line::from(vec![
                 Span::styled(
                     if p.new { "* " } else { "  " },
