@@ -12,6 +12,7 @@ pub use editor::{Completion, EditorState, QueryError, RangeSpec};
 pub use logs::{ContextLines, DEFAULT_BUFFER_LINES, DEFAULT_PAGE, Details, LogsView, Results};
 
 use super::agent_view::{AgentsView, TimelineView};
+use super::drill::fields::FieldsView;
 use super::drill::patterns::PatternsView;
 use super::input::TextInput;
 use super::keys::{KeyMap, Screen};
@@ -28,6 +29,8 @@ pub enum View {
     Agents(Box<AgentsView>),
     /// The current results grouped into patterns (`tui::drill::patterns`).
     Patterns(Box<PatternsView>),
+    /// Field statistics of the current results (`tui::drill::fields`).
+    Fields(Box<FieldsView>),
 }
 
 /// What keys go to.
@@ -149,6 +152,7 @@ impl Navigation {
             View::Agent(_) => Screen::Timeline,
             View::Agents(_) => Screen::Runs,
             View::Patterns(_) => Screen::Patterns,
+            View::Fields(_) => Screen::Fields,
         }
     }
 }

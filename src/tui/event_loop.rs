@@ -235,6 +235,16 @@ impl Runner {
                     let _ = tx.send(Msg::PatternsFinished { generation, result });
                 });
             }
+            Command::SampleFields { generation, chunks } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let s = super::drill::fields::sample_chunks(&chunks);
+                    let _ = tx.send(Msg::FieldsFinished {
+                        generation,
+                        result: Ok(Box::new(s)),
+                    });
+                });
+            }
             Command::SaveHistory(q) => {
                 if let Some(p) = self.history_path.clone() {
                     tokio::task::spawn_blocking(move || {

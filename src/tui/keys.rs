@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use crossterm::event::KeyEvent;
 
 use tables::{
-    LOGS, LOGS_ALIASES, PATTERNS, PATTERNS_ALIASES, RUNS, RUNS_ALIASES, TIMELINE, TIMELINE_ALIASES,
+    FIELDS, FIELDS_ALIASES, LOGS, LOGS_ALIASES, PATTERNS, PATTERNS_ALIASES, RUNS, RUNS_ALIASES, TIMELINE, TIMELINE_ALIASES,
 };
 
 /// The screens with a key table of their own.
@@ -24,16 +24,19 @@ pub enum Screen {
     Runs,
     /// The Patterns view of the current results.
     Patterns,
+    /// The Fields view of the current results.
+    Fields,
 }
 
 type Table = &'static [(Action, &'static str, &'static str, &'static str)];
 
 impl Screen {
-    const ALL: [Screen; 4] = [
+    const ALL: [Screen; 5] = [
         Screen::Logs,
         Screen::Timeline,
         Screen::Runs,
         Screen::Patterns,
+        Screen::Fields,
     ];
 
     /// (action, config name, default key, help text), in help-screen order.
@@ -43,6 +46,7 @@ impl Screen {
             Screen::Timeline => TIMELINE,
             Screen::Runs => RUNS,
             Screen::Patterns => PATTERNS,
+            Screen::Fields => FIELDS,
         }
     }
 
@@ -53,6 +57,7 @@ impl Screen {
             Screen::Timeline => TIMELINE_ALIASES,
             Screen::Runs => RUNS_ALIASES,
             Screen::Patterns => PATTERNS_ALIASES,
+            Screen::Fields => FIELDS_ALIASES,
         }
     }
 }
@@ -118,6 +123,8 @@ pub enum Action {
     OpenRun,
     /// Logs: the Patterns view of the results.
     Patterns,
+    /// Logs: the Fields view of the results.
+    Fields,
 }
 
 /// Every (action, name) pair of every screen.

@@ -97,6 +97,11 @@ pub enum Msg {
         generation: u64,
         result: Result<Box<super::drill::patterns::Mined>, String>,
     },
+    /// The Fields view's sampling ended.
+    FieldsFinished {
+        generation: u64,
+        result: Result<Box<super::drill::fields::Sampled>, String>,
+    },
     /// Spinner frame while something runs.
     Tick,
 }
@@ -160,6 +165,11 @@ pub enum Command {
         chunks: Vec<(Arc<Chunk>, usize)>,
         start_ns: i64,
         end_ns: i64,
+    },
+    /// Field statistics of the loaded lines for the Fields view.
+    SampleFields {
+        generation: u64,
+        chunks: Vec<(Arc<Chunk>, usize)>,
     },
     Quit,
 }

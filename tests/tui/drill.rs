@@ -151,3 +151,89 @@ fn patterns_view_snapshot_with_new_marker_lines_and_styles() {
     update(&mut a, code(KeyCode::Esc));
     assert!(!view(&a).open);
 }
+
+/// Opens the Fields view on `n` fixture lines and answers its sampling command.
+fn open_fields(n: usize) -> App {
+    use vs_logs::tui::drill::fields::sample_chunks;
+    let mut a = app(120, 30);
+    load(&mut a, Q, lines(n, NOW - S, S));
+    let cmds = update(&mut a, key('f'));
+    let (generation, chunks) = cmds
+        .into_iter()
+        .find_map(|c| match c {
+            Command::SampleFields { generation, chunks } => Some((generation, chunks)),
+            _ => None,
+        })
+        .expect("f asks for sampling");
+    update(
+        &mut a,
+        Msg::FieldsFinished {
+            generation,
+            result: Ok(Box::new(sample_chunks(&chunks))),
+        },
+    );
+    a
+}
+
+fn fields_view(a: &App) -> &vs_logs::tui::drill::fields::FieldsView {
+    match &a.nav.view {
+        View::Fields(v) => v,
+        _ => panic!("not the fields view"),
+    }
+}
+
+#[test]
+fn fields_filter_for_and_out_rewrite_like_the_details_pane() {
+    let mut a = open_fields(14);
+    // The cursor starts on the first value: the first label's most frequent value.
+    let (f, v) = fields_view(&a).selected().unwrap();
+    assert_eq!((f.name.as_str(), f.source), ("app", "label"));
+    assert_eq!(v, "vulnsentinel");
+    // Move to module's first value: a stream label goes into the selector.
+    while fields_view(&a).selected().is_none_or(|(f, _)| f.name != "module") {
+        update(&mut a, key('j'));
+    }
+    let (_, value) = fields_view(&a).selected().unwrap();
+    let value = value.to_string();
+    let q = run_query_text(&update(&mut a, code(KeyCode::Enter))).unwrap();
+    assert_eq!(
+        q,
+        vs_logs::logql::rewrite::filter(Q, "module", &value, true, true)
+    );
+    assert!(q.contains(&format!("module=\"{value}\"")), "{q}");
+    assert_eq!(a.nav.back.last().unwrap().0, Q);
+
+    // A parsed field filtered out: a label filter after the parser.
+    let mut a = open_fields(14);
+    while fields_view(&a).selected().is_none_or(|(f, _)| f.name != "event") {
+        update(&mut a, key('j'));
+    }
+    let (f, value) = fields_view(&a).selected().unwrap();
+    assert_eq!(f.source, "parsed");
+    let value = value.to_string();
+    let q = run_query_text(&update(&mut a, key('-'))).unwrap();
+    assert_eq!(
+        q,
+        vs_logs::logql::rewrite::filter(Q, "event", &value, false, false)
+    );
+    // On a heading there is no value to filter on.
+    let mut a = open_fields(14);
+    update(&mut a, key('g'));
+    assert!(update(&mut a, key('-')).is_empty());
+    assert!(a.status.note.is_some());
+}
+
+#[test]
+fn fields_view_snapshot_with_bars_and_numbers() {
+    let a = open_fields(14);
+    let b = draw(&a).backend().buffer().clone();
+    let s = text(&b);
+    insta::assert_snapshot!("fields_view", s);
+    assert!(s.contains("14 lines"), "{s}");
+    // Share bars are green; field names bold; the selected value row is highlighted.
+    let (x, y) = find(&b, "█").unwrap();
+    assert_eq!(b[(x, y)].fg, Color::Green);
+    assert_eq!(b[(x, y)].bg, Color::DarkGray);
+    let (nx, ny) = find(&b, "app (label)").unwrap();
+    assert!(b[(nx, ny)].modifier.contains(Modifier::BOLD));
+}

@@ -2,3 +2,4 @@
 //! rendering live here; `update::drill` changes them, the event loop mines off the UI thread.
 
 pub mod patterns;
+pub mod fields;

@@ -52,6 +52,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         View::Agent(v) => v.render(frame, a.results),
         View::Agents(v) => v.render(frame, a.results),
         View::Patterns(v) => v.render(frame, a.results),
+        View::Fields(v) => v.render(frame, a.results),
     }
     if let Some(r) = a.details {
         details::details(frame, r, app);

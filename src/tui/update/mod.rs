@@ -95,6 +95,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::PatternsFinished { generation, result } => {
             drill::finished(app, generation, result)
         }
+        Msg::FieldsFinished { generation, result } => {
+            drill::fields_finished(app, generation, result)
+        }
         Msg::Tick => {
             if app.status.busy() {
                 app.status.spinner = app.status.spinner.wrapping_add(1);
@@ -249,6 +252,7 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         Action::PivotAgent => details::pivot(app),
         Action::Agents => agent::fetch(app, "", None),
         Action::Patterns => drill::open(app),
+        Action::Fields => drill::open_fields(app),
         Action::Back => back(app),
         Action::Follow => follow::toggle(app),
         Action::Pause => follow::pause(app),
