@@ -126,7 +126,11 @@ pub async fn patterns(
     }
     let (entries, limited) = fetch_lines(backend, query, start_ns, end_ns, limit).await?;
     let previous = if has_previous {
-        Some(fetch_lines(backend, query, start_ns - len, start_ns, limit).await?.0)
+        Some(
+            fetch_lines(backend, query, start_ns - len, start_ns, limit)
+                .await?
+                .0,
+        )
     } else {
         None
     };

@@ -18,7 +18,11 @@ pub enum Origin {
     /// so older lines were not seen).
     Local { lines: u64, limited: bool },
     /// Loki listed the fields; values and shares come from `lines` sampled lines.
-    Mixed { endpoint: String, lines: u64, limited: bool },
+    Mixed {
+        endpoint: String,
+        lines: u64,
+        limited: bool,
+    },
 }
 
 impl Origin {

@@ -225,7 +225,10 @@ mod tests {
         assert!(!s.contains('\u{1b}'), "{s}");
         let row = s.lines().nth(1).unwrap();
         assert!(row.starts_with("*       3  100.0%"), "{row}");
-        assert!(s.contains("1 patterns over 3 lines, computed locally"), "{s}");
+        assert!(
+            s.contains("1 patterns over 3 lines, computed locally"),
+            "{s}"
+        );
     }
 
     #[test]

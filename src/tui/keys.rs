@@ -11,7 +11,8 @@ use std::sync::LazyLock;
 use crossterm::event::KeyEvent;
 
 use tables::{
-    FIELDS, FIELDS_ALIASES, LOGS, LOGS_ALIASES, PATTERNS, PATTERNS_ALIASES, RUNS, RUNS_ALIASES, TIMELINE, TIMELINE_ALIASES,
+    FIELDS, FIELDS_ALIASES, LOGS, LOGS_ALIASES, PATTERNS, PATTERNS_ALIASES, RUNS, RUNS_ALIASES,
+    TIMELINE, TIMELINE_ALIASES,
 };
 
 /// The screens with a key table of their own.

@@ -17,7 +17,8 @@ fn cmd(addr: &str) -> assert_cmd::Command {
 
 /// A stub holding the agent lines of capture 02 under their stream labels.
 fn stub_with_agent_lines() -> (LokiStub, usize) {
-    let v: serde_json::Value = serde_json::from_slice(&fixture("02-qr-ag456-forward.json")).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&fixture("02-qr-ag456-forward.json")).unwrap();
     let stub = LokiStub::start();
     let mut n = 0;
     for s in v["data"]["result"].as_array().unwrap() {
@@ -55,7 +56,8 @@ const TO: &str = "1795594043";
 #[test]
 fn patterns_are_mined_locally_when_the_pattern_ingester_is_off() {
     let (stub, lines) = stub_with_agent_lines();
-    let o = run(cmd(&stub.url()).args(["patterns", AGENT, "--from", FROM, "--to", TO, "-o", "json"]));
+    let o =
+        run(cmd(&stub.url()).args(["patterns", AGENT, "--from", FROM, "--to", TO, "-o", "json"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(v["origin"]["kind"], "local", "{v}");
@@ -84,7 +86,8 @@ const PATTERNS: &str = r#"{"status":"success","data":[{"pattern":"<_> level=info
 fn patterns_come_from_loki_when_it_answers() {
     let (stub, _) = stub_with_agent_lines();
     stub.serve_path("/loki/api/v1/patterns", Reply::json(PATTERNS.to_string()));
-    let o = run(cmd(&stub.url()).args(["patterns", AGENT, "--from", FROM, "--to", TO, "-o", "json"]));
+    let o =
+        run(cmd(&stub.url()).args(["patterns", AGENT, "--from", FROM, "--to", TO, "-o", "json"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(v["origin"]["kind"], "loki");
@@ -94,7 +97,10 @@ fn patterns_come_from_loki_when_it_answers() {
         v["patterns"][0]["include"],
         r#"|> "<_> level=info msg=\"request done\" <_>""#
     );
-    assert_eq!(v["patterns"][1]["exclude"], r#"!> "<_> level=error msg=<_>""#);
+    assert_eq!(
+        v["patterns"][1]["exclude"],
+        r#"!> "<_> level=error msg=<_>""#
+    );
     // Loki's patterns were used: no lines fetched.
     assert_eq!(stub.request_count("/loki/api/v1/query_range"), 0);
     let req = &stub.requests_to("/loki/api/v1/patterns")[0];
@@ -145,7 +151,11 @@ fn fields_without_detected_fields_are_sampled_locally() {
     let (stub, _) = stub_with_agent_lines();
     let o = run(cmd(&stub.url()).args(["fields", AGENT, "--from", FROM, "--to", TO]));
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stdout.contains("module (label, string) cardinality 1"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("module (label, string) cardinality 1"),
+        "{}",
+        o.stdout
+    );
     assert!(o.stdout.contains("computed locally from"), "{}", o.stdout);
 }
 
@@ -160,7 +170,9 @@ const LINES: &str = concat!(
 
 #[test]
 fn patterns_and_fields_on_stdin_default_to_the_app_query() {
-    let o = run(vs_logs().args(["patterns", "--stdin", "-o", "json"]).write_stdin(LINES));
+    let o = run(vs_logs()
+        .args(["patterns", "--stdin", "-o", "json"])
+        .write_stdin(LINES));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     assert_eq!(v["query"], r#"{app="vulnsentinel"}"#);
@@ -170,6 +182,10 @@ fn patterns_and_fields_on_stdin_default_to_the_app_query() {
     assert_eq!(pats[0]["event"], "request.end");
     let o = run(vs_logs().args(["fields", "--stdin"]).write_stdin(LINES));
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stdout.contains("duration_ms (parsed, number)"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("duration_ms (parsed, number)"),
+        "{}",
+        o.stdout
+    );
     assert!(o.stdout.contains("min 12"), "{}", o.stdout);
 }

@@ -190,7 +190,10 @@ fn fields_filter_for_and_out_rewrite_like_the_details_pane() {
     assert_eq!((f.name.as_str(), f.source), ("app", "label"));
     assert_eq!(v, "vulnsentinel");
     // Move to module's first value: a stream label goes into the selector.
-    while fields_view(&a).selected().is_none_or(|(f, _)| f.name != "module") {
+    while fields_view(&a)
+        .selected()
+        .is_none_or(|(f, _)| f.name != "module")
+    {
         update(&mut a, key('j'));
     }
     let (_, value) = fields_view(&a).selected().unwrap();
@@ -205,7 +208,10 @@ fn fields_filter_for_and_out_rewrite_like_the_details_pane() {
 
     // A parsed field filtered out: a label filter after the parser.
     let mut a = open_fields(14);
-    while fields_view(&a).selected().is_none_or(|(f, _)| f.name != "event") {
+    while fields_view(&a)
+        .selected()
+        .is_none_or(|(f, _)| f.name != "event")
+    {
         update(&mut a, key('j'));
     }
     let (f, value) = fields_view(&a).selected().unwrap();

@@ -20,7 +20,10 @@ fn plan(session: &Session, a: &DrillArgs) -> anyhow::Result<(String, TimeRange, 
         .clone()
         .unwrap_or_else(|| format!("{{app={}}}", crate::logql::quote(&session.app)));
     let range = session
-        .range(&a.range.query(), RangeDefault::LastOrWholeInput(DEFAULT_SINCE))
+        .range(
+            &a.range.query(),
+            RangeDefault::LastOrWholeInput(DEFAULT_SINCE),
+        )
         .map_err(CliError::from)?
         .range();
     Ok((query, range, a.range.limit.unwrap_or(DEFAULT_SAMPLE)))

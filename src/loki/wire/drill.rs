@@ -114,7 +114,11 @@ mod tests {
         assert_eq!(p[0].level.as_deref(), Some("info"));
         assert_eq!(p[0].samples, vec![(1711839260.0, 1), (1711839270.0, 2)]);
         assert_eq!(p[1].level, None);
-        assert!(decode_patterns(br#"{"status":"success"}"#).unwrap().is_empty());
+        assert!(
+            decode_patterns(br#"{"status":"success"}"#)
+                .unwrap()
+                .is_empty()
+        );
         assert!(decode_patterns(br#"{"status":"error","error":"x","data":[]}"#).is_err());
     }
 }

@@ -77,7 +77,10 @@ pub enum PatternAction {
     None,
     Close,
     /// Rewrite the query with this pattern filter (`include`: `|>`, else `!>`).
-    Filter { pattern: String, include: bool },
+    Filter {
+        pattern: String,
+        include: bool,
+    },
     /// The pattern has no exact filter.
     NoFilter,
     Unhandled,
@@ -186,9 +189,8 @@ impl PatternsView {
             return;
         };
         let (top, bottom) = if self.open {
-            let [t, b] =
-                Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)])
-                    .areas(inner);
+            let [t, b] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)])
+                .areas(inner);
             (t, Some(b))
         } else {
             (inner, None)
@@ -215,7 +217,10 @@ impl PatternsView {
             Style::new().add_modifier(Modifier::BOLD),
         )];
         if m.report.patterns.is_empty() {
-            lines.push(Line::styled("No lines to group: run a log query first.", DIM));
+            lines.push(Line::styled(
+                "No lines to group: run a log query first.",
+                DIM,
+            ));
         }
         for (i, p) in m.report.patterns.iter().enumerate().skip(off).take(height) {
             let spark = sparkline(&resample(&p.volume, 20));

@@ -376,7 +376,12 @@ pub const PATTERNS_ALIASES: &[(&str, Action)] = &[
 
 /// The Fields view.
 pub const FIELDS: &[(Action, &str, &str, &str)] = &[
-    (Action::Back, "back", "q", "close the fields (back to the logs)"),
+    (
+        Action::Back,
+        "back",
+        "q",
+        "close the fields (back to the logs)",
+    ),
     (Action::Cancel, "cancel", "ctrl-c", "close the fields"),
     (Action::Up, "up", "k", "previous row (also ↑)"),
     (Action::Down, "down", "j", "next row (also ↓)"),

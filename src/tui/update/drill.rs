@@ -40,7 +40,11 @@ pub fn open(app: &mut App) -> Vec<Command> {
 }
 
 /// Mining ended; results for a view closed or reopened since are dropped.
-pub fn finished(app: &mut App, generation: u64, result: Result<Box<Mined>, String>) -> Vec<Command> {
+pub fn finished(
+    app: &mut App,
+    generation: u64,
+    result: Result<Box<Mined>, String>,
+) -> Vec<Command> {
     if let View::Patterns(v) = &mut app.nav.view
         && v.generation == generation
     {

@@ -92,9 +92,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             start_ns,
             result,
         } => agent::finished(app, generation, agent_id, start_ns, result),
-        Msg::PatternsFinished { generation, result } => {
-            drill::finished(app, generation, result)
-        }
+        Msg::PatternsFinished { generation, result } => drill::finished(app, generation, result),
         Msg::FieldsFinished { generation, result } => {
             drill::fields_finished(app, generation, result)
         }
