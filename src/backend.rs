@@ -1,6 +1,8 @@
 //! One interface over the two places logs come from: a Loki server or local inputs run through
 //! the embedded engine. Front ends (CLI, TUI, replay) talk only to this.
 
+pub mod drill;
+
 use std::sync::Arc;
 
 use crate::loki::{LokiClient, LokiError, Progress};

@@ -6,6 +6,7 @@ pub mod context;
 pub mod fields;
 mod miner;
 pub mod patterns;
+pub mod report;
 mod template;
 mod token;
 
@@ -14,4 +15,5 @@ pub use fields::{FieldKind, FieldStat, FieldStats, FieldStatsBuilder, NumericSta
 pub use patterns::{
     Counter, Miner, Pattern, PatternSet, PatternsConfig, Shape, mark_new, mine, mine_assigned,
 };
+pub use report::{FieldRow, FieldsReport, Numeric, Origin, PatternRow, PatternsReport};
 pub use token::WILDCARD;

@@ -9,6 +9,7 @@
 //! `error` (the error type and how a status + body becomes one).
 
 mod credentials;
+mod drill;
 mod error;
 pub mod http;
 pub mod paging;
@@ -22,7 +23,7 @@ use std::time::Duration;
 
 pub use error::LokiError;
 pub use transport::{WsOpenError, WsStream};
-pub use wire::IndexStats;
+pub use wire::{DetectedField, IndexStats, LokiPattern};
 
 use crate::model::{Labels, QueryOutput, QueryRange, QueryStats, Sample};
 use crate::secret::Secret;

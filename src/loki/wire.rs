@@ -12,8 +12,12 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 
 use crate::model::{Labels, LogEntry, MetricResult, Point, QueryStats, Sample, Series};
 
+mod drill;
 mod streams;
 
+pub use drill::{
+    DetectedField, LokiPattern, decode_detected_fields, decode_detected_values, decode_patterns,
+};
 use streams::StreamsResult;
 
 /// A decoded `query`/`query_range` answer. Log entries are NOT yet merged or sorted: they come

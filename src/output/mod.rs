@@ -4,6 +4,7 @@
 //! Used by the CLI, `tail` and the agent commands; the TUI's export writes `jsonl` with the same
 //! [`entry_json`] object.
 
+pub mod drill;
 mod json;
 mod lists;
 mod metric;

@@ -14,6 +14,8 @@ pub use help::HelpState;
 pub use logs::{ContextLines, DEFAULT_BUFFER_LINES, DEFAULT_PAGE, Details, LogsView, Results};
 
 use super::agent_view::{AgentsView, TimelineView};
+use super::drill::fields::FieldsView;
+use super::drill::patterns::PatternsView;
 use super::input::TextInput;
 use super::keys::{KeyMap, Screen};
 use super::volume::Volume;
@@ -27,6 +29,10 @@ pub enum View {
     Logs,
     Agent(Box<TimelineView>),
     Agents(Box<AgentsView>),
+    /// The current results grouped into patterns (`tui::drill::patterns`).
+    Patterns(Box<PatternsView>),
+    /// Field statistics of the current results (`tui::drill::fields`).
+    Fields(Box<FieldsView>),
 }
 
 /// What keys go to.
@@ -156,6 +162,8 @@ impl Navigation {
             View::Logs => Screen::Logs,
             View::Agent(_) => Screen::Timeline,
             View::Agents(_) => Screen::Runs,
+            View::Patterns(_) => Screen::Patterns,
+            View::Fields(_) => Screen::Fields,
         }
     }
 }

@@ -10,7 +10,10 @@ use std::sync::LazyLock;
 
 use crossterm::event::KeyEvent;
 
-use tables::{LOGS, LOGS_ALIASES, RUNS, RUNS_ALIASES, TIMELINE, TIMELINE_ALIASES};
+use tables::{
+    FIELDS, FIELDS_ALIASES, LOGS, LOGS_ALIASES, PATTERNS, PATTERNS_ALIASES, RUNS, RUNS_ALIASES,
+    TIMELINE, TIMELINE_ALIASES,
+};
 
 /// The screens with a key table of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20,12 +23,22 @@ pub enum Screen {
     Timeline,
     /// The list of agent runs.
     Runs,
+    /// The Patterns view of the current results.
+    Patterns,
+    /// The Fields view of the current results.
+    Fields,
 }
 
 type Table = &'static [(Action, &'static str, &'static str, &'static str)];
 
 impl Screen {
-    const ALL: [Screen; 3] = [Screen::Logs, Screen::Timeline, Screen::Runs];
+    const ALL: [Screen; 5] = [
+        Screen::Logs,
+        Screen::Timeline,
+        Screen::Runs,
+        Screen::Patterns,
+        Screen::Fields,
+    ];
 
     /// (action, config name, default key, help text), in help-screen order.
     fn table(self) -> Table {
@@ -33,6 +46,8 @@ impl Screen {
             Screen::Logs => LOGS,
             Screen::Timeline => TIMELINE,
             Screen::Runs => RUNS,
+            Screen::Patterns => PATTERNS,
+            Screen::Fields => FIELDS,
         }
     }
 
@@ -42,6 +57,8 @@ impl Screen {
             Screen::Logs => LOGS_ALIASES,
             Screen::Timeline => TIMELINE_ALIASES,
             Screen::Runs => RUNS_ALIASES,
+            Screen::Patterns => PATTERNS_ALIASES,
+            Screen::Fields => FIELDS_ALIASES,
         }
     }
 }
@@ -115,6 +132,10 @@ pub enum Action {
     FilterStatus,
     /// Runs list: cycle the agent-type filter.
     FilterType,
+    /// Logs: the Patterns view of the results.
+    Patterns,
+    /// Logs: the Fields view of the results.
+    Fields,
 }
 
 /// Every (action, name) pair of every screen.

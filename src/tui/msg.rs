@@ -94,6 +94,16 @@ pub enum Msg {
         start_ns: Option<i64>,
         result: Result<Vec<AgentRun>, String>,
     },
+    /// The Patterns view's mining ended.
+    PatternsFinished {
+        generation: u64,
+        result: Result<Box<super::drill::patterns::Mined>, String>,
+    },
+    /// The Fields view's sampling ended.
+    FieldsFinished {
+        generation: u64,
+        result: Result<Box<super::drill::fields::Sampled>, String>,
+    },
     /// Spinner frame while something runs.
     Tick,
 }
@@ -155,6 +165,19 @@ pub enum Command {
         agent_id: String,
         start_ns: Option<i64>,
         range: (i64, i64),
+    },
+    /// Mine the loaded lines for the Patterns view (and the range before, for new ones).
+    MinePatterns {
+        generation: u64,
+        query: String,
+        chunks: Vec<(Arc<Chunk>, usize)>,
+        start_ns: i64,
+        end_ns: i64,
+    },
+    /// Field statistics of the loaded lines for the Fields view.
+    SampleFields {
+        generation: u64,
+        chunks: Vec<(Arc<Chunk>, usize)>,
     },
     Quit,
 }

@@ -17,6 +17,7 @@
 mod support;
 
 mod agents;
+mod drill;
 mod follow;
 mod local;
 mod loki;

@@ -17,6 +17,7 @@ mod support;
 
 mod agent_timeline;
 mod agent_views;
+mod drill;
 mod interaction;
 mod runs_list;
 mod screens;

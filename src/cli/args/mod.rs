@@ -3,10 +3,12 @@
 //! (flag or env) from "not given" (then the profile, then the default).
 
 mod agent;
+mod drill;
 mod range;
 mod tui;
 
 pub use agent::{AgentsArgs, ReplayArgs};
+pub use drill::DrillArgs;
 pub use range::RangeArgs;
 pub use tui::TuiArgs;
 
@@ -266,4 +268,8 @@ pub enum Command {
     Replay(ReplayArgs),
     /// Agent runs in a range, with per-type totals
     Agents(AgentsArgs),
+    /// Log templates of a query with counts, share, first/last seen and volume; * = new
+    Patterns(DrillArgs),
+    /// Every field of a query's lines: cardinality, top values, numeric distribution
+    Fields(DrillArgs),
 }

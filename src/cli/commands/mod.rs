@@ -3,6 +3,7 @@
 
 pub mod agents;
 pub mod discovery;
+pub mod drill;
 pub mod push;
 pub mod query;
 pub mod replay;
@@ -96,5 +97,7 @@ pub async fn dispatch(
         Command::Tui(args) => tui::run(session, &args).await,
         Command::Replay(args) => replay::replay(session, p, &args.request(), args.tui).await,
         Command::Agents(args) => agents::agents(s, p, &args.request()).await,
+        Command::Patterns(args) => drill::patterns(s, p, &args).await,
+        Command::Fields(args) => drill::fields(s, p, &args).await,
     }
 }

@@ -181,3 +181,40 @@ async fn export_pages(
         super::super::update::plural(written, "line", "lines")
     ))
 }
+
+/// The Patterns view's mining: the loaded lines, and the range of the same length before
+/// (fetched, bounded) to mark new patterns.
+pub async fn mine_patterns(
+    b: &Backend,
+    query: String,
+    chunks: Vec<(Arc<Chunk>, usize)>,
+    start_ns: i64,
+    end_ns: i64,
+) -> Result<Box<super::super::drill::patterns::Mined>, String> {
+    let len = end_ns - start_ns;
+    let previous = if start_ns > 0 && len > 0 {
+        crate::backend::drill::fetch_lines(
+            b,
+            &query,
+            start_ns - len,
+            start_ns,
+            crate::backend::drill::DEFAULT_SAMPLE,
+        )
+        .await
+        .ok()
+        .map(|(e, _)| e)
+    } else {
+        None
+    };
+    tokio::task::spawn_blocking(move || {
+        Box::new(super::super::drill::patterns::mine_chunks(
+            &query,
+            &chunks,
+            previous.as_deref(),
+            start_ns,
+            end_ns,
+        ))
+    })
+    .await
+    .map_err(|e| e.to_string())
+}

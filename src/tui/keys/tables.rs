@@ -136,6 +136,18 @@ pub const LOGS: &[(Action, &str, &str, &str)] = &[
         "open the agent run of this line (its timeline)",
     ),
     (
+        Action::Patterns,
+        "patterns",
+        "P",
+        "group the results into patterns (+/- include/exclude one)",
+    ),
+    (
+        Action::Fields,
+        "fields",
+        "f",
+        "field statistics of the results (enter/- filter for/out)",
+    ),
+    (
         Action::Agents,
         "agents",
         "A",
@@ -348,6 +360,105 @@ pub const RUNS_ALIASES: &[(&str, Action)] = &[
     ("ctrl-f", Action::PageDown),
     ("home", Action::Top),
     ("end", Action::Bottom),
+    ("esc", Action::Back),
+    ("backspace", Action::Back),
+];
+
+/// The Patterns view.
+pub const PATTERNS: &[(Action, &str, &str, &str)] = &[
+    (
+        Action::Back,
+        "back",
+        "q",
+        "close the patterns (back to the logs)",
+    ),
+    (Action::Cancel, "cancel", "ctrl-c", "close the patterns"),
+    (Action::Up, "up", "k", "previous pattern (also ↑)"),
+    (Action::Down, "down", "j", "next pattern (also ↓)"),
+    (Action::PageUp, "page_up", "pgup", "page up (also ctrl-b)"),
+    (
+        Action::PageDown,
+        "page_down",
+        "pgdn",
+        "page down (also ctrl-f)",
+    ),
+    (Action::Top, "top", "g", "first pattern"),
+    (Action::Bottom, "bottom", "G", "last pattern"),
+    (
+        Action::Details,
+        "details",
+        "enter",
+        "show/hide the pattern's lines",
+    ),
+    (
+        Action::FilterFor,
+        "filter_for",
+        "+",
+        "keep only this pattern's lines (|> \"…\")",
+    ),
+    (
+        Action::FilterOut,
+        "filter_out",
+        "-",
+        "drop this pattern's lines (!> \"…\")",
+    ),
+    (Action::Help, "help", "?", "this help"),
+];
+
+pub const PATTERNS_ALIASES: &[(&str, Action)] = &[
+    ("up", Action::Up),
+    ("down", Action::Down),
+    ("ctrl-b", Action::PageUp),
+    ("ctrl-f", Action::PageDown),
+    ("home", Action::Top),
+    ("end", Action::Bottom),
+    ("esc", Action::Back),
+    ("backspace", Action::Back),
+];
+
+/// The Fields view.
+pub const FIELDS: &[(Action, &str, &str, &str)] = &[
+    (
+        Action::Back,
+        "back",
+        "q",
+        "close the fields (back to the logs)",
+    ),
+    (Action::Cancel, "cancel", "ctrl-c", "close the fields"),
+    (Action::Up, "up", "k", "previous row (also ↑)"),
+    (Action::Down, "down", "j", "next row (also ↓)"),
+    (Action::PageUp, "page_up", "pgup", "page up (also ctrl-b)"),
+    (
+        Action::PageDown,
+        "page_down",
+        "pgdn",
+        "page down (also ctrl-f)",
+    ),
+    (Action::Top, "top", "g", "first row"),
+    (Action::Bottom, "bottom", "G", "last row"),
+    (
+        Action::FilterFor,
+        "filter_for",
+        "enter",
+        "filter for the selected value (also +)",
+    ),
+    (
+        Action::FilterOut,
+        "filter_out",
+        "-",
+        "filter the selected value out",
+    ),
+    (Action::Help, "help", "?", "this help"),
+];
+
+pub const FIELDS_ALIASES: &[(&str, Action)] = &[
+    ("up", Action::Up),
+    ("down", Action::Down),
+    ("ctrl-b", Action::PageUp),
+    ("ctrl-f", Action::PageDown),
+    ("home", Action::Top),
+    ("end", Action::Bottom),
+    ("+", Action::FilterFor),
     ("esc", Action::Back),
     ("backspace", Action::Back),
 ];

@@ -62,6 +62,8 @@ pub fn render(frame: &mut Frame, app: &App) {
         View::Logs => table::results(frame, a.results, app),
         View::Agent(v) => v.render(frame, a.results),
         View::Agents(v) => v.render(frame, a.results),
+        View::Patterns(v) => v.render(frame, a.results),
+        View::Fields(v) => v.render(frame, a.results),
     }
     if let Some(r) = a.details {
         details::details(frame, r, app);

@@ -7,6 +7,7 @@
 mod agent;
 mod complete;
 mod details;
+mod drill;
 mod editor;
 mod follow;
 mod help;
@@ -108,6 +109,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             start_ns,
             result,
         } => agent::finished(app, generation, agent_id, start_ns, result),
+        Msg::PatternsFinished { generation, result } => drill::finished(app, generation, result),
+        Msg::FieldsFinished { generation, result } => {
+            drill::fields_finished(app, generation, result)
+        }
         Msg::Tick => {
             if app.status.busy() {
                 app.status.spinner = app.status.spinner.wrapping_add(1);
@@ -128,6 +133,9 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     app.status.error = None;
     match app.mode {
         Mode::Normal => {
+            if let Some(c) = drill::key(app, k) {
+                return c;
+            }
             if let Some(c) = agent::key(app, k) {
                 return c;
             }
@@ -254,6 +262,8 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         Action::CopyLine => details::copy_line(app),
         Action::PivotAgent => details::pivot(app),
         Action::Agents => agent::fetch(app, "", None),
+        Action::Patterns => drill::open(app),
+        Action::Fields => drill::open_fields(app),
         Action::Back => back(app),
         Action::Follow => follow::toggle(app),
         Action::Pause => follow::pause(app),

@@ -33,6 +33,17 @@ fn matching_streams<'a>(
         .collect())
 }
 
+/// The fixed answer set for `path`, or the pattern ingester's "off" answer (404, empty
+/// body, as capture 39d) for `/loki/api/v1/patterns`.
+pub fn served_path(path: &str, st: &Mutex<State>) -> Option<Reply> {
+    let s = lock(st);
+    if let Some((_, r)) = s.paths.iter().find(|(p, _)| p == path) {
+        return Some(r.clone());
+    }
+    (path == "/loki/api/v1/patterns")
+        .then(|| Reply::new(404, "text/plain; charset=utf-8", Vec::new()))
+}
+
 fn string_list(values: Vec<String>) -> Reply {
     if values.is_empty() {
         return Reply::json("{\"status\":\"success\"}".into());

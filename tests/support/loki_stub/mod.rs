@@ -152,6 +152,8 @@ pub(crate) struct State {
     pub max_entries: Option<usize>,
     pub always: Option<Reply>,
     pub tail: tail::TailState,
+    /// Fixed answers per path (`patterns`, `detected_fields`, …), see `LokiStub::serve_path`.
+    pub paths: Vec<(String, Reply)>,
 }
 
 /// The running stub. Stops when dropped.
@@ -317,6 +319,13 @@ impl LokiStub {
     /// Never gzip responses, even when asked.
     pub fn disable_gzip(&self) {
         self.state().no_gzip = true;
+    }
+
+    /// Answer every request to `path` with `r` (e.g. a `detected_fields` capture). Without
+    /// one, `/loki/api/v1/patterns` is `404` with an empty body (the pattern ingester off,
+    /// capture 39d) and the other Drilldown paths are unknown (404).
+    pub fn serve_path(&self, path: &str, r: Reply) {
+        self.state().paths.push((path.to_string(), r));
     }
 
     /// Change `max_entries_limit_per_query` (default 5000).

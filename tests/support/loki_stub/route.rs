@@ -108,6 +108,9 @@ fn answer(req: &Request, st: &Mutex<State>) -> Option<Reply> {
 
 fn route(req: &Request, st: &Mutex<State>) -> Reply {
     let path = req.path.as_str();
+    if let Some(r) = endpoints::served_path(path, st) {
+        return r;
+    }
     if matches!(path, "/loki/api/v1/query_range" | "/loki/api/v1/query") {
         let eval = lock(st).evaluator.clone();
         if let Some(r) = eval.and_then(|f| f(req)) {
