@@ -12,6 +12,7 @@ pub use editor::{Completion, EditorState, QueryError, RangeSpec};
 pub use logs::{ContextLines, DEFAULT_BUFFER_LINES, DEFAULT_PAGE, Details, LogsView, Results};
 
 use super::agent_view::{AgentsView, TimelineView};
+use super::dash::DashState;
 use super::input::TextInput;
 use super::keys::{KeyMap, Screen};
 use super::volume::Volume;
@@ -25,6 +26,8 @@ pub enum View {
     Logs,
     Agent(Box<TimelineView>),
     Agents(Box<AgentsView>),
+    /// A dashboard of metric panels (`tui::dash`).
+    Dashboard(Box<DashState>),
 }
 
 /// What keys go to.
@@ -136,6 +139,8 @@ pub struct Navigation {
     pub agents_list: Option<Box<AgentsView>>,
     /// Previous (query, range) for `back` after a pivot or filter.
     pub back: Vec<(String, RangeSpec)>,
+    /// The dashboard left for the explorer (the dashboard key returns to it).
+    pub dashboard: Option<Box<DashState>>,
 }
 
 impl Navigation {
@@ -145,6 +150,7 @@ impl Navigation {
             View::Logs => Screen::Logs,
             View::Agent(_) => Screen::Timeline,
             View::Agents(_) => Screen::Runs,
+            View::Dashboard(_) => Screen::Dashboard,
         }
     }
 }

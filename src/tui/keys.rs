@@ -10,7 +10,10 @@ use std::sync::LazyLock;
 
 use crossterm::event::KeyEvent;
 
-use tables::{LOGS, LOGS_ALIASES, RUNS, RUNS_ALIASES, TIMELINE, TIMELINE_ALIASES};
+use tables::{
+    DASHBOARD, DASHBOARD_ALIASES, LOGS, LOGS_ALIASES, RUNS, RUNS_ALIASES, TIMELINE,
+    TIMELINE_ALIASES,
+};
 
 /// The screens with a key table of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20,12 +23,19 @@ pub enum Screen {
     Timeline,
     /// The list of agent runs.
     Runs,
+    /// A dashboard of metric panels.
+    Dashboard,
 }
 
 type Table = &'static [(Action, &'static str, &'static str, &'static str)];
 
 impl Screen {
-    const ALL: [Screen; 3] = [Screen::Logs, Screen::Timeline, Screen::Runs];
+    const ALL: [Screen; 4] = [
+        Screen::Logs,
+        Screen::Timeline,
+        Screen::Runs,
+        Screen::Dashboard,
+    ];
 
     /// (action, config name, default key, help text), in help-screen order.
     fn table(self) -> Table {
@@ -33,6 +43,7 @@ impl Screen {
             Screen::Logs => LOGS,
             Screen::Timeline => TIMELINE,
             Screen::Runs => RUNS,
+            Screen::Dashboard => DASHBOARD,
         }
     }
 
@@ -42,6 +53,7 @@ impl Screen {
             Screen::Logs => LOGS_ALIASES,
             Screen::Timeline => TIMELINE_ALIASES,
             Screen::Runs => RUNS_ALIASES,
+            Screen::Dashboard => DASHBOARD_ALIASES,
         }
     }
 }
@@ -105,6 +117,14 @@ pub enum Action {
     HalfPageDown,
     /// Runs list: open the selected run's timeline.
     OpenRun,
+    /// Logs: open the dashboard (or return to the one left).
+    Dashboard,
+    /// Dashboard: open the focused panel's query in the explorer.
+    OpenPanel,
+    /// Dashboard: move the time cursor back one step.
+    CursorLeft,
+    /// Dashboard: move the time cursor forward one step.
+    CursorRight,
 }
 
 /// Every (action, name) pair of every screen.

@@ -11,6 +11,7 @@
 pub mod agent_view;
 pub mod app;
 pub mod chart;
+pub mod dash;
 mod event_loop;
 pub mod export;
 pub mod fields;

@@ -1,5 +1,6 @@
 //! `render(frame, &App)`: draws the state, nothing else. Only the visible rows are touched.
 
+mod dashboard;
 mod details;
 mod editor;
 mod help;
@@ -35,6 +36,13 @@ pub const DIM: Style = Style::new().fg(Color::DarkGray);
 
 pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();
+    if let View::Dashboard(d) = &app.nav.view {
+        dashboard::screen(frame, area, app, d);
+        if app.mode == Mode::Help {
+            help::help(frame, area, app);
+        }
+        return;
+    }
     let a = layout(area, app);
     title(frame, a.title, app);
     editor::editor(frame, a.editor, app);
@@ -51,6 +59,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         View::Logs => table::results(frame, a.results, app),
         View::Agent(v) => v.render(frame, a.results),
         View::Agents(v) => v.render(frame, a.results),
+        View::Dashboard(_) => {}
     }
     if let Some(r) = a.details {
         details::details(frame, r, app);
@@ -61,7 +70,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
 }
 
-fn title(frame: &mut Frame, r: Rect, app: &App) {
+pub(super) fn title(frame: &mut Frame, r: Rect, app: &App) {
     let style = Style::new().bg(Color::Blue).fg(Color::White);
     let mut spans = vec![
         Span::styled(" vs-logs ", style.add_modifier(Modifier::BOLD)),

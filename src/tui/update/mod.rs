@@ -6,6 +6,7 @@
 
 mod agent;
 mod complete;
+pub mod dashboard;
 mod details;
 mod editor;
 mod follow;
@@ -37,7 +38,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             app.size.width = w;
             app.size.height = h;
             logs::clamp(app);
-            Vec::new()
+            dashboard::resized(app)
         }
         Msg::QueryFinished {
             generation,
@@ -91,6 +92,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             start_ns,
             result,
         } => agent::finished(app, generation, agent_id, start_ns, result),
+        Msg::PanelFinished {
+            generation,
+            index,
+            result,
+        } => dashboard::finished(app, generation, index, result),
+        Msg::DashboardRefresh { generation } => dashboard::refresh(app, generation),
         Msg::Tick => {
             if app.status.busy() {
                 app.status.spinner = app.status.spinner.wrapping_add(1);
@@ -109,6 +116,9 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     match app.mode {
         Mode::Normal => {
             app.status.note = None;
+            if let Some(c) = dashboard::key(app, k) {
+                return c;
+            }
             if let Some(c) = agent::key(app, k) {
                 return c;
             }
@@ -137,7 +147,7 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     }
 }
 
-fn quit(app: &mut App) -> Vec<Command> {
+pub(super) fn quit(app: &mut App) -> Vec<Command> {
     app.quit = true;
     let mut c = Vec::new();
     if app.status.running.is_some() {
@@ -241,6 +251,7 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         Action::CopyLine => details::copy_line(app),
         Action::PivotAgent => details::pivot(app),
         Action::Agents => agent::fetch(app, "", None),
+        Action::Dashboard => dashboard::open(app),
         Action::Back => back(app),
         Action::Follow => follow::toggle(app),
         Action::Pause => follow::pause(app),
@@ -285,6 +296,8 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         | Action::HalfPageUp
         | Action::HalfPageDown
         | Action::OpenRun => Vec::new(),
+        // the dashboard's own actions (`dashboard::perform`)
+        Action::OpenPanel | Action::CursorLeft | Action::CursorRight => Vec::new(),
     }
 }
 
