@@ -125,6 +125,8 @@ pub enum Action {
     CursorLeft,
     /// Dashboard: move the time cursor forward one step.
     CursorRight,
+    /// Logs: a metric result as a table instead of a chart.
+    ToggleTable,
 }
 
 /// Every (action, name) pair of every screen.

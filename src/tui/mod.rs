@@ -20,6 +20,7 @@ pub mod input;
 pub mod keys;
 pub mod keyspec;
 pub mod layout;
+pub mod metric;
 pub mod msg;
 pub mod render;
 pub mod rewrite;

@@ -113,7 +113,10 @@ fn text(b: &Buffer) -> String {
 fn opened(width: u16, height: u16, fail: Option<usize>) -> App {
     let (session, src) = demo();
     let (mut app, cmds) = start(&session, &request()).unwrap();
-    assert!(cmds.iter().any(|c| matches!(c, Command::FetchPanels { .. })));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Command::FetchPanels { .. }))
+    );
     let cmds = update(&mut app, Msg::Resize(width, height));
     run(&mut app, &src, cmds, fail);
     app
@@ -124,7 +127,11 @@ fn the_range_anchors_at_the_newest_demo_line() {
     let app = opened(80, 24, None);
     let d = dash(&app);
     assert!(d.view.end_ns > DEMO_END_NS - H && d.view.end_ns <= DEMO_END_NS + 1);
-    assert_eq!(d.view.end_ns - d.view.start_ns, 6 * H, "the overview's own 6h");
+    assert_eq!(
+        d.view.end_ns - d.view.start_ns,
+        6 * H,
+        "the overview's own 6h"
+    );
 }
 
 #[test]
@@ -175,7 +182,11 @@ fn a_failed_panel_shows_its_error_in_red_while_the_others_render() {
     insta::assert_snapshot!("app_80x24_failed", text(&b));
     // the failed panel is the top-left one: its frame corner and its message are red
     let title_row = 2;
-    assert_eq!(b[(0, title_row)].fg, ERROR_COLOR, "frame of the failed panel");
+    assert_eq!(
+        b[(0, title_row)].fg,
+        ERROR_COLOR,
+        "frame of the failed panel"
+    );
     let red_text = (title_row + 1..b.area.height)
         .flat_map(|y| (1..10).map(move |x| (x, y)))
         .any(|p| b[p].fg == ERROR_COLOR && b[p].symbol() != "│");
@@ -247,7 +258,11 @@ fn enter_explores_the_focused_panel_and_the_dashboard_key_returns() {
             .any(|c| matches!(c, Command::RunQuery { req, .. } if req.query == expr))
     );
     let c = key(&mut app, KeyCode::Char('D'));
-    assert_eq!(dash(&app).view.focus, Some(1), "the same dashboard comes back");
+    assert_eq!(
+        dash(&app).view.focus,
+        Some(1),
+        "the same dashboard comes back"
+    );
     assert!(c.iter().any(|c| matches!(c, Command::FetchPanels { .. })));
     // presets re-plan over the new range
     let c = key(&mut app, KeyCode::Char('3'));

@@ -17,5 +17,6 @@ mod support;
 
 mod agent_views;
 mod interaction;
+mod metric_chart;
 mod screens;
 mod tmux;

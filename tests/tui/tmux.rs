@@ -203,3 +203,35 @@ fn sigterm_restores_the_terminal() {
     assert_eq!(t.display("#{alternate_on}"), "0");
     assert_eq!(t.display("#{pane_dead_status}"), "0");
 }
+
+#[test]
+fn dashboard_demo_shows_every_panel_with_data_and_quits() {
+    if !ready() {
+        return;
+    }
+    let t = Tmux::new("dash");
+    start(&t, &format!("{} dashboard --demo --utc", bin()));
+    t.wait("every panel answered", |t| {
+        let s = t.capture();
+        s.contains("VulnSentinel overview") && s.contains("panels ") && {
+            // `panels N/N`
+            s.split("panels ").nth(1).is_some_and(|r| {
+                let frac: String = r.chars().take_while(|c| !c.is_whitespace()).collect();
+                frac.split_once('/').is_some_and(|(a, b)| a == b)
+            })
+        }
+    });
+    let s = t.capture();
+    for title in ["Errors", "API 5xx"] {
+        assert!(s.contains(title), "{title} missing:\n{s}");
+    }
+    assert!(!s.contains("loading…"), "{s}");
+    assert!(
+        !s.contains("no data in range"),
+        "a panel without data:\n{s}"
+    );
+    t.keys(&["q"]);
+    t.wait("the app to exit", |t| t.display("#{pane_dead}") == "1");
+    assert_eq!(t.display("#{pane_dead_status}"), "0");
+    assert!(!t.capture().contains("VulnSentinel overview"));
+}

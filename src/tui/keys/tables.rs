@@ -148,6 +148,24 @@ pub const LOGS: &[(Action, &str, &str, &str)] = &[
         "the overview dashboard (charts of the range)",
     ),
     (
+        Action::CursorLeft,
+        "cursor_left",
+        "[",
+        "metric chart: time cursor one step back",
+    ),
+    (
+        Action::CursorRight,
+        "cursor_right",
+        "]",
+        "metric chart: time cursor one step on",
+    ),
+    (
+        Action::ToggleTable,
+        "table",
+        "T",
+        "metric result: table / chart",
+    ),
+    (
         Action::Back,
         "back",
         "backspace",

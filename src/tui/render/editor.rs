@@ -203,6 +203,8 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
     }
     let mut info = if app.status.running == Some(Running::Query) && app.logs.is_empty() {
         String::new()
+    } else if let Some(m) = &res.metric {
+        format!("{} series", super::super::metric::named_series(m).len())
     } else {
         format!("{} lines", app.logs.len())
     };

@@ -297,7 +297,22 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         | Action::HalfPageDown
         | Action::OpenRun => Vec::new(),
         // the dashboard's own actions (`dashboard::perform`)
-        Action::OpenPanel | Action::CursorLeft | Action::CursorRight => Vec::new(),
+        Action::OpenPanel => Vec::new(),
+        Action::CursorLeft | Action::CursorRight => {
+            if app.logs.results.metric.is_some() {
+                let (s, e) = match &app.logs.results.req {
+                    Some(r) => (r.start_ns, r.end_ns),
+                    None => app.editor.range.resolve(app.now_ns),
+                };
+                let by = if action == Action::CursorLeft { -1 } else { 1 };
+                app.logs.chart.move_cursor(by, s, e);
+            }
+            Vec::new()
+        }
+        Action::ToggleTable => {
+            app.logs.chart.table = !app.logs.chart.table;
+            Vec::new()
+        }
     }
 }
 
