@@ -136,7 +136,7 @@ impl DashState {
             }
         }
         pv.state = if logs && metrics.is_empty() {
-            lines.sort_by(|a, b| b.ts.cmp(&a.ts));
+            lines.sort_by_key(|e| std::cmp::Reverse(e.ts));
             PanelState::Logs(lines)
         } else {
             PanelState::from_metric(&pv.panel, &metrics)

@@ -82,8 +82,11 @@ fn a_metric_result_is_a_chart_with_axes_and_a_legend() {
         s.contains("09:30") || s.contains("09:20") || s.contains("09:40"),
         "{s}"
     );
-    assert!(s.contains("140") || s.contains("120"), "y ticks: {s}");
-    assert!(s.contains("level=error") || s.contains("error"), "{s}");
+    assert!(s.contains("125") && s.contains("150"), "y ticks: {s}");
+    assert!(
+        s.contains("{level=\"error\"}  last 3  min 0  max 6"),
+        "legend: {s}"
+    );
     let fgs: Vec<_> = b.content.iter().map(|c| c.fg).collect();
     assert!(fgs.contains(&series_color(0)) || fgs.contains(&series_color(1)));
 }
