@@ -8,7 +8,8 @@ mod prefs;
 mod settings;
 
 pub use args::{
-    AgentsArgs, Cli, ColorMode, Command, FollowArgs, GlobalArgs, RangeArgs, ReplayArgs, TuiArgs,
+    AgentsArgs, Cli, ColorMode, Command, DashboardArgs, FollowArgs, GlobalArgs, RangeArgs,
+    ReplayArgs, TuiArgs,
 };
 pub use error::CliError;
 pub use prefs::OutputPrefs;
@@ -44,7 +45,10 @@ pub fn run_from(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let g = &cli.global;
     let file = (g.files.len() == 1 && !g.stdin && !g.demo).then(|| g.files[0].clone());
-    match runtime.block_on(commands::dispatch(session, prefs, cli.command, file)) {
+    let result = runtime.block_on(commands::dispatch(session, prefs, cli.command, file));
+    // Work the user quit during (a local query on a blocking thread) is not waited for.
+    runtime.shutdown_background();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => error::report(&e),
     }

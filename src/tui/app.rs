@@ -14,6 +14,7 @@ pub use help::HelpState;
 pub use logs::{ContextLines, DEFAULT_BUFFER_LINES, DEFAULT_PAGE, Details, LogsView, Results};
 
 use super::agent_view::{AgentsView, TimelineView};
+use super::dash::DashState;
 use super::drill::fields::FieldsView;
 use super::drill::patterns::PatternsView;
 use super::input::TextInput;
@@ -33,6 +34,8 @@ pub enum View {
     Patterns(Box<PatternsView>),
     /// Field statistics of the current results (`tui::drill::fields`).
     Fields(Box<FieldsView>),
+    /// A dashboard of metric panels (`tui::dash`).
+    Dashboard(Box<DashState>),
 }
 
 /// What keys go to.
@@ -153,6 +156,8 @@ pub struct Navigation {
     pub agents_list: Option<Box<AgentsView>>,
     /// Previous (query, range) for `back` after a pivot or filter.
     pub back: Vec<(String, RangeSpec)>,
+    /// The dashboard left for the explorer (the dashboard key returns to it).
+    pub dashboard: Option<Box<DashState>>,
 }
 
 impl Navigation {
@@ -164,6 +169,7 @@ impl Navigation {
             View::Agents(_) => Screen::Runs,
             View::Patterns(_) => Screen::Patterns,
             View::Fields(_) => Screen::Fields,
+            View::Dashboard(_) => Screen::Dashboard,
         }
     }
 }

@@ -34,6 +34,8 @@ struct Tasks {
     volume: Option<JoinHandle<()>>,
     tail: Option<JoinHandle<()>>,
     export: Option<JoinHandle<()>>,
+    /// The dashboard's panel queries of the generation on screen.
+    panels: Vec<JoinHandle<()>>,
 }
 
 fn abort(h: &mut Option<JoinHandle<()>>) {
@@ -166,6 +168,26 @@ impl Runner {
                 }));
             }
             Command::StopTail => abort(&mut self.tasks.tail),
+            Command::FetchPanels {
+                generation,
+                queries,
+            } => {
+                for h in self.tasks.panels.drain(..) {
+                    h.abort();
+                }
+                self.tasks.panels =
+                    tasks::spawn_panels(&self.backend, &self.tx, generation, queries);
+            }
+            Command::ScheduleRefresh {
+                generation,
+                after_ms,
+            } => {
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(after_ms)).await;
+                    let _ = tx.send(Msg::DashboardRefresh { generation });
+                });
+            }
             Command::FetchAgent {
                 generation,
                 agent_id,
@@ -342,6 +364,9 @@ where
         &mut runner.tasks.export,
     ] {
         abort(h);
+    }
+    for h in runner.tasks.panels.drain(..) {
+        h.abort();
     }
     Ok(())
 }

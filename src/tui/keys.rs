@@ -11,8 +11,8 @@ use std::sync::LazyLock;
 use crossterm::event::KeyEvent;
 
 use tables::{
-    FIELDS, FIELDS_ALIASES, LOGS, LOGS_ALIASES, PATTERNS, PATTERNS_ALIASES, RUNS, RUNS_ALIASES,
-    TIMELINE, TIMELINE_ALIASES,
+    DASHBOARD, DASHBOARD_ALIASES, FIELDS, FIELDS_ALIASES, LOGS, LOGS_ALIASES, PATTERNS,
+    PATTERNS_ALIASES, RUNS, RUNS_ALIASES, TIMELINE, TIMELINE_ALIASES,
 };
 
 /// The screens with a key table of their own.
@@ -27,17 +27,20 @@ pub enum Screen {
     Patterns,
     /// The Fields view of the current results.
     Fields,
+    /// A dashboard of metric panels.
+    Dashboard,
 }
 
 type Table = &'static [(Action, &'static str, &'static str, &'static str)];
 
 impl Screen {
-    const ALL: [Screen; 5] = [
+    const ALL: [Screen; 6] = [
         Screen::Logs,
         Screen::Timeline,
         Screen::Runs,
         Screen::Patterns,
         Screen::Fields,
+        Screen::Dashboard,
     ];
 
     /// (action, config name, default key, help text), in help-screen order.
@@ -48,6 +51,7 @@ impl Screen {
             Screen::Runs => RUNS,
             Screen::Patterns => PATTERNS,
             Screen::Fields => FIELDS,
+            Screen::Dashboard => DASHBOARD,
         }
     }
 
@@ -59,6 +63,7 @@ impl Screen {
             Screen::Runs => RUNS_ALIASES,
             Screen::Patterns => PATTERNS_ALIASES,
             Screen::Fields => FIELDS_ALIASES,
+            Screen::Dashboard => DASHBOARD_ALIASES,
         }
     }
 }
@@ -136,6 +141,16 @@ pub enum Action {
     Patterns,
     /// Logs: the Fields view of the results.
     Fields,
+    /// Logs: open the dashboard (or return to the one left).
+    Dashboard,
+    /// Dashboard: open the focused panel's query in the explorer.
+    OpenPanel,
+    /// Dashboard: move the time cursor back one step.
+    CursorLeft,
+    /// Dashboard: move the time cursor forward one step.
+    CursorRight,
+    /// Logs: a metric result as a table instead of a chart.
+    ToggleTable,
 }
 
 /// Every (action, name) pair of every screen.

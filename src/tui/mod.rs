@@ -11,6 +11,7 @@
 pub mod agent_view;
 pub mod app;
 pub mod chart;
+pub mod dash;
 pub mod drill;
 mod event_loop;
 pub mod export;
@@ -20,6 +21,7 @@ pub mod input;
 pub mod keys;
 pub mod keyspec;
 pub mod layout;
+pub mod metric;
 pub mod msg;
 pub mod render;
 pub mod rewrite;
@@ -42,14 +44,21 @@ use crate::session::Session;
 /// Runs the explorer until the user quits; the terminal is restored on every path (normal
 /// exit, error, panic, SIGTERM/SIGHUP).
 pub async fn run(session: Session, req: TuiStart) -> anyhow::Result<()> {
-    let (mut app, initial) = start(&session, &req)?;
+    let (mut app, mut initial) = start(&session, &req)?;
     let history_path = history::default_path();
     if let Some(p) = &history_path {
         app.editor.history = history::History::load(p);
     }
     if let Ok((w, h)) = crossterm::terminal::size() {
-        app.size.width = w;
-        app.size.height = h;
+        // the dashboard plans its steps for the real width: that plan replaces the first
+        let replanned = update(&mut app, Msg::Resize(w, h));
+        if replanned
+            .iter()
+            .any(|c| matches!(c, Command::FetchPanels { .. }))
+        {
+            initial.retain(|c| !matches!(c, Command::FetchPanels { .. }));
+        }
+        initial.extend(replanned);
     }
     let (mut terminal, guard) = terminal::enter()?;
     let events = crossterm::event::EventStream::new();

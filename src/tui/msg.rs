@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::agent::model::AgentRun;
-use crate::model::{Labels, LogEntry, MetricResult, QueryRange, QueryStats};
+use crate::model::{Labels, LogEntry, MetricResult, QueryOutput, QueryRange, QueryStats};
 use crate::tail::{FollowOptions, TailEvent};
 
 use super::store::Chunk;
@@ -106,6 +106,16 @@ pub enum Msg {
     },
     /// Spinner frame while something runs.
     Tick,
+    /// One dashboard panel query answered (`index` in the generation's plan).
+    PanelFinished {
+        generation: u64,
+        index: usize,
+        result: Result<QueryOutput, String>,
+    },
+    /// The dashboard's auto-refresh period passed.
+    DashboardRefresh {
+        generation: u64,
+    },
 }
 
 /// Work for the loop to do.
@@ -178,6 +188,16 @@ pub enum Command {
     SampleFields {
         generation: u64,
         chunks: Vec<(Arc<Chunk>, usize)>,
+    },
+    /// Run a dashboard's panel queries in parallel (aborting the previous generation's).
+    FetchPanels {
+        generation: u64,
+        queries: Vec<QueryRange>,
+    },
+    /// Send `DashboardRefresh { generation }` after `after_ms`.
+    ScheduleRefresh {
+        generation: u64,
+        after_ms: u64,
     },
     Quit,
 }

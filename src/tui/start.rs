@@ -7,6 +7,7 @@ use crate::session::{RangeDefault, Session};
 use crate::timespec::{RangeKind, RangeQuery, format_display};
 
 use super::app::{App, DEFAULT_BUFFER_LINES, RangeSpec};
+use super::dash::DashboardStart;
 use super::keys::KeyMap;
 use super::msg::{Command, Msg};
 use super::{rewrite, update};
@@ -24,6 +25,8 @@ pub struct TuiStart {
     pub page_size: Option<usize>,
     /// Open on these agent runs (`replay --tui`) instead of a query.
     pub agent: Option<AgentStart>,
+    /// Open on this dashboard (`vs-logs dashboard`); with no range flag, its own range.
+    pub dashboard: Option<DashboardStart>,
 }
 
 /// The runs of one agent id, already found, to open on the agent screen.
@@ -41,16 +44,29 @@ fn range_of(session: &Session, q: &RangeQuery) -> anyhow::Result<Option<RangeSpe
     if q.is_empty() {
         return Ok(None);
     }
-    let r = session.range(q, RangeDefault::Last("1h"))?;
-    Ok(Some(match r.kind {
-        RangeKind::Relative { ns } => RangeSpec::last(q.since.as_deref().unwrap_or("1h"), ns),
+    range_spec(session, q, "1h").map(Some)
+}
+
+/// The range of `q` (with no flag: the last `default_since`, ending at the newest line on
+/// local inputs) as the explorer keeps it.
+pub fn range_spec(
+    session: &Session,
+    q: &RangeQuery,
+    default_since: &str,
+) -> anyhow::Result<RangeSpec> {
+    let r = session.range(q, RangeDefault::Last(default_since))?;
+    Ok(match r.kind {
+        RangeKind::Relative { ns } => {
+            RangeSpec::last(q.since.as_deref().unwrap_or(default_since), ns)
+        }
         RangeKind::Absolute => RangeSpec::Absolute {
             start_ns: r.start_ns,
             end_ns: r.end_ns,
             label: match (&q.since, &q.from, &q.to) {
                 (Some(s), None, Some(t)) => format!("{s} before {t}"),
                 (Some(s), None, None) => format!("last {s} of the input"),
-                (None, None, Some(t)) => format!("1h before {t}"),
+                (None, None, None) => format!("last {default_since} of the input"),
+                (None, None, Some(t)) => format!("{default_since} before {t}"),
                 _ => format!(
                     "{} .. {}",
                     q.from.as_deref().unwrap_or("1h before"),
@@ -58,7 +74,7 @@ fn range_of(session: &Session, q: &RangeQuery) -> anyhow::Result<Option<RangeSpe
                 ),
             },
         },
-    }))
+    })
 }
 
 /// The app as it starts: settings from the session, and the first screen (the agent runs,
@@ -81,6 +97,14 @@ pub fn start(session: &Session, req: &TuiStart) -> anyhow::Result<(App, Vec<Comm
     }
     if let Some(agent) = &req.agent {
         return Ok(start_on_agent(app, agent, req.range.utc));
+    }
+    if let Some(d) = &req.dashboard {
+        app.editor.range = range_spec(session, &req.range, &d.dashboard.since)?;
+        app.editor
+            .input
+            .set(format!("{{app={}}}", rewrite::quote(&session.app)));
+        let c = update::dashboard::open_with(&mut app, d.clone());
+        return Ok((app, c));
     }
     let range = range_of(session, &req.range)?;
     if let Some(r) = range.clone() {

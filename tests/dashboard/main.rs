@@ -7,6 +7,7 @@
 //! Run one module: `cargo test --test dashboard <topic>::`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod app;
 mod metric_table;
 mod queries;
 mod screen;

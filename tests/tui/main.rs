@@ -19,6 +19,7 @@ mod agent_timeline;
 mod agent_views;
 mod drill;
 mod interaction;
+mod metric_chart;
 mod runs_list;
 mod screens;
 mod small_screens;

@@ -213,12 +213,12 @@ fn help_at_80x24_scrolls_to_the_last_key_and_the_status_line_clears() {
         t.capture().contains("no search: press / first")
     });
     t.keys(&["?"]);
-    t.wait("the help", |t| t.capture().contains("of 46 · j/k scroll"));
+    t.wait("the help", |t| t.capture().contains("of 52 · j/k scroll"));
     assert!(!t.capture().contains("this help"), "{}", t.capture());
     t.keys(&["G"]);
     t.wait("the last key", |t| {
         let s = t.capture();
-        s.contains("?  this help") && s.contains("25–46 of 46")
+        s.contains("?  this help") && s.contains("31–52 of 52")
     });
     t.keys(&["Escape"]);
     t.wait("the help to close", |t| !t.capture().contains("j/k scroll"));
@@ -227,4 +227,42 @@ fn help_at_80x24_scrolls_to_the_last_key_and_the_status_line_clears() {
     assert!(!s.contains("no search"), "the note stuck:\n{s}");
     assert!(status.contains(" lines"), "status line: {status:?}\n{s}");
     t.keys(&["q"]);
+}
+
+#[test]
+fn dashboard_demo_shows_every_panel_with_data_and_quits() {
+    if !ready() {
+        return;
+    }
+    let t = Tmux::new("dash");
+    start(&t, &format!("{} dashboard --demo --utc", bin()));
+    t.wait("every panel answered", |t| {
+        let s = t.capture();
+        s.contains("VulnSentinel overview") && s.contains("panels ") && {
+            // `panels N/N`
+            s.split("panels ").nth(1).is_some_and(|r| {
+                let frac: String = r.chars().take_while(|c| !c.is_whitespace()).collect();
+                frac.split_once('/').is_some_and(|(a, b)| a == b)
+            })
+        }
+    });
+    let s = t.capture();
+    for title in ["Errors", "API 5xx"] {
+        assert!(s.contains(title), "{title} missing:\n{s}");
+    }
+    assert!(!s.contains("loading…"), "{s}");
+    assert!(
+        !s.contains("no data in range"),
+        "a panel without data:\n{s}"
+    );
+    t.keys(&["q"]);
+    // tmux can mark the pane dead (pty closed) before it has reaped the exit status.
+    t.wait("the app to exit", |t| {
+        t.display("#{pane_dead}") == "1"
+            && !t
+                .display("#{pane_dead_status}#{pane_dead_signal}")
+                .is_empty()
+    });
+    assert_eq!(t.display("#{pane_dead_status}"), "0");
+    assert_eq!(t.display("#{alternate_on}"), "0");
 }

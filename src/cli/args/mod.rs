@@ -3,11 +3,13 @@
 //! (flag or env) from "not given" (then the profile, then the default).
 
 mod agent;
+mod dashboard;
 mod drill;
 mod range;
 mod tui;
 
 pub use agent::{AgentsArgs, ReplayArgs};
+pub use dashboard::DashboardArgs;
 pub use drill::DrillArgs;
 pub use range::RangeArgs;
 pub use tui::TuiArgs;
@@ -264,6 +266,9 @@ pub enum Command {
     },
     /// The interactive explorer
     Tui(TuiArgs),
+    /// Metric panels on one screen: the overview, a user dashboard, or a Grafana JSON's Loki
+    /// panels
+    Dashboard(DashboardArgs),
     /// Rebuild one agent run from its log lines
     Replay(ReplayArgs),
     /// Agent runs in a range, with per-type totals

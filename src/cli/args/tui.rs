@@ -23,6 +23,7 @@ impl TuiArgs {
             range: self.range.query(),
             page_size: self.range.limit,
             agent: None,
+            dashboard: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! requests once and works in the `Session`, printing with the CLI's `OutputPrefs`.
 
 pub mod agents;
+pub mod dashboard;
 pub mod discovery;
 pub mod drill;
 pub mod push;
@@ -95,6 +96,7 @@ pub async fn dispatch(
             tail::follow(s, p, &plan.tail(delay_for)).await
         }
         Command::Tui(args) => tui::run(session, &args).await,
+        Command::Dashboard(args) => dashboard::run(session, &args).await,
         Command::Replay(args) => replay::replay(session, p, &args.request(), args.tui).await,
         Command::Agents(args) => agents::agents(s, p, &args.request()).await,
         Command::Patterns(args) => drill::patterns(s, p, &args).await,

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::model::{LogEntry, MetricResult, QueryRange, QueryStats};
 
 use super::super::input::TextInput;
+use super::super::metric::MetricChart;
 use super::super::row::RowCache;
 use super::super::store::{LineStore, Row};
 
@@ -69,6 +70,8 @@ pub struct LogsView {
     pub buffer_lines: usize,
     /// Lines per query page.
     pub page_size: usize,
+    /// How a metric result is shown (chart or table, cursor).
+    pub chart: MetricChart,
 }
 
 impl Default for LogsView {
@@ -89,6 +92,7 @@ impl Default for LogsView {
             rows: RowCache::default(),
             buffer_lines: DEFAULT_BUFFER_LINES,
             page_size: DEFAULT_PAGE,
+            chart: MetricChart::default(),
         }
     }
 }

@@ -15,6 +15,7 @@ use ratatui::style::Color;
 
 pub use dashboard::{render_dashboard, render_panel};
 pub use line::{LineChart, render_line_chart};
+pub use text::draw_table;
 
 /// Series colours, by palette slot (`NamedSeries::color`). Red is kept for errors.
 pub const PALETTE: [Color; crate::dashboard::PALETTE_LEN] = [

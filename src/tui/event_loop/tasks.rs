@@ -218,3 +218,32 @@ pub async fn mine_patterns(
     .await
     .map_err(|e| e.to_string())
 }
+
+/// One task per dashboard panel query, all at once; each answer comes back tagged with the
+/// generation and its index in the plan.
+pub fn spawn_panels(
+    backend: &Backend,
+    tx: &UnboundedSender<Msg>,
+    generation: u64,
+    queries: Vec<QueryRange>,
+) -> Vec<JoinHandle<()>> {
+    queries
+        .into_iter()
+        .enumerate()
+        .map(|(index, req)| {
+            let (b, tx) = (backend.clone(), tx.clone());
+            tokio::spawn(async move {
+                let result = b
+                    .query(&req, Arc::new(|_| {}))
+                    .await
+                    .map(|(o, _)| o)
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(Msg::PanelFinished {
+                    generation,
+                    index,
+                    result,
+                });
+            })
+        })
+        .collect()
+}

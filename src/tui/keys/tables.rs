@@ -154,6 +154,30 @@ pub const LOGS: &[(Action, &str, &str, &str)] = &[
         "list the agent runs in the range",
     ),
     (
+        Action::Dashboard,
+        "dashboard",
+        "D",
+        "the overview dashboard (charts of the range)",
+    ),
+    (
+        Action::CursorLeft,
+        "cursor_left",
+        "[",
+        "metric chart: time cursor one step back",
+    ),
+    (
+        Action::CursorRight,
+        "cursor_right",
+        "]",
+        "metric chart: time cursor one step on",
+    ),
+    (
+        Action::ToggleTable,
+        "table",
+        "T",
+        "metric result: table / chart",
+    ),
+    (
         Action::Back,
         "back",
         "backspace",
@@ -460,5 +484,55 @@ pub const FIELDS_ALIASES: &[(&str, Action)] = &[
     ("end", Action::Bottom),
     ("+", Action::FilterFor),
     ("esc", Action::Back),
+    ("backspace", Action::Back),
+];
+
+/// The dashboard screen.
+pub const DASHBOARD: &[(Action, &str, &str, &str)] = &[
+    (Action::Quit, "quit", "q", "quit"),
+    (
+        Action::Cancel,
+        "cancel",
+        "ctrl-c",
+        "cancel the running queries, or quit when idle",
+    ),
+    (Action::Back, "back", "esc", "to the log explorer"),
+    (Action::Down, "down", "j", "next panel (also tab, ↓)"),
+    (Action::Up, "up", "k", "previous panel (also ↑)"),
+    (
+        Action::OpenPanel,
+        "open_panel",
+        "enter",
+        "open the focused panel's query in the explorer",
+    ),
+    (
+        Action::CursorLeft,
+        "cursor_left",
+        "h",
+        "time cursor one step back (also ←)",
+    ),
+    (
+        Action::CursorRight,
+        "cursor_right",
+        "l",
+        "time cursor one step on (also →)",
+    ),
+    (Action::Refresh, "refresh", "r", "run every panel again"),
+    (Action::Range5m, "range_5m", "1", "last 5 minutes"),
+    (Action::Range15m, "range_15m", "2", "last 15 minutes"),
+    (Action::Range1h, "range_1h", "3", "last hour"),
+    (Action::Range6h, "range_6h", "4", "last 6 hours"),
+    (Action::Range12h, "range_12h", "5", "last 12 hours"),
+    (Action::Range24h, "range_24h", "6", "last 24 hours"),
+    (Action::Range7d, "range_7d", "7", "last 7 days"),
+    (Action::Help, "help", "?", "this help"),
+];
+
+pub const DASHBOARD_ALIASES: &[(&str, Action)] = &[
+    ("up", Action::Up),
+    ("down", Action::Down),
+    ("tab", Action::Down),
+    ("left", Action::CursorLeft),
+    ("right", Action::CursorRight),
     ("backspace", Action::Back),
 ];

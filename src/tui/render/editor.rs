@@ -214,6 +214,8 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
     let complete = res.loaded && res.older_done && res.newer_done;
     let mut info = if app.status.running == Some(Running::Query) && app.logs.is_empty() {
         String::new()
+    } else if let Some(m) = &res.metric {
+        format!("{} series", super::super::metric::named_series(m).len())
     } else {
         match &app.volume.histogram {
             Some(v) if !complete && !v.local && v.total() as usize > n => {

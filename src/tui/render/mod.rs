@@ -1,5 +1,6 @@
 //! `render(frame, &App)`: draws the state, nothing else. Only the visible rows are touched.
 
+mod dashboard;
 mod details;
 mod editor;
 mod help;
@@ -46,6 +47,13 @@ pub fn on_selected(style: Style) -> Style {
 
 pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();
+    if let View::Dashboard(d) = &app.nav.view {
+        dashboard::screen(frame, area, app, d);
+        if app.mode == Mode::Help {
+            help::help(frame, area, app);
+        }
+        return;
+    }
     let a = layout(area, app);
     title(frame, a.title, app);
     editor::editor(frame, a.editor, app);
@@ -64,6 +72,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         View::Agents(v) => v.render(frame, a.results),
         View::Patterns(v) => v.render(frame, a.results),
         View::Fields(v) => v.render(frame, a.results),
+        View::Dashboard(_) => {}
     }
     if let Some(r) = a.details {
         details::details(frame, r, app);
@@ -74,7 +83,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     }
 }
 
-fn title(frame: &mut Frame, r: Rect, app: &App) {
+pub(super) fn title(frame: &mut Frame, r: Rect, app: &App) {
     let style = Style::new().bg(Color::Blue).fg(Color::White);
     let mut spans = vec![
         Span::styled(" vs-logs ", style.add_modifier(Modifier::BOLD)),

@@ -7,7 +7,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::model::MetricResult;
+use super::super::metric::render_metric;
 use crate::sanitize;
 
 use super::super::app::{App, Running};
@@ -92,37 +92,22 @@ fn placeholder(frame: &mut Frame, r: Rect, text: &str, style: Style) {
     );
 }
 
-fn metric(frame: &mut Frame, r: Rect, m: &MetricResult) {
-    let fmt_labels = |l: &crate::model::Labels| {
-        let inner: Vec<String> = l.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
-        sanitize::inline(&format!("{{{}}}", inner.join(", "))).into_owned()
-    };
-    let lines: Vec<Line> = match m {
-        MetricResult::Matrix(series) => series
-            .iter()
-            .map(|s| {
-                let last = s.points.last().map_or(0.0, |p| p.v);
-                let max = s.points.iter().map(|p| p.v).fold(f64::NAN, f64::max);
-                Line::from(format!(
-                    "{}  last={last}  max={max}  points={}",
-                    fmt_labels(&s.metric),
-                    s.points.len()
-                ))
-            })
-            .collect(),
-        MetricResult::Vector(v) => v
-            .iter()
-            .map(|s| Line::from(format!("{}  {}", fmt_labels(&s.metric), s.point.v)))
-            .collect(),
-        MetricResult::Scalar(p) => vec![Line::from(format!("scalar {}", p.v))],
-    };
-    let mut all = vec![Line::styled("metric result (series)", DIM)];
-    all.extend(lines);
-    frame.render_widget(Paragraph::new(all), r);
+/// The range a metric result was asked over.
+pub fn metric_range(app: &App) -> (i64, i64) {
+    match &app.logs.results.req {
+        Some(r) => (r.start_ns, r.end_ns),
+        None => app.editor.range.resolve(app.now_ns),
+    }
 }
 
 pub fn results(frame: &mut Frame, r: Rect, app: &App) {
     if r.height == 0 {
+        return;
+    }
+    if let Some(m) = &app.logs.results.metric {
+        // a chart (or its table) instead of the log header and rows
+        let range = metric_range(app);
+        render_metric(frame.buffer_mut(), r, m, range, &app.logs.chart);
         return;
     }
     let header = Rect::new(r.x, r.y, r.width, 1);
@@ -136,10 +121,6 @@ pub fn results(frame: &mut Frame, r: Rect, app: &App) {
             .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
         header,
     );
-    if let Some(m) = &app.logs.results.metric {
-        metric(frame, body, m);
-        return;
-    }
     if app.logs.is_empty() {
         let (text, style) = if app.status.running == Some(Running::Query) {
             (

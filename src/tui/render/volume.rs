@@ -13,6 +13,9 @@ use super::super::store::Level;
 use super::super::update::{plural, volume_loading};
 use super::{DIM, level_style};
 
+/// A cell filled from the bottom by 1..=8 eighths.
+const EIGHTHS: [&str; 8] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"];
+
 fn level_color(l: Level) -> Color {
     level_style(l).fg.unwrap_or(Color::Gray)
 }
@@ -46,7 +49,7 @@ pub fn volume(frame: &mut Frame, r: Rect, app: &App) {
     // the server's buckets are step-aligned and stick out of the range: an estimate
     let about = if v.local { "" } else { "about " };
     let title = format!(
-        " volume · {about}{}{local} · red error · yellow warning · green info · blue debug ",
+        " volume · {about}{}{local} · red error · yellow warning · green info · blue debug · ▲ lines on screen ",
         plural(v.total() as usize, "line", "lines"),
     );
     let block = Block::default()
@@ -85,20 +88,31 @@ pub fn volume(frame: &mut Frame, r: Rect, app: &App) {
         if total == 0 {
             continue;
         }
-        // stack from the bottom: error, warning, info, debug, unknown
+        // stack from the bottom: error, warning, info, debug, unknown; heights in eighths of
+        // a row, rounded (not up), so a level with a sliver of the lines gets a sliver
         let mut cum = 0u64;
-        let mut bounds = [0u16; 5];
+        let mut bounds = [0u64; 5];
         for (k, val) in c.iter().enumerate() {
             cum += val;
-            bounds[k] = ((cum * u64::from(bars_h)).div_ceil(max)) as u16;
+            bounds[k] = (cum * u64::from(bars_h) * 8 + max / 2) / max;
         }
-        for y in 0..bars_h {
-            let Some(k) = bounds.iter().position(|b| y < *b) else {
+        let top = bounds[4].max(1);
+        for y in 0..u64::from(bars_h) {
+            let (lo, hi) = (y * 8, y * 8 + 8);
+            if lo >= top {
                 break;
-            };
-            let pos = (inner.x + x as u16, inner.y + bars_h - 1 - y);
+            }
+            // the level filling most of this cell
+            let k = (0..5)
+                .max_by_key(|&k| {
+                    let from = if k == 0 { 0 } else { bounds[k - 1] };
+                    bounds[k].min(hi).saturating_sub(from.max(lo))
+                })
+                .unwrap_or(0);
+            let fill = (top.min(hi) - lo) as usize;
+            let pos = (inner.x + x as u16, inner.y + bars_h - 1 - y as u16);
             if let Some(cell) = buf.cell_mut(pos) {
-                cell.set_symbol("█")
+                cell.set_symbol(EIGHTHS[fill.clamp(1, 8) - 1])
                     .set_style(Style::new().fg(level_color(Level::ALL[k])));
             }
         }

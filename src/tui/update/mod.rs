@@ -6,6 +6,7 @@
 
 mod agent;
 mod complete;
+pub mod dashboard;
 mod details;
 mod drill;
 mod editor;
@@ -42,7 +43,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             app.size.width = w;
             app.size.height = h;
             logs::clamp(app);
-            Vec::new()
+            dashboard::resized(app)
         }
         Msg::QueryFinished {
             generation,
@@ -113,6 +114,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::FieldsFinished { generation, result } => {
             drill::fields_finished(app, generation, result)
         }
+        Msg::PanelFinished {
+            generation,
+            index,
+            result,
+        } => dashboard::finished(app, generation, index, result),
+        Msg::DashboardRefresh { generation } => dashboard::refresh(app, generation),
         Msg::Tick => {
             if app.status.busy() {
                 app.status.spinner = app.status.spinner.wrapping_add(1);
@@ -134,6 +141,9 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     match app.mode {
         Mode::Normal => {
             if let Some(c) = drill::key(app, k) {
+                return c;
+            }
+            if let Some(c) = dashboard::key(app, k) {
                 return c;
             }
             if let Some(c) = agent::key(app, k) {
@@ -158,7 +168,7 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     }
 }
 
-fn quit(app: &mut App) -> Vec<Command> {
+pub(super) fn quit(app: &mut App) -> Vec<Command> {
     app.quit = true;
     let mut c = Vec::new();
     if app.status.running.is_some() {
@@ -264,6 +274,7 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         Action::Agents => agent::fetch(app, "", None),
         Action::Patterns => drill::open(app),
         Action::Fields => drill::open_fields(app),
+        Action::Dashboard => dashboard::open(app),
         Action::Back => back(app),
         Action::Follow => follow::toggle(app),
         Action::Pause => follow::pause(app),
@@ -311,6 +322,23 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         | Action::SortStatus
         | Action::FilterStatus
         | Action::FilterType => Vec::new(),
+        // the dashboard's own actions (`dashboard::perform`)
+        Action::OpenPanel => Vec::new(),
+        Action::CursorLeft | Action::CursorRight => {
+            if app.logs.results.metric.is_some() {
+                let (s, e) = match &app.logs.results.req {
+                    Some(r) => (r.start_ns, r.end_ns),
+                    None => app.editor.range.resolve(app.now_ns),
+                };
+                let by = if action == Action::CursorLeft { -1 } else { 1 };
+                app.logs.chart.move_cursor(by, s, e);
+            }
+            Vec::new()
+        }
+        Action::ToggleTable => {
+            app.logs.chart.table = !app.logs.chart.table;
+            Vec::new()
+        }
     }
 }
 
