@@ -8,7 +8,8 @@ mod prefs;
 mod settings;
 
 pub use args::{
-    AgentsArgs, Cli, ColorMode, Command, FollowArgs, GlobalArgs, RangeArgs, ReplayArgs, TuiArgs,
+    AgentsArgs, Cli, ColorMode, Command, FollowArgs, GlobalArgs, MetricArgs, RangeArgs, ReplayArgs,
+    TuiArgs,
 };
 pub use error::CliError;
 pub use prefs::OutputPrefs;

@@ -21,6 +21,7 @@ mod follow;
 mod local;
 mod loki;
 mod loki_faults;
+mod metrics;
 mod replay;
 mod stub;
 mod tail;

@@ -3,10 +3,12 @@
 //! (flag or env) from "not given" (then the profile, then the default).
 
 mod agent;
+mod metric;
 mod range;
 mod tui;
 
 pub use agent::{AgentsArgs, ReplayArgs};
+pub use metric::MetricArgs;
 pub use range::RangeArgs;
 pub use tui::TuiArgs;
 
@@ -151,9 +153,8 @@ pub struct QueryArgs {
     /// Oldest first (default newest first)
     #[arg(long)]
     pub forward: bool,
-    /// Step of a metric range query (1m, 5m)
-    #[arg(long)]
-    pub step: Option<String>,
+    #[command(flatten)]
+    pub metric: MetricArgs,
     /// Evaluate a metric query once, at --to (or now)
     #[arg(long)]
     pub instant: bool,
@@ -169,6 +170,8 @@ pub struct SceneRunArgs {
     /// Oldest first (default newest first)
     #[arg(long)]
     pub forward: bool,
+    #[command(flatten)]
+    pub metric: MetricArgs,
     #[command(flatten)]
     pub follow: FollowArgs,
     #[command(flatten)]

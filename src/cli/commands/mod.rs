@@ -34,7 +34,7 @@ pub async fn dispatch(
         Command::Query(a) => {
             let mut plan = Plan::new(a.query.clone(), &a.range, "1h");
             plan.forward = a.forward;
-            plan.step = a.step.as_deref();
+            plan = plan.with_metric(&a.metric);
             plan.instant = a.instant;
             plan.follow = a.follow.follow.then_some(a.follow.delay_for);
             plan.file = file;
@@ -61,11 +61,10 @@ pub async fn dispatch(
             params.insert("over_ms".to_string(), (ns / 1_000_000).to_string());
             run_scene(s, p, "slow-tools", &params, Narrow::default(), &run, file).await
         }
-        Command::Event { id, mut run } => {
+        Command::Event { id, run } => {
             let mut params = BTreeMap::new();
             params.insert("event_id".to_string(), id);
-            // A business object's story reads oldest first.
-            run.forward = true;
+            // The scene says oldest first (`forward = true`): a business object's story.
             run_scene(s, p, "event", &params, Narrow::default(), &run, file).await
         }
         Command::Scenes => scenes::list(s, p),
