@@ -17,6 +17,7 @@ pub use json::entry_json;
 pub use lists::{write_label_sets, write_names};
 pub use metric::{MetricView, loki_result_json, write_metric, write_metric_view};
 pub use progress::{ProgressLine, thousands};
+pub use text::TextHeader;
 
 use std::io::{self, Write};
 
@@ -99,6 +100,12 @@ impl<W: Write> EntryWriter<W> {
             written: 0,
             text: text::TextState::default(),
         }
+    }
+
+    /// Where `text`'s `# labels…` header goes (see [`TextHeader`]).
+    pub fn with_header(mut self, to: TextHeader) -> Self {
+        self.text.header_to = to;
+        self
     }
 
     /// Shows times in UTC instead of local time (`--utc`).

@@ -18,6 +18,8 @@ mod support;
 
 mod agents;
 mod follow;
+mod headers;
+mod labels_hint;
 mod local;
 mod loki;
 mod loki_faults;

@@ -9,7 +9,7 @@ use crate::cli::OutputPrefs;
 use crate::cli::RangeArgs;
 use crate::cli::error::CliError;
 use crate::model::{Direction, QueryOutput, QueryRange};
-use crate::output::{EntryWriter, MetricView, ProgressLine, write_metric_view};
+use crate::output::{EntryWriter, MetricView, ProgressLine, TextHeader, write_metric_view};
 use crate::session::{RangeDefault, Session};
 use crate::timespec::RangeQuery;
 
@@ -144,8 +144,15 @@ pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyh
     let mut out = std::io::BufWriter::new(stdout.lock());
     match output {
         QueryOutput::Streams(entries) => {
-            let mut w =
-                EntryWriter::new(&mut out, prefs.format, prefs.color).with_utc(plan.range.utc);
+            // Data on stdout stays pipe-clean: the shared-labels header is a note (issue 11.21).
+            let header = if prefs.quiet {
+                TextHeader::Hidden
+            } else {
+                TextHeader::Stderr
+            };
+            let mut w = EntryWriter::new(&mut out, prefs.format, prefs.color)
+                .with_utc(plan.range.utc)
+                .with_header(header);
             w.write_entries(&entries)?;
             w.finish()?;
             if !prefs.quiet {
