@@ -133,3 +133,13 @@ fn agent_replay_scene_prints_oldest_first() {
     sorted.sort();
     assert_eq!(ts, sorted);
 }
+
+#[test]
+fn csv_is_refused_where_there_is_no_table() {
+    for cmd in [&["agents", "--demo"][..], &["scenes"][..]] {
+        let o = run(vs_logs().args(cmd).args(["-o", "csv"]));
+        assert_eq!(o.code, 2, "{cmd:?}: {}", o.stderr);
+        assert!(o.stderr.contains("-o csv"), "{}", o.stderr);
+        assert_eq!(o.stdout, "");
+    }
+}

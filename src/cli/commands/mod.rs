@@ -27,6 +27,17 @@ pub async fn dispatch(
     command: Command,
     file: Option<PathBuf>,
 ) -> anyhow::Result<()> {
+    if prefs.format == crate::output::OutputFormat::Csv
+        && matches!(
+            command,
+            Command::Replay(_) | Command::Agents(_) | Command::Scenes
+        )
+    {
+        return Err(CliError::usage(
+            "-o csv is for queries, scenes, labels and series; use -o json or -o jsonl here",
+        )
+        .into());
+    }
     let none = BTreeMap::new();
     let file = file.as_deref();
     let (s, p) = (&session, &prefs);
