@@ -29,8 +29,12 @@ pub struct Session {
 pub enum RangeDefault<'a> {
     /// The last `since` (`1h`); on local inputs the whole input (queries, scenes, discovery).
     LastOrWholeInput(&'a str),
-    /// The last `since` before the end, on every backend (agent commands, which widen it).
+    /// The last `since` before the end, on every backend (scenes; agent commands, which widen
+    /// it). On local inputs the end is the newest line.
     Last(&'a str),
+    /// The last `since`; on local inputs the data's own span, oldest to newest line (metric
+    /// queries: their step comes from the range, so it must not start at the epoch).
+    LastOrSpan(&'a str),
 }
 
 /// The wall clock, ns since the epoch.
@@ -62,16 +66,22 @@ impl Session {
         q: &RangeQuery,
         default: RangeDefault<'_>,
     ) -> Result<ResolvedRange, TimeError> {
-        let (since, whole_local) = match default {
-            RangeDefault::LastOrWholeInput(s) => (s, true),
-            RangeDefault::Last(s) => (s, false),
+        let (since, whole_local, span_local) = match default {
+            RangeDefault::LastOrWholeInput(s) => (s, true, false),
+            RangeDefault::Last(s) => (s, false, false),
+            RangeDefault::LastOrSpan(s) => (s, true, true),
         };
         let end_ns = match &self.backend {
             Backend::Local(s) => {
                 let end = s.newest_ns().map_or(self.now_ns, |n| n.saturating_add(1));
                 if whole_local && q.is_empty() {
+                    let start = if span_local {
+                        s.oldest_ns().unwrap_or(0).clamp(0, end.max(1) - 1)
+                    } else {
+                        0
+                    };
                     return Ok(ResolvedRange {
-                        start_ns: 0,
+                        start_ns: start,
                         end_ns: end.max(1),
                         kind: crate::timespec::RangeKind::Absolute,
                     });
@@ -206,6 +216,44 @@ mod tests {
             .range(&args(Some("1h"), None, None), RangeDefault::Last("1h"))
             .unwrap();
         assert_eq!(r.kind, RangeKind::Absolute);
+    }
+
+    #[test]
+    fn local_metric_ranges_span_the_data_not_the_epoch() {
+        let c = local();
+        let newest = NOW - 86_400 * S;
+        let r = c
+            .range(&args(None, None, None), RangeDefault::LastOrSpan("1h"))
+            .unwrap();
+        // The index knows minutes: the start is the oldest line's minute.
+        assert_eq!((r.start_ns, r.end_ns), (newest, newest + 1));
+        // Flags still win.
+        let r = c
+            .range(
+                &args(Some("2h"), None, None),
+                RangeDefault::LastOrSpan("1h"),
+            )
+            .unwrap();
+        assert_eq!(r.start_ns, newest + 1 - 7200 * S);
+        // On Loki it is the last `since`.
+        let r = loki()
+            .range(&args(None, None, None), RangeDefault::LastOrSpan("1h"))
+            .unwrap();
+        assert_eq!(r.start_ns, NOW - 3600 * S);
+    }
+
+    #[test]
+    fn scene_ranges_count_back_from_the_newest_line() {
+        // A scene's own range (RangeDefault::Last) on local data ends at its newest line.
+        let c = local();
+        let newest = NOW - 86_400 * S;
+        let r = c
+            .range(&args(None, None, None), RangeDefault::Last("24h"))
+            .unwrap();
+        assert_eq!(
+            (r.start_ns, r.end_ns),
+            (newest + 1 - 86_400 * S, newest + 1)
+        );
     }
 
     #[test]

@@ -8,8 +8,8 @@ mod prefs;
 mod settings;
 
 pub use args::{
-    AgentsArgs, Cli, ColorMode, Command, DashboardArgs, FollowArgs, GlobalArgs, RangeArgs,
-    ReplayArgs, TuiArgs,
+    AgentsArgs, Cli, ColorMode, Command, DashboardArgs, FollowArgs, GlobalArgs, MetricArgs,
+    RangeArgs, ReplayArgs, TuiArgs,
 };
 pub use error::CliError;
 pub use prefs::OutputPrefs;

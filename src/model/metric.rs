@@ -29,3 +29,14 @@ pub enum MetricResult {
     Vector(Vec<Sample>),
     Scalar(Point),
 }
+
+impl MetricResult {
+    /// No series (a scalar is never empty): what the CLI reports on stderr with a hint.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            MetricResult::Matrix(s) => s.iter().all(|s| s.points.is_empty()),
+            MetricResult::Vector(v) => v.is_empty(),
+            MetricResult::Scalar(_) => false,
+        }
+    }
+}

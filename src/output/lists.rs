@@ -21,6 +21,11 @@ pub fn write_names<W: Write>(mut out: W, names: &[String], format: OutputFormat)
                 writeln!(out, "{n}")?;
             }
         }
+        OutputFormat::Csv => {
+            for n in names {
+                writeln!(out, "{}", super::csv_field(n))?;
+            }
+        }
         OutputFormat::Json => {
             serde_json::to_writer(&mut out, names)?;
             out.write_all(b"\n")?;
@@ -50,7 +55,7 @@ pub fn write_label_sets<W: Write>(
     format: OutputFormat,
 ) -> io::Result<()> {
     match format {
-        OutputFormat::Text | OutputFormat::Raw => {
+        OutputFormat::Text | OutputFormat::Raw | OutputFormat::Csv => {
             for l in sets {
                 let parts: Vec<String> = l
                     .iter()

@@ -124,7 +124,7 @@ pub fn write_metric<W: Write>(
                 out.write_all(b"\n")?;
             }
         }
-        OutputFormat::Raw => {
+        OutputFormat::Raw | OutputFormat::Csv => {
             for [l, t, v] in rows(r, utc) {
                 writeln!(out, "{l}\t{t}\t{v}")?;
             }
@@ -142,4 +142,31 @@ pub fn write_metric<W: Write>(
         }
     }
     out.flush()
+}
+
+/// How the CLI shows one metric result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MetricView {
+    pub format: OutputFormat,
+    pub utc: bool,
+    /// Long form (time, series, value) instead of one column per series.
+    pub long: bool,
+    /// A chart instead of the table (the caller checks that stdout is a terminal).
+    pub chart: bool,
+    pub color: bool,
+}
+
+/// A metric result the way `view` says: text is the metric table (or the chart), `csv` the
+/// same table for spreadsheets, JSON Loki's own shape, `raw` tab-separated rows.
+pub fn write_metric_view<W: Write>(out: W, r: &MetricResult, view: MetricView) -> io::Result<()> {
+    let opts = super::metric_table::MetricTableOptions {
+        pivot: !view.long,
+        utc: view.utc,
+    };
+    match view.format {
+        OutputFormat::Text if view.chart => super::chart::write_chart(out, r, view.utc, view.color),
+        OutputFormat::Text => super::metric_table::write_metric_table(out, r, opts),
+        OutputFormat::Csv => super::metric_table::write_metric_csv(out, r, opts),
+        f => write_metric(out, r, f, view.utc),
+    }
 }

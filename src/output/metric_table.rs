@@ -9,6 +9,7 @@ use chrono::{DateTime, Local, Utc};
 use crate::dashboard::format_number;
 use crate::model::{Labels, MetricResult, Point};
 use crate::sanitize::inline;
+use crate::timespec::{TimeStyle, format_time};
 
 use super::metric::format_value;
 
@@ -54,18 +55,17 @@ fn as_series(r: &MetricResult) -> Vec<(Labels, Vec<Point>)> {
     }
 }
 
-/// A step time for the table: seconds precision unless a point has milliseconds.
+/// A step time for the table (`timespec::format_time`, the one home for times): the
+/// milliseconds are dropped when no point has any.
 fn time_text(t_ms: i64, utc: bool, with_ms: bool) -> String {
-    let fmt = if with_ms {
-        "%Y-%m-%d %H:%M:%S%.3f"
-    } else {
-        "%Y-%m-%d %H:%M:%S"
-    };
-    let dt = DateTime::<Utc>::from_timestamp_millis(t_ms).unwrap_or_default();
-    if utc {
-        format!("{}Z", dt.format(fmt))
-    } else {
-        dt.with_timezone(&Local).format(fmt).to_string()
+    let full = format_time(t_ms.saturating_mul(1_000_000), utc, TimeStyle::Full);
+    if with_ms {
+        return full;
+    }
+    // `…:SS.000` (or `…:SS.000Z`): drop the `.000`.
+    match full.rfind('.') {
+        Some(dot) => format!("{}{}", &full[..dot], &full[dot + 4..]),
+        None => full,
     }
 }
 
@@ -150,14 +150,6 @@ pub fn write_metric_table<W: Write>(
     out.flush()
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 /// CSV (RFC 4180): RFC 3339 times and values exactly as Loki gives them (no rounding: a
 /// spreadsheet should get the full number).
 pub fn write_metric_csv<W: Write>(
@@ -175,7 +167,7 @@ pub fn write_metric_csv<W: Write>(
         }
     };
     for row in grid(r, opts, &format_value, &time) {
-        let fields: Vec<String> = row.iter().map(|c| csv_field(c)).collect();
+        let fields: Vec<_> = row.iter().map(|c| super::csv_field(c)).collect();
         writeln!(out, "{}", fields.join(","))?;
     }
     out.flush()

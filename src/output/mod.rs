@@ -4,6 +4,7 @@
 //! Used by the CLI, `tail` and the agent commands; the TUI's export writes `jsonl` with the same
 //! [`entry_json`] object.
 
+mod chart;
 pub mod drill;
 mod json;
 mod lists;
@@ -12,10 +13,12 @@ pub mod metric_table;
 mod progress;
 mod text;
 
+pub use chart::write_chart;
 pub use json::entry_json;
 pub use lists::{write_label_sets, write_names};
-pub use metric::{loki_result_json, write_metric};
+pub use metric::{MetricView, loki_result_json, write_metric, write_metric_view};
 pub use progress::{ProgressLine, thousands};
+pub use text::TextHeader;
 
 /// What to try when a log query matched nothing, worded once for every front end (the CLI's
 /// stderr hint, the TUI's empty table); `widen` says how this front end widens the range.
@@ -35,15 +38,18 @@ pub enum OutputFormat {
     Json,
     Jsonl,
     Raw,
+    /// Comma-separated values for spreadsheets (metric tables; log lines as time,labels,line).
+    Csv,
 }
 
 impl OutputFormat {
     /// Every format, in the order help lists them.
-    pub const ALL: [OutputFormat; 4] = [
+    pub const ALL: [OutputFormat; 5] = [
         OutputFormat::Text,
         OutputFormat::Json,
         OutputFormat::Jsonl,
         OutputFormat::Raw,
+        OutputFormat::Csv,
     ];
 
     /// The name users type (`-o jsonl`, `output = "jsonl"`).
@@ -53,18 +59,19 @@ impl OutputFormat {
             OutputFormat::Json => "json",
             OutputFormat::Jsonl => "jsonl",
             OutputFormat::Raw => "raw",
+            OutputFormat::Csv => "csv",
         }
     }
 
-    /// Parses a config-file value (`text`, `json`, `jsonl`, `raw`, any case).
+    /// Parses a config-file value (`text`, `json`, `jsonl`, `raw`, `csv`, any case).
     pub fn parse(s: &str) -> Option<Self> {
         s.parse().ok()
     }
 }
 
-/// Not one of `text`, `json`, `jsonl`, `raw`.
+/// Not one of `text`, `json`, `jsonl`, `raw`, `csv`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown output format {0:?}: use text, json, jsonl or raw")]
+#[error("unknown output format {0:?}: use text, json, jsonl, raw or csv")]
 pub struct UnknownFormat(pub String);
 
 impl std::str::FromStr for OutputFormat {
@@ -103,6 +110,12 @@ impl<W: Write> EntryWriter<W> {
             written: 0,
             text: text::TextState::default(),
         }
+    }
+
+    /// Where `text`'s `# labels…` header goes (see [`TextHeader`]).
+    pub fn with_header(mut self, to: TextHeader) -> Self {
+        self.text.header_to = to;
+        self
     }
 
     /// Shows times in UTC instead of local time (`--utc`).
@@ -151,6 +164,21 @@ impl<W: Write> EntryWriter<W> {
                 }
                 self.out.write_all(&buf)?;
             }
+            OutputFormat::Csv => {
+                if self.written == 0 && !entries.is_empty() {
+                    self.out.write_all(b"time,labels,line\n")?;
+                }
+                for e in entries {
+                    let labels = metric_table::series_header(&e.labels);
+                    writeln!(
+                        self.out,
+                        "{},{},{}",
+                        crate::timespec::format_rfc3339(e.ts, self.utc),
+                        csv_field(&labels),
+                        csv_field(&e.line)
+                    )?;
+                }
+            }
             OutputFormat::Json => {
                 for (i, e) in entries.iter().enumerate() {
                     let sep: &[u8] = if self.written + i == 0 {
@@ -175,6 +203,15 @@ impl<W: Write> EntryWriter<W> {
         }
         self.out.flush()?;
         Ok(self.out)
+    }
+}
+
+/// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
+pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\"")).into()
+    } else {
+        s.into()
     }
 }
 

@@ -271,5 +271,8 @@ fn formats_parse_by_name_in_any_case() {
         assert_eq!(OutputFormat::parse(&f.name().to_uppercase()), Some(f));
     }
     let e = "yaml".parse::<OutputFormat>().unwrap_err();
-    assert!(e.to_string().contains("text, json, jsonl or raw"), "{e}");
+    assert!(
+        e.to_string().contains("text, json, jsonl, raw or csv"),
+        "{e}"
+    );
 }

@@ -23,9 +23,25 @@ const COLUMN_LABELS: &[&str] = &["level", "module", "detected_level", "service_n
 /// Upper bound on the event column, so one long event name does not push every line right.
 const MAX_EVENT_WIDTH: usize = 28;
 
+/// Where the `# labels…` header (the labels every entry shares, omitted from each line) goes.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum TextHeader {
+    /// On the output, before the entries (a renderer's default, e.g. into a file).
+    #[default]
+    Inline,
+    /// On stderr, so stdout holds only the entries (the CLI: data stays pipe-clean).
+    Stderr,
+    /// Not printed (`-q`); the shared labels are still left out of each line.
+    Hidden,
+    /// No header: every entry shows its own labels (following, where later entries can come
+    /// from other streams, so nothing is known to be common).
+    Off,
+}
+
 /// State kept across batches: the header (printed once) and the column widths seen so far.
 #[derive(Debug, Default)]
 pub(super) struct TextState {
+    pub(super) header_to: TextHeader,
     header: Option<Labels>,
     module_width: usize,
     event_width: usize,
@@ -233,14 +249,23 @@ impl TextState {
             return Ok(());
         }
         if self.header.is_none() {
-            let header = common_labels(entries);
+            let header = match self.header_to {
+                TextHeader::Off => Labels::new(),
+                _ => common_labels(entries),
+            };
             if !header.is_empty() {
                 let text: Vec<String> = header
                     .iter()
                     .map(|(k, v)| format!("{}={}", inline(k), quote_value(v)))
                     .collect();
-                let (on, off) = if color { (DIM, RESET) } else { ("", "") };
-                writeln!(out, "{on}# {}{off}", text.join(" "))?;
+                match self.header_to {
+                    TextHeader::Inline => {
+                        let (on, off) = if color { (DIM, RESET) } else { ("", "") };
+                        writeln!(out, "{on}# {}{off}", text.join(" "))?;
+                    }
+                    TextHeader::Stderr => eprintln!("# {}", text.join(" ")),
+                    TextHeader::Hidden | TextHeader::Off => {}
+                }
             }
             self.header = Some(header);
         }

@@ -36,6 +36,12 @@ pub struct Scene {
     pub since: String,
     #[serde(default)]
     pub params: Vec<SceneParam>,
+    /// Default step of a metric scene (`5m`); `--step` overrides it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    /// Oldest first (the story of one run or object reads forwards); else newest first.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub forward: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -13,6 +13,12 @@ enum Ctx {
     Backtick,
 }
 
+/// Whether the string being opened is a regex (after `|~`, `!~`, `=~`): a value filled into it
+/// is matched literally, so `evt.789` cannot match `evt-789`.
+fn opens_regex(before: &str) -> bool {
+    before.trim_end().ends_with('~')
+}
+
 fn is_ident(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -27,7 +33,20 @@ fn bad(name: &str, value: &str, why: &str) -> SceneError {
     }
 }
 
-fn escape(name: &str, value: &str, ctx: Ctx, out: &mut String) -> Result<(), SceneError> {
+fn escape(
+    name: &str,
+    value: &str,
+    ctx: Ctx,
+    regex: bool,
+    out: &mut String,
+) -> Result<(), SceneError> {
+    let literal;
+    let value = if regex && ctx != Ctx::Bare {
+        literal = regex::escape(value);
+        literal.as_str()
+    } else {
+        value
+    };
     match ctx {
         Ctx::Double => {
             if value
@@ -65,6 +84,7 @@ fn escape(name: &str, value: &str, ctx: Ctx, out: &mut String) -> Result<(), Sce
 pub(super) fn fill(query: &str, values: &BTreeMap<String, String>) -> Result<String, SceneError> {
     let mut out = String::with_capacity(query.len() + 32);
     let mut ctx = Ctx::Bare;
+    let mut regex = false;
     let mut rest = query;
     while let Some(c) = rest.chars().next() {
         if rest.starts_with("{{")
@@ -77,13 +97,19 @@ pub(super) fn fill(query: &str, values: &BTreeMap<String, String>) -> Result<Str
                     "the scene's query uses {{{{{name}}}}}, which is not one of its parameters"
                 ))
             })?;
-            escape(name, value, ctx, &mut out)?;
+            escape(name, value, ctx, regex, &mut out)?;
             rest = &rest[4 + end..];
             continue;
         }
         match (ctx, c) {
-            (Ctx::Bare, '"') => ctx = Ctx::Double,
-            (Ctx::Bare, '`') => ctx = Ctx::Backtick,
+            (Ctx::Bare, '"') => {
+                ctx = Ctx::Double;
+                regex = opens_regex(&out);
+            }
+            (Ctx::Bare, '`') => {
+                ctx = Ctx::Backtick;
+                regex = opens_regex(&out);
+            }
             (Ctx::Double, '"') | (Ctx::Backtick, '`') => ctx = Ctx::Bare,
             (Ctx::Double, '\\') => {
                 // Copy the escape and the escaped character together.

@@ -57,7 +57,7 @@ fn seed_queries_render_as_written() {
     );
     assert_eq!(
         r("event", &[("event_id", "evt-789")]),
-        r#"{app="vulnsentinel"} |= "evt-789""#
+        r#"{app="vulnsentinel"} |~ "(^|[^A-Za-z0-9_-])evt\\-789($|[^A-Za-z0-9_-])""#
     );
     assert_eq!(
         r("5xx", &[]),
@@ -74,11 +74,44 @@ fn seed_queries_render_as_written() {
 #[test]
 fn values_are_escaped_in_strings() {
     let scenes = builtin();
+    let q = find(&scenes, "classifier-errors")
+        .unwrap()
+        .render("my\"app", &set(&[("agent_type", "a\"} |= `x\\")]))
+        .unwrap();
+    assert!(
+        q.starts_with(r#"{app="my\"app", module="agent"} | json | agent_type="a\"} |= `x\\" |"#),
+        "{q}"
+    );
+}
+
+#[test]
+fn values_in_a_regex_match_literally() {
+    let scenes = builtin();
     let q = find(&scenes, "event")
         .unwrap()
-        .render("my\"app", &set(&[("event_id", "a\"} |= `x\\")]))
+        .render("vulnsentinel", &set(&[("event_id", "evt.7+9\"")]))
         .unwrap();
-    assert_eq!(q, r#"{app="my\"app"} |= "a\"} |= `x\\""#);
+    // Regex-escaped, then escaped for the double-quoted string.
+    assert_eq!(
+        q,
+        r#"{app="vulnsentinel"} |~ "(^|[^A-Za-z0-9_-])evt\\.7\\+9\"($|[^A-Za-z0-9_-])""#
+    );
+    let re = regex::Regex::new(r#"(^|[^A-Za-z0-9_-])evt\.7\+9"($|[^A-Za-z0-9_-])"#).unwrap();
+    assert!(re.is_match(r#"id=evt.7+9" x"#) && !re.is_match("evtX7+9\""));
+}
+
+#[test]
+fn every_scene_that_names_an_order_has_it() {
+    for s in builtin() {
+        let d = s.description.to_lowercase();
+        if d.contains("oldest first") {
+            assert!(s.forward, "{} says oldest first", s.name);
+        }
+        if d.contains("newest first") {
+            assert!(!s.forward, "{} says newest first", s.name);
+        }
+    }
+    assert!(find(&builtin(), "agent-replay").unwrap().forward);
 }
 
 #[test]
@@ -99,6 +132,8 @@ fn backtick_strings_refuse_backticks() {
         description: "d".into(),
         query: "{app=\"{{app}}\"} |= `{{x}}`".into(),
         since: "1h".into(),
+        step: None,
+        forward: false,
         params: vec![SceneParam {
             name: "x".into(),
             description: "x".into(),

@@ -40,6 +40,15 @@ pub(crate) struct Index {
 }
 
 impl Index {
+    /// The start of the minute of the oldest timestamped line (an index knows minutes only).
+    pub fn oldest_ns(&self) -> Option<i64> {
+        self.streams
+            .values()
+            .filter_map(|t| t.minutes.first())
+            .min()
+            .map(|m| m.saturating_mul(MINUTE_NS))
+    }
+
     /// Stream label sets with lines in the range.
     pub fn streams_in(&self, start_ns: i64, end_ns: i64) -> impl Iterator<Item = &Labels> {
         self.streams

@@ -220,6 +220,12 @@ impl LocalSource {
         newest
     }
 
+    /// The start of the minute of the oldest timestamped line: where "the data's own span"
+    /// begins (a metric query over it needs a real start, not the epoch). One cached scan.
+    pub fn oldest_ns(&self) -> Option<i64> {
+        self.index().ok()?.oldest_ns()
+    }
+
     fn index(&self) -> Result<Arc<index::Index>, SourceError> {
         let mut guard = self
             .index

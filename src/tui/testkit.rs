@@ -64,6 +64,8 @@ pub fn scenes() -> Vec<Scene> {
             description: "every error line".into(),
             query: r#"{app="{{app}}"} | json | level="error""#.into(),
             since: "12h".into(),
+            step: None,
+            forward: false,
             params: Vec::new(),
         },
         Scene {
@@ -72,6 +74,8 @@ pub fn scenes() -> Vec<Scene> {
             description: "every line of one agent".into(),
             query: r#"{app="{{app}}", module="agent"} | json | agent_id="{{agent_id}}""#.into(),
             since: "7d".into(),
+            step: None,
+            forward: false,
             params: vec![SceneParam {
                 name: "agent_id".into(),
                 description: "agent instance id".into(),

@@ -92,8 +92,10 @@ fn query_text_has_header_and_sanitises() {
     ))]);
     let o = run(cmd(&stub.url()).args(["query", "{app=\"vulnsentinel\", module=\"app\"}"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stdout.starts_with("# "), "{}", o.stdout);
-    assert!(o.stdout.contains("app=vulnsentinel"));
+    // The header is on stderr (issue 11.21), stdout is the lines only.
+    assert!(o.stderr.starts_with("# "), "{}", o.stderr);
+    assert!(o.stderr.contains("app=vulnsentinel"));
+    assert!(!o.stdout.starts_with("# "), "{}", o.stdout);
     assert!(
         !o.stdout.contains('\u{1b}'),
         "raw ESC reached stdout: {:?}",
@@ -128,14 +130,12 @@ fn metric_json_is_lokis_result_shape() {
     };
     assert_eq!(norm(&got["result"]), norm(&want["data"]["result"]));
     assert_eq!(stub.requests()[0].param("step"), Some("3600"));
+    // Text is the metric table (issue 10): one column per series, the step time first.
     let o = run(cmd(&stub.url()).args(["query", q, "--step", "1h"]));
     assert_eq!(o.code, 0);
+    let head = o.stdout.lines().next().unwrap();
     assert!(
-        o.stdout
-            .lines()
-            .next()
-            .unwrap()
-            .starts_with("{agent_type=\""),
+        head.starts_with("time ") && head.contains("{agent_type=\""),
         "{}",
         o.stdout
     );
@@ -182,8 +182,9 @@ fn every_scene_command_queries_its_scene() {
         ),
         (&["slow-tools", "--over", "2.5s"], "| duration_ms > 2500"),
         (
+            // Issue 11.1: the id as a whole token, regex-escaped.
             &["event", "evt-789"],
-            "{app=\"vulnsentinel\"} |= \"evt-789\"",
+            "{app=\"vulnsentinel\"} |~ \"(^|[^A-Za-z0-9_-])evt\\\\-789($|[^A-Za-z0-9_-])\"",
         ),
         (
             &["errors", "--module", "db"],

@@ -5,12 +5,14 @@
 mod agent;
 mod dashboard;
 mod drill;
+mod metric;
 mod range;
 mod tui;
 
 pub use agent::{AgentsArgs, ReplayArgs};
 pub use dashboard::DashboardArgs;
 pub use drill::DrillArgs;
+pub use metric::MetricArgs;
 pub use range::RangeArgs;
 pub use tui::TuiArgs;
 
@@ -155,9 +157,8 @@ pub struct QueryArgs {
     /// Oldest first (default newest first)
     #[arg(long)]
     pub forward: bool,
-    /// Step of a metric range query (1m, 5m)
-    #[arg(long)]
-    pub step: Option<String>,
+    #[command(flatten)]
+    pub metric: MetricArgs,
     /// Evaluate a metric query once, at --to (or now)
     #[arg(long)]
     pub instant: bool,
@@ -173,6 +174,8 @@ pub struct SceneRunArgs {
     /// Oldest first (default newest first)
     #[arg(long)]
     pub forward: bool,
+    #[command(flatten)]
+    pub metric: MetricArgs,
     #[command(flatten)]
     pub follow: FollowArgs,
     #[command(flatten)]

@@ -31,7 +31,7 @@ pub async fn agents_to(
     let list = list_runs(session, src, req).await?;
     match prefs.format {
         OutputFormat::Json => writeln!(out, "{:#}", json_out::agents(&list.rows, &list.searched))?,
-        OutputFormat::Jsonl | OutputFormat::Raw => {
+        OutputFormat::Jsonl | OutputFormat::Raw | OutputFormat::Csv => {
             for r in &list.rows {
                 writeln!(out, "{}", serde_json::to_string(r)?)?;
             }

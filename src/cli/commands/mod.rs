@@ -29,6 +29,17 @@ pub async fn dispatch(
     command: Command,
     file: Option<PathBuf>,
 ) -> anyhow::Result<()> {
+    if prefs.format == crate::output::OutputFormat::Csv
+        && matches!(
+            command,
+            Command::Replay(_) | Command::Agents(_) | Command::Scenes
+        )
+    {
+        return Err(CliError::usage(
+            "-o csv is for queries, scenes, labels and series; use -o json or -o jsonl here",
+        )
+        .into());
+    }
     let none = BTreeMap::new();
     let file = file.as_deref();
     let (s, p) = (&session, &prefs);
@@ -36,7 +47,7 @@ pub async fn dispatch(
         Command::Query(a) => {
             let mut plan = Plan::new(a.query.clone(), &a.range, "1h");
             plan.forward = a.forward;
-            plan.step = a.step.as_deref();
+            plan = plan.with_metric(&a.metric);
             plan.instant = a.instant;
             plan.follow = a.follow.follow.then_some(a.follow.delay_for);
             plan.file = file;
@@ -63,11 +74,10 @@ pub async fn dispatch(
             params.insert("over_ms".to_string(), (ns / 1_000_000).to_string());
             run_scene(s, p, "slow-tools", &params, Narrow::default(), &run, file).await
         }
-        Command::Event { id, mut run } => {
+        Command::Event { id, run } => {
             let mut params = BTreeMap::new();
             params.insert("event_id".to_string(), id);
-            // A business object's story reads oldest first.
-            run.forward = true;
+            // The scene says oldest first (`forward = true`): a business object's story.
             run_scene(s, p, "event", &params, Narrow::default(), &run, file).await
         }
         Command::Scenes => scenes::list(s, p),

@@ -1,6 +1,6 @@
 //! Running one query (from `query`, a scene command or `scene`) and printing its result.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use crate::cli::OutputPrefs;
 use crate::cli::RangeArgs;
 use crate::cli::error::CliError;
 use crate::model::{Direction, QueryOutput, QueryRange};
-use crate::output::{EntryWriter, ProgressLine, write_metric};
+use crate::output::{EntryWriter, MetricView, ProgressLine, TextHeader, write_metric_view};
 use crate::session::{RangeDefault, Session};
 use crate::timespec::RangeQuery;
 
@@ -26,6 +26,13 @@ pub struct Plan<'a> {
     pub default_since: &'a str,
     pub forward: bool,
     pub step: Option<&'a str>,
+    /// Metric tables in long form (`--long`).
+    pub long: bool,
+    /// A chart instead of the table when stdout is a terminal (`--chart`).
+    pub chart: bool,
+    /// A scene's plan: with no range flag it searches the scene's own range, on local inputs
+    /// counted back from the newest line, instead of the whole input.
+    pub scene: bool,
     pub instant: bool,
     /// `Some(delay_for)` to follow instead of querying once.
     pub follow: Option<u32>,
@@ -42,9 +49,35 @@ impl<'a> Plan<'a> {
             default_since,
             forward: false,
             step: None,
+            long: false,
+            chart: false,
+            scene: false,
             instant: false,
             follow: None,
             file: None,
+        }
+    }
+
+    /// Takes `--step`, `--long` and `--chart`.
+    pub fn with_metric(mut self, m: &'a crate::cli::MetricArgs) -> Self {
+        self.step = m.step.as_deref().or(self.step);
+        self.long = m.long;
+        self.chart = m.chart;
+        self
+    }
+
+    /// What is searched when no range flag is given (see `RangeDefault`).
+    fn range_default(&self) -> RangeDefault<'a> {
+        let metric = matches!(
+            crate::logql::kind_of(&self.query),
+            Ok(crate::logql::QueryKind::Metric)
+        );
+        if self.scene {
+            RangeDefault::Last(self.default_since)
+        } else if metric {
+            RangeDefault::LastOrSpan(self.default_since)
+        } else {
+            RangeDefault::LastOrWholeInput(self.default_since)
         }
     }
 
@@ -67,10 +100,7 @@ pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyh
         return super::tail::follow(session, prefs, &plan.tail(delay)).await;
     }
     let range = session
-        .range(
-            &plan.range,
-            RangeDefault::LastOrWholeInput(plan.default_since),
-        )
+        .range(&plan.range, plan.range_default())
         .map_err(CliError::from)?
         .range();
     let step_ms = match plan.step {
@@ -114,8 +144,15 @@ pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyh
     let mut out = std::io::BufWriter::new(stdout.lock());
     match output {
         QueryOutput::Streams(entries) => {
-            let mut w =
-                EntryWriter::new(&mut out, prefs.format, prefs.color).with_utc(plan.range.utc);
+            // Data on stdout stays pipe-clean: the shared-labels header is a note (issue 11.21).
+            let header = if prefs.quiet {
+                TextHeader::Hidden
+            } else {
+                TextHeader::Stderr
+            };
+            let mut w = EntryWriter::new(&mut out, prefs.format, prefs.color)
+                .with_utc(plan.range.utc)
+                .with_header(header);
             w.write_entries(&entries)?;
             w.finish()?;
             if !prefs.quiet {
@@ -134,7 +171,25 @@ pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyh
                 }
             }
         }
-        QueryOutput::Metric(m) => write_metric(&mut out, &m, prefs.format, plan.range.utc)?,
+        QueryOutput::Metric(m) => {
+            let view = MetricView {
+                format: prefs.format,
+                utc: plan.range.utc,
+                long: plan.long,
+                chart: plan.chart && std::io::stdout().is_terminal(),
+                color: prefs.color,
+            };
+            write_metric_view(&mut out, &m, view)?;
+            if !prefs.quiet && m.is_empty() {
+                eprintln!(
+                    "vs-logs: the metric query returned no series in {}",
+                    describe_range(session, &range, plan.range.utc)
+                );
+                eprintln!(
+                    "hint: widen the range (e.g. --since 7d), check the selector with `vs-logs series`, or try the log query alone"
+                );
+            }
+        }
     }
     out.flush()?;
     Ok(())

@@ -82,7 +82,9 @@ pub async fn replay_to(
         match prefs.format {
             OutputFormat::Json => writeln!(out, "{:#}", json_out::diff(ra, rb))?,
             OutputFormat::Jsonl => writeln!(out, "{}", json_out::diff(ra, rb))?,
-            OutputFormat::Text | OutputFormat::Raw => diff::write_diff(out, ra, rb, paint)?,
+            OutputFormat::Text | OutputFormat::Raw | OutputFormat::Csv => {
+                diff::write_diff(out, ra, rb, paint)?
+            }
         }
         return Ok(());
     }
@@ -97,7 +99,7 @@ pub async fn replay_to(
                 writeln!(out, "{}", serde_json::to_string(run)?)?;
             }
         }
-        OutputFormat::Raw => {
+        OutputFormat::Raw | OutputFormat::Csv => {
             let mut entries = a.entries;
             entries.sort_by_key(|e| e.ts);
             entries.dedup_by(|x, y| x.ts == y.ts && x.line == y.line);

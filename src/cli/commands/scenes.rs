@@ -61,8 +61,10 @@ pub async fn run_scene(
     if let Some(t) = narrow.agent_type {
         q = filters::with_label_filter(&q, "agent_type", t);
     }
-    let mut plan = Plan::new(q, &run.range, &scene.since);
-    plan.forward = run.forward;
+    let mut plan = Plan::new(q, &run.range, &scene.since).with_metric(&run.metric);
+    plan.step = plan.step.or(scene.step.as_deref());
+    plan.scene = true;
+    plan.forward = run.forward || scene.forward;
     plan.follow = run.follow.follow.then_some(run.follow.delay_for);
     plan.file = file;
     query::run(session, prefs, plan).await
@@ -82,7 +84,7 @@ pub fn list(session: &Session, prefs: &OutputPrefs) -> anyhow::Result<()> {
                 writeln!(out)?;
             }
         }
-        OutputFormat::Text | OutputFormat::Raw => {
+        OutputFormat::Text | OutputFormat::Raw | OutputFormat::Csv => {
             let width = session
                 .scenes
                 .iter()

@@ -87,7 +87,10 @@ pub async fn print_events<W: Write, E: Write>(
     out: W,
     mut err: E,
 ) -> anyhow::Result<()> {
-    let mut w = EntryWriter::new(out, prefs.format, prefs.color).with_utc(utc);
+    // Later lines can come from any stream: no header, each line shows its labels (11.7).
+    let mut w = EntryWriter::new(out, prefs.format, prefs.color)
+        .with_utc(utc)
+        .with_header(crate::output::TextHeader::Off);
     let mut failure = None;
     loop {
         let ev = tokio::select! {
@@ -194,6 +197,40 @@ mod tests {
         );
         assert!(!err.contains('\u{1b}'), "notices are sanitised: {err:?}");
         assert_eq!(fail.as_deref(), Some("gave up"));
+    }
+
+    #[tokio::test]
+    async fn tail_text_has_no_header_each_line_shows_its_stream() {
+        let labelled = |c: &str, line: &str| {
+            let mut l = crate::model::Labels::new();
+            l.insert("app".into(), "vulnsentinel".into());
+            l.insert("container".into(), c.into());
+            LogEntry::new(1, std::sync::Arc::new(l), line)
+        };
+        let (tx, rx) = tokio::sync::mpsc::channel(4);
+        tx.send(TailEvent::Entries(vec![labelled("api", "first")]))
+            .await
+            .unwrap();
+        tx.send(TailEvent::Entries(vec![labelled("worker", "second")]))
+            .await
+            .unwrap();
+        drop(tx);
+        let p = OutputPrefs {
+            format: crate::output::OutputFormat::Text,
+            color: false,
+            quiet: false,
+        };
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        print_events(&p, true, rx, &mut out, &mut err)
+            .await
+            .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        // No `# container=api` header that the worker line would then sit under.
+        assert_eq!(lines.len(), 2, "{out}");
+        assert!(!out.contains("# "), "{out}");
+        assert!(lines[0].contains("container=api"), "{out}");
+        assert!(lines[1].contains("container=worker"), "{out}");
     }
 
     #[tokio::test]
