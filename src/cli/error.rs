@@ -97,7 +97,7 @@ pub fn report(e: &anyhow::Error) -> ExitCode {
         Some(c) => (c.code, c.hint.clone()),
         None => (exit_code_of(e), None),
     };
-    let message = crate::sanitize::multiline(&format!("{e:#}")).into_owned();
+    let message = crate::secret::redact(&crate::sanitize::multiline(&format!("{e:#}")));
     eprintln!("vs-logs: {message}");
     if let Some(h) = hint {
         eprintln!("hint: {h}");

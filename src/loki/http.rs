@@ -163,7 +163,7 @@ impl Http {
         Err((
             LokiError::Other(format!(
                 "more than {MAX_REDIRECTS} redirects from {}; check --addr",
-                self.transport.base()
+                self.transport.shown()
             )),
             None,
         ))
@@ -186,7 +186,7 @@ impl Http {
             secrets.push(t.expose());
         }
         from_status(
-            self.transport.base(),
+            &self.transport.shown(),
             call.path,
             status.as_u16(),
             content_type,
@@ -197,7 +197,7 @@ impl Http {
     }
 
     fn net_error(&self, cfg: &LokiConfig, e: &reqwest::Error) -> LokiError {
-        let addr = self.transport.base().to_string();
+        let addr = self.transport.shown();
         if e.is_timeout() {
             return LokiError::Timeout {
                 addr,

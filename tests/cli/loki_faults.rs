@@ -226,3 +226,52 @@ fn env_then_flag_precedence_for_the_address() {
         .args(["--retries", "0", "rate-limits"]));
     assert!(o.stderr.contains(&refused), "{}", o.stderr);
 }
+
+/// Issue 12 rule 2: one redaction path for URL userinfo, echoed headers (their base64 too),
+/// `--header` values and env values in `--help`.
+#[test]
+fn no_secret_is_printed_from_addr_headers_or_echoes() {
+    // userinfo in the address: refused connection, error names the host, not the password.
+    let refused = refused_addr();
+    let with_info = refused.replacen("://", "://admin:s3cr3t-pw@", 1);
+    let o = run(cmd(&with_info).args(["labels"]));
+    assert_ne!(o.code, 0);
+    assert!(!o.stderr.contains("s3cr3t-pw"), "{}", o.stderr);
+    assert!(o.stderr.contains("***@"), "{}", o.stderr);
+
+    // A server echoing the request's headers back in a 500.
+    let basic = base64_of("u:echo-pass-991");
+    let echo = format!(
+        "request had Authorization: Basic {basic}\nX-Custom-Auth: hdr-secret-123\n\
+         {{\"cookie\":\"sid=cookie-secret-4\"}}"
+    );
+    for extra in [
+        vec!["--username", "u", "--password", "echo-pass-991"],
+        vec!["--header", "X-Custom-Auth: hdr-secret-123"],
+    ] {
+        let stub = LokiStub::canned(vec![Reply::text(500, &echo)]);
+        let o = run(cmd(&stub.url()).args(extra).args(["labels"]));
+        assert_ne!(o.code, 0, "{}", o.stderr);
+        for s in [
+            &basic[..],
+            "echo-pass-991",
+            "hdr-secret-123",
+            "cookie-secret-4",
+        ] {
+            assert!(!o.stderr.contains(s), "{s} in {}", o.stderr);
+        }
+        assert!(o.stderr.contains("HTTP 500"), "{}", o.stderr);
+    }
+
+    // --help shows that LOKI_ADDR / LOKI_HTTP_HEADER exist, not their values.
+    let o = run(vs_logs()
+        .env("LOKI_ADDR", &with_info)
+        .env("LOKI_HTTP_HEADER", "Authorization: Bearer env-hdr-77")
+        .arg("--help"));
+    assert!(!o.stdout.contains("s3cr3t-pw") && !o.stdout.contains("env-hdr-77"));
+}
+
+fn base64_of(s: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}

@@ -44,7 +44,7 @@ const LOCAL: &str = "Local sources (no Loki needed)";
 #[derive(Clone, Default, Args)]
 pub struct GlobalArgs {
     /// Loki address [default: http://localhost:3100]
-    #[arg(long, env = "LOKI_ADDR", global = true, help_heading = CONN)]
+    #[arg(long, env = "LOKI_ADDR", global = true, hide_env_values = true, help_heading = CONN)]
     pub addr: Option<String>,
     /// Tenant, sent as X-Scope-OrgID
     #[arg(long, env = "LOKI_ORG_ID", global = true, help_heading = CONN)]
@@ -77,7 +77,7 @@ pub struct GlobalArgs {
     pub tls_skip_verify: bool,
     /// Extra request header 'Name: value' (repeatable)
     #[arg(long = "header", value_name = "'NAME: VALUE'", env = "LOKI_HTTP_HEADER",
-          global = true, help_heading = CONN)]
+          global = true, hide_env_values = true, help_heading = CONN)]
     pub headers: Vec<String>,
     /// Request timeout (30s, 2m) [default: 60s]
     #[arg(long, env = "LOKI_TIMEOUT", global = true, help_heading = CONN)]

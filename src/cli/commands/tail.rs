@@ -122,7 +122,11 @@ pub async fn print_events<W: Write, E: Write>(
             }
         };
         if let Some(n) = note {
-            writeln!(err, "vs-logs: {}", crate::sanitize::inline(&n))?;
+            writeln!(
+                err,
+                "vs-logs: {}",
+                crate::sanitize::inline(&crate::secret::redact(&n))
+            )?;
         }
     }
     match w.finish() {
