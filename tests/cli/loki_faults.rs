@@ -18,7 +18,7 @@ fn cmd(addr: &str) -> assert_cmd::Command {
 fn connection_refused_names_the_address() {
     let addr = refused_addr();
     let o = run(cmd(&addr).args(["errors", "--password", PASSWORD]));
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 3);
     assert!(o.stderr.starts_with("vs-logs: "), "{}", o.stderr);
     assert!(o.stderr.contains(&addr), "{}", o.stderr);
     assert!(o.stderr.contains("LOKI_ADDR"), "{}", o.stderr);
@@ -43,7 +43,7 @@ fn bad_request_shows_lokis_message_and_is_not_retried() {
         "{app=\"vulnsentinel\"} | json | level=",
     ]);
     let o = run(&mut c);
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 5);
     assert!(
         o.stderr.contains(String::from_utf8_lossy(&body).trim()),
         "{}",
@@ -62,7 +62,7 @@ fn unauthorized_never_echoes_the_secret() {
     )]);
     for (flag, secret) in [("--password", PASSWORD), ("--bearer-token", TOKEN)] {
         let o = run(cmd(&stub.url()).args(["--username", "u", flag, secret, "errors"]));
-        assert_eq!(o.code, 1);
+        assert_eq!(o.code, 4);
         assert!(o.stderr.contains("authentication failed"), "{}", o.stderr);
         assert!(
             !o.stderr.contains(secret) && !o.stdout.contains(secret),
@@ -103,7 +103,7 @@ fn server_error() {
         b"rpc error: code = Internal".to_vec(),
     )]);
     let o = run(cmd(&stub.url()).arg("5xx"));
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 6);
     assert!(o.stderr.contains("500"), "{}", o.stderr);
     assert!(o.stderr.contains("rpc error"), "{}", o.stderr);
 }
@@ -113,7 +113,7 @@ fn html_504_is_summarised() {
     let page = b"<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body><center><h1>504 Gateway Time-out</h1></center><hr><center>nginx</center></body></html>\r\n";
     let stub = LokiStub::canned(vec![Reply::new(504, "text/html", page.to_vec())]);
     let o = run(cmd(&stub.url()).arg("errors"));
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 6);
     assert!(o.stderr.contains("504 Gateway Time-out"), "{}", o.stderr);
     assert!(
         !o.stderr.contains("<html>") && !o.stderr.contains("<center>"),
@@ -127,7 +127,7 @@ fn timeout_says_after_how_long() {
     let stub = LokiStub::start();
     stub.push_fault(Fault::Hang);
     let o = run(cmd(&stub.url()).args(["--timeout", "1s", "errors"]));
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 3);
     assert!(
         o.stderr.contains("did not answer within 1s"),
         "{}",
@@ -142,7 +142,7 @@ fn truncated_body_is_an_error_not_an_empty_result() {
     let stub = LokiStub::canned(vec![Reply::json_bytes(&full)]);
     stub.push_fault(Fault::CloseMidBody);
     let o = run(cmd(&stub.url()).args(["rate-limits", "-o", "raw"]));
-    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(o.code, 3, "{}", o.stderr);
     assert!(o.stderr.starts_with("vs-logs: "), "{}", o.stderr);
     assert!(o.stdout.is_empty());
 }
@@ -199,7 +199,7 @@ fn env_then_flag_precedence_for_the_address() {
         &refused,
         "rate-limits",
     ]));
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 3);
     assert!(o.stderr.contains(&refused), "{}", o.stderr);
     // The env beats the profile.
     let dir = tempfile::tempdir().unwrap();

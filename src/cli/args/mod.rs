@@ -36,6 +36,11 @@ fn output_format() -> impl TypedValueParser<Value = OutputFormat> {
         .try_map(|s| s.parse::<OutputFormat>())
 }
 
+/// Listed in `--help`; scripts branch on them (see README "Exit codes").
+const EXIT_CODES: &str = "Exit codes: 0 ok, 1 other error, 2 usage or config, 3 Loki unreachable \
+(connect, TLS, timeout), 4 authentication refused, 5 query rejected by Loki, 6 Loki failed \
+(5xx, rate limited, not Loki)";
+
 const CONN: &str = "Loki connection";
 const OUT: &str = "Output";
 const LOCAL: &str = "Local sources (no Loki needed)";
@@ -125,7 +130,7 @@ pub struct GlobalArgs {
 
 /// vs-logs: explore VulnSentinel's logs in Grafana Loki (or in local files) from a terminal.
 #[derive(Parser)]
-#[command(name = "vs-logs", version, about, max_term_width = 100)]
+#[command(name = "vs-logs", version, about, max_term_width = 100, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
