@@ -275,3 +275,28 @@ fn base64_of(s: &str) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(s)
 }
+
+/// Issue 12 rule 3: a body (or a gzip bomb) past `--max-body-mb` after decoding is refused
+/// with a message naming the limit.
+#[test]
+fn oversized_and_gzip_bomb_bodies_are_capped() {
+    use std::io::Write as _;
+    let big = format!("{{\"status\":\"success\",\"data\":[\"{}\"]}}", "a".repeat(3 << 20));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(big.as_bytes()).unwrap();
+    let bomb = gz.finish().unwrap();
+    assert!(bomb.len() < 1 << 20);
+    for reply in [
+        Reply::new(200, "application/json", big.clone().into_bytes()),
+        Reply::new(200, "application/json", bomb).with_header("Content-Encoding", "gzip"),
+    ] {
+        let stub = LokiStub::canned(vec![reply]);
+        let o = run(cmd(&stub.url()).args(["--max-body-mb", "1", "labels"]));
+        assert_eq!(o.code, 6, "{}", o.stderr);
+        assert!(o.stderr.contains("1 MiB limit"), "{}", o.stderr);
+    }
+    // Under the default limit the same answer is fine.
+    let stub = LokiStub::canned(vec![Reply::new(200, "application/json", big.into_bytes())]);
+    let o = run(cmd(&stub.url()).args(["labels"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}

@@ -93,9 +93,13 @@ pub struct GlobalArgs {
     /// Entries per page when paging, 1..=5000 [default: 1000]
     #[arg(long, env = "LOKI_BATCH", global = true, help_heading = CONN)]
     pub batch: Option<usize>,
-    /// Time slices fetched in parallel for long ranges [default: 1]
+    /// Time slices fetched in parallel for long ranges, at most 32 [default: 1]
     #[arg(long, env = "VS_LOGS_PARALLEL", global = true, help_heading = CONN)]
     pub parallel: Option<usize>,
+    /// Largest Loki answer accepted, in MiB after decompression [default: 512]
+    #[arg(long, env = "VS_LOGS_MAX_BODY_MB", global = true, help_heading = CONN,
+          value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub max_body_mb: Option<u32>,
     /// Profile from the config file
     #[arg(long, env = "VS_LOGS_PROFILE", global = true, help_heading = CONN)]
     pub profile: Option<String>,
