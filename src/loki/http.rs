@@ -150,9 +150,7 @@ impl Http {
                     Capped::TooBig(e) => (e, None),
                 })?;
             if status.is_success() {
-                return Ok(Answer {
-                    body: bytes,
-                });
+                return Ok(Answer { body: bytes });
             }
             let err = self.status_error(cfg, call, status, &content_type, &bytes, attempt);
             let retry_after = if retryable_status(status.as_u16()) {

@@ -281,7 +281,10 @@ fn base64_of(s: &str) -> String {
 #[test]
 fn oversized_and_gzip_bomb_bodies_are_capped() {
     use std::io::Write as _;
-    let big = format!("{{\"status\":\"success\",\"data\":[\"{}\"]}}", "a".repeat(3 << 20));
+    let big = format!(
+        "{{\"status\":\"success\",\"data\":[\"{}\"]}}",
+        "a".repeat(3 << 20)
+    );
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(big.as_bytes()).unwrap();
     let bomb = gz.finish().unwrap();
