@@ -39,7 +39,7 @@ impl Backend {
     /// A short name for status lines: the Loki address or the local inputs.
     pub fn describe(&self) -> String {
         match self {
-            Backend::Loki(c) => c.config().addr.clone(),
+            Backend::Loki(c) => crate::secret::redact(&c.config().addr),
             Backend::Local(s) => s.describe(),
         }
     }
@@ -116,5 +116,20 @@ impl Backend {
                 blocking(move || s.series(&matchers, start_ns, end_ns)).await
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describe_hides_userinfo() {
+        let cfg = crate::loki::LokiConfig {
+            addr: "http://admin:s3cr3t@loki.example:3100".into(),
+            ..Default::default()
+        };
+        let b = Backend::Loki(crate::loki::LokiClient::new(cfg).unwrap());
+        assert_eq!(b.describe(), "http://***@loki.example:3100");
     }
 }

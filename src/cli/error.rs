@@ -1,5 +1,6 @@
 //! Errors as the user sees them: `vs-logs: <message>` (+ a hint) and the exit code scripts
-//! rely on — 0 ok, 1 runtime error (Loki down, bad query), 2 usage or config error.
+//! rely on — 0 ok, 1 other runtime error, 2 usage or config error, 3 Loki unreachable (connect,
+//! TLS, timeout), 4 authentication refused, 5 query rejected by Loki, 6 Loki failed.
 
 use std::process::ExitCode;
 
@@ -66,7 +67,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// 2 for a setting the user must fix, 1 for everything that went wrong while running.
+/// 2 for a setting the user must fix; a Loki failure's own code (3 unreachable/TLS/timeout,
+/// 4 authentication, 5 query rejected, 6 server failure); 1 for anything else.
 fn exit_code_of(e: &anyhow::Error) -> u8 {
     use crate::backend::BackendError;
     use crate::loki::LokiError;
@@ -81,10 +83,7 @@ fn exit_code_of(e: &anyhow::Error) -> u8 {
             _ => None,
         })
         .or_else(|| e.downcast_ref::<LokiError>());
-    match loki {
-        Some(LokiError::Config(_)) => 2,
-        _ => 1,
-    }
+    loki.map_or(1, LokiError::exit_code)
 }
 
 /// Prints an error the way users see it and returns its exit code. A closed stdout (`| head`)
@@ -97,7 +96,7 @@ pub fn report(e: &anyhow::Error) -> ExitCode {
         Some(c) => (c.code, c.hint.clone()),
         None => (exit_code_of(e), None),
     };
-    let message = crate::sanitize::multiline(&format!("{e:#}")).into_owned();
+    let message = crate::secret::redact(&crate::sanitize::multiline(&format!("{e:#}")));
     eprintln!("vs-logs: {message}");
     if let Some(h) = hint {
         eprintln!("hint: {h}");

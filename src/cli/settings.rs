@@ -72,6 +72,10 @@ fn read_token_file(path: &std::path::Path) -> Result<Secret, CliError> {
     Ok(Secret::new(text.trim()))
 }
 
+/// Most time slices fetched at once: beyond this Loki's own query queue is the bottleneck and
+/// every in-flight page costs memory here.
+pub const MAX_PARALLEL: usize = 32;
+
 /// The Loki connection settings from flags/env over the profile over defaults.
 pub fn loki_config(g: &GlobalArgs, p: &Profile) -> Result<LokiConfig, CliError> {
     let d = LokiConfig::default();
@@ -99,6 +103,12 @@ pub fn loki_config(g: &GlobalArgs, p: &Profile) -> Result<LokiConfig, CliError> 
         )));
     }
     let parallel = g.parallel.or(p.parallel).unwrap_or(d.parallel).max(1);
+    if parallel > MAX_PARALLEL {
+        return Err(CliError::usage(format!(
+            "--parallel {parallel} is above the limit of {MAX_PARALLEL} concurrent requests \
+             (more only queues inside Loki and costs memory here; use 1..={MAX_PARALLEL})"
+        )));
+    }
     Ok(LokiConfig {
         addr: g
             .addr
@@ -120,6 +130,9 @@ pub fn loki_config(g: &GlobalArgs, p: &Profile) -> Result<LokiConfig, CliError> 
         retries: g.retries.or(p.retries).unwrap_or(d.retries),
         batch_size,
         parallel,
+        max_body_bytes: g
+            .max_body_mb
+            .map_or(d.max_body_bytes, |mb| (mb as usize) << 20),
         ..d
     })
 }

@@ -54,9 +54,30 @@ pub fn parse_str(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
             path: path.to_path_buf(),
             line,
             column,
-            message: e.message().trim().to_string(),
+            message: without_secret_value(e.message().trim(), text, line),
         }
     })
+}
+
+/// A parser message about a credential setting (`password = 12345678`) names the type, not
+/// the value: toml quotes the offending value in backticks.
+fn without_secret_value(message: &str, text: &str, line: usize) -> String {
+    let key = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .and_then(|l| l.split_once('='))
+        .map_or("", |(k, _)| k.trim().trim_matches('"'));
+    let secret = crate::secret::is_secret_header(key) || key.contains("header");
+    let message = if secret {
+        let mut out = String::new();
+        for (i, part) in message.split('`').enumerate() {
+            out.push_str(if i % 2 == 1 { "`***`" } else { part });
+        }
+        out
+    } else {
+        message.to_string()
+    };
+    crate::secret::redact(&message)
 }
 
 /// Reads a config file. A missing file is `Ok(None)` unless `required` (given with
@@ -65,6 +86,15 @@ pub fn load_file(path: &Path, required: bool) -> Result<Option<ConfigFile>, Conf
     match std::fs::read_to_string(path) {
         Ok(text) => parse_str(&text, path).map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(None),
+        // The default place is in a directory we may not enter (an unreadable HOME): when the
+        // file cannot even be looked at, there is no config to honour.
+        Err(e)
+            if e.kind() == std::io::ErrorKind::PermissionDenied
+                && !required
+                && std::fs::metadata(path).is_err() =>
+        {
+            Ok(None)
+        }
         Err(e) => Err(ConfigError::Unreadable {
             path: path.to_path_buf(),
             reason: e.to_string(),
@@ -75,6 +105,43 @@ pub fn load_file(path: &Path, required: bool) -> Result<Option<ConfigFile>, Conf
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numeric_password_is_not_echoed() {
+        let e = parse("[profiles.p]\npassword = 12345678\n")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("12345678") && e.contains("line 2"), "{e}");
+        let e = parse("[profiles.p]\nbearer_token = 987654321\n")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("987654321"), "{e}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unenterable_config_dir_without_a_file_is_no_config() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let locked = d.path().join("locked");
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+        let r = load_file(&locked.join("vs-logs").join("config.toml"), false);
+        let required = load_file(&locked.join("config.toml"), true);
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+        if nix_root() {
+            return; // root enters any directory
+        }
+        assert_eq!(r, Ok(None));
+        assert!(required.is_err());
+    }
+
+    fn nix_root() -> bool {
+        std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        })
+    }
 
     fn parse(text: &str) -> Result<ConfigFile, ConfigError> {
         parse_str(text, Path::new("/cfg/config.toml"))

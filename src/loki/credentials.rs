@@ -25,6 +25,7 @@ pub fn headers(cfg: &LokiConfig) -> Result<HeaderMap, LokiError> {
         v.set_sensitive(true);
         Ok(v)
     };
+    remember_all(cfg);
     let mut h = HeaderMap::new();
     for (name, v) in &cfg.headers {
         let n = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|_| {
@@ -47,6 +48,29 @@ pub fn headers(cfg: &LokiConfig) -> Result<HeaderMap, LokiError> {
         );
     }
     Ok(h)
+}
+
+/// Tells the one redaction path ([`crate::secret::redact`]) every secret this run holds.
+fn remember_all(cfg: &LokiConfig) {
+    use crate::secret::{is_secret_header, remember, remember_url};
+    remember_url(&cfg.addr);
+    for (name, v) in &cfg.headers {
+        if is_secret_header(name) {
+            remember(v);
+            // `Basic <b64>` / `Bearer <tok>`: the credential part on its own too.
+            if let Some((_, cred)) = v.trim().split_once(' ') {
+                remember(cred);
+            }
+        }
+    }
+    if let Some(t) = &cfg.bearer_token {
+        remember(t.expose());
+    }
+    if let Some(p) = &cfg.password {
+        remember(p.expose());
+        let user = cfg.username.as_deref().unwrap_or("");
+        remember(&base64(format!("{user}:{}", p.expose()).as_bytes()));
+    }
 }
 
 #[cfg(test)]

@@ -210,7 +210,7 @@ pub fn body_text(content_type: &str, body: &[u8], secrets: &[&str]) -> String {
     for s in secrets.iter().filter(|s| s.len() >= 3) {
         text = text.replace(s, "***");
     }
-    text
+    crate::secret::redact(&text)
 }
 
 /// The text of the first `<title>` (or `<h1>`) element, whitespace collapsed.

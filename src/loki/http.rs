@@ -143,14 +143,14 @@ impl Http {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("")
                 .to_string();
-            let bytes = resp
-                .bytes()
+            let bytes = read_capped(resp, cfg.max_body_bytes, call.path)
                 .await
-                .map_err(|e| (self.net_error(cfg, &e), None))?;
+                .map_err(|e| match e {
+                    Capped::Net(e) => (self.net_error(cfg, &e), None),
+                    Capped::TooBig(e) => (e, None),
+                })?;
             if status.is_success() {
-                return Ok(Answer {
-                    body: bytes.to_vec(),
-                });
+                return Ok(Answer { body: bytes });
             }
             let err = self.status_error(cfg, call, status, &content_type, &bytes, attempt);
             let retry_after = if retryable_status(status.as_u16()) {
@@ -163,7 +163,7 @@ impl Http {
         Err((
             LokiError::Other(format!(
                 "more than {MAX_REDIRECTS} redirects from {}; check --addr",
-                self.transport.base()
+                self.transport.shown()
             )),
             None,
         ))
@@ -186,7 +186,7 @@ impl Http {
             secrets.push(t.expose());
         }
         from_status(
-            self.transport.base(),
+            &self.transport.shown(),
             call.path,
             status.as_u16(),
             content_type,
@@ -197,7 +197,7 @@ impl Http {
     }
 
     fn net_error(&self, cfg: &LokiConfig, e: &reqwest::Error) -> LokiError {
-        let addr = self.transport.base().to_string();
+        let addr = self.transport.shown();
         if e.is_timeout() {
             return LokiError::Timeout {
                 addr,
@@ -217,6 +217,35 @@ impl Http {
             LokiError::Network { addr, detail }
         }
     }
+}
+
+enum Capped {
+    Net(reqwest::Error),
+    TooBig(LokiError),
+}
+
+/// The body, decoded, refused as soon as it grows past `max` bytes (a gzip bomb or a runaway
+/// answer is stopped at the cap, not after it has filled memory).
+async fn read_capped(
+    mut resp: reqwest::Response,
+    max: usize,
+    path: &str,
+) -> Result<Vec<u8>, Capped> {
+    let mut out = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(Capped::Net)? {
+        if out.len() + chunk.len() > max {
+            return Err(Capped::TooBig(LokiError::Decode {
+                path: path.to_string(),
+                detail: format!(
+                    "the answer is larger than the {} MiB limit (counted after decompression); \
+                     narrow the query or raise --max-body-mb",
+                    max >> 20
+                ),
+            }));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
 }
 
 /// The innermost cause of an error (e.g. "Connection refused (os error 111)").

@@ -57,7 +57,14 @@ pub struct LokiConfig {
     pub max_query_length: Duration,
     /// First retry delay; doubles per attempt (with jitter) unless `Retry-After` says otherwise.
     pub retry_backoff: Duration,
+    /// Largest response body accepted, counted after gzip decoding (a hostile or broken server
+    /// cannot make us hold more than this per request).
+    pub max_body_bytes: usize,
 }
+
+/// Default [`LokiConfig::max_body_bytes`]: far above any page Loki sends (5000 entries of
+/// Loki's 256 KB max line size is 1.25 GB only in theory; real pages are a few MB).
+pub const DEFAULT_MAX_BODY_MB: usize = 512;
 
 impl Default for LokiConfig {
     fn default() -> Self {
@@ -78,6 +85,7 @@ impl Default for LokiConfig {
             parallel: 1,
             max_query_length: DEFAULT_MAX_QUERY_LENGTH,
             retry_backoff: Duration::from_millis(500),
+            max_body_bytes: DEFAULT_MAX_BODY_MB << 20,
         }
     }
 }

@@ -74,12 +74,14 @@ impl Transport {
         let base = cfg.addr.trim().trim_end_matches('/').to_string();
         let parsed = Url::parse(&base).map_err(|e| {
             LokiError::Config(format!(
-                "--addr {base:?} is not a URL ({e}); expected e.g. http://localhost:3100"
+                "--addr {:?} is not a URL ({e}); expected e.g. http://localhost:3100",
+                crate::secret::redact(&base)
             ))
         })?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(LokiError::Config(format!(
-                "--addr {base:?} must start with http:// or https://"
+                "--addr {:?} must start with http:// or https://",
+                crate::secret::redact(&base)
             )));
         }
         Ok(Self {
@@ -93,6 +95,11 @@ impl Transport {
     /// The address as given, without a trailing `/`.
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// The address for messages: any `user:password@` replaced by `***@`.
+    pub fn shown(&self) -> String {
+        crate::secret::redact(&self.base)
     }
 
     /// Tenant, authentication and custom headers; sent only to the configured origin.
@@ -117,8 +124,9 @@ impl Transport {
     /// `path` under the base address (its path prefix kept) with `params` as the query.
     pub fn endpoint(&self, path: &str, params: &[(&str, String)]) -> Result<Url, LokiError> {
         let start = format!("{}{path}", self.base);
-        let mut url =
-            Url::parse(&start).map_err(|e| LokiError::Config(format!("bad URL {start:?}: {e}")))?;
+        let mut url = Url::parse(&start).map_err(|e| {
+            LokiError::Config(format!("bad URL {:?}: {e}", crate::secret::redact(&start)))
+        })?;
         if !params.is_empty() {
             let query = params
                 .iter()
@@ -144,7 +152,7 @@ impl Transport {
         let tls = url.scheme() == "https";
         let host = url
             .host_str()
-            .ok_or_else(|| WsOpenError::Config(format!("no host in --addr {:?}", self.base)))?
+            .ok_or_else(|| WsOpenError::Config(format!("no host in --addr {:?}", self.shown())))?
             .to_string();
         let port = url
             .port_or_known_default()
@@ -152,7 +160,9 @@ impl Transport {
         let mut req = websocket_url(&url)
             .as_str()
             .into_client_request()
-            .map_err(|e| WsOpenError::Config(format!("bad Loki address {:?}: {e}", self.base)))?;
+            .map_err(|e| {
+                WsOpenError::Config(format!("bad Loki address {:?}: {e}", self.shown()))
+            })?;
         for (k, v) in &self.credentials {
             req.headers_mut().append(k.clone(), v.clone());
         }
@@ -181,7 +191,9 @@ impl Transport {
         };
         let dst: Uri = format!("{}://{authority}", url.scheme())
             .parse()
-            .map_err(|e| WsOpenError::Config(format!("bad Loki address {:?}: {e}", self.base)))?;
+            .map_err(|e| {
+                WsOpenError::Config(format!("bad Loki address {:?}: {e}", self.shown()))
+            })?;
         let Some(proxy) = self.proxy.intercept(&dst) else {
             return TcpStream::connect((host.trim_matches(['[', ']']), port))
                 .await
@@ -189,7 +201,7 @@ impl Transport {
                     WsOpenError::Connect(format!(
                         "cannot connect to Loki at {}: {e} (is it running? set --addr or \
                          LOKI_ADDR)",
-                        self.base
+                        self.shown()
                     ))
                 });
         };
@@ -210,9 +222,9 @@ impl Transport {
             tunnel = tunnel.with_auth(auth.clone());
         }
         // The tunnel defaults to port 443 when the destination has none: it always has one.
-        let target: Uri = format!("http://{authority}")
-            .parse()
-            .map_err(|e| WsOpenError::Config(format!("bad Loki address {:?}: {e}", self.base)))?;
+        let target: Uri = format!("http://{authority}").parse().map_err(|e| {
+            WsOpenError::Config(format!("bad Loki address {:?}: {e}", self.shown()))
+        })?;
         let failed = |e: &(dyn std::error::Error + 'static)| {
             WsOpenError::Connect(format!(
                 "no tunnel to {authority} through proxy {shown}: {}",

@@ -36,10 +36,16 @@ pub fn decode_query(body: &[u8]) -> Result<(Decoded, QueryStats), String> {
     Ok((result, data.stats))
 }
 
-/// Decodes a `labels` or `label/<name>/values` body; an absent `data` is an empty list.
+/// Decodes a `labels` or `label/<name>/values` body. Loki leaves `data` out of a success
+/// answer with no values (an empty list); an error status or an object that is not Loki's
+/// envelope at all is an error, not an empty list.
 pub fn decode_string_list(body: &[u8]) -> Result<Vec<String>, String> {
     let env: Envelope<Vec<String>> = serde_json::from_slice(body).map_err(|e| e.to_string())?;
-    Ok(env.into_data().unwrap_or_default())
+    match (env.status.as_deref(), &env.data) {
+        (Some("success"), None) => Ok(Vec::new()),
+        (None, None) => Err("no `status` or `data`: not a Loki answer".into()),
+        _ => env.into_data(),
+    }
 }
 
 /// Decodes a `series` body: a list of label sets.
@@ -330,6 +336,19 @@ mod tests {
             panic!("streams")
         };
         assert_eq!(es[0].labels.get("a").map(String::as_str), Some("b"));
+    }
+
+    #[test]
+    fn string_list_refuses_error_status_and_foreign_shapes() {
+        assert_eq!(decode_string_list(br#"{"status":"success"}"#), Ok(vec![]));
+        assert_eq!(
+            decode_string_list(br#"{"status":"success","data":["a"]}"#),
+            Ok(vec!["a".to_string()])
+        );
+        let e = decode_string_list(br#"{"status":"error","error":"boom"}"#).unwrap_err();
+        assert!(e.contains("boom"), "{e}");
+        assert!(decode_string_list(br#"{"hello":"world"}"#).is_err());
+        assert!(decode_string_list(br#"{"status":"success","data":{"a":1}}"#).is_err());
     }
 
     #[test]

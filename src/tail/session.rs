@@ -37,6 +37,12 @@ pub(crate) fn rfc3339(ns: i64) -> String {
 }
 
 async fn send(tx: &Sender<TailEvent>, ev: TailEvent) -> bool {
+    // Messages quote addresses and server text: the one redaction path sees them first.
+    let ev = match ev {
+        TailEvent::Notice(m) => TailEvent::Notice(crate::secret::redact(&m)),
+        TailEvent::Failed(m) => TailEvent::Failed(crate::secret::redact(&m)),
+        ev => ev,
+    };
     tx.send(ev).await.is_ok()
 }
 

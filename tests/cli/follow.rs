@@ -84,3 +84,59 @@ fn query_dash_f_follows_a_file() {
 fn errors_dash_f_follows_a_file() {
     check(&["errors", "-f", "-o", "jsonl"]);
 }
+
+/// Issue 12 rule 4: SIGINT/SIGTERM end `query --file F -f` promptly even while stdout is
+/// back-pressured (nobody reads it). 10 s is a correctness bound, not a timing measurement.
+#[cfg(unix)]
+#[test]
+fn signals_end_a_follow_with_blocked_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("big.jsonl");
+    let mut text = String::new();
+    for i in 0..20_000 {
+        text += &line(
+            "error",
+            &format!("agent.failed.{i}"),
+            "2026-11-24T08:00:01Z",
+        );
+    }
+    std::fs::write(&f, text).unwrap();
+    for (sig, code) in [("-INT", 130), ("-TERM", 143)] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_vs-logs"))
+            .env_clear()
+            .env("XDG_CONFIG_HOME", "/nonexistent-vs-logs-test")
+            .arg("--file")
+            .arg(&f)
+            .args(["query", "{app=~\".+\"}", "--limit", "20000", "-f"])
+            .stdout(Stdio::piped()) // never read: the pipe fills and writes block
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_secs(2));
+        assert!(child.try_wait().unwrap().is_none(), "still following");
+        let pid = child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args([sig, &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break Some(s);
+            }
+            if std::time::Instant::now() > deadline {
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        if status.is_none() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let status = status.unwrap_or_else(|| panic!("still running 10 s after kill {sig}"));
+        assert_eq!(status.code(), Some(code), "{sig}");
+    }
+}

@@ -18,7 +18,7 @@ fn cmd(addr: &str) -> assert_cmd::Command {
 fn connection_refused_names_the_address() {
     let addr = refused_addr();
     let o = run(cmd(&addr).args(["errors", "--password", PASSWORD]));
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 3);
     assert!(o.stderr.starts_with("vs-logs: "), "{}", o.stderr);
     assert!(o.stderr.contains(&addr), "{}", o.stderr);
     assert!(o.stderr.contains("LOKI_ADDR"), "{}", o.stderr);
@@ -43,7 +43,7 @@ fn bad_request_shows_lokis_message_and_is_not_retried() {
         "{app=\"vulnsentinel\"} | json | level=",
     ]);
     let o = run(&mut c);
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 5);
     assert!(
         o.stderr.contains(String::from_utf8_lossy(&body).trim()),
         "{}",
@@ -62,7 +62,7 @@ fn unauthorized_never_echoes_the_secret() {
     )]);
     for (flag, secret) in [("--password", PASSWORD), ("--bearer-token", TOKEN)] {
         let o = run(cmd(&stub.url()).args(["--username", "u", flag, secret, "errors"]));
-        assert_eq!(o.code, 1);
+        assert_eq!(o.code, 4);
         assert!(o.stderr.contains("authentication failed"), "{}", o.stderr);
         assert!(
             !o.stderr.contains(secret) && !o.stdout.contains(secret),
@@ -103,7 +103,7 @@ fn server_error() {
         b"rpc error: code = Internal".to_vec(),
     )]);
     let o = run(cmd(&stub.url()).arg("5xx"));
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 6);
     assert!(o.stderr.contains("500"), "{}", o.stderr);
     assert!(o.stderr.contains("rpc error"), "{}", o.stderr);
 }
@@ -113,7 +113,7 @@ fn html_504_is_summarised() {
     let page = b"<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body><center><h1>504 Gateway Time-out</h1></center><hr><center>nginx</center></body></html>\r\n";
     let stub = LokiStub::canned(vec![Reply::new(504, "text/html", page.to_vec())]);
     let o = run(cmd(&stub.url()).arg("errors"));
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 6);
     assert!(o.stderr.contains("504 Gateway Time-out"), "{}", o.stderr);
     assert!(
         !o.stderr.contains("<html>") && !o.stderr.contains("<center>"),
@@ -127,7 +127,7 @@ fn timeout_says_after_how_long() {
     let stub = LokiStub::start();
     stub.push_fault(Fault::Hang);
     let o = run(cmd(&stub.url()).args(["--timeout", "1s", "errors"]));
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 3);
     assert!(
         o.stderr.contains("did not answer within 1s"),
         "{}",
@@ -142,7 +142,7 @@ fn truncated_body_is_an_error_not_an_empty_result() {
     let stub = LokiStub::canned(vec![Reply::json_bytes(&full)]);
     stub.push_fault(Fault::CloseMidBody);
     let o = run(cmd(&stub.url()).args(["rate-limits", "-o", "raw"]));
-    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(o.code, 3, "{}", o.stderr);
     assert!(o.stderr.starts_with("vs-logs: "), "{}", o.stderr);
     assert!(o.stdout.is_empty());
 }
@@ -199,7 +199,7 @@ fn env_then_flag_precedence_for_the_address() {
         &refused,
         "rate-limits",
     ]));
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 3);
     assert!(o.stderr.contains(&refused), "{}", o.stderr);
     // The env beats the profile.
     let dir = tempfile::tempdir().unwrap();
@@ -225,4 +225,81 @@ fn env_then_flag_precedence_for_the_address() {
         .arg(&cfg)
         .args(["--retries", "0", "rate-limits"]));
     assert!(o.stderr.contains(&refused), "{}", o.stderr);
+}
+
+/// Issue 12 rule 2: one redaction path for URL userinfo, echoed headers (their base64 too),
+/// `--header` values and env values in `--help`.
+#[test]
+fn no_secret_is_printed_from_addr_headers_or_echoes() {
+    // userinfo in the address: refused connection, error names the host, not the password.
+    let refused = refused_addr();
+    let with_info = refused.replacen("://", "://admin:s3cr3t-pw@", 1);
+    let o = run(cmd(&with_info).args(["labels"]));
+    assert_ne!(o.code, 0);
+    assert!(!o.stderr.contains("s3cr3t-pw"), "{}", o.stderr);
+    assert!(o.stderr.contains("***@"), "{}", o.stderr);
+
+    // A server echoing the request's headers back in a 500.
+    let basic = base64_of("u:echo-pass-991");
+    let echo = format!(
+        "request had Authorization: Basic {basic}\nX-Custom-Auth: hdr-secret-123\n\
+         {{\"cookie\":\"sid=cookie-secret-4\"}}"
+    );
+    for extra in [
+        vec!["--username", "u", "--password", "echo-pass-991"],
+        vec!["--header", "X-Custom-Auth: hdr-secret-123"],
+    ] {
+        let stub = LokiStub::canned(vec![Reply::text(500, &echo)]);
+        let o = run(cmd(&stub.url()).args(extra).args(["labels"]));
+        assert_ne!(o.code, 0, "{}", o.stderr);
+        for s in [
+            &basic[..],
+            "echo-pass-991",
+            "hdr-secret-123",
+            "cookie-secret-4",
+        ] {
+            assert!(!o.stderr.contains(s), "{s} in {}", o.stderr);
+        }
+        assert!(o.stderr.contains("HTTP 500"), "{}", o.stderr);
+    }
+
+    // --help shows that LOKI_ADDR / LOKI_HTTP_HEADER exist, not their values.
+    let o = run(vs_logs()
+        .env("LOKI_ADDR", &with_info)
+        .env("LOKI_HTTP_HEADER", "Authorization: Bearer env-hdr-77")
+        .arg("--help"));
+    assert!(!o.stdout.contains("s3cr3t-pw") && !o.stdout.contains("env-hdr-77"));
+}
+
+fn base64_of(s: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+/// Issue 12 rule 3: a body (or a gzip bomb) past `--max-body-mb` after decoding is refused
+/// with a message naming the limit.
+#[test]
+fn oversized_and_gzip_bomb_bodies_are_capped() {
+    use std::io::Write as _;
+    let big = format!(
+        "{{\"status\":\"success\",\"data\":[\"{}\"]}}",
+        "a".repeat(3 << 20)
+    );
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(big.as_bytes()).unwrap();
+    let bomb = gz.finish().unwrap();
+    assert!(bomb.len() < 1 << 20);
+    for reply in [
+        Reply::new(200, "application/json", big.clone().into_bytes()),
+        Reply::new(200, "application/json", bomb).with_header("Content-Encoding", "gzip"),
+    ] {
+        let stub = LokiStub::canned(vec![reply]);
+        let o = run(cmd(&stub.url()).args(["--max-body-mb", "1", "labels"]));
+        assert_eq!(o.code, 6, "{}", o.stderr);
+        assert!(o.stderr.contains("1 MiB limit"), "{}", o.stderr);
+    }
+    // Under the default limit the same answer is fine.
+    let stub = LokiStub::canned(vec![Reply::new(200, "application/json", big.into_bytes())]);
+    let o = run(cmd(&stub.url()).args(["labels"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
 }

@@ -151,7 +151,7 @@ fn faults_through_the_stub() {
         "parse error at line 1, col 37: syntax error: unexpected $end",
     ));
     let o = run(&mut base(&stub));
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 5);
     assert!(
         o.stderr.contains("parse error at line 1, col 37"),
         "{}",
@@ -160,7 +160,7 @@ fn faults_through_the_stub() {
 
     stub.fail_next(3, Fault::html_504());
     let o = run(&mut base(&stub));
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 6);
     assert!(
         o.stderr.contains("504") && !o.stderr.contains("<html"),
         "{}",
@@ -169,11 +169,11 @@ fn faults_through_the_stub() {
 
     stub.push_fault(Fault::unauthorized());
     let o = run(base(&stub).args(["--password", "s3cr3t-pw"]));
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 4);
     assert!(o.stderr.contains("authentication failed") && !o.stderr.contains("s3cr3t-pw"));
 
     stub.push_fault(Fault::TruncatedJson);
     let o = run(&mut base(&stub));
-    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert_eq!(o.code, 6, "{}", o.stderr);
     assert!(o.stdout.is_empty());
 }

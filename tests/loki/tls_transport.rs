@@ -365,7 +365,7 @@ fn the_cli_flags_reach_the_transport() {
     let (code, out, _) = run(&["--tls-skip-verify"]);
     assert_eq!((code, out.trim()), (Some(0), "app"));
     let (code, _, err) = run(&[]);
-    assert_ne!(code, Some(0));
+    assert_eq!(code, Some(3), "TLS failure exits 3: {err}");
     assert!(
         err.contains("TLS with") && err.contains("--ca-cert"),
         "{err}"

@@ -42,6 +42,11 @@ fn output_format() -> impl TypedValueParser<Value = OutputFormat> {
         .try_map(|s| s.parse::<OutputFormat>())
 }
 
+/// Listed in `--help`; scripts branch on them (see README "Exit codes").
+const EXIT_CODES: &str = "Exit codes: 0 ok, 1 other error, 2 usage or config, 3 Loki unreachable \
+(connect, TLS, timeout), 4 authentication refused, 5 query rejected by Loki, 6 Loki failed \
+(5xx, rate limited, not Loki)";
+
 const CONN: &str = "Loki connection";
 const OUT: &str = "Output";
 const LOCAL: &str = "Local sources (no Loki needed)";
@@ -50,7 +55,7 @@ const LOCAL: &str = "Local sources (no Loki needed)";
 #[derive(Clone, Default, Args)]
 pub struct GlobalArgs {
     /// Loki address [default: http://localhost:3100]
-    #[arg(long, env = "LOKI_ADDR", global = true, help_heading = CONN)]
+    #[arg(long, env = "LOKI_ADDR", global = true, hide_env_values = true, help_heading = CONN)]
     pub addr: Option<String>,
     /// Tenant, sent as X-Scope-OrgID
     #[arg(long, env = "LOKI_ORG_ID", global = true, help_heading = CONN)]
@@ -83,7 +88,7 @@ pub struct GlobalArgs {
     pub tls_skip_verify: bool,
     /// Extra request header 'Name: value' (repeatable)
     #[arg(long = "header", value_name = "'NAME: VALUE'", env = "LOKI_HTTP_HEADER",
-          global = true, help_heading = CONN)]
+          global = true, hide_env_values = true, help_heading = CONN)]
     pub headers: Vec<String>,
     /// Request timeout (30s, 2m) [default: 60s]
     #[arg(long, env = "LOKI_TIMEOUT", global = true, help_heading = CONN)]
@@ -94,9 +99,13 @@ pub struct GlobalArgs {
     /// Entries per page when paging, 1..=5000 [default: 1000]
     #[arg(long, env = "LOKI_BATCH", global = true, help_heading = CONN)]
     pub batch: Option<usize>,
-    /// Time slices fetched in parallel for long ranges [default: 1]
+    /// Time slices fetched in parallel for long ranges, at most 32 [default: 1]
     #[arg(long, env = "VS_LOGS_PARALLEL", global = true, help_heading = CONN)]
     pub parallel: Option<usize>,
+    /// Largest Loki answer accepted, in MiB after decompression [default: 512]
+    #[arg(long, env = "VS_LOGS_MAX_BODY_MB", global = true, help_heading = CONN,
+          value_parser = clap::value_parser!(u32).range(1..=65536))]
+    pub max_body_mb: Option<u32>,
     /// Profile from the config file
     #[arg(long, env = "VS_LOGS_PROFILE", global = true, help_heading = CONN)]
     pub profile: Option<String>,
@@ -131,7 +140,7 @@ pub struct GlobalArgs {
 
 /// vs-logs: explore VulnSentinel's logs in Grafana Loki (or in local files) from a terminal.
 #[derive(Parser)]
-#[command(name = "vs-logs", version, about, max_term_width = 100)]
+#[command(name = "vs-logs", version, about, max_term_width = 100, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

@@ -62,6 +62,7 @@ pub async fn follow(
         }
     };
     crate::tail::validate(&opts).map_err(|m| anyhow::anyhow!(m))?;
+    let _signals = ExitOnSignal::install()?;
     let rx = match local_file {
         Some(path) => {
             crate::tail::spawn_file(path, session.app.clone(), opts, TailSettings::default())
@@ -78,7 +79,40 @@ pub async fn follow(
     .await
 }
 
-/// Prints events until the channel closes, Ctrl-C, or a failure (returned as the error).
+/// SIGINT/SIGTERM end a follow at once in every state, even while a write to a slow stdout
+/// blocks: the listeners are installed once, on their own task, which exits the process
+/// (130 for SIGINT, 143 for SIGTERM, as a shell reports them). Dropped, it stops listening.
+struct ExitOnSignal(tokio::task::JoinHandle<()>);
+
+impl ExitOnSignal {
+    fn install() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        #[cfg(unix)]
+        let mut int = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+        Ok(Self(tokio::spawn(async move {
+            #[cfg(unix)]
+            let code = tokio::select! {
+                _ = int.recv() => 130,
+                _ = term.recv() => 143,
+            };
+            #[cfg(not(unix))]
+            let code = match tokio::signal::ctrl_c().await {
+                Ok(()) => 130,
+                Err(_) => return,
+            };
+            std::process::exit(code)
+        })))
+    }
+}
+
+impl Drop for ExitOnSignal {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Prints events until the channel closes, a signal (see [`ExitOnSignal`]), or a failure (returned as the error).
 /// Entries go to `out` in the chosen format; notices go to `err`.
 pub async fn print_events<W: Write, E: Write>(
     prefs: &OutputPrefs,
@@ -95,7 +129,6 @@ pub async fn print_events<W: Write, E: Write>(
     loop {
         let ev = tokio::select! {
             ev = rx.recv() => ev,
-            _ = tokio::signal::ctrl_c() => None,
         };
         let Some(ev) = ev else { break };
         let note = match ev {
@@ -125,7 +158,11 @@ pub async fn print_events<W: Write, E: Write>(
             }
         };
         if let Some(n) = note {
-            writeln!(err, "vs-logs: {}", crate::sanitize::inline(&n))?;
+            writeln!(
+                err,
+                "vs-logs: {}",
+                crate::sanitize::inline(&crate::secret::redact(&n))
+            )?;
         }
     }
     match w.finish() {

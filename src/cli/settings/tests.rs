@@ -97,6 +97,12 @@ fn bad_values_are_usage_errors() {
             .contains("'Name: value'")
     );
     assert!(bad(&["--batch", "6000"]).message.contains("1..=5000"));
+    assert!(
+        bad(&["--parallel", "100000"])
+            .message
+            .contains("limit of 32")
+    );
+    assert!(loki_config(&globals(&["--parallel", "32"]), &Profile::default()).is_ok());
     assert!(bad(&["--timeout", "soon"]).message.contains("--timeout"));
 }
 
