@@ -93,6 +93,9 @@ pub struct GlobalArgs {
     /// Colour (auto: on a terminal unless NO_COLOR is set) [default: auto]
     #[arg(long, env = "VS_LOGS_COLOR", global = true, help_heading = OUT)]
     pub color: Option<ColorMode>,
+    /// With -o raw, write the lines' bytes even to a terminal (escape sequences included)
+    #[arg(long, global = true, help_heading = OUT)]
+    pub raw_bytes: bool,
     /// No progress or notes on stderr
     #[arg(short, long, global = true, help_heading = OUT)]
     pub quiet: bool,

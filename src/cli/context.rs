@@ -37,6 +37,8 @@ pub struct Context {
     /// Colour on stdout (terminal, no `NO_COLOR`, or `--color always`).
     pub color: bool,
     pub quiet: bool,
+    /// `--raw-bytes`: `-o raw` is not sanitised on a terminal.
+    pub raw_bytes: bool,
     pub config: ConfigFile,
     pub config_dir: Option<PathBuf>,
     pub scenes: Vec<Scene>,
@@ -103,6 +105,7 @@ mod tests {
             output: OutputFormat::Text,
             color: false,
             quiet: true,
+            raw_bytes: false,
             config: ConfigFile::default(),
             config_dir: None,
             scenes: Vec::new(),

@@ -195,6 +195,7 @@ pub fn context(g: &GlobalArgs) -> Result<Context, CliError> {
         output: output_format(g, &profile)?,
         color: color_enabled(g, &profile)?,
         quiet: g.quiet,
+        raw_bytes: g.raw_bytes,
         config: cfg,
         config_dir,
         scenes,

@@ -45,6 +45,11 @@ pub struct EntryWriter<W: Write> {
     utc: bool,
     /// `json`: how many entries are already in the array.
     written: usize,
+    /// Stdout is a terminal: `json`/`jsonl` escape what a terminal would act on, `raw` is
+    /// sanitised unless `raw_bytes`.
+    terminal: bool,
+    /// `--raw-bytes`: `raw` writes the lines' bytes even to a terminal.
+    raw_bytes: bool,
     text: text::TextState,
 }
 
@@ -56,6 +61,8 @@ impl<W: Write> EntryWriter<W> {
             color,
             utc: false,
             written: 0,
+            terminal: false,
+            raw_bytes: false,
             text: text::TextState::default(),
         }
     }
@@ -64,6 +71,26 @@ impl<W: Write> EntryWriter<W> {
     pub fn with_utc(mut self, utc: bool) -> Self {
         self.utc = utc;
         self
+    }
+
+    /// Says whether the output is a terminal (`stdout().is_terminal()`), and whether the user
+    /// asked for raw bytes anyway (`--raw-bytes`). On a terminal, `raw` lines go through the
+    /// sanitiser like text output, and JSON escapes DEL, C1 and invisible/bidi characters as
+    /// `\uXXXX` (still the same JSON); to a pipe or file everything is written as is.
+    pub fn with_terminal(mut self, terminal: bool, raw_bytes: bool) -> Self {
+        self.terminal = terminal;
+        self.raw_bytes = raw_bytes;
+        self
+    }
+
+    fn write_json(&mut self, e: &LogEntry) -> io::Result<()> {
+        let v = entry_json(e);
+        if self.terminal {
+            let s = serde_json::to_string(&v)?;
+            self.out.write_all(json::escape_for_terminal(&s).as_bytes())
+        } else {
+            serde_json::to_writer(&mut self.out, &v).map_err(io::Error::from)
+        }
     }
 
     /// How many entries were written so far.
@@ -79,14 +106,20 @@ impl<W: Write> EntryWriter<W> {
                     .write(&mut self.out, entries, self.color, self.utc)?;
             }
             OutputFormat::Raw => {
+                let safe = self.terminal && !self.raw_bytes;
                 for e in entries {
-                    self.out.write_all(e.line.as_bytes())?;
+                    if safe {
+                        self.out
+                            .write_all(crate::sanitize::multiline(&e.line).as_bytes())?;
+                    } else {
+                        self.out.write_all(e.line.as_bytes())?;
+                    }
                     self.out.write_all(b"\n")?;
                 }
             }
             OutputFormat::Jsonl => {
                 for e in entries {
-                    serde_json::to_writer(&mut self.out, &entry_json(e))?;
+                    self.write_json(e)?;
                     self.out.write_all(b"\n")?;
                 }
             }
@@ -98,7 +131,7 @@ impl<W: Write> EntryWriter<W> {
                         b",\n"
                     };
                     self.out.write_all(sep)?;
-                    serde_json::to_writer(&mut self.out, &entry_json(e))?;
+                    self.write_json(e)?;
                 }
             }
         }

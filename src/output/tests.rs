@@ -263,3 +263,54 @@ fn json_fields_merged_into_labels_are_not_repeated() {
     );
     assert!(!lines[1].contains("args_repo") && !lines[1].contains("level_extracted"));
 }
+
+fn render_to(format: OutputFormat, terminal: bool, raw_bytes: bool, e: &[LogEntry]) -> String {
+    let mut w = EntryWriter::new(Vec::new(), format, false).with_terminal(terminal, raw_bytes);
+    w.write_entries(e).unwrap();
+    String::from_utf8(w.finish().unwrap()).unwrap()
+}
+
+const TRICKY: &str = "a\u{1b}]2;pwned\u{7}b\u{7f}c\u{9b}d\u{202e}e\u{2028}f\u{200b}g";
+
+#[test]
+fn raw_to_a_terminal_is_sanitised_unless_raw_bytes() {
+    let es = [entry(T, "app", "info", TRICKY)];
+    let tty = render_to(OutputFormat::Raw, true, false, &es);
+    assert_eq!(
+        tty,
+        "a^[]2;pwned^Gb^?c<U+009B>d<U+202E>e<U+2028>f<U+200B>g\n"
+    );
+    assert_eq!(
+        render_to(OutputFormat::Raw, true, true, &es),
+        format!("{TRICKY}\n")
+    );
+    assert_eq!(
+        render_to(OutputFormat::Raw, false, false, &es),
+        format!("{TRICKY}\n")
+    );
+}
+
+#[test]
+fn json_to_a_terminal_escapes_del_c1_and_bidi_and_stays_the_same_json() {
+    let es = [entry(T, "app", "info", TRICKY)];
+    for format in [OutputFormat::Json, OutputFormat::Jsonl] {
+        let tty = render_to(format, true, false, &es);
+        assert!(
+            !tty.chars()
+                .any(|c| crate::sanitize::is_dangerous(c) && c != '\n'),
+            "{tty:?}"
+        );
+        for esc in [
+            "\\u001b", "\\u007f", "\\u009b", "\\u202e", "\\u2028", "\\u200b",
+        ] {
+            assert!(tty.contains(esc), "{esc} in {tty}");
+        }
+        let piped = render_to(format, false, false, &es);
+        assert!(piped.contains('\u{202e}'));
+        let parse = |s: &str| -> serde_json::Value {
+            serde_json::from_str(s.trim()).unwrap_or_else(|_| serde_json::Value::Array(vec![]))
+        };
+        assert_eq!(parse(&tty), parse(&piped));
+        assert_ne!(parse(&tty), serde_json::Value::Array(vec![]));
+    }
+}

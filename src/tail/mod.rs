@@ -157,7 +157,10 @@ pub async fn print_events<W: Write, E: Write>(
     out: W,
     mut err: E,
 ) -> anyhow::Result<()> {
-    let mut w = EntryWriter::new(out, ctx.output, ctx.color);
+    let mut w = EntryWriter::new(out, ctx.output, ctx.color).with_terminal(
+        std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        ctx.raw_bytes,
+    );
     let mut failure = None;
     loop {
         let ev = tokio::select! {
@@ -242,6 +245,7 @@ mod tests {
             output: crate::output::OutputFormat::Raw,
             color: false,
             quiet,
+            raw_bytes: false,
             config: crate::config::ConfigFile::default(),
             config_dir: None,
             scenes: Vec::new(),

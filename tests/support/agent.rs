@@ -51,6 +51,7 @@ pub fn context(output: OutputFormat, color: bool) -> Context {
         app: "vulnsentinel".into(),
         output,
         color,
+        raw_bytes: false,
         quiet: true,
         config: ConfigFile::default(),
         config_dir: None,

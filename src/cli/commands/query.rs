@@ -123,7 +123,12 @@ pub async fn run(ctx: &Context, plan: Plan<'_>) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     match output {
         QueryOutput::Streams(entries) => {
-            let mut w = EntryWriter::new(&mut out, ctx.output, ctx.color).with_utc(plan.range.utc);
+            let mut w = EntryWriter::new(&mut out, ctx.output, ctx.color)
+                .with_utc(plan.range.utc)
+                .with_terminal(
+                    std::io::IsTerminal::is_terminal(&std::io::stdout()),
+                    ctx.raw_bytes,
+                );
             w.write_entries(&entries)?;
             w.finish()?;
             if !ctx.quiet {
