@@ -105,7 +105,7 @@ fn mtime_ns(path: &std::path::Path) -> Option<i64> {
 
 impl LocalSource {
     /// Checks every input can be read (stdin is read once here and kept; the demo is
-    /// generated here with its newest line at "now"). The `app` label is `vulnsentinel`.
+    /// generated here with its newest line at the start of the current hour). The `app` label is `vulnsentinel`.
     pub fn open(inputs: Vec<LocalInput>) -> Result<Self, SourceError> {
         Self::open_with_app(inputs, DEFAULT_APP)
     }
@@ -134,7 +134,7 @@ impl LocalSource {
                     now_ns(),
                 ),
                 LocalInput::Demo => {
-                    let now = now_ns();
+                    let now = demo::anchor_ns(now_ns());
                     (
                         Data::Memory {
                             name: "demo".into(),

@@ -217,3 +217,12 @@ fn following_the_demo_is_refused() {
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("exactly one --file"), "{}", o.stderr);
 }
+
+#[test]
+fn help_says_what_the_demo_holds_and_where_it_ends() {
+    let o = run(vs_logs().arg("--help"));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let flat = o.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("start of the current hour"), "{flat}");
+    assert!(flat.contains("ag-456"), "{flat}");
+}
