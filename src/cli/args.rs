@@ -107,7 +107,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, help_heading = LOCAL)]
     pub stdin: bool,
     /// Use the bundled demo data instead of Loki
-    #[arg(long, global = true, help_heading = LOCAL, long_help = crate::source::demo::DEMO_HELP)]
+    #[arg(long, global = true, help_heading = LOCAL, help = crate::source::demo::DEMO_HELP)]
     pub demo: bool,
 }
 

@@ -97,3 +97,22 @@ fn demo_anchor_is_stable_within_the_hour() {
     assert_eq!(demo::anchor_ns(t + HOUR), t + HOUR);
     assert!(demo::DEMO_HELP.contains("24 h") && demo::DEMO_HELP.contains("hour"));
 }
+
+#[test]
+fn first_untimed_lines_go_just_before_the_first_stamped_line() {
+    let t = 1_795_586_400_000_000_000;
+    let src = LocalSource::from_bytes(
+        "x",
+        b"banner\n\nsecond\n2026-11-25T06:00:00Z [info] a\nafter\n".to_vec(),
+        "app",
+    );
+    // Three raw lines (one blank) before the stamped one: bases at t - 4, lines at t-3..t-1.
+    assert_eq!(src.data[0].1, t - 4);
+    assert_eq!(src.newest_ns(), Some(t + 1));
+    // Nothing stamped: the lines end just before the read time.
+    let before = now_ns();
+    let src = LocalSource::from_bytes("y", b"one\ntwo".to_vec(), "app");
+    let newest = src.newest_ns().unwrap();
+    assert!(newest >= before - 1 && newest < now_ns());
+    assert_eq!(src.data[0].1, newest - 2);
+}

@@ -226,3 +226,53 @@ fn help_says_what_the_demo_holds_and_where_it_ends() {
     assert!(flat.contains("start of the current hour"), "{flat}");
     assert!(flat.contains("ag-456"), "{flat}");
 }
+
+#[test]
+fn untimed_lines_are_never_dropped() {
+    // Issue 11.2: a line without a timestamp of its own inherits one, it is never dropped.
+    let o = run(vs_logs()
+        .args(["query", "--stdin", r#"{app="vulnsentinel"}"#, "-o", "raw"])
+        .write_stdin("plain text line\n"));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "plain text line\n");
+    let o = run(vs_logs()
+        .args([
+            "query",
+            "--stdin",
+            r#"{app="vulnsentinel"}"#,
+            "--since",
+            "1h",
+            "-o",
+            "raw",
+        ])
+        .write_stdin("plain text line\n"));
+    assert_eq!(o.stdout, "plain text line\n", "{}", o.stderr);
+    // The first line of a compose log, and an untimed line after the last stamped one.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compose.log");
+    std::fs::write(
+        &path,
+        "vulnsentinel  | INFO: Started server process [1]\n\
+         vulnsentinel  | 2026-11-25T05:18:00Z [info] request.start method=GET\n\
+         vulnsentinel  | plain tail\n",
+    )
+    .unwrap();
+    for since in [None, Some("1m")] {
+        let mut cmd = vs_logs();
+        cmd.args(["query", r#"{app="vulnsentinel"}"#, "--forward", "-o", "raw"])
+            .arg("--file")
+            .arg(&path);
+        if let Some(s) = since {
+            cmd.args(["--since", s]);
+        }
+        let o = run(&mut cmd);
+        assert_eq!(
+            o.stdout,
+            "INFO: Started server process [1]\n\
+             2026-11-25T05:18:00Z [info] request.start method=GET\n\
+             plain tail\n",
+            "{since:?}: {}",
+            o.stderr
+        );
+    }
+}
