@@ -276,3 +276,44 @@ fn untimed_lines_are_never_dropped() {
         );
     }
 }
+
+#[test]
+fn an_over_long_line_is_truncated_with_a_visible_marker() {
+    // Issue 12.3: a single line is capped like Loki's max_line_size (256 KB).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.log");
+    let long = "y".repeat(3 << 20);
+    std::fs::write(&path, format!("before\n{long}\nafter\n")).unwrap();
+    let o = run(vs_logs()
+        .args([
+            "query",
+            r#"{app="vulnsentinel"}"#,
+            "--forward",
+            "-o",
+            "raw",
+            "--file",
+        ])
+        .arg(&path));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let lines: Vec<&str> = o.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", o.stderr);
+    assert_eq!(lines[0], "before");
+    assert!(lines[1].starts_with(&"y".repeat(256 * 1024)));
+    assert!(lines[1].len() < 256 * 1024 + 200);
+    assert!(
+        lines[1].contains("line truncated at 262144 bytes"),
+        "{}",
+        &lines[1][256 * 1024..]
+    );
+    assert_eq!(lines[2], "after");
+    // Same through stdin.
+    let o = run(vs_logs()
+        .args(["query", "--stdin", r#"{app="vulnsentinel"}"#, "-o", "raw"])
+        .write_stdin(format!("{long}\n")));
+    assert!(
+        o.stdout.contains("line truncated at 262144 bytes"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stdout.len() < 256 * 1024 + 200);
+}
