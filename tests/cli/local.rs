@@ -128,7 +128,13 @@ fn errors_on_the_demo_finds_error_lines() {
         .collect();
     assert!(ts.windows(2).all(|w| w[0] >= w[1]));
     let text = run(vs_logs().args(["errors", "--demo", "--since", "12h", "--color", "never"]));
-    assert_eq!(text.stdout.lines().count(), entries.len() + 1);
+    // One record line per entry (multi-line records add indented lines under theirs).
+    let records = text.stdout.lines().filter(|l| !l.starts_with(' ')).count();
+    assert_eq!(records, entries.len() + 1);
+    assert!(
+        text.stdout.lines().count() > records,
+        "tracebacks shown under their records"
+    );
     assert!(text.stdout.starts_with("# "));
 }
 
