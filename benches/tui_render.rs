@@ -27,11 +27,11 @@ const N: usize = 1_000_000;
 
 fn loaded() -> App {
     let mut a = app(200, 50);
-    a.page_size = 0;
+    a.logs.page_size = 0;
     let entries = lines(N, NOW, 1_000_000);
     let raw: usize = entries.iter().map(|e| e.line.len() + 1).sum();
     load(&mut a, r#"{app="vulnsentinel"} | json"#, entries);
-    let mem = a.results.store.memory_bytes();
+    let mem = a.logs.results.store.memory_bytes();
     eprintln!(
         "memory: {N} lines, raw {:.1} MB, held {:.1} MB ({:.2}× raw)",
         raw as f64 / 1e6,
@@ -94,14 +94,14 @@ fn first_frame(c: &mut Criterion) {
             let started = Instant::now();
             let mut a = app(200, 50);
             a.now_ns = now;
-            a.editor.set(req.query.clone());
+            a.editor.input.set(req.query.clone());
             let _ = vs_logs::tui::update::run_query(&mut a, req.query.clone());
             let (out, stats) = rt.block_on(backend.query(&req, Arc::new(|_| {}))).unwrap();
             let QueryOutput::Streams(entries) = out else {
                 panic!("log query returned a metric")
             };
             let returned = entries.len();
-            let g = a.generation;
+            let g = a.status.generation;
             update(
                 &mut a,
                 Msg::QueryFinished {
@@ -119,7 +119,7 @@ fn first_frame(c: &mut Criterion) {
             );
             let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
             term.draw(|f| render(f, &a)).unwrap();
-            black_box(a.len())
+            black_box(a.logs.len())
         })
     });
 }

@@ -1,9 +1,16 @@
 //! Durations (`1h30m`, `7d`, `2w`) and points in time (`now-2h`, `yesterday`, RFC 3339, …) as
-//! users type them on the command line and in the TUI.
+//! users type them on the command line and in the TUI, and the one rule that turns
+//! `--since/--from/--to` into a range (`resolve_range`).
 //! The formatting of times for people ([`format_time`]) lives here too, so every front end
 //! prints them alike.
 
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+mod range;
+
+pub use range::{Anchor, RangeKind, RangeQuery, ResolvedRange, resolve_range};
+
+use chrono::{
+    DateTime, Datelike, Local, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc,
+};
 
 /// A time argument that could not be understood; the message carries an example that works.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,7 +28,7 @@ const NS_PER_MS: i64 = 1_000_000;
 const NS_PER_S: i64 = 1_000_000_000;
 
 const DURATION_HELP: &str =
-    "use a number and a unit (ms, s, m, h, d, w), e.g. 30s, 15m, 12h, 7d, 2w or 1h30m";
+    "use a number and a unit (ms, s, m, h, d, w, y), e.g. 30s, 15m, 12h, 7d, 2w or 1h30m";
 const TIME_HELP: &str = "use e.g. 2026-11-25T08:00:00Z, 2026-11-25, \"2026-11-25 08:00\", 1795594043 (unix seconds), now, now-2h, today or yesterday";
 
 fn unit_ns(unit: &str) -> Option<i64> {
@@ -34,11 +41,15 @@ fn unit_ns(unit: &str) -> Option<i64> {
         "h" => 3_600 * NS_PER_S,
         "d" => 86_400 * NS_PER_S,
         "w" => 7 * 86_400 * NS_PER_S,
+        "y" => 365 * 86_400 * NS_PER_S,
         _ => return None,
     })
 }
 
-/// `30s`, `15m`, `12h`, `7d`, `2w`, `1h30m`, `500ms` → nanoseconds.
+/// `30s`, `15m`, `12h`, `7d`, `2w`, `1h30m`, `500ms` → nanoseconds. The one duration grammar
+/// of vs-logs (command line, TUI and LogQL ranges alike): one or more groups of a decimal
+/// number (`1`, `1.5`, `.5`) and a unit, `ns`, `us`/`µs`, `ms`, `s`, `m`, `h`, `d` (24h), `w`
+/// (7d) or `y` (365d), with no spaces or sign; the groups add up.
 pub fn parse_duration(s: &str) -> Result<i64, TimeError> {
     let bad = || TimeError(format!("invalid duration {s:?}: {DURATION_HELP}"));
     let text = s.trim();
@@ -65,6 +76,42 @@ pub fn parse_duration(s: &str) -> Result<i64, TimeError> {
         rest = &rest[num_len + unit_len..];
     }
     Ok(total)
+}
+
+/// A duration as Go's `time.Duration.String` prints it (`739h55m0s`, `1.5s`, `250ms`), for
+/// messages that quote Loki.
+pub fn format_go_duration(ns: i64) -> String {
+    if ns == 0 {
+        return "0s".into();
+    }
+    let sign = if ns < 0 { "-" } else { "" };
+    let u = ns.unsigned_abs();
+    let frac = |v: u64, unit: u64| -> String {
+        let (whole, rest) = (v / unit, v % unit);
+        if rest == 0 {
+            return whole.to_string();
+        }
+        let digits = unit.ilog10() as usize;
+        let f = format!("{rest:0digits$}");
+        format!("{whole}.{}", f.trim_end_matches('0'))
+    };
+    if u < 1_000 {
+        return format!("{sign}{u}ns");
+    }
+    if u < 1_000_000 {
+        return format!("{sign}{}µs", frac(u, 1_000));
+    }
+    if u < NS_PER_S as u64 {
+        return format!("{sign}{}ms", frac(u, 1_000_000));
+    }
+    let s = NS_PER_S as u64;
+    let (h, m) = (u / (3_600 * s), (u / (60 * s)) % 60);
+    let secs = frac(u % (60 * s), s);
+    match (h, m) {
+        (0, 0) => format!("{sign}{secs}s"),
+        (0, m) => format!("{sign}{m}m{secs}s"),
+        (h, m) => format!("{sign}{h}h{m}m{secs}s"),
+    }
 }
 
 fn local_or_utc(naive: NaiveDateTime, utc: bool, original: &str) -> Result<i64, TimeError> {
@@ -160,40 +207,6 @@ pub fn parse_time(s: &str, now_ns: i64, utc: bool) -> Result<i64, TimeError> {
     Err(bad())
 }
 
-/// Resolves `--since/--from/--to` into a range. `end_anchor_ns` is where `--since` counts back
-/// from when no `--to` is given (now, or the newest line of a local file).
-pub fn resolve_range(
-    since: Option<&str>,
-    from: Option<&str>,
-    to: Option<&str>,
-    default_since: &str,
-    now_ns: i64,
-    end_anchor_ns: i64,
-    utc: bool,
-) -> Result<TimeRange, TimeError> {
-    if since.is_some() && from.is_some() {
-        return Err(TimeError(
-            "--since and --from both give the start: use one of them".into(),
-        ));
-    }
-    let end_ns = match to {
-        Some(t) => parse_time(t, now_ns, utc)?,
-        None => end_anchor_ns,
-    };
-    let start_ns = match from {
-        Some(f) => parse_time(f, now_ns, utc)?,
-        None => end_ns - parse_duration(since.unwrap_or(default_since))?,
-    };
-    if start_ns >= end_ns {
-        return Err(TimeError(format!(
-            "the range is empty: start {} is not before end {} (check --from/--to)",
-            format_rfc3339(start_ns, true),
-            format_rfc3339(end_ns, true)
-        )));
-    }
-    Ok(TimeRange { start_ns, end_ns })
-}
-
 /// RFC 3339 with nanoseconds (`2026-11-25T08:01:00.123456789Z`), in UTC or local time.
 pub fn format_rfc3339(ns: i64, utc: bool) -> String {
     let dt = DateTime::<Utc>::from_timestamp_nanos(ns);
@@ -235,8 +248,39 @@ pub fn format_time(ns: i64, utc: bool, style: TimeStyle) -> String {
 }
 
 /// A compact display time (`2026-11-25 08:01:00.123`), local unless `utc` (then with `Z`).
+/// Written digit by digit: it runs once per printed line, where a strftime pattern costs more
+/// than the rest of the line.
 pub fn format_display(ns: i64, utc: bool) -> String {
-    format_time(ns, utc, TimeStyle::Full)
+    let dt = DateTime::<Utc>::from_timestamp_nanos(ns);
+    let t = if utc {
+        dt.naive_utc()
+    } else {
+        dt.with_timezone(&Local).naive_local()
+    };
+    let Ok(year) = u32::try_from(t.year()) else {
+        return format_time(ns, utc, TimeStyle::Full);
+    };
+    if year > 9999 {
+        return format_time(ns, utc, TimeStyle::Full);
+    }
+    let mut s = String::with_capacity(24);
+    let mut push = |n: u32, digits: u32, sep: Option<char>| {
+        for p in (0..digits).rev() {
+            let d = (n / 10u32.pow(p)) % 10;
+            s.push(char::from(b'0' + d as u8));
+        }
+        if let Some(c) = sep {
+            s.push(c);
+        }
+    };
+    push(year, 4, Some('-'));
+    push(t.month(), 2, Some('-'));
+    push(t.day(), 2, Some(' '));
+    push(t.hour(), 2, Some(':'));
+    push(t.minute(), 2, Some(':'));
+    push(t.second(), 2, Some('.'));
+    push(t.nanosecond() / 1_000_000, 3, utc.then_some('Z'));
+    s
 }
 
 #[cfg(test)]
@@ -246,6 +290,25 @@ mod tests {
     const H: i64 = 3_600 * NS_PER_S;
     // 2026-11-25T08:01:00Z
     const NOW: i64 = 1_795_507_260 * NS_PER_S + 86_400 * NS_PER_S;
+
+    #[test]
+    fn display_time_matches_the_strftime_pattern() {
+        let mut ns = -3 * H - 123_456_789;
+        for _ in 0..400 {
+            for utc in [true, false] {
+                assert_eq!(
+                    format_display(ns, utc),
+                    format_time(ns, utc, TimeStyle::Full),
+                    "{ns}"
+                );
+            }
+            ns = ns.wrapping_mul(7).wrapping_add(NOW / 3 + 987_654_321) % (NOW * 2);
+        }
+        assert_eq!(
+            format_display(NOW + 5_000_000, true),
+            "2026-11-25 08:01:00.005Z"
+        );
+    }
 
     #[test]
     fn durations() {
@@ -258,6 +321,21 @@ mod tests {
         assert_eq!(parse_duration("500ms"), Ok(500 * NS_PER_MS));
         assert_eq!(parse_duration("1.5h"), Ok(H + H / 2));
         assert_eq!(parse_duration("1d2h3m4s"), Ok(26 * H + 184 * NS_PER_S));
+        assert_eq!(parse_duration("1y"), Ok(365 * 24 * H));
+        assert_eq!(parse_duration("250µs"), Ok(250_000));
+    }
+
+    #[test]
+    fn go_duration_text() {
+        assert_eq!(
+            format_go_duration(739 * H + 55 * 60 * NS_PER_S),
+            "739h55m0s"
+        );
+        assert_eq!(format_go_duration(90 * NS_PER_S), "1m30s");
+        assert_eq!(format_go_duration(1_500 * NS_PER_MS), "1.5s");
+        assert_eq!(format_go_duration(250 * NS_PER_MS), "250ms");
+        assert_eq!(format_go_duration(0), "0s");
+        assert_eq!(format_go_duration(-5 * 60 * NS_PER_S), "-5m0s");
     }
 
     #[test]
@@ -330,38 +408,6 @@ mod tests {
             let err = parse_time(bad, NOW, true).expect_err(bad);
             assert!(err.0.contains("now-2h"), "{bad}: {}", err.0);
         }
-    }
-
-    #[test]
-    fn ranges() {
-        let r = resolve_range(Some("2h"), None, None, "1h", NOW, NOW, true).unwrap();
-        assert_eq!(
-            r,
-            TimeRange {
-                start_ns: NOW - 2 * H,
-                end_ns: NOW
-            }
-        );
-        let r = resolve_range(None, None, None, "1h", NOW, NOW - H, true).unwrap();
-        assert_eq!(
-            r,
-            TimeRange {
-                start_ns: NOW - 2 * H,
-                end_ns: NOW - H
-            }
-        );
-        let r = resolve_range(None, Some("now-3h"), Some("now-1h"), "1h", NOW, NOW, true).unwrap();
-        assert_eq!(
-            r,
-            TimeRange {
-                start_ns: NOW - 3 * H,
-                end_ns: NOW - H
-            }
-        );
-        let e = resolve_range(None, Some("now"), Some("now-1h"), "1h", NOW, NOW, true);
-        assert!(e.unwrap_err().0.contains("range is empty"));
-        let e = resolve_range(Some("1h"), Some("now-1h"), None, "1h", NOW, NOW, true);
-        assert!(e.unwrap_err().0.contains("--since and --from"));
     }
 
     #[test]

@@ -1,15 +1,12 @@
-//! Getting the lines the agent commands need: the LogQL they send, the time window they search
-//! (widened when a run is not found), and the `LineSource` seam that lets tests feed lines
-//! without a backend.
+//! Getting the lines the agent commands need: the LogQL they send and the `LineSource` seam
+//! that lets tests feed lines without a backend.
 
 use std::sync::Arc;
 
 use anyhow::Context as _;
 
 use crate::backend::Backend;
-use crate::cli::{Context, RangeArgs};
 use crate::model::{Direction, LogEntry, QueryOutput, QueryRange};
-use crate::timespec::{parse_duration, parse_time};
 
 pub const HOUR_NS: i64 = 3_600_000_000_000;
 pub const DAY_NS: i64 = 24 * HOUR_NS;
@@ -54,58 +51,7 @@ impl LineSource for Backend {
     }
 }
 
-/// The range a command searches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
-    pub start_ns: i64,
-    pub end_ns: i64,
-    /// The user chose it (`--since`/`--from`): it is not widened.
-    pub explicit: bool,
-}
-
-/// Resolves `--since/--from/--to`, defaulting to the last `default_ns`. With local inputs whose
-/// newest line is older than now, the range ends at that line (a file copied off a box).
-pub fn window(ctx: &Context, r: &RangeArgs, default_ns: i64) -> anyhow::Result<Window> {
-    let anchor = match &ctx.backend {
-        Backend::Local(src) => src
-            .newest_ns()
-            .map_or(ctx.now_ns, |n| n.saturating_add(1).min(ctx.now_ns)),
-        Backend::Loki(_) => ctx.now_ns,
-    };
-    let end_ns = match &r.to {
-        Some(t) => parse_time(t, ctx.now_ns, r.utc)?,
-        None => anchor,
-    };
-    let start_ns = match (&r.from, &r.since) {
-        (Some(f), _) => parse_time(f, ctx.now_ns, r.utc)?,
-        (None, Some(s)) => end_ns - parse_duration(s)?,
-        (None, None) => end_ns - default_ns,
-    };
-    if start_ns >= end_ns {
-        anyhow::bail!("the range is empty: its start is not before its end (try --since 7d)");
-    }
-    Ok(Window {
-        start_ns,
-        end_ns,
-        explicit: r.from.is_some() || r.since.is_some(),
-    })
-}
-
-/// A LogQL string literal.
-pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+pub use crate::logql::quote;
 
 /// Every line of one agent id, by VulnSentinel's `agent_id` or the GenAI `gen_ai.agent.id`
 /// (which `| json` names `gen_ai_agent_id`). A plain id is also a line filter, so Loki skips

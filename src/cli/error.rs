@@ -70,6 +70,10 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 fn exit_code_of(e: &anyhow::Error) -> u8 {
     use crate::backend::BackendError;
     use crate::loki::LokiError;
+    // A range the user typed wrong, found by whichever front end resolved it.
+    if e.downcast_ref::<crate::timespec::TimeError>().is_some() {
+        return 2;
+    }
     let loki = e
         .downcast_ref::<BackendError>()
         .and_then(|b| match b {

@@ -1,14 +1,17 @@
-//! The command line: argument parsing, settings resolution and one function per command.
+//! The command line: argument parsing (clap lives only here), settings resolution into a
+//! `Session` and the CLI's `OutputPrefs`, and one front end per command (`commands`).
 
 mod args;
-mod commands;
-mod context;
+pub mod commands;
 mod error;
+mod prefs;
 mod settings;
 
-pub use args::{Cli, ColorMode, Command, FollowArgs, GlobalArgs};
-pub use context::{Context, RangeArgs};
+pub use args::{
+    AgentsArgs, Cli, ColorMode, Command, FollowArgs, GlobalArgs, RangeArgs, ReplayArgs, TuiArgs,
+};
 pub use error::CliError;
+pub use prefs::OutputPrefs;
 pub use settings::{loki_config, parse_header};
 
 use std::ffi::OsString;
@@ -28,8 +31,8 @@ pub fn run_from(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return clap_error(&e),
     };
-    let ctx = match settings::context(&cli.global) {
-        Ok(ctx) => ctx,
+    let (session, prefs) = match settings::session(&cli.global) {
+        Ok(s) => s,
         Err(e) => return error::report(&e.into()),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -41,7 +44,7 @@ pub fn run_from(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let g = &cli.global;
     let file = (g.files.len() == 1 && !g.stdin && !g.demo).then(|| g.files[0].clone());
-    match runtime.block_on(commands::dispatch(ctx, cli.command, file)) {
+    match runtime.block_on(commands::dispatch(session, prefs, cli.command, file)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => error::report(&e),
     }

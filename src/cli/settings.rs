@@ -1,11 +1,12 @@
-//! Settings resolution: flag > environment > profile > default, then the `Context`.
+//! Settings resolution: flag > environment > profile > default, then the `Session` and the
+//! CLI's `OutputPrefs`.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::Context;
+use super::OutputPrefs;
 use super::args::{ColorMode, GlobalArgs};
 use super::error::CliError;
 use crate::backend::Backend;
@@ -13,6 +14,7 @@ use crate::config::{self, ConfigFile, Profile};
 use crate::loki::{LokiClient, LokiConfig};
 use crate::output::OutputFormat;
 use crate::secret::Secret;
+use crate::session::{Session, wall_clock_ns};
 use crate::source::{LocalInput, LocalSource};
 
 /// The config file to read and whether it must exist (`--config` given).
@@ -171,8 +173,8 @@ fn backend(g: &GlobalArgs, p: &Profile, app: &str) -> Result<Backend, CliError> 
     Ok(Backend::Loki(client))
 }
 
-/// Builds the context every command receives.
-pub fn context(g: &GlobalArgs) -> Result<Context, CliError> {
+/// Builds the session every command receives, and how the CLI prints.
+pub fn session(g: &GlobalArgs) -> Result<(Session, OutputPrefs), CliError> {
     let (cfg, config_dir) = read_config(g)?;
     let profile = cfg
         .profile(g.profile.as_deref())
@@ -180,27 +182,29 @@ pub fn context(g: &GlobalArgs) -> Result<Context, CliError> {
         .cloned()
         .unwrap_or_default();
     let scenes =
-        crate::scenes::load(config_dir.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
-    let now_ns = chrono::Utc::now()
-        .timestamp_nanos_opt()
-        .unwrap_or(i64::MAX / 2);
+        config::load_scenes(config_dir.as_deref()).map_err(|e| CliError::usage(e.to_string()))?;
+    let now_ns = wall_clock_ns();
     let app = g
         .app
         .clone()
         .or_else(|| profile.app.clone())
         .unwrap_or_else(|| "vulnsentinel".into());
-    Ok(Context {
-        backend: backend(g, &profile, &app)?,
-        app,
-        output: output_format(g, &profile)?,
+    let backend = backend(g, &profile, &app)?;
+    let prefs = OutputPrefs {
+        format: output_format(g, &profile)?,
         color: color_enabled(g, &profile)?,
         quiet: g.quiet,
         raw_bytes: g.raw_bytes,
+    };
+    let session = Session {
+        backend,
+        app,
         config: cfg,
         config_dir,
         scenes,
         now_ns,
-    })
+    };
+    Ok((session, prefs))
 }
 
 #[cfg(test)]

@@ -1,13 +1,15 @@
 //! The config file (`$XDG_CONFIG_HOME/vs-logs/config.toml`): named profiles of connection
-//! settings, key bindings, TUI settings and price overrides.
+//! settings, key bindings, TUI settings and price overrides; and the user's `scenes.toml`.
 //!
 //! Read once by the front ends; every field has a default, so a missing file or table is fine.
 
 mod load;
 mod profile;
+mod scenes;
 
 pub use load::{ConfigError, default_config_dir, load_file, parse_str};
 pub use profile::Profile;
+pub use scenes::load_scenes;
 
 use std::collections::BTreeMap;
 

@@ -307,10 +307,10 @@ impl RangeOp {
     /// Whether `by`/`without` may follow the op (only with unwrap; Loki's documentation also
     /// excludes `sum_over_time`, which is accepted here).
     pub fn allows_grouping(self) -> bool {
+        // Loki 65e30f8: "grouping not allowed for sum_over_time aggregation".
         matches!(
             self,
-            Self::SumOverTime
-                | Self::AvgOverTime
+            Self::AvgOverTime
                 | Self::MinOverTime
                 | Self::MaxOverTime
                 | Self::StddevOverTime
@@ -474,6 +474,51 @@ impl BinOp {
     /// Whether this is a comparison (filters unless `bool`).
     pub fn is_comparison(self) -> bool {
         self.precedence() == 3
+    }
+
+    /// Every operator.
+    pub const ALL: [BinOp; 15] = [
+        BinOp::Add,
+        BinOp::Sub,
+        BinOp::Mul,
+        BinOp::Div,
+        BinOp::Mod,
+        BinOp::Pow,
+        BinOp::Eq,
+        BinOp::Neq,
+        BinOp::Gt,
+        BinOp::Gte,
+        BinOp::Lt,
+        BinOp::Lte,
+        BinOp::And,
+        BinOp::Or,
+        BinOp::Unless,
+    ];
+
+    /// The operator written `s` (`+`, `>=`, `unless`, …).
+    pub fn from_symbol(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|op| op.name() == s)
+    }
+
+    /// The operator as written in LogQL.
+    pub fn name(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+            BinOp::Mod => "%",
+            BinOp::Pow => "^",
+            BinOp::Eq => "==",
+            BinOp::Neq => "!=",
+            BinOp::Gt => ">",
+            BinOp::Gte => ">=",
+            BinOp::Lt => "<",
+            BinOp::Lte => "<=",
+            BinOp::And => "and",
+            BinOp::Or => "or",
+            BinOp::Unless => "unless",
+        }
     }
 
     /// Whether this is a set operator (`and`, `or`, `unless`).

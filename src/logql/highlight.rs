@@ -72,6 +72,8 @@ pub fn highlight(query: &str) -> Vec<Token> {
         let next_is_paren = matches!(toks.get(i + 1).map(|n| &n.tok), Some(Tok::Op("(")));
         let kind = match &t.tok {
             Tok::Ident(s) => {
+                // Keywords and function names are case-insensitive, as in Loki.
+                let s = &s.to_ascii_lowercase();
                 let next_is_cmp = matches!(
                     toks.get(i + 1).map(|n| &n.tok),
                     Some(Tok::Op(
@@ -125,6 +127,16 @@ mod tests {
             .into_iter()
             .map(|t| (q[t.start..t.end].to_string(), t.kind))
             .collect()
+    }
+
+    #[test]
+    fn keywords_in_any_case() {
+        let k = kinds(r#"SUM BY (module) (Rate({app="x"} | JSON [5m])) // note"#);
+        assert_eq!(k[0], ("SUM".into(), TokenKind::Function));
+        assert_eq!(k[1], ("BY".into(), TokenKind::Keyword));
+        assert!(k.contains(&("Rate".into(), TokenKind::Function)));
+        assert!(k.contains(&("JSON".into(), TokenKind::Keyword)));
+        assert!(!k.iter().any(|(t, _)| t.contains("note")));
     }
 
     #[test]

@@ -29,11 +29,12 @@ impl Tok {
     /// The name Loki uses for this token in `unexpected X` messages.
     pub fn describe(&self) -> String {
         match self {
-            Tok::Ident(s) => match s.as_str() {
-                "by" | "without" | "bool" | "on" | "ignoring" | "group_left" | "group_right"
-                | "offset" | "and" | "or" | "unless" | "ip" | "json" | "logfmt" | "regexp"
-                | "pattern" | "unpack" | "line_format" | "label_format" | "drop" | "keep"
-                | "decolorize" | "unwrap" => s.clone(),
+            // Keywords are case-insensitive, as in Loki.
+            Tok::Ident(s) => match s.to_ascii_lowercase().as_str() {
+                k @ ("by" | "without" | "bool" | "on" | "ignoring" | "group_left"
+                | "group_right" | "offset" | "and" | "or" | "unless" | "ip" | "json"
+                | "logfmt" | "regexp" | "pattern" | "unpack" | "line_format"
+                | "label_format" | "drop" | "keep" | "decolorize" | "unwrap") => k.to_string(),
                 _ => "IDENTIFIER".into(),
             },
             Tok::Str(_) => "STRING".into(),
@@ -114,9 +115,12 @@ impl<'a> Lexer<'a> {
             let rest = self.rest();
             let trimmed = rest.trim_start();
             self.pos += rest.len() - trimmed.len();
-            if trimmed.starts_with('#') {
+            // Comments: `#` and `//` to the end of the line, `/* … */` (Loki reads Go's).
+            if trimmed.starts_with('#') || trimmed.starts_with("//") {
                 let nl = trimmed.find('\n').unwrap_or(trimmed.len());
                 self.pos += nl;
+            } else if let Some(body) = trimmed.strip_prefix("/*") {
+                self.pos += 2 + body.find("*/").map_or(body.len(), |n| n + 2);
             } else {
                 return;
             }
@@ -316,45 +320,10 @@ impl<'a> Lexer<'a> {
     }
 }
 
-/// Parses a Go/Prometheus duration (`1h30m`, `250ms`, `7d`, `1w`, `1y`) into nanoseconds.
+/// A LogQL duration (`1h30m`, `250ms`, `7d`, `1w`, `1y`) in nanoseconds: the one grammar of
+/// [`crate::timespec::parse_duration`].
 pub fn parse_duration(text: &str) -> Option<i64> {
-    if text.is_empty() {
-        return None;
-    }
-    let mut total: f64 = 0.0;
-    let mut rest = text;
-    while !rest.is_empty() {
-        let n = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        if n == 0 {
-            return None;
-        }
-        let num: f64 = rest[..n].parse().ok()?;
-        rest = &rest[n..];
-        let u = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let unit = &rest[..u];
-        rest = &rest[u..];
-        let mult: f64 = match unit {
-            "ns" => 1.0,
-            "us" | "µs" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
-            "d" => 86400e9,
-            "w" => 7.0 * 86400e9,
-            "y" => 365.0 * 86400e9,
-            _ => return None,
-        };
-        total += num * mult;
-    }
-    if total > i64::MAX as f64 {
-        return None;
-    }
-    Some(total as i64)
+    crate::timespec::parse_duration(text).ok()
 }
 
 /// Parses a humanized byte size (`20MB`, `1KiB`, `5b`), case-insensitive, into bytes.

@@ -58,6 +58,18 @@ impl LogQuery {
         self.pipeline.prefilter(line)
     }
 
+    /// Whether a label filter drops every line of this stream (`entry`: its labels and
+    /// metadata); see [`Pipeline::rejects_stream`].
+    pub fn rejects_stream(&self, entry: &LogEntry) -> bool {
+        self.pipeline.rejects_stream(entry)
+    }
+
+    /// A literal every kept line contains, for a block-wide search; see
+    /// [`Pipeline::required_literal`].
+    pub fn required_literal(&self) -> Option<&[u8]> {
+        self.pipeline.required_literal()
+    }
+
     /// Runs the whole pipeline on one entry (stream selector not re-checked). `None` = dropped.
     /// The result's `all_labels()` equals the label set Loki would return for it.
     pub fn process(&self, entry: &LogEntry) -> Option<LogEntry> {

@@ -104,6 +104,18 @@ fn numeric_filters() {
     assert!(run(r#"{app="vs"} | logfmt | d > 1s"#, "d=500ms").is_none());
     assert!(run(r#"{app="vs"} | logfmt | b > 1KB"#, "b=2KB").is_some());
     assert!(run(r#"{app="vs"} | logfmt | a="1" or b="2", c="3""#, "b=2 c=3").is_some());
+    // Loki: `,` takes everything after it (`a, b or c` is `a and (b or c)`), `and` binds
+    // tighter than `or` (fixtures B06a-B06n).
+    let q = r#"{app="vs"} | logfmt | m="P", s=1 or s=2"#;
+    assert!(run(q, "m=P s=2").is_some());
+    assert!(run(q, "m=G s=2").is_none());
+    let q = r#"{app="vs"} | logfmt | s=1 or s=2 and m="G""#;
+    assert!(run(q, "m=P s=1").is_some());
+    assert!(run(q, "m=P s=2").is_none());
+    let q = r#"{app="vs"} | logfmt | s=4 or s=1, m="G" or s=5"#;
+    assert!(run(q, "m=P s=4").is_some());
+    assert!(run(q, "m=P s=1").is_none());
+    assert!(run(q, "m=G s=1").is_some());
 }
 
 #[test]
@@ -120,7 +132,12 @@ fn logfmt_regexp_pattern() {
     let l = run(r#"{app="vs"} | logfmt --keep-empty"#, "a= b").unwrap();
     assert_eq!(l.get("a").map(String::as_str), Some(""));
     assert_eq!(l.get("b").map(String::as_str), Some(""));
+    // Control bytes separate tokens in Loki's logfmt (fixture B12c: an ANSI line fails only at
+    // its first quote); a quote inside a key is the syntax error.
     let l = run(r#"{app="vs"} | logfmt --strict"#, "\u{1b}[0m a=b");
+    assert_eq!(get(&l, "__error__"), None);
+    assert_eq!(get(&l, "a").as_deref(), Some("b"));
+    let l = run(r#"{app="vs"} | logfmt --strict"#, "\u{1b}[0m a=b \"k");
     assert_eq!(get(&l, "__error__").as_deref(), Some("LogfmtParserErr"));
     let l = run(
         r#"{app="vs"} | regexp "retrying in (?P<retry>\\d+)s""#,

@@ -26,16 +26,20 @@ mod log_query;
 pub mod metric;
 pub mod parser;
 pub mod pipeline;
-mod quote;
+pub mod quote;
 pub mod regex_go;
+pub mod rewrite;
 pub mod sample;
 pub mod template;
 pub mod validate;
 
+#[cfg(test)]
+mod syntax_tests;
+
 pub use log_query::{LogQuery, PostFilters};
 pub use metric::MetricQuery;
 pub use parser::parse;
-pub use quote::quote;
+pub use quote::{go_quote, quote};
 
 /// A LogQL error, worded as Loki words it (`parse error at line 1, col 37: syntax error: …`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

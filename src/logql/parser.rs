@@ -8,6 +8,12 @@ use super::validate;
 
 /// Parses a LogQL query (log or metric) and validates it the way Loki does before running it.
 pub fn parse(query: &str) -> Result<Expr, LogqlError> {
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(LogqlError::msg(format!(
+            "the query is too long ({} bytes; at most {MAX_QUERY_BYTES})",
+            query.len()
+        )));
+    }
     if query.trim().is_empty() {
         // What Loki answers when the query is missing.
         return Err(LogqlError::msg(
@@ -21,6 +27,7 @@ pub fn parse(query: &str) -> Result<Expr, LogqlError> {
         toks,
         i: 0,
         depth: 0,
+        binops: 0,
     };
     let expr = p.expr(0)?;
     if p.peek() != &Tok::Eof {
@@ -56,10 +63,21 @@ struct Parser<'a> {
     /// Current nesting of expressions/parentheses (bounded so hostile input cannot overflow
     /// the stack).
     depth: usize,
+    /// Binary operators so far: each one nests the tree one level deeper (`a or b or c` is
+    /// `(a or b) or c`), and everything that walks the tree recurses.
+    binops: usize,
 }
 
 /// Deepest nesting accepted.
 const MAX_DEPTH: usize = 64;
+
+/// Most binary operators in one query: a chain of thousands would overflow the stack of
+/// whatever walks the tree (validation, evaluation, drop).
+pub const MAX_BINARY_OPS: usize = 256;
+
+/// Longest query accepted, in bytes. Loki reads a query from a URL (Go caps request headers
+/// at 1 MB); this is smaller, and far above any hand-written query.
+pub const MAX_QUERY_BYTES: usize = 64 * 1024;
 
 type R<T> = Result<T, LogqlError>;
 
@@ -108,7 +126,7 @@ impl Parser<'_> {
     }
 
     fn is_ident(&self, name: &str) -> bool {
-        matches!(self.peek(), Tok::Ident(s) if s == name)
+        matches!(self.peek(), Tok::Ident(s) if s.eq_ignore_ascii_case(name))
     }
 
     fn eat_op(&mut self, op: &str) -> bool {
@@ -178,6 +196,22 @@ impl Parser<'_> {
 
     // ------------------------------------------------------------ expressions
 
+    /// Counts one more binary operator (metric `or`/`+`/…, label filter `and`/`or`/`,`):
+    /// each nests the tree one level deeper.
+    fn count_binop(&mut self, pos: usize) -> R<()> {
+        self.binops += 1;
+        if self.binops > MAX_BINARY_OPS {
+            return Err(syntax_error(
+                self.src,
+                pos,
+                &format!(
+                    "syntax error: too many binary operators (at most {MAX_BINARY_OPS} in a query)"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn enter(&mut self) -> R<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -205,6 +239,7 @@ impl Parser<'_> {
                 break;
             }
             let op_pos = self.pos();
+            self.count_binop(op_pos)?;
             self.bump();
             let mut return_bool = false;
             if self.is_ident("bool") {
@@ -213,13 +248,13 @@ impl Parser<'_> {
             }
             let mut matching = None;
             if self.is_ident("on") || self.is_ident("ignoring") {
-                let on = self.ident()? == "on";
+                let on = self.ident()?.eq_ignore_ascii_case("on");
                 let labels = self.label_list()?;
                 matching = Some(VectorMatching { on, labels });
             }
             let mut group = None;
             if self.is_ident("group_left") || self.is_ident("group_right") {
-                let left = self.ident()? == "group_left";
+                let left = self.ident()?.eq_ignore_ascii_case("group_left");
                 let labels = if self.is_op("(") {
                     self.label_list()?
                 } else {
@@ -267,9 +302,9 @@ impl Parser<'_> {
             Tok::Op(">=") => BinOp::Gte,
             Tok::Op("<") => BinOp::Lt,
             Tok::Op("<=") => BinOp::Lte,
-            Tok::Ident(s) if s == "and" => BinOp::And,
-            Tok::Ident(s) if s == "or" => BinOp::Or,
-            Tok::Ident(s) if s == "unless" => BinOp::Unless,
+            Tok::Ident(s) if s.eq_ignore_ascii_case("and") => BinOp::And,
+            Tok::Ident(s) if s.eq_ignore_ascii_case("or") => BinOp::Or,
+            Tok::Ident(s) if s.eq_ignore_ascii_case("unless") => BinOp::Unless,
             _ => return None,
         })
     }
@@ -315,8 +350,11 @@ impl Parser<'_> {
                 Ok(Node::Metric(MetricExpr::Literal(n)))
             }
             Tok::Ident(name) => {
+                // Function names and keywords are case-insensitive in Loki (`COUNT_OVER_TIME`).
+                let name = name.to_ascii_lowercase();
                 let next_is_call = matches!(self.peek_at(1), Tok::Op("("))
-                    || matches!(self.peek_at(1), Tok::Ident(s) if s == "by" || s == "without");
+                    || matches!(self.peek_at(1), Tok::Ident(s)
+                        if s.eq_ignore_ascii_case("by") || s.eq_ignore_ascii_case("without"));
                 if !next_is_call {
                     return Err(self.unexpected());
                 }
@@ -356,7 +394,7 @@ impl Parser<'_> {
 
     fn grouping(&mut self) -> R<Option<Grouping>> {
         if self.is_ident("by") || self.is_ident("without") {
-            let without = self.ident()? == "without";
+            let without = self.ident()?.eq_ignore_ascii_case("without");
             let labels = self.label_list()?;
             Ok(Some(Grouping { without, labels }))
         } else {

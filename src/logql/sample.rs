@@ -4,6 +4,7 @@
 
 use super::LogqlError;
 use super::ast::{Conversion, LogRange};
+use super::go_quote;
 use super::lexer::parse_bytes;
 use super::log_query::{compile_selector, selector_matches};
 use super::pipeline::Pipeline;
@@ -12,7 +13,6 @@ use super::pipeline::label_filter::{
     parse_go_duration_secs,
 };
 use super::pipeline::work::ERROR;
-use super::validate::go_quote;
 use crate::model::{Labels, LogEntry};
 
 /// Error kind Loki records when an unwrapped value is not a number.
@@ -27,6 +27,8 @@ pub struct ExtractedSample {
     pub value: f64,
     /// Byte length of the final line (for `bytes_over_time`/`bytes_rate`).
     pub line_bytes: f64,
+    /// The unwrapped label and its value: `by (…)` on the range aggregation can keep it.
+    pub unwrapped: Option<(String, String)>,
 }
 
 /// A compiled [`LogRange`]: selector, pipeline and unwrap. `Send + Sync`.
@@ -58,6 +60,11 @@ impl RangeSampler {
         })
     }
 
+    /// Parsers whose labels no later stage reads are not run (for a label-less aggregation).
+    pub fn skip_unused_parsers(&mut self) {
+        self.pipeline.skip_unused_parsers();
+    }
+
     /// Whether a stream's labels satisfy the selector.
     pub fn matches_stream(&self, labels: &Labels) -> bool {
         selector_matches(&self.selector, labels)
@@ -77,6 +84,10 @@ impl RangeSampler {
         let mut value = 1.0;
         if let Some((label, conv, post)) = &self.unwrap {
             let text = w.get(label).unwrap_or("").to_string();
+            if text.is_empty() {
+                // Loki skips the sample of a line without the label (or with it empty).
+                return None;
+            }
             match convert(&text, *conv) {
                 Ok(v) => value = v,
                 Err(details) => w.set_error(SAMPLE_EXTRACTION_ERR, details),
@@ -93,13 +104,15 @@ impl RangeSampler {
             // An errored series keeps every label, the unwrapped one included (as in Loki).
             return Some(Err(pipeline_error(kind, &labels)));
         }
-        if let Some((label, _, _)) = &self.unwrap {
-            labels.remove(label);
-        }
+        let unwrapped = match &self.unwrap {
+            Some((label, _, _)) => labels.remove_entry(label),
+            None => None,
+        };
         Some(Ok(ExtractedSample {
             labels,
             value,
             line_bytes,
+            unwrapped,
         }))
     }
 }
@@ -185,6 +198,13 @@ mod tests {
         let e = s.sample(&entry("x=abc")).unwrap().unwrap_err();
         assert!(e.message.contains("SampleExtractionErr"), "{e}");
         assert!(e.message.contains(r#"x="abc""#), "{e}");
+        // Loki skips the sample of a line without the unwrapped label (or with it empty).
+        let s = sampler(r#"sum_over_time({app="a"} | logfmt | unwrap x [1m])"#);
+        assert!(s.sample(&entry("y=1")).is_none());
+        assert!(s.sample(&entry("x= y=1")).is_none());
+        let out = s.sample(&entry("x=2 y=1")).unwrap().unwrap();
+        assert_eq!(out.unwrapped, Some(("x".to_string(), "2".to_string())));
+        assert!(!out.labels.contains_key("x"));
         let s = sampler(r#"bytes_over_time({app="a"} |= "x" [1m])"#);
         assert_eq!(s.sample(&entry("xyz")).unwrap().unwrap().line_bytes, 3.0);
         assert!(s.sample(&entry("abc")).is_none());

@@ -3,7 +3,7 @@
 
 use super::LogqlError;
 use super::ast::*;
-use super::regex_go;
+use super::{go_quote, regex_go};
 
 /// Validates a parsed query.
 pub fn validate(expr: &Expr) -> Result<(), LogqlError> {
@@ -50,29 +50,6 @@ fn selector(ms: &[Matcher]) -> Result<(), LogqlError> {
     Ok(())
 }
 
-/// Go's `%q` of a string (used when Loki quotes a stage back at the user).
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\x07' => out.push_str("\\a"),
-            '\x08' => out.push_str("\\b"),
-            '\x0c' => out.push_str("\\f"),
-            '\x0b' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 fn line_filter_text(f: &LineFilter) -> String {
     let op = match f.op {
         LineFilterOp::Contains => "|=",
@@ -106,6 +83,18 @@ fn stage(s: &Stage) -> Result<(), LogqlError> {
                         super::pipeline::pattern::Pattern::parse_filter(p)
                             .map_err(|e| err(format!("stage '{}' : {e}", line_filter_text(f))))?;
                     }
+                    (
+                        LineFilterOp::Regex
+                        | LineFilterOp::NotRegex
+                        | LineFilterOp::Pattern
+                        | LineFilterOp::NotPattern,
+                        LineFilterValue::Ip(_),
+                    ) => {
+                        return Err(err(format!(
+                            "stage '{}' : ip: invalid operation",
+                            line_filter_text(f)
+                        )));
+                    }
                     (_, LineFilterValue::Ip(p)) => {
                         super::pipeline::ip::IpMatcher::parse(p).map_err(err)?;
                     }
@@ -122,6 +111,31 @@ fn stage(s: &Stage) -> Result<(), LogqlError> {
         Stage::Parser(ParserStage::Pattern(p)) => {
             super::pipeline::pattern::Pattern::parse_parser(p).map_err(err)?;
         }
+        Stage::Parser(ParserStage::Logfmt {
+            strict,
+            keep_empty,
+            extractions,
+        }) => {
+            for e in extractions {
+                if let Some(why) = logfmt_path_error(&e.path) {
+                    let flags = match (strict, keep_empty) {
+                        (true, true) => " --strict --keep-empty",
+                        (true, false) => " --strict",
+                        (false, true) => " --keep-empty",
+                        (false, false) => "",
+                    };
+                    let params: Vec<String> = extractions
+                        .iter()
+                        .map(|e| format!("{}={}", e.label, go_quote(&e.path)))
+                        .collect();
+                    return Err(err(format!(
+                        "stage '| logfmt{flags} {}' : cannot parse expression [{}]: {why}",
+                        params.join(","),
+                        e.path
+                    )));
+                }
+            }
+        }
         Stage::LabelFilter(f) => label_filter(f)?,
         Stage::Drop(items) | Stage::Keep(items) => {
             for i in items {
@@ -133,6 +147,21 @@ fn stage(s: &Stage) -> Result<(), LogqlError> {
         _ => {}
     }
     Ok(())
+}
+
+/// Why Loki refuses a `| logfmt x="path"` path: it must be a plain key (`[A-Za-z_][A-Za-z0-9_]*`).
+fn logfmt_path_error(path: &str) -> Option<String> {
+    let mut chars = path.chars();
+    match chars.next() {
+        None => return Some("syntax error: unexpected $end, expecting STRING or KEY".into()),
+        Some(c) if c.is_ascii_digit() => {
+            return Some("syntax error: unexpected $end, expecting STRING or KEY".into());
+        }
+        _ => {}
+    }
+    path.chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+        .map(|c| format!("unexpected char {c}"))
 }
 
 fn matcher_regex(m: &Matcher) -> Result<(), LogqlError> {
@@ -210,17 +239,23 @@ fn metric(m: &MetricExpr) -> Result<(), LogqlError> {
             metric(&v.expr)
         }
         MetricExpr::Binary(b) => {
+            if b.op.is_set() {
+                for (leg, e) in [("left", &b.lhs), ("right", &b.rhs)] {
+                    if let MetricExpr::Literal(n) = **e {
+                        return Err(err(format!(
+                            "unexpected literal for {leg} leg of logical/set binary operation ({}): {n:.6}",
+                            b.op.name()
+                        )));
+                    }
+                }
+            }
             metric(&b.lhs)?;
             metric(&b.rhs)
         }
         MetricExpr::LabelReplace(l) => {
+            // Loki takes any destination name, even "" (`label_replace(vector(1), "", "x",
+            // "", "")` gives the series `{"": "x"}`).
             regex_go::compile_anchored(&l.regex).map_err(err)?;
-            if !is_label_name(&l.dst) {
-                return Err(err(format!(
-                    "invalid destination label name in label_replace(): {}",
-                    l.dst
-                )));
-            }
             metric(&l.expr)
         }
         MetricExpr::Literal(_) | MetricExpr::VectorLit(_) => Ok(()),

@@ -16,6 +16,12 @@ pub enum LokiError {
         "cannot connect to Loki at {addr}: {detail}. Is Loki running there? Set the address with --addr or LOKI_ADDR"
     )]
     Connect { addr: String, detail: String },
+    /// TLS failed (unknown CA, wrong host name, client certificate refused): retrying cannot
+    /// help, other settings can.
+    #[error(
+        "TLS with {addr} failed: {detail}. Use --ca-cert for a private CA, --cert/--key if Loki asks for a client certificate, or --tls-skip-verify"
+    )]
+    Tls { addr: String, detail: String },
     /// The connection broke while talking to Loki (reset, closed mid-body).
     #[error("network error talking to Loki at {addr}: {detail}")]
     Network { addr: String, detail: String },
@@ -78,7 +84,10 @@ impl LokiError {
     pub fn exit_code(&self) -> u8 {
         match self {
             LokiError::Config(_) => 2,
-            LokiError::Connect { .. } | LokiError::Network { .. } | LokiError::Timeout { .. } => 3,
+            LokiError::Connect { .. }
+            | LokiError::Tls { .. }
+            | LokiError::Network { .. }
+            | LokiError::Timeout { .. } => 3,
             LokiError::Auth { .. } => 4,
             LokiError::BadRequest(_) => 5,
             LokiError::NotFound { .. }

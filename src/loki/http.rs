@@ -1,77 +1,18 @@
-//! The HTTP layer: a reqwest client built from `LokiConfig` (TLS, auth, tenant, headers),
-//! requests with retries (429/502/503/504 and network errors, jittered exponential backoff,
+//! The HTTP layer: a reqwest client on the shared [`Transport`] (TLS, proxy, auth, tenant,
+//! headers), requests with retries (429/502/503/504 and network errors, jittered exponential backoff,
 //! `Retry-After`) and redirects that never carry credentials or the tenant to another host.
 
 use std::time::Duration;
 
-use reqwest::{Method, StatusCode, Url};
+use reqwest::{Method, StatusCode};
 
 use super::LokiConfig;
 use super::error::{LokiError, from_status, retryable_status};
+use super::transport::Transport;
 
 /// Longest wait a `Retry-After` header can impose.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 const MAX_REDIRECTS: usize = 10;
-
-/// Builds the reqwest client. Redirects are followed by hand (see [`Http::send`]).
-pub fn build_client(cfg: &LokiConfig) -> Result<reqwest::Client, LokiError> {
-    let mut b = reqwest::Client::builder()
-        .use_rustls_tls()
-        .timeout(cfg.timeout)
-        .connect_timeout(cfg.timeout.min(Duration::from_secs(10)))
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("vs-logs/", env!("CARGO_PKG_VERSION")))
-        .gzip(true);
-    if let Some(path) = &cfg.ca_cert {
-        let pem = read(path, "CA certificate (--ca-cert)")?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            LokiError::Config(format!(
-                "CA certificate {} is not valid PEM: {e}",
-                path.display()
-            ))
-        })?;
-        if certs.is_empty() {
-            return Err(LokiError::Config(format!(
-                "CA certificate {} holds no PEM certificate",
-                path.display()
-            )));
-        }
-        for c in certs {
-            b = b.add_root_certificate(c);
-        }
-    }
-    match (&cfg.client_cert, &cfg.client_key) {
-        (Some(cert), Some(key)) => {
-            let mut pem = read(cert, "client certificate (--cert)")?;
-            pem.push(b'\n');
-            pem.extend(read(key, "client key (--key)")?);
-            let id = reqwest::Identity::from_pem(&pem).map_err(|e| {
-                LokiError::Config(format!(
-                    "client certificate {} / key {} are not a valid PEM pair: {e}",
-                    cert.display(),
-                    key.display()
-                ))
-            })?;
-            b = b.identity(id);
-        }
-        (Some(_), None) | (None, Some(_)) => {
-            return Err(LokiError::Config(
-                "--cert and --key must be given together".into(),
-            ));
-        }
-        (None, None) => {}
-    }
-    if cfg.tls_skip_verify {
-        b = b.danger_accept_invalid_certs(true);
-    }
-    b.build()
-        .map_err(|e| LokiError::Config(format!("cannot set up the HTTP client: {e}")))
-}
-
-fn read(path: &std::path::Path, what: &str) -> Result<Vec<u8>, LokiError> {
-    std::fs::read(path)
-        .map_err(|e| LokiError::Config(format!("cannot read the {what} {}: {e}", path.display())))
-}
 
 /// A request to send: method, path under the base address, query parameters, body.
 #[derive(Debug, Clone)]
@@ -90,30 +31,25 @@ pub struct Answer {
     pub body: Vec<u8>,
 }
 
-/// The configured client plus its base URL.
+/// The configured client plus the transport it was built on.
 #[derive(Debug, Clone)]
 pub struct Http {
     client: reqwest::Client,
-    base: String,
+    transport: Transport,
 }
 
 impl Http {
     pub fn new(cfg: &LokiConfig) -> Result<Self, LokiError> {
-        let base = cfg.addr.trim().trim_end_matches('/').to_string();
-        let parsed = Url::parse(&base).map_err(|e| {
-            LokiError::Config(format!(
-                "--addr {base:?} is not a URL ({e}); expected e.g. http://localhost:3100"
-            ))
-        })?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(LokiError::Config(format!(
-                "--addr {base:?} must start with http:// or https://"
-            )));
-        }
+        let transport = Transport::new(cfg)?;
         Ok(Self {
-            client: build_client(cfg)?,
-            base,
+            client: transport.http_client(cfg.timeout)?,
+            transport,
         })
+    }
+
+    /// The transport (TLS, proxy, credentials) this client uses, for the tail websocket.
+    pub fn transport(&self) -> &Transport {
+        &self.transport
     }
 
     /// Sends `call`, retrying what may succeed on a second try, and returns the body of a 2xx.
@@ -144,13 +80,10 @@ impl Http {
         call: &Call<'_>,
         attempt: u32,
     ) -> Result<Answer, (LokiError, Option<Duration>)> {
-        let start = format!("{}{}", self.base, call.path);
-        let mut url = Url::parse(&start)
-            .map_err(|e| (LokiError::Config(format!("bad URL {start:?}: {e}")), None))?;
-        if !call.params.is_empty() {
-            url.query_pairs_mut()
-                .extend_pairs(call.params.iter().map(|(k, v)| (*k, v.as_str())));
-        }
+        let mut url = self
+            .transport
+            .endpoint(call.path, call.params)
+            .map_err(|e| (e, None))?;
         let origin = url.origin();
         let mut method = call.method.clone();
         let mut body = call.body.clone();
@@ -158,7 +91,7 @@ impl Http {
         for _ in 0..=MAX_REDIRECTS {
             let mut rb = self.client.request(method.clone(), url.clone());
             if trusted {
-                rb = with_credentials(rb, cfg);
+                rb = rb.headers(self.transport.credentials().clone());
             }
             if call.categorize {
                 rb = rb.header("X-Loki-Response-Encoding-Flags", "categorize-labels");
@@ -230,7 +163,7 @@ impl Http {
         Err((
             LokiError::Other(format!(
                 "more than {MAX_REDIRECTS} redirects from {}; check --addr",
-                self.base
+                self.transport.base()
             )),
             None,
         ))
@@ -253,7 +186,7 @@ impl Http {
             secrets.push(t.expose());
         }
         from_status(
-            &self.base,
+            self.transport.base(),
             call.path,
             status.as_u16(),
             content_type,
@@ -264,11 +197,17 @@ impl Http {
     }
 
     fn net_error(&self, cfg: &LokiConfig, e: &reqwest::Error) -> LokiError {
-        let addr = self.base.clone();
+        let addr = self.transport.base().to_string();
         if e.is_timeout() {
             return LokiError::Timeout {
                 addr,
                 after: cfg.timeout,
+            };
+        }
+        if let Some(t) = super::tls::tls_cause(e) {
+            return LokiError::Tls {
+                addr,
+                detail: t.to_string(),
             };
         }
         let detail = root_cause(e);
@@ -280,53 +219,8 @@ impl Http {
     }
 }
 
-/// Adds tenant, authentication and custom headers.
-fn with_credentials(mut rb: reqwest::RequestBuilder, cfg: &LokiConfig) -> reqwest::RequestBuilder {
-    if let Some(org) = &cfg.org_id {
-        rb = rb.header("X-Scope-OrgID", org);
-    }
-    if let Some(t) = cfg.bearer_token.as_ref().filter(|t| !t.is_empty()) {
-        rb = rb.bearer_auth(t.expose());
-    } else if let Some(u) = &cfg.username {
-        rb = rb.basic_auth(u, cfg.password.as_ref().map(|p| p.expose()));
-    }
-    for (k, v) in &cfg.headers {
-        rb = rb.header(k, v);
-    }
-    rb
-}
-
-/// The tenant, authentication and custom headers for a connection made outside this client
-/// (the tail websocket). Values are `Secret`s so a debug print cannot leak them.
-pub fn credential_headers(cfg: &LokiConfig) -> Vec<(String, crate::secret::Secret)> {
-    use crate::secret::Secret;
-    let mut out = Vec::new();
-    if let Some(org) = &cfg.org_id {
-        out.push(("X-Scope-OrgID".to_string(), Secret::new(org.clone())));
-    }
-    if let Some(t) = cfg.bearer_token.as_ref().filter(|t| !t.is_empty()) {
-        out.push((
-            "Authorization".to_string(),
-            Secret::new(format!("Bearer {}", t.expose())),
-        ));
-    } else if let Some(u) = &cfg.username {
-        let pw = cfg.password.as_ref().map_or("", |p| p.expose());
-        let token = base64(format!("{u}:{pw}").as_bytes());
-        out.push((
-            "Authorization".to_string(),
-            Secret::new(format!("Basic {token}")),
-        ));
-    }
-    for (k, v) in &cfg.headers {
-        out.push((k.clone(), Secret::new(v.clone())));
-    }
-    out
-}
-
-use crate::base64::encode as base64;
-
 /// The innermost cause of an error (e.g. "Connection refused (os error 111)").
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cur: &(dyn std::error::Error + 'static) = e;
     while let Some(next) = cur.source() {
         cur = next;
@@ -340,25 +234,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn credential_headers_for_the_tail() {
-        assert_eq!(
-            base64(b"Aladdin:open sesame"),
-            "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
-        );
-        assert_eq!(base64(b"ab"), "YWI=");
-        let cfg = LokiConfig {
-            org_id: Some("t1".into()),
-            username: Some("Aladdin".into()),
-            password: Some(crate::secret::Secret::new("open sesame")),
-            ..LokiConfig::default()
-        };
-        let h = credential_headers(&cfg);
-        assert_eq!(h[0].0, "X-Scope-OrgID");
-        assert_eq!(h[1].1.expose(), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
-        assert!(!format!("{h:?}").contains("QWxh"));
-    }
-
-    #[test]
     fn builds_with_tls_options() {
         let cfg = LokiConfig {
             addr: "https://loki.example:3100/prefix/".into(),
@@ -366,7 +241,7 @@ mod tests {
             ..LokiConfig::default()
         };
         let h = Http::new(&cfg).unwrap();
-        assert_eq!(h.base, "https://loki.example:3100/prefix");
+        assert_eq!(h.transport().base(), "https://loki.example:3100/prefix");
     }
 
     #[test]

@@ -3,20 +3,25 @@
 //!
 //! Used by `backend` (queries), `tail` (the websocket shares its config) and the front ends.
 //!
-//! Layout: `http` (reqwest client, retries, redirects), `wire` (JSON decoding, also for tail
+//! Layout: `transport` (the one TLS/proxy/credentials setup for HTTP and the tail websocket),
+//! `tls` (its rustls configuration), `credentials` (tenant/auth/custom headers, validated once), `http` (reqwest client, retries, redirects), `wire` (JSON decoding, also for tail
 //! frames), `paging` (batch paging and slicing, HTTP-free), `query` (log and metric queries),
 //! `error` (the error type and how a status + body becomes one).
 
+mod credentials;
 mod error;
 pub mod http;
 pub mod paging;
 mod query;
+pub mod tls;
+pub mod transport;
 pub mod wire;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 pub use error::LokiError;
+pub use transport::{WsOpenError, WsStream};
 pub use wire::IndexStats;
 
 use crate::model::{Labels, QueryOutput, QueryRange, QueryStats, Sample};
@@ -136,7 +141,10 @@ impl LokiClient {
         if let Some(q) = query {
             params.push(("query", q.to_string()));
         }
-        let path = format!("/loki/api/v1/label/{}/values", encode_segment(name));
+        let path = format!(
+            "/loki/api/v1/label/{}/values",
+            transport::encode_component(name)
+        );
         let body = self.get(&path, &params, false).await?;
         decode(wire::decode_string_list(&body), &path, &body)
     }
@@ -224,6 +232,17 @@ impl LokiClient {
         Ok(())
     }
 
+    /// Opens a websocket to `path` (the tail) on the same TLS, proxy and credentials as every
+    /// HTTP request, with `extra` headers.
+    pub async fn websocket(
+        &self,
+        path: &str,
+        params: &[(&str, String)],
+        extra: &[(&'static str, &'static str)],
+    ) -> Result<WsStream, WsOpenError> {
+        self.http.transport().websocket(path, params, extra).await
+    }
+
     async fn get(
         &self,
         path: &str,
@@ -247,17 +266,4 @@ fn range_params(start_ns: i64, end_ns: i64) -> Vec<(&'static str, String)> {
 
 fn decode<T>(r: Result<T, String>, path: &str, body: &[u8]) -> Result<T, LokiError> {
     r.map_err(|detail| error::decode_error(path, detail, body))
-}
-
-/// Percent-encodes a path segment (label names are plain, but never trust that).
-fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

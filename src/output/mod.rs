@@ -7,6 +7,7 @@
 mod json;
 mod lists;
 mod metric;
+pub mod metric_table;
 mod progress;
 mod text;
 
@@ -15,12 +16,18 @@ pub use lists::{write_label_sets, write_names};
 pub use metric::{loki_result_json, write_metric};
 pub use progress::{ProgressLine, thousands};
 
+/// What to try when a log query matched nothing, worded once for every front end (the CLI's
+/// stderr hint, the TUI's empty table); `widen` says how this front end widens the range.
+pub fn no_lines_hint(widen: &str) -> String {
+    format!("widen the range ({widen}) or loosen the query")
+}
+
 use std::io::{self, Write};
 
 use crate::model::LogEntry;
 
 /// The `-o/--output` choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OutputFormat {
     #[default]
     Text,
@@ -30,11 +37,48 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
-    /// Parses a config-file value (`text`, `json`, `jsonl`, `raw`).
+    /// Every format, in the order help lists them.
+    pub const ALL: [OutputFormat; 4] = [
+        OutputFormat::Text,
+        OutputFormat::Json,
+        OutputFormat::Jsonl,
+        OutputFormat::Raw,
+    ];
+
+    /// The name users type (`-o jsonl`, `output = "jsonl"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Text => "text",
+            OutputFormat::Json => "json",
+            OutputFormat::Jsonl => "jsonl",
+            OutputFormat::Raw => "raw",
+        }
+    }
+
+    /// Parses a config-file value (`text`, `json`, `jsonl`, `raw`, any case).
     pub fn parse(s: &str) -> Option<Self> {
-        <Self as clap::ValueEnum>::from_str(s, true).ok()
+        s.parse().ok()
     }
 }
+
+/// Not one of `text`, `json`, `jsonl`, `raw`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown output format {0:?}: use text, json, jsonl or raw")]
+pub struct UnknownFormat(pub String);
+
+impl std::str::FromStr for OutputFormat {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        OutputFormat::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| UnknownFormat(s.to_string()))
+    }
+}
+
+/// Bytes gathered before one write of `raw`/`jsonl` output.
+const CHUNK: usize = 256 << 10;
 
 /// Writes log entries one batch at a time, in any format: used for complete results and for
 /// streams (tail), where entries keep arriving.
@@ -84,13 +128,9 @@ impl<W: Write> EntryWriter<W> {
     }
 
     fn write_json(&mut self, e: &LogEntry) -> io::Result<()> {
-        let v = entry_json(e);
-        if self.terminal {
-            let s = serde_json::to_string(&v)?;
-            self.out.write_all(json::escape_for_terminal(&s).as_bytes())
-        } else {
-            serde_json::to_writer(&mut self.out, &v).map_err(io::Error::from)
-        }
+        let mut buf = Vec::new();
+        json_into(&mut buf, e, self.terminal)?;
+        self.out.write_all(&buf)
     }
 
     /// How many entries were written so far.
@@ -105,23 +145,36 @@ impl<W: Write> EntryWriter<W> {
                 self.text
                     .write(&mut self.out, entries, self.color, self.utc)?;
             }
+            // Lines are gathered into chunks of about `CHUNK` bytes and written at once: a
+            // line-buffered stdout would otherwise make one system call per line.
             OutputFormat::Raw => {
                 let safe = self.terminal && !self.raw_bytes;
+                let mut buf = Vec::with_capacity(CHUNK + 4096);
                 for e in entries {
                     if safe {
-                        self.out
-                            .write_all(crate::sanitize::multiline(&e.line).as_bytes())?;
+                        buf.extend_from_slice(crate::sanitize::multiline(&e.line).as_bytes());
                     } else {
-                        self.out.write_all(e.line.as_bytes())?;
+                        buf.extend_from_slice(e.line.as_bytes());
                     }
-                    self.out.write_all(b"\n")?;
+                    buf.push(b'\n');
+                    if buf.len() >= CHUNK {
+                        self.out.write_all(&buf)?;
+                        buf.clear();
+                    }
                 }
+                self.out.write_all(&buf)?;
             }
             OutputFormat::Jsonl => {
+                let mut buf = Vec::with_capacity(CHUNK + 4096);
                 for e in entries {
-                    self.write_json(e)?;
-                    self.out.write_all(b"\n")?;
+                    json_into(&mut buf, e, self.terminal)?;
+                    buf.push(b'\n');
+                    if buf.len() >= CHUNK {
+                        self.out.write_all(&buf)?;
+                        buf.clear();
+                    }
                 }
+                self.out.write_all(&buf)?;
             }
             OutputFormat::Json => {
                 for (i, e) in entries.iter().enumerate() {
@@ -152,3 +205,16 @@ impl<W: Write> EntryWriter<W> {
 
 #[cfg(test)]
 mod tests;
+
+/// One entry's JSON object into `buf`; on a terminal, DEL, C1 and invisible format characters
+/// are escaped too (still the same JSON value).
+fn json_into(buf: &mut Vec<u8>, e: &LogEntry, terminal: bool) -> io::Result<()> {
+    let v = entry_json(e);
+    if terminal {
+        let s = serde_json::to_string(&v)?;
+        buf.extend_from_slice(json::escape_for_terminal(&s).as_bytes());
+    } else {
+        serde_json::to_writer(&mut *buf, &v)?;
+    }
+    Ok(())
+}

@@ -348,3 +348,13 @@ fn multi_line_entries_and_fields_are_shown_as_indented_lines() {
     assert_eq!(lines[9], "    KeyError: 'x'");
     assert_eq!(lines.len(), 10, "{out}");
 }
+
+#[test]
+fn formats_parse_by_name_in_any_case() {
+    for f in OutputFormat::ALL {
+        assert_eq!(f.name().parse::<OutputFormat>(), Ok(f));
+        assert_eq!(OutputFormat::parse(&f.name().to_uppercase()), Some(f));
+    }
+    let e = "yaml".parse::<OutputFormat>().unwrap_err();
+    assert!(e.to_string().contains("text, json, jsonl or raw"), "{e}");
+}

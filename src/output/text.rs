@@ -67,9 +67,17 @@ fn level_color(level: &str) -> &'static str {
 
 /// A `key=value` value, quoted when it holds spaces, quotes or `=` (or is empty).
 pub(super) fn quote_value(v: &str) -> String {
+    let mut s = String::with_capacity(v.len() + 2);
+    push_quoted(&mut s, v);
+    s
+}
+
+/// [`quote_value`] appended to `out` (no temporary strings on the per-line path).
+fn push_quoted(out: &mut String, v: &str) {
     let needs = v.is_empty() || v.chars().any(|c| c.is_whitespace() || c == '"' || c == '=');
     if !needs {
-        return inline(v).into_owned();
+        out.push_str(&inline(v));
+        return;
     }
     let mut s = String::with_capacity(v.len() + 2);
     s.push('"');
@@ -81,26 +89,31 @@ pub(super) fn quote_value(v: &str) -> String {
         }
     }
     s.push('"');
-    inline(&s).into_owned()
+    out.push_str(&inline(&s));
 }
 
 /// The `key=value` fields; string values holding newlines are not inlined as `\n`s but named
 /// (`exception=↓`) and shown as indented lines under the record (into `below`).
 fn fields_text(s: &Structlog<'_>, below: &mut Vec<String>) -> String {
-    let mut parts = Vec::new();
+    let mut out = String::new();
     for (k, v) in s.fields() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&inline(k));
+        out.push('=');
         match v {
             Val::Str(text) if text.trim_end().contains('\n') => {
-                parts.push(format!("{}=↓", inline(k)));
+                out.push('↓');
                 below.push(format!("{BELOW_INDENT}{}:", inline(k)));
                 let mut lines = Vec::new();
                 below_lines(text.trim_end(), &mut lines);
                 below.extend(lines.into_iter().map(|l| format!("{BELOW_INDENT}{l}")));
             }
-            _ => parts.push(format!("{}={}", inline(k), quote_value(&v.display()))),
+            _ => push_quoted(&mut out, &v.display()),
         }
     }
-    parts.join(" ")
+    out
 }
 
 /// Label names `| json` derives from a line (flattened with `_`), which Loki may merge into the
@@ -143,22 +156,27 @@ fn line_keys(json: Option<&Structlog<'_>>) -> HashSet<String> {
 }
 
 fn extra_labels(e: &LogEntry, header: &Labels, json: Option<&Structlog<'_>>) -> String {
-    let from_line = line_keys(json);
-    let mut parts = Vec::new();
+    // The line's keys are only needed for a label that is neither a column nor in the header,
+    // which most entries do not have.
+    let mut from_line: Option<HashSet<String>> = None;
+    let mut out = String::new();
     for (k, v) in e.labels.iter().chain(e.metadata.iter()) {
-        if COLUMN_LABELS.contains(&k.as_str())
-            || header.get(k) == Some(v)
-            || derived(e, &from_line, k)
-        {
+        if COLUMN_LABELS.contains(&k.as_str()) || header.get(k) == Some(v) {
             continue;
         }
-        parts.push(format!("{}={}", inline(k), quote_value(v)));
+        let keys = from_line.get_or_insert_with(|| line_keys(json));
+        if derived(e, keys, k) {
+            continue;
+        }
+        out.push_str(if out.is_empty() { "{" } else { ", " });
+        out.push_str(&inline(k));
+        out.push('=');
+        push_quoted(&mut out, v);
     }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("{{{}}}", parts.join(", "))
+    if !out.is_empty() {
+        out.push('}');
     }
+    out
 }
 
 fn row(e: &LogEntry, header: &Labels, utc: bool) -> Row {
@@ -263,55 +281,80 @@ impl TextState {
             }
             self.header = Some(header);
         }
-        let header = self.header.clone().unwrap_or_default();
-        let rows: Vec<Row> = entries.iter().map(|e| row(e, &header, utc)).collect();
+        let empty = Labels::new();
+        let header = self.header.as_ref().unwrap_or(&empty);
+        let rows: Vec<Row> = entries.iter().map(|e| row(e, header, utc)).collect();
         for r in &rows {
             self.module_width = self.module_width.max(width(&r.module));
             self.event_width = self.event_width.max(width(&r.event).min(MAX_EVENT_WIDTH));
         }
+        // The whole batch goes out in one write: a line-buffered stdout would otherwise make
+        // one system call per line.
+        let mut buf = String::with_capacity(rows.len() * 160);
         for r in &rows {
-            self.write_row(out, r, color)?;
+            self.push_row(&mut buf, r, color);
         }
-        Ok(())
+        out.write_all(buf.as_bytes())
     }
 
-    fn write_row<W: Write>(&self, out: &mut W, r: &Row, color: bool) -> io::Result<()> {
-        let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(width(s))));
-        let level = pad(&r.level, 7);
-        let module = pad(&r.module, self.module_width);
-        let event = if r.event.is_empty() {
-            String::new()
-        } else {
-            pad(&r.event, self.event_width)
+    fn push_row(&self, out: &mut String, r: &Row, color: bool) {
+        let start = out.len();
+        let pad = |out: &mut String, s: &str, w: usize| {
+            out.push_str(s);
+            for _ in width(s)..w {
+                out.push(' ');
+            }
         };
-        let mut line = String::with_capacity(128);
         if color {
-            let lc = level_color(&r.level);
-            line.push_str(&format!(
-                "{DIM}{}{RESET} {lc}{level}{RESET} {module} {BOLD}{event}{RESET}",
-                r.time
-            ));
+            out.push_str(DIM);
+            out.push_str(&r.time);
+            out.push_str(RESET);
+            out.push(' ');
+            out.push_str(level_color(&r.level));
+            pad(out, &r.level, 7);
+            out.push_str(RESET);
+            out.push(' ');
+            pad(out, &r.module, self.module_width);
+            out.push(' ');
+            out.push_str(BOLD);
+            if !r.event.is_empty() {
+                pad(out, &r.event, self.event_width);
+            }
+            out.push_str(RESET);
         } else {
-            line.push_str(&format!("{} {level} {module} {event}", r.time));
+            out.push_str(&r.time);
+            out.push(' ');
+            pad(out, &r.level, 7);
+            out.push(' ');
+            pad(out, &r.module, self.module_width);
+            out.push(' ');
+            if !r.event.is_empty() {
+                pad(out, &r.event, self.event_width);
+            }
         }
         if !r.rest.is_empty() {
             if !r.event.is_empty() {
-                line.push(' ');
+                out.push(' ');
             }
-            line.push_str(&r.rest);
+            out.push_str(&r.rest);
         }
         if !r.extra_labels.is_empty() {
-            line.push(' ');
+            out.push(' ');
             if color {
-                line.push_str(&format!("{DIM}{}{RESET}", r.extra_labels));
+                out.push_str(DIM);
+                out.push_str(&r.extra_labels);
+                out.push_str(RESET);
             } else {
-                line.push_str(&r.extra_labels);
+                out.push_str(&r.extra_labels);
             }
         }
-        writeln!(out, "{}", line.trim_end())?;
+        // `trim_end` of the whole line, as before (never past the line's own start).
+        let kept = out[start..].trim_end().len();
+        out.truncate(start + kept);
+        out.push('\n');
         for b in &r.below {
-            writeln!(out, "{}", b.trim_end())?;
+            out.push_str(b.trim_end());
+            out.push('\n');
         }
-        Ok(())
     }
 }

@@ -1,5 +1,6 @@
 //! Scenes: the saved questions (LogQL with a default range and parameters). Built-ins live in
-//! `assets/scenes.toml`; users add or override them in their config directory.
+//! `assets/scenes.toml`; users add or override them in their config directory (read by
+//! `config::load_scenes`: this module only parses, merges and renders).
 //!
 //! Used by the CLI (`vs-logs scenes`, scene commands) and the TUI's scene picker.
 
@@ -87,7 +88,8 @@ struct ScenesFile {
     scene: Vec<Scene>,
 }
 
-fn parse(text: &str, path: &Path) -> Result<Vec<Scene>, SceneError> {
+/// The scenes of a scenes file's text; `path` names it in errors.
+pub fn parse(text: &str, path: &Path) -> Result<Vec<Scene>, SceneError> {
     toml::from_str::<ScenesFile>(text)
         .map(|f| f.scene)
         .map_err(|e| {
@@ -103,7 +105,7 @@ fn parse(text: &str, path: &Path) -> Result<Vec<Scene>, SceneError> {
 }
 
 /// Adds `extra` to `base`, replacing scenes of the same name in place.
-fn merge(base: &mut Vec<Scene>, extra: Vec<Scene>) {
+pub fn merge(base: &mut Vec<Scene>, extra: Vec<Scene>) {
     for s in extra {
         match base.iter_mut().find(|b| b.name == s.name) {
             Some(b) => *b = s,
@@ -112,23 +114,9 @@ fn merge(base: &mut Vec<Scene>, extra: Vec<Scene>) {
     }
 }
 
-/// Built-in scenes, overridden and extended by `<config_dir>/scenes.toml` when present.
-pub fn load(config_dir: Option<&Path>) -> Result<Vec<Scene>, SceneError> {
-    let mut scenes = parse(BUILTIN, Path::new("assets/scenes.toml"))?;
-    if let Some(dir) = config_dir {
-        let path = dir.join("scenes.toml");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => merge(&mut scenes, parse(&text, &path)?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                return Err(SceneError::Unreadable {
-                    path,
-                    reason: e.to_string(),
-                });
-            }
-        }
-    }
-    Ok(scenes)
+/// The built-in scenes.
+pub fn builtin() -> Result<Vec<Scene>, SceneError> {
+    parse(BUILTIN, Path::new("assets/scenes.toml"))
 }
 
 /// The scene called `name`, or an error listing the known ones.

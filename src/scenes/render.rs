@@ -30,19 +30,13 @@ fn bad(name: &str, value: &str, why: &str) -> SceneError {
 fn escape(name: &str, value: &str, ctx: Ctx, out: &mut String) -> Result<(), SceneError> {
     match ctx {
         Ctx::Double => {
-            for c in value.chars() {
-                match c {
-                    '\\' => out.push_str("\\\\"),
-                    '"' => out.push_str("\\\""),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    '\t' => out.push_str("\\t"),
-                    c if c.is_control() => {
-                        return Err(bad(name, value, "it holds a control character"));
-                    }
-                    c => out.push(c),
-                }
+            if value
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            {
+                return Err(bad(name, value, "it holds a control character"));
             }
+            crate::logql::quote::push_escaped(value, out);
         }
         Ctx::Backtick => {
             if value.contains('`') || value.chars().any(char::is_control) {

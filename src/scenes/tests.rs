@@ -8,7 +8,7 @@ fn set(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 }
 
 fn builtin() -> Vec<Scene> {
-    load(None).unwrap()
+    super::builtin().unwrap()
 }
 
 #[test]
@@ -141,44 +141,6 @@ fn missing_and_unknown_params() {
     assert!(err.contains("agent_id") && err.contains("nope"), "{err}");
     let err = find(&scenes, "nope").unwrap_err().to_string();
     assert!(err.contains("errors") && err.contains("5xx"), "{err}");
-}
-
-#[test]
-fn user_scenes_override_and_extend() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("scenes.toml"),
-        r#"
-[[scene]]
-name = "errors"
-title = "My errors"
-description = "mine"
-query = '{app="{{app}}", level="error"}'
-since = "1h"
-
-[[scene]]
-name = "db-slow"
-title = "Slow queries"
-description = "db"
-query = '{app="{{app}}", module="db"} | json | event="db.slow_query"'
-since = "24h"
-"#,
-    )
-    .unwrap();
-    let scenes = load(Some(dir.path())).unwrap();
-    assert_eq!(scenes.len(), builtin().len() + 1);
-    assert_eq!(find(&scenes, "errors").unwrap().title, "My errors");
-    assert_eq!(scenes[0].name, "errors");
-    assert!(find(&scenes, "db-slow").is_ok());
-}
-
-#[test]
-fn broken_user_scenes_name_the_line() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("scenes.toml"), "[[scene]]\nname = \"x\"\n").unwrap();
-    let err = load(Some(dir.path())).unwrap_err().to_string();
-    assert!(err.contains("scenes.toml, line 1"), "{err}");
-    assert!(err.contains("missing field"), "{err}");
 }
 
 #[test]

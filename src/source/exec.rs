@@ -20,6 +20,14 @@ pub(crate) trait LogPipeline: Sync {
     fn prefilter(&self, line: &str) -> bool;
     fn matches_stream(&self, labels: &Labels) -> bool;
     fn process(&self, entry: &LogEntry) -> Option<LogEntry>;
+    /// Whether a label filter drops every line of the stream (`entry`: labels and metadata).
+    fn rejects_stream(&self, _entry: &LogEntry) -> bool {
+        false
+    }
+    /// A literal every kept line contains (a block-wide search finds the candidate lines).
+    fn required_literal(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 impl LogPipeline for LogQuery {
@@ -31,6 +39,12 @@ impl LogPipeline for LogQuery {
     }
     fn process(&self, entry: &LogEntry) -> Option<LogEntry> {
         LogQuery::process(self, entry)
+    }
+    fn rejects_stream(&self, entry: &LogEntry) -> bool {
+        LogQuery::rejects_stream(self, entry)
+    }
+    fn required_literal(&self) -> Option<&[u8]> {
+        LogQuery::required_literal(self)
     }
 }
 
@@ -88,61 +102,130 @@ fn line_entry(
 }
 
 /// The timestamp of a line: its own, or derived from the lines before it.
-fn stamp_of(own: Option<i64>, r: &mut Resolver, block: &[u8], l: &scan::Line<'_>) -> Stamp {
+fn stamp_of(own: Option<i64>, r: &mut Resolver, block: &[u8], start: usize) -> Stamp {
     match own {
         Some(ts) => Stamp::After { ts, k: 0 },
-        None => r.stamp(block, l.start, l.index),
+        None => r.stamp(block, start),
     }
 }
 
-fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> LogBlockOut {
-    let mut streams = Streams::new(app);
-    let mut resolver = Resolver::default();
-    let mut top = TopN::new(b.limit, b.direction);
-    let mut pending = Vec::new();
-    let mut head_end = 0;
-    let mut lines = 0;
-    for l in scan::lines(block) {
-        lines += 1;
-        let (_, body_start) = split_compose(&l.text);
-        let body = &l.text[body_start..];
+/// One block of a log scan in progress.
+struct LogScan<'a> {
+    block: &'a [u8],
+    q: &'a dyn LogPipeline,
+    b: LogBounds,
+    streams: Streams<'a>,
+    resolver: Resolver,
+    top: TopN,
+    /// Per pending (untimed, time unknown yet) line: its stamp and byte range in the block.
+    pending: Vec<(Stamp, u32, u32)>,
+    /// The end of the last pending line: the block's head kept for them.
+    head_end: usize,
+}
+
+impl LogScan<'_> {
+    /// Runs one line (starting at byte `start` of the block) through the query.
+    fn line(&mut self, start: usize, text: &str) {
+        let q = self.q;
+        let b = self.b;
+        let (_, body_start) = split_compose(text);
+        let body = &text[body_start..];
         if !q.prefilter(body) {
-            continue;
+            return;
         }
-        let f = classify_fast(&l.text);
-        let slot = streams.slot(&f);
-        let matches = *slot
-            .matches
-            .get_or_insert_with(|| q.matches_stream(&slot.labels));
+        let f = classify_fast(text);
+        let slot = self.streams.slot(&f);
+        let matches = match slot.matches {
+            Some(m) => m,
+            None => {
+                let m = q.matches_stream(&slot.labels) && !q.rejects_stream(&stream_entry(slot));
+                slot.matches = Some(m);
+                m
+            }
+        };
         if !matches {
-            continue;
+            return;
         }
-        let stamp = stamp_of(f.ts_ns, &mut resolver, block, &l);
+        let stamp = stamp_of(f.ts_ns, &mut self.resolver, self.block, start);
         let ts = match stamp {
             Stamp::After { ts, k } => ts.saturating_add(k),
             Stamp::Pending { .. } => {
                 // The raw bytes' end (the text may be a lossy copy of invalid UTF-8).
-                let end =
-                    memchr::memchr(b'\n', &block[l.start..]).map_or(block.len(), |i| l.start + i);
-                if let (Ok(s), Ok(e)) = (u32::try_from(l.start), u32::try_from(end)) {
-                    pending.push((stamp, s, e));
-                    head_end = end;
+                let block = self.block;
+                let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+                if let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(end)) {
+                    self.pending.push((stamp, s, e));
+                    self.head_end = end;
                 }
-                continue;
+                return;
             }
         };
-        if ts < b.start_ns || ts >= b.end_ns || !top.could_take(ts) {
-            continue;
+        if ts < b.start_ns || ts >= b.end_ns || !self.top.could_take(ts) {
+            return;
         }
-        if let Some(out) = line_entry(&l.text, ts, slot, q) {
-            top.push(out);
+        if let Some(out) = line_entry(text, ts, slot, q) {
+            self.top.push(out);
         }
     }
+}
+
+/// A line-less entry of a stream, for the per-stream verdict of label filters.
+fn stream_entry(slot: &super::streams::Slot) -> LogEntry {
+    LogEntry {
+        ts: 0,
+        labels: slot.labels.clone(),
+        line: String::new(),
+        metadata: slot.metadata.clone(),
+        parsed: Labels::new(),
+    }
+}
+
+fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> LogBlockOut {
+    let mut scan = LogScan {
+        block,
+        q,
+        b,
+        streams: Streams::new(app),
+        resolver: Resolver::default(),
+        top: TopN::new(b.limit, b.direction),
+        pending: Vec::new(),
+        head_end: 0,
+    };
+    let literal = q.required_literal().filter(|l| !l.is_empty());
+    let text = std::str::from_utf8(block).ok();
+    let lines = match (literal, text) {
+        // Only lines holding the literal can pass: one SIMD search over the whole block finds
+        // them (on valid UTF-8 a line's text is its bytes, so none is missed).
+        (Some(lit), Some(text)) => {
+            let finder = memchr::memmem::Finder::new(lit);
+            let mut pos = 0;
+            while pos < block.len() {
+                let Some(i) = finder.find(&block[pos..]) else {
+                    break;
+                };
+                let (line, next) = scan::line_at(block, text, pos + i);
+                if let Some((start, t)) = line {
+                    scan.line(start, t);
+                }
+                pos = next;
+            }
+            scan::count_lines(block)
+        }
+        _ => {
+            let mut n = 0;
+            for l in scan::lines(block) {
+                n += 1;
+                scan.line(l.start, &l.text);
+            }
+            n
+        }
+    };
+    let tail = scan.resolver.tail(block);
     LogBlockOut {
-        timed: top,
-        head: block[..head_end].to_vec(),
-        pending,
-        tail: resolver.tail(block),
+        timed: scan.top,
+        head: block[..scan.head_end].to_vec(),
+        pending: scan.pending,
+        tail,
         lines,
     }
 }
@@ -212,7 +295,7 @@ fn metric_block(
         if !keep(&slot.labels, body) {
             continue;
         }
-        let stamp = stamp_of(f.ts_ns, &mut resolver, block, &l);
+        let stamp = stamp_of(f.ts_ns, &mut resolver, block, l.start);
         let ts = match stamp {
             Stamp::After { ts, k } => ts.saturating_add(k),
             Stamp::Pending { .. } => 0,
@@ -285,3 +368,7 @@ pub(crate) fn metric_keep(q: &MetricQuery) -> impl Fn(&Labels, &str) -> bool + S
 #[cfg(test)]
 #[path = "exec_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "shortcut_tests.rs"]
+mod shortcut_tests;

@@ -367,7 +367,9 @@ impl LocalSource {
                 &keep,
                 &self.app,
                 lo,
-                req.end_ns.saturating_add(1),
+                req.end_ns
+                    .saturating_add(q.lookahead_ns())
+                    .saturating_add(1),
                 progress,
             )?;
             let result = q.eval_instant(&entries, req.end_ns)?;

@@ -5,8 +5,6 @@ use std::borrow::Cow;
 use std::io::Read;
 use std::sync::mpsc;
 
-use rayon::prelude::*;
-
 use super::SourceError;
 use super::line::{self, Fast};
 use super::reader::{self, Blocks, Data};
@@ -25,55 +23,82 @@ pub(crate) fn for_each_block<R: Send>(
     work: &(dyn Fn(&[u8]) -> R + Sync),
     merge: &mut dyn FnMut(R) -> bool,
 ) -> Result<Counts, SourceError> {
-    let batch = rayon::current_num_threads().max(1) * 2;
-    let mut counts = Counts::default();
+    // Blocks in flight: enough to keep every worker busy while the merge waits for the oldest,
+    // few enough to bound memory (each holds up to a 4 MB block and its results).
+    let window = rayon::current_num_threads().max(1) * 2 + 1;
     match data {
         Data::Memory { bytes, .. } => {
             let ranges = reader::memory_blocks(bytes);
-            for chunk in ranges.chunks(batch) {
-                let results: Vec<R> = chunk.par_iter().map(|r| work(&bytes[r.clone()])).collect();
-                for r in chunk {
-                    counts.bytes += (r.end - r.start) as u64;
-                }
-                for res in results {
-                    if !merge(res) {
-                        return Ok(counts);
-                    }
-                }
-            }
-            Ok(counts)
+            let mut jobs = ranges.into_iter().map(Ok);
+            let work = |r: &std::ops::Range<usize>| work(&bytes[r.clone()]);
+            let size = |r: &std::ops::Range<usize>| (r.end - r.start) as u64;
+            ordered(&mut jobs, window, &work, &size, merge)
+                .map_err(|e| SourceError::Other(e.to_string()))
         }
         Data::File { path, compression } => {
             let input = reader::open_reader(path, *compression)?;
             std::thread::scope(|scope| {
-                let (tx, rx) = mpsc::sync_channel::<std::io::Result<Vec<u8>>>(batch);
+                let (tx, rx) = mpsc::sync_channel::<std::io::Result<Vec<u8>>>(window);
                 scope.spawn(move || read_blocks(input, &tx));
-                let mut pending: Vec<Vec<u8>> = Vec::with_capacity(batch);
-                let mut ended = false;
-                while !ended {
-                    pending.clear();
-                    while pending.len() < batch {
-                        match rx.recv() {
-                            Ok(Ok(block)) => pending.push(block),
-                            Ok(Err(e)) => return Err(reader::read_error(path, *compression, e)),
-                            Err(_) => {
-                                ended = true;
-                                break;
-                            }
-                        }
-                    }
-                    let results: Vec<R> = pending.par_iter().map(|b| work(b)).collect();
-                    counts.bytes += pending.iter().map(|b| b.len() as u64).sum::<u64>();
-                    for res in results {
-                        if !merge(res) {
-                            return Ok(counts);
-                        }
-                    }
-                }
-                Ok(counts)
+                let mut jobs = rx.into_iter();
+                let work = |b: &Vec<u8>| work(b);
+                let size = |b: &Vec<u8>| b.len() as u64;
+                ordered(&mut jobs, window, &work, &size, merge)
+                    .map_err(|e| reader::read_error(path, *compression, e))
             })
         }
     }
+}
+
+/// Runs `work` on each job on the rayon pool, at most `window` at a time, and hands the
+/// results to `merge` in job order as soon as each one's turn comes: no worker waits for a
+/// batch to finish, and the merge overlaps with the work.
+fn ordered<J: Send, R: Send>(
+    jobs: &mut dyn Iterator<Item = std::io::Result<J>>,
+    window: usize,
+    work: &(dyn Fn(&J) -> R + Sync),
+    size: &dyn Fn(&J) -> u64,
+    merge: &mut dyn FnMut(R) -> bool,
+) -> std::io::Result<Counts> {
+    let mut counts = Counts::default();
+    let (tx, rx) = mpsc::channel::<(usize, R)>();
+    rayon::in_place_scope(|s| {
+        let mut sent = 0usize;
+        let mut merged = 0usize;
+        let mut ready: std::collections::BTreeMap<usize, R> = std::collections::BTreeMap::new();
+        let mut ended = false;
+        loop {
+            while !ended && sent - merged < window {
+                match jobs.next() {
+                    Some(Ok(job)) => {
+                        counts.bytes += size(&job);
+                        let tx = tx.clone();
+                        let i = sent;
+                        s.spawn(move |_| {
+                            let _ = tx.send((i, work(&job)));
+                        });
+                        sent += 1;
+                    }
+                    Some(Err(e)) => return Err(e),
+                    None => ended = true,
+                }
+            }
+            if merged == sent {
+                return Ok(counts);
+            }
+            // Every spawned job sends exactly once, so this cannot wait forever.
+            let Ok((i, r)) = rx.recv() else {
+                return Ok(counts);
+            };
+            ready.insert(i, r);
+            while let Some(r) = ready.remove(&merged) {
+                merged += 1;
+                if !merge(r) {
+                    return Ok(counts);
+                }
+            }
+        }
+    })
 }
 
 fn read_blocks(input: Box<dyn Read + Send>, tx: &mpsc::SyncSender<std::io::Result<Vec<u8>>>) {
@@ -97,6 +122,8 @@ fn read_blocks(input: Box<dyn Read + Send>, tx: &mpsc::SyncSender<std::io::Resul
 /// One line of a block: its byte offset, index in the block and text.
 pub(crate) struct Line<'a> {
     pub start: usize,
+    /// Position among all the block's lines, blank ones included (the tests check the split).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub index: usize,
     pub text: Cow<'a, str>,
 }
@@ -173,18 +200,17 @@ impl Carry {
 }
 
 /// Finds the stamp of an untimed line by walking back to the nearest stamped line, remembering
-/// the last answer so a run of untimed lines costs one walk.
+/// the last answer (by line start) so a run of untimed lines costs one walk.
 #[derive(Default)]
 pub(crate) struct Resolver {
     memo: Option<(usize, Stamp)>,
 }
 
 impl Resolver {
-    /// The stamp for the line starting at `start` (line `index` of the block).
-    pub fn stamp(&mut self, block: &[u8], start: usize, index: usize) -> Stamp {
+    /// The stamp for the line starting at byte `start` of the block.
+    pub fn stamp(&mut self, block: &[u8], start: usize) -> Stamp {
         let mut end = start;
         let mut k = 1i64;
-        let mut idx = index;
         let result = loop {
             if end == 0 {
                 break Stamp::Pending { k };
@@ -192,9 +218,8 @@ impl Resolver {
             // The previous line is block[ls..end-1].
             let prev_end = (end - 1).min(block.len());
             let ls = memchr::memrchr(b'\n', &block[..prev_end]).map_or(0, |i| i + 1);
-            idx = idx.saturating_sub(1);
-            if let Some((memo_idx, memo)) = self.memo
-                && memo_idx == idx
+            if let Some((memo_start, memo)) = self.memo
+                && memo_start == ls
             {
                 break match memo {
                     Stamp::After { ts, k: mk } => Stamp::After { ts, k: mk + k },
@@ -208,17 +233,51 @@ impl Resolver {
             k += 1;
             end = ls;
         };
-        self.memo = Some((index, result));
+        self.memo = Some((start, result));
         result
     }
 
     /// The stamp state at the end of a block (as if for a line after the last).
     pub fn tail(&mut self, block: &[u8]) -> Stamp {
         let unterminated = !block.is_empty() && !block.ends_with(b"\n");
-        let n = memchr::memchr_iter(b'\n', block).count() + usize::from(unterminated);
         // A virtual newline after an unterminated last line keeps the walk uniform.
-        self.stamp(block, block.len() + usize::from(unterminated), n)
+        self.stamp(block, block.len() + usize::from(unterminated))
     }
+}
+
+/// How many lines [`lines`] yields for a block (the non-blank ones), without splitting them
+/// into strings: for the line count of a scan that skips most lines unread.
+pub(crate) fn count_lines(block: &[u8]) -> u64 {
+    let mut n = 0;
+    let mut start = 0;
+    while start < block.len() {
+        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+        // Most lines start with a visible byte: only the others need a full look.
+        if !block[start].is_ascii_whitespace()
+            || !block[start..end].iter().all(u8::is_ascii_whitespace)
+        {
+            n += 1;
+        }
+        start = end + 1;
+    }
+    n
+}
+
+/// The line of a block holding byte `at`, as [`lines`] would give it (start, text), or `None`
+/// when it is blank; and where the next line starts. `valid` is the block as text (UTF-8).
+pub(crate) fn line_at<'a>(
+    block: &[u8],
+    valid: &'a str,
+    at: usize,
+) -> (Option<(usize, &'a str)>, usize) {
+    let s = memchr::memrchr(b'\n', &block[..at]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i);
+    let mut e = end;
+    if e > s && block[e - 1] == b'\r' {
+        e -= 1;
+    }
+    let blank = block[s..e].iter().all(u8::is_ascii_whitespace);
+    ((!blank).then(|| (s, &valid[s..e])), end + 1)
 }
 
 /// `classify_fast` on a line of the scan.

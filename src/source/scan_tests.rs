@@ -27,15 +27,15 @@ fn untimed_lines_take_previous_stamp_plus_position() {
     let mut r = Resolver::default();
     let ls: Vec<Line<'_>> = lines(block.as_bytes()).collect();
     assert_eq!(
-        r.stamp(block.as_bytes(), ls[1].start, 1),
+        r.stamp(block.as_bytes(), ls[1].start),
         Stamp::After { ts: NS1, k: 1 }
     );
     assert_eq!(
-        r.stamp(block.as_bytes(), ls[2].start, 2),
+        r.stamp(block.as_bytes(), ls[2].start),
         Stamp::After { ts: NS1, k: 2 }
     );
     assert_eq!(
-        r.stamp(block.as_bytes(), ls[4].start, 4),
+        r.stamp(block.as_bytes(), ls[4].start),
         Stamp::After { ts: NS2, k: 1 }
     );
     assert_eq!(r.tail(block.as_bytes()), Stamp::After { ts: NS2, k: 2 });
@@ -52,7 +52,7 @@ fn leading_untimed_lines_are_pending_and_resolve_across_blocks() {
     assert_eq!((carry.ts, carry.k), (NS1, 1));
 
     let mut r = Resolver::default();
-    let s = r.stamp(b2.as_bytes(), 2, 1);
+    let s = r.stamp(b2.as_bytes(), 2);
     assert_eq!(s, Stamp::Pending { k: 2 });
     assert_eq!(carry.resolve(s), NS1 + 3);
     let tail = r.tail(b2.as_bytes());
@@ -60,7 +60,7 @@ fn leading_untimed_lines_are_pending_and_resolve_across_blocks() {
     carry.advance(tail);
 
     let mut r = Resolver::default();
-    assert_eq!(carry.resolve(r.stamp(b3.as_bytes(), 0, 0)), NS1 + 4);
+    assert_eq!(carry.resolve(r.stamp(b3.as_bytes(), 0)), NS1 + 4);
     // The last line has no newline: the tail is that stamped line itself.
     assert_eq!(r.tail(b3.as_bytes()), Stamp::After { ts: NS2, k: 1 });
 }

@@ -1,17 +1,38 @@
-//! Opening one tail websocket (TCP, optional proxy tunnel, TLS, handshake) and sorting what can
-//! go wrong into "retry" and "give up now".
+//! Opening one tail websocket (on the Loki client's transport: same TLS, proxy and
+//! credentials as its HTTP requests) and sorting what can go wrong into "retry" and "give up
+//! now".
 
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Error as WsError;
-use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 
-use super::proxy::{connect_via, proxy_from_env};
-use super::request::{TailParams, build_request, target};
-use super::tls::client_config;
-use crate::loki::LokiConfig;
+use crate::loki::{LokiClient, WsOpenError, WsStream};
 
 /// An open tail socket.
-pub type TailSocket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub type TailSocket = WsStream;
+
+/// Parameters of one `/loki/api/v1/tail` connection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TailParams<'a> {
+    pub query: &'a str,
+    pub start_ns: i64,
+    pub limit: usize,
+    pub delay_for_s: u32,
+    pub categorize_labels: bool,
+}
+
+impl TailParams<'_> {
+    /// The query string of the tail request (`start` only when there is one).
+    fn query_params(&self) -> Vec<(&'static str, String)> {
+        let mut v = vec![
+            ("query", self.query.to_string()),
+            ("limit", self.limit.to_string()),
+            ("delay_for", self.delay_for_s.to_string()),
+        ];
+        if self.start_ns > 0 {
+            v.push(("start", self.start_ns.to_string()));
+        }
+        v
+    }
+}
 
 /// Why a connection attempt failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,64 +79,40 @@ pub fn classify_status(status: u16, body: &[u8], addr: &str) -> ConnectError {
 }
 
 fn classify_ws(e: WsError, addr: &str) -> ConnectError {
+    if let Some(t) = crate::loki::tls::tls_cause(&e) {
+        return ConnectError::Fatal(format!(
+            "TLS with {addr} failed: {t} (use --ca-cert for a private CA, --cert/--key if Loki \
+             asks for a client certificate, or --tls-skip-verify)"
+        ));
+    }
     match e {
         WsError::Http(resp) => {
             let body = resp.body().as_deref().unwrap_or_default();
             classify_status(resp.status().as_u16(), body, addr)
         }
-        WsError::Io(io) => {
-            let tls = io
-                .get_ref()
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
-            if tls {
-                ConnectError::Fatal(format!(
-                    "TLS with {addr} failed: {io} (use --ca-cert for a private CA, or \
-                     --tls-skip-verify)"
-                ))
-            } else {
-                ConnectError::Retry(format!("connection to {addr} failed: {io}"))
-            }
-        }
+        WsError::Io(io) => ConnectError::Retry(format!("connection to {addr} failed: {io}")),
         WsError::Tls(t) => ConnectError::Fatal(format!("TLS with {addr} failed: {t}")),
         WsError::Url(u) => ConnectError::Fatal(format!("bad Loki address {addr:?}: {u}")),
         other => ConnectError::Retry(format!("websocket handshake with {addr} failed: {other}")),
     }
 }
 
-/// Connects to `/loki/api/v1/tail` with the settings of `cfg`.
-pub async fn connect(cfg: &LokiConfig, p: &TailParams<'_>) -> Result<TailSocket, ConnectError> {
-    let t = target(&cfg.addr, p).map_err(ConnectError::Fatal)?;
-    let req = build_request(cfg, &t, p).map_err(ConnectError::Fatal)?;
-    let connector = if t.tls {
-        Connector::Rustls(client_config(cfg).map_err(ConnectError::Fatal)?)
-    } else {
-        Connector::Plain
-    };
-    let proxy =
-        proxy_from_env(&|k| std::env::var(k).ok(), t.tls, &t.host).map_err(ConnectError::Fatal)?;
+/// Connects to `/loki/api/v1/tail` on `client`'s transport.
+pub async fn connect(client: &LokiClient, p: &TailParams<'_>) -> Result<TailSocket, ConnectError> {
+    let cfg = client.config();
     let addr = cfg.addr.as_str();
-    let attempt = async {
-        let tcp = match &proxy {
-            Some(p) => connect_via(p, &t.host, t.port)
-                .await
-                .map_err(ConnectError::Retry)?,
-            None => TcpStream::connect((t.host.as_str(), t.port))
-                .await
-                .map_err(|e| {
-                    ConnectError::Retry(format!(
-                        "cannot connect to Loki at {addr}: {e} (is it running? set --addr or \
-                         LOKI_ADDR)"
-                    ))
-                })?,
-        };
-        let _ = tcp.set_nodelay(true);
-        tokio_tungstenite::client_async_tls_with_config(req, tcp, None, Some(connector))
-            .await
-            .map(|(ws, _resp)| ws)
-            .map_err(|e| classify_ws(e, addr))
+    let extra: &[(&str, &str)] = if p.categorize_labels {
+        &[("X-Loki-Response-Encoding-Flags", "categorize-labels")]
+    } else {
+        &[]
     };
+    let params = p.query_params();
+    let attempt = client.websocket("/loki/api/v1/tail", &params, extra);
     match tokio::time::timeout(cfg.timeout, attempt).await {
-        Ok(r) => r,
+        Ok(Ok(ws)) => Ok(ws),
+        Ok(Err(WsOpenError::Config(m))) => Err(ConnectError::Fatal(m)),
+        Ok(Err(WsOpenError::Connect(m))) => Err(ConnectError::Retry(m)),
+        Ok(Err(WsOpenError::Handshake(e))) => Err(classify_ws(e, addr)),
         Err(_) => Err(ConnectError::Retry(format!(
             "no answer from Loki at {addr} after {:?}",
             cfg.timeout
@@ -126,6 +123,23 @@ pub async fn connect(cfg: &LokiConfig, p: &TailParams<'_>) -> Result<TailSocket,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tail_params_carry_start_only_when_set() {
+        let p = TailParams {
+            query: r#"{app="vs"} |= "a b""#,
+            start_ns: 1_795_594_007_901_615_131,
+            limit: 5,
+            delay_for_s: 2,
+            categorize_labels: true,
+        };
+        let q = p.query_params();
+        assert_eq!(q[0], ("query", r#"{app="vs"} |= "a b""#.to_string()));
+        assert_eq!(q[1..3], [("limit", "5".into()), ("delay_for", "2".into())]);
+        assert_eq!(q[3], ("start", "1795594007901615131".to_string()));
+        let q = TailParams { start_ns: 0, ..p }.query_params();
+        assert!(q.iter().all(|(k, _)| *k != "start"));
+    }
 
     #[test]
     fn status_classes() {

@@ -8,10 +8,9 @@ use tokio::sync::mpsc::Sender;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
-use super::connect::{ConnectError, TailSocket, connect};
+use super::connect::{ConnectError, TailParams, TailSocket, connect};
 use super::dedupe::Deduper;
 use super::frame::decode_frame;
-use super::request::TailParams;
 use super::{FollowOptions, TailEvent, TailSettings, backoff, validate};
 use crate::loki::LokiClient;
 use crate::model::{Direction, LogEntry, QueryOutput, QueryRange};
@@ -199,7 +198,7 @@ pub(crate) async fn run_loki(
             categorize_labels: s.categorize_labels,
         };
         let attempt_ns = now_ns();
-        let outcome = match connect(&cfg, &params).await {
+        let outcome = match connect(&client, &params).await {
             Err(ConnectError::Fatal(m)) => End::Fatal(m),
             Err(ConnectError::Retry(m)) => End::Lost {
                 reason: m,

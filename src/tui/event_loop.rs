@@ -2,31 +2,29 @@
 //! spinner tick (only while busy); `update` every message, execute the commands, and draw once
 //! per burst of messages.
 
-use std::io::Stdout;
+mod tasks;
+
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, MouseEventKind};
-use futures_util::StreamExt;
+use crossterm::event::{Event, MouseEventKind};
+use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
 use crate::agent::fetch::{agents_query, replay_query};
 use crate::agent::model::{BuildOptions, build_runs_with};
 use crate::backend::Backend;
-use crate::loki::Progress;
 use crate::model::{Direction, QueryOutput, QueryRange};
+use crate::session::Session;
 
 use super::app::App;
-use super::msg::{Command, Msg, PageKind, QueryData, QueryDone};
-use super::rewrite::quote;
-use super::store::Chunk;
-use super::update::{page_entries, update};
+use super::msg::{Command, Msg, PageKind};
+use super::update::update;
 use super::{export, history, render, terminal};
+use tasks::{context, spawn_query};
 
 /// Background work in flight, so a new query can abort the old one.
 #[derive(Default)]
@@ -35,6 +33,7 @@ struct Tasks {
     page: Option<JoinHandle<()>>,
     volume: Option<JoinHandle<()>>,
     tail: Option<JoinHandle<()>>,
+    export: Option<JoinHandle<()>>,
 }
 
 fn abort(h: &mut Option<JoinHandle<()>>) {
@@ -224,6 +223,16 @@ impl Runner {
                     )));
                 });
             }
+            Command::ExportRange { path, format, req } => {
+                abort(&mut self.tasks.export);
+                self.tasks.export = Some(tokio::spawn(tasks::export_range(
+                    self.backend.clone(),
+                    self.tx.clone(),
+                    path,
+                    format,
+                    req,
+                )));
+            }
             Command::SaveHistory(q) => {
                 if let Some(p) = self.history_path.clone() {
                     tokio::task::spawn_blocking(move || {
@@ -236,122 +245,32 @@ impl Runner {
     }
 }
 
-fn spawn_query(
-    backend: Backend,
-    tx: UnboundedSender<Msg>,
-    generation: u64,
-    page: PageKind,
-    req: QueryRange,
-    boundary: Vec<crate::model::LogEntry>,
-) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let started = Instant::now();
-        let ptx = tx.clone();
-        let last = Arc::new(AtomicUsize::new(0));
-        let progress = Arc::new(move |p: Progress| {
-            // throttled: a local scan may report every line
-            let prev = last.load(Ordering::Relaxed);
-            if p.entries >= prev + 1000 || (prev == 0 && p.entries > 0) {
-                last.store(p.entries, Ordering::Relaxed);
-                let _ = ptx.send(Msg::QueryProgress {
-                    generation,
-                    entries: p.entries,
-                });
-            }
-        });
-        let result = match backend.query(&req, progress).await {
-            Ok((QueryOutput::Streams(entries), stats)) => {
-                let returned = entries.len();
-                let built = tokio::task::spawn_blocking(move || {
-                    Chunk::build(page_entries(entries, &boundary))
-                })
-                .await;
-                match built {
-                    Ok(chunk) => Ok(Box::new(QueryDone {
-                        data: QueryData::Lines { chunk, returned },
-                        stats,
-                        elapsed_ms: started.elapsed().as_millis() as u64,
-                    })),
-                    Err(e) => Err(e.to_string()),
-                }
-            }
-            Ok((QueryOutput::Metric(m), stats)) => Ok(Box::new(QueryDone {
-                data: QueryData::Metric(m),
-                stats,
-                elapsed_ms: started.elapsed().as_millis() as u64,
-            })),
-            Err(e) => Err(e.to_string()),
-        };
-        let _ = tx.send(Msg::QueryFinished {
-            generation,
-            page,
-            result,
-        });
-    })
-}
-
-/// Lines before and after `ts` in one stream (an hour either way, `limit` each).
-async fn context(
-    b: &Backend,
-    labels: &crate::model::Labels,
-    ts: i64,
-    limit: usize,
-) -> Result<(Vec<crate::model::LogEntry>, Vec<crate::model::LogEntry>), String> {
-    let sel: Vec<String> = labels
-        .iter()
-        .map(|(k, v)| format!("{k}={}", quote(v)))
-        .collect();
-    let query = format!("{{{}}}", sel.join(", "));
-    const HOUR: i64 = 3_600_000_000_000;
-    let mk = |start_ns, end_ns, direction| QueryRange {
-        query: query.clone(),
-        start_ns,
-        end_ns,
-        limit,
-        direction,
-        step_ms: None,
-        instant: false,
-    };
-    let lines = |o: QueryOutput| match o {
-        QueryOutput::Streams(v) => v,
-        QueryOutput::Metric(_) => Vec::new(),
-    };
-    let (before, _) = b
-        .query(&mk(ts - HOUR, ts, Direction::Backward), Arc::new(|_| {}))
-        .await
-        .map_err(|e| e.to_string())?;
-    let (after, _) = b
-        .query(&mk(ts + 1, ts + HOUR, Direction::Forward), Arc::new(|_| {}))
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut before = lines(before);
-    before.sort_by_key(|e| e.ts);
-    let mut after = lines(after);
-    after.sort_by_key(|e| e.ts);
-    Ok((before, after))
-}
-
-/// Runs until the user quits or a signal arrives.
-pub async fn run(
-    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+/// Runs until the user quits, the terminal's events end, or SIGTERM/SIGHUP arrives; the
+/// caller restores the terminal. `events` is crossterm's `EventStream` on a real terminal.
+pub async fn run<B, E>(
+    terminal: &mut Terminal<B>,
+    mut events: E,
     app: &mut App,
-    backend: Backend,
+    session: &Session,
     history_path: Option<PathBuf>,
     initial: Vec<Command>,
-    clock: impl Fn() -> i64,
-    build: BuildOptions,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<()>
+where
+    B: ratatui::backend::Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    E: Stream<Item = std::io::Result<Event>> + Unpin,
+{
     use tokio::signal::unix::{SignalKind, signal};
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let clock = session.clock();
     let mut runner = Runner {
-        backend,
-        app_label: app.app_label.clone(),
-        build: Arc::new(build),
+        backend: session.backend.clone(),
+        app_label: session.app.clone(),
+        build: Arc::new(session.build_options().unwrap_or_default()),
         tx,
         tasks: Tasks::default(),
         history_path,
     };
-    let mut events = EventStream::new();
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     let mut tick = tokio::time::interval(Duration::from_millis(100));
@@ -362,7 +281,7 @@ pub async fn run(
     terminal.draw(|f| render::render(f, app))?;
     let mut running = true;
     while running && !app.quit {
-        let busy = app.busy();
+        let busy = app.status.busy();
         let first = tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(e)) => to_msg(e),
@@ -397,8 +316,12 @@ pub async fn run(
         &mut runner.tasks.page,
         &mut runner.tasks.volume,
         &mut runner.tasks.tail,
+        &mut runner.tasks.export,
     ] {
         abort(h);
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -46,10 +46,15 @@ pub fn export_to(
     let n = write_export(&mut w, chunks, format)
         .and_then(|n| w.flush().map(|_| n))
         .map_err(|e| format!("export to {} failed: {e}", path.display()))?;
-    Ok(format!("exported {n} lines to {}", path.display()))
+    let lines = super::update::plural(n, "line", "lines");
+    Ok(format!("exported {lines} to {}", path.display()))
 }
 
-use crate::base64::encode as base64;
+/// Standard base64 with padding, as OSC 52 wants.
+fn base64(data: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(data)
+}
 
 /// The OSC 52 sequence that puts `text` on the terminal's clipboard (the text is base64, so
 /// nothing in it can act on the terminal).

@@ -1,12 +1,52 @@
-//! Key bindings as data: every action has a name, a default key and a help text, and users
-//! override keys in the config file (`[keys] quit = "ctrl-q"`). The help screen is generated
-//! from the same table, so it can never disagree with what the keys do.
+//! Key bindings as data: every action has a name, a default key and a help text per screen
+//! (`tables`), and users override keys in the config file (`[keys] quit = "ctrl-q"`). The
+//! help screen is generated from the same tables, so it can never disagree with what the
+//! keys do.
+
+mod tables;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::LazyLock;
 
 use crossterm::event::KeyEvent;
 
-/// Something the user can ask for from the results view.
+use tables::{LOGS, LOGS_ALIASES, RUNS, RUNS_ALIASES, TIMELINE, TIMELINE_ALIASES};
+
+/// The screens with a key table of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Screen {
+    Logs,
+    /// A run's timeline.
+    Timeline,
+    /// The list of agent runs.
+    Runs,
+}
+
+type Table = &'static [(Action, &'static str, &'static str, &'static str)];
+
+impl Screen {
+    const ALL: [Screen; 3] = [Screen::Logs, Screen::Timeline, Screen::Runs];
+
+    /// (action, config name, default key, help text), in help-screen order.
+    fn table(self) -> Table {
+        match self {
+            Screen::Logs => LOGS,
+            Screen::Timeline => TIMELINE,
+            Screen::Runs => RUNS,
+        }
+    }
+
+    /// Extra default keys that are not configurable (arrows, habits).
+    fn aliases(self) -> &'static [(&'static str, Action)] {
+        match self {
+            Screen::Logs => LOGS_ALIASES,
+            Screen::Timeline => TIMELINE_ALIASES,
+            Screen::Runs => RUNS_ALIASES,
+        }
+    }
+}
+
+/// Something the user can ask for; which screen offers it is in the key tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
     Quit,
@@ -55,215 +95,54 @@ pub enum Action {
     Range24h,
     Range7d,
     Help,
+    /// Timeline: fold a turn or expand a message.
+    Fold,
+    /// Timeline: fold (or unfold) every turn.
+    FoldAll,
+    /// Timeline: the raw log line of the selected row.
+    RawLine,
+    HalfPageUp,
+    HalfPageDown,
+    /// Runs list: open the selected run's timeline.
+    OpenRun,
+    /// Runs list: sort by a column (again: reverse).
+    SortStart,
+    SortDuration,
+    SortCost,
+    SortTokens,
+    SortStatus,
+    /// Runs list: cycle the status filter.
+    FilterStatus,
+    /// Runs list: cycle the agent-type filter.
+    FilterType,
 }
 
-/// (action, config name, default key, help text), in help-screen order.
-const TABLE: &[(Action, &str, &str, &str)] = &[
-    (Action::Quit, "quit", "q", "quit"),
-    (
-        Action::Cancel,
-        "cancel",
-        "ctrl-c",
-        "cancel the running query, or quit when idle",
-    ),
-    (Action::Up, "up", "k", "previous line (also ↑)"),
-    (Action::Down, "down", "j", "next line (also ↓)"),
-    (Action::PageUp, "page_up", "pgup", "page up (also ctrl-b)"),
-    (
-        Action::PageDown,
-        "page_down",
-        "pgdn",
-        "page down (also ctrl-f)",
-    ),
-    (
-        Action::Top,
-        "top",
-        "g",
-        "first line (loads the next page at the end)",
-    ),
-    (
-        Action::Bottom,
-        "bottom",
-        "G",
-        "last line (loads the next page at the end)",
-    ),
-    (
-        Action::EditQuery,
-        "edit_query",
-        "i",
-        "edit the query (Enter runs, Tab completes, ↑↓ history)",
-    ),
-    (Action::Search, "search", "/", "search in the results"),
-    (Action::NextMatch, "next_match", "n", "next search match"),
-    (
-        Action::PrevMatch,
-        "prev_match",
-        "N",
-        "previous search match",
-    ),
-    (Action::NextError, "next_error", "e", "next error line"),
-    (Action::PrevError, "prev_error", "E", "previous error line"),
-    (
-        Action::SetMark,
-        "set_mark",
-        "m",
-        "set a mark (m then a letter)",
-    ),
-    (
-        Action::JumpMark,
-        "jump_mark",
-        "'",
-        "jump to a mark (' then a letter)",
-    ),
-    (
-        Action::Details,
-        "details",
-        "enter",
-        "open/close the details of the selected line",
-    ),
-    (Action::FocusScenes, "scenes", "s", "choose a scene"),
-    (Action::ToggleWrap, "wrap", "w", "wrap long lines"),
-    (
-        Action::TogglePretty,
-        "pretty",
-        "J",
-        "pretty-print JSON lines",
-    ),
-    (
-        Action::ToggleOrder,
-        "order",
-        "o",
-        "newest first / oldest first",
-    ),
-    (
-        Action::ToggleVolume,
-        "volume",
-        "v",
-        "show/hide the volume histogram",
-    ),
-    (
-        Action::HideField,
-        "hide_field",
-        "h",
-        "details: hide/show the field in the table",
-    ),
-    (
-        Action::ShowAllFields,
-        "show_fields",
-        "H",
-        "show every hidden field again",
-    ),
-    (
-        Action::FilterFor,
-        "filter_for",
-        "+",
-        "details: filter for this field value",
-    ),
-    (
-        Action::FilterOut,
-        "filter_out",
-        "-",
-        "details: filter this field value out",
-    ),
-    (
-        Action::CopyValue,
-        "copy_value",
-        "y",
-        "details: copy the field value (OSC 52)",
-    ),
-    (
-        Action::CopyLine,
-        "copy_line",
-        "Y",
-        "copy the whole line (OSC 52)",
-    ),
-    (
-        Action::ShowContext,
-        "context",
-        "c",
-        "details: lines before/after from the same stream",
-    ),
-    (
-        Action::PivotAgent,
-        "agent",
-        "a",
-        "open the agent run of this line (its timeline)",
-    ),
-    (
-        Action::Agents,
-        "agents",
-        "A",
-        "list the agent runs in the range",
-    ),
-    (
-        Action::Back,
-        "back",
-        "backspace",
-        "back to the previous query",
-    ),
-    (
-        Action::Follow,
-        "follow",
-        "F",
-        "follow new lines (live tail)",
-    ),
-    (Action::Pause, "pause", "p", "follow: pause/resume"),
-    (Action::Clear, "clear", "C", "follow: clear the buffer"),
-    (
-        Action::Export,
-        "export",
-        "x",
-        "export the results to a file (.jsonl or raw)",
-    ),
-    (Action::Refresh, "refresh", "r", "run the query again"),
-    (
-        Action::CustomRange,
-        "range",
-        "t",
-        "custom time range (from [to])",
-    ),
-    (Action::Range5m, "range_5m", "1", "last 5 minutes"),
-    (Action::Range15m, "range_15m", "2", "last 15 minutes"),
-    (Action::Range1h, "range_1h", "3", "last hour"),
-    (Action::Range6h, "range_6h", "4", "last 6 hours"),
-    (Action::Range12h, "range_12h", "5", "last 12 hours"),
-    (Action::Range24h, "range_24h", "6", "last 24 hours"),
-    (Action::Range7d, "range_7d", "7", "last 7 days"),
-    (Action::Help, "help", "?", "this help"),
-];
-
-/// Extra default keys that are not configurable aliases (arrows, mouse-less habits).
-const ALIASES: &[(&str, Action)] = &[
-    ("up", Action::Up),
-    ("down", Action::Down),
-    ("ctrl-b", Action::PageUp),
-    ("ctrl-f", Action::PageDown),
-    ("home", Action::Top),
-    ("end", Action::Bottom),
-    (":", Action::EditQuery),
-    ("esc", Action::Back),
-];
+/// Every (action, name) pair of every screen.
+fn all_names() -> impl Iterator<Item = (Action, &'static str)> {
+    Screen::ALL
+        .into_iter()
+        .flat_map(|s| s.table().iter().map(|(a, n, ..)| (*a, *n)))
+}
 
 impl Action {
     /// The name used in the config file.
     pub fn name(self) -> &'static str {
-        TABLE
-            .iter()
-            .find(|(a, ..)| *a == self)
-            .map_or("?", |(_, n, ..)| n)
+        all_names()
+            .find(|(a, _)| *a == self)
+            .map_or("?", |(_, n)| n)
     }
 
     pub fn from_name(name: &str) -> Option<Action> {
-        TABLE.iter().find(|(_, n, ..)| *n == name).map(|(a, ..)| *a)
+        all_names().find(|(_, n)| *n == name).map(|(a, _)| a)
     }
 }
 
 pub use super::keyspec::KeySpec;
 
-/// The resolved key table: defaults with the user's overrides applied.
+/// The resolved key tables: defaults with the user's overrides applied.
 #[derive(Debug, Clone)]
 pub struct KeyMap {
-    bindings: HashMap<KeySpec, Action>,
+    bindings: HashMap<(Screen, KeySpec), Action>,
     /// Problems with the user's overrides, shown once in the status line.
     pub warnings: Vec<String>,
 }
@@ -275,50 +154,70 @@ impl Default for KeyMap {
 }
 
 impl KeyMap {
-    /// Defaults, then `overrides` (action name → key) replacing the default key of an action.
+    /// Defaults, then `overrides` (action name → key) replacing the default key of an action
+    /// on every screen that has it.
     pub fn new(overrides: &BTreeMap<String, String>) -> Self {
         let mut warnings = Vec::new();
-        let mut primary: BTreeMap<Action, KeySpec> = BTreeMap::new();
-        for (action, _, key, _) in TABLE {
-            if let Some(k) = KeySpec::parse(key) {
-                primary.insert(*action, k);
+        let mut primary: BTreeMap<(Screen, Action), KeySpec> = BTreeMap::new();
+        for screen in Screen::ALL {
+            for (action, _, key, _) in screen.table() {
+                if let Some(k) = KeySpec::parse(key) {
+                    primary.insert((screen, *action), k);
+                }
             }
         }
         for (name, key) in overrides {
             match (Action::from_name(name), KeySpec::parse(key)) {
                 (Some(a), Some(k)) => {
-                    primary.insert(a, k);
+                    for (_, k0) in primary.iter_mut().filter(|((_, b), _)| *b == a) {
+                        *k0 = k;
+                    }
                 }
                 (None, _) => warnings.push(format!("config [keys]: unknown action {name:?}")),
                 (_, None) => warnings.push(format!("config [keys]: cannot read key {key:?}")),
             }
         }
         let mut bindings = HashMap::new();
-        for (key, action) in ALIASES {
-            if let Some(k) = KeySpec::parse(key) {
-                bindings.insert(k, *action);
+        for screen in Screen::ALL {
+            for (key, action) in screen.aliases() {
+                if let Some(k) = KeySpec::parse(key) {
+                    bindings.insert((screen, k), *action);
+                }
             }
         }
-        for (a, k) in &primary {
-            bindings.insert(*k, *a);
+        for ((screen, a), k) in &primary {
+            bindings.insert((*screen, *k), *a);
         }
         Self { bindings, warnings }
     }
 
-    pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
-        self.bindings.get(&KeySpec::of_event(ev)).copied()
+    /// The defaults, shared (for views driven without a config).
+    pub fn defaults() -> &'static KeyMap {
+        static DEFAULTS: LazyLock<KeyMap> = LazyLock::new(KeyMap::default);
+        &DEFAULTS
     }
 
-    /// Help rows: (keys, help text), in table order.
-    pub fn help_rows(&self) -> Vec<(String, &'static str)> {
-        TABLE
+    /// The action of a key on the logs screen.
+    pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
+        self.action_in(Screen::Logs, ev)
+    }
+
+    /// The action of a key on `screen`.
+    pub fn action_in(&self, screen: Screen, ev: &KeyEvent) -> Option<Action> {
+        self.bindings.get(&(screen, KeySpec::of_event(ev))).copied()
+    }
+
+    /// Help rows of a screen: (keys, help text), in table order.
+    pub fn help_rows(&self, screen: Screen) -> Vec<(String, &'static str)> {
+        screen
+            .table()
             .iter()
             .map(|(a, _, _, help)| {
                 let mut keys: Vec<String> = self
                     .bindings
                     .iter()
-                    .filter(|(_, b)| *b == a)
-                    .map(|(k, _)| k.display())
+                    .filter(|((s, _), b)| *s == screen && *b == a)
+                    .map(|((_, k), _)| k.display())
                     .collect();
                 keys.sort_by_key(|k| (k.chars().count() > 1, k.clone()));
                 (keys.join(" "), *help)
@@ -369,15 +268,52 @@ mod tests {
             Some(Action::Quit)
         );
         assert_eq!(km.warnings.len(), 1);
-        let help = km.help_rows();
+        let help = km.help_rows(Screen::Logs);
         assert_eq!(help[0], ("ctrl-q".to_string(), "quit"));
     }
 
     #[test]
     fn names_round_trip() {
-        for (a, n, k, _) in TABLE {
-            assert_eq!(Action::from_name(n), Some(*a));
-            assert!(KeySpec::parse(k).is_some(), "{k}");
+        for screen in Screen::ALL {
+            for (a, n, k, _) in screen.table() {
+                assert_eq!(Action::from_name(n), Some(*a));
+                assert!(KeySpec::parse(k).is_some(), "{k}");
+            }
         }
+    }
+
+    #[test]
+    fn each_screen_has_its_table_and_overrides_apply_on_every_screen() {
+        let km = KeyMap::default();
+        let q = ev(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(km.action_in(Screen::Logs, &q), Some(Action::Quit));
+        assert_eq!(km.action_in(Screen::Timeline, &q), Some(Action::Back));
+        assert_eq!(km.action_in(Screen::Runs, &q), Some(Action::Back));
+        let enter = ev(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(km.action_in(Screen::Timeline, &enter), Some(Action::Fold));
+        assert_eq!(km.action_in(Screen::Runs, &enter), Some(Action::OpenRun));
+        // a key of another screen does nothing here
+        let x = ev(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(km.action_in(Screen::Timeline, &x), None);
+
+        let mut o = BTreeMap::new();
+        o.insert("down".to_string(), "ctrl-n".to_string());
+        let km = KeyMap::new(&o);
+        let n = ev(KeyCode::Char('n'), KeyModifiers::CONTROL);
+        let j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
+        for screen in Screen::ALL {
+            assert_eq!(km.action_in(screen, &n), Some(Action::Down), "{screen:?}");
+            assert_eq!(km.action_in(screen, &j), None, "{screen:?}");
+        }
+        let rows = km.help_rows(Screen::Timeline);
+        assert!(
+            rows.contains(&("↓ ctrl-n".to_string(), "next row (also ↓)")),
+            "{rows:?}"
+        );
+        let fold = rows
+            .iter()
+            .find(|(_, h)| h.starts_with("fold a turn"))
+            .unwrap();
+        assert_eq!(fold.0, "enter space tab");
     }
 }

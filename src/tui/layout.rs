@@ -20,6 +20,8 @@ pub struct Areas {
 }
 
 pub const VOLUME_HEIGHT: u16 = 6;
+/// Below this many rows the histogram collapses: the lines (or the run) matter more.
+pub const VOLUME_MIN_ROWS: u16 = 30;
 pub const SIDEBAR_WIDTH: u16 = 34;
 
 pub fn layout(area: Rect, app: &App) -> Areas {
@@ -35,12 +37,12 @@ pub fn layout(area: Rect, app: &App) -> Areas {
     };
     a.title = take(1, &mut y, &mut h);
     a.editor = take(1, &mut y, &mut h);
-    if app.query_error.is_some() || app.completion.is_some() {
+    if app.editor.query_error.is_some() || app.editor.completion.is_some() {
         a.editor_note = Some(take(1, &mut y, &mut h));
     }
-    let want_volume = app.show_volume
-        && (app.volume.is_some() || app.volume_error.is_some())
-        && area.height >= 18;
+    let want_volume = app.volume.show
+        && (app.volume.histogram.is_some() || app.volume.error.is_some())
+        && area.height >= VOLUME_MIN_ROWS;
     if want_volume {
         a.volume = Some(take(VOLUME_HEIGHT, &mut y, &mut h));
     }
@@ -52,7 +54,7 @@ pub fn layout(area: Rect, app: &App) -> Areas {
         main.x += SIDEBAR_WIDTH;
         main.width -= SIDEBAR_WIDTH;
     }
-    if app.details.is_some() {
+    if app.logs.details.is_some() {
         if main.width >= 120 {
             let w = main.width / 2;
             a.details = Some(Rect::new(main.x + main.width - w, main.y, w, main.height));
@@ -69,6 +71,52 @@ pub fn layout(area: Rect, app: &App) -> Areas {
 
 /// Rows of lines visible in the results (header excluded).
 pub fn page_rows(app: &App) -> usize {
-    let a = layout(Rect::new(0, 0, app.width, app.height), app);
+    let a = layout(Rect::new(0, 0, app.size.width, app.size.height), app);
     usize::from(a.results.height.saturating_sub(1)).max(1)
+}
+
+/// Where the help overlay goes: its box, whether it uses two columns, and how many key rows
+/// each column shows (the rest scrolls).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HelpBox {
+    pub area: Rect,
+    pub two_columns: bool,
+    pub list_height: usize,
+}
+
+/// The help overlay for `rows` key rows on `area`; `filter_line` when the search line shows.
+/// Two columns only on a wide screen where they fit without scrolling; otherwise one column
+/// that scrolls, so a terminal from 80x24 up reaches every key.
+pub fn help_box(area: Rect, rows: usize, filter_line: bool) -> HelpBox {
+    let extra = 2 + u16::from(filter_line);
+    let rows16 = u16::try_from(rows).unwrap_or(u16::MAX);
+    let two_columns = rows16.saturating_add(extra) > area.height
+        && area.width >= 150
+        && rows16.div_ceil(2).saturating_add(extra) <= area.height;
+    let per_col = if two_columns {
+        rows16.div_ceil(2)
+    } else {
+        rows16
+    };
+    let w = area.width.min(if two_columns { 172 } else { 86 });
+    let h = area
+        .height
+        .min(per_col.saturating_add(extra).max(extra + 1));
+    HelpBox {
+        area: Rect::new(
+            area.x + (area.width - w) / 2,
+            area.y + (area.height - h) / 2,
+            w,
+            h,
+        ),
+        two_columns,
+        list_height: usize::from(h.saturating_sub(extra)),
+    }
+}
+
+/// The help overlay of the app as it stands (the same box `render` draws).
+pub fn app_help_box(app: &App) -> (HelpBox, usize) {
+    let rows = app.help.rows(&app.keys, app.nav.screen()).len();
+    let area = Rect::new(0, 0, app.size.width, app.size.height);
+    (help_box(area, rows, app.help.filter_shown()), rows)
 }

@@ -83,6 +83,8 @@ pub enum Msg {
         events: Vec<TailEvent>,
     },
     ExportFinished(Result<String, String>),
+    /// Lines written so far by an export of the whole range.
+    ExportProgress(usize),
     /// The runs of one agent id (several when the id was reused), or of the whole range
     /// (`agent_id` empty).
     AgentFinished {
@@ -139,6 +141,12 @@ pub enum Command {
         path: PathBuf,
         format: ExportFormat,
         chunks: Vec<(Arc<Chunk>, usize)>,
+    },
+    /// Export every line of `req`'s range, paged oldest first (not only the loaded lines).
+    ExportRange {
+        path: PathBuf,
+        format: ExportFormat,
+        req: QueryRange,
     },
     SaveHistory(String),
     /// Fetch and rebuild an agent's runs (`agent_id` empty: every run in the range).

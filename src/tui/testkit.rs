@@ -85,8 +85,8 @@ pub fn scenes() -> Vec<Scene> {
 pub fn app(width: u16, height: u16) -> App {
     let mut a = App::new("vulnsentinel", scenes(), KeyMap::default(), NOW);
     a.backend_name = "http://localhost:3100".into();
-    a.width = width;
-    a.height = height;
+    a.size.width = width;
+    a.size.height = height;
     a
 }
 
@@ -132,9 +132,9 @@ pub fn finished(generation: u64, page: PageKind, entries: Vec<LogEntry>) -> Msg 
 /// Types `q` into the editor, runs it, and answers with `entries`; returns the commands the
 /// run produced.
 pub fn load(app: &mut App, q: &str, entries: Vec<LogEntry>) -> Vec<Command> {
-    app.editor.set(q);
+    app.editor.input.set(q);
     let cmds = super::update::run_query(app, q.to_string());
-    let g = app.generation;
+    let g = app.status.generation;
     update(app, finished(g, PageKind::First, entries));
     cmds
 }

@@ -24,4 +24,5 @@ mod loki_faults;
 mod replay;
 mod stub;
 mod tail;
+mod terminal;
 mod usage;

@@ -3,11 +3,13 @@
 //! of it: the model's figures, the text timeline at 80 columns, the JSON document, the diff,
 //! the runs table and the search widening.
 
-use crate::support::agent::{Canned, ag456, context, failed_variant};
-use vs_logs::agent::cli::{AgentsArgs, ReplayArgs, agents_to, replay_to};
+use crate::support::agent::{Canned, ag456, failed_variant, prefs, session};
+use vs_logs::agent::find::{AgentsRequest, ReplayRequest};
 use vs_logs::agent::model::{RunStatus, Step, build_runs};
-use vs_logs::cli::RangeArgs;
+use vs_logs::cli::commands::agents::agents_to;
+use vs_logs::cli::commands::replay::replay_to;
 use vs_logs::output::OutputFormat;
+use vs_logs::timespec::RangeQuery;
 
 /// The JSON object of the fixture line whose `event` is `event` (and `tool`, when given).
 fn fixture_line(event: &str, tool: Option<&str>) -> serde_json::Value {
@@ -61,24 +63,29 @@ fn capture_02_rebuilds_ag456_with_the_logged_figures() {
 }
 
 /// Times in UTC (`--utc`), so the snapshots do not depend on the machine's time zone.
-fn replay_args(id: &str) -> ReplayArgs {
-    ReplayArgs {
+fn replay_args(id: &str) -> ReplayRequest {
+    ReplayRequest {
         agent_id: id.into(),
         range: utc_range(),
-        ..ReplayArgs::default()
+        ..ReplayRequest::default()
     }
 }
 
-fn utc_range() -> RangeArgs {
-    RangeArgs {
+fn utc_range() -> RangeQuery {
+    RangeQuery {
         utc: true,
-        ..RangeArgs::default()
+        ..RangeQuery::default()
     }
 }
 
-async fn run_replay(src: &Canned, args: &ReplayArgs, format: OutputFormat, color: bool) -> String {
+async fn run_replay(
+    src: &Canned,
+    args: &ReplayRequest,
+    format: OutputFormat,
+    color: bool,
+) -> String {
     let mut out = Vec::new();
-    replay_to(&context(format, color), args, src, &mut out)
+    replay_to(&session(), &prefs(format, color), args, src, &mut out)
         .await
         .unwrap();
     String::from_utf8(out).unwrap()
@@ -93,6 +100,12 @@ async fn replay_text_fits_80_columns_and_is_plain_when_piped() {
     }
     assert!(!text.contains('\u{1b}'));
     assert!(text.contains("fetch_commit_diff · 556 ms"));
+    // which size is the tool's output and which the logged excerpt
+    assert!(text.contains("556 ms · output 1,523 chars"), "{text}");
+    assert!(text.contains("… (logged text: 290 chars;"), "{text}");
+    // JSON args never break inside a key or a value
+    assert!(!text.contains("\"confid\n"), "{text}");
+    assert!(text.contains("\"confidence\":0.92}"), "{text}");
     insta::assert_snapshot!("replay_ag456_text", text);
     let asked = src.asked.borrow();
     assert_eq!(
@@ -156,7 +169,8 @@ async fn replay_widens_the_search_then_says_how() {
 
     let src = Canned::new(ag456());
     let err = replay_to(
-        &context(OutputFormat::Text, false),
+        &session(),
+        &prefs(OutputFormat::Text, false),
         &replay_args("ag-404"),
         &src,
         &mut Vec::new(),
@@ -170,12 +184,13 @@ async fn replay_widens_the_search_then_says_how() {
     // A range the user chose is not widened.
     let src = Canned::new(ag456());
     let mut args = replay_args("ag-404");
-    args.range = RangeArgs {
+    args.range = RangeQuery {
         from: Some("2026-11-25T05:00:00Z".into()),
-        ..RangeArgs::default()
+        ..RangeQuery::default()
     };
     let _ = replay_to(
-        &context(OutputFormat::Text, false),
+        &session(),
+        &prefs(OutputFormat::Text, false),
         &args,
         &src,
         &mut Vec::new(),
@@ -209,14 +224,20 @@ async fn agents_table_and_totals() {
     let mut entries = ag456();
     entries.extend(failed_variant("ag-457"));
     let src = Canned::new(entries.clone());
-    let args = AgentsArgs {
+    let args = AgentsRequest {
         range: utc_range(),
-        ..AgentsArgs::default()
+        ..AgentsRequest::default()
     };
     let mut out = Vec::new();
-    agents_to(&context(OutputFormat::Text, false), &args, &src, &mut out)
-        .await
-        .unwrap();
+    agents_to(
+        &session(),
+        &prefs(OutputFormat::Text, false),
+        &args,
+        &src,
+        &mut out,
+    )
+    .await
+    .unwrap();
     let text = String::from_utf8(out).unwrap();
     insta::assert_snapshot!("agents_text", text);
     let (query, start, end) = src.asked.borrow()[0].clone();
@@ -226,26 +247,33 @@ async fn agents_table_and_totals() {
     assert_eq!(end - start, 24 * 3_600_000_000_000);
 
     let src = Canned::new(entries);
-    let args = AgentsArgs {
+    let args = AgentsRequest {
         status: Some("failed".into()),
-        ..AgentsArgs::default()
+        ..AgentsRequest::default()
     };
     let mut out = Vec::new();
-    agents_to(&context(OutputFormat::Json, false), &args, &src, &mut out)
-        .await
-        .unwrap();
+    agents_to(
+        &session(),
+        &prefs(OutputFormat::Json, false),
+        &args,
+        &src,
+        &mut out,
+    )
+    .await
+    .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["schema"], "vs-logs.agents/1");
     assert_eq!(v["runs"].as_array().unwrap().len(), 1);
     assert_eq!(v["runs"][0]["agent_id"], "ag-457");
     assert_eq!(v["by_type"][0]["failure_rate"], 1.0);
 
-    let bad = AgentsArgs {
+    let bad = AgentsRequest {
         status: Some("crashed".into()),
-        ..AgentsArgs::default()
+        ..AgentsRequest::default()
     };
     let err = agents_to(
-        &context(OutputFormat::Text, false),
+        &session(),
+        &prefs(OutputFormat::Text, false),
         &bad,
         &src,
         &mut Vec::new(),

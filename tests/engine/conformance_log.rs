@@ -11,11 +11,24 @@ use vs_logs::logql::{LogQuery, parse};
 
 #[test]
 fn log_cases() {
-    let data = conformance::dataset();
     let cases = conformance::cases("log");
     assert!(cases.len() >= 30, "found {} log cases", cases.len());
+    check_log_cases(&cases);
+}
+
+/// Syntax Loki accepts in log queries (comments, empty pattern filters, keywords in any
+/// case): the same entries as Loki 65e30f8.
+#[test]
+fn loki_syntax_log_cases() {
+    let cases = conformance::syntax_cases("log");
+    assert!(cases.len() >= 5, "found {} log cases", cases.len());
+    check_log_cases(&cases);
+}
+
+fn check_log_cases(cases: &[conformance::Case]) {
+    let data = conformance::dataset();
     let mut failures = Vec::new();
-    for case in &cases {
+    for case in cases {
         let q = match LogQuery::compile(&case.query) {
             Ok(q) => q,
             Err(e) => {

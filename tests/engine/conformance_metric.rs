@@ -193,6 +193,55 @@ fn every_public_metric_case_matches_loki() {
     );
 }
 
+/// Syntax Loki accepts (negative offsets, comments, keywords in any case, `label_replace` to
+/// an empty name, range vectors up to the query-length limit): same answers as Loki 65e30f8.
+#[test]
+fn loki_syntax_metric_cases_match_loki() {
+    let data = conformance::dataset();
+    let cases = conformance::syntax_cases("metric");
+    assert!(cases.len() >= 6, "found {} metric cases", cases.len());
+    let errs: Vec<String> = cases.iter().flat_map(|c| run_case(c, &data)).collect();
+    assert!(errs.is_empty(), "{}", errs.join("\n"));
+}
+
+/// Queries Loki refuses, refused here with Loki's exact text (parse errors, and the
+/// query-length limit that counts a range vector's range).
+#[test]
+fn loki_syntax_error_cases_have_lokis_text() {
+    let data = conformance::dataset();
+    let cases = conformance::syntax_cases("error");
+    assert!(cases.len() >= 12, "found {} error cases", cases.len());
+    let mut errs = Vec::new();
+    for case in &cases {
+        let req = &case.request;
+        let got = MetricQuery::compile(&case.query).and_then(|q| {
+            q.eval_range(
+                &data,
+                req.start.unwrap(),
+                req.end.unwrap(),
+                (req.step_s.unwrap() * 1000.0) as i64,
+            )
+        });
+        let got = match (got, vs_logs::logql::LogQuery::compile(&case.query)) {
+            (Err(e), _) if !e.message.contains("log query") => e.message,
+            (_, Err(e)) => e.message,
+            _ => {
+                errs.push(format!("{}: accepted {}", case.id, case.query));
+                continue;
+            }
+        };
+        let want = case.expected["body"].as_str().unwrap().trim_end();
+        // Loki numbers the line of some syntax errors 0; the rest of the text must agree.
+        if got != want && got != want.replace("at line 0,", "at line 1,") {
+            errs.push(format!(
+                "{}: {}\n  got  {got}\n  want {want}",
+                case.id, case.query
+            ));
+        }
+    }
+    assert!(errs.is_empty(), "{}", errs.join("\n"));
+}
+
 #[test]
 fn the_checker_can_fail() {
     let mut want = Points::new();

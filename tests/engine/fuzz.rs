@@ -23,6 +23,9 @@ const SEEDS: &[&str] = &[
     r#"quantile_over_time(0.95, {app="vulnsentinel"} | json | unwrap duration(d) | __error__="" [5m]) by (module)"#,
     r#"topk(3, sum without (a) (bytes_rate({a="b"}[1h]))) or vector(0) unless label_replace(rate({a="b"}[1m]), "dst", "$1", "src", "(.*)")"#,
     r#"-2 ^ 3 ^ 2 % 5 - sort_desc(avg_over_time({a="b"} | logfmt | unwrap bytes(x) [1m]))"#,
+    "COUNT_OVER_TIME({a=\"b\"} /* c */ | JSON | line_format \"{{ .x | ToUpper | .y }}\" [5m] offset -5m) // note",
+    r#"label_replace(vecTOR(1), "", "x", "", "") or on() vector(1) and vector(2) unless vector(3)"#,
+    r#"{a="b"} !> "" |> "" | logfmt code="a.b" |~ ip("10.0.0.0/8") | line_format== "x""#,
 ];
 
 /// Regexes known to be slow on backtracking engines, and oversized ones.

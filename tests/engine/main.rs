@@ -20,6 +20,7 @@ mod support;
 mod agent_demo;
 mod conformance_log;
 mod conformance_metric;
+mod drill_patterns;
 mod fuzz;
 mod local_source;
 mod tail_file;

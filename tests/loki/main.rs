@@ -22,3 +22,4 @@ mod decode;
 mod faults;
 mod stub_wire;
 mod tail_ws;
+mod tls_transport;

@@ -73,7 +73,9 @@ async fn stub_frames(
             "categorize-labels".parse().unwrap(),
         );
     }
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    let host = stub.url().trim_start_matches("http://").to_string();
+    let tcp = tokio::net::TcpStream::connect(host).await.unwrap();
+    let (mut ws, _) = tokio_tungstenite::client_async(req, tcp).await.unwrap();
     let mut got = Vec::new();
     while got.len() < n {
         let next = tokio::time::timeout(Duration::from_secs(30), ws.next()).await;

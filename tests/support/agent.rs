@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use vs_logs::agent::fetch::LineSource;
 use vs_logs::backend::Backend;
-use vs_logs::cli::Context;
-use vs_logs::config::ConfigFile;
+use vs_logs::cli::OutputPrefs;
 use vs_logs::model::{Labels, LogEntry};
 use vs_logs::output::OutputFormat;
+use vs_logs::session::Session;
 use vs_logs::source::LocalSource;
 
 /// When capture 02 was taken (its README): "now" for the tests.
@@ -45,18 +45,20 @@ pub fn ag456() -> Vec<LogEntry> {
     ))
 }
 
-pub fn context(output: OutputFormat, color: bool) -> Context {
-    Context {
-        backend: Backend::Local(Arc::new(LocalSource::open(vec![]).unwrap())),
-        app: "vulnsentinel".into(),
-        output,
+pub fn session() -> Session {
+    Session::new(
+        Backend::Local(Arc::new(LocalSource::open(vec![]).unwrap())),
+        "vulnsentinel",
+        CAPTURE_NOW_NS,
+    )
+}
+
+pub fn prefs(format: OutputFormat, color: bool) -> OutputPrefs {
+    OutputPrefs {
+        format,
         color,
         raw_bytes: false,
         quiet: true,
-        config: ConfigFile::default(),
-        config_dir: None,
-        scenes: Vec::new(),
-        now_ns: CAPTURE_NOW_NS,
     }
 }
 

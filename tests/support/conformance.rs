@@ -80,8 +80,21 @@ fn ns(v: &Value) -> Option<i64> {
 
 /// Every case of one kind (`log`, `metric`, `error`), sorted by id.
 pub fn cases(kind: &str) -> Vec<Case> {
+    cases_in(&dir().join("cases"), kind)
+}
+
+/// Cases captured the same way for LogQL syntax Loki accepts or refuses
+/// (`tests/fixtures/logql-loki-syntax/cases`).
+#[allow(dead_code)]
+pub fn syntax_cases(kind: &str) -> Vec<Case> {
+    let d =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/logql-loki-syntax/cases");
+    cases_in(&d, kind)
+}
+
+fn cases_in(cases_dir: &std::path::Path, kind: &str) -> Vec<Case> {
     let mut out = Vec::new();
-    for e in std::fs::read_dir(dir().join("cases")).expect("cases dir") {
+    for e in std::fs::read_dir(cases_dir).expect("cases dir") {
         let path = e.expect("entry").path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if !name.ends_with(".json") || name.ends_with(".raw.json") {

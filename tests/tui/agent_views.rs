@@ -66,7 +66,7 @@ fn timeline_of_ag456() {
     let text = screen(&buf);
     insta::assert_snapshot!("timeline_ag456", text);
     assert!(text.contains("Agent run ag-456"));
-    assert!(text.contains("tokens 3,200 in / 450 out · cost $0.0012"));
+    assert!(text.contains("cost $0.0012 · tokens 3,200 in / 450 out"));
     // The waterfall: the 556 ms call has a longer bar than the 18 ms one.
     let bar_len = |needle: &str| {
         let y = row_of(&buf, needle);
@@ -123,8 +123,9 @@ fn fold_expand_and_raw_line() {
     assert!(text.contains("▸ Turn 1/5"));
     assert!(!text.contains("TOOL fetch_commit_diff"));
     v.handle_key(key(KeyCode::Enter));
-    // Down to the tool message (turn, llm, assistant, tool call, tool message) and expand it.
-    for _ in 0..4 {
+    // Down to the tool message (turn, llm, assistant, tool call, its args, tool message) and
+    // expand it.
+    for _ in 0..5 {
         v.handle_key(key(KeyCode::Char('j')));
     }
     v.handle_key(key(KeyCode::Enter));

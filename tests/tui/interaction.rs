@@ -14,20 +14,24 @@ use super::screens::{Q, S, draw, find, text};
 #[test]
 fn million_lines_render_only_the_screen() {
     let mut a = app(200, 50);
-    a.show_volume = false;
+    a.volume.show = false;
     let n = 200_000;
     load(&mut a, Q, lines(n, NOW, 1_000_000));
     update(&mut a, key('G'));
     draw(&a);
     // only rows that were drawn were derived
-    assert!(a.rows.len() <= 50, "derived {} rows", a.rows.len());
-    assert_eq!(a.selected, n - 1);
+    assert!(
+        a.logs.rows.len() <= 50,
+        "derived {} rows",
+        a.logs.rows.len()
+    );
+    assert_eq!(a.logs.selected, n - 1);
 }
 
 #[test]
 fn pivot_to_the_agent_timeline() {
     let mut a = app(120, 30);
-    a.show_volume = false;
+    a.volume.show = false;
     load(&mut a, Q, lines(2, NOW, S));
     let cmds = update(&mut a, key('a'));
     let (g, id) = cmds
@@ -114,7 +118,7 @@ fn help_uses_two_columns_on_a_short_wide_screen() {
 fn mouse_click_selects_and_wheel_scrolls() {
     use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
     let mut a = app(120, 30);
-    a.show_volume = false;
+    a.volume.show = false;
     load(&mut a, Q, lines(50, NOW, S));
     let t = draw(&a);
     let header = find(t.backend().buffer(), "time").unwrap().1;
@@ -130,11 +134,11 @@ fn mouse_click_selects_and_wheel_scrolls() {
         &mut a,
         ev(MouseEventKind::Down(MouseButton::Left), header + 5),
     );
-    assert_eq!(a.selected, 4);
+    assert_eq!(a.logs.selected, 4);
     update(&mut a, ev(MouseEventKind::ScrollDown, header + 5));
-    assert_eq!(a.selected, 7);
+    assert_eq!(a.logs.selected, 7);
     update(&mut a, ev(MouseEventKind::ScrollUp, header + 5));
-    assert_eq!(a.selected, 4);
+    assert_eq!(a.logs.selected, 4);
     let t = draw(&a);
     assert_eq!(t.backend().buffer()[(0, header + 5)].bg, Color::DarkGray);
 }
@@ -142,7 +146,7 @@ fn mouse_click_selects_and_wheel_scrolls() {
 #[test]
 fn wrap_and_pretty_toggles() {
     let mut a = app(80, 24);
-    a.show_volume = false;
+    a.volume.show = false;
     load(&mut a, Q, lines(3, NOW, S));
     update(&mut a, key('w'));
     let wrapped = text(draw(&a).backend().buffer());
@@ -201,7 +205,7 @@ fn export_writes_the_loaded_lines() {
 fn a_query_wider_than_the_terminal_scrolls_to_keep_the_cursor_and_the_caret_in_view() {
     let mut a = app(40, 10);
     let q = r#"{app="vulnsentinel", module="agent"} | json | agent_type="event_classifier" | lvl"#;
-    a.editor.set(q);
+    a.editor.input.set(q);
     a.mode = Mode::EditQuery;
     let t = draw(&a);
     let b = t.backend().buffer();

@@ -15,7 +15,11 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod agent_timeline;
 mod agent_views;
 mod interaction;
+mod runs_list;
 mod screens;
+mod small_screens;
+mod status;
 mod tmux;

@@ -21,7 +21,7 @@ pub(super) const S: i64 = 1_000_000_000;
 pub(super) const Q: &str = r#"{app="vulnsentinel"} | json"#;
 
 pub(super) fn draw(a: &App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(a.width, a.height)).unwrap();
+    let mut t = Terminal::new(TestBackend::new(a.size.width, a.size.height)).unwrap();
     t.draw(|f| render(f, a)).unwrap();
     t
 }
@@ -60,7 +60,7 @@ fn volume_msg(a: &App) -> Msg {
     let series = |level: &str, vals: &[f64]| {
         let mut l = Labels::new();
         l.insert("level".into(), level.into());
-        let req = a.results.req.as_ref().unwrap();
+        let req = a.logs.results.req.as_ref().unwrap();
         let step_ms = (req.end_ns - req.start_ns) / 120 / 1_000_000;
         Series {
             metric: l,
@@ -75,7 +75,7 @@ fn volume_msg(a: &App) -> Msg {
         }
     };
     Msg::VolumeFinished {
-        generation: a.generation,
+        generation: a.status.generation,
         result: Ok(MetricResult::Matrix(vec![
             series(
                 "error",
@@ -98,7 +98,7 @@ fn volume_msg(a: &App) -> Msg {
 #[test]
 fn loading_screen() {
     let mut a = app(100, 16);
-    a.editor.set(Q);
+    a.editor.input.set(Q);
     update(&mut a, key('r'));
     let t = draw(&a);
     insta::assert_snapshot!("loading", t.backend());
@@ -116,7 +116,7 @@ fn empty_screen() {
 #[test]
 fn results_screen_with_level_colours_and_selection() {
     let mut a = app(140, 20);
-    a.show_volume = false;
+    a.volume.show = false;
     load(&mut a, Q, lines(14, NOW, 7 * S));
     let t = draw(&a);
     insta::assert_snapshot!("results", t.backend());
@@ -145,11 +145,11 @@ fn results_screen_with_level_colours_and_selection() {
 #[test]
 fn error_screen_keeps_results_and_shows_the_message_in_red() {
     let mut a = app(120, 14);
-    a.show_volume = false;
+    a.volume.show = false;
     load(&mut a, Q, lines(4, NOW, S));
-    a.editor.set(r#"{app="vulnsentinel"} | jsn"#);
+    a.editor.input.set(r#"{app="vulnsentinel"} | jsn"#);
     update(&mut a, key('r'));
-    let g = a.generation;
+    let g = a.status.generation;
     update(
         &mut a,
         Msg::QueryFinished {
@@ -169,8 +169,8 @@ fn error_screen_keeps_results_and_shows_the_message_in_red() {
 #[test]
 fn parse_error_is_shown_at_its_column() {
     let mut a = app(80, 10);
-    a.editor.set(r#"{app="vulnsentinel"} | jsn"#);
-    a.query_error = Some(QueryError {
+    a.editor.input.set(r#"{app="vulnsentinel"} | jsn"#);
+    a.editor.query_error = Some(QueryError {
         message: "parse error at line 1, col 24: unexpected IDENTIFIER".into(),
         col: Some(24),
     });
@@ -188,7 +188,7 @@ fn parse_error_is_shown_at_its_column() {
 #[test]
 fn details_screen() {
     let mut a = app(120, 24);
-    a.show_volume = false;
+    a.volume.show = false;
     load(&mut a, Q, lines(2, NOW, S));
     update(&mut a, code(KeyCode::Enter));
     update(&mut a, key('j'));
@@ -217,7 +217,8 @@ fn help_screen_is_generated_from_the_key_table() {
 
 #[test]
 fn histogram_screen_stacked_by_level_with_the_view_marked() {
-    let mut a = app(120, 22);
+    // from 30 rows up: smaller screens collapse the histogram
+    let mut a = app(120, 30);
     load(&mut a, Q, lines(30, NOW, 60 * S));
     let m = volume_msg(&a);
     update(&mut a, m);
@@ -245,9 +246,9 @@ fn histogram_screen_stacked_by_level_with_the_view_marked() {
 #[test]
 fn follow_screen() {
     let mut a = app(120, 16);
-    a.show_volume = false;
-    a.buffer_lines = 8;
-    a.query = Q.into();
+    a.volume.show = false;
+    a.logs.buffer_lines = 8;
+    a.editor.query = Q.into();
     let cmds = update(&mut a, key('F'));
     let g = match &cmds[0] {
         vs_logs::tui::Command::StartTail { generation, .. } => *generation,
@@ -278,7 +279,7 @@ fn follow_screen() {
 #[test]
 fn hostile_line_renders_visibly() {
     let mut a = app(100, 10);
-    a.show_volume = false;
+    a.volume.show = false;
     let hostile = LogEntry::new(
         NOW,
         stream("app", "error"),
@@ -309,7 +310,7 @@ fn hostile_line_renders_visibly() {
 #[test]
 fn scenes_sidebar() {
     let mut a = app(100, 12);
-    a.show_volume = false;
+    a.volume.show = false;
     load(&mut a, Q, lines(3, NOW, S));
     update(&mut a, key('s'));
     update(&mut a, key('j'));

@@ -95,17 +95,12 @@ fn ready() -> bool {
 }
 
 fn start(t: &Tmux, command: &str) {
-    let o = t.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "t",
-        "-x",
-        "140",
-        "-y",
-        "40",
-        command,
-    ]);
+    start_sized(t, command, 140, 40);
+}
+
+fn start_sized(t: &Tmux, command: &str, w: u16, h: u16) {
+    let (w, h) = (w.to_string(), h.to_string());
+    let o = t.run(&["new-session", "-d", "-s", "t", "-x", &w, "-y", &h, command]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     t.run(&["set-option", "-t", "t", "remain-on-exit", "on"]);
 }
@@ -202,4 +197,34 @@ fn sigterm_restores_the_terminal() {
     });
     assert_eq!(t.display("#{alternate_on}"), "0");
     assert_eq!(t.display("#{pane_dead_status}"), "0");
+}
+
+#[test]
+fn help_at_80x24_scrolls_to_the_last_key_and_the_status_line_clears() {
+    if !ready() {
+        return;
+    }
+    let t = Tmux::new("help");
+    start_sized(&t, &format!("{} tui --demo", bin()), 80, 24);
+    wait_for_results(&t);
+    // a note in the status line (the last row)
+    t.keys(&["n"]);
+    t.wait("the note", |t| {
+        t.capture().contains("no search: press / first")
+    });
+    t.keys(&["?"]);
+    t.wait("the help", |t| t.capture().contains("of 46 · j/k scroll"));
+    assert!(!t.capture().contains("this help"), "{}", t.capture());
+    t.keys(&["G"]);
+    t.wait("the last key", |t| {
+        let s = t.capture();
+        s.contains("?  this help") && s.contains("25–46 of 46")
+    });
+    t.keys(&["Escape"]);
+    t.wait("the help to close", |t| !t.capture().contains("j/k scroll"));
+    let s = t.capture();
+    let status = s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+    assert!(!s.contains("no search"), "the note stuck:\n{s}");
+    assert!(status.contains(" lines"), "status line: {status:?}\n{s}");
+    t.keys(&["q"]);
 }

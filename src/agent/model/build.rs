@@ -400,12 +400,18 @@ impl<'a> RunBuilder<'a> {
 
     fn on_error(&mut self, ev: &Ev<'a>) {
         let turn = self.turns.last().map(|t| t.number);
+        let message = ev.text(names::ERROR).unwrap_or_else(|| ev.event());
+        // structlog's `exception` holds the formatted traceback (several lines) beside `error`
+        let traceback = ev.text(names::TRACEBACK).or_else(|| {
+            ev.text(&["exception"])
+                .filter(|x| x.contains('\n') && *x != message)
+        });
         let err = RunError {
             ts_ns: ev.ts,
             turn,
             event: ev.event(),
-            message: ev.text(names::ERROR).unwrap_or_else(|| ev.event()),
-            traceback: ev.text(names::TRACEBACK),
+            message,
+            traceback,
             raw: ev.line.to_string(),
         };
         if let Some(t) = self.turns.last_mut() {

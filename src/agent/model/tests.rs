@@ -482,3 +482,22 @@ fn large_inputs_read_in_parallel_build_the_same_runs() {
     );
     assert!(together[0].turns.len() > 400);
 }
+
+#[test]
+fn agent_error_takes_its_traceback_from_structlogs_exception_field() {
+    let mut entries: Vec<_> = full_run().into_iter().take(6).collect();
+    entries.push(line(
+        1700,
+        "ag-1",
+        "agent.error",
+        "error",
+        r#""error":"KeyError: 'diff'","exception":"Traceback (most recent call last):\n  File \"base.py\", line 231, in run\nKeyError: 'diff'""#,
+    ));
+    let run = one(&entries);
+    assert_eq!(run.errors[0].message, "KeyError: 'diff'");
+    let tb = run.errors[0].traceback.as_deref().unwrap();
+    assert!(
+        tb.starts_with("Traceback") && tb.contains("line 231"),
+        "{tb}"
+    );
+}

@@ -113,14 +113,67 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     out
 }
 
-/// Cuts text into lines of exactly `width` characters (the last shorter): for JSON, where
-/// breaking at spaces would leave a lone label.
+/// Cuts text into lines of exactly `width` characters (the last shorter).
 pub fn wrap_hard(text: &str, width: usize) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     chars
         .chunks(width.max(1))
         .map(|c| c.iter().collect())
         .collect()
+}
+
+/// Wraps compact JSON at value boundaries: lines break after a `,` or an opening bracket
+/// outside strings, so a key or a number is never split (`"confid` / `ence":0.92`). A single
+/// value longer than the line is wrapped at its spaces, and cut hard only without any.
+pub fn wrap_json(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(8);
+    // atoms end after a `,`, `{` or `[` that is not inside a string
+    let mut atoms: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let (mut in_str, mut esc) = (false, false);
+    for c in text.chars() {
+        cur.push(c);
+        if in_str {
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, '\\') => esc = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_str = true;
+        } else if matches!(c, ',' | '{' | '[') {
+            atoms.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        atoms.push(cur);
+    }
+    let mut out = Vec::new();
+    let mut line = String::new();
+    let mut len = 0;
+    for atom in atoms {
+        let n = atom.chars().count();
+        if len > 0 && len + n > width {
+            out.push(std::mem::take(&mut line));
+            len = 0;
+        }
+        if n > width {
+            let mut parts = wrap(&atom, width);
+            if let Some(last) = parts.pop() {
+                out.extend(parts);
+                len = last.chars().count();
+                line = last;
+            }
+            continue;
+        }
+        line.push_str(&atom);
+        len += n;
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
 }
 
 /// How text output looks: ANSI colours (or nothing when the output is not a terminal), and
@@ -204,6 +257,24 @@ mod tests {
         assert_eq!(pad("ab", 4), "ab  ");
         assert_eq!(rpad("ab", 4), "  ab");
         assert_eq!(wrap_hard("abcdefg", 3), ["abc", "def", "g"]);
+    }
+
+    #[test]
+    fn json_args_wrap_at_value_boundaries_not_mid_token() {
+        let args = r#"args {"target_id":"evt-789","label":"security_fix","confidence":0.92}"#;
+        let lines = wrap_json(args, 58);
+        assert_eq!(lines.concat(), args);
+        assert!(lines.len() > 1, "{lines:?}");
+        for l in &lines[..lines.len() - 1] {
+            assert!(l.ends_with(',') || l.ends_with('{'), "{lines:?}");
+        }
+        assert!(lines.iter().any(|l| l.contains(r#""confidence":0.92}"#)));
+        // a comma or bracket inside a string is not a boundary
+        let s = r#"{"q":"a,b{c","r":1}"#;
+        assert_eq!(wrap_json(s, 13), [r#"{"q":"a,b{c","#, r#""r":1}"#]);
+        // one value longer than the line wraps at its spaces
+        let long = format!(r#"{{"msg":"{}"}}"#, "word ".repeat(10).trim_end());
+        assert!(wrap_json(&long, 20).iter().all(|l| l.chars().count() <= 20));
     }
 
     #[test]

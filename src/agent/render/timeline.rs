@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::fmt::{Hue, Paint, clip, millis, offset, pad, thousands, wrap, wrap_hard};
+use super::fmt::{Hue, Paint, clip, millis, offset, pad, thousands, wrap, wrap_json};
 use crate::agent::model::{AgentRun, LlmCall, Message, RunError, Step, ToolCall};
 use crate::sanitize::{inline, multiline};
 
@@ -195,7 +195,7 @@ pub fn message_preview(content: &str, width: usize) -> Vec<String> {
     lines.truncate(MESSAGE_LINES);
     if total > MESSAGE_CHARS || cut_lines {
         lines.push(format!(
-            "… ({} chars in all; -o json has it whole)",
+            "… (logged text: {} chars; -o json has it whole)",
             thousands(total as u64)
         ));
     }
@@ -242,7 +242,8 @@ fn write_tool(
         facts.push(millis(d));
     }
     if let Some(c) = t.result_chars {
-        facts.push(format!("{} chars", thousands(c)));
+        // the size the tool reported, not the excerpt that was logged
+        facts.push(format!("output {} chars", thousands(c)));
     }
     if t.pending && t.error.is_none() {
         facts.push("no result logged".into());
@@ -259,7 +260,7 @@ fn write_tool(
     let mut lines = wrap(&head, w);
     if !t.args.is_null() {
         let args = format!("args {}", inline(&t.args.to_string()));
-        lines.extend(wrap_hard(&args, w).into_iter().take(4));
+        lines.extend(wrap_json(&args, w).into_iter().take(4));
     }
     emit(
         out,
@@ -320,7 +321,7 @@ mod tests {
     fn long_message_is_cut_with_a_note() {
         let lines = message_preview(&"word ".repeat(1000), 60);
         assert!(lines.len() <= MESSAGE_LINES + 1);
-        assert!(lines.last().unwrap().contains("5,000 chars in all"));
+        assert!(lines.last().unwrap().contains("logged text: 5,000 chars"));
     }
 
     #[test]

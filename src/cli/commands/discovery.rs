@@ -2,23 +2,29 @@
 
 use std::io::Write;
 
+use crate::cli::OutputPrefs;
 use crate::cli::error::CliError;
-use crate::cli::{Context, RangeArgs};
 use crate::output::{write_label_sets, write_names};
+use crate::session::{RangeDefault, Session};
+use crate::timespec::RangeQuery;
 
 /// Loki's own default window for discovery calls.
 const DEFAULT_SINCE: &str = "6h";
 
 pub async fn labels(
-    ctx: &Context,
+    session: &Session,
+    prefs: &OutputPrefs,
     name: Option<&str>,
     query: Option<&str>,
-    range: &RangeArgs,
+    range: &RangeQuery,
 ) -> anyhow::Result<()> {
-    let r = ctx.range(range, DEFAULT_SINCE).map_err(CliError::from)?;
+    let r = session
+        .range(range, RangeDefault::LastOrWholeInput(DEFAULT_SINCE))
+        .map_err(CliError::from)?;
     let names = match name {
         Some(n) => {
-            ctx.backend
+            session
+                .backend
                 .label_values(n, r.start_ns, r.end_ns, query)
                 .await?
         }
@@ -26,20 +32,30 @@ pub async fn labels(
             if query.is_some() {
                 return Err(CliError::usage("--query needs a label NAME").into());
             }
-            ctx.backend.labels(r.start_ns, r.end_ns).await?
+            session.backend.labels(r.start_ns, r.end_ns).await?
         }
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    write_names(&mut out, &names, ctx.output)?;
+    write_names(&mut out, &names, prefs.format)?;
     out.flush()?;
     Ok(())
 }
 
-pub async fn series(ctx: &Context, matchers: &[String], range: &RangeArgs) -> anyhow::Result<()> {
-    let r = ctx.range(range, DEFAULT_SINCE).map_err(CliError::from)?;
-    let sets = ctx.backend.series(matchers, r.start_ns, r.end_ns).await?;
+pub async fn series(
+    session: &Session,
+    prefs: &OutputPrefs,
+    matchers: &[String],
+    range: &RangeQuery,
+) -> anyhow::Result<()> {
+    let r = session
+        .range(range, RangeDefault::LastOrWholeInput(DEFAULT_SINCE))
+        .map_err(CliError::from)?;
+    let sets = session
+        .backend
+        .series(matchers, r.start_ns, r.end_ns)
+        .await?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    write_label_sets(&mut out, &sets, ctx.output)?;
+    write_label_sets(&mut out, &sets, prefs.format)?;
     out.flush()?;
     Ok(())
 }

@@ -1,23 +1,35 @@
-//! One function per command; `dispatch` picks it.
+//! One front end per command; `dispatch` picks it. Each turns its clap arguments into plain
+//! requests once and works in the `Session`, printing with the CLI's `OutputPrefs`.
 
+pub mod agents;
 pub mod discovery;
 pub mod push;
 pub mod query;
+pub mod replay;
 pub mod scenes;
+pub mod tail;
+pub mod tui;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use super::Context;
+use super::OutputPrefs;
 use super::args::Command;
 use super::error::CliError;
+use crate::session::Session;
 use query::Plan;
 use scenes::{Narrow, run_scene};
 
 /// Runs `command`; `file` is the single `--file` given (what `-f` follows locally).
-pub async fn dispatch(ctx: Context, command: Command, file: Option<PathBuf>) -> anyhow::Result<()> {
+pub async fn dispatch(
+    session: Session,
+    prefs: OutputPrefs,
+    command: Command,
+    file: Option<PathBuf>,
+) -> anyhow::Result<()> {
     let none = BTreeMap::new();
     let file = file.as_deref();
+    let (s, p) = (&session, &prefs);
     match command {
         Command::Query(a) => {
             let mut plan = Plan::new(a.query.clone(), &a.range, "1h");
@@ -26,7 +38,7 @@ pub async fn dispatch(ctx: Context, command: Command, file: Option<PathBuf>) -> 
             plan.instant = a.instant;
             plan.follow = a.follow.follow.then_some(a.follow.delay_for);
             plan.file = file;
-            query::run(&ctx, plan).await
+            query::run(s, p, plan).await
         }
         Command::Errors {
             module,
@@ -37,48 +49,41 @@ pub async fn dispatch(ctx: Context, command: Command, file: Option<PathBuf>) -> 
                 module: module.as_deref(),
                 agent_type: agent_type.as_deref(),
             };
-            run_scene(&ctx, "errors", &none, narrow, &run, false, file).await
+            run_scene(s, p, "errors", &none, narrow, &run, file).await
         }
         Command::RateLimits(run) => {
-            run_scene(
-                &ctx,
-                "rate-limits",
-                &none,
-                Narrow::default(),
-                &run,
-                false,
-                file,
-            )
-            .await
+            run_scene(s, p, "rate-limits", &none, Narrow::default(), &run, file).await
         }
-        Command::Http5xx(run) => {
-            run_scene(&ctx, "5xx", &none, Narrow::default(), &run, false, file).await
-        }
+        Command::Http5xx(run) => run_scene(s, p, "5xx", &none, Narrow::default(), &run, file).await,
         Command::SlowTools { over, run } => {
             let ns = crate::timespec::parse_duration(&over).map_err(CliError::from)?;
-            let mut p = BTreeMap::new();
-            p.insert("over_ms".to_string(), (ns / 1_000_000).to_string());
-            run_scene(&ctx, "slow-tools", &p, Narrow::default(), &run, false, file).await
+            let mut params = BTreeMap::new();
+            params.insert("over_ms".to_string(), (ns / 1_000_000).to_string());
+            run_scene(s, p, "slow-tools", &params, Narrow::default(), &run, file).await
         }
-        Command::Event { id, run } => {
-            let mut p = BTreeMap::new();
-            p.insert("event_id".to_string(), id);
-            run_scene(&ctx, "event", &p, Narrow::default(), &run, true, file).await
+        Command::Event { id, mut run } => {
+            let mut params = BTreeMap::new();
+            params.insert("event_id".to_string(), id);
+            // A business object's story reads oldest first.
+            run.forward = true;
+            run_scene(s, p, "event", &params, Narrow::default(), &run, file).await
         }
-        Command::Scenes => scenes::list(&ctx),
+        Command::Scenes => scenes::list(s, p),
         Command::Scene { name, set, run } => {
             let params = scenes::parse_sets(&set)?;
-            run_scene(&ctx, &name, &params, Narrow::default(), &run, false, file).await
+            run_scene(s, p, &name, &params, Narrow::default(), &run, file).await
         }
         Command::Labels { name, query, range } => {
-            discovery::labels(&ctx, name.as_deref(), query.as_deref(), &range).await
+            discovery::labels(s, p, name.as_deref(), query.as_deref(), &range.query()).await
         }
-        Command::Series { matchers, range } => discovery::series(&ctx, &matchers, &range).await,
+        Command::Series { matchers, range } => {
+            discovery::series(s, p, &matchers, &range.query()).await
+        }
         Command::Push {
             file,
             container,
             batch_lines,
-        } => push::push(&ctx, &file, container.as_deref(), batch_lines).await,
+        } => push::push(s, p, &file, container.as_deref(), batch_lines).await,
         Command::Tail {
             query,
             delay_for,
@@ -86,10 +91,10 @@ pub async fn dispatch(ctx: Context, command: Command, file: Option<PathBuf>) -> 
         } => {
             let mut plan = Plan::new(query, &range, "1h");
             plan.file = file;
-            query::follow(&ctx, &plan, delay_for).await
+            tail::follow(s, p, &plan.tail(delay_for)).await
         }
-        Command::Tui(args) => crate::tui::run(ctx, args).await,
-        Command::Replay(args) => crate::agent::cli::replay(&ctx, &args).await,
-        Command::Agents(args) => crate::agent::cli::agents(&ctx, &args).await,
+        Command::Tui(args) => tui::run(session, &args).await,
+        Command::Replay(args) => replay::replay(session, p, &args.request(), args.tui).await,
+        Command::Agents(args) => agents::agents(s, p, &args.request()).await,
     }
 }

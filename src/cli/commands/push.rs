@@ -7,10 +7,11 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::backend::Backend;
-use crate::cli::Context;
+use crate::cli::OutputPrefs;
 use crate::cli::error::CliError;
 use crate::model::Labels;
 use crate::output::{OutputFormat, ProgressLine};
+use crate::session::Session;
 use crate::source::line::classify_line;
 
 /// The stream labels, timestamp and stored text Alloy gives one line (the local sources
@@ -54,12 +55,13 @@ async fn send(
 }
 
 pub async fn push(
-    ctx: &Context,
+    session: &Session,
+    prefs: &OutputPrefs,
     file: &Path,
     container: Option<&str>,
     batch_lines: usize,
 ) -> anyhow::Result<()> {
-    let Backend::Loki(client) = &ctx.backend else {
+    let Backend::Loki(client) = &session.backend else {
         return Err(CliError::usage(
             "push sends lines to a Loki: drop --file/--stdin/--demo and give the file to push",
         )
@@ -67,7 +69,7 @@ pub async fn push(
     };
     let batch_lines = batch_lines.max(1);
     let mut reader = open(file)?;
-    let progress = ProgressLine::new(ctx.quiet);
+    let progress = ProgressLine::new(prefs.quiet);
     let started = Instant::now();
     let mut batch = Batch::new();
     let mut streams = std::collections::BTreeSet::new();
@@ -84,7 +86,7 @@ pub async fn push(
             if !line.trim().is_empty() {
                 // Lines without a timestamp keep their order just after "now".
                 let (labels, ts, body) =
-                    classify(line, &ctx.app, container, ctx.now_ns + total as i64);
+                    classify(line, &session.app, container, session.now_ns + total as i64);
                 streams.insert(labels.clone());
                 batch.entry(labels).or_default().push((ts, body));
                 in_batch += 1;
@@ -103,7 +105,7 @@ pub async fn push(
     }
     progress.clear();
     let mut out = std::io::stdout().lock();
-    match ctx.output {
+    match prefs.format {
         OutputFormat::Json | OutputFormat::Jsonl => writeln!(
             out,
             "{}",

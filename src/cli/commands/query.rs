@@ -4,22 +4,25 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
+use super::tail::TailRequest;
+use crate::cli::OutputPrefs;
+use crate::cli::RangeArgs;
 use crate::cli::error::CliError;
-use crate::cli::{Context, RangeArgs};
 use crate::model::{Direction, QueryOutput, QueryRange};
 use crate::output::{EntryWriter, ProgressLine, write_metric};
-use crate::tail::FollowOptions;
+use crate::session::{RangeDefault, Session};
+use crate::timespec::RangeQuery;
 
 /// Lines shown when `--limit` is not given.
 pub const DEFAULT_LIMIT: usize = 1000;
-/// History lines shown before following when `--limit` is not given.
-pub const DEFAULT_TAIL_LIMIT: usize = 100;
 
 /// One query to run, with everything the command line said about it.
 #[derive(Debug, Clone)]
 pub struct Plan<'a> {
     pub query: String,
-    pub range: &'a RangeArgs,
+    pub range: RangeQuery,
+    /// `--limit`.
+    pub limit: Option<usize>,
     pub default_since: &'a str,
     pub forward: bool,
     pub step: Option<&'a str>,
@@ -31,10 +34,11 @@ pub struct Plan<'a> {
 }
 
 impl<'a> Plan<'a> {
-    pub fn new(query: String, range: &'a RangeArgs, default_since: &'a str) -> Self {
+    pub fn new(query: String, range: &RangeArgs, default_since: &'a str) -> Self {
         Self {
             query,
-            range,
+            range: range.query(),
+            limit: range.limit,
             default_since,
             forward: false,
             step: None,
@@ -43,45 +47,32 @@ impl<'a> Plan<'a> {
             file: None,
         }
     }
-}
 
-/// `tail` and `-f`: hands over to the live tail.
-pub async fn follow(ctx: &Context, plan: &Plan<'_>, delay_for: u32) -> anyhow::Result<()> {
-    if delay_for > 5 {
-        return Err(CliError::usage(format!(
-            "--delay-for {delay_for}: Loki allows 0 to 5 seconds"
-        ))
-        .into());
-    }
-    let range = ctx
-        .range(plan.range, plan.default_since)
-        .map_err(CliError::from)?;
-    let opts = FollowOptions {
-        query: plan.query.clone(),
-        start_ns: range.start_ns,
-        limit: plan.range.limit.unwrap_or(DEFAULT_TAIL_LIMIT),
-        delay_for_s: delay_for,
-    };
-    if !ctx.backend.is_local() {
-        return crate::tail::follow(ctx, opts).await;
-    }
-    match plan.file {
-        Some(path) => crate::tail::follow_file(ctx, path.to_path_buf(), opts).await,
-        None => Err(CliError::usage(
-            "following a local source needs exactly one --file (stdin and the demo do not grow)",
-        )
-        .into()),
+    /// The same plan, followed live (`tail`, `-f`) with Loki's `delay_for`.
+    pub fn tail(&self, delay_for: u32) -> TailRequest<'_> {
+        TailRequest {
+            query: self.query.clone(),
+            range: &self.range,
+            limit: self.limit,
+            default_since: self.default_since,
+            delay_for,
+            file: self.file,
+        }
     }
 }
 
-/// Runs the plan and prints the result in the context's output format.
-pub async fn run(ctx: &Context, plan: Plan<'_>) -> anyhow::Result<()> {
+/// Runs the plan and prints the result in the chosen output format.
+pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyhow::Result<()> {
     if let Some(delay) = plan.follow {
-        return follow(ctx, &plan, delay).await;
+        return super::tail::follow(session, prefs, &plan.tail(delay)).await;
     }
-    let range = ctx
-        .range(plan.range, plan.default_since)
-        .map_err(CliError::from)?;
+    let range = session
+        .range(
+            &plan.range,
+            RangeDefault::LastOrWholeInput(plan.default_since),
+        )
+        .map_err(CliError::from)?
+        .range();
     let step_ms = match plan.step {
         Some(s) => {
             let ns = crate::timespec::parse_duration(s).map_err(CliError::from)?;
@@ -92,7 +83,7 @@ pub async fn run(ctx: &Context, plan: Plan<'_>) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let limit = plan.range.limit.unwrap_or(DEFAULT_LIMIT);
+    let limit = plan.limit.unwrap_or(DEFAULT_LIMIT);
     let req = QueryRange {
         query: plan.query.clone(),
         start_ns: range.start_ns,
@@ -106,9 +97,9 @@ pub async fn run(ctx: &Context, plan: Plan<'_>) -> anyhow::Result<()> {
         step_ms,
         instant: plan.instant,
     };
-    let progress = Arc::new(ProgressLine::new(ctx.quiet));
+    let progress = Arc::new(ProgressLine::new(prefs.quiet));
     let reporter = Arc::clone(&progress);
-    let result = ctx
+    let result = session
         .backend
         .query(
             &req,
@@ -123,22 +114,22 @@ pub async fn run(ctx: &Context, plan: Plan<'_>) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     match output {
         QueryOutput::Streams(entries) => {
-            let mut w = EntryWriter::new(&mut out, ctx.output, ctx.color)
+            let mut w = EntryWriter::new(&mut out, prefs.format, prefs.color)
                 .with_utc(plan.range.utc)
                 .with_terminal(
                     std::io::IsTerminal::is_terminal(&std::io::stdout()),
-                    ctx.raw_bytes,
+                    prefs.raw_bytes,
                 );
             w.write_entries(&entries)?;
             w.finish()?;
-            if !ctx.quiet {
+            if !prefs.quiet {
                 if entries.is_empty() {
                     eprintln!(
                         "vs-logs: no lines matched in {}",
-                        describe_range(ctx, &range, plan.range.utc)
+                        describe_range(session, &range, plan.range.utc)
                     );
                     if range.start_ns != 0 {
-                        eprintln!("hint: widen the range (e.g. --since 7d) or loosen the query");
+                        eprintln!("hint: {}", crate::output::no_lines_hint("e.g. --since 7d"));
                     }
                 } else if limit > 0 && entries.len() >= limit {
                     eprintln!(
@@ -147,15 +138,15 @@ pub async fn run(ctx: &Context, plan: Plan<'_>) -> anyhow::Result<()> {
                 }
             }
         }
-        QueryOutput::Metric(m) => write_metric(&mut out, &m, ctx.output, plan.range.utc)?,
+        QueryOutput::Metric(m) => write_metric(&mut out, &m, prefs.format, plan.range.utc)?,
     }
     out.flush()?;
     Ok(())
 }
 
-fn describe_range(ctx: &Context, r: &crate::timespec::TimeRange, utc: bool) -> String {
+fn describe_range(session: &Session, r: &crate::timespec::TimeRange, utc: bool) -> String {
     if r.start_ns == 0 {
-        return format!("{} (whole input)", ctx.backend.describe());
+        return format!("{} (whole input)", session.backend.describe());
     }
     format!(
         "{} .. {}",

@@ -6,12 +6,13 @@ use std::io::Write;
 use std::path::Path;
 
 use super::query::{self, Plan};
-use crate::cli::Context;
+use crate::cli::OutputPrefs;
 use crate::cli::args::SceneRunArgs;
 use crate::cli::error::CliError;
 use crate::output::OutputFormat;
 use crate::sanitize::inline;
 use crate::scenes::{self, filters};
+use crate::session::Session;
 
 /// `--set key=value` pairs → a map.
 pub fn parse_sets(sets: &[String]) -> Result<BTreeMap<String, String>, CliError> {
@@ -40,16 +41,16 @@ pub struct Narrow<'a> {
 
 /// Renders scene `name` with `params`, narrows it, and runs it.
 pub async fn run_scene(
-    ctx: &Context,
+    session: &Session,
+    prefs: &OutputPrefs,
     name: &str,
     params: &BTreeMap<String, String>,
     narrow: Narrow<'_>,
     run: &SceneRunArgs,
-    forward: bool,
     file: Option<&Path>,
 ) -> anyhow::Result<()> {
-    let scene = scenes::find(&ctx.scenes, name).map_err(CliError::from)?;
-    let mut q = scene.render(&ctx.app, params).map_err(CliError::from)?;
+    let scene = scenes::find(&session.scenes, name).map_err(CliError::from)?;
+    let mut q = scene.render(&session.app, params).map_err(CliError::from)?;
     // Agent types only exist on agent lines: narrowing the stream too makes Loki read less.
     let module = narrow.module.or(narrow.agent_type.map(|_| "agent"));
     if let Some(m) = module {
@@ -61,34 +62,39 @@ pub async fn run_scene(
         q = filters::with_label_filter(&q, "agent_type", t);
     }
     let mut plan = Plan::new(q, &run.range, &scene.since);
-    plan.forward = forward || run.forward;
+    plan.forward = run.forward;
     plan.follow = run.follow.follow.then_some(run.follow.delay_for);
     plan.file = file;
-    query::run(ctx, plan).await
+    query::run(session, prefs, plan).await
 }
 
 /// `vs-logs scenes`: every scene, its description and LogQL.
-pub fn list(ctx: &Context) -> anyhow::Result<()> {
+pub fn list(session: &Session, prefs: &OutputPrefs) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    match ctx.output {
+    match prefs.format {
         OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &ctx.scenes)?;
+            serde_json::to_writer_pretty(&mut out, &session.scenes)?;
             writeln!(out)?;
         }
         OutputFormat::Jsonl => {
-            for s in &ctx.scenes {
+            for s in &session.scenes {
                 serde_json::to_writer(&mut out, s)?;
                 writeln!(out)?;
             }
         }
         OutputFormat::Text | OutputFormat::Raw => {
-            let width = ctx.scenes.iter().map(|s| s.name.len()).max().unwrap_or(0);
-            let (b, r) = if ctx.color {
+            let width = session
+                .scenes
+                .iter()
+                .map(|s| s.name.len())
+                .max()
+                .unwrap_or(0);
+            let (b, r) = if prefs.color {
                 ("\x1b[1m", "\x1b[0m")
             } else {
                 ("", "")
             };
-            for s in &ctx.scenes {
+            for s in &session.scenes {
                 writeln!(
                     out,
                     "{b}{:width$}{r}  {} (default range {})",

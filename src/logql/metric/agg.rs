@@ -8,52 +8,23 @@ use crate::model::Labels;
 /// One element of an instant vector.
 pub type Element = (Labels, f64);
 
-/// A vector aggregation, as LogQL names it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum VecOp {
-    Sum,
-    Avg,
-    Min,
-    Max,
-    Count,
-    Stddev,
-    Stdvar,
-    Topk(usize),
-    Bottomk(usize),
-    Sort,
-    SortDesc,
-}
-
-impl VecOp {
-    /// The evaluable form of a parsed aggregation; `topk`/`bottomk` need their parameter.
-    pub fn from_ast(op: VectorOp, param: Option<usize>) -> Option<Self> {
-        Some(match op {
-            VectorOp::Sum => Self::Sum,
-            VectorOp::Avg => Self::Avg,
-            VectorOp::Min => Self::Min,
-            VectorOp::Max => Self::Max,
-            VectorOp::Count => Self::Count,
-            VectorOp::Stddev => Self::Stddev,
-            VectorOp::Stdvar => Self::Stdvar,
-            VectorOp::Topk => Self::Topk(param?),
-            VectorOp::Bottomk => Self::Bottomk(param?),
-            VectorOp::Sort => Self::Sort,
-            VectorOp::SortDesc => Self::SortDesc,
-        })
-    }
-}
-
-/// Aggregates one instant's vector. Without grouping everything falls in one group with no
-/// labels (or, for `topk`/`bottomk`/`sort`, the elements keep their own labels).
-pub fn aggregate(op: VecOp, grouping: Option<&Grouping>, input: Vec<Element>) -> Vec<Element> {
+/// Aggregates one instant's vector; `k` is `topk`/`bottomk`'s parameter. Without grouping
+/// everything falls in one group with no labels (or, for `topk`/`bottomk`/`sort`, the elements
+/// keep their own labels).
+pub fn aggregate(
+    op: VectorOp,
+    k: usize,
+    grouping: Option<&Grouping>,
+    input: Vec<Element>,
+) -> Vec<Element> {
     let key = |l: &Labels| grouping.map_or_else(Labels::new, |g| g.apply(l));
     match op {
-        VecOp::Sort | VecOp::SortDesc => {
+        VectorOp::Sort | VectorOp::SortDesc => {
             let mut v = input;
             // NaN sorts last either way, as in Prometheus.
             v.sort_by(|a, b| {
                 a.1.is_nan().cmp(&b.1.is_nan()).then_with(|| {
-                    if op == VecOp::Sort {
+                    if op == VectorOp::Sort {
                         a.1.total_cmp(&b.1)
                     } else {
                         b.1.total_cmp(&a.1)
@@ -62,7 +33,7 @@ pub fn aggregate(op: VecOp, grouping: Option<&Grouping>, input: Vec<Element>) ->
             });
             v
         }
-        VecOp::Topk(k) | VecOp::Bottomk(k) => {
+        VectorOp::Topk | VectorOp::Bottomk => {
             let mut groups: Vec<(Labels, Vec<Element>)> = Vec::new();
             for e in input {
                 let g = key(&e.0);
@@ -71,7 +42,7 @@ pub fn aggregate(op: VecOp, grouping: Option<&Grouping>, input: Vec<Element>) ->
                     None => groups.push((g, vec![e])),
                 }
             }
-            let top = matches!(op, VecOp::Topk(_));
+            let top = op == VectorOp::Topk;
             let mut out = Vec::new();
             for (_, mut members) in groups {
                 members.sort_by(|a, b| {
@@ -105,16 +76,16 @@ pub fn aggregate(op: VecOp, grouping: Option<&Grouping>, input: Vec<Element>) ->
     }
 }
 
-fn reduce(op: VecOp, vals: &[f64]) -> f64 {
+fn reduce(op: VectorOp, vals: &[f64]) -> f64 {
     let it = vals.iter().copied();
     match op {
-        VecOp::Sum => it.sum(),
-        VecOp::Avg => incremental_mean(it),
-        VecOp::Min => it.fold(f64::NAN, |m, v| if m.is_nan() || v < m { v } else { m }),
-        VecOp::Max => it.fold(f64::NAN, |m, v| if m.is_nan() || v > m { v } else { m }),
-        VecOp::Count => vals.len() as f64,
-        VecOp::Stdvar => variance(it),
-        VecOp::Stddev => variance(it).sqrt(),
+        VectorOp::Sum => it.sum(),
+        VectorOp::Avg => incremental_mean(it),
+        VectorOp::Min => it.fold(f64::NAN, |m, v| if m.is_nan() || v < m { v } else { m }),
+        VectorOp::Max => it.fold(f64::NAN, |m, v| if m.is_nan() || v > m { v } else { m }),
+        VectorOp::Count => vals.len() as f64,
+        VectorOp::Stdvar => variance(it),
+        VectorOp::Stddev => variance(it).sqrt(),
         _ => f64::NAN,
     }
 }
@@ -145,20 +116,29 @@ mod tests {
     fn sums_and_friends() {
         let by_m = Grouping::by(&["m"]);
         assert_eq!(
-            aggregate(VecOp::Sum, Some(&by_m), input()),
+            aggregate(VectorOp::Sum, 0, Some(&by_m), input()),
             vec![e(&[("m", "api")], 4.0), e(&[("m", "db")], 5.0)]
         );
-        assert_eq!(aggregate(VecOp::Sum, None, input()), vec![e(&[], 9.0)]);
-        assert_eq!(aggregate(VecOp::Avg, None, input()), vec![e(&[], 3.0)]);
-        assert_eq!(aggregate(VecOp::Min, None, input())[0].1, 1.0);
-        assert_eq!(aggregate(VecOp::Max, None, input())[0].1, 5.0);
-        assert_eq!(aggregate(VecOp::Count, Some(&by_m), input())[0].1, 2.0);
-        let var = aggregate(VecOp::Stdvar, None, input())[0].1;
+        assert_eq!(
+            aggregate(VectorOp::Sum, 0, None, input()),
+            vec![e(&[], 9.0)]
+        );
+        assert_eq!(
+            aggregate(VectorOp::Avg, 0, None, input()),
+            vec![e(&[], 3.0)]
+        );
+        assert_eq!(aggregate(VectorOp::Min, 0, None, input())[0].1, 1.0);
+        assert_eq!(aggregate(VectorOp::Max, 0, None, input())[0].1, 5.0);
+        assert_eq!(
+            aggregate(VectorOp::Count, 0, Some(&by_m), input())[0].1,
+            2.0
+        );
+        let var = aggregate(VectorOp::Stdvar, 0, None, input())[0].1;
         assert!((var - 8.0 / 3.0).abs() < 1e-12);
-        assert!((aggregate(VecOp::Stddev, None, input())[0].1 - var.sqrt()).abs() < 1e-12);
+        assert!((aggregate(VectorOp::Stddev, 0, None, input())[0].1 - var.sqrt()).abs() < 1e-12);
         let without_l = Grouping::without(&["l"]);
         assert_eq!(
-            aggregate(VecOp::Sum, Some(&without_l), input()),
+            aggregate(VectorOp::Sum, 0, Some(&without_l), input()),
             vec![e(&[("m", "api")], 4.0), e(&[("m", "db")], 5.0)]
         );
     }
@@ -166,46 +146,44 @@ mod tests {
     #[test]
     fn topk_keeps_labels() {
         assert_eq!(
-            aggregate(VecOp::Topk(2), None, input()),
+            aggregate(VectorOp::Topk, 2, None, input()),
             vec![input()[2].clone(), input()[1].clone()]
         );
         assert_eq!(
-            aggregate(VecOp::Bottomk(1), None, input()),
+            aggregate(VectorOp::Bottomk, 1, None, input()),
             vec![input()[0].clone()]
         );
         let by_m = Grouping::by(&["m"]);
         assert_eq!(
-            aggregate(VecOp::Topk(1), Some(&by_m), input()),
+            aggregate(VectorOp::Topk, 1, Some(&by_m), input()),
             vec![input()[1].clone(), input()[2].clone()]
         );
-        assert!(aggregate(VecOp::Topk(0), None, input()).is_empty());
+        assert!(aggregate(VectorOp::Topk, 0, None, input()).is_empty());
         let mut with_nan = input();
         with_nan.push(e(&[("m", "x")], f64::NAN));
-        assert_eq!(aggregate(VecOp::Topk(1), None, with_nan.clone())[0].1, 5.0);
-        assert_eq!(aggregate(VecOp::Bottomk(1), None, with_nan)[0].1, 1.0);
+        assert_eq!(
+            aggregate(VectorOp::Topk, 1, None, with_nan.clone())[0].1,
+            5.0
+        );
+        assert_eq!(aggregate(VectorOp::Bottomk, 1, None, with_nan)[0].1, 1.0);
     }
 
     #[test]
     fn sorting() {
-        let v: Vec<f64> = aggregate(VecOp::SortDesc, None, input())
+        let v: Vec<f64> = aggregate(VectorOp::SortDesc, 0, None, input())
             .iter()
             .map(|x| x.1)
             .collect();
         assert_eq!(v, vec![5.0, 3.0, 1.0]);
         let mut with_nan = input();
         with_nan.insert(0, e(&[("m", "x")], f64::NAN));
-        let v = aggregate(VecOp::SortDesc, None, with_nan.clone());
+        let v = aggregate(VectorOp::SortDesc, 0, None, with_nan.clone());
         assert!(v[3].1.is_nan() && v[0].1 == 5.0);
-        assert!(aggregate(VecOp::Sort, None, with_nan)[3].1.is_nan());
-        let v: Vec<f64> = aggregate(VecOp::Sort, None, input())
+        assert!(aggregate(VectorOp::Sort, 0, None, with_nan)[3].1.is_nan());
+        let v: Vec<f64> = aggregate(VectorOp::Sort, 0, None, input())
             .iter()
             .map(|x| x.1)
             .collect();
         assert_eq!(v, vec![1.0, 3.0, 5.0]);
-        assert_eq!(
-            VecOp::from_ast(VectorOp::Topk, Some(3)),
-            Some(VecOp::Topk(3))
-        );
-        assert_eq!(VecOp::from_ast(VectorOp::Topk, None), None);
     }
 }

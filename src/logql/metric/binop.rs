@@ -6,59 +6,7 @@ use super::agg::Element;
 use crate::logql::LogqlError;
 use crate::model::Labels;
 
-/// A binary operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BinOp {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Mod,
-    Pow,
-    Eq,
-    Ne,
-    Gt,
-    Ge,
-    Lt,
-    Le,
-    And,
-    Or,
-    Unless,
-}
-
-impl BinOp {
-    pub fn from_symbol(s: &str) -> Option<Self> {
-        Some(match s {
-            "+" => Self::Add,
-            "-" => Self::Sub,
-            "*" => Self::Mul,
-            "/" => Self::Div,
-            "%" => Self::Mod,
-            "^" => Self::Pow,
-            "==" => Self::Eq,
-            "!=" => Self::Ne,
-            ">" => Self::Gt,
-            ">=" => Self::Ge,
-            "<" => Self::Lt,
-            "<=" => Self::Le,
-            "and" => Self::And,
-            "or" => Self::Or,
-            "unless" => Self::Unless,
-            _ => return None,
-        })
-    }
-
-    pub fn is_comparison(self) -> bool {
-        matches!(
-            self,
-            Self::Eq | Self::Ne | Self::Gt | Self::Ge | Self::Lt | Self::Le
-        )
-    }
-
-    pub fn is_set(self) -> bool {
-        matches!(self, Self::And | Self::Or | Self::Unless)
-    }
-}
+pub use crate::logql::ast::BinOp;
 
 /// Which side may have several series per match group.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -108,11 +56,11 @@ pub fn apply(op: BinOp, l: f64, r: f64, return_bool: bool) -> Option<f64> {
         BinOp::Mod => Some(if r == 0.0 { f64::NAN } else { l % r }),
         BinOp::Pow => Some(l.powf(r)),
         BinOp::Eq => cmp(l == r),
-        BinOp::Ne => cmp(l != r),
+        BinOp::Neq => cmp(l != r),
         BinOp::Gt => cmp(l > r),
-        BinOp::Ge => cmp(l >= r),
+        BinOp::Gte => cmp(l >= r),
         BinOp::Lt => cmp(l < r),
-        BinOp::Le => cmp(l <= r),
+        BinOp::Lte => cmp(l <= r),
         BinOp::And | BinOp::Or | BinOp::Unless => Some(l),
     }
 }
@@ -265,7 +213,7 @@ mod tests {
         assert_eq!(apply(BinOp::Gt, 2.0, 1.0, false), Some(2.0));
         assert_eq!(apply(BinOp::Gt, 0.0, 1.0, false), None);
         assert_eq!(apply(BinOp::Gt, 0.0, 1.0, true), Some(0.0));
-        assert_eq!(scalar_scalar(BinOp::Le, 1.0, 1.0), 1.0);
+        assert_eq!(scalar_scalar(BinOp::Lte, 1.0, 1.0), 1.0);
         assert_eq!(BinOp::from_symbol("unless"), Some(BinOp::Unless));
     }
 

@@ -1,12 +1,13 @@
 //! Evaluates a metric plan over the step grid: range aggregations are computed once per series
 //! for every step they reach, then vector operators run step by step.
 
-use super::agg::{Element, VecOp, aggregate};
+use super::agg::{Element, aggregate};
 use super::binop::{BinOp, Matching, scalar_scalar, vector_scalar, vector_vector};
 use super::extract::Extractor;
 use super::labels::{Grouping, label_replace};
 use super::range_fn::{RangeOp, apply};
 use crate::logql::LogqlError;
+use crate::logql::ast::VectorOp;
 use crate::model::{Labels, LogEntry};
 
 /// A metric expression ready to evaluate.
@@ -14,7 +15,9 @@ use crate::model::{Labels, LogEntry};
 pub enum Plan {
     Range(RangePlan),
     Vector {
-        op: VecOp,
+        op: VectorOp,
+        /// `topk`/`bottomk`'s parameter.
+        k: usize,
         grouping: Option<Grouping>,
         inner: Box<Plan>,
     },
@@ -131,10 +134,11 @@ impl Plan {
             }
             Plan::Vector {
                 op,
+                k,
                 grouping,
                 inner,
             } => match inner.at(i, tables, next)? {
-                StepValue::Vector(v) => StepValue::Vector(aggregate(*op, grouping.as_ref(), v)),
+                StepValue::Vector(v) => StepValue::Vector(aggregate(*op, *k, grouping.as_ref(), v)),
                 StepValue::Scalar(_) => {
                     return Err(LogqlError::msg(
                         "vector aggregation expects a vector, got a scalar",
@@ -222,8 +226,9 @@ fn range_table(
                 hi_i += 1;
             }
             if hi_i > lo_i {
-                // An errored series fails the query once it reaches the aggregation.
-                if let Some(e) = &s.error {
+                // An errored series fails the query once it reaches the aggregation, except
+                // for absent_over_time, where Loki counts errored lines as present.
+                if let (Some(e), false) = (&s.error, r.op == RangeOp::Absent) {
                     return Err(e.clone());
                 }
                 by_step[i].push((k, apply(r.op, &samples[lo_i..hi_i], r.range_ns, w_hi)));
@@ -287,7 +292,8 @@ mod tests {
     #[test]
     fn aggregations_and_binaries() {
         let sum = Plan::Vector {
-            op: VecOp::Sum,
+            op: VectorOp::Sum,
+            k: 0,
             grouping: None,
             inner: Box::new(range(RangeOp::Count, 30, false, None)),
         };

@@ -20,6 +20,8 @@ pub struct Sample {
     pub value: f64,
     /// Byte length of the final line.
     pub line_bytes: f64,
+    /// The unwrapped label and value, kept in the series only by a `by` naming it (Loki).
+    pub unwrapped: Option<(String, String)>,
 }
 
 /// The per-entry pipeline of one log range (selector, stages, unwrap), as metric evaluation
@@ -146,9 +148,14 @@ impl Extractor {
                 None => continue,
                 Some(Ok(s)) => {
                     let value = if self.bytes { s.line_bytes } else { s.value };
-                    let labels = match &self.grouping {
-                        Some(g) => g.apply(&s.labels),
-                        None => s.labels,
+                    let labels = match (&self.grouping, s.unwrapped) {
+                        (Some(g), Some((k, v))) if !g.without => {
+                            let mut all = s.labels;
+                            all.insert(k, v);
+                            g.apply(&all)
+                        }
+                        (Some(g), _) => g.apply(&s.labels),
+                        (None, _) => s.labels,
                     };
                     (out.slot(labels), value)
                 }
@@ -186,8 +193,10 @@ pub(crate) mod tests {
                 }
             }
             let mut value = 1.0;
+            let mut unwrapped = None;
             if self.unwrap {
                 let v = labels.remove("v").unwrap_or_default();
+                unwrapped = Some(("v".to_string(), v.clone()));
                 match v.parse() {
                     Ok(x) => value = x,
                     Err(_) => {
@@ -199,6 +208,7 @@ pub(crate) mod tests {
                 labels,
                 value,
                 line_bytes: entry.line.len() as f64,
+                unwrapped,
             }))
         }
     }
@@ -273,8 +283,13 @@ pub(crate) mod tests {
             errored.error.as_ref().unwrap().message,
             "pipeline error: bad x"
         );
+        // `by` naming the unwrapped label keeps it; `without` does not (as in Loki).
+        let by_v = ex(true, Some(Grouping::by(&["v"])), false).extract(&es[..2], 0, 10);
+        assert_eq!(by_v.len(), 2);
+        assert_eq!(by_v[0].labels.get("v").map(String::as_str), Some("1.5"));
         let without = ex(true, Some(Grouping::without(&["u"])), false).extract(&es[..2], 0, 10);
         assert_eq!(without.len(), 1);
         assert!(!without[0].labels.contains_key("u"));
+        assert!(!without[0].labels.contains_key("v"));
     }
 }

@@ -8,9 +8,17 @@ use crate::logql::sample::RangeSampler;
 use crate::logql::{LogqlError, ast};
 use crate::model::{Labels, LogEntry};
 
-/// The compiled pipeline (selector, stages, unwrap) of a log range.
-pub fn sample_source(range: &ast::LogRange) -> Result<Arc<dyn SampleSource>, LogqlError> {
-    Ok(Arc::new(RangeSampler::compile(range)?))
+/// The compiled pipeline (selector, stages, unwrap) of a log range. `no_labels`: the series
+/// labels are not needed, so parsers nothing downstream reads are skipped (as Loki does).
+pub fn sample_source(
+    range: &ast::LogRange,
+    no_labels: bool,
+) -> Result<Arc<dyn SampleSource>, LogqlError> {
+    let mut sampler = RangeSampler::compile(range)?;
+    if no_labels {
+        sampler.skip_unused_parsers();
+    }
+    Ok(Arc::new(sampler))
 }
 
 impl SampleSource for RangeSampler {
@@ -27,6 +35,7 @@ impl SampleSource for RangeSampler {
             labels: s.labels,
             value: s.value,
             line_bytes: s.line_bytes,
+            unwrapped: s.unwrapped,
         }))
     }
 }

@@ -1,6 +1,7 @@
 //! Label-set operations of metric evaluation: `by`/`without` grouping, `label_replace`, and
 //! Prometheus' text form of a label set (for error messages).
 
+use crate::logql::go_quote;
 use crate::model::Labels;
 
 /// `by (a, b)` or `without (a, b)`.
@@ -25,12 +26,13 @@ impl Grouping {
         }
     }
 
-    /// The label set a series contributes to its group.
+    /// The label set a series contributes to its group. `without` also drops labels with an
+    /// empty value (Prometheus' label builder does; `by` keeps them), as Loki shows.
     pub fn apply(&self, labels: &Labels) -> Labels {
         if self.without {
             labels
                 .iter()
-                .filter(|(k, _)| !self.labels.contains(k))
+                .filter(|(k, v)| !v.is_empty() && !self.labels.contains(k))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect()
         } else {
@@ -40,24 +42,6 @@ impl Grouping {
                 .collect()
         }
     }
-}
-
-/// Go's `%q` of a string (used in Loki's label-set text).
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// A label set as Prometheus prints it: `{a="1", b="2"}`.

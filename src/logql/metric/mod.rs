@@ -17,6 +17,7 @@ pub mod extract;
 mod glue;
 pub mod grid;
 pub mod labels;
+mod pushdown;
 mod query;
 pub mod range_fn;
 

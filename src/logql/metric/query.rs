@@ -4,20 +4,22 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::agg::VecOp;
-use super::binop::{BinOp, Card, Matching};
+use super::binop::{Card, Matching};
 use super::eval::{Plan, RangePlan, StepValue};
 use super::extract::{Extractor, SampleSource};
 use super::labels::Grouping;
 use super::range_fn::RangeOp;
-use super::{glue, grid};
+use super::{glue, grid, pushdown};
 use crate::logql::{LogqlError, ast};
 use crate::model::{Labels, LogEntry, MetricResult, Point, Sample, Series};
+
+/// Loki's default `max_query_length`, 30d1h.
+const MAX_QUERY_LENGTH_NS: i64 = (30 * 24 + 1) * 3_600 * 1_000_000_000;
 
 /// A compiled metric query.
 #[derive(Debug, Clone)]
 pub struct MetricQuery {
-    plan: Plan,
+    pub(super) plan: Plan,
     selectors: Vec<Arc<dyn SampleSource>>,
 }
 
@@ -34,7 +36,24 @@ impl MetricQuery {
 
     /// Compiles an already parsed metric expression.
     pub fn from_ast(expr: &ast::MetricExpr) -> Result<Self, LogqlError> {
-        let plan = plan(expr)?;
+        let mut plan = plan(expr)?;
+        pushdown::push_down(&mut plan);
+        Self::with_plan(plan)
+    }
+
+    /// The plan as written, without [`pushdown`] (to test that it changes no answer).
+    #[cfg(test)]
+    pub(super) fn compile_without_push_down(query: &str) -> Self {
+        let Ok(ast::Expr::Metric(m)) = crate::logql::parse(query) else {
+            panic!("{query}: not a metric query");
+        };
+        let Ok(q) = plan(&m).and_then(Self::with_plan) else {
+            panic!("{query}: does not compile");
+        };
+        q
+    }
+
+    fn with_plan(plan: Plan) -> Result<Self, LogqlError> {
         let selectors = plan
             .ranges()
             .iter()
@@ -68,7 +87,40 @@ impl MetricQuery {
             } else {
                 step_ns
             };
-        (first.saturating_sub(self.lookback_ns()), last)
+        (
+            first.saturating_sub(self.lookback_ns()),
+            last.saturating_add(self.lookahead_ns()),
+        )
+    }
+
+    /// How far after a step a window reaches (the largest negative offset), ns.
+    pub fn lookahead_ns(&self) -> i64 {
+        let ranges = self.plan.ranges();
+        ranges
+            .iter()
+            .map(|r| r.offset_ns.saturating_neg().max(0))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Loki's `max_query_length` (30d1h) for a range query: the step grid's span plus the
+    /// longest range of any range vector (`sum(rate({…}[1y]))` is refused however short the
+    /// query range); offsets do not count, and instant queries are not checked.
+    fn check_query_length(&self, steps: &[i64]) -> Result<(), LogqlError> {
+        let span = match (steps.first(), steps.last()) {
+            (Some(a), Some(b)) => b - a,
+            _ => 0,
+        };
+        let ranges = self.plan.ranges();
+        let longest = ranges.iter().map(|r| r.range_ns).max().unwrap_or(0);
+        let length = span.saturating_add(longest);
+        if length > MAX_QUERY_LENGTH_NS {
+            return Err(LogqlError::msg(format!(
+                "the query time range exceeds the limit (query length: {}, limit: 30d1h)",
+                crate::timespec::format_go_duration(length)
+            )));
+        }
+        Ok(())
     }
 
     /// Evaluates on Loki's step grid. `entries` are raw (un-piped) entries sorted by `ts`.
@@ -80,6 +132,7 @@ impl MetricQuery {
         step_ms: i64,
     ) -> Result<MetricResult, LogqlError> {
         let steps = grid::steps(start_ns, end_ns, step_ms)?;
+        self.check_query_length(&steps)?;
         let values = self.plan.eval(entries, &steps)?;
         let mut series: BTreeMap<Labels, Vec<Point>> = BTreeMap::new();
         for (t, v) in steps.iter().zip(values) {
@@ -123,7 +176,7 @@ impl MetricQuery {
                 let keep_order = matches!(
                     self.plan,
                     Plan::Vector {
-                        op: VecOp::Sort | VecOp::SortDesc,
+                        op: ast::VectorOp::Sort | ast::VectorOp::SortDesc,
                         ..
                     }
                 );
@@ -172,7 +225,7 @@ fn grouping(g: &Option<ast::Grouping>) -> Option<Grouping> {
 
 fn plan(e: &ast::MetricExpr) -> Result<Plan, LogqlError> {
     Ok(match e {
-        ast::MetricExpr::Range(r) => Plan::Range(range_plan(r)?),
+        ast::MetricExpr::Range(r) => Plan::Range(range_plan(r, false)?),
         ast::MetricExpr::Vector(v) => {
             let k = match v.param {
                 Some(p) if p.fract() != 0.0 || p < 0.0 => {
@@ -184,16 +237,22 @@ fn plan(e: &ast::MetricExpr) -> Result<Plan, LogqlError> {
                 Some(p) => Some(p as usize),
                 None => None,
             };
-            let op = VecOp::from_ast(v.op, k).ok_or_else(|| {
-                LogqlError::msg(format!(
+            let needs_k = matches!(v.op, ast::VectorOp::Topk | ast::VectorOp::Bottomk);
+            if needs_k && k.is_none() {
+                return Err(LogqlError::msg(format!(
                     "parse error : {} requires a parameter",
                     v.op.name()
-                ))
-            })?;
+                )));
+            }
+            let inner = match (&*v.expr, needs_no_labels(v)) {
+                (ast::MetricExpr::Range(r), true) => Plan::Range(range_plan(r, true)?),
+                (inner, _) => plan(inner)?,
+            };
             Plan::Vector {
-                op,
+                op: v.op,
+                k: k.unwrap_or(0),
                 grouping: grouping(&v.grouping),
-                inner: Box::new(plan(&v.expr)?),
+                inner: Box::new(inner),
             }
         }
         ast::MetricExpr::Binary(b) => {
@@ -207,7 +266,7 @@ fn plan(e: &ast::MetricExpr) -> Result<Plan, LogqlError> {
                 .as_ref()
                 .map_or((false, Vec::new()), |m| (m.on, m.labels.clone()));
             Plan::Binary {
-                op: binop(b.op),
+                op: b.op,
                 return_bool: b.return_bool,
                 matching: Matching { on, labels, card },
                 lhs: Box::new(plan(&b.lhs)?),
@@ -248,28 +307,27 @@ fn absent_labels(selector: &[ast::Matcher]) -> Labels {
     out
 }
 
-fn binop(op: ast::BinOp) -> BinOp {
-    use ast::BinOp as A;
-    match op {
-        A::Add => BinOp::Add,
-        A::Sub => BinOp::Sub,
-        A::Mul => BinOp::Mul,
-        A::Div => BinOp::Div,
-        A::Mod => BinOp::Mod,
-        A::Pow => BinOp::Pow,
-        A::Eq => BinOp::Eq,
-        A::Neq => BinOp::Ne,
-        A::Gt => BinOp::Gt,
-        A::Gte => BinOp::Ge,
-        A::Lt => BinOp::Lt,
-        A::Lte => BinOp::Le,
-        A::And => BinOp::And,
-        A::Or => BinOp::Or,
-        A::Unless => BinOp::Unless,
-    }
+/// Loki pushes a label-less `sum` (no `by`, or `by ()`) into a counting range aggregation over
+/// it, and then parsers whose labels nothing reads are not run at all (so they set no
+/// `__error__`): `sum(count_over_time({…} | json [1h]))` succeeds on non-JSON lines.
+fn needs_no_labels(v: &ast::VectorAggregation) -> bool {
+    use ast::RangeOp as R;
+    let ast::MetricExpr::Range(r) = &*v.expr else {
+        return false;
+    };
+    v.op == ast::VectorOp::Sum
+        && v.grouping
+            .as_ref()
+            .is_none_or(|g| !g.without && g.labels.is_empty())
+        && r.grouping.is_none()
+        && r.range.unwrap.is_none()
+        && matches!(
+            r.op,
+            R::CountOverTime | R::Rate | R::BytesOverTime | R::BytesRate
+        )
 }
 
-fn range_plan(r: &ast::RangeAggregation) -> Result<RangePlan, LogqlError> {
+fn range_plan(r: &ast::RangeAggregation, no_labels: bool) -> Result<RangePlan, LogqlError> {
     let op = RangeOp::from_name(r.op.name(), r.param).ok_or_else(|| {
         LogqlError::msg(format!(
             "parse error : {} requires a parameter",
@@ -280,7 +338,7 @@ fn range_plan(r: &ast::RangeAggregation) -> Result<RangePlan, LogqlError> {
     Ok(RangePlan {
         op,
         extractor: Extractor {
-            source: glue::sample_source(&r.range)?,
+            source: glue::sample_source(&r.range, no_labels)?,
             grouping: grouping(&r.grouping),
             bytes: op.uses_bytes(),
         },

@@ -9,7 +9,11 @@ use crate::logql::lexer::Tok;
 impl Parser<'_> {
     pub(super) fn range_agg(&mut self, op: RangeOp) -> R<MetricExpr> {
         self.bump();
-        let mut grouping = self.grouping()?;
+        // Loki takes a range aggregation's grouping only after its arguments.
+        if !self.is_op("(") {
+            return Err(self.unexpected_expecting("("));
+        }
+        let mut grouping = None;
         self.expect_op("(")?;
         let mut param = None;
         if matches!(self.peek(), Tok::Number(_)) || self.is_op("-") {
@@ -104,7 +108,10 @@ impl Parser<'_> {
     fn offset(&mut self, r: &mut LogRange) -> R<()> {
         if self.is_ident("offset") {
             self.bump();
-            r.offset_ns = self.duration()?;
+            // Loki takes a negative offset (`offset -5m`: windows later than the step).
+            let neg = self.eat_op("-");
+            let d = self.duration()?;
+            r.offset_ns = if neg { -d } else { d };
         }
         Ok(())
     }

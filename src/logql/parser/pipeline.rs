@@ -60,7 +60,7 @@ impl Parser<'_> {
                 self.bump();
                 Ok(LineFilterValue::Str(s))
             }
-            Tok::Ident(s) if s == "ip" => {
+            Tok::Ident(s) if s.eq_ignore_ascii_case("ip") => {
                 self.bump();
                 self.expect_op("(")?;
                 let s = self.string()?;
@@ -78,12 +78,10 @@ impl Parser<'_> {
         let Tok::Ident(name) = self.peek().clone() else {
             return Err(self.unexpected());
         };
-        // A keyword followed by a comparison operator is a label filter on a label of that name.
-        let next_is_cmp = matches!(
-            self.peek_at(1),
-            Tok::Op("=" | "!=" | "=~" | "!~" | "==" | ">" | ">=" | "<" | "<=")
-        );
-        if !next_is_cmp || name == "json" || name == "logfmt" {
+        // Stage keywords are keywords in any case and never label names (Loki: `| line_format==
+        // "x"` is a syntax error); other words are label filters.
+        let name = name.to_ascii_lowercase();
+        {
             match name.as_str() {
                 "json" => {
                     self.bump();
@@ -109,11 +107,11 @@ impl Parser<'_> {
                 }
                 "regexp" => {
                     self.bump();
-                    return Ok(Stage::Parser(ParserStage::Regexp(self.string()?)));
+                    return Ok(Stage::Parser(ParserStage::Regexp(self.stage_string()?)));
                 }
                 "pattern" => {
                     self.bump();
-                    return Ok(Stage::Parser(ParserStage::Pattern(self.string()?)));
+                    return Ok(Stage::Parser(ParserStage::Pattern(self.stage_string()?)));
                 }
                 "unpack" => {
                     self.bump();
@@ -121,7 +119,7 @@ impl Parser<'_> {
                 }
                 "line_format" => {
                     self.bump();
-                    return Ok(Stage::LineFormat(self.string()?));
+                    return Ok(Stage::LineFormat(self.stage_string()?));
                 }
                 "label_format" => {
                     self.bump();
@@ -144,6 +142,15 @@ impl Parser<'_> {
             }
         }
         Ok(Stage::LabelFilter(self.label_filter_or()?))
+    }
+
+    /// The string argument of a stage (`line_format "…"`), with Loki's `expecting STRING`.
+    fn stage_string(&mut self) -> R<String> {
+        if matches!(self.peek(), Tok::Str(_)) {
+            self.string()
+        } else {
+            Err(self.unexpected_expecting("STRING"))
+        }
     }
 
     fn extractions(&mut self) -> R<Vec<Extraction>> {
@@ -208,7 +215,7 @@ impl Parser<'_> {
         self.bump(); // unwrap
         let first = self.ident()?;
         let (label, conversion) = if self.is_op("(") {
-            let conversion = match first.as_str() {
+            let conversion = match first.to_ascii_lowercase().as_str() {
                 "duration" | "duration_seconds" => Conversion::Duration,
                 "bytes" => Conversion::Bytes,
                 _ => {
@@ -240,35 +247,65 @@ impl Parser<'_> {
 
     // ------------------------------------------------------------ label filters
 
+    /// Loki's grammar gives `and` precedence over `or`, but `,` and juxtaposition (`a b`) have
+    /// no precedence, so its parser always shifts over them: `a, REST` is `a and (REST)` with
+    /// REST running to the end of the group, and the operand left of `,` is the single filter
+    /// before it. `a="x", b=1 or b=2` is `a and (b=1 or b=2)`; `a or b, c or d` is
+    /// `a or (b and (c or d))` (checked against a real Loki).
     fn label_filter_or(&mut self) -> R<LabelFilter> {
-        let mut lhs = self.label_filter_and()?;
-        while self.is_ident("or") {
-            self.bump();
-            let rhs = self.label_filter_and()?;
-            lhs = LabelFilter::Or(Box::new(lhs), Box::new(rhs));
+        // Chains `f0 op f1 op …` (`true` = `or`), split where a `,` or a space joins them.
+        let mut chains: Vec<Chain> = Vec::new();
+        let mut chain: Chain = (self.label_filter_atom()?, Vec::new());
+        loop {
+            let or = self.is_ident("or");
+            if or || self.is_ident("and") {
+                self.count_binop(self.pos())?;
+                self.bump();
+                let f = self.label_filter_atom()?;
+                chain.1.push((or, f));
+            } else if self.is_op(",") || self.juxtaposed_filter() {
+                self.count_binop(self.pos())?;
+                if self.is_op(",") {
+                    self.bump();
+                }
+                let next = (self.label_filter_atom()?, Vec::new());
+                chains.push(std::mem::replace(&mut chain, next));
+            } else {
+                break;
+            }
         }
-        Ok(lhs)
+        while let Some(mut left) = chains.pop() {
+            if chain.1.iter().any(|(or, _)| *or) {
+                // `x, y or z`: the filter before the comma and everything after it.
+                let rest = fold_label_filters(chain);
+                let last = match left.1.pop() {
+                    Some((or, f)) => (or, and(f, rest)),
+                    None => {
+                        left.0 = and(left.0, rest);
+                        chain = left;
+                        continue;
+                    }
+                };
+                left.1.push(last);
+            } else {
+                // A pure conjunction: joining it with `and` is the same filter.
+                left.1.push((false, chain.0));
+                left.1.extend(chain.1);
+            }
+            chain = left;
+        }
+        Ok(fold_label_filters(chain))
     }
 
-    fn label_filter_and(&mut self) -> R<LabelFilter> {
-        let mut lhs = self.label_filter_atom()?;
-        loop {
-            if self.is_ident("and") || self.is_op(",") {
-                self.bump();
-            } else if self.is_op("(")
-                || (matches!(self.peek(), Tok::Ident(s) if s != "or" && s != "offset")
-                    && matches!(
-                        self.peek_at(1),
-                        Tok::Op("=" | "!=" | "=~" | "!~" | "==" | ">" | ">=" | "<" | "<=")
-                    ))
-            {
-                // `a="x" b="y"`: a space means `and`.
-            } else {
-                return Ok(lhs);
-            }
-            let rhs = self.label_filter_atom()?;
-            lhs = LabelFilter::And(Box::new(lhs), Box::new(rhs));
-        }
+    /// `a="x" b="y"`: a space means `and`.
+    fn juxtaposed_filter(&self) -> bool {
+        self.is_op("(")
+            || (matches!(self.peek(), Tok::Ident(s)
+                    if !s.eq_ignore_ascii_case("or") && !s.eq_ignore_ascii_case("offset"))
+                && matches!(
+                    self.peek_at(1),
+                    Tok::Op("=" | "!=" | "=~" | "!~" | "==" | ">" | ">=" | "<" | "<=")
+                ))
     }
 
     fn label_filter_atom(&mut self) -> R<LabelFilter> {
@@ -318,7 +355,11 @@ impl Parser<'_> {
                 };
                 Ok(LabelFilter::Matcher(Matcher { name, op, value }))
             }
-            Tok::Ident(s) if s == "ip" && !neg && matches!(cmp, CmpOp::Eq | CmpOp::Neq) => {
+            Tok::Ident(s)
+                if s.eq_ignore_ascii_case("ip")
+                    && !neg
+                    && matches!(cmp, CmpOp::Eq | CmpOp::Neq) =>
+            {
                 self.bump();
                 self.expect_op("(")?;
                 let pattern = self.string()?;
@@ -355,5 +396,34 @@ impl Parser<'_> {
             }
             _ => Err(self.unexpected()),
         }
+    }
+}
+
+/// `f0 op f1 op …` with `true` for `or`.
+type Chain = (LabelFilter, Vec<(bool, LabelFilter)>);
+
+fn and(a: LabelFilter, b: LabelFilter) -> LabelFilter {
+    LabelFilter::And(Box::new(a), Box::new(b))
+}
+
+/// Folds a chain with `and` binding tighter than `or`, both left-associative.
+fn fold_label_filters((first, rest): Chain) -> LabelFilter {
+    let or = |a: LabelFilter, b: LabelFilter| LabelFilter::Or(Box::new(a), Box::new(b));
+    let mut done: Option<LabelFilter> = None;
+    let mut cur = first;
+    for (is_or, f) in rest {
+        if is_or {
+            let d = std::mem::replace(&mut cur, f);
+            done = Some(match done {
+                Some(x) => or(x, d),
+                None => d,
+            });
+        } else {
+            cur = and(cur, f);
+        }
+    }
+    match done {
+        Some(x) => or(x, cur),
+        None => cur,
     }
 }

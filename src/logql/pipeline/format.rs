@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use super::label_filter::CompiledMatcher;
-use super::work::{Snapshot, Work};
+use super::work::{ERROR, ERROR_DETAILS, Snapshot, Work};
 use crate::logql::LogqlError;
 use crate::logql::ast::{LabelFmt, LabelSel};
 use crate::logql::template::Template;
@@ -148,6 +148,10 @@ impl DropKeep {
         if self.keep {
             let all = w.all();
             for (k, v) in &all {
+                // Loki's `keep` never removes the error labels.
+                if k == ERROR || k == ERROR_DETAILS {
+                    continue;
+                }
                 if !self.items.iter().any(|s| s.selects(k, v)) {
                     w.delete(k);
                 }

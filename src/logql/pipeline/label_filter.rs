@@ -8,9 +8,9 @@ use super::ip::IpMatcher;
 use super::work::Work;
 use crate::logql::LogqlError;
 use crate::logql::ast::{CmpOp, LabelFilter, MatchOp, Matcher};
-use crate::logql::lexer::{parse_bytes, parse_duration};
+use crate::logql::go_quote;
+use crate::logql::lexer::parse_bytes;
 use crate::logql::regex_go;
-use crate::logql::validate::go_quote;
 
 /// A compiled `name op "value"` matcher. A missing label matches as the empty string.
 #[derive(Debug, Clone)]
@@ -125,18 +125,77 @@ pub fn duration_error(v: &str) -> String {
     }
 }
 
-/// Go's `time.ParseDuration`, in seconds.
+/// Go's `time.ParseDuration`, in seconds as `Duration.Seconds()` gives them: whole seconds
+/// plus the nanosecond remainder / 1e9, so `186.5ms` is exactly `0.1865`. Fractions are
+/// scaled as Go does (digits × unit/scale); `d`, `w` and `y` are also accepted.
 pub fn parse_go_duration_secs(v: &str) -> Option<f64> {
     let (neg, body) = match v.strip_prefix('-') {
         Some(b) => (true, b),
         None => (false, v.strip_prefix('+').unwrap_or(v)),
     };
-    let secs = if body == "0" {
-        0.0
+    let ns = if body == "0" {
+        0
     } else {
-        parse_duration(body)? as f64 / 1e9
+        go_duration_ns(body)?
     };
+    let secs = (ns / 1_000_000_000) as f64 + (ns % 1_000_000_000) as f64 / 1e9;
     Some(if neg { -secs } else { secs })
+}
+
+/// Nanoseconds of an unsigned Go duration (`1h2m3.5s`), integer arithmetic as Go does.
+fn go_duration_ns(mut rest: &str) -> Option<u64> {
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total: u64 = 0;
+    while !rest.is_empty() {
+        let int_len = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let whole: u64 = if int_len == 0 {
+            0
+        } else {
+            rest[..int_len].parse().ok()?
+        };
+        rest = &rest[int_len..];
+        let (mut frac, mut scale, mut frac_len) = (0u64, 1f64, 0);
+        if let Some(r) = rest.strip_prefix('.') {
+            frac_len = r.find(|c: char| !c.is_ascii_digit()).unwrap_or(r.len());
+            for d in r[..frac_len].bytes() {
+                // Go drops digits beyond what fits, keeping the value exact to the ns.
+                if frac < u64::MAX / 100 {
+                    frac = frac * 10 + u64::from(d - b'0');
+                    scale *= 10.0;
+                }
+            }
+            rest = &r[frac_len..];
+        }
+        if int_len == 0 && frac_len == 0 {
+            return None;
+        }
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit: u64 = match &rest[..unit_len] {
+            "ns" => 1,
+            "us" | "µs" | "μs" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            "d" => 86_400_000_000_000,
+            "w" => 604_800_000_000_000,
+            "y" => 31_536_000_000_000_000,
+            _ => return None,
+        };
+        rest = &rest[unit_len..];
+        let mut part = whole.checked_mul(unit)?;
+        if frac > 0 {
+            part = part.checked_add((frac as f64 * (unit as f64 / scale)) as u64)?;
+        }
+        total = total.checked_add(part)?;
+    }
+    (total <= i64::MAX as u64).then_some(total)
 }
 
 impl CompiledLabelFilter {
@@ -209,6 +268,8 @@ impl CompiledLabelFilter {
                 |v| parse_bytes(v.trim()),
                 parse_float_error,
             ),
+            // Loki lets a line that already carries `__error__` through an ip() filter.
+            Self::Ip { .. } if w.has_error() => true,
             Self::Ip { name, negated, m } => match w.get(name) {
                 Some(v) => m.matches_value(v) != *negated,
                 None => false,

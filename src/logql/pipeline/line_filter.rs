@@ -61,6 +61,9 @@ impl CompiledLineFilter {
                 (LineFilterOp::Contains | LineFilterOp::NotContains, LineFilterValue::Str(s)) => {
                     Test::Contains(Box::new(Finder::new(s.as_bytes()).into_owned()))
                 }
+                // Deliberately not like Loki: Loki's regex simplifier turns `zzz|.*` into
+                // literal alternatives and matches nothing, a bug (RE2 matches every line).
+                // vs-logs runs the regex as written; see `alternation_with_dot_star_matches`.
                 (LineFilterOp::Regex | LineFilterOp::NotRegex, LineFilterValue::Str(s)) => {
                     match literal_of(s) {
                         Some(lit) => {
@@ -79,6 +82,14 @@ impl CompiledLineFilter {
             tests.push(t);
         }
         Ok(Self { negate, tests })
+    }
+
+    /// The literal a passing line must contain: a positive filter with one substring test.
+    pub fn required_literal(&self) -> Option<&[u8]> {
+        match (self.negate, self.tests.as_slice()) {
+            (false, [Test::Contains(f)]) => Some(f.needle()),
+            _ => None,
+        }
     }
 
     /// Whether the line passes this filter.
@@ -117,5 +128,15 @@ mod tests {
         assert!(filter(r#"!> "<_>rate limit<_>""#).passes("a rate b"));
         assert!(filter(r#"|= ip("10.0.0.0/8")"#).passes("client=10.0.5.1"));
         assert!(filter(r#"|= """#).passes("anything"));
+    }
+
+    /// Loki 3.x (main@65e30f8) returns nothing for `|~ "zzz|.*"` (a bug in its regex
+    /// simplification); the regex matches every line, and vs-logs keeps the correct answer.
+    #[test]
+    fn alternation_with_dot_star_matches() {
+        let f = filter(r#"|~ "zzz|.*""#);
+        assert!(f.passes("any line at all"));
+        assert!(f.passes(""));
+        assert!(!filter(r#"!~ "zzz|.*""#).passes("any line"));
     }
 }

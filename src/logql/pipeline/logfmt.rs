@@ -1,6 +1,8 @@
 //! `| logfmt` scanning with the go-logfmt rules Loki follows: `key=value`, `key="quoted \"v\""`,
-//! bare `key` (no value). Scanning stops at the first syntax error (a key holding `"` or a
-//! control byte, a stray `=`); what was found before it is kept.
+//! bare `key` (no value); every byte up to and including space (control bytes too) separates.
+//! [`scan`] stops at the first syntax error (a key holding `"`, a stray `=`), keeping what was
+//! found before it (`--strict`); [`scan_lenient`] skips the broken token and goes on, as
+//! Loki's non-strict parser does (a traceback inside a JSON line yields `idx="_w(s,"`).
 
 use std::borrow::Cow;
 
@@ -19,7 +21,7 @@ impl LogfmtError {
 }
 
 fn is_space(c: u8) -> bool {
-    c == b' ' || c == b'\t' || c == b'\n' || c == b'\r'
+    c <= b' '
 }
 
 /// Calls `emit(key, value)` for each pair (`value` is `None` for a bare key).
@@ -27,8 +29,31 @@ pub fn scan<'a>(
     line: &'a str,
     emit: &mut dyn FnMut(&'a str, Option<Cow<'a, str>>),
 ) -> Result<(), LogfmtError> {
+    scan_from(line, 0, emit)
+}
+
+/// Like [`scan`], but a syntax error only skips the rest of its token.
+pub fn scan_lenient<'a>(line: &'a str, emit: &mut dyn FnMut(&'a str, Option<Cow<'a, str>>)) {
     let b = line.as_bytes();
     let mut p = 0;
+    while let Err(e) = scan_from(line, p, emit) {
+        p = e.pos + 1;
+        while p < b.len() && !is_space(b[p]) {
+            p += 1;
+        }
+        if p >= b.len() {
+            return;
+        }
+    }
+}
+
+fn scan_from<'a>(
+    line: &'a str,
+    from: usize,
+    emit: &mut dyn FnMut(&'a str, Option<Cow<'a, str>>),
+) -> Result<(), LogfmtError> {
+    let b = line.as_bytes();
+    let mut p = from;
     let err = |pos: usize, msg: &'static str| LogfmtError { pos, msg };
     loop {
         while p < b.len() && is_space(b[p]) {
@@ -44,8 +69,8 @@ pub fn scan<'a>(
             if c == b'=' || is_space(c) {
                 break;
             }
-            if c == b'"' || c < 0x20 || c == 0x7f {
-                return Err(err(p, "invalid key"));
+            if c == b'"' {
+                return Err(err(p, "unexpected '\"'"));
             }
             p += 1;
         }
@@ -177,9 +202,13 @@ mod tests {
 
     #[test]
     fn stops_at_errors() {
-        let (kv, e) = all("\x1b[2mts\x1b[0m a=b");
-        assert!(kv.is_empty());
-        assert_eq!(e.unwrap().msg, "invalid key");
+        // Control bytes separate (go-logfmt); a quote in a key is Loki's `unexpected '"'`.
+        let (kv, e) = all("\x1b[2mts\x1b[0m a=b \"k");
+        assert_eq!(kv.len(), 3);
+        assert_eq!(
+            e.unwrap().details(),
+            "logfmt syntax error at pos 16 : unexpected '\"'"
+        );
         let (kv, e) = all(r#"{"event":"x"}"#);
         assert!(kv.is_empty() && e.is_some());
         let (kv, e) = all("a=1 b=2=3 c=4");
@@ -187,5 +216,20 @@ mod tests {
         assert!(e.is_some());
         assert!(all("a=\"open").1.is_some());
         assert!(all("=x").1.is_some());
+    }
+
+    #[test]
+    fn lenient_skips_broken_tokens() {
+        let mut out = Vec::new();
+        scan_lenient(
+            r#"{"e":"x  obj, end = self.raw_decode(s, idx=_w(s, 0).end())\n"#,
+            &mut |k, v| out.push((k.to_string(), v.map(Cow::into_owned))),
+        );
+        let with_values: Vec<_> = out.iter().filter(|(_, v)| v.is_some()).collect();
+        assert_eq!(
+            with_values,
+            vec![&("idx".to_string(), Some("_w(s,".to_string()))],
+            "{out:?}"
+        );
     }
 }

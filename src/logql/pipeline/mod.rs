@@ -44,17 +44,33 @@ enum CStage {
 #[derive(Debug, Clone)]
 pub struct Pipeline {
     stages: Vec<CStage>,
-    /// For each stage, the labels later label filters read (`None`: anything may be read).
-    needed: Vec<Option<Vec<String>>>,
+    /// For each stage, how many of `needed_names` later label filters read (`None`: anything
+    /// may be read). Walking back from the end the list only grows, so every stage's set is a
+    /// prefix of one list: linear in the number of stages, not quadratic.
+    needed: Vec<Option<usize>>,
+    needed_names: Vec<String>,
     /// How many leading stages are line filters or label-only stages that do not rewrite the
     /// line: every line filter among them can run on the raw line.
     hoisted: Vec<usize>,
+    /// Parsers that no later stage reads are skipped (a label-less metric, see
+    /// [`Pipeline::skip_unused_parsers`]).
+    skip_unused: bool,
 }
 
 impl Pipeline {
     pub fn compile(stages: &[Stage]) -> Result<Self, LogqlError> {
         let mut out = Vec::with_capacity(stages.len());
-        for s in stages {
+        for (i, s) in stages.iter().enumerate() {
+            // A parser right after the same parser reads the same line and writes the same
+            // labels again (`| json | json`): run it once, so a query repeating a stage
+            // thousands of times costs one stage per entry. `unpack` rewrites the line: kept.
+            if let (Stage::Parser(p), Some(Stage::Parser(prev))) =
+                (s, i.checked_sub(1).map(|j| &stages[j]))
+                && p == prev
+                && !matches!(p, super::ast::ParserStage::Unpack)
+            {
+                continue;
+            }
             out.push(match s {
                 Stage::LineFilter(f) => CStage::Line(CompiledLineFilter::compile(f)?),
                 Stage::Parser(p) => CStage::Parser(CompiledParser::compile(p)?),
@@ -67,17 +83,18 @@ impl Pipeline {
             });
         }
         let mut needed = vec![None; out.len()];
-        let mut cur: Option<Vec<String>> = Some(Vec::new());
+        let mut needed_names = Vec::new();
+        let mut open = true;
         for (i, s) in out.iter().enumerate().rev() {
-            needed[i] = cur.clone();
+            needed[i] = open.then_some(needed_names.len());
             match s {
                 CStage::Filter(f) => {
-                    if let Some(c) = cur.as_mut() {
-                        f.names(c);
+                    if open {
+                        f.names(&mut needed_names);
                     }
                 }
                 CStage::LineFormat(_) | CStage::LabelFormat(_) | CStage::DropKeep(_) => {
-                    cur = None;
+                    open = false;
                 }
                 CStage::Line(_) | CStage::Parser(_) | CStage::Decolorize => {}
             }
@@ -94,8 +111,16 @@ impl Pipeline {
         Ok(Self {
             stages: out,
             needed,
+            needed_names,
             hoisted,
+            skip_unused: false,
         })
+    }
+
+    /// Loki does not run a parser whose labels nothing uses when the query keeps no labels
+    /// (`sum(count_over_time({…} | json [1h]))`): such a parser sets no `__error__` either.
+    pub fn skip_unused_parsers(&mut self) {
+        self.skip_unused = true;
     }
 
     /// The line filters that can run on the raw line: `false` means the entry is dropped.
@@ -105,6 +130,42 @@ impl Pipeline {
             CStage::Line(f) => f.passes(line),
             _ => true,
         })
+    }
+
+    /// Whether a label filter drops every entry of a stream whatever its line says: `entry`
+    /// holds the stream labels and metadata (its line is not read). Only filters reading stream
+    /// labels count (parsers never write those names: they write `<name>_extracted`), and only
+    /// before a stage that can rename or remove labels. Lets a scanner reject a stream once
+    /// instead of running the pipeline on each of its lines.
+    pub fn rejects_stream(&self, entry: &LogEntry) -> bool {
+        let mut names = Vec::new();
+        for s in &self.stages {
+            match s {
+                CStage::Line(_) | CStage::Parser(_) | CStage::Decolorize => {}
+                CStage::Filter(f) => {
+                    names.clear();
+                    f.names(&mut names);
+                    let stream_only = names
+                        .iter()
+                        .all(|n| n != ERROR && n != ERROR_DETAILS && entry.labels.contains_key(n));
+                    if stream_only && !f.eval(&mut Work::new(entry)) {
+                        return true;
+                    }
+                }
+                CStage::LineFormat(_) | CStage::LabelFormat(_) | CStage::DropKeep(_) => break,
+            }
+        }
+        false
+    }
+
+    /// A literal every kept line contains: the first line filter that runs on the raw line,
+    /// when it is a single `|=` (or literal `|~`). Lets a scanner search a whole block at once.
+    pub fn required_literal(&self) -> Option<&[u8]> {
+        let first = *self.hoisted.first()?;
+        match &self.stages[first] {
+            CStage::Line(f) => f.required_literal(),
+            _ => None,
+        }
     }
 
     /// Runs the pipeline; `None` when the entry is dropped. The result holds every label.
@@ -131,9 +192,11 @@ impl Pipeline {
                         return None;
                     }
                 }
+                CStage::Parser(p)
+                    if self.skip_unused && !p.changes_line() && self.needed[i] == Some(0) => {}
                 CStage::Parser(p) => {
                     let want = if restricted {
-                        self.needed[i].as_deref()
+                        self.needed[i].map(|n| &self.needed_names[..n])
                     } else {
                         None
                     };

@@ -13,6 +13,8 @@ use crate::logql::regex_go;
 /// Error kinds Loki records.
 pub const JSON_PARSER_ERR: &str = "JSONParserErr";
 pub const LOGFMT_PARSER_ERR: &str = "LogfmtParserErr";
+/// Loki's `unpack` details for a line that is not a JSON object.
+const UNPACK_NOT_OBJECT: &str = "expecting json object(6), but it is not";
 
 /// A compiled parser stage.
 #[derive(Debug, Clone)]
@@ -99,32 +101,37 @@ impl CompiledParser {
                     )
                 };
                 match res {
-                    Ok(()) => {
-                        for (k, v) in found {
-                            w.set_extracted_owned(k, v);
-                        }
-                    }
+                    Ok(()) => w.set_extracted_all(found),
                     Err(_) => w.set_error(JSON_PARSER_ERR, JSON_ERROR_DETAILS),
                 }
             }
             Self::JsonPaths(paths) => {
-                if json::validate(&w.line).is_err() {
+                // Loki: an empty line is left alone; one that cannot start JSON gets the
+                // error without details; an array yields empty labels.
+                let start = w.line.trim_start().bytes().next();
+                if start.is_none() {
+                    return;
+                }
+                if !matches!(start, Some(b'{' | b'[')) {
+                    w.set_error(JSON_PARSER_ERR, "");
+                    return;
+                }
+                if start == Some(b'{') && json::validate(&w.line).is_err() {
                     w.set_error(JSON_PARSER_ERR, JSON_ERROR_DETAILS);
                     return;
                 }
-                let found: Vec<String> = paths
+                let found: Vec<(String, String)> = paths
                     .iter()
-                    .map(|(_, path)| {
-                        json::lookup(&w.line, path)
+                    .map(|(label, path)| {
+                        let v = json::lookup(&w.line, path)
                             .ok()
                             .flatten()
                             .map(|c| c.into_owned())
-                            .unwrap_or_default()
+                            .unwrap_or_default();
+                        (label.clone(), v)
                     })
                     .collect();
-                for ((label, _), v) in paths.iter().zip(found) {
-                    w.set_extracted(label, v);
-                }
+                w.set_extracted_all(found);
             }
             Self::Logfmt {
                 strict,
@@ -132,7 +139,7 @@ impl CompiledParser {
                 extractions,
             } => {
                 let mut found: Vec<(String, String)> = Vec::new();
-                let res = logfmt::scan(&w.line, &mut |k, v| {
+                let mut emit = |k: &str, v: Option<std::borrow::Cow<'_, str>>| {
                     let v = match v {
                         Some(v) => v.into_owned(),
                         None => String::new(),
@@ -153,11 +160,23 @@ impl CompiledParser {
                             }
                         }
                     }
-                });
+                };
+                let res = if *strict {
+                    logfmt::scan(&w.line, &mut emit)
+                } else {
+                    logfmt::scan_lenient(&w.line, &mut emit);
+                    Ok(())
+                };
+                // A requested key the line lacks is an empty label in Loki.
+                for (label, _) in extractions {
+                    if !found.iter().any(|(k, _)| k == label) {
+                        found.push((label.clone(), String::new()));
+                    }
+                }
                 for (k, v) in found {
                     w.set_extracted(&k, v);
                 }
-                if let (Err(e), true) = (res, *strict) {
+                if let Err(e) = res {
                     w.set_error(LOGFMT_PARSER_ERR, e.details());
                 }
             }
@@ -189,7 +208,8 @@ impl CompiledParser {
                     found.push((k.to_string(), v.into_owned()))
                 });
                 match res {
-                    Ok(()) => {
+                    // Loki adds the keys only of a packed entry (one with `_entry`).
+                    Ok(()) if found.iter().any(|(k, _)| k == "_entry") => {
                         for (k, v) in found {
                             if k == "_entry" {
                                 w.line = std::borrow::Cow::Owned(v);
@@ -197,6 +217,10 @@ impl CompiledParser {
                                 w.set_extracted(&k, v);
                             }
                         }
+                    }
+                    Ok(()) => {}
+                    Err(_) if !w.line.trim_start().starts_with('{') => {
+                        w.set_error(JSON_PARSER_ERR, UNPACK_NOT_OBJECT)
                     }
                     Err(_) => w.set_error(JSON_PARSER_ERR, JSON_ERROR_DETAILS),
                 }

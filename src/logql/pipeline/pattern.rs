@@ -71,11 +71,8 @@ impl Pattern {
 
     /// Parses a pattern for the `|>`/`!>` line filters (only `<_>` makes sense there).
     pub fn parse_filter(text: &str) -> Result<Self, String> {
-        let p = Self::parse(text)?;
-        if p.nodes.is_empty() {
-            return Err("pattern is empty".into());
-        }
-        Ok(p)
+        // An empty filter pattern is valid in Loki: `|> ""` keeps nothing, `!> ""` everything.
+        Self::parse(text)
     }
 
     /// The capture names in order.
@@ -133,6 +130,9 @@ impl Pattern {
     /// Whether a line matches the pattern as a filter: literals appear in order, a leading
     /// literal is a prefix and a trailing literal a suffix.
     pub fn matches(&self, line: &str) -> bool {
+        if self.nodes.is_empty() {
+            return false;
+        }
         let mut rest = line;
         let n = self.nodes.len();
         for (i, node) in self.nodes.iter().enumerate() {

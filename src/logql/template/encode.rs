@@ -69,31 +69,63 @@ pub fn b64_encode(data: &[u8]) -> String {
     out
 }
 
-/// Standard base64 with padding; `None` when malformed.
-pub fn b64_decode(s: &str) -> Option<Vec<u8>> {
-    let s = s.as_bytes();
-    if !s.len().is_multiple_of(4) {
-        return None;
-    }
-    let mut out = Vec::with_capacity(s.len() / 4 * 3);
-    for chunk in s.chunks(4) {
-        let mut n = 0u32;
-        let mut pad = 0;
-        for (k, &c) in chunk.iter().enumerate() {
-            let v = if c == b'=' && k >= 2 {
-                pad += 1;
-                0
-            } else if pad > 0 {
-                return None;
-            } else {
-                B64.iter().position(|&x| x == c)? as u32
-            };
-            n = (n << 6) | v;
+/// Go's `base64.StdEncoding.DecodeString`: the error is the byte offset Go reports
+/// (`illegal base64 data at input byte N`). `\r` and `\n` are skipped, as Go does.
+pub fn b64_decode_go(text: &str) -> Result<Vec<u8>, usize> {
+    let src = text.as_bytes();
+    let mut out = Vec::with_capacity(src.len() / 4 * 3);
+    let mut si = 0;
+    while si < src.len() {
+        let mut quad = [0u32; 4];
+        let mut j = 0;
+        while j < 4 {
+            if si == src.len() {
+                if j == 0 {
+                    return Ok(out);
+                }
+                return Err(si - j);
+            }
+            let c = src[si];
+            si += 1;
+            if c == b'\r' || c == b'\n' {
+                continue;
+            }
+            if c == b'=' {
+                // Padding: only in the last two places of a quantum, then nothing but newlines.
+                match j {
+                    0 | 1 => return Err(si - 1),
+                    2 => {
+                        while si < src.len() && (src[si] == b'\r' || src[si] == b'\n') {
+                            si += 1;
+                        }
+                        if si == src.len() || src[si] != b'=' {
+                            return Err(si.min(src.len()));
+                        }
+                        si += 1;
+                    }
+                    _ => {}
+                }
+                while si < src.len() && (src[si] == b'\r' || src[si] == b'\n') {
+                    si += 1;
+                }
+                if si < src.len() {
+                    return Err(si);
+                }
+                let n = (quad[0] << 18) | (quad[1] << 12) | (quad[2] << 6) | quad[3];
+                let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+                out.extend_from_slice(&bytes[..j - 1]);
+                return Ok(out);
+            }
+            match B64.iter().position(|&x| x == c) {
+                Some(v) => quad[j] = v as u32,
+                None => return Err(si - 1),
+            }
+            j += 1;
         }
-        let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        out.extend_from_slice(&bytes[..3 - pad]);
+        let n = (quad[0] << 18) | (quad[1] << 12) | (quad[2] << 6) | quad[3];
+        out.extend_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
     }
-    Some(out)
+    Ok(out)
 }
 
 /// Go's `json.Marshal` of a value (HTML-safe escaping, as Go does by default).
@@ -122,48 +154,18 @@ pub fn to_json(v: &Value) -> String {
     }
 }
 
+/// A JSON string as Go writes it: serde_json's escaping plus Go's HTML-safe `\u003c`, `\u003e`,
+/// `\u0026` and the line/paragraph separators.
 fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
+    let out = serde_json::to_string(s).unwrap_or_default();
+    if !out.contains(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+        return out;
     }
-    out.push('"');
-    out
-}
-
-/// Go's `strconv.Quote`.
-pub fn go_quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\x07' => out.push_str("\\a"),
-            '\x08' => out.push_str("\\b"),
-            '\x0c' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\x0b' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    out.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 /// Go's `template.HTMLEscapeString`.
@@ -212,11 +214,15 @@ mod tests {
     #[test]
     fn base64_roundtrip() {
         for s in ["", "f", "fo", "foo", "foob", "fooba", "foobar", "é漏"] {
-            assert_eq!(b64_decode(&b64_encode(s.as_bytes())).unwrap(), s.as_bytes());
+            assert_eq!(
+                b64_decode_go(&b64_encode(s.as_bytes())).unwrap(),
+                s.as_bytes()
+            );
         }
         assert_eq!(b64_encode(b"fo"), "Zm8=");
-        assert!(b64_decode("abc").is_none());
-        assert!(b64_decode("a=bc").is_none());
+        assert_eq!(b64_decode_go("abc"), Err(0));
+        assert_eq!(b64_decode_go("db.pool.status"), Err(2));
+        assert!(b64_decode_go("a=bc").is_err());
     }
 
     #[test]
@@ -226,7 +232,7 @@ mod tests {
             query_unescape("%zz").unwrap_err(),
             "invalid URL escape \"%zz\""
         );
-        assert_eq!(go_quote("a\u{1b}b\n"), "\"a\\x1bb\\n\"");
+        assert_eq!(crate::logql::go_quote("a\u{1b}b\n"), "\"a\\x1bb\\n\"");
         assert_eq!(
             html_escape("<a href='x'>&"),
             "&lt;a href=&#39;x&#39;&gt;&amp;"
@@ -240,6 +246,11 @@ mod tests {
         assert_eq!(to_json(&Value::Float(1e21)), "1e+21");
         assert_eq!(to_json(&Value::Str("\u{1b}".into())), "\"\\u001b\"");
         assert_eq!(to_json(&Value::Nil), "null");
+        // Go's encoding/json: HTML-safe, separators escaped, `\b` and `\f` by name.
+        assert_eq!(
+            to_json(&Value::Str("<a&b>\u{2028}\x08\x0c".into())),
+            r#""\u003ca\u0026b\u003e\u2028\b\f""#
+        );
         assert_eq!(to_json(&Value::Time(0)), "\"1970-01-01T00:00:00Z\"");
     }
 }

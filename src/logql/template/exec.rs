@@ -13,6 +13,9 @@ pub struct Exec<'a> {
     budget: i64,
 }
 
+/// Marks an error that already names its command (`1:3: executing "line" at <…>: …`).
+pub const AT: &str = "\u{0}at:";
+
 /// Total `range` iterations one rendering may run.
 const RANGE_BUDGET: i64 = 100_000;
 
@@ -32,7 +35,11 @@ impl<'a> Exec<'a> {
                 Node::Action(p) => {
                     let v = self.pipeline(p, dot)?;
                     if p.decl.is_empty() {
-                        out.push_str(&v.to_text());
+                        // Go prints a nil interface (`fromJson` of bad input) as `<no value>`.
+                        match v {
+                            Value::Nil => out.push_str("<no value>"),
+                            v => out.push_str(&v.to_text()),
+                        }
                     }
                 }
                 Node::If(branches, els) | Node::With(branches, els) => {
@@ -93,8 +100,19 @@ impl<'a> Exec<'a> {
 
     fn pipeline(&mut self, p: &Pipeline, dot: &Value) -> Result<Value, String> {
         let mut prev: Option<Value> = None;
-        for cmd in &p.cmds {
-            prev = Some(self.command(cmd, dot, prev)?);
+        for (k, cmd) in p.cmds.iter().enumerate() {
+            let v = self.command(cmd, dot, prev).map_err(|e| {
+                if e.starts_with(AT) {
+                    return e;
+                }
+                let (line, col) = p.at.get(k).copied().unwrap_or((1, 0));
+                let text: Vec<String> = cmd.iter().map(describe).collect();
+                format!(
+                    "{AT}{line}:{col}: executing \"line\" at <{}>: {e}",
+                    text.join(" ")
+                )
+            })?;
+            prev = Some(v);
         }
         let v = prev.unwrap_or(Value::Nil);
         if p.assign {
@@ -123,6 +141,12 @@ impl<'a> Exec<'a> {
             }
             return funcs::call(name, args, self.ctx)
                 .map_err(|e| format!("error calling {name}: {e}"));
+        }
+        if let Arg::Field(f) | Arg::Var(_, f) = first
+            && let Some(last) = f.last()
+            && prev.is_some()
+        {
+            return Err(format!("{last} is not a method but has arguments"));
         }
         if cmd.len() > 1 || prev.is_some() {
             return Err(format!(
@@ -189,6 +213,16 @@ fn describe(a: &Arg) -> String {
         Arg::Int(i) => i.to_string(),
         Arg::Float(f) => f.to_string(),
         Arg::Bool(b) => b.to_string(),
-        _ => "operand".into(),
+        Arg::Func(name) => name.clone(),
+        Arg::Nil => "nil".into(),
+        Arg::Sub(p, f) => {
+            let cmds: Vec<String> = p
+                .cmds
+                .iter()
+                .map(|c| c.iter().map(describe).collect::<Vec<_>>().join(" "))
+                .collect();
+            let fields: String = f.iter().map(|x| format!(".{x}")).collect();
+            format!("({}){fields}", cmds.join(" | "))
+        }
     }
 }

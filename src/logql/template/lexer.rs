@@ -24,8 +24,32 @@ pub enum Tok {
     Comma,
 }
 
+/// `(line, column)` of a token.
+pub type Spot = (usize, usize);
+
 /// Lexes the whole template; errors are Go-worded messages without the `template:` prefix.
+#[cfg(test)]
 pub fn lex(src: &str) -> Result<Vec<Tok>, String> {
+    lex_pos(src).map(|(toks, _)| toks)
+}
+
+/// Like `lex`, with each token's `(line, column)` as Go reports them in execution errors
+/// (1-based line, byte column from the line start).
+pub fn lex_pos(src: &str) -> Result<(Vec<Tok>, Vec<Spot>), String> {
+    let mut offs = Vec::new();
+    let toks = lex_offsets(src, &mut offs)?;
+    let pos = offs
+        .iter()
+        .map(|&o| {
+            let before = src.get(..o).unwrap_or(src);
+            let line = 1 + before.matches('\n').count();
+            (line, o - before.rfind('\n').map_or(0, |i| i + 1))
+        })
+        .collect();
+    Ok((toks, pos))
+}
+
+fn lex_offsets(src: &str, offs: &mut Vec<usize>) -> Result<Vec<Tok>, String> {
     let mut toks = Vec::new();
     let mut rest = src;
     let mut line = 1usize;
@@ -44,6 +68,7 @@ pub fn lex(src: &str) -> Result<Vec<Tok>, String> {
         };
         let Some(after) = after else {
             push_text(&mut toks, text);
+            offs.resize(toks.len(), 0);
             break;
         };
         // `{{- ` trims the text before it.
@@ -56,7 +81,9 @@ pub fn lex(src: &str) -> Result<Vec<Tok>, String> {
         }
         line += raw_newlines;
         push_text(&mut toks, text);
-        let (consumed, trim_right) = lex_action(after, line, &mut toks)?;
+        offs.resize(toks.len(), 0);
+        let base = src.len() - after.len();
+        let (consumed, trim_right) = lex_action(after, line, base, &mut toks, offs)?;
         line += after[..consumed].matches('\n').count();
         trim_next_text = trim_right;
         rest = &after[consumed..];
@@ -78,8 +105,15 @@ fn is_ident_char(c: char) -> bool {
     c == '_' || c.is_alphanumeric()
 }
 
-/// Lexes one action body; returns bytes consumed (through `}}`) and whether it trims right.
-fn lex_action(s: &str, line: usize, toks: &mut Vec<Tok>) -> Result<(usize, bool), String> {
+/// Lexes one action body (starting at byte `base` of the template); returns bytes consumed
+/// (through `}}`) and whether it trims right. `offs` gets each token's byte offset.
+fn lex_action(
+    s: &str,
+    line: usize,
+    base: usize,
+    toks: &mut Vec<Tok>,
+    offs: &mut Vec<usize>,
+) -> Result<(usize, bool), String> {
     let b = s.as_bytes();
     let mut i = 0;
     // Comments: `{{/* … */}}`, optionally with trim markers around.
@@ -102,10 +136,12 @@ fn lex_action(s: &str, line: usize, toks: &mut Vec<Tok>) -> Result<(usize, bool)
         ));
     }
     toks.push(Tok::Open(line));
+    offs.push(base + i);
     while i < b.len() {
         let c = s[i..].chars().next().unwrap_or(' ');
         if s[i..].starts_with("}}") {
             toks.push(Tok::Close);
+            offs.push(base + i);
             return Ok((i + 2, false));
         }
         if is_space(c) {
@@ -113,6 +149,7 @@ fn lex_action(s: &str, line: usize, toks: &mut Vec<Tok>) -> Result<(usize, bool)
             let ws_end = i + s[i..].len() - s[i..].trim_start_matches(is_space).len();
             if s[ws_end..].starts_with("-}}") {
                 toks.push(Tok::Close);
+                offs.push(base + i);
                 return Ok((ws_end + 3, true));
             }
             i = ws_end;
@@ -121,31 +158,38 @@ fn lex_action(s: &str, line: usize, toks: &mut Vec<Tok>) -> Result<(usize, bool)
         match c {
             '|' => {
                 toks.push(Tok::Pipe);
+                offs.push(base + i);
                 i += 1;
             }
             '(' => {
                 toks.push(Tok::LParen);
+                offs.push(base + i);
                 i += 1;
             }
             ')' => {
                 toks.push(Tok::RParen);
+                offs.push(base + i);
                 i += 1;
             }
             ',' => {
                 toks.push(Tok::Comma);
+                offs.push(base + i);
                 i += 1;
             }
             '=' => {
                 toks.push(Tok::Assign);
+                offs.push(base + i);
                 i += 1;
             }
             ':' if s[i..].starts_with(":=") => {
                 toks.push(Tok::Declare);
+                offs.push(base + i);
                 i += 2;
             }
             '"' => {
                 let (v, n) = lex_quoted(&s[i..], line)?;
                 toks.push(Tok::Str(v));
+                offs.push(base + i);
                 i += n;
             }
             '`' => {
@@ -153,16 +197,19 @@ fn lex_action(s: &str, line: usize, toks: &mut Vec<Tok>) -> Result<(usize, bool)
                     return Err(format!("line:{line}: unterminated raw quoted string"));
                 };
                 toks.push(Tok::Str(s[i + 1..i + 1 + end].to_string()));
+                offs.push(base + i);
                 i += end + 2;
             }
             '\'' => {
                 let (v, n) = lex_char(&s[i..], line)?;
                 toks.push(Tok::Char(v));
+                offs.push(base + i);
                 i += n;
             }
             '.' if !s[i + 1..].starts_with(|c: char| c.is_ascii_digit()) => {
                 let (fields, n) = lex_fields(&s[i..]);
                 toks.push(Tok::Field(fields));
+                offs.push(base + i);
                 i += n;
             }
             '$' => {
@@ -177,6 +224,7 @@ fn lex_action(s: &str, line: usize, toks: &mut Vec<Tok>) -> Result<(usize, bool)
                     (Vec::new(), 0)
                 };
                 toks.push(Tok::Var(name, fields));
+                offs.push(base + i);
                 i += n;
             }
             c if c.is_ascii_digit() || c == '-' || c == '+' || c == '.' => {
@@ -191,6 +239,7 @@ fn lex_action(s: &str, line: usize, toks: &mut Vec<Tok>) -> Result<(usize, bool)
                     text = &text[..p];
                 }
                 toks.push(Tok::Number(text.to_string()));
+                offs.push(base + i);
                 i += text.len();
             }
             c if is_ident_char(c) => {
@@ -198,6 +247,7 @@ fn lex_action(s: &str, line: usize, toks: &mut Vec<Tok>) -> Result<(usize, bool)
                     .find(|c: char| !is_ident_char(c))
                     .unwrap_or(s.len() - i);
                 toks.push(Tok::Ident(s[i..i + n].to_string()));
+                offs.push(base + i);
                 i += n;
             }
             other => return Err(format!("line:{line}: unexpected {other:?} in command")),

@@ -18,7 +18,12 @@ pub fn to_i64(v: &Value) -> i64 {
             };
             match super::parser::number(t) {
                 Some(super::parser::Arg::Int(i)) => i,
-                _ => 0,
+                // Loki's `{{ "20.4" | int }}` is 20: a decimal string truncates.
+                _ => t
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite())
+                    .map_or(0, |f| f as i64),
             }
         }
         Value::Time(_) | Value::Labels | Value::Json(_) | Value::Nil => 0,
@@ -75,6 +80,10 @@ pub fn call(name: &str, a: &[Value]) -> Result<Value, String> {
         "addf" => Value::Float(floats().sum()),
         "subf" | "mulf" | "divf" => {
             min1()?;
+            // Sprig's divf uses exact decimals, which panic on a zero divisor.
+            if name == "divf" && floats().skip(1).any(|x| x == 0.0) {
+                return Err("decimal division by 0".into());
+            }
             let mut it = floats();
             let first = it.next().unwrap_or(0.0);
             Value::Float(it.fold(first, |acc, x| match name {

@@ -45,7 +45,8 @@ impl Template {
     /// Parses a template; errors read like Go's (`template: line:1: function "foo" not defined`).
     pub fn parse(text: &str) -> Result<Self, LogqlError> {
         let wrap = |e: String| LogqlError::msg(format!("template: {e}"));
-        let nodes = parser::parse(lexer::lex(text).map_err(wrap)?).map_err(wrap)?;
+        let (toks, spots) = lexer::lex_pos(text).map_err(wrap)?;
+        let nodes = parser::parse_pos(toks, spots).map_err(wrap)?;
         let literal = match nodes.as_slice() {
             [] => Some(String::new()),
             [Node::Text(t)] => Some(t.clone()),
@@ -68,7 +69,11 @@ impl Template {
         let mut out = String::new();
         exec::Exec::new(ctx)
             .run(&self.nodes, &value::Value::Labels, &mut out)
-            .map_err(|e| LogqlError::msg(format!("template: line: executing \"line\": {e}")))?;
+            .map_err(|e| match e.strip_prefix(exec::AT) {
+                // Go: `template: line:1:3: executing "line" at <div .x 0>: error calling div: …`
+                Some(e) => LogqlError::msg(format!("template: line:{e}")),
+                None => LogqlError::msg(format!("template: line: executing \"line\": {e}")),
+            })?;
         Ok(out)
     }
 
@@ -244,7 +249,8 @@ pub(crate) mod tests {
         assert!(
             render_err("{{ trunc 1 }}").contains("wrong number of args for trunc: want 2 got 1")
         );
-        assert_eq!(render("{{ fromJson .a }}"), "<nil>");
+        // Loki prints `<no value>` here (fixture B14g).
+        assert_eq!(render("{{ fromJson .a }}"), "<no value>");
     }
 
     #[test]

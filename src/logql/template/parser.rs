@@ -21,6 +21,8 @@ pub struct Pipeline {
     pub decl: Vec<String>,
     pub assign: bool,
     pub cmds: Vec<Vec<Arg>>,
+    /// `(line, column)` of each command, for Go-style execution errors.
+    pub at: Vec<(usize, usize)>,
 }
 
 /// An operand of a command.
@@ -39,15 +41,24 @@ pub enum Arg {
 
 struct Parser {
     toks: Vec<Tok>,
+    /// `(line, column)` of each token (may be empty).
+    spots: Vec<(usize, usize)>,
     pos: usize,
     line: usize,
     vars: Vec<String>,
 }
 
 /// Parses a token stream into nodes.
+#[cfg(test)]
 pub fn parse(toks: Vec<Tok>) -> Result<Vec<Node>, String> {
+    parse_pos(toks, Vec::new())
+}
+
+/// Parses a token stream with each token's `(line, column)` (from `lexer::lex_pos`).
+pub fn parse_pos(toks: Vec<Tok>, spots: Vec<(usize, usize)>) -> Result<Vec<Node>, String> {
     let mut p = Parser {
         toks,
+        spots,
         pos: 0,
         line: 1,
         vars: vec![String::new()],
@@ -182,6 +193,7 @@ impl Parser {
             decl: Vec::new(),
             assign: false,
             cmds: Vec::new(),
+            at: Vec::new(),
         };
         if allow_decl
             && let Some(Tok::Var(name, f)) = self.peek().cloned()
@@ -217,6 +229,7 @@ impl Parser {
         }
         loop {
             let mut cmd = Vec::new();
+            let at = self.spots.get(self.pos).copied().unwrap_or((self.line, 0));
             while let Some(t) = self.peek() {
                 if matches!(t, Tok::Close | Tok::RParen | Tok::Pipe) {
                     break;
@@ -232,11 +245,20 @@ impl Parser {
                 }
                 break;
             }
-            if !pipe.cmds.is_empty() && !matches!(cmd[0], Arg::Func(_)) {
-                // Go allows a non-function later in a pipeline only if it takes no argument.
-                return Err(self.err("non executable command in pipeline stage 2"));
+            let literal = matches!(
+                cmd[0],
+                Arg::Str(_) | Arg::Int(_) | Arg::Float(_) | Arg::Bool(_) | Arg::Nil
+            ) || matches!(&cmd[0], Arg::Field(f) if f.is_empty());
+            if !pipe.cmds.is_empty() && literal {
+                // Go refuses only literals (and `.`) after a pipe; a field there parses and
+                // fails when run ("… is not a method but has arguments").
+                return Err(self.err(&format!(
+                    "non executable command in pipeline stage {}",
+                    pipe.cmds.len() + 1
+                )));
             }
             pipe.cmds.push(cmd);
+            pipe.at.push(at);
             if matches!(self.peek(), Some(Tok::Pipe)) {
                 self.pos += 1;
             } else {

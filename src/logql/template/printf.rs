@@ -138,7 +138,7 @@ fn one(verb: char, spec: &Spec, arg: &Value) -> Option<String> {
         ('c', Value::Int(i)) => char::from_u32(u32::try_from(*i).ok()?)
             .unwrap_or('\u{fffd}')
             .to_string(),
-        ('q', Value::Str(s)) => super::encode::go_quote(s),
+        ('q', Value::Str(s)) => crate::logql::go_quote(s),
         ('q', Value::Int(i)) => format!(
             "'{}'",
             char::from_u32(u32::try_from(*i).ok()?).unwrap_or('\u{fffd}')

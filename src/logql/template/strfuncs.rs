@@ -67,9 +67,10 @@ pub fn call(name: &str, a: &[Value]) -> Result<Option<Value>, String> {
         }
         "b64dec" => {
             arity(name, a, 1)?;
-            Ok(Value::Str(match encode::b64_decode(s(&a[0])?) {
-                Some(b) => String::from_utf8_lossy(&b).into_owned(),
-                None => "illegal base64 data at input byte 0".into(),
+            // Sprig prints Go's error instead of failing.
+            Ok(Value::Str(match encode::b64_decode_go(s(&a[0])?) {
+                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                Err(at) => format!("illegal base64 data at input byte {at}"),
             }))
         }
         "toJson" => {
@@ -143,17 +144,7 @@ pub fn call(name: &str, a: &[Value]) -> Result<Option<Value>, String> {
         "substr" => {
             arity(name, a, 3)?;
             let (start, end, src) = (i(&a[0])?, i(&a[1])?, s(&a[2])?);
-            let chars: Vec<char> = src.chars().collect();
-            let len = chars.len() as i64;
-            let start = start.clamp(0, len) as usize;
-            let out: String = if end < 0 || end > len {
-                chars[start..].iter().collect()
-            } else if (end as usize) < start {
-                String::new()
-            } else {
-                chars[start..end as usize].iter().collect()
-            };
-            Ok(Value::Str(out))
+            substr(start, end, src).map(Value::Str)
         }
         "replace" => {
             arity(name, a, 3)?;
@@ -263,6 +254,34 @@ fn title(src: &str) -> String {
         prev_letter = c.is_alphanumeric() || c == '_' || c == '\'';
     }
     out
+}
+
+/// Sprig's `substr` on bytes, with Go's slice panics as errors (Loki then keeps the line and
+/// records `TemplateFormatErr`).
+fn substr(start: i64, end: i64, src: &str) -> Result<String, String> {
+    let b = src.as_bytes();
+    let len = b.len() as i64;
+    let oob = |what: String| Err(format!("runtime error: slice bounds out of range {what}"));
+    let (lo, hi) = if start < 0 {
+        if end < 0 {
+            return oob(format!("[:{end}]"));
+        }
+        if end > len {
+            return oob(format!("[:{end}] with length {len}"));
+        }
+        (0, end)
+    } else if end < 0 || end > len {
+        if start > len {
+            return oob(format!("[{start}:{len}]"));
+        }
+        (start, len)
+    } else {
+        if start > end {
+            return oob(format!("[{start}:{end}]"));
+        }
+        (start, end)
+    };
+    Ok(String::from_utf8_lossy(&b[lo as usize..hi as usize]).into_owned())
 }
 
 #[cfg(test)]
@@ -384,7 +403,7 @@ mod tests {
             render(
                 r#"{{ fromJson `[1,"x"]` }}|{{ fromJson `{"b":1,"a":true}` }}|{{ fromJson "nope" }}"#
             ),
-            "[1 x]|map[a:true b:1]|<nil>"
+            "[1 x]|map[a:true b:1]|<no value>"
         );
         assert_eq!(
             render(r#"{{ if (fromJson `{}`) }}y{{ else }}n{{ end }}"#),

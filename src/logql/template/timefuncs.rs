@@ -4,7 +4,7 @@ use chrono::Utc;
 
 use super::funcs::{arity, s};
 use super::timefmt::{format, parse};
-use super::value::Value;
+use super::value::{Value, ZERO_TIME_NS};
 
 const NAMES: &[&str] = &[
     "unixEpoch",
@@ -92,9 +92,6 @@ pub fn call(name: &str, a: &[Value]) -> Result<Value, String> {
         other => Err(format!("function \"{other}\" not defined")),
     }
 }
-
-/// Go's zero time (year 1) does not fit in i64 ns; the earliest representable instant stands in.
-const ZERO_TIME_NS: i64 = i64::MIN;
 
 #[cfg(test)]
 mod tests {

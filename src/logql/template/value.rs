@@ -159,6 +159,9 @@ pub fn format_g(f: f64, prec: Option<usize>, shortest_eprec: i32) -> String {
 
 /// Go's `time.Time.String()` in UTC: `2006-01-02 15:04:05.999999999 +0000 UTC`.
 pub fn go_time(ns: i64) -> String {
+    if ns == ZERO_TIME_NS {
+        return "0001-01-01 00:00:00 +0000 UTC".to_string();
+    }
     let t = DateTime::<Utc>::from_timestamp_nanos(ns);
     let frac = t.timestamp_subsec_nanos();
     let frac = if frac == 0 {
@@ -168,6 +171,10 @@ pub fn go_time(ns: i64) -> String {
     };
     format!("{}{frac} +0000 UTC", t.format("%Y-%m-%d %H:%M:%S"))
 }
+
+/// Go's zero time (year 1, what `toDate` gives for bad input) does not fit in i64 ns: this
+/// sentinel stands for it and prints as Go prints the zero time.
+pub const ZERO_TIME_NS: i64 = i64::MIN;
 
 #[cfg(test)]
 mod tests {

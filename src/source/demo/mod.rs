@@ -168,25 +168,9 @@ impl Out {
     }
 }
 
-/// A JSON string literal (quoted, escaped).
+/// A JSON string literal (quoted, escaped by serde_json).
 pub(crate) fn js(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    serde_json::to_string(s).unwrap_or_default()
 }
 
 fn push_num(s: &mut String, v: i64, width: usize) {

@@ -7,16 +7,16 @@
 //!
 //! ```ignore
 //! use vs_logs::agent::model::build_runs_with;
-//! use vs_logs::agent::cli::{build_options, summarize};
+//! use vs_logs::agent::find::summarize;
 //! use vs_logs::agent::fetch::{replay_query, agents_query};
 //! use vs_logs::tui::agent_view::{AgentsView, TimelineView, ViewAction};
 //!
 //! // Pivot from a log line with an `agent_id`: query `replay_query(app, id)` (forward,
 //! // limit 0), then
-//! let runs = build_runs_with(&entries, &build_options(&ctx)?);
+//! let runs = build_runs_with(&entries, &session.build_options()?);
 //! let mut view = TimelineView::new(runs.last().cloned().unwrap()); // latest attempt
 //! // Agents list: query `agents_query(app, None)`, then
-//! let mut list = AgentsView::new(summarize(&entries, &ctx, None, None)?, "last 24h");
+//! let mut list = AgentsView::new(summarize(&entries, &opts, None, None), "last 24h");
 //!
 //! // Each frame / key:
 //! view.render(frame, area);                 // draws only the visible rows
@@ -29,29 +29,32 @@
 //! }
 //! ```
 //!
-//! Keys. Timeline: `j/k`/arrows move, PgUp/PgDn, `g/G`, Enter/space fold a turn or expand a
-//! message/traceback/tool error, `z` fold all, `e`/`E` next/previous error, `r` the raw log
-//! line of the entry, `q`/Esc close. Agents list: `j/k`, `g/G`, `e` next failed run, Enter
-//! open, `q`/Esc close.
+//! Keys come from the key tables (`tui::keys`: `Screen::Timeline`, `Screen::Runs`; `handle`
+//! takes the user's `KeyMap`, `handle_key` the defaults). Timeline: `j/k`/arrows move,
+//! PgUp/PgDn, `g/G`, Enter/space fold a turn or expand a message/traceback/tool args, `z`
+//! fold all, `e`/`E` next/previous error, `r` the raw log line of the entry (scrolls with the
+//! movement keys), `q`/Esc close. Agents list (newest first): `j/k`,
+//! `g/G`, `e` next failed run, Enter open, `A/D/C/T/S` sort by start, duration, cost, tokens,
+//! status (again: reverse), `f`/`t` cycle the status/type filter, `q`/Esc close.
 //!
-//! `open_timeline` runs a minimal standalone loop (`vs-logs replay --tui`).
+//! `vs-logs replay --tui` opens the explorer's own loop on these views (`tui::TuiStart::agent`).
 
 mod agents_list;
+mod raw_popup;
 mod rows;
-mod standalone;
+mod runs_order;
 pub mod style;
 mod timeline;
 mod timeline_render;
 
 pub use agents_list::AgentsView;
 pub use rows::RowKind;
+pub use runs_order::{RunsOrder, SortKey};
 pub use timeline::TimelineView;
 pub use timeline_render::cumulative_costs;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-
-use crate::agent::model::AgentRun;
 
 /// What a view asks of its host after a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,14 +74,4 @@ impl TimelineView {
     pub fn render(&self, frame: &mut Frame, area: Rect) {
         timeline_render::render(self, frame, area);
     }
-}
-
-/// Opens the runs (several when an id was reused) in a standalone terminal loop until the
-/// user quits; the terminal is restored on every path, SIGTERM and SIGHUP included.
-pub async fn open_timeline(runs: Vec<AgentRun>) -> anyhow::Result<()> {
-    let stop = standalone::watch_signals()
-        .map_err(|e| anyhow::anyhow!("cannot watch for SIGTERM/SIGHUP ({e}); run without --tui"))?;
-    tokio::task::spawn_blocking(move || standalone::run_blocking(runs, &stop))
-        .await
-        .map_err(|e| anyhow::anyhow!("the timeline stopped unexpectedly: {e}"))?
 }

@@ -1,17 +1,19 @@
-//! The timeline view's state and keys: selection, folded turns, expanded messages, error
-//! jumps and the raw-line popup. Drawing is in `timeline_render`.
+//! The timeline view's state and actions: selection, folded turns, expanded messages, error
+//! jumps and the raw-line popup. Keys come from the key table (`Screen::Timeline`); drawing
+//! is in `timeline_render`.
 
 use std::cell::Cell;
 use std::collections::HashSet;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
+use super::super::keys::{Action, KeyMap, Screen};
 use super::ViewAction;
-use super::rows::{RowKind, build_rows, expandable_text, is_error};
+use super::rows::{RowKind, build_rows, expandable, is_error, loose_key};
 use crate::agent::model::AgentRun;
 
-/// Width expanded text is wrapped at before the first frame tells the real width.
-const DEFAULT_TEXT_WIDTH: usize = 100;
+/// The list's width before the first frame tells the real one.
+const DEFAULT_LIST_WIDTH: usize = 100;
 
 /// The timeline of one run.
 #[derive(Debug)]
@@ -25,8 +27,10 @@ pub struct TimelineView {
     pub(super) offset: Cell<usize>,
     /// Rows the list showed in the last frame (for paging).
     pub(super) viewport: Cell<usize>,
-    /// Width expanded text wraps at (the list's width in the last frame).
-    pub(super) text_width: Cell<usize>,
+    /// The list's width in the last frame (expanded text wraps to it).
+    pub(super) list_width: Cell<usize>,
+    /// First line of the raw-line popup on screen.
+    pub(super) raw_scroll: Cell<usize>,
     /// The raw log line of the selected entry is shown over the timeline.
     pub(super) show_raw: bool,
     /// A note shown under the header (`2 runs share this id …`).
@@ -37,7 +41,7 @@ impl TimelineView {
     pub fn new(run: AgentRun) -> Self {
         let folded = HashSet::new();
         let expanded = HashSet::new();
-        let rows = build_rows(&run, &folded, &expanded, DEFAULT_TEXT_WIDTH);
+        let rows = build_rows(&run, &folded, &expanded, DEFAULT_LIST_WIDTH);
         Self {
             run,
             rows,
@@ -46,7 +50,8 @@ impl TimelineView {
             selected: 0,
             offset: Cell::new(0),
             viewport: Cell::new(10),
-            text_width: Cell::new(DEFAULT_TEXT_WIDTH),
+            list_width: Cell::new(DEFAULT_LIST_WIDTH),
+            raw_scroll: Cell::new(0),
             show_raw: false,
             note: None,
         }
@@ -71,10 +76,12 @@ impl TimelineView {
     pub fn selected_raw(&self) -> Option<&str> {
         match self.rows.get(self.selected)? {
             RowKind::Turn(t) => self.run.turns[*t].raw.as_deref(),
-            RowKind::Step(t, s) | RowKind::Text(t, s, _) => {
+            RowKind::Step(t, s) | RowKind::Text(t, s, _) | RowKind::Args(t, s) => {
                 Some(self.run.turns[*t].steps[*s].raw()).filter(|r| !r.is_empty())
             }
-            RowKind::LooseError(e) => Some(self.run.errors[*e].raw.as_str()),
+            RowKind::LooseError(e) | RowKind::LooseText(e, _) => {
+                Some(self.run.errors[*e].raw.as_str())
+            }
         }
     }
 
@@ -84,14 +91,17 @@ impl TimelineView {
             &self.run,
             &self.folded,
             &self.expanded,
-            self.text_width.get(),
+            self.list_width.get(),
         );
         // Keep the selection on the same entry (or its turn when it was folded away).
         let pos = anchor.and_then(|a| {
             self.rows.iter().position(|r| *r == a).or_else(|| {
                 let turn = match a {
-                    RowKind::Step(t, _) | RowKind::Text(t, _, _) | RowKind::Turn(t) => t,
-                    RowKind::LooseError(_) => return None,
+                    RowKind::Step(t, _)
+                    | RowKind::Text(t, _, _)
+                    | RowKind::Args(t, _)
+                    | RowKind::Turn(t) => t,
+                    RowKind::LooseError(_) | RowKind::LooseText(..) => return None,
                 };
                 self.rows.iter().position(|r| *r == RowKind::Turn(turn))
             })
@@ -107,8 +117,10 @@ impl TimelineView {
                     self.folded.insert(t);
                 }
             }
-            Some(RowKind::Step(t, s)) | Some(RowKind::Text(t, s, _)) => {
-                if expandable_text(&self.run.turns[t].steps[s]).is_none() {
+            Some(RowKind::Step(t, s))
+            | Some(RowKind::Text(t, s, _))
+            | Some(RowKind::Args(t, s)) => {
+                if !expandable(&self.run.turns[t].steps[s], self.list_width.get()) {
                     return;
                 }
                 if !self.expanded.remove(&(t, s)) {
@@ -118,6 +130,19 @@ impl TimelineView {
                     .rows
                     .iter()
                     .position(|r| *r == RowKind::Step(t, s))
+                    .unwrap_or(self.selected);
+            }
+            Some(RowKind::LooseError(e)) | Some(RowKind::LooseText(e, _)) => {
+                if self.run.errors[e].traceback.is_none() {
+                    return;
+                }
+                if !self.expanded.remove(&loose_key(e)) {
+                    self.expanded.insert(loose_key(e));
+                }
+                self.selected = self
+                    .rows
+                    .iter()
+                    .position(|r| *r == RowKind::LooseError(e))
                     .unwrap_or(self.selected);
             }
             _ => return,
@@ -151,31 +176,54 @@ impl TimelineView {
         self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
     }
 
+    /// A key with the default key table (see `handle` for the user's).
     pub fn handle_key(&mut self, key: KeyEvent) -> ViewAction {
+        self.handle(KeyMap::defaults(), key)
+    }
+
+    /// A key, looked up in the timeline's key table.
+    pub fn handle(&mut self, keys: &KeyMap, key: KeyEvent) -> ViewAction {
+        match keys.action_in(Screen::Timeline, &key) {
+            Some(a) => self.perform(a),
+            // the raw-line popup takes every key
+            None if self.show_raw => ViewAction::None,
+            None => ViewAction::Unhandled,
+        }
+    }
+
+    /// Applies an action of the timeline's key table; others are `Unhandled`.
+    pub fn perform(&mut self, action: Action) -> ViewAction {
         if self.show_raw {
-            return match key.code {
-                KeyCode::Char('q') | KeyCode::Esc | KeyCode::Char('r') | KeyCode::Enter => {
+            // the popup scrolls with the movement keys; drawing clamps it to its lines
+            let s = self.raw_scroll.get();
+            let page = self.viewport.get().max(1) / 2;
+            match action {
+                Action::Back | Action::RawLine | Action::Fold | Action::Cancel => {
                     self.show_raw = false;
-                    ViewAction::None
                 }
-                _ => ViewAction::None,
-            };
+                Action::Down => self.raw_scroll.set(s + 1),
+                Action::Up => self.raw_scroll.set(s.saturating_sub(1)),
+                Action::PageDown | Action::HalfPageDown => self.raw_scroll.set(s + page),
+                Action::PageUp | Action::HalfPageUp => self.raw_scroll.set(s.saturating_sub(page)),
+                Action::Top => self.raw_scroll.set(0),
+                Action::Bottom => self.raw_scroll.set(usize::MAX / 2),
+                _ => {}
+            }
+            return ViewAction::None;
         }
         let page = self.viewport.get().max(1) as isize;
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-        match key.code {
-            KeyCode::Char('q') | KeyCode::Esc => return ViewAction::Close,
-            KeyCode::Char('c') if ctrl => return ViewAction::Close,
-            KeyCode::Down | KeyCode::Char('j') => self.move_by(1),
-            KeyCode::Up | KeyCode::Char('k') => self.move_by(-1),
-            KeyCode::PageDown => self.move_by(page),
-            KeyCode::Char('d') if ctrl => self.move_by(page / 2),
-            KeyCode::Char('u') if ctrl => self.move_by(-page / 2),
-            KeyCode::PageUp => self.move_by(-page),
-            KeyCode::Home | KeyCode::Char('g') => self.selected = 0,
-            KeyCode::End | KeyCode::Char('G') => self.move_by(isize::MAX / 2),
-            KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Tab => self.toggle(),
-            KeyCode::Char('z') => {
+        match action {
+            Action::Back | Action::Cancel => return ViewAction::Close,
+            Action::Down => self.move_by(1),
+            Action::Up => self.move_by(-1),
+            Action::PageDown => self.move_by(page),
+            Action::PageUp => self.move_by(-page),
+            Action::HalfPageDown => self.move_by(page / 2),
+            Action::HalfPageUp => self.move_by(-page / 2),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.move_by(isize::MAX / 2),
+            Action::Fold => self.toggle(),
+            Action::FoldAll => {
                 // Fold all turns, or unfold all when every turn is folded.
                 if self.folded.len() == self.run.turns.len() {
                     self.folded.clear();
@@ -184,9 +232,12 @@ impl TimelineView {
                 }
                 self.rebuild();
             }
-            KeyCode::Char('e') => self.jump_error(true),
-            KeyCode::Char('E') => self.jump_error(false),
-            KeyCode::Char('r') => self.show_raw = self.selected_raw().is_some(),
+            Action::NextError => self.jump_error(true),
+            Action::PrevError => self.jump_error(false),
+            Action::RawLine => {
+                self.show_raw = self.selected_raw().is_some();
+                self.raw_scroll.set(0);
+            }
             _ => return ViewAction::Unhandled,
         }
         ViewAction::None

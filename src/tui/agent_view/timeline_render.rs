@@ -3,11 +3,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::rows::{RowKind, is_error};
+use super::rows::{RowKind, WHEN_W, args_summary, expandable, is_error, loose_key};
 use super::style;
 use super::timeline::TimelineView;
 use crate::agent::model::{AgentRun, Step};
@@ -35,50 +35,80 @@ pub fn cumulative_costs(run: &AgentRun) -> Vec<Option<f64>> {
         .collect()
 }
 
-fn header_lines(run: &AgentRun, note: Option<&str>) -> Vec<Line<'static>> {
+/// Packs `parts` into lines of at most `width` columns, joined by ` · `, so a narrow
+/// terminal wraps the header between facts instead of cutting the last ones (the cost).
+fn pack(parts: Vec<(String, Style)>, width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut len = 0;
+    for (text, st) in parts {
+        let n = text.chars().count();
+        if len > 0 && len + 3 + n > width {
+            lines.push(Line::from(std::mem::take(&mut spans)));
+            len = 0;
+        }
+        if len > 0 {
+            spans.push(Span::raw(" · "));
+            len += 3;
+        }
+        len += n;
+        spans.push(Span::styled(text, st));
+    }
+    if !spans.is_empty() {
+        lines.push(Line::from(spans));
+    }
+    lines
+}
+
+fn header_lines(run: &AgentRun, note: Option<&str>, width: usize) -> Vec<Line<'static>> {
     let h = &run.header;
     let t = &run.totals;
     let s = |v: &Option<String>| inline(v.as_deref().unwrap_or("?")).into_owned();
     let max = h.max_turns.map_or(String::new(), |m| format!("/{m}"));
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled(format!("Agent run {}", inline(&h.agent_id)), style::title()),
-            Span::raw(format!("  {} → {}  ", s(&h.agent_type), s(&h.target_id))),
-            Span::styled(h.status.as_str().to_uppercase(), style::status(h.status)),
-            Span::styled(format!("  {}", h.status_reason), style::dim()),
-        ]),
-        Line::from(format!(
-            "model {} · turns {}{max} · LLM calls {} · tokens {} in / {} out · cost {}",
-            s(&h.model),
-            t.turns,
-            t.llm_calls,
-            thousands(t.input_tokens),
-            thousands(t.output_tokens),
-            cost(t.cost.as_ref())
-        )),
-        Line::from(vec![
-            Span::raw(format!(
-                "wall {} · LLM {} · tools {} · other {} · tool calls {} · ",
-                millis(t.wall_ms),
-                millis(t.llm_ms),
-                millis(t.tool_ms),
-                millis(t.other_ms),
-                t.tool_calls
-            )),
-            Span::styled(
+    let plain = Style::default();
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("Agent run {}", inline(&h.agent_id)), style::title()),
+        Span::raw(format!("  {} → {}  ", s(&h.agent_type), s(&h.target_id))),
+        Span::styled(h.status.as_str().to_uppercase(), style::status(h.status)),
+        Span::styled(format!("  {}", h.status_reason), style::dim()),
+    ])];
+    // what a run costs comes first: it must not be the fact a narrow screen cuts
+    lines.extend(pack(
+        vec![
+            (format!("cost {}", cost(t.cost.as_ref())), style::title()),
+            (
+                format!(
+                    "tokens {} in / {} out",
+                    thousands(t.input_tokens),
+                    thousands(t.output_tokens)
+                ),
+                plain,
+            ),
+            (format!("turns {}{max}", t.turns), plain),
+            (format!("LLM calls {}", t.llm_calls), plain),
+            (format!("model {}", s(&h.model)), plain),
+        ],
+        width,
+    ));
+    let errors = t.tool_errors + run.errors.len() as u64;
+    lines.extend(pack(
+        vec![
+            (format!("wall {}", millis(t.wall_ms)), plain),
+            (format!("LLM {}", millis(t.llm_ms)), plain),
+            (format!("tools {}", millis(t.tool_ms)), plain),
+            (format!("other {}", millis(t.other_ms)), plain),
+            (format!("tool calls {}", t.tool_calls), plain),
+            (
                 format!(
                     "tool errors {} · errors {}",
                     t.tool_errors,
                     run.errors.len()
                 ),
-                if t.tool_errors + run.errors.len() as u64 > 0 {
-                    style::error()
-                } else {
-                    Style::default()
-                },
+                if errors > 0 { style::error() } else { plain },
             ),
-        ]),
-    ];
+        ],
+        width,
+    ));
     let mut notes = Vec::new();
     if let Some(n) = note {
         notes.push(n.to_string());
@@ -158,13 +188,28 @@ fn row_line(
             }
             Line::from(spans)
         }
-        RowKind::Text(_, _, text) => Line::styled(format!("      │ {text}"), style::dim()),
+        RowKind::Text(_, _, text) => Line::styled(format!("{:WHEN_W$}│ {text}", ""), style::dim()),
+        RowKind::Args(ti, si) => match &run.turns[*ti].steps[*si] {
+            Step::ToolCall(t) => Line::styled(
+                format!("{:WHEN_W$}│ {}", "", args_summary(&t.args, width)),
+                style::dim(),
+            ),
+            _ => Line::default(),
+        },
+        RowKind::LooseText(_, text) => {
+            Line::styled(format!("{:WHEN_W$}│ {text}", ""), style::dim())
+        }
         RowKind::LooseError(ei) => {
             let e = &run.errors[*ei];
             Line::styled(
                 format!(
-                    "  {} ✗ {}: {}",
+                    "  {:>9} {}✗ {}: {}",
                     offset(e.ts_ns, start),
+                    match (&e.traceback, v.expanded.contains(&loose_key(*ei))) {
+                        (None, _) => "  ",
+                        (Some(_), true) => "▾ ",
+                        (Some(_), false) => "▸ ",
+                    },
                     inline(&e.event),
                     inline(&e.message)
                 ),
@@ -182,8 +227,11 @@ fn step_line(
     width: usize,
     start: i64,
 ) -> Line<'static> {
-    let when = format!("  {} ", offset(step.ts_ns(), start));
-    let fold = if v.expanded.contains(&key) {
+    let when = format!("  {:>9} ", offset(step.ts_ns(), start));
+    // only what shows more when expanded carries a fold mark
+    let fold = if !expandable(step, width) {
+        " "
+    } else if v.expanded.contains(&key) {
         "▾"
     } else {
         "▸"
@@ -199,7 +247,7 @@ fn step_line(
                 )
             });
             Line::from(vec![
-                Span::raw(when),
+                Span::raw(format!("{when}  ")),
                 Span::styled("LLM  ", style::llm()),
                 Span::raw(format!(
                     "{} · in {} out {}{lat}",
@@ -230,19 +278,19 @@ fn step_line(
             ])
         }
         Step::ToolCall(t) => {
-            let bar_w = (width / 3).clamp(10, 40);
+            let bar_w = (width / 4).clamp(10, 30);
             let left_w = width.saturating_sub(bar_w + 1);
-            let facts = match (t.duration_ms, &t.error) {
+            let mut facts = match (t.duration_ms, &t.error) {
                 (_, Some(e)) => format!("✗ {}", inline(e)),
                 (Some(d), None) => millis(d),
                 (None, None) if t.pending => "no result logged".into(),
                 (None, None) => String::new(),
             };
-            let mark = if t.error.is_some() {
-                format!("{fold} ")
-            } else {
-                String::new()
-            };
+            if let Some(c) = t.result_chars {
+                // the size the tool reported, not the excerpt that was logged
+                facts.push_str(&format!(" · output {} chars", thousands(c)));
+            }
+            let mark = format!("{fold} ");
             let text = format!("{when}{mark}TOOL {} {facts}", inline(&t.tool));
             let text = format!("{:<left_w$}", clip(&text, left_w));
             let (at, len) = bar(&v.run, t.start_ns, t.duration_ms, bar_w);
@@ -264,11 +312,7 @@ fn step_line(
             ])
         }
         Step::Error(e) => {
-            let tb = if e.traceback.is_some() {
-                format!("{fold} ")
-            } else {
-                String::new()
-            };
+            let tb = format!("{fold} ");
             Line::styled(
                 format!(
                     "{when}{tb}✗ ERROR {}: {}",
@@ -286,7 +330,7 @@ const KEYS: &str =
 
 /// Draws the timeline into `area`.
 pub fn render(v: &TimelineView, frame: &mut Frame, area: Rect) {
-    let header = header_lines(&v.run, v.note.as_deref());
+    let header = header_lines(&v.run, v.note.as_deref(), area.width as usize);
     let [head, list, keys] = Layout::vertical([
         Constraint::Length(header.len() as u16 + 1),
         Constraint::Min(1),
@@ -299,8 +343,7 @@ pub fn render(v: &TimelineView, frame: &mut Frame, area: Rect) {
     );
     let height = list.height as usize;
     v.viewport.set(height);
-    v.text_width
-        .set((list.width as usize).saturating_sub(8).max(20));
+    v.list_width.set(list.width as usize);
     let mut off = v.offset.get().min(v.rows.len().saturating_sub(1));
     if v.selected < off {
         off = v.selected;
@@ -336,18 +379,7 @@ pub fn render(v: &TimelineView, frame: &mut Frame, area: Rect) {
     if v.show_raw
         && let Some(raw) = v.selected_raw()
     {
-        let popup = centered(area, 80, 60);
-        frame.render_widget(Clear, popup);
-        frame.render_widget(
-            Paragraph::new(inline(raw).into_owned())
-                .wrap(Wrap { trim: false })
-                .block(
-                    Block::bordered()
-                        .title(" raw log line (q/esc to close) ")
-                        .border_style(Style::default().fg(Color::Cyan)),
-                ),
-            popup,
-        );
+        super::raw_popup::render(frame, centered(area, 80, 60), raw, &v.raw_scroll);
     }
 }
 

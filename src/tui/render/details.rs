@@ -11,7 +11,7 @@ use crate::sanitize;
 use super::super::app::App;
 use super::super::fields::{Source, fields_of};
 use super::super::row::format_ts;
-use super::{DIM, ERROR_TEXT, SELECTED, level_style};
+use super::{DIM, ERROR_TEXT, SELECTED, level_style, on_selected};
 
 fn tag(s: Source) -> (&'static str, Style) {
     match s {
@@ -29,23 +29,21 @@ pub fn details(frame: &mut Frame, r: Rect, app: &App) {
         .title(" details · +/- filter · y copy · h hide · c context · a agent · esc close ");
     let inner = block.inner(r);
     frame.render_widget(block, r);
-    let Some(row) = app.selected_row() else {
+    let Some(row) = app.logs.selected_row() else {
         return;
     };
-    let Some(d) = &app.details else {
+    let Some(d) = &app.logs.details else {
         return;
     };
     let fields = fields_of(&row);
     let mut lines: Vec<Line> = Vec::new();
     for (i, f) in fields.iter().enumerate() {
         let (t, ts) = tag(f.source);
-        let base = if i == d.cursor {
-            SELECTED
-        } else {
-            Style::new()
-        };
+        let selected = i == d.cursor;
+        let base = if selected { SELECTED } else { Style::new() };
+        let on = |s: Style| if selected { on_selected(s) } else { s };
         let mut spans = vec![
-            Span::styled(format!("{t} "), ts.patch(base)),
+            Span::styled(format!("{t} "), on(ts)),
             Span::styled(
                 format!("{}{}", "  ".repeat(f.depth), f.label),
                 Style::new().add_modifier(Modifier::BOLD).patch(base),
@@ -66,8 +64,8 @@ pub fn details(frame: &mut Frame, r: Rect, app: &App) {
             }
             None => spans.push(Span::styled(" {", base)),
         }
-        if app.hidden_fields.contains(&f.key) {
-            spans.push(Span::styled(" (hidden)", DIM.patch(base)));
+        if app.logs.hidden_fields.contains(&f.key) {
+            spans.push(Span::styled(" (hidden)", on(DIM)));
         }
         lines.push(Line::from(spans));
     }

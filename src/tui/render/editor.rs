@@ -10,6 +10,7 @@ use crate::logql::{self, TokenKind};
 use crate::sanitize;
 
 use super::super::app::{App, Mode, Running};
+use super::super::update::plural;
 use super::{DIM, ERROR_TEXT, SPINNER};
 
 fn token_style(k: TokenKind) -> Style {
@@ -60,8 +61,8 @@ fn editor_parts(app: &App) -> (String, &str, Option<usize>, bool) {
     match &app.mode {
         Mode::Search => (
             "/ ".to_string(),
-            &app.search.text,
-            Some(app.search.cursor),
+            &app.logs.search.text,
+            Some(app.logs.search.cursor),
             false,
         ),
         Mode::Prompt(p) => (
@@ -72,11 +73,11 @@ fn editor_parts(app: &App) -> (String, &str, Option<usize>, bool) {
         ),
         Mode::EditQuery => (
             "❯ ".to_string(),
-            &app.editor.text,
-            Some(app.editor.cursor),
+            &app.editor.input.text,
+            Some(app.editor.input.cursor),
             true,
         ),
-        _ => ("❯ ".to_string(), &app.editor.text, None, true),
+        _ => ("❯ ".to_string(), &app.editor.input.text, None, true),
     }
 }
 
@@ -126,7 +127,7 @@ pub fn editor(frame: &mut Frame, r: Rect, app: &App) {
 /// Under the editor: a parse error with a caret at its column, Loki's error verbatim, or
 /// completion candidates.
 pub fn note(frame: &mut Frame, r: Rect, app: &App) {
-    if let Some(c) = &app.completion {
+    if let Some(c) = &app.editor.completion {
         let mut spans = vec![Span::styled("tab: ", DIM)];
         if c.candidates.is_empty() {
             spans.push(Span::styled("loading…", DIM));
@@ -143,7 +144,7 @@ pub fn note(frame: &mut Frame, r: Rect, app: &App) {
         frame.render_widget(Paragraph::new(Line::from(spans)), r);
         return;
     }
-    let Some(e) = &app.query_error else {
+    let Some(e) = &app.editor.query_error else {
         return;
     };
     let msg = sanitize::inline(&e.message).into_owned();
@@ -178,8 +179,8 @@ fn human_bytes(b: u64) -> String {
 
 pub fn status(frame: &mut Frame, r: Rect, app: &App) {
     let mut spans: Vec<Span> = Vec::new();
-    let res = &app.results;
-    if let Some(run) = app.running {
+    let res = &app.logs.results;
+    if let Some(run) = app.status.running {
         let what = match run {
             Running::Query => "querying",
             Running::Older => "loading older lines",
@@ -188,30 +189,39 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
         };
         spans.push(Span::styled(
             format!(
-                "{} {what}… {} lines  ",
-                SPINNER[app.spinner % SPINNER.len()],
-                res.progress
+                "{} {what}… {}  ",
+                SPINNER[app.status.spinner % SPINNER.len()],
+                plural(res.progress, "line", "lines")
             ),
             Style::new().fg(Color::Yellow),
         ));
     }
-    if let Some(e) = &app.error {
+    if let Some(n) = app.status.exporting {
+        spans.push(Span::styled(
+            format!("exporting the range… {}  ", plural(n, "line", "lines")),
+            Style::new().fg(Color::Yellow),
+        ));
+    }
+    if let Some(e) = &app.status.error {
         spans.push(Span::styled(
             format!("error: {}  ", sanitize::inline(e)),
             ERROR_TEXT.add_modifier(Modifier::BOLD),
         ));
     }
-    let mut info = if app.running == Some(Running::Query) && app.is_empty() {
+    let n = app.logs.len();
+    // Everything in the range is loaded: the count is exact. Otherwise the server's volume
+    // gives the total, from buckets that stick out of the range: labelled as approximate.
+    let complete = res.loaded && res.older_done && res.newer_done;
+    let mut info = if app.status.running == Some(Running::Query) && app.logs.is_empty() {
         String::new()
     } else {
-        format!("{} lines", app.len())
+        match &app.volume.histogram {
+            Some(v) if !complete && !v.local && v.total() as usize > n => {
+                format!("{n} of about {} lines", v.total())
+            }
+            _ => plural(n, "line", "lines"),
+        }
     };
-    if let Some(v) = &app.volume
-        && !v.local
-        && v.total() as usize >= app.len()
-    {
-        info.push_str(&format!(" of {}", v.total()));
-    }
     if res.loaded && app.follow.is_none() {
         info.push_str(&format!(" · {} ms", res.elapsed_ms));
         if res.stats.bytes_processed > 0 {
@@ -221,15 +231,15 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
             ));
         }
         if !res.older_done || !res.newer_done {
-            info.push_str(" · more at the end");
+            info.push_str(" · more in the range");
         }
     }
-    info.push_str(if app.newest_first {
+    info.push_str(if app.logs.newest_first {
         " · newest first"
     } else {
         " · oldest first"
     });
-    if let Some(s) = &app.search_active {
+    if let Some(s) = &app.logs.search_active {
         info.push_str(&format!(" · /{}", sanitize::inline(s)));
     }
     spans.push(Span::raw(info));
@@ -253,7 +263,7 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
         }
         spans.push(Span::styled(s, Style::new().fg(Color::LightGreen)));
     }
-    if let Some(n) = &app.note {
+    if let Some(n) = &app.status.note {
         spans.push(Span::styled(
             format!(" · {}", sanitize::inline(n)),
             Style::new().fg(Color::Cyan),

@@ -33,6 +33,17 @@ pub const SELECTED: Style = Style::new().bg(Color::DarkGray);
 pub const ERROR_TEXT: Style = Style::new().fg(Color::Red);
 pub const DIM: Style = Style::new().fg(Color::DarkGray);
 
+/// `style` on the selection's background; a foreground that would vanish into it (DIM's
+/// DarkGray) is lifted to Gray, so the selected row keeps every text it shows.
+pub fn on_selected(style: Style) -> Style {
+    let s = style.patch(SELECTED);
+    if s.fg == SELECTED.bg {
+        s.fg(Color::Gray)
+    } else {
+        s
+    }
+}
+
 pub fn render(frame: &mut Frame, app: &App) {
     let area = frame.area();
     let a = layout(area, app);
@@ -47,7 +58,7 @@ pub fn render(frame: &mut Frame, app: &App) {
     if let Some(r) = a.sidebar {
         sidebar(frame, r, app);
     }
-    match &app.view {
+    match &app.nav.view {
         View::Logs => table::results(frame, a.results, app),
         View::Agent(v) => v.render(frame, a.results),
         View::Agents(v) => v.render(frame, a.results),
@@ -69,7 +80,7 @@ fn title(frame: &mut Frame, r: Rect, app: &App) {
             format!(" {} ", crate::sanitize::inline(&app.backend_name)),
             style,
         ),
-        Span::styled(format!(" ⏱ {} ", app.range.label()), style),
+        Span::styled(format!(" ⏱ {} ", app.editor.range.label()), style),
     ];
     if app.follow.is_some() {
         spans.push(Span::styled(" ● FOLLOW ", style.fg(Color::LightGreen)));
@@ -82,6 +93,7 @@ fn sidebar(frame: &mut Frame, r: Rect, app: &App) {
     frame.render_widget(Clear, r);
     let items: Vec<ListItem> = app
         .scenes
+        .list
         .iter()
         .map(|s| {
             let mark = if s.params.is_empty() { "" } else { " …" };
@@ -101,6 +113,6 @@ fn sidebar(frame: &mut Frame, r: Rect, app: &App) {
     let list = List::new(items)
         .block(block)
         .highlight_style(SELECTED.add_modifier(Modifier::BOLD));
-    let mut state = ListState::default().with_selected(Some(app.scene_cursor));
+    let mut state = ListState::default().with_selected(Some(app.scenes.cursor));
     frame.render_stateful_widget(list, r, &mut state);
 }

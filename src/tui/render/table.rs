@@ -12,7 +12,7 @@ use crate::sanitize;
 
 use super::super::app::{App, Running};
 use super::super::row::RowView;
-use super::{DIM, SELECTED, level_style};
+use super::{DIM, SELECTED, level_style, on_selected};
 
 const TIME_W: usize = 18;
 const LEVEL_W: usize = 5;
@@ -31,7 +31,7 @@ fn level_tag(v: &RowView) -> &'static str {
 
 /// Text lines of a row's message column (one unless wrapping or pretty-printing).
 fn message_lines(app: &App, v: &RowView, line: &str, width: usize) -> Vec<String> {
-    if app.pretty
+    if app.logs.pretty
         && v.is_json
         && let Some(val) = crate::model::json_object(line)
         && let Ok(p) = serde_json::to_string_pretty(&val)
@@ -41,8 +41,8 @@ fn message_lines(app: &App, v: &RowView, line: &str, width: usize) -> Vec<String
             .map(|l| sanitize::inline(l).into_owned())
             .collect();
     }
-    let msg = v.message(&app.hidden_fields);
-    if !app.wrap || width == 0 {
+    let msg = v.message(&app.logs.hidden_fields);
+    if !app.logs.wrap || width == 0 {
         return vec![msg];
     }
     let chars: Vec<char> = msg.chars().collect();
@@ -81,12 +81,8 @@ fn with_matches(text: String, re: Option<&regex::Regex>, base: Style) -> Vec<Spa
 
 fn placeholder(frame: &mut Frame, r: Rect, text: &str, style: Style) {
     let y = r.y + r.height / 3;
-    let area = Rect::new(
-        r.x,
-        y.min(r.bottom().saturating_sub(1)),
-        r.width,
-        2.min(r.height),
-    );
+    let y = y.min(r.bottom().saturating_sub(1));
+    let area = Rect::new(r.x, y, r.width, 3.min(r.bottom() - y));
     frame.render_widget(
         Paragraph::new(text.to_string())
             .style(style)
@@ -140,24 +136,32 @@ pub fn results(frame: &mut Frame, r: Rect, app: &App) {
             .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
         header,
     );
-    if let Some(m) = &app.results.metric {
+    if let Some(m) = &app.logs.results.metric {
         metric(frame, body, m);
         return;
     }
-    if app.is_empty() {
-        let (text, style) = if app.running == Some(Running::Query) {
+    if app.logs.is_empty() {
+        let (text, style) = if app.status.running == Some(Running::Query) {
             (
                 "Loading…".to_string(),
                 Style::new().fg(ratatui::style::Color::Yellow),
             )
         } else if app.follow.is_some() {
             ("Waiting for new lines…".to_string(), DIM)
-        } else if app.results.loaded {
+        } else if app.logs.results.loaded {
             (
+                // the CLI's words (`vs-logs query`), with this front end's keys
                 format!(
-                    "No lines for this query in {}. Try a longer range (keys 1-7, t) or another query (i).",
-                    app.range.label()
+                    "no lines matched in {}\nhint: {} (i)",
+                    app.editor.range.label(),
+                    crate::output::no_lines_hint("keys 1-7 or t")
                 ),
+                DIM,
+            )
+        } else if app.editor.query_error.is_some() && !app.editor.query.is_empty() {
+            // the last query failed: say so rather than invite a first one
+            (
+                "The query failed (the error is above). r runs it again, i edits it.".to_string(),
                 DIM,
             )
         } else {
@@ -167,22 +171,22 @@ pub fn results(frame: &mut Frame, r: Rect, app: &App) {
         return;
     }
     let msg_w = usize::from(body.width).saturating_sub(FIXED);
-    let re = app.search_active.as_ref().and_then(|p| {
+    let re = app.logs.search_active.as_ref().and_then(|p| {
         regex::RegexBuilder::new(&regex::escape(&sanitize::inline(p)))
             .case_insensitive(!p.chars().any(char::is_uppercase))
             .build()
             .ok()
     });
     let rows_of = |d: usize| -> Option<(std::rc::Rc<RowView>, Vec<String>)> {
-        let row = app.results.store.get(app.store_index(d))?;
-        let v = app.rows.get(&row);
+        let row = app.logs.results.store.get(app.logs.store_index(d))?;
+        let v = app.logs.rows.get(&row);
         let lines = message_lines(app, &v, row.line(), msg_w);
         Some((v, lines))
     };
     let height = usize::from(body.height);
-    let sel = app.selected.min(app.len() - 1);
-    let mut top = app.scroll.min(sel);
-    let variable = app.wrap || app.pretty;
+    let sel = app.logs.selected.min(app.logs.len() - 1);
+    let mut top = app.logs.scroll.min(sel);
+    let variable = app.logs.wrap || app.logs.pretty;
     if variable {
         // keep the selected row fully on screen: cost bounded by the screen height
         let mut hs: Vec<usize> = (top..=sel)
@@ -198,7 +202,7 @@ pub fn results(frame: &mut Frame, r: Rect, app: &App) {
     }
     let mut y = 0usize;
     let mut d = top;
-    while y < height && d < app.len() {
+    while y < height && d < app.logs.len() {
         let Some((v, lines)) = rows_of(d) else {
             break;
         };
@@ -210,7 +214,10 @@ pub fn results(frame: &mut Frame, r: Rect, app: &App) {
             }
             let mut spans = if i == 0 {
                 vec![
-                    Span::styled(format!("{:<TIME_W$} ", v.time), DIM.patch(base)),
+                    Span::styled(
+                        format!("{:<TIME_W$} ", v.time),
+                        if selected { on_selected(DIM) } else { DIM },
+                    ),
                     Span::styled(level_tag(&v), level_style(v.level).patch(base)),
                     Span::styled(" ", base),
                     Span::styled(

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders};
 use super::super::app::App;
 use super::super::layout::page_rows;
 use super::super::store::Level;
+use super::super::update::{plural, volume_loading};
 use super::{DIM, level_style};
 
 fn level_color(l: Level) -> Color {
@@ -17,14 +18,24 @@ fn level_color(l: Level) -> Color {
 }
 
 pub fn volume(frame: &mut Frame, r: Rect, app: &App) {
-    let Some(v) = &app.volume else {
+    let Some(v) = &app.volume.histogram else {
+        // Every state ends in words: loading only while the volume query runs.
+        let title = if volume_loading(app) {
+            " volume: loading… ".to_string()
+        } else if let Some(e) = &app.volume.error {
+            format!(" volume unavailable: {} ", crate::sanitize::inline(e))
+        } else if app.logs.results.metric.is_some() {
+            " no volume for a metric query ".to_string()
+        } else {
+            " no volume ".to_string()
+        };
         let b = Block::default()
             .borders(Borders::TOP)
-            .title(" volume: loading… ");
+            .title(Span::styled(title, DIM));
         frame.render_widget(b, r);
         return;
     };
-    let local = match (&app.volume_error, v.local) {
+    let local = match (&app.volume.error, v.local) {
         (Some(e), true) => format!(
             " (counted from loaded lines; the volume query failed: {})",
             crate::sanitize::inline(e)
@@ -32,9 +43,11 @@ pub fn volume(frame: &mut Frame, r: Rect, app: &App) {
         (None, true) => " (counted from loaded lines)".to_string(),
         _ => String::new(),
     };
+    // the server's buckets are step-aligned and stick out of the range: an estimate
+    let about = if v.local { "" } else { "about " };
     let title = format!(
-        " volume · {} lines{local} · red error · yellow warning · green info · blue debug ",
-        v.total(),
+        " volume · {about}{}{local} · red error · yellow warning · green info · blue debug ",
+        plural(v.total() as usize, "line", "lines"),
     );
     let block = Block::default()
         .borders(Borders::TOP)
@@ -92,10 +105,19 @@ pub fn volume(frame: &mut Frame, r: Rect, app: &App) {
     }
     // the time span of the rows on screen
     let page = page_rows(app);
-    let (a, b) = (app.scroll, (app.scroll + page).min(app.len()));
+    let (a, b) = (
+        app.logs.scroll,
+        (app.logs.scroll + page).min(app.logs.len()),
+    );
     let ts: Vec<i64> = [a, b.saturating_sub(1)]
         .iter()
-        .filter_map(|d| app.results.store.get(app.store_index(*d)).map(|r| r.ts()))
+        .filter_map(|d| {
+            app.logs
+                .results
+                .store
+                .get(app.logs.store_index(*d))
+                .map(|r| r.ts())
+        })
         .collect();
     if ts.len() == 2 && v.end_ns > v.start_ns {
         let (lo, hi) = (ts[0].min(ts[1]), ts[0].max(ts[1]));

@@ -1,34 +1,34 @@
 //! The agent views inside the explorer: pivot from a line to its run's timeline, the list of
-//! runs, and keys handed to whichever agent view is open.
+//! runs, and the actions of the open view's key table (`Screen::Timeline`, `Screen::Runs`).
 
 use crossterm::event::KeyEvent;
 
 use crate::agent::model::AgentRun;
 
 use super::super::agent_view::{AgentsView, TimelineView, ViewAction};
-use super::super::app::{App, Running, View};
-use super::super::keys::Action;
+use super::super::app::{App, Mode, Running, View};
+use super::super::keys::{Action, Screen};
 use super::super::msg::Command;
-use super::{details, perform};
+use super::details;
 
 /// Starts fetching an agent's runs (or every run in the range when `agent_id` is empty).
 pub fn fetch(app: &mut App, agent_id: &str, start_ns: Option<i64>) -> Vec<Command> {
     let mut cmds = Vec::new();
-    if app.running.take().is_some() {
+    if app.status.running.take().is_some() {
         cmds.push(Command::CancelQuery);
     }
-    app.generation += 1;
-    app.running = Some(Running::Agent);
-    app.note = Some(if agent_id.is_empty() {
+    app.status.generation += 1;
+    app.status.running = Some(Running::Agent);
+    app.status.note = Some(if agent_id.is_empty() {
         "loading agent runs…".to_string()
     } else {
         format!("loading the run of {}…", crate::sanitize::inline(agent_id))
     });
     cmds.push(Command::FetchAgent {
-        generation: app.generation,
+        generation: app.status.generation,
         agent_id: agent_id.to_string(),
         start_ns,
-        range: app.range.resolve(app.now_ns),
+        range: app.editor.range.resolve(app.now_ns),
     });
     cmds
 }
@@ -42,21 +42,23 @@ pub fn finished(
     start_ns: Option<i64>,
     result: Result<Vec<AgentRun>, String>,
 ) -> Vec<Command> {
-    if generation != app.generation {
+    if generation != app.status.generation {
         return Vec::new();
     }
-    app.running = None;
-    app.note = None;
+    app.status.running = None;
+    app.status.note = None;
     let runs = match result {
         Ok(r) => r,
         Err(e) => {
-            app.error = Some(e);
+            app.status.error = Some(e);
             return Vec::new();
         }
     };
+    // the agent screens have no details pane (it may have been opened while loading)
+    app.logs.details = None;
     if agent_id.is_empty() {
-        let list = AgentsView::from_runs(&runs, app.range.label());
-        app.view = View::Agents(Box::new(list));
+        let list = AgentsView::from_runs(&runs, app.editor.range.label());
+        app.nav.view = View::Agents(Box::new(list));
         return Vec::new();
     }
     let pick = start_ns
@@ -65,8 +67,8 @@ pub fn finished(
         .cloned();
     match pick {
         Some(run) => {
-            if let View::Agents(list) = std::mem::take(&mut app.view) {
-                app.agents_list = Some(list);
+            if let View::Agents(list) = std::mem::take(&mut app.nav.view) {
+                app.nav.agents_list = Some(list);
             }
             let mut view = TimelineView::new(run);
             if runs.len() > 1 {
@@ -80,11 +82,11 @@ pub fn finished(
                     }
                 ));
             }
-            app.view = View::Agent(Box::new(view));
+            app.nav.view = View::Agent(Box::new(view));
             Vec::new()
         }
         None => {
-            app.note = Some("no agent run found in the range; showing its lines".into());
+            app.status.note = Some("no agent run found in the range; showing its lines".into());
             details::open_agent(app, &agent_id)
         }
     }
@@ -92,33 +94,47 @@ pub fn finished(
 
 /// Leaves an agent view: a timeline returns to the list it came from, else to the logs.
 fn close(app: &mut App) {
-    app.view = match (&app.view, app.agents_list.take()) {
+    app.nav.view = match (&app.nav.view, app.nav.agents_list.take()) {
         (View::Agent(_), Some(list)) => View::Agents(list),
         _ => View::Logs,
     };
 }
 
-/// A key while an agent view is open; `None` when the logs view should handle it.
+/// A key while an agent view is open, looked up in that view's key table; `None` when the
+/// logs screen has the keys.
 pub fn key(app: &mut App, k: KeyEvent) -> Option<Vec<Command>> {
-    let action = match &mut app.view {
-        View::Logs => return None,
-        View::Agent(v) => v.handle_key(k),
-        View::Agents(v) => v.handle_key(k),
+    let screen = app.nav.screen();
+    if screen == Screen::Logs {
+        return None;
+    }
+    Some(match app.keys.action_in(screen, &k) {
+        Some(a) => perform(app, a),
+        None => Vec::new(),
+    })
+}
+
+/// Runs one action of the open agent view's key table.
+pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
+    if action == Action::Cancel && app.status.running.is_some() {
+        // Ctrl-C cancels a running fetch first, as on the logs screen
+        return super::cancel(app);
+    }
+    let done = match &mut app.nav.view {
+        View::Logs => return Vec::new(),
+        View::Agent(v) => v.perform(action),
+        View::Agents(v) => v.perform(action),
     };
-    Some(match action {
+    match done {
         ViewAction::None => Vec::new(),
         ViewAction::Close => {
             close(app);
             Vec::new()
         }
         ViewAction::OpenRun { agent_id, start_ns } => fetch(app, &agent_id, Some(start_ns)),
-        ViewAction::Unhandled => match app.keys.action(&k) {
-            Some(a @ (Action::Quit | Action::Cancel | Action::Help)) => perform(app, a),
-            Some(Action::Back) => {
-                close(app);
-                Vec::new()
-            }
-            _ => Vec::new(),
-        },
-    })
+        ViewAction::Unhandled if action == Action::Help => {
+            app.mode = Mode::Help;
+            Vec::new()
+        }
+        ViewAction::Unhandled => Vec::new(),
+    }
 }

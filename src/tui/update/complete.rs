@@ -63,8 +63,8 @@ fn context(head: &str) -> Ctx {
 /// Field names seen in loaded lines (the first screenful or so is parsed, not everything).
 fn field_names(app: &App) -> Vec<String> {
     let mut names = std::collections::BTreeSet::new();
-    for d in 0..app.len().min(200) {
-        if let Some(row) = app.results.store.get(app.store_index(d)) {
+    for d in 0..app.logs.len().min(200) {
+        if let Some(row) = app.logs.results.store.get(app.logs.store_index(d)) {
             for f in super::super::fields::fields_of(&row) {
                 if f.value.is_some() {
                     names.insert(f.key);
@@ -77,29 +77,29 @@ fn field_names(app: &App) -> Vec<String> {
 
 /// Tab: completes the word before the cursor, cycling through candidates.
 pub fn complete(app: &mut App) -> Vec<Command> {
-    if let Some(c) = &mut app.completion
+    if let Some(c) = &mut app.editor.completion
         && !c.candidates.is_empty()
     {
         c.index = (c.index + 1) % c.candidates.len();
         let cand = c.candidates[c.index].clone();
         let start = c.start;
-        replace_word(&mut app.editor, start, &cand);
+        replace_word(&mut app.editor.input, start, &cand);
         return Vec::new();
     }
-    let head = app.editor.text[..app.editor.cursor].to_string();
-    let (start_ns, end_ns) = app.range.resolve(app.now_ns);
+    let head = app.editor.input.text[..app.editor.input.cursor].to_string();
+    let (start_ns, end_ns) = app.editor.range.resolve(app.now_ns);
     let (pool, prefix, escape) = match context(&head) {
-        Ctx::LabelName(p) => match &app.label_names {
+        Ctx::LabelName(p) => match &app.editor.label_names {
             Some(l) => (l.clone(), p, false),
             None => {
-                app.completion = Some(Completion::default());
+                app.editor.completion = Some(Completion::default());
                 return vec![Command::FetchLabels { start_ns, end_ns }];
             }
         },
-        Ctx::LabelValue { name, prefix } => match app.label_values.get(&name) {
+        Ctx::LabelValue { name, prefix } => match app.editor.label_values.get(&name) {
             Some(v) => (v.clone(), prefix, true),
             None => {
-                app.completion = Some(Completion::default());
+                app.editor.completion = Some(Completion::default());
                 return vec![Command::FetchLabelValues {
                     name,
                     start_ns,
@@ -109,7 +109,7 @@ pub fn complete(app: &mut App) -> Vec<Command> {
         },
         Ctx::Field(p) => {
             let mut f = field_names(app);
-            f.extend(app.label_names.clone().unwrap_or_default());
+            f.extend(app.editor.label_names.clone().unwrap_or_default());
             f.sort();
             f.dedup();
             (f, p, false)
@@ -127,13 +127,13 @@ pub fn complete(app: &mut App) -> Vec<Command> {
             }
         })
         .collect();
-    let start = app.editor.cursor - prefix.len();
+    let start = app.editor.input.cursor - prefix.len();
     if let Some(first) = candidates.first().cloned() {
-        replace_word(&mut app.editor, start, &first);
+        replace_word(&mut app.editor.input, start, &first);
     } else {
-        app.note = Some("no completion".into());
+        app.status.note = Some("no completion".into());
     }
-    app.completion = (!candidates.is_empty()).then_some(Completion {
+    app.editor.completion = (!candidates.is_empty()).then_some(Completion {
         candidates,
         index: 0,
         start,
@@ -146,15 +146,28 @@ fn replace_word(input: &mut TextInput, start: usize, with: &str) {
     input.cursor = start + with.len();
 }
 
+/// Labels or values could not be listed: a completion waiting for them ends (no "loading…").
+pub fn abandon(app: &mut App) {
+    if app
+        .editor
+        .completion
+        .as_ref()
+        .is_some_and(|c| c.candidates.is_empty())
+    {
+        app.editor.completion = None;
+    }
+}
+
 /// Labels or values arrived: finish a completion that was waiting for them.
 pub fn refresh_completion(app: &mut App) {
     if app.mode == Mode::EditQuery
         && app
+            .editor
             .completion
             .as_ref()
             .is_some_and(|c| c.candidates.is_empty())
     {
-        app.completion = None;
+        app.editor.completion = None;
         complete(app);
     }
 }

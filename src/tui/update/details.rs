@@ -11,18 +11,18 @@ use super::super::rewrite;
 use super::run_query;
 
 pub fn toggle(app: &mut App) -> Vec<Command> {
-    if app.details.is_some() {
-        app.details = None;
-    } else if !app.is_empty() {
-        app.details = Some(Details::default());
+    if app.logs.details.is_some() {
+        app.logs.details = None;
+    } else if !app.logs.is_empty() {
+        app.logs.details = Some(Details::default());
     }
-    super::nav::clamp(app);
+    super::logs::clamp(app);
     Vec::new()
 }
 
 pub fn move_cursor(app: &mut App, delta: isize) -> Vec<Command> {
-    let n = app.selected_row().map_or(0, |r| fields_of(&r).len());
-    if let Some(d) = &mut app.details {
+    let n = app.logs.selected_row().map_or(0, |r| fields_of(&r).len());
+    if let Some(d) = &mut app.logs.details {
         let max = n.saturating_sub(1) as isize;
         d.cursor = (d.cursor as isize + delta).clamp(0, max) as usize;
     }
@@ -30,39 +30,40 @@ pub fn move_cursor(app: &mut App, delta: isize) -> Vec<Command> {
 }
 
 pub fn click(app: &mut App, i: usize) -> Vec<Command> {
-    if let Some(d) = &mut app.details {
+    if let Some(d) = &mut app.logs.details {
         d.cursor = i;
     }
     move_cursor(app, 0)
 }
 
 pub fn field_action(app: &mut App, action: Action) -> Vec<Command> {
-    let Some(d) = &app.details else {
-        app.note = Some("open the details of a line first (enter)".into());
+    let Some(d) = &app.logs.details else {
+        app.status.note = Some("open the details of a line first (enter)".into());
         return Vec::new();
     };
     if action == Action::ShowContext {
         return context(app);
     }
     let Some(field) = app
+        .logs
         .selected_row()
         .and_then(|r| fields_of(&r).into_iter().nth(d.cursor))
     else {
         return Vec::new();
     };
     if action == Action::HideField {
-        if !app.hidden_fields.remove(&field.key) {
-            app.hidden_fields.insert(field.key.clone());
+        if !app.logs.hidden_fields.remove(&field.key) {
+            app.logs.hidden_fields.insert(field.key.clone());
         }
         return Vec::new();
     }
     let Some(value) = field.value else {
-        app.note = Some("choose a field with a value, not an object".into());
+        app.status.note = Some("choose a field with a value, not an object".into());
         return Vec::new();
     };
     match action {
         Action::CopyValue => {
-            app.note = Some(format!("copied the value of {}", field.label));
+            app.status.note = Some(format!("copied the value of {}", field.label));
             vec![Command::Copy(value)]
         }
         Action::FilterFor | Action::FilterOut => {
@@ -71,22 +72,24 @@ pub fn field_action(app: &mut App, action: Action) -> Vec<Command> {
                 let op = if include { "=" } else { "!=" };
                 format!(
                     "{} | {}{op}{}",
-                    app.query.trim_end(),
+                    app.editor.query.trim_end(),
                     field.key,
                     rewrite::quote(&value)
                 )
             } else {
                 rewrite::filter(
-                    &app.query,
+                    &app.editor.query,
                     &field.key,
                     &value,
                     field.source == Source::Stream,
                     include,
                 )
             };
-            app.back.push((app.query.clone(), app.range.clone()));
-            app.details = None;
-            app.editor.set(q.clone());
+            app.nav
+                .back
+                .push((app.editor.query.clone(), app.editor.range.clone()));
+            app.logs.details = None;
+            app.editor.input.set(q.clone());
             run_query(app, q)
         }
         _ => Vec::new(),
@@ -94,10 +97,10 @@ pub fn field_action(app: &mut App, action: Action) -> Vec<Command> {
 }
 
 pub fn copy_line(app: &mut App) -> Vec<Command> {
-    match app.selected_row() {
+    match app.logs.selected_row() {
         Some(r) => {
             let line = r.line().to_string();
-            app.note = Some("copied the line".into());
+            app.status.note = Some("copied the line".into());
             vec![Command::Copy(line)]
         }
         None => Vec::new(),
@@ -105,18 +108,18 @@ pub fn copy_line(app: &mut App) -> Vec<Command> {
 }
 
 fn context(app: &mut App) -> Vec<Command> {
-    let Some(row) = app.selected_row() else {
+    let Some(row) = app.logs.selected_row() else {
         return Vec::new();
     };
     let labels = row.labels().clone();
     let ts = row.ts();
-    app.ctx_gen += 1;
-    let generation = app.ctx_gen;
-    if let Some(d) = &mut app.details {
+    app.logs.ctx_gen += 1;
+    let generation = app.logs.ctx_gen;
+    if let Some(d) = &mut app.logs.details {
         d.context = None;
         d.context_gen = generation;
     }
-    app.note = Some("loading context…".into());
+    app.status.note = Some("loading context…".into());
     vec![Command::FetchContext {
         generation,
         labels,
@@ -130,10 +133,10 @@ pub fn context_finished(
     generation: u64,
     result: Result<(Vec<LogEntry>, Vec<LogEntry>), String>,
 ) -> Vec<Command> {
-    if let Some(d) = &mut app.details
+    if let Some(d) = &mut app.logs.details
         && d.context_gen == generation
     {
-        app.note = None;
+        app.status.note = None;
         d.context = Some(result.map(|(before, after)| ContextLines { before, after }));
     }
     Vec::new()
@@ -141,7 +144,7 @@ pub fn context_finished(
 
 /// The selected line's `agent_id`, from its JSON body or its labels.
 fn agent_id(app: &App) -> Option<String> {
-    let row = app.selected_row()?;
+    let row = app.logs.selected_row()?;
     if let Some(id) = row
         .extra()
         .and_then(|p| p.get("agent_id"))
@@ -155,11 +158,11 @@ fn agent_id(app: &App) -> Option<String> {
 pub fn pivot(app: &mut App) -> Vec<Command> {
     match agent_id(app) {
         Some(id) => {
-            app.details = None;
+            app.logs.details = None;
             super::agent::fetch(app, &id, None)
         }
         None => {
-            app.note = Some("this line has no agent_id".into());
+            app.status.note = Some("this line has no agent_id".into());
             Vec::new()
         }
     }
@@ -167,13 +170,15 @@ pub fn pivot(app: &mut App) -> Vec<Command> {
 
 /// Opens an agent's lines as a query (when no run could be rebuilt); `back` returns.
 pub fn open_agent(app: &mut App, agent_id: &str) -> Vec<Command> {
-    app.back.push((app.query.clone(), app.range.clone()));
-    app.details = None;
+    app.nav
+        .back
+        .push((app.editor.query.clone(), app.editor.range.clone()));
+    app.logs.details = None;
     let q = format!(
         "{{app={}}} | json | agent_id={}",
         rewrite::quote(&app.app_label),
         rewrite::quote(agent_id)
     );
-    app.editor.set(q.clone());
+    app.editor.input.set(q.clone());
     run_query(app, q)
 }

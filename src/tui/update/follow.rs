@@ -6,44 +6,42 @@ use crate::tail::{FollowOptions, TailEvent};
 
 use super::super::app::{App, Follow, Results};
 use super::super::msg::Command;
-use super::nav;
+use super::logs;
 
 pub fn toggle(app: &mut App) -> Vec<Command> {
     if app.follow.take().is_some() {
-        app.note = Some("follow stopped".into());
+        app.status.note = Some("follow stopped".into());
         return vec![Command::StopTail];
     }
-    if app.results.metric.is_some() || !app.query.trim_start().starts_with('{') {
-        app.error = Some("follow needs a log query ({…} with a pipeline)".into());
+    if app.logs.results.metric.is_some() || !app.editor.query.trim_start().starts_with('{') {
+        app.status.error =
+            Some("follow needs a log query ({…} and its pipeline), not a metric query".into());
         return Vec::new();
     }
     let mut cmds = Vec::new();
-    if app.running.take().is_some() {
+    if app.status.running.take().is_some() {
         cmds.push(Command::CancelQuery);
     }
-    app.generation += 1;
+    app.status.generation += 1;
     app.follow = Some(Follow {
-        generation: app.generation,
-        capacity: app.buffer_lines.max(1),
+        generation: app.status.generation,
+        capacity: app.logs.buffer_lines.max(1),
         ..Follow::default()
     });
-    app.results = Results {
+    app.logs.results = Results {
         loaded: true,
         older_done: true,
         newer_done: true,
         ..Results::default()
     };
-    app.rows.clear();
-    app.marks.clear();
-    app.selected = 0;
-    app.scroll = 0;
-    let (start_ns, _) = app.range.resolve(app.now_ns);
+    app.logs.reset_position();
+    let (start_ns, _) = app.editor.range.resolve(app.now_ns);
     cmds.push(Command::StartTail {
-        generation: app.generation,
+        generation: app.status.generation,
         opts: FollowOptions {
-            query: app.query.clone(),
+            query: app.editor.query.clone(),
             start_ns,
-            limit: app.page_size,
+            limit: app.logs.page_size,
             delay_for_s: 0,
         },
     });
@@ -52,7 +50,7 @@ pub fn toggle(app: &mut App) -> Vec<Command> {
 
 pub fn pause(app: &mut App) -> Vec<Command> {
     let Some(f) = &mut app.follow else {
-        app.note = Some("not following (F starts)".into());
+        app.status.note = Some("not following (F starts)".into());
         return Vec::new();
     };
     f.paused = !f.paused;
@@ -70,12 +68,9 @@ pub fn clear(app: &mut App) -> Vec<Command> {
     };
     f.pending.clear();
     f.waiting = 0;
-    app.results.store = Default::default();
-    app.rows.clear();
-    app.marks.clear();
-    app.selected = 0;
-    app.scroll = 0;
-    app.note = Some("cleared".into());
+    app.logs.results.store = Default::default();
+    app.logs.reset_position();
+    app.status.note = Some("cleared".into());
     Vec::new()
 }
 
@@ -95,14 +90,20 @@ pub fn batch(app: &mut App, generation: u64, events: Vec<TailEvent>) -> Vec<Comm
         match ev {
             TailEvent::Entries(v) => lines.extend(v),
             TailEvent::Reconnected { backfilled } => {
-                f.notice = Some(format!("reconnected; {backfilled} lines backfilled"));
+                f.notice = Some(format!(
+                    "reconnected; {} backfilled",
+                    super::plural(backfilled, "line", "lines")
+                ));
             }
             TailEvent::Dropped { count, .. } => {
-                f.notice = Some(format!("Loki dropped {count} lines (too many to stream)"));
+                f.notice = Some(format!(
+                    "Loki dropped {} (too many to stream)",
+                    super::plural(count, "line", "lines")
+                ));
             }
             TailEvent::Notice(s) => f.notice = Some(s),
             TailEvent::Failed(s) => {
-                app.error = Some(format!("follow stopped: {s}"));
+                app.status.error = Some(format!("follow stopped: {s}"));
                 f.failed = Some(s);
             }
         }
@@ -113,10 +114,10 @@ pub fn batch(app: &mut App, generation: u64, events: Vec<TailEvent>) -> Vec<Comm
     if let Some(why) = f.failed.clone() {
         // the tail is over: leave follow mode and bring the query's results back
         app.follow = None;
-        let q = app.query.clone();
+        let q = app.editor.query.clone();
         let mut cmds = super::run_query(app, q);
         cmds.insert(0, Command::StopTail);
-        app.error = Some(format!("follow stopped: {why}"));
+        app.status.error = Some(format!("follow stopped: {why}"));
         return cmds;
     }
     if f.paused {
@@ -140,33 +141,33 @@ fn add_lines(app: &mut App, lines: Vec<LogEntry>) {
     if n == 0 {
         return;
     }
-    let stick = app.is_empty() || app.selected == app.newest_display();
-    app.results.store.append_entries(lines);
+    let stick = app.logs.is_empty() || app.logs.selected == app.logs.newest_display();
+    app.logs.results.store.append_entries(lines);
     if stick {
-        app.selected = app.newest_display();
+        app.logs.selected = app.logs.newest_display();
         let page = super::super::layout::page_rows(app);
-        app.scroll = if app.newest_first {
+        app.logs.scroll = if app.logs.newest_first {
             0
         } else {
-            app.len().saturating_sub(page)
+            app.logs.len().saturating_sub(page)
         };
     } else {
-        if app.newest_first {
-            app.selected += n;
-            app.scroll += n;
+        if app.logs.newest_first {
+            app.logs.selected += n;
+            app.logs.scroll += n;
         }
         if let Some(f) = &mut app.follow {
             f.waiting += n;
         }
     }
     let cap = app.follow.as_ref().map_or(usize::MAX, |f| f.capacity);
-    let over = app.len().saturating_sub(cap);
+    let over = app.logs.len().saturating_sub(cap);
     if over > 0 {
-        app.results.store.drop_oldest(over);
+        app.logs.results.store.drop_oldest(over);
         if let Some(f) = &mut app.follow {
             f.dropped += over as u64;
         }
-        nav::shifted_front(app, -(over as isize));
+        logs::shifted_front(app, -(over as isize));
     }
-    nav::clamp(app);
+    logs::clamp(app);
 }

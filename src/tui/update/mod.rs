@@ -1,19 +1,28 @@
 //! `update(&mut App, Msg) -> Vec<Command>`: every state change, with no I/O and no terminal,
-//! so it is tested directly. Split by concern: queries and pages, navigation, text inputs,
-//! the details pane, follow mode.
+//! so it is tested directly. Split like `App`'s parts: `query` (runs, pages), `editor` and
+//! `complete` (the editor), `prompt`, `scenes`, `logs` (moving, search, marks, mouse) and
+//! `details` (the logs screen), `volume`, `follow`, `agent` (the agent screens). This module
+//! dispatches messages and the logs screen's key-table actions, and handles status and `back`.
 
 mod agent;
 mod complete;
 mod details;
+mod editor;
 mod follow;
-mod nav;
+mod help;
+mod logs;
+mod prompt;
 mod query;
-mod text;
+mod scenes;
+mod volume;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+pub use logs::plural;
+pub use prompt::EXPORT_PAGE;
 pub use query::{page_entries, parse_since, run_query};
-pub use text::choose_scene;
+pub use scenes::choose_scene;
+pub use volume::volume_loading;
 
 use super::app::{App, Mode, Prompt, PromptKind, RangeSpec};
 use super::input::TextInput;
@@ -26,12 +35,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
     match msg {
         Msg::Key(k) if k.kind == KeyEventKind::Release => Vec::new(),
         Msg::Key(k) => key(app, k),
-        Msg::Mouse(m) => nav::mouse(app, m),
-        Msg::Paste(s) => text::paste(app, &s),
+        Msg::Mouse(m) => logs::mouse(app, m),
+        Msg::Paste(s) => editor::paste(app, &s),
         Msg::Resize(w, h) => {
-            app.width = w;
-            app.height = h;
-            nav::clamp(app);
+            app.size.width = w;
+            app.size.height = h;
+            logs::clamp(app);
             Vec::new()
         }
         Msg::QueryFinished {
@@ -43,18 +52,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             generation,
             entries,
         } => {
-            if generation == app.generation {
-                app.results.progress = entries;
+            if generation == app.status.generation {
+                app.logs.results.progress = entries;
             }
             Vec::new()
         }
         Msg::VolumeFinished { generation, result } => {
-            query::volume_finished(app, generation, result)
+            volume::volume_finished(app, generation, result)
         }
         Msg::LabelsFinished(r) => {
             match r {
-                Ok(v) => app.label_names = Some(v),
-                Err(e) => app.note = Some(format!("could not list labels: {e}")),
+                Ok(v) => app.editor.label_names = Some(v),
+                Err(e) => {
+                    app.status.note = Some(format!("could not list labels: {e}"));
+                    complete::abandon(app);
+                }
             }
             complete::refresh_completion(app);
             Vec::new()
@@ -62,9 +74,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::LabelValuesFinished { name, result } => {
             match result {
                 Ok(v) => {
-                    app.label_values.insert(name, v);
+                    app.editor.label_values.insert(name, v);
                 }
-                Err(e) => app.note = Some(format!("could not list values of {name}: {e}")),
+                Err(e) => {
+                    app.status.note = Some(format!("could not list values of {name}: {e}"));
+                    complete::abandon(app);
+                }
             }
             complete::refresh_completion(app);
             Vec::new()
@@ -73,10 +88,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             details::context_finished(app, generation, result)
         }
         Msg::TailBatch { generation, events } => follow::batch(app, generation, events),
+        Msg::ExportProgress(n) => {
+            if app.status.exporting.is_some() {
+                app.status.exporting = Some(n);
+            }
+            Vec::new()
+        }
         Msg::ExportFinished(r) => {
+            app.status.exporting = None;
             match r {
-                Ok(note) => app.note = Some(note),
-                Err(e) => app.error = Some(e),
+                Ok(note) => app.status.note = Some(note),
+                Err(e) => app.status.error = Some(e),
             }
             Vec::new()
         }
@@ -87,8 +109,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             result,
         } => agent::finished(app, generation, agent_id, start_ns, result),
         Msg::Tick => {
-            if app.busy() {
-                app.spinner = app.spinner.wrapping_add(1);
+            if app.status.busy() {
+                app.status.spinner = app.status.spinner.wrapping_add(1);
             }
             Vec::new()
         }
@@ -97,13 +119,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
 
 fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
-    if ctrl_c && app.mode != Mode::Normal && app.running.is_some() {
+    if ctrl_c && app.mode != Mode::Normal && app.status.running.is_some() {
         // Ctrl-C cancels a running query first, whatever has the keys
         return cancel(app);
     }
+    // A message answers the action before it: the next key clears it (an error included).
+    app.status.note = None;
+    app.status.error = None;
     match app.mode {
         Mode::Normal => {
-            app.note = None;
             if let Some(c) = agent::key(app, k) {
                 return c;
             }
@@ -116,26 +140,20 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
             if ctrl_c {
                 return perform(app, Action::Cancel);
             }
-            if matches!(
-                k.code,
-                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter
-            ) {
-                app.mode = Mode::Normal;
-            }
-            Vec::new()
+            help::key(app, k)
         }
-        Mode::EditQuery => text::editor_key(app, k),
-        Mode::Search => text::search_key(app, k),
-        Mode::Prompt(_) => text::prompt_key(app, k),
-        Mode::Scenes => text::scenes_key(app, k),
-        Mode::Mark { set } => nav::mark_key(app, set, k),
+        Mode::EditQuery => editor::editor_key(app, k),
+        Mode::Search => logs::search_key(app, k),
+        Mode::Prompt(_) => prompt::prompt_key(app, k),
+        Mode::Scenes => scenes::scenes_key(app, k),
+        Mode::Mark { set } => logs::mark_key(app, set, k),
     }
 }
 
 fn quit(app: &mut App) -> Vec<Command> {
     app.quit = true;
     let mut c = Vec::new();
-    if app.running.is_some() {
+    if app.status.running.is_some() {
         c.push(Command::CancelQuery);
     }
     if app.follow.is_some() {
@@ -147,16 +165,16 @@ fn quit(app: &mut App) -> Vec<Command> {
 
 /// Cancels the running query; the loaded results stay.
 fn cancel(app: &mut App) -> Vec<Command> {
-    app.running = None;
+    app.status.running = None;
     // results that still arrive for this generation are stale now
-    app.generation += 1;
-    app.note = Some("query cancelled".into());
+    app.status.generation += 1;
+    app.status.note = Some("query cancelled".into());
     vec![Command::CancelQuery]
 }
 
 fn set_range(app: &mut App, label: &str, ns: i64) -> Vec<Command> {
-    app.range = RangeSpec::last(label, ns);
-    let q = app.editor.text.clone();
+    app.editor.range = RangeSpec::last(label, ns);
+    let q = app.editor.input.text.clone();
     run_query(app, q)
 }
 
@@ -174,30 +192,30 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
     let page = page_rows(app) as isize;
     match action {
         Action::Quit => quit(app),
-        Action::Cancel if app.running.is_some() => cancel(app),
+        Action::Cancel if app.status.running.is_some() => cancel(app),
         Action::Cancel => quit(app),
-        Action::Up if app.details.is_some() => details::move_cursor(app, -1),
-        Action::Down if app.details.is_some() => details::move_cursor(app, 1),
-        Action::Up => nav::move_by(app, -1),
-        Action::Down => nav::move_by(app, 1),
-        Action::PageUp => nav::move_by(app, -page),
-        Action::PageDown => nav::move_by(app, page),
-        Action::Top => nav::move_by(app, isize::MIN / 2),
-        Action::Bottom => nav::move_by(app, isize::MAX / 2),
+        Action::Up if app.logs.details.is_some() => details::move_cursor(app, -1),
+        Action::Down if app.logs.details.is_some() => details::move_cursor(app, 1),
+        Action::Up => logs::move_by(app, -1),
+        Action::Down => logs::move_by(app, 1),
+        Action::PageUp => logs::move_by(app, -page),
+        Action::PageDown => logs::move_by(app, page),
+        Action::Top => logs::move_by(app, isize::MIN / 2),
+        Action::Bottom => logs::move_by(app, isize::MAX / 2),
         Action::EditQuery => {
             app.mode = Mode::EditQuery;
-            app.editor.cursor = app.editor.text.len();
+            app.editor.input.cursor = app.editor.input.text.len();
             Vec::new()
         }
         Action::Search => {
             app.mode = Mode::Search;
-            app.search = TextInput::default();
+            app.logs.search = TextInput::default();
             Vec::new()
         }
-        Action::NextMatch => nav::find(app, true, false),
-        Action::PrevMatch => nav::find(app, false, false),
-        Action::NextError => nav::next_error(app, true),
-        Action::PrevError => nav::next_error(app, false),
+        Action::NextMatch => logs::find(app, true, false),
+        Action::PrevMatch => logs::find(app, false, false),
+        Action::NextError => logs::next_error(app, true),
+        Action::PrevError => logs::next_error(app, false),
         Action::SetMark => {
             app.mode = Mode::Mark { set: true };
             Vec::new()
@@ -212,20 +230,20 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::ToggleWrap => {
-            app.wrap = !app.wrap;
+            app.logs.wrap = !app.logs.wrap;
             Vec::new()
         }
         Action::TogglePretty => {
-            app.pretty = !app.pretty;
+            app.logs.pretty = !app.logs.pretty;
             Vec::new()
         }
-        Action::ToggleOrder => nav::flip_order(app),
+        Action::ToggleOrder => logs::flip_order(app),
         Action::ToggleVolume => {
-            app.show_volume = !app.show_volume;
+            app.volume.show = !app.volume.show;
             Vec::new()
         }
         Action::ShowAllFields => {
-            app.hidden_fields.clear();
+            app.logs.hidden_fields.clear();
             Vec::new()
         }
         Action::HideField
@@ -241,16 +259,12 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         Action::Pause => follow::pause(app),
         Action::Clear => follow::clear(app),
         Action::Export => {
-            prompt(
-                app,
-                PromptKind::Export,
-                "export to (.jsonl = JSON lines, else raw)",
-                "vs-logs-export.jsonl",
-            );
+            let label = prompt::export_label(app, &PromptKind::Export);
+            prompt(app, PromptKind::Export, &label, "vs-logs-export.jsonl");
             Vec::new()
         }
         Action::Refresh => {
-            let q = app.editor.text.clone();
+            let q = app.editor.input.text.clone();
             run_query(app, q)
         }
         Action::CustomRange => {
@@ -273,23 +287,37 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
             app.mode = Mode::Help;
             Vec::new()
         }
+        // the agent screens' own actions (`agent::perform`)
+        Action::Fold
+        | Action::FoldAll
+        | Action::RawLine
+        | Action::HalfPageUp
+        | Action::HalfPageDown
+        | Action::OpenRun
+        | Action::SortStart
+        | Action::SortDuration
+        | Action::SortCost
+        | Action::SortTokens
+        | Action::SortStatus
+        | Action::FilterStatus
+        | Action::FilterType => Vec::new(),
     }
 }
 
 /// Esc/backspace: close the details, clear the search, or go back to the previous query.
 fn back(app: &mut App) -> Vec<Command> {
-    if app.details.is_some() {
-        app.details = None;
+    if app.logs.details.is_some() {
+        app.logs.details = None;
         return Vec::new();
     }
-    if app.search_active.is_some() {
-        app.search_active = None;
+    if app.logs.search_active.is_some() {
+        app.logs.search_active = None;
         return Vec::new();
     }
-    match app.back.pop() {
+    match app.nav.back.pop() {
         Some((q, r)) => {
-            app.range = r;
-            app.editor.set(q.clone());
+            app.editor.range = r;
+            app.editor.input.set(q.clone());
             let c = run_query(app, q);
             // run_query pushed nothing onto `back`; the popped entry is consumed
             c

@@ -1,49 +1,19 @@
-//! Starting queries, receiving results and pages, and the volume histogram.
+//! Starting queries and receiving their results and pages.
 
 use crate::logql;
-use crate::model::{Direction, LogEntry, MetricResult, QueryRange};
+use crate::model::{Direction, LogEntry, QueryRange};
 
 use super::super::app::{App, QueryError, Results, Running};
 use super::super::msg::{Command, PageKind, QueryData, QueryDone};
 use super::super::store::LineStore;
-use super::super::volume::{Volume, step_for, volume_query};
-use super::nav;
+use super::super::volume::{step_for, volume_query};
+use super::logs;
+use super::volume::{VOLUME_BUCKETS, local_volume};
 
-/// Buckets of the volume histogram.
-const VOLUME_BUCKETS: i64 = 120;
-
-/// `30s`, `15m`, `1h30m`, `7d`, `2w` → ns (the CLI's `timespec`, with a small fallback).
+/// `30s`, `15m`, `1h30m`, `7d`, `2w` → ns, by the one duration grammar ([`crate::timespec`]);
+/// a zero span is no span.
 pub fn parse_since(s: &str) -> Option<i64> {
-    if let Ok(ns) = crate::timespec::parse_duration(s) {
-        return Some(ns);
-    }
-    let mut total: i64 = 0;
-    let mut num = String::new();
-    let mut any = false;
-    let mut chars = s.trim().chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let n: i64 = num.parse().ok()?;
-        num.clear();
-        let unit: i64 = match c {
-            'm' if chars.peek() == Some(&'s') => {
-                chars.next();
-                1_000_000
-            }
-            's' => 1_000_000_000,
-            'm' => 60_000_000_000,
-            'h' => 3_600_000_000_000,
-            'd' => 86_400_000_000_000,
-            'w' => 7 * 86_400_000_000_000,
-            _ => return None,
-        };
-        total = total.checked_add(n.checked_mul(unit)?)?;
-        any = true;
-    }
-    (any && num.is_empty() && total > 0).then_some(total)
+    crate::timespec::parse_duration(s).ok().filter(|&ns| ns > 0)
 }
 
 /// Validates and starts a query (cancelling the one in flight); current results stay until
@@ -51,7 +21,7 @@ pub fn parse_since(s: &str) -> Option<i64> {
 pub fn run_query(app: &mut App, query: String) -> Vec<Command> {
     let q = query.trim().to_string();
     if q.is_empty() {
-        app.query_error = Some(QueryError {
+        app.editor.query_error = Some(QueryError {
             message: "type a LogQL query, e.g. {app=\"vulnsentinel\"} | json".into(),
             col: None,
         });
@@ -60,7 +30,7 @@ pub fn run_query(app: &mut App, query: String) -> Vec<Command> {
     if let Err(e) = logql::kind_of(&q)
         && e.col.is_some()
     {
-        app.query_error = Some(QueryError {
+        app.editor.query_error = Some(QueryError {
             message: e.message,
             col: e.col,
         });
@@ -70,26 +40,26 @@ pub fn run_query(app: &mut App, query: String) -> Vec<Command> {
     if app.follow.take().is_some() {
         cmds.push(Command::StopTail);
     }
-    if app.running.is_some() {
+    if app.status.running.is_some() {
         cmds.push(Command::CancelQuery);
     }
-    app.query_error = None;
-    app.error = None;
-    app.completion = None;
-    if app.history.push(q.clone()) {
+    app.editor.query_error = None;
+    app.status.error = None;
+    app.editor.completion = None;
+    if app.editor.history.push(q.clone()) {
         cmds.push(Command::SaveHistory(q.clone()));
     }
-    app.query = q.clone();
-    app.generation += 1;
-    app.running = Some(Running::Query);
-    app.results.progress = 0;
-    let (start_ns, end_ns) = app.range.resolve(app.now_ns);
+    app.editor.query = q.clone();
+    app.status.generation += 1;
+    app.status.running = Some(Running::Query);
+    app.logs.results.progress = 0;
+    let (start_ns, end_ns) = app.editor.range.resolve(app.now_ns);
     let req = QueryRange {
         query: q.clone(),
         start_ns,
         end_ns,
-        limit: app.page_size,
-        direction: if app.newest_first {
+        limit: app.logs.page_size,
+        direction: if app.logs.newest_first {
             Direction::Backward
         } else {
             Direction::Forward
@@ -97,19 +67,21 @@ pub fn run_query(app: &mut App, query: String) -> Vec<Command> {
         step_ms: None,
         instant: false,
     };
-    app.results.req = Some(req.clone());
+    app.logs.results.req = Some(req.clone());
     cmds.push(Command::RunQuery {
-        generation: app.generation,
+        generation: app.status.generation,
         page: PageKind::First,
         req,
         boundary: Vec::new(),
     });
-    app.volume = None;
-    app.volume_error = None;
+    app.volume.histogram = None;
+    app.volume.error = None;
+    app.volume.pending = None;
     let step = step_for(start_ns, end_ns, VOLUME_BUCKETS);
     if let Some(vq) = volume_query(&q, step) {
+        app.volume.pending = Some(app.status.generation);
         cmds.push(Command::FetchVolume {
-            generation: app.generation,
+            generation: app.status.generation,
             req: QueryRange {
                 query: vq,
                 start_ns,
@@ -150,61 +122,49 @@ pub fn page_entries(entries: Vec<LogEntry>, boundary: &[LogEntry]) -> Vec<LogEnt
 
 /// Asks for the next page at one end, unless that end is exhausted or something runs.
 pub fn request_page(app: &mut App, page: PageKind) -> Vec<Command> {
-    if app.running.is_some() || app.follow.is_some() || app.results.metric.is_some() {
+    if app.status.running.is_some() || app.follow.is_some() || app.logs.results.metric.is_some() {
         return Vec::new();
     }
-    let Some(base) = app.results.req.clone() else {
+    let Some(base) = app.logs.results.req.clone() else {
         return Vec::new();
     };
-    let store = &app.results.store;
+    let store = &app.logs.results.store;
     let mut req = base;
-    req.limit = app.page_size;
+    req.limit = app.logs.page_size;
     let boundary;
     match page {
         PageKind::Older => {
             let Some(first) = store.first_ts() else {
                 return Vec::new();
             };
-            if app.results.older_done || first < req.start_ns {
+            if app.logs.results.older_done || first < req.start_ns {
                 return Vec::new();
             }
             req.end_ns = first + 1;
             req.direction = Direction::Backward;
             boundary = store.entries_at(first);
-            app.running = Some(Running::Older);
+            app.status.running = Some(Running::Older);
         }
         PageKind::Newer => {
             let Some(last) = store.last_ts() else {
                 return Vec::new();
             };
-            if app.results.newer_done {
+            if app.logs.results.newer_done {
                 return Vec::new();
             }
             req.start_ns = last;
             req.direction = Direction::Forward;
             boundary = store.entries_at(last);
-            app.running = Some(Running::Newer);
+            app.status.running = Some(Running::Newer);
         }
         PageKind::First => return Vec::new(),
     }
     vec![Command::RunQuery {
-        generation: app.generation,
+        generation: app.status.generation,
         page,
         req,
         boundary,
     }]
-}
-
-fn local_volume(app: &mut App) {
-    if let Some(req) = &app.results.req {
-        let step = step_for(req.start_ns, req.end_ns, VOLUME_BUCKETS);
-        app.volume = Some(Volume::from_store(
-            &app.results.store,
-            req.start_ns,
-            req.end_ns,
-            step,
-        ));
-    }
 }
 
 /// A query or page ended: stale generations are dropped; errors keep the current results.
@@ -214,27 +174,27 @@ pub fn finished(
     page: PageKind,
     result: Result<Box<QueryDone>, String>,
 ) -> Vec<Command> {
-    if generation != app.generation {
+    if generation != app.status.generation {
         return Vec::new();
     }
-    app.running = None;
+    app.status.running = None;
     let done = match result {
         Ok(d) => *d,
         Err(e) => {
             if page == PageKind::First {
-                app.query_error = Some(QueryError {
+                app.editor.query_error = Some(QueryError {
                     message: e.clone(),
                     col: None,
                 });
             }
-            app.error = Some(e);
+            app.status.error = Some(e);
             return Vec::new();
         }
     };
-    let limit = app.page_size;
+    let limit = app.logs.page_size;
     match (page, done.data) {
         (PageKind::First, data) => {
-            let old_req = app.results.req.take();
+            let old_req = app.logs.results.req.take();
             let backward = old_req
                 .as_ref()
                 .is_none_or(|r| r.direction == Direction::Backward);
@@ -260,63 +220,35 @@ pub fn finished(
                     results.newer_done = true;
                 }
             }
-            app.results = results;
-            app.rows.clear();
-            app.marks.clear();
-            app.selected = 0;
-            app.scroll = 0;
-            if let Some(d) = &mut app.details {
+            app.logs.results = results;
+            app.logs.reset_position();
+            if let Some(d) = &mut app.logs.details {
                 d.cursor = 0;
                 d.context = None;
             }
-            if app.volume_error.is_some() && app.results.metric.is_none() {
+            if app.volume.error.is_some() && app.logs.results.metric.is_none() {
                 local_volume(app);
             }
         }
         (page, QueryData::Lines { chunk, returned }) => {
             let n = chunk.len();
-            app.results.stats.bytes_processed += done.stats.bytes_processed;
-            app.results.stats.lines_processed += done.stats.lines_processed;
+            app.logs.results.stats.bytes_processed += done.stats.bytes_processed;
+            app.logs.results.stats.lines_processed += done.stats.lines_processed;
             let exhausted = limit == 0 || returned < limit;
             if page == PageKind::Older {
-                app.results.store.prepend(chunk);
-                app.results.older_done = exhausted;
-                nav::shifted_front(app, n as isize);
+                app.logs.results.store.prepend(chunk);
+                app.logs.results.older_done = exhausted;
+                logs::shifted_front(app, n as isize);
             } else {
-                app.results.store.append(chunk);
-                app.results.newer_done = exhausted;
-                nav::appended(app, n);
+                app.logs.results.store.append(chunk);
+                app.logs.results.newer_done = exhausted;
+                logs::appended(app, n);
             }
             if n == 0 {
-                app.note = Some("no more lines in the range".into());
+                app.status.note = Some("no more lines in the range".into());
             }
         }
         (_, QueryData::Metric(_)) => {}
-    }
-    Vec::new()
-}
-
-pub fn volume_finished(
-    app: &mut App,
-    generation: u64,
-    result: Result<MetricResult, String>,
-) -> Vec<Command> {
-    if generation != app.generation {
-        return Vec::new();
-    }
-    match result {
-        Ok(m) => {
-            if let Some(req) = &app.results.req {
-                let step = step_for(req.start_ns, req.end_ns, VOLUME_BUCKETS);
-                app.volume = Some(Volume::from_metric(&m, req.start_ns, req.end_ns, step));
-            }
-        }
-        Err(e) => {
-            app.volume_error = Some(e);
-            if app.running.is_none() && app.results.loaded {
-                local_volume(app);
-            }
-        }
     }
     Vec::new()
 }

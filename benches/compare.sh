@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Side-by-side wall-clock comparison for issue 13 (local engine): vs-logs against grep -F, jq
+# and, when ../shared/lab is present, `logcli query --stdin`, on one page-cached JSONL file
+# built from the demo data. Runs the tools alternately, RUNS times each, under /usr/bin/time -v
+# and prints medians (wall, CPU, peak RSS) and ratios.
+#
+#   benches/compare.sh                 # 300 MB file, 7 runs
+#   MB=1024 RUNS=5 benches/compare.sh
+#   VS_BASE=/path/to/old/vs-logs benches/compare.sh   # also time an older build (before/after)
+#
+# Needs: cargo (builds the release binary and examples/bench_data), GNU time (/usr/bin/time).
+# Take the figures on a quiet machine: wall-clock time means nothing under load.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+MB=${MB:-300}
+RUNS=${RUNS:-7}
+WORK=${WORK:-$(mktemp -d)}
+TARGET=${CARGO_TARGET_DIR:-target}
+LAB=../shared/lab
+
+if [ ! -x /usr/bin/time ]; then
+    echo "compare.sh: /usr/bin/time (GNU time) is needed: apt-get install time" >&2
+    exit 1
+fi
+
+cargo build --release --quiet --bin vs-logs --example bench_data
+VS="$TARGET/release/vs-logs"
+DATA="$WORK/big.jsonl"
+if [ ! -s "$DATA" ]; then
+    "$TARGET/release/examples/bench_data" "$DATA" "$MB"
+fi
+cat "$DATA" >/dev/null # page cache
+BYTES=$(stat -c %s "$DATA")
+
+LOGCLI=""
+if [ -d "$LAB" ]; then
+    LOGCLI=$("$LAB/loki-server" logcli "$WORK/loki" 2>/dev/null || true)
+else
+    echo "compare.sh: ../shared is missing: logcli rows skipped" >&2
+fi
+
+# The file spans about a month of days ending 400 days before the demo's end: --since 1000d
+# (anchored at the file's newest line) takes all of it.
+RANGE=(--since 1000d)
+JSON_Q='{app="vulnsentinel"} | json | level="error"'
+LIT_Q='{app="vulnsentinel"} |= "rate limit"'
+M1_Q='sum by (module) (count_over_time({app="vulnsentinel"} | json | __error__="" [5m]))'
+M2_Q='quantile_over_time(0.95, {app="vulnsentinel"} | json | unwrap duration_ms | __error__="" [5m]) by (module)'
+
+# name|command (run with bash -c; output to /dev/null through a pipe like a user's `| head`)
+CASES=(
+    "vs json|\"$VS\" query --file \"$DATA\" '$JSON_Q' -o raw --limit 0 ${RANGE[*]}"
+    "jq json|jq -cR 'fromjson? | select(.level==\"error\")' \"$DATA\""
+    "vs literal|\"$VS\" query --file \"$DATA\" '$LIT_Q' -o raw --limit 0 ${RANGE[*]}"
+    "grep -F|grep -F 'rate limit' \"$DATA\""
+    "vs metric count|\"$VS\" query --file \"$DATA\" '$M1_Q' -o json --step 6h ${RANGE[*]}"
+    "vs metric p95|\"$VS\" query --file \"$DATA\" '$M2_Q' -o json --step 6h ${RANGE[*]}"
+)
+if [ -n "${VS_BASE:-}" ]; then
+    CASES+=(
+        "base json|\"$VS_BASE\" query --file \"$DATA\" '$JSON_Q' -o raw --limit 0 ${RANGE[*]}"
+        "base literal|\"$VS_BASE\" query --file \"$DATA\" '$LIT_Q' -o raw --limit 0 ${RANGE[*]}"
+        "base metric count|\"$VS_BASE\" query --file \"$DATA\" '$M1_Q' -o json --step 6h ${RANGE[*]}"
+        "base metric p95|\"$VS_BASE\" query --file \"$DATA\" '$M2_Q' -o json --step 6h ${RANGE[*]}"
+    )
+fi
+if [ -n "$LOGCLI" ]; then
+    CASES+=(
+        "logcli json|\"$LOGCLI\" query --stdin --limit 0 -o raw '$JSON_Q' < \"$DATA\""
+        "logcli literal|\"$LOGCLI\" query --stdin --limit 0 -o raw '$LIT_Q' < \"$DATA\""
+    )
+fi
+STARTUP=(
+    "vs --help|\"$VS\" --help"
+    "vs errors --demo|\"$VS\" errors --demo"
+)
+CASES+=("${STARTUP[@]}")
+
+declare -A WALL CPU RSS
+for ((run = 1; run <= RUNS; run++)); do
+    for c in "${CASES[@]}"; do
+        name=${c%%|*}
+        cmd=${c#*|}
+        /usr/bin/time -v -o "$WORK/time.txt" bash -c "$cmd | cat >/dev/null" 2>/dev/null || true
+        wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$WORK/time.txt")
+        cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {print u + s}' "$WORK/time.txt")
+        rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
+        WALL[$name]+="$wall "
+        CPU[$name]+="$cpu "
+        RSS[$name]+="$rss "
+    done
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+printf '%s MB file, %s runs each, medians\n\n' "$((BYTES / 1000000))" "$RUNS"
+printf '| %-20s | %9s | %9s | %9s | %10s |\n' what "wall s" "CPU s" "MB/s" "RSS MB"
+printf '|%s|%s|%s|%s|%s|\n' ---------------------- ----------- ----------- ----------- ------------
+declare -A MED
+for c in "${CASES[@]}"; do
+    name=${c%%|*}
+    w=$(echo "${WALL[$name]}" | median)
+    u=$(echo "${CPU[$name]}" | median)
+    r=$(echo "${RSS[$name]}" | median)
+    MED[$name]=$w
+    rate=$(awk -v b="$BYTES" -v w="$w" 'BEGIN {printf "%.0f", (w > 0) ? b / w / 1e6 : 0}')
+    case $name in vs\ --help | vs\ errors*) rate=- ;; esac
+    printf '| %-20s | %9s | %9s | %9s | %10s |\n' "$name" "$w" "$u" "$rate" "$((r / 1024))"
+done
+
+ratio() {
+    [ -n "${MED[$1]:-}" ] && [ -n "${MED[$2]:-}" ] &&
+        awk -v a="${MED[$1]}" -v b="${MED[$2]}" -v t="$3" 'BEGIN {if (a > 0) printf "%-40s %.2fx\n", t, b / a}'
+}
+echo
+ratio "vs json" "jq json" "vs json vs jq (speed-up):"
+ratio "vs json" "logcli json" "vs json vs logcli --stdin (speed-up):"
+ratio "vs literal" "grep -F" "vs literal vs grep -F (speed-up):"
+ratio "vs literal" "logcli literal" "vs literal vs logcli --stdin (speed-up):"
+ratio "vs json" "base json" "json: this build vs VS_BASE (speed-up):"
+ratio "vs literal" "base literal" "literal: this build vs VS_BASE (speed-up):"
+ratio "vs metric count" "base metric count" "metric count: this build vs VS_BASE:"
+ratio "vs metric p95" "base metric p95" "metric p95: this build vs VS_BASE:"
+echo "(work files in $WORK)"

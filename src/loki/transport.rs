@@ -1,0 +1,327 @@
+//! The one way vs-logs reaches Loki: base URL, rustls configuration, proxy rules and credential
+//! headers, built once from `LokiConfig` and shared by the HTTP client and the tail websocket,
+//! so both verify, authenticate and route a connection the same way.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::proxy::matcher::Matcher;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::Url;
+use reqwest::header::{HeaderMap, HeaderValue};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::Uri;
+use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
+use tower_service::Service;
+
+use super::{LokiConfig, LokiError};
+
+/// An open websocket to Loki (plain or TLS, possibly through a proxy tunnel).
+pub type WsStream = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Bytes kept as they are in a path segment or query component (RFC 3986 unreserved).
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// Percent-encodes a path segment or query component (label names are plain, but never
+/// trust that).
+pub fn encode_component(s: &str) -> String {
+    utf8_percent_encode(s, COMPONENT).to_string()
+}
+
+/// Why a websocket could not be opened.
+#[derive(Debug)]
+pub enum WsOpenError {
+    /// The address or a setting is unusable: retrying cannot help.
+    Config(String),
+    /// No TCP connection (or proxy tunnel) to Loki: may work later.
+    Connect(String),
+    /// TLS or the websocket handshake failed; the caller decides what that means.
+    Handshake(tokio_tungstenite::tungstenite::Error),
+}
+
+/// Base URL, TLS, proxy rules and credentials for one Loki. Cheap to clone.
+#[derive(Clone)]
+pub struct Transport {
+    base: String,
+    tls: Arc<rustls::ClientConfig>,
+    /// The proxy rules from the environment (`HTTP(S)_PROXY`, `ALL_PROXY`, `NO_PROXY`): the
+    /// same matcher reqwest builds for itself, so HTTP and websocket go the same way.
+    proxy: Arc<Matcher>,
+    /// Tenant, authentication and `--header`s, all marked sensitive.
+    credentials: HeaderMap,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Header values are sensitive: HeaderMap's Debug prints them as `Sensitive`.
+        f.debug_struct("Transport")
+            .field("base", &self.base)
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    /// Checks the address, reads certificates and keys, and validates every header.
+    pub fn new(cfg: &LokiConfig) -> Result<Self, LokiError> {
+        let base = cfg.addr.trim().trim_end_matches('/').to_string();
+        let parsed = Url::parse(&base).map_err(|e| {
+            LokiError::Config(format!(
+                "--addr {base:?} is not a URL ({e}); expected e.g. http://localhost:3100"
+            ))
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(LokiError::Config(format!(
+                "--addr {base:?} must start with http:// or https://"
+            )));
+        }
+        Ok(Self {
+            base,
+            tls: super::tls::client_config(cfg)?,
+            proxy: Arc::new(Matcher::from_system()),
+            credentials: super::credentials::headers(cfg)?,
+        })
+    }
+
+    /// The address as given, without a trailing `/`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Tenant, authentication and custom headers; sent only to the configured origin.
+    pub fn credentials(&self) -> &HeaderMap {
+        &self.credentials
+    }
+
+    /// The reqwest client on this transport's TLS configuration. Redirects are followed by
+    /// the caller, so credentials never follow one to another host.
+    pub fn http_client(&self, timeout: Duration) -> Result<reqwest::Client, LokiError> {
+        reqwest::Client::builder()
+            .use_preconfigured_tls(rustls::ClientConfig::clone(&self.tls))
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("vs-logs/", env!("CARGO_PKG_VERSION")))
+            .gzip(true)
+            .build()
+            .map_err(|e| LokiError::Config(format!("cannot set up the HTTP client: {e}")))
+    }
+
+    /// `path` under the base address (its path prefix kept) with `params` as the query.
+    pub fn endpoint(&self, path: &str, params: &[(&str, String)]) -> Result<Url, LokiError> {
+        let start = format!("{}{path}", self.base);
+        let mut url =
+            Url::parse(&start).map_err(|e| LokiError::Config(format!("bad URL {start:?}: {e}")))?;
+        if !params.is_empty() {
+            let query = params
+                .iter()
+                .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+                .collect::<Vec<_>>()
+                .join("&");
+            url.set_query(Some(&query));
+        }
+        Ok(url)
+    }
+
+    /// Opens a websocket to `path` with the credentials plus `extra` headers, on the same TLS
+    /// configuration and through the same proxy (as a `CONNECT` tunnel) as HTTP requests.
+    pub async fn websocket(
+        &self,
+        path: &str,
+        params: &[(&str, String)],
+        extra: &[(&'static str, &'static str)],
+    ) -> Result<WsStream, WsOpenError> {
+        let url = self
+            .endpoint(path, params)
+            .map_err(|e| WsOpenError::Config(e.to_string()))?;
+        let tls = url.scheme() == "https";
+        let host = url
+            .host_str()
+            .ok_or_else(|| WsOpenError::Config(format!("no host in --addr {:?}", self.base)))?
+            .to_string();
+        let port = url
+            .port_or_known_default()
+            .unwrap_or(if tls { 443 } else { 80 });
+        let mut req = websocket_url(&url)
+            .as_str()
+            .into_client_request()
+            .map_err(|e| WsOpenError::Config(format!("bad Loki address {:?}: {e}", self.base)))?;
+        for (k, v) in &self.credentials {
+            req.headers_mut().append(k.clone(), v.clone());
+        }
+        for (k, v) in extra {
+            req.headers_mut().insert(*k, HeaderValue::from_static(v));
+        }
+        let tcp = self.tcp(&url, &host, port).await?;
+        let _ = tcp.set_nodelay(true);
+        let connector = if tls {
+            Connector::Rustls(Arc::clone(&self.tls))
+        } else {
+            Connector::Plain
+        };
+        tokio_tungstenite::client_async_tls_with_config(req, tcp, None, Some(connector))
+            .await
+            .map(|(ws, _resp)| ws)
+            .map_err(WsOpenError::Handshake)
+    }
+
+    /// A TCP stream to `host:port`, tunnelled through the proxy the rules pick for `url`.
+    async fn tcp(&self, url: &Url, host: &str, port: u16) -> Result<TcpStream, WsOpenError> {
+        let authority = if host.contains(':') && !host.starts_with('[') {
+            format!("[{host}]:{port}")
+        } else {
+            format!("{host}:{port}")
+        };
+        let dst: Uri = format!("{}://{authority}", url.scheme())
+            .parse()
+            .map_err(|e| WsOpenError::Config(format!("bad Loki address {:?}: {e}", self.base)))?;
+        let Some(proxy) = self.proxy.intercept(&dst) else {
+            return TcpStream::connect((host.trim_matches(['[', ']']), port))
+                .await
+                .map_err(|e| {
+                    WsOpenError::Connect(format!(
+                        "cannot connect to Loki at {}: {e} (is it running? set --addr or \
+                         LOKI_ADDR)",
+                        self.base
+                    ))
+                });
+        };
+        let proxy_uri = proxy.uri().clone();
+        let shown = format!(
+            "{}:{}",
+            proxy_uri.host().unwrap_or(""),
+            proxy_uri.port_u16().unwrap_or(80)
+        );
+        if proxy_uri.scheme_str() != Some("http") {
+            return Err(WsOpenError::Config(format!(
+                "proxy {shown} is not an http:// proxy; tail can only tunnel through http:// \
+                 proxies"
+            )));
+        }
+        let mut tunnel = Tunnel::new(proxy_uri, HttpConnector::new());
+        if let Some(auth) = proxy.basic_auth() {
+            tunnel = tunnel.with_auth(auth.clone());
+        }
+        // The tunnel defaults to port 443 when the destination has none: it always has one.
+        let target: Uri = format!("http://{authority}")
+            .parse()
+            .map_err(|e| WsOpenError::Config(format!("bad Loki address {:?}: {e}", self.base)))?;
+        let failed = |e: &(dyn std::error::Error + 'static)| {
+            WsOpenError::Connect(format!(
+                "no tunnel to {authority} through proxy {shown}: {}",
+                super::http::root_cause(e)
+            ))
+        };
+        std::future::poll_fn(|cx| tunnel.poll_ready(cx))
+            .await
+            .map_err(|e| failed(&e))?;
+        let io = tunnel.call(target).await.map_err(|e| failed(&e))?;
+        Ok(io.into_inner())
+    }
+}
+
+/// The websocket URL for an HTTP one: http→ws, https→wss, everything else kept.
+fn websocket_url(url: &Url) -> Url {
+    let mut ws = url.clone();
+    // Both are "special" schemes, so the switch cannot fail.
+    let _ = ws.set_scheme(if url.scheme() == "https" { "wss" } else { "ws" });
+    ws
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_keeps_the_prefix_and_encodes_components() {
+        let t = Transport::new(&LokiConfig {
+            addr: "https://logs.example.com/loki-proxy/".into(),
+            ..LokiConfig::default()
+        })
+        .unwrap();
+        assert_eq!(t.base(), "https://logs.example.com/loki-proxy");
+        let params = [
+            ("query", r#"{app="vs"} |= "a b""#.to_string()),
+            ("limit", "5".to_string()),
+        ];
+        assert_eq!(
+            t.endpoint("/loki/api/v1/tail", &params).unwrap().as_str(),
+            "https://logs.example.com/loki-proxy/loki/api/v1/tail?query=%7Bapp%3D%22vs%22%7D%20%7C%3D%20%22a%20b%22&limit=5"
+        );
+        assert_eq!(encode_component("a/b c~é"), "a%2Fb%20c~%C3%A9");
+        let ws = websocket_url(&t.endpoint("/loki/api/v1/tail", &params).unwrap());
+        assert!(
+            ws.as_str()
+                .starts_with("wss://logs.example.com/loki-proxy/loki/api/v1/tail?query=%7B")
+        );
+        let plain = Url::parse("http://127.0.0.1:3100/loki/api/v1/tail").unwrap();
+        assert_eq!(
+            websocket_url(&plain).as_str(),
+            "ws://127.0.0.1:3100/loki/api/v1/tail"
+        );
+    }
+
+    #[test]
+    fn rejects_bad_addr() {
+        for addr in ["localhost:3100", "ftp://x"] {
+            let cfg = LokiConfig {
+                addr: addr.into(),
+                ..LokiConfig::default()
+            };
+            let e = Transport::new(&cfg).unwrap_err().to_string();
+            assert!(e.contains("http://"), "{e}");
+        }
+    }
+
+    #[tokio::test]
+    async fn websocket_through_a_proxy_sends_connect_with_proxy_auth() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut got = Vec::new();
+            let mut b = [0u8; 256];
+            while !got.ends_with(b"\r\n\r\n") {
+                let n = s.read(&mut b).await.unwrap();
+                got.extend_from_slice(&b[..n]);
+            }
+            s.write_all(b"HTTP/1.1 403 Forbidden\r\n\r\n")
+                .await
+                .unwrap();
+            String::from_utf8(got).unwrap()
+        });
+        let mut t = Transport::new(&LokiConfig {
+            addr: "http://loki.internal:3100".into(),
+            ..LokiConfig::default()
+        })
+        .unwrap();
+        t.proxy = Arc::new(
+            Matcher::builder()
+                .all(format!("http://a:b@127.0.0.1:{port}"))
+                .no("other.internal")
+                .build(),
+        );
+        let e = t
+            .websocket("/loki/api/v1/tail", &[], &[])
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, WsOpenError::Connect(m) if m.contains("through proxy 127.0.0.1")),
+            "{e:?}"
+        );
+        let req = server.await.unwrap();
+        assert!(
+            req.starts_with("CONNECT loki.internal:3100 HTTP/1.1\r\n"),
+            "{req}"
+        );
+        assert!(req.contains("Basic YTpi\r\n"), "{req}");
+    }
+}

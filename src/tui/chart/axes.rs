@@ -1,0 +1,129 @@
+//! Axis labels drawn straight into the buffer at their true positions (ratatui's `Axis` spreads
+//! labels evenly, which would put time ticks at the wrong place).
+
+use chrono::FixedOffset;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+
+use crate::dashboard::{Unit, format_unit, nice_ticks, time_ticks};
+
+pub const AXIS: Style = Style::new().fg(Color::DarkGray);
+
+/// The y range and its tick labels for values `lo..=hi` over `rows` rows.
+pub struct YAxis {
+    pub lo: f64,
+    pub hi: f64,
+    pub ticks: Vec<(f64, String)>,
+}
+
+impl YAxis {
+    pub fn new(lo: f64, hi: f64, rows: u16, unit: &Unit, decimals: Option<u8>) -> YAxis {
+        let lo = lo.min(0.0);
+        let max_ticks = usize::from((rows / 2).clamp(1, 6));
+        let ticks = nice_ticks(lo, hi, max_ticks);
+        let first = ticks.first().copied().unwrap_or(0.0);
+        let last = ticks.last().copied().unwrap_or(1.0);
+        YAxis {
+            lo: first,
+            hi: if last > first { last } else { first + 1.0 },
+            ticks: ticks
+                .into_iter()
+                .map(|t| (t, format_unit(t, unit, decimals)))
+                .collect(),
+        }
+    }
+
+    /// Width of the label gutter (labels plus one space).
+    pub fn width(&self) -> u16 {
+        self.ticks
+            .iter()
+            .map(|(_, l)| l.chars().count())
+            .max()
+            .unwrap_or(1) as u16
+            + 1
+    }
+
+    /// Row (within `plot`) of a value.
+    pub fn row(&self, v: f64, plot: Rect) -> u16 {
+        let f = ((v - self.lo) / (self.hi - self.lo)).clamp(0.0, 1.0);
+        plot.y + ((1.0 - f) * f64::from(plot.height.saturating_sub(1))).round() as u16
+    }
+
+    /// Right-aligned labels left of `plot`, skipping ones that would share a row.
+    pub fn draw(&self, buf: &mut Buffer, plot: Rect) {
+        let w = self.width();
+        let mut used = Vec::new();
+        for (v, label) in self.ticks.iter().rev() {
+            let row = self.row(*v, plot);
+            if used.contains(&row) {
+                continue;
+            }
+            used.push(row);
+            let x = plot.x.saturating_sub(w);
+            let pad = usize::from(w - 1).saturating_sub(label.chars().count());
+            buf.set_string(x + pad as u16, row, label, AXIS);
+        }
+    }
+}
+
+/// Time labels under `plot` on row `y`, at their real columns, never overlapping.
+pub fn draw_time_axis(
+    buf: &mut Buffer,
+    plot: Rect,
+    y: u16,
+    start_ns: i64,
+    end_ns: i64,
+    zone: FixedOffset,
+) {
+    let span = (end_ns - start_ns).max(1) as f64;
+    let max_ticks = usize::from((plot.width / 9).max(1));
+    let mut next_free = plot.x;
+    for (t, label) in time_ticks(start_ns, end_ns, max_ticks, zone) {
+        let col = plot.x
+            + (((t - start_ns) as f64 / span) * f64::from(plot.width.saturating_sub(1))).round()
+                as u16;
+        let len = label.chars().count() as u16;
+        let x = col.saturating_sub(len / 2).max(plot.x);
+        if x < next_free || x + len > plot.x + plot.width {
+            continue;
+        }
+        buf.set_string(x, y, &label, AXIS);
+        next_free = x + len + 1;
+    }
+}
+
+/// Column (within `plot`) of a time.
+pub fn col_of(t_ns: i64, start_ns: i64, end_ns: i64, plot: Rect) -> u16 {
+    let span = (end_ns - start_ns).max(1) as f64;
+    let f = ((t_ns - start_ns) as f64 / span).clamp(0.0, 1.0);
+    plot.x + (f * f64::from(plot.width.saturating_sub(1))).round() as u16
+}
+
+/// Truncates to `width` characters, with `…` when cut.
+pub fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Truncates in the middle (`fetch_c…diff p95`), keeping both ends: series names often differ
+/// only at the end.
+pub fn fit_middle(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    if n <= width {
+        return s.to_string();
+    }
+    if width < 5 {
+        return fit(s, width);
+    }
+    let tail = (width - 1) / 2;
+    let head = width - 1 - tail;
+    let mut out: String = s.chars().take(head).collect();
+    out.push('…');
+    out.extend(s.chars().skip(n - tail));
+    out
+}

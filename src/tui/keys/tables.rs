@@ -1,0 +1,353 @@
+//! The default key tables, one per screen, in help-screen order. A config name means the
+//! same thing on every screen that has it, so `[keys] up = "x"` moves up everywhere.
+
+use super::Action;
+
+/// The logs screen: (action, config name, default key, help text).
+pub const LOGS: &[(Action, &str, &str, &str)] = &[
+    (Action::Quit, "quit", "q", "quit"),
+    (
+        Action::Cancel,
+        "cancel",
+        "ctrl-c",
+        "cancel the running query, or quit when idle",
+    ),
+    (Action::Up, "up", "k", "previous line (also ↑)"),
+    (Action::Down, "down", "j", "next line (also ↓)"),
+    (Action::PageUp, "page_up", "pgup", "page up (also ctrl-b)"),
+    (
+        Action::PageDown,
+        "page_down",
+        "pgdn",
+        "page down (also ctrl-f)",
+    ),
+    (
+        Action::Top,
+        "top",
+        "g",
+        "top row (loads more there when the range has more)",
+    ),
+    (
+        Action::Bottom,
+        "bottom",
+        "G",
+        "bottom row (loads more there when the range has more)",
+    ),
+    (
+        Action::EditQuery,
+        "edit_query",
+        "i",
+        "edit the query (Enter runs, Tab completes, ↑↓ history)",
+    ),
+    (Action::Search, "search", "/", "search in the results"),
+    (Action::NextMatch, "next_match", "n", "next search match"),
+    (
+        Action::PrevMatch,
+        "prev_match",
+        "N",
+        "previous search match",
+    ),
+    (Action::NextError, "next_error", "e", "next error line"),
+    (Action::PrevError, "prev_error", "E", "previous error line"),
+    (
+        Action::SetMark,
+        "set_mark",
+        "m",
+        "set a mark (m then a letter)",
+    ),
+    (
+        Action::JumpMark,
+        "jump_mark",
+        "'",
+        "jump to a mark (' then a letter)",
+    ),
+    (
+        Action::Details,
+        "details",
+        "enter",
+        "open/close the details of the selected line",
+    ),
+    (Action::FocusScenes, "scenes", "s", "choose a scene"),
+    (Action::ToggleWrap, "wrap", "w", "wrap long lines"),
+    (
+        Action::TogglePretty,
+        "pretty",
+        "J",
+        "pretty-print JSON lines",
+    ),
+    (
+        Action::ToggleOrder,
+        "order",
+        "o",
+        "newest first / oldest first (runs the query from that end)",
+    ),
+    (
+        Action::ToggleVolume,
+        "volume",
+        "v",
+        "show/hide the volume histogram",
+    ),
+    (
+        Action::HideField,
+        "hide_field",
+        "h",
+        "details: hide/show the field in the table",
+    ),
+    (
+        Action::ShowAllFields,
+        "show_fields",
+        "H",
+        "show every hidden field again",
+    ),
+    (
+        Action::FilterFor,
+        "filter_for",
+        "+",
+        "details: filter for this field value",
+    ),
+    (
+        Action::FilterOut,
+        "filter_out",
+        "-",
+        "details: filter this field value out",
+    ),
+    (
+        Action::CopyValue,
+        "copy_value",
+        "y",
+        "details: copy the field value (OSC 52)",
+    ),
+    (
+        Action::CopyLine,
+        "copy_line",
+        "Y",
+        "copy the whole line (OSC 52)",
+    ),
+    (
+        Action::ShowContext,
+        "context",
+        "c",
+        "details: lines before/after from the same stream",
+    ),
+    (
+        Action::PivotAgent,
+        "agent",
+        "a",
+        "open the agent run of this line (its timeline)",
+    ),
+    (
+        Action::Agents,
+        "agents",
+        "A",
+        "list the agent runs in the range",
+    ),
+    (
+        Action::Back,
+        "back",
+        "backspace",
+        "close details or search, else the previous query",
+    ),
+    (
+        Action::Follow,
+        "follow",
+        "F",
+        "follow new lines (live tail)",
+    ),
+    (Action::Pause, "pause", "p", "follow: pause/resume"),
+    (Action::Clear, "clear", "C", "follow: clear the buffer"),
+    (
+        Action::Export,
+        "export",
+        "x",
+        "export the loaded lines or the whole range (.jsonl or raw)",
+    ),
+    (Action::Refresh, "refresh", "r", "run the query again"),
+    (
+        Action::CustomRange,
+        "range",
+        "t",
+        "custom time range (90m, or FROM .. TO)",
+    ),
+    (Action::Range5m, "range_5m", "1", "last 5 minutes"),
+    (Action::Range15m, "range_15m", "2", "last 15 minutes"),
+    (Action::Range1h, "range_1h", "3", "last hour"),
+    (Action::Range6h, "range_6h", "4", "last 6 hours"),
+    (Action::Range12h, "range_12h", "5", "last 12 hours"),
+    (Action::Range24h, "range_24h", "6", "last 24 hours"),
+    (Action::Range7d, "range_7d", "7", "last 7 days"),
+    (Action::Help, "help", "?", "this help"),
+];
+
+/// Extra default keys that are not configurable aliases (arrows, mouse-less habits).
+pub const LOGS_ALIASES: &[(&str, Action)] = &[
+    ("up", Action::Up),
+    ("down", Action::Down),
+    ("ctrl-b", Action::PageUp),
+    ("ctrl-f", Action::PageDown),
+    ("home", Action::Top),
+    ("end", Action::Bottom),
+    (":", Action::EditQuery),
+    ("esc", Action::Back),
+];
+
+/// A run's timeline (`tui::agent_view::TimelineView`).
+pub const TIMELINE: &[(Action, &str, &str, &str)] = &[
+    (
+        Action::Back,
+        "back",
+        "q",
+        "close the timeline (back to the runs or the logs)",
+    ),
+    (
+        Action::Cancel,
+        "cancel",
+        "ctrl-c",
+        "cancel the running fetch, or close the timeline",
+    ),
+    (Action::Up, "up", "k", "previous row (also ↑)"),
+    (Action::Down, "down", "j", "next row (also ↓)"),
+    (Action::PageUp, "page_up", "pgup", "page up (also ctrl-b)"),
+    (
+        Action::PageDown,
+        "page_down",
+        "pgdn",
+        "page down (also ctrl-f)",
+    ),
+    (
+        Action::HalfPageUp,
+        "half_page_up",
+        "ctrl-u",
+        "half a page up",
+    ),
+    (
+        Action::HalfPageDown,
+        "half_page_down",
+        "ctrl-d",
+        "half a page down",
+    ),
+    (Action::Top, "top", "g", "first row"),
+    (Action::Bottom, "bottom", "G", "last row"),
+    (
+        Action::Fold,
+        "fold",
+        "enter",
+        "fold a turn, expand a message, traceback or tool error",
+    ),
+    (
+        Action::FoldAll,
+        "fold_all",
+        "z",
+        "fold every turn (again: unfold all)",
+    ),
+    (Action::NextError, "next_error", "e", "next error"),
+    (Action::PrevError, "prev_error", "E", "previous error"),
+    (
+        Action::RawLine,
+        "raw_line",
+        "r",
+        "show/hide the raw log line of the row",
+    ),
+    (Action::Help, "help", "?", "this help"),
+];
+
+pub const TIMELINE_ALIASES: &[(&str, Action)] = &[
+    ("up", Action::Up),
+    ("down", Action::Down),
+    ("ctrl-b", Action::PageUp),
+    ("ctrl-f", Action::PageDown),
+    ("home", Action::Top),
+    ("end", Action::Bottom),
+    ("space", Action::Fold),
+    ("tab", Action::Fold),
+    ("esc", Action::Back),
+    ("backspace", Action::Back),
+];
+
+/// The list of agent runs (`tui::agent_view::AgentsView`).
+pub const RUNS: &[(Action, &str, &str, &str)] = &[
+    (
+        Action::Back,
+        "back",
+        "q",
+        "close the list (back to the logs)",
+    ),
+    (
+        Action::Cancel,
+        "cancel",
+        "ctrl-c",
+        "cancel the running fetch, or close the list",
+    ),
+    (Action::Up, "up", "k", "previous run (also ↑)"),
+    (Action::Down, "down", "j", "next run (also ↓)"),
+    (Action::PageUp, "page_up", "pgup", "page up (also ctrl-b)"),
+    (
+        Action::PageDown,
+        "page_down",
+        "pgdn",
+        "page down (also ctrl-f)",
+    ),
+    (Action::Top, "top", "g", "first run"),
+    (Action::Bottom, "bottom", "G", "last run"),
+    (
+        Action::OpenRun,
+        "open_run",
+        "enter",
+        "open the run's timeline",
+    ),
+    (
+        Action::SortStart,
+        "sort_start",
+        "A",
+        "sort by start (newest first; again: reverse)",
+    ),
+    (
+        Action::SortDuration,
+        "sort_duration",
+        "D",
+        "sort by duration (longest first; again: reverse)",
+    ),
+    (
+        Action::SortCost,
+        "sort_cost",
+        "C",
+        "sort by cost (dearest first; again: reverse)",
+    ),
+    (
+        Action::SortTokens,
+        "sort_tokens",
+        "T",
+        "sort by tokens (most first; again: reverse)",
+    ),
+    (
+        Action::SortStatus,
+        "sort_status",
+        "S",
+        "sort by status (failed first; again: reverse)",
+    ),
+    (
+        Action::FilterStatus,
+        "filter_status",
+        "f",
+        "filter by status (all, failed, running, incomplete, done)",
+    ),
+    (
+        Action::FilterType,
+        "filter_type",
+        "t",
+        "filter by agent type (each type in turn, then all)",
+    ),
+    (Action::NextError, "next_error", "e", "next failed run"),
+    (Action::PrevError, "prev_error", "E", "previous failed run"),
+    (Action::Help, "help", "?", "this help"),
+];
+
+pub const RUNS_ALIASES: &[(&str, Action)] = &[
+    ("up", Action::Up),
+    ("down", Action::Down),
+    ("ctrl-b", Action::PageUp),
+    ("ctrl-f", Action::PageDown),
+    ("home", Action::Top),
+    ("end", Action::Bottom),
+    ("esc", Action::Back),
+    ("backspace", Action::Back),
+];
