@@ -2,18 +2,34 @@
 //!
 //! Log lines come from anywhere; a line holding `ESC ] 0 ; … BEL` would retitle the user's
 //! window, and worse sequences exist. Every byte that a terminal would interpret is replaced by
-//! a visible spelling: C0 controls and DEL in caret notation (`^[`, `^G`, `^?`), C1 controls and
-//! bidirectional overrides as `<U+XXXX>`.
+//! a visible spelling: C0 controls and DEL in caret notation (`^[`, `^G`, `^?`); C1 controls,
+//! Unicode line/paragraph separators (U+2028/U+2029, which terminals and the TUI treat as line
+//! breaks and leave stale cells behind), zero-width characters, bidirectional controls and other
+//! invisible format characters as `<U+XXXX>`, so what is shown is what the line holds.
 
 use std::borrow::Cow;
 
-/// Whether `c` must not reach a terminal as is.
-fn is_dangerous(c: char) -> bool {
+/// Whether `c` must not reach a terminal as is: controls (C0, DEL, C1), line and paragraph
+/// separators, zero-width and bidirectional controls, and other invisible format characters
+/// that reorder, hide or break the text around them.
+pub fn is_dangerous(c: char) -> bool {
     let u = c as u32;
     u < 0x20
         || u == 0x7f
         || (0x80..=0x9f).contains(&u)
-        || matches!(u, 0x202a..=0x202e | 0x2066..=0x2069)
+        || matches!(
+            u,
+            0x00ad // soft hyphen (invisible)
+            | 0x061c // Arabic letter mark (bidi)
+            | 0x180e // Mongolian vowel separator (zero-width)
+            | 0x200b..=0x200f // zero-width space/non-joiner/joiner, LRM, RLM
+            | 0x2028 | 0x2029 // line and paragraph separators
+            | 0x202a..=0x202e // bidi embeddings and overrides
+            | 0x2060..=0x2064 // word joiner, invisible operators
+            | 0x2066..=0x206f // bidi isolates, deprecated format controls
+            | 0xfeff // zero-width no-break space (BOM)
+            | 0xfff9..=0xfffb // interlinear annotation controls
+        )
 }
 
 fn push_visible(out: &mut String, c: char, keep_newline: bool) {
@@ -84,5 +100,29 @@ mod tests {
     #[test]
     fn bidi_override_is_visible() {
         assert_eq!(inline("x\u{202e}y"), "x<U+202E>y");
+    }
+
+    #[test]
+    fn separators_zero_width_and_bidi_controls_are_visible() {
+        for (c, shown) in [
+            ('\u{2028}', "<U+2028>"),
+            ('\u{2029}', "<U+2029>"),
+            ('\u{85}', "<U+0085>"),
+            ('\u{200b}', "<U+200B>"),
+            ('\u{200d}', "<U+200D>"),
+            ('\u{200f}', "<U+200F>"),
+            ('\u{202a}', "<U+202A>"),
+            ('\u{2066}', "<U+2066>"),
+            ('\u{2069}', "<U+2069>"),
+            ('\u{feff}', "<U+FEFF>"),
+            ('\u{61c}', "<U+061C>"),
+            ('\u{2060}', "<U+2060>"),
+        ] {
+            let s = format!("a{c}b");
+            assert_eq!(inline(&s), format!("a{shown}b"), "{:04X}", c as u32);
+            assert_eq!(multiline(&s), format!("a{shown}b"), "{:04X}", c as u32);
+        }
+        // Ordinary non-ASCII text is untouched.
+        assert!(matches!(inline("naïve 漏洞 ü → ✓"), Cow::Borrowed(_)));
     }
 }

@@ -11,4 +11,7 @@ pub struct OutputPrefs {
     pub color: bool,
     /// No progress or notes on stderr.
     pub quiet: bool,
+    /// `--raw-bytes`: `-o raw` to a terminal writes the lines' bytes as they are (else it
+    /// sanitises them like text output).
+    pub raw_bytes: bool,
 }

@@ -207,6 +207,7 @@ pub fn session(g: &GlobalArgs) -> Result<(Session, OutputPrefs), CliError> {
         format: output_format(g, &profile)?,
         color: color_enabled(g, &profile)?,
         quiet: g.quiet,
+        raw_bytes: g.raw_bytes,
     };
     let session = Session {
         backend,

@@ -32,3 +32,22 @@ pub fn entry_json(e: &LogEntry) -> Value {
     );
     Value::Object(m)
 }
+
+/// Serialised JSON made safe for a terminal: every character the sanitiser would make visible
+/// (DEL, C1, line separators, zero-width and bidi controls) written as a `\uXXXX` escape.
+/// Such characters can only sit inside JSON strings, so the result is the same JSON value.
+pub(crate) fn escape_for_terminal(json: &str) -> std::borrow::Cow<'_, str> {
+    use crate::sanitize::is_dangerous;
+    if !json.chars().any(is_dangerous) {
+        return std::borrow::Cow::Borrowed(json);
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if is_dangerous(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}

@@ -97,6 +97,11 @@ pub struct EntryWriter<W: Write> {
     utc: bool,
     /// `json`: how many entries are already in the array.
     written: usize,
+    /// Stdout is a terminal: `json`/`jsonl` escape what a terminal would act on, `raw` is
+    /// sanitised unless `raw_bytes`.
+    terminal: bool,
+    /// `--raw-bytes`: `raw` writes the lines' bytes even to a terminal.
+    raw_bytes: bool,
     text: text::TextState,
 }
 
@@ -108,6 +113,8 @@ impl<W: Write> EntryWriter<W> {
             color,
             utc: false,
             written: 0,
+            terminal: false,
+            raw_bytes: false,
             text: text::TextState::default(),
         }
     }
@@ -124,6 +131,22 @@ impl<W: Write> EntryWriter<W> {
         self
     }
 
+    /// Says whether the output is a terminal (`stdout().is_terminal()`), and whether the user
+    /// asked for raw bytes anyway (`--raw-bytes`). On a terminal, `raw` lines go through the
+    /// sanitiser like text output, and JSON escapes DEL, C1 and invisible/bidi characters as
+    /// `\uXXXX` (still the same JSON); to a pipe or file everything is written as is.
+    pub fn with_terminal(mut self, terminal: bool, raw_bytes: bool) -> Self {
+        self.terminal = terminal;
+        self.raw_bytes = raw_bytes;
+        self
+    }
+
+    fn write_json(&mut self, e: &LogEntry) -> io::Result<()> {
+        let mut buf = Vec::new();
+        json_into(&mut buf, e, self.terminal)?;
+        self.out.write_all(&buf)
+    }
+
     /// How many entries were written so far.
     pub fn count(&self) -> usize {
         self.written
@@ -136,14 +159,17 @@ impl<W: Write> EntryWriter<W> {
                 self.text
                     .write(&mut self.out, entries, self.color, self.utc)?;
             }
-            // Each batch is built in memory and written at once: a line-buffered stdout would
-            // otherwise make one system call per line.
             // Lines are gathered into chunks of about `CHUNK` bytes and written at once: a
             // line-buffered stdout would otherwise make one system call per line.
             OutputFormat::Raw => {
+                let safe = self.terminal && !self.raw_bytes;
                 let mut buf = Vec::with_capacity(CHUNK + 4096);
                 for e in entries {
-                    buf.extend_from_slice(e.line.as_bytes());
+                    if safe {
+                        buf.extend_from_slice(crate::sanitize::multiline(&e.line).as_bytes());
+                    } else {
+                        buf.extend_from_slice(e.line.as_bytes());
+                    }
                     buf.push(b'\n');
                     if buf.len() >= CHUNK {
                         self.out.write_all(&buf)?;
@@ -155,7 +181,7 @@ impl<W: Write> EntryWriter<W> {
             OutputFormat::Jsonl => {
                 let mut buf = Vec::with_capacity(CHUNK + 4096);
                 for e in entries {
-                    serde_json::to_writer(&mut buf, &entry_json(e))?;
+                    json_into(&mut buf, e, self.terminal)?;
                     buf.push(b'\n');
                     if buf.len() >= CHUNK {
                         self.out.write_all(&buf)?;
@@ -187,7 +213,7 @@ impl<W: Write> EntryWriter<W> {
                         b",\n"
                     };
                     self.out.write_all(sep)?;
-                    serde_json::to_writer(&mut self.out, &entry_json(e))?;
+                    self.write_json(e)?;
                 }
             }
         }
@@ -217,3 +243,16 @@ pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests;
+
+/// One entry's JSON object into `buf`; on a terminal, DEL, C1 and invisible format characters
+/// are escaped too (still the same JSON value).
+fn json_into(buf: &mut Vec<u8>, e: &LogEntry, terminal: bool) -> io::Result<()> {
+    let v = entry_json(e);
+    if terminal {
+        let s = serde_json::to_string(&v)?;
+        buf.extend_from_slice(json::escape_for_terminal(&s).as_bytes());
+    } else {
+        serde_json::to_writer(&mut *buf, &v)?;
+    }
+    Ok(())
+}

@@ -84,7 +84,10 @@ fn hostile_json_fields_are_neutralised() {
     let out = render(OutputFormat::Text, false, &[e]);
     assert!(!out.contains('\u{1b}'), "{out}");
     assert!(out.contains("x^[[2J"));
-    assert!(out.contains("content=\"a^[]0;t^G\\nb\""), "{out}");
+    // Issue 11.3: a field holding newlines is shown as indented lines, each sanitised (it
+    // was `content="a^[]0;t^G\\nb"`).
+    assert!(out.contains("content=↓"), "{out}");
+    assert!(out.contains("\n        a^[]0;t^G\n        b\n"), "{out}");
 }
 
 #[test]
@@ -262,6 +265,88 @@ fn json_fields_merged_into_labels_are_not_repeated() {
         "{out}"
     );
     assert!(!lines[1].contains("args_repo") && !lines[1].contains("level_extracted"));
+}
+
+fn render_to(format: OutputFormat, terminal: bool, raw_bytes: bool, e: &[LogEntry]) -> String {
+    let mut w = EntryWriter::new(Vec::new(), format, false).with_terminal(terminal, raw_bytes);
+    w.write_entries(e).unwrap();
+    String::from_utf8(w.finish().unwrap()).unwrap()
+}
+
+const TRICKY: &str = "a\u{1b}]2;pwned\u{7}b\u{7f}c\u{9b}d\u{202e}e\u{2028}f\u{200b}g";
+
+#[test]
+fn raw_to_a_terminal_is_sanitised_unless_raw_bytes() {
+    let es = [entry(T, "app", "info", TRICKY)];
+    let tty = render_to(OutputFormat::Raw, true, false, &es);
+    assert_eq!(
+        tty,
+        "a^[]2;pwned^Gb^?c<U+009B>d<U+202E>e<U+2028>f<U+200B>g\n"
+    );
+    assert_eq!(
+        render_to(OutputFormat::Raw, true, true, &es),
+        format!("{TRICKY}\n")
+    );
+    assert_eq!(
+        render_to(OutputFormat::Raw, false, false, &es),
+        format!("{TRICKY}\n")
+    );
+}
+
+#[test]
+fn json_to_a_terminal_escapes_del_c1_and_bidi_and_stays_the_same_json() {
+    let es = [entry(T, "app", "info", TRICKY)];
+    for format in [OutputFormat::Json, OutputFormat::Jsonl] {
+        let tty = render_to(format, true, false, &es);
+        assert!(
+            !tty.chars()
+                .any(|c| crate::sanitize::is_dangerous(c) && c != '\n'),
+            "{tty:?}"
+        );
+        for esc in [
+            "\\u001b", "\\u007f", "\\u009b", "\\u202e", "\\u2028", "\\u200b",
+        ] {
+            assert!(tty.contains(esc), "{esc} in {tty}");
+        }
+        let piped = render_to(format, false, false, &es);
+        assert!(piped.contains('\u{202e}'));
+        let parse = |s: &str| -> serde_json::Value {
+            serde_json::from_str(s.trim()).unwrap_or_else(|_| serde_json::Value::Array(vec![]))
+        };
+        assert_eq!(parse(&tty), parse(&piped));
+        assert_ne!(parse(&tty), serde_json::Value::Array(vec![]));
+    }
+}
+
+#[test]
+fn multi_line_entries_and_fields_are_shown_as_indented_lines() {
+    // Issue 11.3: a traceback in a JSON field, and a (Loki) entry with embedded newlines.
+    let json = r#"{"event":"agent.error","level":"error","logger":"vulnsentinel.agent","agent_id":"ag-1","exception":"Traceback (most recent call last):\n  File \"a.py\", line 1, in <module>\nValueError: bad\u001b[31m"}"#;
+    let es = [
+        entry(T, "agent", "error", json),
+        entry(
+            T + 1_000_000_000,
+            "app",
+            "error",
+            "boom\nTraceback (most recent call last):\n  File \"b.py\"\nKeyError: 'x'",
+        ),
+    ];
+    let out = render(OutputFormat::Text, false, &es);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(!out.contains("\\n"), "{out}");
+    assert!(
+        lines[1].contains("agent.error") && lines[1].contains("exception=↓"),
+        "{out}"
+    );
+    assert_eq!(lines[2], "    exception:");
+    assert_eq!(lines[3], "        Traceback (most recent call last):");
+    assert_eq!(lines[4], "          File \"a.py\", line 1, in <module>");
+    assert_eq!(lines[5], "        ValueError: bad^[[31m");
+    assert!(lines[6].ends_with(" boom"), "{out}");
+    assert_eq!(lines[7], "    Traceback (most recent call last):");
+    assert_eq!(lines[8], "      File \"b.py\"");
+    assert_eq!(lines[9], "    KeyError: 'x'");
+    assert_eq!(lines.len(), 10, "{out}");
 }
 
 #[test]

@@ -55,6 +55,20 @@ struct Row {
     event: String,
     rest: String,
     extra_labels: String,
+    /// Lines shown indented under the record: the rest of a multi-line entry, and string
+    /// fields holding newlines (a traceback in `exception`), each line sanitised.
+    below: Vec<String>,
+}
+
+/// How far lines under a record are indented.
+const BELOW_INDENT: &str = "    ";
+
+/// A multi-line text as lines to show under a record, each sanitised.
+fn below_lines(text: &str, out: &mut Vec<String>) {
+    for l in text.split('\n') {
+        let l = l.strip_suffix('\r').unwrap_or(l);
+        out.push(format!("{BELOW_INDENT}{}", inline(l)));
+    }
 }
 
 fn level_color(level: &str) -> &'static str {
@@ -94,7 +108,9 @@ fn push_quoted(out: &mut String, v: &str) {
     out.push_str(&inline(&s));
 }
 
-fn fields_text(s: &Structlog<'_>) -> String {
+/// The `key=value` fields; string values holding newlines are not inlined as `\n`s but named
+/// (`exception=↓`) and shown as indented lines under the record (into `below`).
+fn fields_text(s: &Structlog<'_>, below: &mut Vec<String>) -> String {
     let mut out = String::new();
     for (k, v) in s.fields() {
         if !out.is_empty() {
@@ -102,7 +118,16 @@ fn fields_text(s: &Structlog<'_>) -> String {
         }
         out.push_str(&inline(k));
         out.push('=');
-        push_quoted(&mut out, &v.display());
+        match v {
+            Val::Str(text) if text.trim_end().contains('\n') => {
+                out.push('↓');
+                below.push(format!("{BELOW_INDENT}{}:", inline(k)));
+                let mut lines = Vec::new();
+                below_lines(text.trim_end(), &mut lines);
+                below.extend(lines.into_iter().map(|l| format!("{BELOW_INDENT}{l}")));
+            }
+            _ => push_quoted(&mut out, &v.display()),
+        }
     }
     out
 }
@@ -175,6 +200,7 @@ fn row(e: &LogEntry, header: &Labels, utc: bool) -> Row {
     let label = |n: &str| e.label(n).map(str::to_string);
     let json = Structlog::parse(&e.line);
     let extra_labels = extra_labels(e, header, json.as_ref());
+    let mut below = Vec::new();
     match json {
         Some(s) => Row {
             time,
@@ -194,8 +220,9 @@ fn row(e: &LogEntry, header: &Labels, utc: bool) -> Row {
             )
             .into_owned(),
             event: inline(&s.event().unwrap_or_default()).into_owned(),
-            rest: fields_text(&s),
+            rest: fields_text(&s, &mut below),
             extra_labels,
+            below,
         },
         None => Row {
             time,
@@ -208,8 +235,18 @@ fn row(e: &LogEntry, header: &Labels, utc: bool) -> Row {
             .into_owned(),
             module: inline(&label("module").unwrap_or_default()).into_owned(),
             event: String::new(),
-            rest: inline(&e.line).into_owned(),
+            rest: {
+                // A multi-line entry (a Loki entry with embedded newlines): its first line on
+                // the record, the others indented under it.
+                let text = e.line.trim_end_matches(['\n', '\r']);
+                let (first, more) = text.split_once('\n').unwrap_or((text, ""));
+                if !more.is_empty() {
+                    below_lines(more, &mut below);
+                }
+                inline(first.strip_suffix('\r').unwrap_or(first)).into_owned()
+            },
             extra_labels,
+            below,
         },
     }
 }
@@ -340,5 +377,9 @@ impl TextState {
         let kept = out[start..].trim_end().len();
         out.truncate(start + kept);
         out.push('\n');
+        for b in &r.below {
+            out.push_str(b.trim_end());
+            out.push('\n');
+        }
     }
 }

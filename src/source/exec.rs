@@ -67,6 +67,40 @@ struct BlockOut<T> {
     lines: u64,
 }
 
+/// What a log-query block contributes. Lines whose time depends on earlier blocks (untimed
+/// lines before the block's first stamped one) are kept as offsets into a copy of the block's
+/// head, and become entries only at merge time, once their time is known and the top-N can
+/// say whether it wants them: memory stays bounded by `--limit`, not by the number of
+/// untimed lines (100 MB of `{}` used to take 6 GB; issue 12.3).
+struct LogBlockOut {
+    timed: TopN,
+    /// The bytes of the block up to the end of its last pending line.
+    head: Vec<u8>,
+    /// Per pending line: its stamp and byte range in `head`.
+    pending: Vec<(Stamp, u32, u32)>,
+    tail: Stamp,
+    lines: u64,
+}
+
+/// The entry for a line of the scan that passed the prefilter and the stream selector, at
+/// time `ts`, through the pipeline.
+fn line_entry(
+    text: &str,
+    ts: i64,
+    slot: &super::streams::Slot,
+    q: &dyn LogPipeline,
+) -> Option<LogEntry> {
+    let (_, body_start) = split_compose(text);
+    let entry = LogEntry {
+        ts,
+        labels: slot.labels.clone(),
+        line: text[body_start..].to_string(),
+        metadata: slot.metadata.clone(),
+        parsed: Labels::new(),
+    };
+    q.process(&entry)
+}
+
 /// The timestamp of a line: its own, or derived from the lines before it.
 fn stamp_of(own: Option<i64>, r: &mut Resolver, block: &[u8], start: usize) -> Stamp {
     match own {
@@ -83,7 +117,10 @@ struct LogScan<'a> {
     streams: Streams<'a>,
     resolver: Resolver,
     top: TopN,
-    pending: Vec<(Stamp, LogEntry)>,
+    /// Per pending (untimed, time unknown yet) line: its stamp and byte range in the block.
+    pending: Vec<(Stamp, u32, u32)>,
+    /// The end of the last pending line: the block's head kept for them.
+    head_end: usize,
 }
 
 impl LogScan<'_> {
@@ -111,28 +148,23 @@ impl LogScan<'_> {
         }
         let stamp = stamp_of(f.ts_ns, &mut self.resolver, self.block, start);
         let ts = match stamp {
-            Stamp::After { ts, k } => {
-                let ts = ts.saturating_add(k);
-                if ts < b.start_ns || ts >= b.end_ns || !self.top.could_take(ts) {
-                    return;
+            Stamp::After { ts, k } => ts.saturating_add(k),
+            Stamp::Pending { .. } => {
+                // The raw bytes' end (the text may be a lossy copy of invalid UTF-8).
+                let block = self.block;
+                let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+                if let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(end)) {
+                    self.pending.push((stamp, s, e));
+                    self.head_end = end;
                 }
-                Some(ts)
+                return;
             }
-            Stamp::Pending { .. } => None,
         };
-        let entry = LogEntry {
-            ts: ts.unwrap_or(0),
-            labels: slot.labels.clone(),
-            line: body.to_string(),
-            metadata: slot.metadata.clone(),
-            parsed: Labels::new(),
-        };
-        let Some(out) = q.process(&entry) else {
+        if ts < b.start_ns || ts >= b.end_ns || !self.top.could_take(ts) {
             return;
-        };
-        match ts {
-            Some(_) => self.top.push(out),
-            None => self.pending.push((stamp, out)),
+        }
+        if let Some(out) = line_entry(text, ts, slot, q) {
+            self.top.push(out);
         }
     }
 }
@@ -148,7 +180,7 @@ fn stream_entry(slot: &super::streams::Slot) -> LogEntry {
     }
 }
 
-fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> BlockOut<TopN> {
+fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> LogBlockOut {
     let mut scan = LogScan {
         block,
         q,
@@ -157,6 +189,7 @@ fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> Bloc
         resolver: Resolver::default(),
         top: TopN::new(b.limit, b.direction),
         pending: Vec::new(),
+        head_end: 0,
     };
     let literal = q.required_literal().filter(|l| !l.is_empty());
     let text = std::str::from_utf8(block).ok();
@@ -188,8 +221,9 @@ fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> Bloc
         }
     };
     let tail = scan.resolver.tail(block);
-    BlockOut {
+    LogBlockOut {
         timed: scan.top,
+        head: block[..scan.head_end].to_vec(),
         pending: scan.pending,
         tail,
         lines,
@@ -210,14 +244,24 @@ pub(crate) fn run_log(
     for (data, base_ns) in inputs {
         let mut carry = Carry { ts: *base_ns, k: 0 };
         let work = |block: &[u8]| log_block(block, q, app, b);
-        let counts = scan::for_each_block(data, &work, &mut |out: BlockOut<TopN>| {
+        let mut streams = Streams::new(app);
+        let counts = scan::for_each_block(data, &work, &mut |out: LogBlockOut| {
             for e in out.timed.into_sorted() {
                 top.push(e);
             }
-            for (stamp, mut e) in out.pending {
-                e.ts = carry.resolve(stamp);
-                if e.ts >= b.start_ns && e.ts < b.end_ns {
-                    top.push(e);
+            for (stamp, s, e) in out.pending {
+                let ts = carry.resolve(stamp);
+                if ts < b.start_ns || ts >= b.end_ns || !top.could_take(ts) {
+                    continue;
+                }
+                let Some(bytes) = out.head.get(s as usize..e as usize) else {
+                    continue;
+                };
+                let text = String::from_utf8_lossy(bytes);
+                let f = classify_fast(&text);
+                let slot = streams.slot(&f);
+                if let Some(entry) = line_entry(&text, ts, slot, q) {
+                    top.push(entry);
                 }
             }
             carry.advance(out.tail);

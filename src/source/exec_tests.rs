@@ -212,3 +212,42 @@ fn default_step_is_range_over_250_at_least_a_second() {
     assert_eq!(default_step_ms(0, 10 * S), 1000);
     assert_eq!(default_step_ms(0, 86_400 * S), 345_000);
 }
+
+#[test]
+fn untimed_lines_are_kept_and_processed_only_up_to_the_limit() {
+    // Issue 12.3: 200,000 untimed lines (no stamp anywhere) with a limit of 5: the right 5
+    // come out, and only a handful go through the pipeline (each one became an entry held in
+    // memory before: 100 MB of `{}` took 6 GB).
+    let lines: Vec<String> = (0..200_000).map(|i| format!("{{\"n\":{i}}}")).collect();
+    let data = mem(&lines);
+    let q = Fake::new("", None);
+    let got = run(&data, &q, bounds(i64::MIN, i64::MAX, 5, Direction::Forward));
+    let text: Vec<&str> = got.iter().map(|e| e.line.as_str()).collect();
+    assert_eq!(
+        text,
+        lines[..5].iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    assert!(
+        q.processed.load(Ordering::Relaxed) <= 10,
+        "{:?}",
+        q.processed
+    );
+    let q = Fake::new("", None);
+    let got = run(
+        &data,
+        &q,
+        bounds(i64::MIN, i64::MAX, 5, Direction::Backward),
+    );
+    assert_eq!(got[0].line, lines[199_999]);
+    assert_eq!(got[4].line, lines[199_995]);
+    // A range that starts in the middle of the untimed run.
+    let base = T0 - 1000 * S;
+    let q = Fake::new("", None);
+    let got = run(
+        &data,
+        &q,
+        bounds(base + 1001, i64::MAX, 2, Direction::Forward),
+    );
+    assert_eq!(got[0].line, lines[1000]);
+    assert_eq!(got[1].line, lines[1001]);
+}

@@ -71,11 +71,18 @@ fn index_block(block: &[u8], app: &str) -> BlockIndex {
     let mut recorded: Vec<i64> = Vec::new();
     let mut last: Option<i64> = None;
     let mut newest: Option<i64> = None;
+    let mut after_last = 0i64;
     for l in scan::lines(block) {
         let f = classify_fast(&l.text);
         if let Some(ts) = f.ts_ns {
             last = Some(ts);
+            after_last = 0;
             newest = Some(newest.map_or(ts, |n| n.max(ts)));
+        } else if let Some(ts) = last {
+            // An untimed line is stamped 1 ns after the line before it (see `scan::Stamp`).
+            after_last += 1;
+            let t = ts.saturating_add(after_last);
+            newest = Some(newest.map_or(t, |n| n.max(t)));
         }
         let i = streams.index_of(&f);
         if i == times.len() {
@@ -137,9 +144,22 @@ pub(crate) fn newest_in_tail(data: &Data) -> Option<i64> {
     } else {
         memchr::memchr(b'\n', &tail).map_or(tail.len(), |i| i + 1)
     };
-    scan::lines(&tail[from..])
-        .filter_map(|l| classify_fast(&l.text).ts_ns)
-        .max()
+    // Untimed lines after the last stamped one are stamped 1 ns apart after it (see
+    // `scan::Stamp`): the newest entry is the last of them.
+    let mut newest: Option<i64> = None;
+    let mut last: Option<i64> = None;
+    for l in scan::lines(&tail[from..]) {
+        let t = match (classify_fast(&l.text).ts_ns, last) {
+            (Some(ts), _) => Some(ts),
+            (None, Some(prev)) => Some(prev.saturating_add(1)),
+            (None, None) => None,
+        };
+        if let Some(t) = t {
+            last = Some(t);
+            newest = Some(newest.map_or(t, |n| n.max(t)));
+        }
+    }
+    newest
 }
 
 /// Scans the inputs once and indexes their streams.
@@ -213,7 +233,9 @@ mod tests {
         };
         let idx = build(&[(data, 0)], "vulnsentinel").unwrap();
         assert_eq!(idx.streams.len(), 3);
-        assert_eq!(idx.newest_ns, Some(1_795_572_000_000_000_000));
+        // The untimed traceback line after the last stamped one is stamped 1 ns after it, and
+        // is the newest entry (issue 11.2: a range ending at the newest must include it).
+        assert_eq!(idx.newest_ns, Some(1_795_572_000_000_000_001));
         let t0 = 1_795_564_800_000_000_000;
         let hour = 3_600_000_000_000;
         let early: Vec<String> = idx

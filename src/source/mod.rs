@@ -75,8 +75,12 @@ pub enum SourceError {
 /// A set of local inputs, queried like a Loki.
 pub struct LocalSource {
     inputs: Vec<LocalInput>,
-    /// Each input's bytes and the time given to untimed lines before any stamped one.
+    /// Each input's bytes and the time given to untimed lines before any stamped one (see
+    /// [`lead_base`]).
     data: Vec<(Data, i64)>,
+    /// Per input, the newest time given to untimed lines when none of its first lines has a
+    /// timestamp of its own (they end just before the file's mtime or the read time).
+    untimed_newest: Vec<Option<i64>>,
     app: String,
     index: Mutex<Option<Arc<index::Index>>>,
     /// The newest timestamp when known without a scan (the demo ends exactly "now").
@@ -103,9 +107,88 @@ fn mtime_ns(path: &std::path::Path) -> Option<i64> {
     i64::try_from(t.duration_since(UNIX_EPOCH).ok()?.as_nanos()).ok()
 }
 
+/// How many bytes from the start of an input [`lead_base`] reads looking for a timestamp.
+const LEAD: usize = 4 << 20;
+
+/// The time untimed lines at the start of an input count from, so that no line is dropped
+/// (issue 11.2). Lines without a timestamp of their own are stamped 1 ns apart after the line
+/// before them (`scan::Stamp`); the first lines of an input have none before them, so:
+/// - when a stamped line follows them (within the first [`LEAD`] bytes, at time `F`), they
+///   are placed just before it, at `F - n .. F - 1`: a `docker compose logs` banner stays
+///   before the records it introduces and inside a `--since` window that ends at the newest;
+/// - else they end just before `fallback` (the file's modification time, or the read time for
+///   stdin), and that time is also returned as the input's newest untimed time, so a range
+///   that ends at the newest line includes them.
+///
+/// Returns the base time and that newest untimed time.
+fn lead_base(data: &Data, fallback: i64) -> Result<(i64, Option<i64>), SourceError> {
+    let mut head = Vec::new();
+    let complete = match data {
+        Data::Memory { bytes, .. } => {
+            head.extend_from_slice(&bytes[..bytes.len().min(LEAD)]);
+            bytes.len() <= LEAD
+        }
+        Data::File { path, compression } => {
+            use std::io::Read;
+            let reader = reader::open_reader(path, *compression)?;
+            // A read error (a truncated .gz) is reported by the query that meets it; here
+            // what could be read is enough.
+            let read = reader.take(LEAD as u64).read_to_end(&mut head);
+            read.is_ok() && head.len() < LEAD
+        }
+    };
+    let mut n: i64 = 0;
+    let mut at = 0;
+    while at < head.len() {
+        let end = memchr::memchr(b'\n', &head[at..]).map_or(head.len(), |i| at + i);
+        if end == head.len() && !complete {
+            break; // a partial line: it may be cut before its timestamp
+        }
+        let text = String::from_utf8_lossy(&head[at..end]);
+        if let Some(ts) = scan::classify(&text).ts_ns {
+            return Ok((ts.saturating_sub(n + 1), None));
+        }
+        n += 1;
+        at = end + 1;
+    }
+    if n == 0 {
+        return Ok((fallback, None));
+    }
+    // No timestamp in the first LEAD bytes: count the lines when the input is known to end.
+    let total = match data {
+        Data::Memory { bytes, .. } => count_lines(bytes),
+        Data::File { .. } if complete => count_lines(&head),
+        Data::File { path, compression } if path.is_file() => {
+            count_file_lines(path, *compression).unwrap_or(0)
+        }
+        // A device or pipe (`/dev/urandom`) may never end: count from the fallback instead.
+        Data::File { .. } => return Ok((fallback, Some(fallback))),
+    };
+    Ok((fallback.saturating_sub(total + 1), Some(fallback - 1)))
+}
+
+fn count_file_lines(path: &std::path::Path, compression: Compression) -> Result<i64, SourceError> {
+    let mut blocks = reader::Blocks::new(reader::open_reader(path, compression)?);
+    let mut n = 0i64;
+    while let Some(b) = blocks
+        .next_block()
+        .map_err(|e| reader::read_error(path, compression, e))?
+    {
+        n = n.saturating_add(count_lines(&b));
+    }
+    Ok(n)
+}
+
+/// Lines as the scanner counts them (an unterminated last line counts).
+fn count_lines(bytes: &[u8]) -> i64 {
+    let n = memchr::memchr_iter(b'\n', bytes).count();
+    let extra = usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
+    i64::try_from(n + extra).unwrap_or(i64::MAX)
+}
+
 impl LocalSource {
     /// Checks every input can be read (stdin is read once here and kept; the demo is
-    /// generated here with its newest line at "now"). The `app` label is `vulnsentinel`.
+    /// generated here with its newest line at the start of the current hour). The `app` label is `vulnsentinel`.
     pub fn open(inputs: Vec<LocalInput>) -> Result<Self, SourceError> {
         Self::open_with_app(inputs, DEFAULT_APP)
     }
@@ -134,7 +217,7 @@ impl LocalSource {
                     now_ns(),
                 ),
                 LocalInput::Demo => {
-                    let now = now_ns();
+                    let now = demo::anchor_ns(now_ns());
                     (
                         Data::Memory {
                             name: "demo".into(),
@@ -149,9 +232,16 @@ impl LocalSource {
             [LocalInput::Demo] => data.first().map(|(_, now)| now - now.rem_euclid(1000)),
             _ => None,
         };
+        let mut untimed_newest = Vec::with_capacity(data.len());
+        for (d, fallback) in &mut data {
+            let (base, newest) = lead_base(d, *fallback)?;
+            *fallback = base;
+            untimed_newest.push(newest);
+        }
         Ok(Self {
             inputs,
             data,
+            untimed_newest,
             app: app.to_string(),
             index: Mutex::new(None),
             newest_hint,
@@ -160,15 +250,16 @@ impl LocalSource {
 
     /// A source over bytes already in memory (tests, benchmarks, a pipe read elsewhere).
     pub fn from_bytes(name: &str, bytes: Vec<u8>, app: &str) -> Self {
+        let data = Data::Memory {
+            name: name.to_string(),
+            bytes: Arc::new(bytes),
+        };
+        let now = now_ns();
+        let (base, newest) = lead_base(&data, now).unwrap_or((now, None));
         Self {
             inputs: Vec::new(),
-            data: vec![(
-                Data::Memory {
-                    name: name.to_string(),
-                    bytes: Arc::new(bytes),
-                },
-                now_ns(),
-            )],
+            data: vec![(data, base)],
+            untimed_newest: vec![newest],
             app: app.to_string(),
             index: Mutex::new(None),
             newest_hint: None,
@@ -209,7 +300,7 @@ impl LocalSource {
         if let Some(n) = self.newest_hint {
             return Some(n);
         }
-        let mut newest: Option<i64> = None;
+        let mut newest: Option<i64> = self.untimed_newest.iter().flatten().copied().max();
         for (data, _) in &self.data {
             let n = match index::newest_in_tail(data) {
                 Some(n) => Some(n),

@@ -75,13 +75,44 @@ fn labels_values_and_newest_from_a_gzip_file() {
 }
 
 #[test]
-fn demo_source_ends_now() {
+fn demo_source_ends_at_the_start_of_the_hour() {
+    // Issue 11.24: the demo used to end at "now" and moved on every run.
     let before = now_ns();
     let src = LocalSource::open(vec![LocalInput::Demo]).unwrap();
     let newest = src.newest_ns().unwrap();
-    assert!(newest >= before - 1000 && newest <= now_ns());
+    let after = now_ns();
+    assert!(newest == demo::anchor_ns(before) || newest == demo::anchor_ns(after));
     // The hint agrees with what a scan finds.
     assert_eq!(src.index().unwrap().newest_ns, Some(newest));
     assert_eq!(src.describe(), "demo");
     assert!(src.label_values("module", 0, i64::MAX, None).unwrap().len() == 5);
+}
+
+#[test]
+fn demo_anchor_is_stable_within_the_hour() {
+    const HOUR: i64 = 3_600_000_000_000;
+    let t = 1_795_586_400_000_000_000; // 2026-11-25T06:00:00Z
+    assert_eq!(demo::anchor_ns(t), t);
+    assert_eq!(demo::anchor_ns(t + HOUR - 1), t);
+    assert_eq!(demo::anchor_ns(t + HOUR), t + HOUR);
+    assert!(demo::DEMO_HELP.contains("24 h") && demo::DEMO_HELP.contains("hour"));
+}
+
+#[test]
+fn first_untimed_lines_go_just_before_the_first_stamped_line() {
+    let t = 1_795_586_400_000_000_000;
+    let src = LocalSource::from_bytes(
+        "x",
+        b"banner\n\nsecond\n2026-11-25T06:00:00Z [info] a\nafter\n".to_vec(),
+        "app",
+    );
+    // Three raw lines (one blank) before the stamped one: bases at t - 4, lines at t-3..t-1.
+    assert_eq!(src.data[0].1, t - 4);
+    assert_eq!(src.newest_ns(), Some(t + 1));
+    // Nothing stamped: the lines end just before the read time.
+    let before = now_ns();
+    let src = LocalSource::from_bytes("y", b"one\ntwo".to_vec(), "app");
+    let newest = src.newest_ns().unwrap();
+    assert!(newest >= before - 1 && newest < now_ns());
+    assert_eq!(src.data[0].1, newest - 2);
 }

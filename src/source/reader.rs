@@ -90,14 +90,117 @@ pub(crate) fn open_reader(
 ) -> Result<Box<dyn Read + Send>, SourceError> {
     let file = File::open(path).map_err(|e| open_error(path, e))?;
     let buffered = BufReader::with_capacity(1 << 20, file);
+    let max = max_line_bytes();
     Ok(match compression {
-        Compression::None => Box::new(buffered),
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
-        Compression::Zstd => Box::new(
+        Compression::None => Box::new(LineCap::new(buffered, max)),
+        Compression::Gzip => Box::new(LineCap::new(
+            flate2::bufread::MultiGzDecoder::new(buffered),
+            max,
+        )),
+        Compression::Zstd => Box::new(LineCap::new(
             zstd::stream::read::Decoder::with_buffer(buffered)
                 .map_err(|e| read_error(path, compression, e))?,
-        ),
+            max,
+        )),
     })
+}
+
+/// The longest line kept whole, in bytes: Loki's default `max_line_size` (256 KB).
+pub const DEFAULT_MAX_LINE_BYTES: usize = 256 * 1024;
+
+/// The environment variable that changes [`DEFAULT_MAX_LINE_BYTES`] (bytes, at least 1 KiB).
+pub const MAX_LINE_ENV: &str = "VS_LOGS_MAX_LINE_BYTES";
+
+/// The line size cap in force: [`MAX_LINE_ENV`] when set to a number, else the default.
+pub fn max_line_bytes() -> usize {
+    std::env::var(MAX_LINE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .map_or(DEFAULT_MAX_LINE_BYTES, |n| n.max(1024))
+}
+
+/// What replaces the end of a line longer than the cap.
+pub fn truncation_marker(max: usize) -> String {
+    format!(" …[vs-logs: line truncated at {max} bytes; set {MAX_LINE_ENV} to keep more]")
+}
+
+/// Caps every line of a byte stream at `max` bytes, so memory is bounded by the cap and not by
+/// the input (one 2 GB line, `/dev/zero`). Like Loki with `max_line_size_truncate`, the rest of
+/// an over-long line is dropped; a visible marker ([`truncation_marker`]) says so. Loki refuses
+/// such lines at push; for reading local files keeping the head of the line is kinder.
+pub(crate) struct LineCap<R> {
+    inner: R,
+    max: usize,
+    buf: Box<[u8]>,
+    pos: usize,
+    len: usize,
+    in_line: usize,
+    skipping: bool,
+    marker: Vec<u8>,
+    marker_pos: usize,
+}
+
+impl<R: Read> LineCap<R> {
+    pub fn new(inner: R, max: usize) -> Self {
+        let marker = truncation_marker(max).into_bytes();
+        Self {
+            inner,
+            max,
+            buf: vec![0; 64 * 1024].into_boxed_slice(),
+            pos: 0,
+            len: 0,
+            in_line: 0,
+            skipping: false,
+            marker_pos: marker.len(),
+            marker,
+        }
+    }
+}
+
+impl<R: Read> Read for LineCap<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if self.marker_pos < self.marker.len() {
+                let n = (self.marker.len() - self.marker_pos).min(out.len());
+                out[..n].copy_from_slice(&self.marker[self.marker_pos..self.marker_pos + n]);
+                self.marker_pos += n;
+                return Ok(n);
+            }
+            if self.pos == self.len {
+                self.len = self.inner.read(&mut self.buf)?;
+                self.pos = 0;
+                if self.len == 0 {
+                    return Ok(0);
+                }
+            }
+            let mut w = 0;
+            while self.pos < self.len && w < out.len() {
+                let b = self.buf[self.pos];
+                if b == b'\n' {
+                    self.skipping = false;
+                    self.in_line = 0;
+                } else if self.skipping {
+                    self.pos += 1;
+                    continue;
+                } else if self.in_line >= self.max {
+                    self.skipping = true;
+                    self.marker_pos = 0;
+                    break;
+                } else {
+                    self.in_line += 1;
+                }
+                out[w] = b;
+                w += 1;
+                self.pos += 1;
+            }
+            if w > 0 {
+                return Ok(w);
+            }
+        }
+    }
 }
 
 /// A read error, explained for compressed files (truncated downloads are the usual cause).
@@ -121,18 +224,23 @@ pub(crate) fn read_error(path: &Path, compression: Compression, e: io::Error) ->
 
 /// Reads a whole stream into memory (stdin can be read only once, and every query rescans),
 /// decompressing it when it starts with gzip or zstd magic bytes (`cat app.log.gz | vs-logs`).
+/// Lines are capped at [`max_line_bytes`] as they are read (see [`LineCap`]).
 pub(crate) fn read_all(mut input: impl Read) -> io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    input.read_to_end(&mut buf)?;
-    if buf.starts_with(&GZIP_MAGIC) {
-        let mut out = Vec::with_capacity(buf.len() * 4);
-        flate2::read::MultiGzDecoder::new(&buf[..]).read_to_end(&mut out)?;
-        return Ok(out);
+    fn capped(r: impl Read) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        LineCap::new(r, max_line_bytes()).read_to_end(&mut out)?;
+        Ok(out)
     }
-    if buf.starts_with(&ZSTD_MAGIC) {
-        return zstd::decode_all(&buf[..]);
+    let mut magic = Vec::with_capacity(4);
+    (&mut input).take(4).read_to_end(&mut magic)?;
+    let whole = io::Cursor::new(magic.clone()).chain(input);
+    if magic.starts_with(&GZIP_MAGIC) {
+        return capped(flate2::read::MultiGzDecoder::new(whole));
     }
-    Ok(buf)
+    if magic == ZSTD_MAGIC {
+        return capped(zstd::stream::read::Decoder::new(whole)?);
+    }
+    capped(whole)
 }
 
 /// Reads all of stdin; see [`read_all`].

@@ -135,3 +135,46 @@ fn in_memory_input_is_decompressed_by_magic() {
     // A cut stream is an error, not silently shorter data.
     assert!(read_all(&gz[..gz.len() / 2]).is_err());
 }
+
+#[test]
+fn line_cap_truncates_long_lines_with_a_marker_and_keeps_the_rest() {
+    let long = "x".repeat(5000);
+    let input = format!("short\n{long}\nafter\n{long}");
+    let mut out = String::new();
+    LineCap::new(input.as_bytes(), 1024)
+        .read_to_string(&mut out)
+        .unwrap();
+    let marker = truncation_marker(1024);
+    let capped = format!("{}{marker}", "x".repeat(1024));
+    assert_eq!(out, format!("short\n{capped}\nafter\n{capped}"));
+    // Tiny reads see the same bytes.
+    let mut r = LineCap::new(input.as_bytes(), 1024);
+    let mut got = Vec::new();
+    let mut one = [0u8; 3];
+    loop {
+        let n = r.read(&mut one).unwrap();
+        if n == 0 {
+            break;
+        }
+        got.extend_from_slice(&one[..n]);
+    }
+    assert_eq!(String::from_utf8(got).unwrap(), out);
+}
+
+#[test]
+fn an_endless_line_is_read_in_bounded_memory() {
+    // 64 MB of zeros with no newline (like /dev/zero): what comes out is one capped line.
+    let zeros = std::io::repeat(0).take(64 << 20);
+    let out = read_all(zeros).unwrap();
+    assert_eq!(
+        out.len(),
+        DEFAULT_MAX_LINE_BYTES + truncation_marker(DEFAULT_MAX_LINE_BYTES).len()
+    );
+    let mut blocks = Blocks::new(LineCap::new(std::io::repeat(b'a').take(64 << 20), 4096));
+    let mut total = 0;
+    while let Some(b) = blocks.next_block().unwrap() {
+        assert!(b.len() < BLOCK * 2);
+        total += b.len();
+    }
+    assert_eq!(total, 4096 + truncation_marker(4096).len());
+}

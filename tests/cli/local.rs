@@ -128,8 +128,14 @@ fn errors_on_the_demo_finds_error_lines() {
         .collect();
     assert!(ts.windows(2).all(|w| w[0] >= w[1]));
     let text = run(vs_logs().args(["errors", "--demo", "--since", "12h", "--color", "never"]));
-    // The shared-labels header is a note on stderr (issue 11.21): stdout holds the lines only.
-    assert_eq!(text.stdout.lines().count(), entries.len());
+    // The shared-labels header is a note on stderr (issue 11.21): stdout holds the records,
+    // one record line per entry (multi-line records add indented lines under theirs).
+    let records = text.stdout.lines().filter(|l| !l.starts_with(' ')).count();
+    assert_eq!(records, entries.len());
+    assert!(
+        text.stdout.lines().count() > records,
+        "tracebacks shown under their records"
+    );
     assert!(text.stderr.starts_with("# "), "{}", text.stderr);
 }
 
@@ -217,4 +223,104 @@ fn following_the_demo_is_refused() {
     let o = run(vs_logs().args(["errors", "--demo", "-f"]));
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("exactly one --file"), "{}", o.stderr);
+}
+
+#[test]
+fn help_says_what_the_demo_holds_and_where_it_ends() {
+    let o = run(vs_logs().arg("--help"));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let flat = o.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("start of the current hour"), "{flat}");
+    assert!(flat.contains("ag-456"), "{flat}");
+}
+
+#[test]
+fn untimed_lines_are_never_dropped() {
+    // Issue 11.2: a line without a timestamp of its own inherits one, it is never dropped.
+    let o = run(vs_logs()
+        .args(["query", "--stdin", r#"{app="vulnsentinel"}"#, "-o", "raw"])
+        .write_stdin("plain text line\n"));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(o.stdout, "plain text line\n");
+    let o = run(vs_logs()
+        .args([
+            "query",
+            "--stdin",
+            r#"{app="vulnsentinel"}"#,
+            "--since",
+            "1h",
+            "-o",
+            "raw",
+        ])
+        .write_stdin("plain text line\n"));
+    assert_eq!(o.stdout, "plain text line\n", "{}", o.stderr);
+    // The first line of a compose log, and an untimed line after the last stamped one.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compose.log");
+    std::fs::write(
+        &path,
+        "vulnsentinel  | INFO: Started server process [1]\n\
+         vulnsentinel  | 2026-11-25T05:18:00Z [info] request.start method=GET\n\
+         vulnsentinel  | plain tail\n",
+    )
+    .unwrap();
+    for since in [None, Some("1m")] {
+        let mut cmd = vs_logs();
+        cmd.args(["query", r#"{app="vulnsentinel"}"#, "--forward", "-o", "raw"])
+            .arg("--file")
+            .arg(&path);
+        if let Some(s) = since {
+            cmd.args(["--since", s]);
+        }
+        let o = run(&mut cmd);
+        assert_eq!(
+            o.stdout,
+            "INFO: Started server process [1]\n\
+             2026-11-25T05:18:00Z [info] request.start method=GET\n\
+             plain tail\n",
+            "{since:?}: {}",
+            o.stderr
+        );
+    }
+}
+
+#[test]
+fn an_over_long_line_is_truncated_with_a_visible_marker() {
+    // Issue 12.3: a single line is capped like Loki's max_line_size (256 KB).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.log");
+    let long = "y".repeat(3 << 20);
+    std::fs::write(&path, format!("before\n{long}\nafter\n")).unwrap();
+    let o = run(vs_logs()
+        .args([
+            "query",
+            r#"{app="vulnsentinel"}"#,
+            "--forward",
+            "-o",
+            "raw",
+            "--file",
+        ])
+        .arg(&path));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let lines: Vec<&str> = o.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", o.stderr);
+    assert_eq!(lines[0], "before");
+    assert!(lines[1].starts_with(&"y".repeat(256 * 1024)));
+    assert!(lines[1].len() < 256 * 1024 + 200);
+    assert!(
+        lines[1].contains("line truncated at 262144 bytes"),
+        "{}",
+        &lines[1][256 * 1024..]
+    );
+    assert_eq!(lines[2], "after");
+    // Same through stdin.
+    let o = run(vs_logs()
+        .args(["query", "--stdin", r#"{app="vulnsentinel"}"#, "-o", "raw"])
+        .write_stdin(format!("{long}\n")));
+    assert!(
+        o.stdout.contains("line truncated at 262144 bytes"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stdout.len() < 256 * 1024 + 200);
 }

@@ -57,6 +57,7 @@ pub fn prefs(format: OutputFormat, color: bool) -> OutputPrefs {
     OutputPrefs {
         format,
         color,
+        raw_bytes: false,
         quiet: true,
     }
 }

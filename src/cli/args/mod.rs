@@ -123,6 +123,9 @@ pub struct GlobalArgs {
     /// Colour (auto: on a terminal unless NO_COLOR is set) [default: auto]
     #[arg(long, env = "VS_LOGS_COLOR", global = true, help_heading = OUT)]
     pub color: Option<ColorMode>,
+    /// With -o raw, write the lines' bytes even to a terminal (escape sequences included)
+    #[arg(long, global = true, help_heading = OUT)]
+    pub raw_bytes: bool,
     /// No progress or notes on stderr
     #[arg(short, long, global = true, help_heading = OUT)]
     pub quiet: bool,
@@ -134,7 +137,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, help_heading = LOCAL)]
     pub stdin: bool,
     /// Use the bundled demo data instead of Loki
-    #[arg(long, global = true, help_heading = LOCAL)]
+    #[arg(long, global = true, help_heading = LOCAL, help = crate::source::demo::DEMO_HELP)]
     pub demo: bool,
 }
 

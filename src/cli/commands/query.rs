@@ -152,7 +152,11 @@ pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyh
             };
             let mut w = EntryWriter::new(&mut out, prefs.format, prefs.color)
                 .with_utc(plan.range.utc)
-                .with_header(header);
+                .with_header(header)
+                .with_terminal(
+                    std::io::IsTerminal::is_terminal(&std::io::stdout()),
+                    prefs.raw_bytes,
+                );
             w.write_entries(&entries)?;
             w.finish()?;
             if !prefs.quiet {

@@ -124,7 +124,11 @@ pub async fn print_events<W: Write, E: Write>(
     // Later lines can come from any stream: no header, each line shows its labels (11.7).
     let mut w = EntryWriter::new(out, prefs.format, prefs.color)
         .with_utc(utc)
-        .with_header(crate::output::TextHeader::Off);
+        .with_header(crate::output::TextHeader::Off)
+        .with_terminal(
+            std::io::IsTerminal::is_terminal(&std::io::stdout()),
+            prefs.raw_bytes,
+        );
     let mut failure = None;
     loop {
         let ev = tokio::select! {
@@ -184,6 +188,7 @@ mod tests {
         OutputPrefs {
             format: crate::output::OutputFormat::Raw,
             color: false,
+            raw_bytes: false,
             quiet,
         }
     }
@@ -256,6 +261,7 @@ mod tests {
             format: crate::output::OutputFormat::Text,
             color: false,
             quiet: false,
+            raw_bytes: false,
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         print_events(&p, true, rx, &mut out, &mut err)

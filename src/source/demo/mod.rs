@@ -1,6 +1,7 @@
 //! The bundled demo: a deterministic generator of realistic VulnSentinel logs (structlog JSON
 //! lines plus the hostile lines real systems print), so vs-logs works on the first command with
-//! no Loki. Same output every run; `--demo` shifts it so the newest line is "now".
+//! no Loki. Same output every run; `--demo` shifts it so the newest line is at the start of the
+//! current hour ([`anchor_ns`]).
 //!
 //! About 24 h of data: API traffic with 4xx/5xx, engine scans with GitHub rate limits, DB slow
 //! queries, ~1,000 agent runs of three types (some failing with a traceback, a few retried under
@@ -17,6 +18,19 @@ use rng::Rng;
 /// When [`demo_lines`] ends: 2026-11-25T06:00:00Z, which puts `ag-456` exactly where the real
 /// capture has it.
 pub const DEMO_END_NS: i64 = 1_795_586_400_000_000_000;
+
+/// What `--demo` holds, for `--help` (wired by the CLI's help text).
+pub const DEMO_HELP: &str = "Use the bundled demo data instead of Loki: 24 h of VulnSentinel \
+     logs (API, engine, DB, ~1,000 agent runs incl. ag-456 on evt-789, hostile lines), ending at \
+     the start of the current hour (UTC), so times stay the same across runs within the hour";
+
+/// Where `--demo` ends for a run at `now_ns`: now floored to the hour, so a time copied from one
+/// run finds the same line in the next (within the hour, and the lines themselves never move
+/// relative to the anchor).
+pub fn anchor_ns(now_ns: i64) -> i64 {
+    const HOUR_NS: i64 = 3_600_000_000_000;
+    now_ns - now_ns.rem_euclid(HOUR_NS)
+}
 
 /// How far back the demo goes.
 pub const DEMO_SPAN_NS: i64 = 24 * 3_600_000_000_000;
