@@ -11,6 +11,8 @@
 pub mod demo;
 mod exec;
 mod index;
+mod lead;
+use lead::{lead_base, mtime_ns, now_ns};
 pub mod line;
 mod reader;
 mod scan;
@@ -94,96 +96,6 @@ impl std::fmt::Debug for LocalSource {
             .field("app", &self.app)
             .finish_non_exhaustive()
     }
-}
-
-fn now_ns() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
-}
-
-fn mtime_ns(path: &std::path::Path) -> Option<i64> {
-    let t = std::fs::metadata(path).ok()?.modified().ok()?;
-    i64::try_from(t.duration_since(UNIX_EPOCH).ok()?.as_nanos()).ok()
-}
-
-/// How many bytes from the start of an input [`lead_base`] reads looking for a timestamp.
-const LEAD: usize = 4 << 20;
-
-/// The time untimed lines at the start of an input count from, so that no line is dropped
-/// (issue 11.2). Lines without a timestamp of their own are stamped 1 ns apart after the line
-/// before them (`scan::Stamp`); the first lines of an input have none before them, so:
-/// - when a stamped line follows them (within the first [`LEAD`] bytes, at time `F`), they
-///   are placed just before it, at `F - n .. F - 1`: a `docker compose logs` banner stays
-///   before the records it introduces and inside a `--since` window that ends at the newest;
-/// - else they end just before `fallback` (the file's modification time, or the read time for
-///   stdin), and that time is also returned as the input's newest untimed time, so a range
-///   that ends at the newest line includes them.
-///
-/// Returns the base time and that newest untimed time.
-fn lead_base(data: &Data, fallback: i64) -> Result<(i64, Option<i64>), SourceError> {
-    let mut head = Vec::new();
-    let complete = match data {
-        Data::Memory { bytes, .. } => {
-            head.extend_from_slice(&bytes[..bytes.len().min(LEAD)]);
-            bytes.len() <= LEAD
-        }
-        Data::File { path, compression } => {
-            use std::io::Read;
-            let reader = reader::open_reader(path, *compression)?;
-            // A read error (a truncated .gz) is reported by the query that meets it; here
-            // what could be read is enough.
-            let read = reader.take(LEAD as u64).read_to_end(&mut head);
-            read.is_ok() && head.len() < LEAD
-        }
-    };
-    let mut n: i64 = 0;
-    let mut at = 0;
-    while at < head.len() {
-        let end = memchr::memchr(b'\n', &head[at..]).map_or(head.len(), |i| at + i);
-        if end == head.len() && !complete {
-            break; // a partial line: it may be cut before its timestamp
-        }
-        let text = String::from_utf8_lossy(&head[at..end]);
-        if let Some(ts) = scan::classify(&text).ts_ns {
-            return Ok((ts.saturating_sub(n + 1), None));
-        }
-        n += 1;
-        at = end + 1;
-    }
-    if n == 0 {
-        return Ok((fallback, None));
-    }
-    // No timestamp in the first LEAD bytes: count the lines when the input is known to end.
-    let total = match data {
-        Data::Memory { bytes, .. } => count_lines(bytes),
-        Data::File { .. } if complete => count_lines(&head),
-        Data::File { path, compression } if path.is_file() => {
-            count_file_lines(path, *compression).unwrap_or(0)
-        }
-        // A device or pipe (`/dev/urandom`) may never end: count from the fallback instead.
-        Data::File { .. } => return Ok((fallback, Some(fallback))),
-    };
-    Ok((fallback.saturating_sub(total + 1), Some(fallback - 1)))
-}
-
-fn count_file_lines(path: &std::path::Path, compression: Compression) -> Result<i64, SourceError> {
-    let mut blocks = reader::Blocks::new(reader::open_reader(path, compression)?);
-    let mut n = 0i64;
-    while let Some(b) = blocks
-        .next_block()
-        .map_err(|e| reader::read_error(path, compression, e))?
-    {
-        n = n.saturating_add(count_lines(&b));
-    }
-    Ok(n)
-}
-
-/// Lines as the scanner counts them (an unterminated last line counts).
-fn count_lines(bytes: &[u8]) -> i64 {
-    let n = memchr::memchr_iter(b'\n', bytes).count();
-    let extra = usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"));
-    i64::try_from(n + extra).unwrap_or(i64::MAX)
 }
 
 impl LocalSource {
