@@ -62,3 +62,22 @@ impl ProgressLine {
         }
     }
 }
+
+/// `1 line`, `2 lines`: every count a person reads, CLI and TUI alike.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_of_one_are_singular() {
+        assert_eq!(super::plural(1, "line", "lines"), "1 line");
+        assert_eq!(super::plural(0, "line", "lines"), "0 lines");
+        assert_eq!(super::plural(2, "entry", "entries"), "2 entries");
+    }
+}

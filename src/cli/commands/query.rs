@@ -170,7 +170,8 @@ pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyh
                     }
                 } else if limit > 0 && entries.len() >= limit {
                     eprintln!(
-                        "vs-logs: showing {limit} lines, the limit; more may exist (--limit N, or --limit 0 for all)"
+                        "vs-logs: showing {}, the limit; more may exist (--limit N, or --limit 0 for all)",
+                        crate::output::plural(limit, "line", "lines")
                     );
                 }
             }

@@ -143,15 +143,19 @@ pub async fn print_events<W: Write, E: Write>(
                 }
                 None
             }
-            TailEvent::Reconnected { backfilled } => {
-                (!prefs.quiet).then(|| format!("reconnected; {backfilled} lines backfilled"))
-            }
+            TailEvent::Reconnected { backfilled } => (!prefs.quiet).then(|| {
+                format!(
+                    "reconnected; {} backfilled",
+                    crate::output::plural(backfilled, "line", "lines")
+                )
+            }),
             TailEvent::Dropped {
                 count,
                 from_ns,
                 to_ns,
             } => Some(format!(
-                "Loki dropped {count} entries between {} and {} (the tail could not keep up)",
+                "Loki dropped {} between {} and {} (the tail could not keep up)",
+                crate::output::plural(count, "entry", "entries"),
                 format_rfc3339(from_ns, true),
                 format_rfc3339(to_ns, true)
             )),
@@ -292,7 +296,8 @@ mod tests {
         )
         .await;
         assert!(!err.contains("reconnect"), "{err}");
-        assert!(err.contains("dropped 1 entries"), "{err}");
+        // one entry, in the singular (issue 11.25)
+        assert!(err.contains("dropped 1 entry between"), "{err}");
         assert_eq!(fail, None);
     }
 }

@@ -197,14 +197,7 @@ fn count_matches(
         .count()
 }
 
-/// `1 line`, `2 lines`.
-pub fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
+pub use crate::output::plural;
 
 pub fn search_key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     match app.logs.search.handle(&k) {
