@@ -14,7 +14,6 @@ use crate::model::{Direction, QueryOutput, QueryRange};
 
 use super::super::export::write_export;
 use super::super::msg::{ExportFormat, Msg, PageKind, QueryData, QueryDone};
-use super::super::rewrite::quote;
 use super::super::store::Chunk;
 use super::super::update::page_entries;
 
@@ -79,11 +78,7 @@ pub async fn context(
     ts: i64,
     limit: usize,
 ) -> Result<(Vec<crate::model::LogEntry>, Vec<crate::model::LogEntry>), String> {
-    let sel: Vec<String> = labels
-        .iter()
-        .map(|(k, v)| format!("{k}={}", quote(v)))
-        .collect();
-    let query = format!("{{{}}}", sel.join(", "));
+    let query = crate::drill::Selector::of_stream(labels).logql();
     const HOUR: i64 = 3_600_000_000_000;
     let mk = |start_ns, end_ns, direction| QueryRange {
         query: query.clone(),
