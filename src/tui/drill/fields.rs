@@ -6,10 +6,10 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::backend::drill::sample_fields;
 use crate::drill::FieldRow;
@@ -153,22 +153,20 @@ impl FieldsView {
             ),
             None => format!(" Fields · {} ", inline(&self.query)),
         };
-        let [list, foot] =
-            Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
-        let block = Block::default().borders(Borders::BOTTOM).title(title);
-        let inner = block.inner(list);
-        frame.render_widget(block, list);
-        let keys = "enter/+ filter for · - filter out · q back";
-        frame.render_widget(Paragraph::new(Line::styled(keys, DIM)), foot);
+        let inner = super::view_frame(
+            frame,
+            area,
+            title,
+            "enter/+ filter for · - filter out · q back",
+        );
         let Some(s) = &self.sampled else {
-            let text = match &self.error {
-                Some(e) => Line::styled(
-                    format!("could not compute fields: {}", inline(e)),
-                    Style::new().fg(Color::Red),
-                ),
-                None => Line::styled("computing field statistics…", DIM),
-            };
-            frame.render_widget(Paragraph::new(text), inner);
+            super::pending(
+                frame,
+                inner,
+                self.error.as_deref(),
+                "could not compute fields",
+                "computing field statistics…",
+            );
             return;
         };
         let height = (inner.height as usize).max(1);

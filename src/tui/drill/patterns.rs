@@ -170,22 +170,20 @@ impl PatternsView {
             ),
             None => format!(" Patterns · {} ", inline(&self.query)),
         };
-        let [list, foot] =
-            Layout::vertical([Constraint::Min(3), Constraint::Length(1)]).areas(area);
-        let block = Block::default().borders(Borders::BOTTOM).title(title);
-        let inner = block.inner(list);
-        frame.render_widget(block, list);
-        let keys = "enter lines · + include · - exclude · q back · * new";
-        frame.render_widget(Paragraph::new(Line::styled(keys, DIM)), foot);
+        let inner = super::view_frame(
+            frame,
+            area,
+            title,
+            "enter lines · + include · - exclude · q back · * new",
+        );
         let Some(m) = &self.mined else {
-            let text = match &self.error {
-                Some(e) => Line::styled(
-                    format!("could not mine patterns: {}", inline(e)),
-                    Style::new().fg(Color::Red),
-                ),
-                None => Line::styled("mining patterns…", DIM),
-            };
-            frame.render_widget(Paragraph::new(text), inner);
+            super::pending(
+                frame,
+                inner,
+                self.error.as_deref(),
+                "could not mine patterns",
+                "mining patterns…",
+            );
             return;
         };
         let (top, bottom) = if self.open {
