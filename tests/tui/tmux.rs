@@ -56,7 +56,7 @@ impl Tmux {
     }
 
     /// Polls until `ok` holds (a deadline against hangs, not a timing assertion).
-    fn wait(&self, what: &str, ok: impl Fn(&Tmux) -> bool) {
+    fn wait(&self, what: &str, mut ok: impl FnMut(&Tmux) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if ok(self) {
@@ -66,6 +66,60 @@ impl Tmux {
         }
         panic!("timed out waiting for {what}; pane:\n{}", self.capture());
     }
+}
+
+impl Tmux {
+    /// Waits for the pane's process to end and gives its exit status (`"0"`, or `"sig 15"`).
+    ///
+    /// Under load tmux 3.3 can close the pane (pty EOF) and then leave the child a zombie,
+    /// never reaping it, so `pane_dead_status` stays empty although the app has exited: the
+    /// status is then read from the zombie's `/proc/<pid>/stat` (the kernel keeps it there
+    /// until the parent reaps it).
+    fn exit_status(&self, what: &str) -> String {
+        let pid = self.display("#{pane_pid}");
+        let mut status = String::new();
+        self.wait(what, |t| {
+            if t.display("#{pane_dead}") == "1" {
+                let code = t.display("#{pane_dead_status}");
+                let signal = t.display("#{pane_dead_signal}");
+                if !code.is_empty() || !signal.is_empty() {
+                    status = if signal.is_empty() {
+                        code
+                    } else {
+                        format!("sig {signal}")
+                    };
+                    return true;
+                }
+            }
+            match zombie_status(&pid) {
+                Some(s) => {
+                    status = s;
+                    true
+                }
+                None => false,
+            }
+        });
+        status
+    }
+}
+
+/// The exit status of `pid` if it is a zombie: `/proc/<pid>/stat`'s state `Z` and its last
+/// field, the status in `waitpid` form.
+fn zombie_status(pid: &str) -> Option<String> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // the command name (field 2) is in parentheses and may hold spaces
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    if fields.first() != Some(&"Z") {
+        return None;
+    }
+    let raw: i32 = fields.last()?.parse().ok()?;
+    let signal = raw & 0x7f;
+    Some(if signal == 0 {
+        ((raw >> 8) & 0xff).to_string()
+    } else {
+        format!("sig {signal}")
+    })
 }
 
 impl Drop for Tmux {
@@ -188,15 +242,9 @@ fn sigterm_restores_the_terminal() {
     let pid = t.display("#{pane_pid}");
     let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(killed.success());
-    // tmux can mark the pane dead (pty closed) before it has reaped the exit status.
-    t.wait("the app to exit", |t| {
-        t.display("#{pane_dead}") == "1"
-            && !t
-                .display("#{pane_dead_status}#{pane_dead_signal}")
-                .is_empty()
-    });
+    let status = t.exit_status("the app to exit");
     assert_eq!(t.display("#{alternate_on}"), "0");
-    assert_eq!(t.display("#{pane_dead_status}"), "0");
+    assert_eq!(status, "0");
 }
 
 #[test]
@@ -256,13 +304,7 @@ fn dashboard_demo_shows_every_panel_with_data_and_quits() {
         "a panel without data:\n{s}"
     );
     t.keys(&["q"]);
-    // tmux can mark the pane dead (pty closed) before it has reaped the exit status.
-    t.wait("the app to exit", |t| {
-        t.display("#{pane_dead}") == "1"
-            && !t
-                .display("#{pane_dead_status}#{pane_dead_signal}")
-                .is_empty()
-    });
-    assert_eq!(t.display("#{pane_dead_status}"), "0");
+    let status = t.exit_status("the app to exit");
+    assert_eq!(status, "0");
     assert_eq!(t.display("#{alternate_on}"), "0");
 }
