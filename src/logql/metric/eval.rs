@@ -6,6 +6,7 @@ use super::binop::{BinOp, Matching, scalar_scalar, vector_scalar, vector_vector}
 use super::extract::Extractor;
 use super::labels::{Grouping, label_replace};
 use super::range_fn::{RangeOp, apply};
+use super::series_limit::{MAX_SERIES, too_many_series};
 use crate::logql::LogqlError;
 use crate::logql::ast::VectorOp;
 use crate::model::{Labels, LogEntry};
@@ -95,17 +96,32 @@ impl Plan {
 
     /// Evaluates at every step (ns, ascending); one value per step.
     pub fn eval(&self, entries: &[LogEntry], steps: &[i64]) -> Result<Vec<StepValue>, LogqlError> {
+        self.steps(entries, steps)?.collect()
+    }
+
+    /// The range aggregations computed, then one value per step (ns, ascending) on demand:
+    /// a consumer that stops early (the series limit) evaluates no further step.
+    pub fn steps<'a>(
+        &'a self,
+        entries: &[LogEntry],
+        steps: &[i64],
+    ) -> Result<impl Iterator<Item = Result<StepValue, LogqlError>> + 'a, LogqlError> {
+        // A range aggregation that is the whole query: its series are the result's, so the
+        // table itself stops at the 501st (high-cardinality `count_over_time(… | json [1h])`
+        // at a fine step never materialises more than the limit allows).
+        let limit = match self {
+            Plan::Range(r) if r.op != RangeOp::Absent => Some(MAX_SERIES),
+            _ => None,
+        };
         let tables = self
             .ranges()
             .into_iter()
-            .map(|r| range_table(r, entries, steps))
+            .map(|r| range_table(r, entries, steps, limit))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut out = Vec::with_capacity(steps.len());
-        for i in 0..steps.len() {
+        Ok((0..steps.len()).map(move |i| {
             let mut next = 0;
-            out.push(self.at(i, &tables, &mut next)?);
-        }
-        Ok(out)
+            self.at(i, &tables, &mut next)
+        }))
     }
 
     fn at(
@@ -189,11 +205,13 @@ impl Plan {
     }
 }
 
-/// Computes a range aggregation for every step its series reach.
+/// Computes a range aggregation for every step its series reach; with a `limit`, fails as soon
+/// as more series than that reach a step.
 fn range_table(
     r: &RangePlan,
     entries: &[LogEntry],
     steps: &[i64],
+    limit: Option<usize>,
 ) -> Result<RangeTable, LogqlError> {
     let (Some(&first), Some(&last)) = (steps.first(), steps.last()) else {
         return Ok(RangeTable {
@@ -206,6 +224,7 @@ fn range_table(
     let set = r.extractor.extract(entries, lo, hi);
     let mut by_step: Vec<Vec<(usize, f64)>> = vec![Vec::new(); steps.len()];
     let mut series = Vec::with_capacity(set.len());
+    let mut reaching = 0usize;
     for (k, s) in set.into_iter().enumerate() {
         let samples = s.samples;
         series.push(s.labels);
@@ -216,6 +235,7 @@ fn range_table(
         let a = steps.partition_point(|&t| t - r.offset_ns < f.0);
         let b = steps.partition_point(|&t| t - r.offset_ns - r.range_ns < l.0);
         let (mut lo_i, mut hi_i) = (0usize, 0usize);
+        let mut reached = false;
         for (i, &t) in steps.iter().enumerate().take(b).skip(a) {
             let (w_lo, w_hi) = (t - r.offset_ns - r.range_ns, t - r.offset_ns);
             while lo_i < samples.len() && samples[lo_i].0 <= w_lo {
@@ -230,6 +250,13 @@ fn range_table(
                 // for absent_over_time, where Loki counts errored lines as present.
                 if let (Some(e), false) = (&s.error, r.op == RangeOp::Absent) {
                     return Err(e.clone());
+                }
+                if !reached {
+                    reached = true;
+                    reaching += 1;
+                    if limit.is_some_and(|n| reaching > n) {
+                        return Err(too_many_series());
+                    }
                 }
                 by_step[i].push((k, apply(r.op, &samples[lo_i..hi_i], r.range_ns, w_hi)));
             }
