@@ -105,19 +105,7 @@ pub(crate) fn open_reader(
     })
 }
 
-/// The longest line kept whole, in bytes: Loki's default `max_line_size` (256 KB).
-pub const DEFAULT_MAX_LINE_BYTES: usize = 256 * 1024;
-
-/// The environment variable that changes [`DEFAULT_MAX_LINE_BYTES`] (bytes, at least 1 KiB).
-pub const MAX_LINE_ENV: &str = "VS_LOGS_MAX_LINE_BYTES";
-
-/// The line size cap in force: [`MAX_LINE_ENV`] when set to a number, else the default.
-pub fn max_line_bytes() -> usize {
-    std::env::var(MAX_LINE_ENV)
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .map_or(DEFAULT_MAX_LINE_BYTES, |n| n.max(1024))
-}
+pub use crate::model::limits::{DEFAULT_MAX_LINE_BYTES, MAX_LINE_ENV, max_line_bytes};
 
 /// What replaces the end of a line longer than the cap.
 pub fn truncation_marker(max: usize) -> String {
