@@ -17,6 +17,11 @@ pub fn max_line_bytes() -> usize {
         .map_or(DEFAULT_MAX_LINE_BYTES, |n| n.max(1024))
 }
 
+/// What replaces the end of a line longer than the cap (local files, stdin, `-f`).
+pub fn truncation_marker(max: usize) -> String {
+    format!(" …[vs-logs: line truncated at {max} bytes; set {MAX_LINE_ENV} to keep more]")
+}
+
 /// [`max_line_bytes`], read once per process: for per-line checks on hot paths.
 pub fn max_line_bytes_cached() -> usize {
     static CAP: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
