@@ -22,6 +22,7 @@ mod pushdown;
 mod query;
 pub mod range_fn;
 mod series_limit;
+mod table;
 
 pub use query::MetricQuery;
 pub use series_limit::MAX_SERIES;

@@ -132,7 +132,7 @@ impl MetricQuery {
     ) -> Result<MetricResult, LogqlError> {
         let steps = grid::steps(start_ns, end_ns, step_ms)?;
         self.check_query_length(&steps)?;
-        series_limit::collect_matrix(&steps, self.plan.steps(entries, &steps)?)
+        series_limit::collect_matrix(&steps, self.plan.steps(entries, &steps))
     }
 
     /// Evaluates at one instant (Loki's `/query`): a vector, or a scalar for literals.

@@ -374,11 +374,7 @@ fn the_series_limit_stops_the_evaluation_at_the_501st_series() {
     let q =
         MetricQuery::compile(r#"sum by (id) (count_over_time({app="a"} | logfmt [1s]))"#).unwrap();
     let mut pulled = 0;
-    let values = q
-        .plan
-        .steps(&many, &steps)
-        .unwrap()
-        .inspect(|_| pulled += 1);
+    let values = q.plan.steps(&many, &steps).inspect(|_| pulled += 1);
     let e = series_limit::collect_matrix(&steps, values).unwrap_err();
     assert!(
         e.message.starts_with("maximum number of series (500)"),
@@ -398,22 +394,26 @@ fn the_series_limit_stops_the_evaluation_at_the_501st_series() {
 }
 
 #[test]
-fn a_bare_range_aggregation_fails_while_building_its_table() {
-    // The whole query is the range aggregation: its table stops at the 501st series, before
-    // any step is evaluated.
+fn a_bare_range_aggregation_stops_at_the_501st_series_too() {
+    // The whole query is the range aggregation: the table yields one step at a time, so the
+    // step that brings the 501st series is the last one computed.
     let many = one_new_series_per_second();
     let q = MetricQuery::compile(r#"count_over_time({app="a"} | logfmt [1s])"#).unwrap();
     let steps = grid::steps(S, 2000 * S, 1000).unwrap();
-    let Err(e) = q.plan.steps(&many, &steps) else {
-        panic!("the table was built in full");
-    };
+    let mut pulled = 0;
+    let values = q.plan.steps(&many, &steps).inspect(|_| pulled += 1);
+    let e = series_limit::collect_matrix(&steps, values).unwrap_err();
     assert!(
         e.message.starts_with("maximum number of series (500)"),
         "{e}"
     );
+    assert_eq!(pulled, 501);
     // Series that reach no step do not count: with a 10 s step and a 1 s range, only every
     // tenth line is in a window (200 series).
-    assert!(q.eval_range(&many, S, 2000 * S, 10_000).is_ok());
+    let MetricResult::Matrix(m) = q.eval_range(&many, S, 2000 * S, 10_000).unwrap() else {
+        panic!("not a matrix");
+    };
+    assert_eq!(m.len(), 200);
     // absent_over_time has one result series whatever the input's cardinality.
     let absent = MetricQuery::compile(r#"absent_over_time({app="a"} | logfmt [1s])"#).unwrap();
     assert!(absent.eval_range(&many, S, 2000 * S, 1000).is_ok());

@@ -13,7 +13,7 @@ use crate::model::{Labels, MetricResult, Point, Series};
 pub const MAX_SERIES: usize = 500;
 
 /// The error of a result that would hold more than [`MAX_SERIES`] series (Loki's text).
-pub(super) fn too_many_series() -> LogqlError {
+fn too_many_series() -> LogqlError {
     LogqlError::msg(format!(
         "maximum number of series ({MAX_SERIES}) reached for a single query; consider reducing query cardinality by adding more specific stream selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()"
     ))
