@@ -281,7 +281,7 @@ fn hostile_inputs_child() {
     println!("hostile inputs done");
 }
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 #[test]
 fn hostile_inputs_run_in_bounded_memory() {
     let exe = std::env::current_exe().unwrap();
