@@ -223,3 +223,60 @@ fn deep_nesting_is_an_error_not_a_crash() {
     );
     assert!(crate::logql::parse(&q).is_err());
 }
+
+#[test]
+fn line_format_output_is_capped_at_the_max_line_size() {
+    // Issue 12.3: 24 doubling stages made a 10 GB line. The stage that would pass Loki's
+    // max line size fails like any template error (`TemplateFormatErr`, the line kept as it
+    // was), and later stages leave the errored line alone.
+    let cap = crate::model::limits::max_line_bytes();
+    let stages = " | line_format \"{{__line__}}{{__line__}}\"".repeat(24);
+    let q = format!(r#"{{app="vs"}}{stages}"#);
+    let line = "x".repeat(1000);
+    let out = LogQuery::compile(&q)
+        .unwrap()
+        .process(&entry(&line))
+        .unwrap();
+    assert!(out.line.len() <= cap, "{} bytes", out.line.len());
+    assert!(
+        out.line.len() * 2 > cap,
+        "doubled up to the cap: {}",
+        out.line.len()
+    );
+    let labels = out.all_labels();
+    assert_eq!(
+        labels.get("__error__").map(String::as_str),
+        Some("TemplateFormatErr")
+    );
+    let details = labels.get("__error_details__").cloned().unwrap_or_default();
+    assert!(
+        details.contains(&format!("maximum line size of {cap} bytes"))
+            && details.contains("VS_LOGS_MAX_LINE_BYTES"),
+        "{details}"
+    );
+    // Under the cap nothing changes.
+    let small = run(
+        r#"{app="vs"} | line_format "{{__line__}}{{__line__}}""#,
+        "ab",
+    );
+    assert_eq!(get(&small, "__error__"), None);
+    // `range` cannot multiply a line past it, and label_format templates have the same cap.
+    let range = run(
+        r#"{app="vs"} | line_format "{{ range 100000 }}{{ __line__ }}{{ end }}""#,
+        &line,
+    );
+    assert_eq!(
+        get(&range, "__error__").as_deref(),
+        Some("TemplateFormatErr")
+    );
+    let stages = r#" | label_format l="{{.l}}{{.l}}""#.repeat(24);
+    let labels = run(
+        &format!(r#"{{app="vs"}} | label_format l="{{{{__line__}}}}"{stages}"#),
+        &line,
+    );
+    assert!(get(&labels, "l").is_some_and(|l| l.len() <= cap));
+    assert_eq!(
+        get(&labels, "__error__").as_deref(),
+        Some("TemplateFormatErr")
+    );
+}

@@ -4,6 +4,7 @@
 mod entry;
 mod json_val;
 pub mod level;
+pub mod limits;
 mod metric;
 mod query;
 pub mod structlog;

@@ -58,15 +58,6 @@ pub(crate) struct LogBounds {
     pub direction: Direction,
 }
 
-/// What one block contributes: entries with their own time (already limited), entries whose
-/// time depends on earlier blocks, and the block's trailing stamp state.
-struct BlockOut<T> {
-    timed: T,
-    pending: Vec<(Stamp, LogEntry)>,
-    tail: Stamp,
-    lines: u64,
-}
-
 /// What a log-query block contributes. Lines whose time depends on earlier blocks (untimed
 /// lines before the block's first stamped one) are kept as offsets into a copy of the block's
 /// head, and become entries only at merge time, once their time is known and the top-N can
@@ -275,43 +266,78 @@ pub(crate) fn run_log(
     Ok((top.into_sorted(), total))
 }
 
+/// What a metric-query block contributes: entries with their own time in the window, and the
+/// untimed lines whose time depends on earlier blocks as byte ranges into a copy of the
+/// block's head, tested and turned into entries only at merge time once their time is known to
+/// be in the window (as [`LogBlockOut`] does for log queries; issue 12.3).
+struct MetricBlockOut {
+    timed: Vec<LogEntry>,
+    head: Vec<u8>,
+    pending: Vec<(Stamp, u32, u32)>,
+    tail: Stamp,
+    lines: u64,
+}
+
+/// A metric entry for a line that `keep` accepts, at time `ts`.
+fn metric_entry(
+    f: &super::line::Fast<'_>,
+    text: &str,
+    ts: i64,
+    streams: &mut Streams<'_>,
+    keep: &(dyn Fn(&Labels, &str) -> bool + Sync),
+) -> Option<LogEntry> {
+    let body = &text[f.body_start..];
+    let slot = streams.slot(f);
+    if !keep(&slot.labels, body) {
+        return None;
+    }
+    let mut e = LogEntry::new(ts, slot.labels.clone(), body);
+    e.metadata = slot.metadata.clone();
+    Some(e)
+}
+
 fn metric_block(
     block: &[u8],
     keep: &(dyn Fn(&Labels, &str) -> bool + Sync),
     app: &str,
     lo: i64,
     hi: i64,
-) -> BlockOut<Vec<LogEntry>> {
+) -> MetricBlockOut {
     let mut streams = Streams::new(app);
     let mut resolver = Resolver::default();
     let mut timed = Vec::new();
     let mut pending = Vec::new();
+    let mut head_end = 0;
     let mut lines = 0;
     for l in scan::lines(block) {
         lines += 1;
         let f = classify_fast(&l.text);
-        let body = &l.text[f.body_start..];
-        let slot = streams.slot(&f);
-        if !keep(&slot.labels, body) {
-            continue;
-        }
-        let stamp = stamp_of(f.ts_ns, &mut resolver, block, l.start);
-        let ts = match stamp {
+        let ts = match stamp_of(f.ts_ns, &mut resolver, block, l.start) {
             Stamp::After { ts, k } => ts.saturating_add(k),
-            Stamp::Pending { .. } => 0,
+            stamp @ Stamp::Pending { .. } => {
+                // The raw bytes' end without `\r` (the text may be a lossy copy).
+                let mut end =
+                    memchr::memchr(b'\n', &block[l.start..]).map_or(block.len(), |i| l.start + i);
+                if end > l.start && block[end - 1] == b'\r' {
+                    end -= 1;
+                }
+                if let (Ok(s), Ok(e)) = (u32::try_from(l.start), u32::try_from(end)) {
+                    pending.push((stamp, s, e));
+                    head_end = end;
+                }
+                continue;
+            }
         };
-        if matches!(stamp, Stamp::After { .. }) && (ts < lo || ts > hi) {
+        if ts < lo || ts > hi {
             continue;
         }
-        let mut e = LogEntry::new(ts, slot.labels.clone(), body);
-        e.metadata = slot.metadata.clone();
-        match stamp {
-            Stamp::After { .. } => timed.push(e),
-            Stamp::Pending { .. } => pending.push((stamp, e)),
+        if let Some(e) = metric_entry(&f, &l.text, ts, &mut streams, keep) {
+            timed.push(e);
         }
     }
-    BlockOut {
+    MetricBlockOut {
         timed,
+        head: block[..head_end].to_vec(),
         pending,
         tail: resolver.tail(block),
         lines,
@@ -319,7 +345,8 @@ fn metric_block(
 }
 
 /// Collects the raw entries in `[lo, hi]` that `keep` accepts, sorted by time (file order on
-/// ties), for metric evaluation.
+/// ties), for metric evaluation. Lines outside the window are never turned into entries, the
+/// untimed ones included, so memory follows the window and not the input.
 pub(crate) fn collect_entries(
     inputs: &[(Data, i64)],
     keep: &(dyn Fn(&Labels, &str) -> bool + Sync),
@@ -333,13 +360,22 @@ pub(crate) fn collect_entries(
     let mut lines = 0;
     for (data, base_ns) in inputs {
         let mut carry = Carry { ts: *base_ns, k: 0 };
+        let mut streams = Streams::new(app);
         let work = |block: &[u8]| metric_block(block, keep, app, lo, hi);
-        let counts = scan::for_each_block(data, &work, &mut |out: BlockOut<Vec<LogEntry>>| {
+        let counts = scan::for_each_block(data, &work, &mut |out: MetricBlockOut| {
             all.extend(out.timed);
-            for (stamp, mut e) in out.pending {
-                e.ts = carry.resolve(stamp);
-                if e.ts >= lo && e.ts <= hi {
-                    all.push(e);
+            for (stamp, s, e) in out.pending {
+                let ts = carry.resolve(stamp);
+                if ts < lo || ts > hi {
+                    continue;
+                }
+                let Some(bytes) = out.head.get(s as usize..e as usize) else {
+                    continue;
+                };
+                let text = String::from_utf8_lossy(bytes);
+                let f = classify_fast(&text);
+                if let Some(entry) = metric_entry(&f, &text, ts, &mut streams, keep) {
+                    all.push(entry);
                 }
             }
             carry.advance(out.tail);

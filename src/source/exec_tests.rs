@@ -251,3 +251,56 @@ fn untimed_lines_are_kept_and_processed_only_up_to_the_limit() {
     assert_eq!(got[0].line, lines[1000]);
     assert_eq!(got[1].line, lines[1001]);
 }
+
+#[test]
+fn metric_collection_turns_only_untimed_lines_in_the_window_into_entries() {
+    // Issue 12.3: every untimed line (no stamp anywhere) became an entry whatever the window;
+    // now only the ones the window holds are tested and kept.
+    let lines: Vec<String> = (0..200_000).map(|i| format!("{{\"n\":{i}}}")).collect();
+    let data = mem(&lines);
+    let kept = AtomicUsize::new(0);
+    let keep = |_: &Labels, _: &str| {
+        kept.fetch_add(1, Ordering::Relaxed);
+        true
+    };
+    // Untimed line i (0-based) is at base + i + 1 ns.
+    let base = T0 - 1000 * S;
+    let (got, counts) = collect_entries(
+        &data,
+        &keep,
+        "vulnsentinel",
+        base + 1001,
+        base + 1010,
+        &|_| {},
+    )
+    .unwrap();
+    let text: Vec<&str> = got.iter().map(|e| e.line.as_str()).collect();
+    assert_eq!(
+        text,
+        lines[1000..1010]
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(got[0].ts, base + 1001);
+    assert_eq!(counts.lines, 200_000);
+    assert_eq!(kept.load(Ordering::Relaxed), 10);
+    // A stamped line later on: the untimed lines after it follow its time, and lines before
+    // it still come from the base.
+    let mut mixed = lines[..5].to_vec();
+    mixed.push(json_line(10, "api", "x"));
+    mixed.extend(lines[5..8].iter().cloned());
+    let all = |_: &Labels, _: &str| true;
+    let (got, _) = collect_entries(
+        &mem(&mixed),
+        &all,
+        "vulnsentinel",
+        base,
+        T0 + 11 * S,
+        &|_| {},
+    )
+    .unwrap();
+    assert_eq!(got.len(), 9);
+    assert_eq!(got[5].ts, T0 + 10 * S);
+    assert_eq!(got[8].ts, T0 + 10 * S + 3);
+}

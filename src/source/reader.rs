@@ -105,24 +105,7 @@ pub(crate) fn open_reader(
     })
 }
 
-/// The longest line kept whole, in bytes: Loki's default `max_line_size` (256 KB).
-pub const DEFAULT_MAX_LINE_BYTES: usize = 256 * 1024;
-
-/// The environment variable that changes [`DEFAULT_MAX_LINE_BYTES`] (bytes, at least 1 KiB).
-pub const MAX_LINE_ENV: &str = "VS_LOGS_MAX_LINE_BYTES";
-
-/// The line size cap in force: [`MAX_LINE_ENV`] when set to a number, else the default.
-pub fn max_line_bytes() -> usize {
-    std::env::var(MAX_LINE_ENV)
-        .ok()
-        .and_then(|v| v.trim().parse::<usize>().ok())
-        .map_or(DEFAULT_MAX_LINE_BYTES, |n| n.max(1024))
-}
-
-/// What replaces the end of a line longer than the cap.
-pub fn truncation_marker(max: usize) -> String {
-    format!(" …[vs-logs: line truncated at {max} bytes; set {MAX_LINE_ENV} to keep more]")
-}
+pub use crate::model::limits::{max_line_bytes, truncation_marker};
 
 /// Caps every line of a byte stream at `max` bytes, so memory is bounded by the cap and not by
 /// the input (one 2 GB line, `/dev/zero`). Like Loki with `max_line_size_truncate`, the rest of
@@ -222,30 +205,57 @@ pub(crate) fn read_error(path: &Path, compression: Compression, e: io::Error) ->
     }
 }
 
-/// Reads a whole stream into memory (stdin can be read only once, and every query rescans),
-/// decompressing it when it starts with gzip or zstd magic bytes (`cat app.log.gz | vs-logs`).
-/// Lines are capped at [`max_line_bytes`] as they are read (see [`LineCap`]).
-pub(crate) fn read_all(mut input: impl Read) -> io::Result<Vec<u8>> {
-    fn capped(r: impl Read) -> io::Result<Vec<u8>> {
-        let mut out = Vec::new();
-        LineCap::new(r, max_line_bytes()).read_to_end(&mut out)?;
-        Ok(out)
-    }
-    let mut magic = Vec::with_capacity(4);
-    (&mut input).take(4).read_to_end(&mut magic)?;
-    let whole = io::Cursor::new(magic.clone()).chain(input);
-    if magic.starts_with(&GZIP_MAGIC) {
-        return capped(flate2::read::MultiGzDecoder::new(whole));
-    }
-    if magic == ZSTD_MAGIC {
-        return capped(zstd::stream::read::Decoder::new(whole)?);
-    }
-    capped(whole)
+/// How much of stdin is kept by default, MiB: stdin is held in memory (it can be read only
+/// once, and every query rescans it), so an endless pipe must stop somewhere.
+pub const DEFAULT_MAX_STDIN_MB: u64 = 1024;
+
+/// The environment variable that changes [`DEFAULT_MAX_STDIN_MB`] (MiB, at least 1).
+pub const MAX_STDIN_ENV: &str = "VS_LOGS_MAX_STDIN_MB";
+
+/// The stdin size cap in force, bytes: [`MAX_STDIN_ENV`] when set to a number, else the default.
+pub fn max_stdin_bytes() -> u64 {
+    std::env::var(MAX_STDIN_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(DEFAULT_MAX_STDIN_MB, |n| n.max(1))
+        .saturating_mul(1 << 20)
 }
 
-/// Reads all of stdin; see [`read_all`].
+/// Reads a whole stream into memory (stdin can be read only once, and every query rescans),
+/// decompressing it when it starts with gzip or zstd magic bytes (`cat app.log.gz | vs-logs`).
+/// Lines are capped at [`max_line_bytes`] as they are read (see [`LineCap`]), and the whole at
+/// `max` bytes (after decompression): more is an error that says what to do, not a process
+/// that grows until the machine gives out (`yes | vs-logs query --stdin`).
+pub(crate) fn read_all(mut input: impl Read, max: u64) -> io::Result<Vec<u8>> {
+    let capped = |r: &mut dyn Read| -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        LineCap::new(r, max_line_bytes())
+            .take(max.saturating_add(1))
+            .read_to_end(&mut out)?;
+        if out.len() as u64 > max {
+            return Err(io::Error::other(format!(
+                "it holds more than {} MiB, the most vs-logs keeps in memory; save it to a file \
+                 and use --file, or raise {MAX_STDIN_ENV}",
+                max >> 20
+            )));
+        }
+        Ok(out)
+    };
+    let mut magic = Vec::with_capacity(4);
+    (&mut input).take(4).read_to_end(&mut magic)?;
+    let mut whole = io::Cursor::new(magic.clone()).chain(input);
+    if magic.starts_with(&GZIP_MAGIC) {
+        return capped(&mut flate2::read::MultiGzDecoder::new(whole));
+    }
+    if magic == ZSTD_MAGIC {
+        return capped(&mut zstd::stream::read::Decoder::new(whole)?);
+    }
+    capped(&mut whole)
+}
+
+/// Reads all of stdin, up to [`max_stdin_bytes`]; see [`read_all`].
 pub(crate) fn read_stdin() -> Result<Vec<u8>, SourceError> {
-    read_all(io::stdin().lock()).map_err(SourceError::Stdin)
+    read_all(io::stdin().lock(), max_stdin_bytes()).map_err(SourceError::Stdin)
 }
 
 /// Splits a reader into blocks of about [`BLOCK`] bytes that end on a newline (the last one

@@ -1,6 +1,7 @@
 use std::io::Write;
 
 use super::*;
+use crate::model::limits::DEFAULT_MAX_LINE_BYTES;
 
 fn read_path(path: &Path) -> Result<Vec<u8>, SourceError> {
     let compression = probe(path)?;
@@ -125,15 +126,15 @@ fn memory_blocks_cover_everything_on_line_boundaries() {
 #[test]
 fn in_memory_input_is_decompressed_by_magic() {
     let data = sample();
-    assert_eq!(read_all(&data[..]).unwrap(), data);
+    assert_eq!(read_all(&data[..], u64::MAX).unwrap(), data);
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     enc.write_all(&data).unwrap();
     let gz = enc.finish().unwrap();
-    assert_eq!(read_all(&gz[..]).unwrap(), data);
+    assert_eq!(read_all(&gz[..], u64::MAX).unwrap(), data);
     let zst = zstd::encode_all(&data[..], 1).unwrap();
-    assert_eq!(read_all(&zst[..]).unwrap(), data);
+    assert_eq!(read_all(&zst[..], u64::MAX).unwrap(), data);
     // A cut stream is an error, not silently shorter data.
-    assert!(read_all(&gz[..gz.len() / 2]).is_err());
+    assert!(read_all(&gz[..gz.len() / 2], u64::MAX).is_err());
 }
 
 #[test]
@@ -165,7 +166,7 @@ fn line_cap_truncates_long_lines_with_a_marker_and_keeps_the_rest() {
 fn an_endless_line_is_read_in_bounded_memory() {
     // 64 MB of zeros with no newline (like /dev/zero): what comes out is one capped line.
     let zeros = std::io::repeat(0).take(64 << 20);
-    let out = read_all(zeros).unwrap();
+    let out = read_all(zeros, u64::MAX).unwrap();
     assert_eq!(
         out.len(),
         DEFAULT_MAX_LINE_BYTES + truncation_marker(DEFAULT_MAX_LINE_BYTES).len()
@@ -177,4 +178,41 @@ fn an_endless_line_is_read_in_bounded_memory() {
         total += b.len();
     }
     assert_eq!(total, 4096 + truncation_marker(4096).len());
+}
+
+#[test]
+fn stdin_is_kept_up_to_its_cap_and_more_is_a_clear_error() {
+    // Issue 12.3: stdin was read whole whatever its size (`yes | vs-logs query --stdin`).
+    let line = "0123456789abcdef\n".repeat(4096); // 68 KiB
+    let exact = line.repeat(15); // just under 1 MiB
+    assert_eq!(
+        read_all(exact.as_bytes(), 1 << 20).unwrap().len(),
+        exact.len()
+    );
+    // An endless stream (`yes`) stops at the cap (plus one byte), with what to do.
+    struct Yes;
+    impl Read for Yes {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            for pair in buf.chunks_mut(2) {
+                pair.copy_from_slice(&b"y\n"[..pair.len()]);
+            }
+            Ok(buf.len())
+        }
+    }
+    let e = read_all(Yes, 1 << 20).unwrap_err();
+    let msg = e.to_string();
+    assert!(msg.contains("more than 1 MiB"), "{msg}");
+    assert!(
+        msg.contains("--file") && msg.contains(MAX_STDIN_ENV),
+        "{msg}"
+    );
+    // The cap counts decompressed bytes: a small gzip of a big text is refused too.
+    let big = line.repeat(32); // 2 MiB
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(big.as_bytes()).unwrap();
+    let gz = enc.finish().unwrap();
+    assert!(gz.len() < 1 << 20);
+    assert!(read_all(&gz[..], 1 << 20).is_err());
+    assert_eq!(read_all(&gz[..], 4 << 20).unwrap().len(), big.len());
+    assert_eq!(max_stdin_bytes(), DEFAULT_MAX_STDIN_MB << 20);
 }

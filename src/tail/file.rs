@@ -18,7 +18,13 @@ pub enum FileEvent {
 pub struct Polled {
     pub lines: Vec<String>,
     pub events: Vec<FileEvent>,
+    /// More was already written than one poll reads ([`READ_CHUNK`]): poll again at once.
+    pub more: bool,
 }
+
+/// The most one poll reads, bytes: following a 10 GB file (or its first read, the history)
+/// holds this much at a time, not the file.
+pub const READ_CHUNK: usize = 4 << 20;
 
 /// A file being followed.
 #[derive(Debug)]
@@ -31,6 +37,10 @@ pub struct FileFollower {
     /// The last bytes read before `pos`: if they change, the file was truncated and rewritten
     /// past `pos` between two polls (which a size check alone misses).
     sig: Vec<u8>,
+    /// The longest line kept, bytes (`max_line_bytes`); `partial` never grows past it.
+    max_line: usize,
+    /// The line in `partial` was cut at `max_line`: the rest up to its newline is skipped.
+    cut: bool,
 }
 
 const SIG_LEN: usize = 64;
@@ -87,13 +97,41 @@ impl FileFollower {
             pos: 0,
             partial: Vec::new(),
             sig: Vec::new(),
+            max_line: crate::model::limits::max_line_bytes(),
+            cut: false,
         })
     }
 
-    /// Reads what is new in the open file into `out`.
-    fn drain(&mut self, out: &mut Polled) -> io::Result<()> {
+    /// Adds bytes of the current line, up to the line size cap.
+    fn push_partial(&mut self, bytes: &[u8]) {
+        if self.cut {
+            return;
+        }
+        let room = self.max_line.saturating_sub(self.partial.len());
+        if bytes.len() > room {
+            self.partial.extend_from_slice(&bytes[..room]);
+            self.cut = true;
+        } else {
+            self.partial.extend_from_slice(bytes);
+        }
+    }
+
+    /// The current line, complete (marked when it was cut), and a fresh one started.
+    fn take_line(&mut self) -> String {
+        let mut line = to_line(&self.partial);
+        if self.cut {
+            line.push_str(&crate::model::limits::truncation_marker(self.max_line));
+        }
+        self.partial.clear();
+        self.cut = false;
+        line
+    }
+
+    /// Reads what is new in the open file into `out`, at most [`READ_CHUNK`] bytes; whether
+    /// there may be more.
+    fn drain(&mut self, out: &mut Polled) -> io::Result<bool> {
         let Some(file) = &mut self.file else {
-            return Ok(());
+            return Ok(false);
         };
         let len = file.metadata()?.len();
         let rewritten = len >= self.pos && !self.sig.is_empty() && {
@@ -106,11 +144,15 @@ impl FileFollower {
             out.events.push(FileEvent::Truncated);
             self.pos = 0;
             self.partial.clear();
+            self.cut = false;
             self.sig.clear();
         }
         file.seek(SeekFrom::Start(self.pos))?;
         let mut buf = Vec::new();
-        let n = file.read_to_end(&mut buf)?;
+        let n = file
+            .by_ref()
+            .take(READ_CHUNK as u64)
+            .read_to_end(&mut buf)?;
         self.pos += n as u64;
         if n >= SIG_LEN {
             self.sig = buf[n - SIG_LEN..].to_vec();
@@ -121,24 +163,29 @@ impl FileFollower {
         }
         let mut rest = buf.as_slice();
         while let Some(i) = memchr::memchr(b'\n', rest) {
-            if self.partial.is_empty() {
+            if self.partial.is_empty() && !self.cut && i <= self.max_line {
                 out.lines.push(to_line(&rest[..i]));
             } else {
-                self.partial.extend_from_slice(&rest[..i]);
-                out.lines.push(to_line(&self.partial));
-                self.partial.clear();
+                self.push_partial(&rest[..i]);
+                let line = self.take_line();
+                out.lines.push(line);
             }
             rest = &rest[i + 1..];
         }
-        self.partial.extend_from_slice(rest);
-        Ok(())
+        self.push_partial(rest);
+        Ok(n == READ_CHUNK)
     }
 
     /// New complete lines since the last poll (a rotated-away file's unterminated last line
-    /// counts as complete).
+    /// counts as complete), from at most [`READ_CHUNK`] bytes of each file: `more` says to
+    /// poll again. Lines are cut at the max line size, with a marker.
     pub fn poll(&mut self) -> io::Result<Polled> {
         let mut out = Polled::default();
-        self.drain(&mut out)?;
+        if self.drain(&mut out)? {
+            // The current file first, whole: a rotation is looked at once it is read.
+            out.more = true;
+            return Ok(out);
+        }
         let Ok(meta) = std::fs::metadata(&self.path) else {
             // Renamed away and not recreated yet: keep the old file until a new one appears.
             return Ok(out);
@@ -148,16 +195,16 @@ impl FileFollower {
             let Ok(file) = File::open(&self.path) else {
                 return Ok(out);
             };
-            if !self.partial.is_empty() {
-                out.lines.push(to_line(&self.partial));
-                self.partial.clear();
+            if !self.partial.is_empty() || self.cut {
+                let line = self.take_line();
+                out.lines.push(line);
             }
             out.events.push(FileEvent::Rotated);
             self.id = file.metadata().ok().as_ref().and_then(file_id);
             self.file = Some(file);
             self.pos = 0;
             self.sig.clear();
-            self.drain(&mut out)?;
+            out.more = self.drain(&mut out)?;
         }
         Ok(out)
     }
@@ -237,6 +284,68 @@ mod tests {
         let lines = f.poll().unwrap().lines;
         assert_eq!(lines.len(), 2);
         assert!(lines[1].ends_with(" bad"));
+    }
+
+    #[test]
+    fn a_big_file_is_read_a_chunk_per_poll_every_line_once() {
+        // Issue 12.3: the first poll read the whole file (its history) into memory at once.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.log");
+        let line = "x".repeat(99);
+        let n = 3 * READ_CHUNK / 100 + 77;
+        let text: String = (0..n).map(|i| format!("{i:08}{}\n", &line[8..])).collect();
+        std::fs::write(&p, &text).unwrap();
+        let mut f = FileFollower::from_start(&p).unwrap();
+        let mut seen = 0;
+        let mut polls = 0;
+        loop {
+            let got = f.poll().unwrap();
+            polls += 1;
+            let bytes: usize = got.lines.iter().map(|l| l.len() + 1).sum();
+            assert!(bytes <= READ_CHUNK, "{bytes} bytes in one poll");
+            for l in &got.lines {
+                assert_eq!(l[..8], format!("{seen:08}"));
+                seen += 1;
+            }
+            if !got.more {
+                break;
+            }
+        }
+        assert_eq!(seen, n);
+        assert_eq!(polls, 4);
+    }
+
+    #[test]
+    fn lines_are_cut_at_the_max_line_size_even_before_their_newline() {
+        // Issue 12.3: an endless line (or `/dev/zero`-like file) grew `partial` forever.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("long.log");
+        append(&p, "short\n");
+        let mut f = FileFollower::from_start(&p).unwrap();
+        f.max_line = 1000;
+        assert_eq!(f.poll().unwrap().lines, ["short"]);
+        append(&p, &"y".repeat(5000));
+        assert!(f.poll().unwrap().lines.is_empty());
+        append(&p, &"z".repeat(5000));
+        assert!(f.poll().unwrap().lines.is_empty());
+        assert_eq!(f.partial.len(), 1000);
+        append(&p, "zz\nafter\n");
+        let got = f.poll().unwrap().lines;
+        assert_eq!(got.len(), 2);
+        assert_eq!(
+            got[0],
+            format!(
+                "{}{}",
+                "y".repeat(1000),
+                crate::model::limits::truncation_marker(1000)
+            )
+        );
+        assert_eq!(got[1], "after");
+        // A long line within one read is cut the same way.
+        append(&p, &format!("{}\nok\n", "w".repeat(3000)));
+        let got = f.poll().unwrap().lines;
+        assert!(got[0].starts_with(&"w".repeat(1000)) && got[0].contains("line truncated"));
+        assert_eq!(got[1], "ok");
     }
 
     #[test]

@@ -76,28 +76,36 @@ pub(crate) fn run_file(
     };
     let mut last_ts = super::session::now_ns();
     let mut recent: VecDeque<LogEntry> = VecDeque::new();
-    match follower.poll() {
-        Ok(p) => {
-            for line in p.lines {
-                if let Some(e) = select(&q, to_entry(line, &app, &mut last_ts))
-                    && e.ts >= opts.start_ns
-                {
-                    if recent.len() == opts.limit {
-                        recent.pop_front();
-                    }
-                    if opts.limit > 0 {
-                        recent.push_back(e);
-                    }
+    // Read in chunks (`READ_CHUNK`): memory holds one chunk and `limit` entries, not the file.
+    loop {
+        let p = match follower.poll() {
+            Ok(p) => p,
+            Err(e) => return fail(e.to_string()),
+        };
+        for line in p.lines {
+            if let Some(e) = select(&q, to_entry(line, &app, &mut last_ts))
+                && e.ts >= opts.start_ns
+            {
+                if recent.len() == opts.limit {
+                    recent.pop_front();
+                }
+                if opts.limit > 0 {
+                    recent.push_back(e);
                 }
             }
         }
-        Err(e) => return fail(e.to_string()),
+        if !p.more {
+            break;
+        }
     }
     if !recent.is_empty() && !blocking_send(&tx, TailEvent::Entries(recent.into())) {
         return;
     }
+    let mut more = false;
     loop {
-        std::thread::sleep(s.file_poll);
+        if !more {
+            std::thread::sleep(s.file_poll);
+        }
         if tx.is_closed() {
             return;
         }
@@ -105,6 +113,7 @@ pub(crate) fn run_file(
             Ok(p) => p,
             Err(e) => return fail(format!("stopped following {}: {e}", path.display())),
         };
+        more = p.more;
         for ev in p.events {
             let what = match ev {
                 FileEvent::Truncated => "was truncated; reading from its start",

@@ -324,3 +324,30 @@ fn an_over_long_line_is_truncated_with_a_visible_marker() {
     );
     assert!(o.stdout.len() < 256 * 1024 + 200);
 }
+
+#[test]
+fn stdin_over_its_cap_is_refused_with_what_to_do() {
+    // Issue 12.3: stdin was read whole whatever its size; it is kept up to a configurable cap.
+    let big = OLD_LINES.repeat(2 * 1024 * 1024 / OLD_LINES.len() + 1);
+    let o = run(vs_logs()
+        .args(["labels", "--stdin"])
+        .env("VS_LOGS_MAX_STDIN_MB", "1")
+        .write_stdin(big.clone()));
+    assert_ne!(o.code, 0);
+    assert!(o.stdout.is_empty(), "{}", o.stdout);
+    assert!(
+        o.stderr.contains("stdin") && o.stderr.contains("more than 1 MiB"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr.contains("--file") && o.stderr.contains("VS_LOGS_MAX_STDIN_MB"),
+        "{}",
+        o.stderr
+    );
+    let o = run(vs_logs()
+        .args(["labels", "--stdin"])
+        .env("VS_LOGS_MAX_STDIN_MB", "4")
+        .write_stdin(big));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}

@@ -1,13 +1,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Property test: random and mutated queries never panic or hang in highlighting, parsing,
 //! compiling or running the pipeline, pathological regexes and hostile lines included.
-//! Deterministic (fixed seeds) and bounded.
+//! Deterministic (fixed seeds) and bounded. The hostile inputs of issue 12 (operator chains of
+//! 2,000 operands, 3,000 json parameters, `line_format` doubling, deep nesting, a
+//! high-cardinality metric query) also run in a child process under `ulimit -v`, so a stack
+//! overflow or an unbounded allocation fails the test instead of the machine.
 
 use std::sync::Arc;
 
 use vs_logs::logql::ast::Expr;
 use vs_logs::logql::sample::RangeSampler;
-use vs_logs::logql::{LogQuery, highlight, kind_of, parse};
+use vs_logs::logql::{LogQuery, MetricQuery, highlight, kind_of, parse};
 use vs_logs::model::{Labels, LogEntry};
 
 const SEEDS: &[&str] = &[
@@ -170,4 +173,138 @@ fn pathological_regexes_finish() {
             exercise(&q, &data);
         }
     }
+}
+
+/// The child process runs the hostile inputs when this is set.
+const CHILD_ENV: &str = "VS_LOGS_FUZZ_CHILD";
+
+/// The address space the hostile inputs must fit in, KiB (the unbounded cases took 6-16 GB).
+const MEMORY_LIMIT_KIB: u64 = 2 << 20;
+
+const APP: &str = r#"{app="vulnsentinel"}"#;
+
+/// Issue 12's hostile queries (each case of its rules 1 and 3, and the quadratic ones).
+fn hostile_queries() -> Vec<String> {
+    let mut v = Vec::new();
+    for op in [
+        "or", "+", "-", "*", "/", "==", ">", "and", "unless", "> bool",
+    ] {
+        v.push(vec!["vector(1)"; 2000].join(&format!(" {op} ")));
+    }
+    v.push(vec![format!("count_over_time({APP}[1m])"); 2000].join(" + "));
+    v.push(format!("{}vector(1){}", "(".repeat(5000), ")".repeat(5000)));
+    v.push(format!(
+        "sum({}rate({APP}[1m]){})",
+        "(".repeat(3000),
+        ")".repeat(3000)
+    ));
+    let params: Vec<String> = (0..3000).map(|i| format!("p{i}=\"a.b{i}\"")).collect();
+    v.push(format!("{APP} | json {}", params.join(", ")));
+    v.push(format!("{APP}{}", " | json".repeat(5000)));
+    let doubling = " | line_format \"{{__line__}}{{__line__}}\"".repeat(24);
+    v.push(format!("{APP}{doubling}"));
+    v.push(format!("count_over_time({APP}{doubling} [1h])"));
+    v.push(format!(
+        "{APP} | label_format l=\"{{{{__line__}}}}\"{}",
+        " | label_format l=\"{{.l}}{{.l}}\"".repeat(24)
+    ));
+    v.push(format!(
+        "{APP} | line_format \"{{{{ range 100000 }}}}{{{{ __line__ }}}}{{{{ end }}}}\""
+    ));
+    v.push(format!(
+        "{APP} | line_format \"{{{{ repeat 100000000 __line__ }}}}\""
+    ));
+    v.push(format!(
+        r#"{APP} | line_format "{{{{ printf \"%99999999d\" 1 }}}}""#
+    ));
+    v.push(format!(
+        r#"count_over_time({APP} | json | __error__="" [1h])"#
+    ));
+    v.push(format!(
+        r#"sum by (n) (count_over_time({APP} | json [1h]))"#
+    ));
+    v.push(format!(r#"{APP} |~ "{}""#, "(a+)+".repeat(500)));
+    v
+}
+
+/// 2,000 JSON lines a second apart, each its own series under `| json`, and the hostile lines.
+fn hostile_data() -> Vec<LogEntry> {
+    let labels: Labels = [("app".to_string(), "vulnsentinel".to_string())]
+        .into_iter()
+        .collect();
+    let labels = Arc::new(labels);
+    let s = 1_000_000_000i64;
+    let mut v: Vec<LogEntry> = (0..2000)
+        .map(|i| {
+            let line = format!(r#"{{"n":{i},"event":"e{i}","level":"info"}}"#);
+            LogEntry::new(3600 * s + i * s, labels.clone(), line)
+        })
+        .collect();
+    for (i, l) in lines().into_iter().enumerate() {
+        v.push(LogEntry::new(
+            3600 * s + i as i64 * 7 * s + 1,
+            labels.clone(),
+            l,
+        ));
+    }
+    v.sort_by_key(|e| e.ts);
+    v
+}
+
+/// Parses, compiles and runs one query end to end: log queries through the pipeline on the
+/// small data, metric queries through the evaluator on a 1 s grid over two hours.
+fn run_hostile(q: &str, small: &[LogEntry], data: &[LogEntry]) {
+    exercise(q, small);
+    if let Ok(Expr::Metric(_)) = parse(q)
+        && let Ok(m) = MetricQuery::compile(q)
+    {
+        let s = 1_000_000_000i64;
+        let _ = m.eval_range(data, 3600 * s, 7200 * s, 1000);
+        let _ = m.eval_instant(data, 7200 * s);
+    }
+}
+
+#[test]
+fn hostile_inputs_child() {
+    if std::env::var_os(CHILD_ENV).is_none() {
+        return; // run by `hostile_inputs_run_in_bounded_memory`, in a child process
+    }
+    let small = entries();
+    let data = hostile_data();
+    let mut rng = fastrand::Rng::with_seed(0x12_12);
+    for q in hostile_queries() {
+        run_hostile(&q, &small, &data);
+        for _ in 0..5 {
+            run_hostile(&mutate(&mut rng, &q), &small, &data);
+        }
+    }
+    println!("hostile inputs done");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn hostile_inputs_run_in_bounded_memory() {
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {MEMORY_LIMIT_KIB} && exec \"$0\" --exact fuzz::hostile_inputs_child \
+             --nocapture --test-threads 1"
+        ))
+        .arg(&exe)
+        .env(CHILD_ENV, "1")
+        // The default caps are what is tested (a raised line cap lets `line_format` double).
+        .env_remove("VS_LOGS_MAX_LINE_BYTES")
+        // Few malloc arenas and worker threads: the address space counts what they reserve.
+        .env("MALLOC_ARENA_MAX", "2")
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.contains("hostile inputs done"),
+        "the child failed ({}) under a {MEMORY_LIMIT_KIB} KiB address space:\n{stdout}\n{stderr}",
+        out.status
+    );
 }

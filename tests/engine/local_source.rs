@@ -344,3 +344,44 @@ fn metric_windows_reach_the_rounded_last_step_and_the_instant_itself() {
         "a line stamped exactly at `time` is inside the window"
     );
 }
+
+/// Issue 12.3: a high-cardinality metric query on a local file (each line its own series under
+/// `| json`, at a 1 s step) fails with Loki's series-limit error instead of evaluating every
+/// step for every series first; an aggregation over the same lines still answers.
+#[test]
+fn high_cardinality_metric_queries_stop_at_the_series_limit() {
+    let t0 = 1_795_600_000i64; // 2026-11-25T...Z, seconds
+    let text: String = (0..1000)
+        .map(|i| {
+            let ts = chrono::DateTime::from_timestamp(t0 + i, 0)
+                .unwrap()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            format!(
+                r#"{{"event":"request","request_id":"r{i}","level":"info","logger":"vulnsentinel.api","timestamp":"{ts}"}}"#
+            ) + "\n"
+        })
+        .collect();
+    let src = LocalSource::from_bytes("t.jsonl", text.into_bytes(), "vulnsentinel");
+    let s = 1_000_000_000;
+    let mut req = QueryRange {
+        query: r#"count_over_time({app="vulnsentinel"} | json | __error__="" [5m])"#.into(),
+        start_ns: t0 * s,
+        end_ns: (t0 + 1000) * s,
+        limit: 0,
+        direction: Direction::Forward,
+        step_ms: Some(1000),
+        instant: false,
+    };
+    let e = src.query(&req, &|_| {}).unwrap_err().to_string();
+    assert!(e.contains("maximum number of series (500)"), "{e}");
+    req.query =
+        r#"sum by (level) (count_over_time({app="vulnsentinel"} | json | __error__="" [5m]))"#
+            .into();
+    let QueryOutput::Metric(MetricResult::Matrix(series)) = src.query(&req, &|_| {}).unwrap().0
+    else {
+        panic!("matrix expected")
+    };
+    assert_eq!(series.len(), 1);
+    let max = series[0].points.iter().map(|p| p.v).fold(0.0, f64::max);
+    assert_eq!(max, 300.0, "a full 5 minute window");
+}

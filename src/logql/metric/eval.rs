@@ -1,11 +1,13 @@
-//! Evaluates a metric plan over the step grid: range aggregations are computed once per series
-//! for every step they reach, then vector operators run step by step.
+//! Evaluates a metric plan over the step grid, one step at a time: each range aggregation's
+//! samples are extracted once, then every step computes its windows ([`super::table`]) and
+//! runs the vector operators on them.
 
 use super::agg::{Element, aggregate};
 use super::binop::{BinOp, Matching, scalar_scalar, vector_scalar, vector_vector};
 use super::extract::Extractor;
 use super::labels::{Grouping, label_replace};
-use super::range_fn::{RangeOp, apply};
+use super::range_fn::RangeOp;
+use super::table::RangeTable;
 use crate::logql::LogqlError;
 use crate::logql::ast::VectorOp;
 use crate::model::{Labels, LogEntry};
@@ -57,12 +59,6 @@ pub enum StepValue {
     Vector(Vec<Element>),
 }
 
-/// Points of one range aggregation, per step: (series, value).
-struct RangeTable {
-    series: Vec<Labels>,
-    by_step: Vec<Vec<(usize, f64)>>,
-}
-
 impl Plan {
     /// The largest `range + offset` of any range aggregation, ns.
     pub fn lookback_ns(&self) -> i64 {
@@ -95,32 +91,44 @@ impl Plan {
 
     /// Evaluates at every step (ns, ascending); one value per step.
     pub fn eval(&self, entries: &[LogEntry], steps: &[i64]) -> Result<Vec<StepValue>, LogqlError> {
-        let tables = self
+        self.steps(entries, steps).collect()
+    }
+
+    /// The range aggregations' samples extracted, then one value per step (ns, ascending) on
+    /// demand: a consumer that stops early (the series limit) evaluates no further step, and
+    /// no step's points outlive it.
+    pub fn steps<'a>(
+        &'a self,
+        entries: &[LogEntry],
+        steps: &[i64],
+    ) -> impl Iterator<Item = Result<StepValue, LogqlError>> + 'a {
+        let mut tables: Vec<RangeTable> = self
             .ranges()
             .into_iter()
-            .map(|r| range_table(r, entries, steps))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut out = Vec::with_capacity(steps.len());
-        for i in 0..steps.len() {
+            .map(|r| RangeTable::new(r, entries, steps))
+            .collect();
+        let steps = steps.to_vec();
+        (0..steps.len()).map(move |i| {
             let mut next = 0;
-            out.push(self.at(i, &tables, &mut next)?);
-        }
-        Ok(out)
+            self.at(i, steps[i], &mut tables, &mut next)
+        })
     }
 
     fn at(
         &self,
         i: usize,
-        tables: &[RangeTable],
+        t_ns: i64,
+        tables: &mut [RangeTable],
         next: &mut usize,
     ) -> Result<StepValue, LogqlError> {
         Ok(match self {
             Plan::Range(r) => {
-                let t = &tables[*next];
+                let t = &mut tables[*next];
                 *next += 1;
-                let v: Vec<Element> = t.by_step[i]
-                    .iter()
-                    .map(|(s, v)| (t.series[*s].clone(), *v))
+                let v: Vec<Element> = t
+                    .step(i, t_ns)?
+                    .into_iter()
+                    .map(|(s, v)| (t.labels(s).clone(), v))
                     .collect();
                 if r.op == RangeOp::Absent {
                     if v.is_empty() {
@@ -137,7 +145,7 @@ impl Plan {
                 k,
                 grouping,
                 inner,
-            } => match inner.at(i, tables, next)? {
+            } => match inner.at(i, t_ns, tables, next)? {
                 StepValue::Vector(v) => StepValue::Vector(aggregate(*op, *k, grouping.as_ref(), v)),
                 StepValue::Scalar(_) => {
                     return Err(LogqlError::msg(
@@ -152,8 +160,8 @@ impl Plan {
                 lhs,
                 rhs,
             } => {
-                let l = lhs.at(i, tables, next)?;
-                let r = rhs.at(i, tables, next)?;
+                let l = lhs.at(i, t_ns, tables, next)?;
+                let r = rhs.at(i, t_ns, tables, next)?;
                 match (l, r) {
                     (StepValue::Scalar(a), StepValue::Scalar(b)) => {
                         StepValue::Scalar(scalar_scalar(*op, a, b))
@@ -177,7 +185,7 @@ impl Plan {
                 replacement,
                 src,
                 re,
-            } => match inner.at(i, tables, next)? {
+            } => match inner.at(i, t_ns, tables, next)? {
                 StepValue::Vector(v) => StepValue::Vector(
                     v.into_iter()
                         .map(|(l, x)| (label_replace(&l, dst, replacement, src, re), x))
@@ -187,55 +195,6 @@ impl Plan {
             },
         })
     }
-}
-
-/// Computes a range aggregation for every step its series reach.
-fn range_table(
-    r: &RangePlan,
-    entries: &[LogEntry],
-    steps: &[i64],
-) -> Result<RangeTable, LogqlError> {
-    let (Some(&first), Some(&last)) = (steps.first(), steps.last()) else {
-        return Ok(RangeTable {
-            series: Vec::new(),
-            by_step: Vec::new(),
-        });
-    };
-    let lo = first - r.offset_ns - r.range_ns;
-    let hi = last - r.offset_ns;
-    let set = r.extractor.extract(entries, lo, hi);
-    let mut by_step: Vec<Vec<(usize, f64)>> = vec![Vec::new(); steps.len()];
-    let mut series = Vec::with_capacity(set.len());
-    for (k, s) in set.into_iter().enumerate() {
-        let samples = s.samples;
-        series.push(s.labels);
-        let (Some(f), Some(l)) = (samples.first(), samples.last()) else {
-            continue;
-        };
-        // Steps whose window (t - off - range, t - off] can hold a sample of this series.
-        let a = steps.partition_point(|&t| t - r.offset_ns < f.0);
-        let b = steps.partition_point(|&t| t - r.offset_ns - r.range_ns < l.0);
-        let (mut lo_i, mut hi_i) = (0usize, 0usize);
-        for (i, &t) in steps.iter().enumerate().take(b).skip(a) {
-            let (w_lo, w_hi) = (t - r.offset_ns - r.range_ns, t - r.offset_ns);
-            while lo_i < samples.len() && samples[lo_i].0 <= w_lo {
-                lo_i += 1;
-            }
-            hi_i = hi_i.max(lo_i);
-            while hi_i < samples.len() && samples[hi_i].0 <= w_hi {
-                hi_i += 1;
-            }
-            if hi_i > lo_i {
-                // An errored series fails the query once it reaches the aggregation, except
-                // for absent_over_time, where Loki counts errored lines as present.
-                if let (Some(e), false) = (&s.error, r.op == RangeOp::Absent) {
-                    return Err(e.clone());
-                }
-                by_step[i].push((k, apply(r.op, &samples[lo_i..hi_i], r.range_ns, w_hi)));
-            }
-        }
-    }
-    Ok(RangeTable { series, by_step })
 }
 
 #[cfg(test)]

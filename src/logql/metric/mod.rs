@@ -8,7 +8,8 @@
 //! - Range functions ([`range_fn`]), vector aggregations ([`agg`]), binary operators with
 //!   Prometheus vector matching ([`binop`]), `by`/`without` and `label_replace` ([`labels`]).
 //! - A point exists only where a window holds samples (no zeros), except `absent_over_time`.
-//! - Results with more than 500 series are refused (Loki's default `max_query_series`).
+//! - Results with more than 500 series are refused (Loki's default `max_query_series`), as
+//!   soon as the 501st appears ([`series_limit`]).
 
 pub mod agg;
 pub mod binop;
@@ -20,5 +21,8 @@ pub mod labels;
 mod pushdown;
 mod query;
 pub mod range_fn;
+mod series_limit;
+mod table;
 
-pub use query::{MAX_SERIES, MetricQuery};
+pub use query::MetricQuery;
+pub use series_limit::MAX_SERIES;

@@ -1,7 +1,6 @@
 //! `MetricQuery`: compiles a parsed metric expression into an evaluation plan and runs it as
 //! Loki's `query_range` (matrix on the step grid) or `query` (vector or scalar at one instant).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::binop::{Card, Matching};
@@ -9,9 +8,9 @@ use super::eval::{Plan, RangePlan, StepValue};
 use super::extract::{Extractor, SampleSource};
 use super::labels::Grouping;
 use super::range_fn::RangeOp;
-use super::{glue, grid, pushdown};
+use super::{glue, grid, pushdown, series_limit};
 use crate::logql::{LogqlError, ast};
-use crate::model::{Labels, LogEntry, MetricResult, Point, Sample, Series};
+use crate::model::{Labels, LogEntry, MetricResult, Point, Sample};
 
 /// Loki's default `max_query_length`, 30d1h.
 const MAX_QUERY_LENGTH_NS: i64 = (30 * 24 + 1) * 3_600 * 1_000_000_000;
@@ -133,29 +132,7 @@ impl MetricQuery {
     ) -> Result<MetricResult, LogqlError> {
         let steps = grid::steps(start_ns, end_ns, step_ms)?;
         self.check_query_length(&steps)?;
-        let values = self.plan.eval(entries, &steps)?;
-        let mut series: BTreeMap<Labels, Vec<Point>> = BTreeMap::new();
-        for (t, v) in steps.iter().zip(values) {
-            let t_ms = grid::to_ms(*t);
-            let elements = match v {
-                StepValue::Scalar(x) => vec![(Labels::new(), x)],
-                StepValue::Vector(v) => v,
-            };
-            for (labels, x) in elements {
-                let points = series.entry(labels).or_default();
-                if points.last().is_some_and(|p| p.t_ms == t_ms) {
-                    return Err(duplicate_labelset());
-                }
-                points.push(Point { t_ms, v: x });
-            }
-        }
-        check_series_limit(series.len())?;
-        Ok(MetricResult::Matrix(
-            series
-                .into_iter()
-                .map(|(metric, points)| Series { metric, points })
-                .collect(),
-        ))
+        series_limit::collect_matrix(&steps, self.plan.steps(entries, &steps))
     }
 
     /// Evaluates at one instant (Loki's `/query`): a vector, or a scalar for literals.
@@ -183,9 +160,9 @@ impl MetricQuery {
                 if !keep_order {
                     v.sort_by(|a, b| a.0.cmp(&b.0));
                 }
-                check_series_limit(v.len())?;
+                series_limit::check(v.len())?;
                 if v.windows(2).any(|w| w[0].0 == w[1].0) {
-                    return Err(duplicate_labelset());
+                    return Err(series_limit::duplicate_labelset());
                 }
                 MetricResult::Vector(
                     v.into_iter()
@@ -198,22 +175,6 @@ impl MetricQuery {
             }
         })
     }
-}
-
-/// Loki's default `max_query_series`: a result with more series is refused, as Loki does.
-pub const MAX_SERIES: usize = 500;
-
-fn check_series_limit(n: usize) -> Result<(), LogqlError> {
-    if n > MAX_SERIES {
-        return Err(LogqlError::msg(format!(
-            "maximum number of series ({MAX_SERIES}) reached for a single query; consider reducing query cardinality by adding more specific stream selectors, reducing the time range, or aggregating results with functions like sum(), count() or topk()"
-        )));
-    }
-    Ok(())
-}
-
-fn duplicate_labelset() -> LogqlError {
-    LogqlError::msg("vector cannot contain metrics with the same labelset")
 }
 
 fn grouping(g: &Option<ast::Grouping>) -> Option<Grouping> {

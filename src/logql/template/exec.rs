@@ -11,6 +11,8 @@ pub struct Exec<'a> {
     vars: Vec<(String, Value)>,
     /// `range` iterations left: a template must not hang the pipeline.
     budget: i64,
+    /// The longest output allowed, bytes (the max line size).
+    max_output: usize,
 }
 
 /// Marks an error that already names its command (`1:3: executing "line" at <…>: …`).
@@ -25,13 +27,30 @@ impl<'a> Exec<'a> {
             ctx,
             vars: vec![(String::new(), Value::Labels)],
             budget: RANGE_BUDGET,
+            max_output: crate::model::limits::max_line_bytes_cached(),
         }
+    }
+
+    /// Loki refuses lines over its `max_line_size`; a template's output is capped the same
+    /// way, so chained `line_format "{{__line__}}{{__line__}}"` cannot double a line forever.
+    fn check_size(&self, out: &str) -> Result<(), String> {
+        if out.len() > self.max_output {
+            return Err(format!(
+                "the output exceeds the maximum line size of {} bytes (set {} to allow longer lines)",
+                self.max_output,
+                crate::model::limits::MAX_LINE_ENV
+            ));
+        }
+        Ok(())
     }
 
     pub fn run(&mut self, nodes: &[Node], dot: &Value, out: &mut String) -> Result<(), String> {
         for n in nodes {
             match n {
-                Node::Text(t) => out.push_str(t),
+                Node::Text(t) => {
+                    out.push_str(t);
+                    self.check_size(out)?;
+                }
                 Node::Action(p) => {
                     let v = self.pipeline(p, dot)?;
                     if p.decl.is_empty() {
@@ -40,6 +59,7 @@ impl<'a> Exec<'a> {
                             Value::Nil => out.push_str("<no value>"),
                             v => out.push_str(&v.to_text()),
                         }
+                        self.check_size(out)?;
                     }
                 }
                 Node::If(branches, els) | Node::With(branches, els) => {
