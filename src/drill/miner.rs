@@ -1,11 +1,13 @@
 //! The learning pass of the pattern miner (Drain): each line's masked tokens go to a group
 //! (same family, same token count, same leading token) and join the most similar cluster,
 //! whose differing tokens become `<_>`; a new cluster starts when none is similar enough and
-//! the group has room. Groups live in a `BTreeMap` and clusters in creation order, so the
-//! result never depends on hash seeds.
+//! the group has room. Groups are found by a hash of their key (no key is built per line) but
+//! kept in creation order and handed on sorted by key, so the result never depends on hash
+//! seeds.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::token::{WILDCARD, fits, mask, split};
 use crate::model::Structlog;
@@ -100,17 +102,90 @@ pub struct GroupKey {
 
 impl GroupKey {
     pub fn of(f: &Features<'_>) -> Self {
-        let lead = match f.tokens.first() {
-            Some(t) if !t.contains(WILDCARD) => t.to_string(),
-            Some(_) => WILDCARD.to_string(),
-            None => String::new(),
-        };
         GroupKey {
             family: f.family.clone(),
             len: f.tokens.len(),
             spans: f.spans.clone(),
-            lead,
+            lead: lead_of(f).to_string(),
         }
+    }
+
+    /// Whether `f` belongs to this group: `GroupKey::of(f) == *self` without building the key
+    /// (the miner asks this for every line of both passes).
+    pub fn holds(&self, f: &Features<'_>) -> bool {
+        self.len == f.tokens.len()
+            && self.spans == f.spans
+            && self.lead == lead_of(f)
+            && self.family == f.family
+    }
+}
+
+fn lead_of<'a>(f: &'a Features<'_>) -> &'a str {
+    match f.tokens.first() {
+        Some(t) if !t.contains(WILDCARD) => t,
+        Some(_) => WILDCARD,
+        None => "",
+    }
+}
+
+/// The hash of the group `f` belongs to, equal for equal keys (what [`GroupIndex`] files
+/// groups under).
+pub fn key_hash(f: &Features<'_>) -> u64 {
+    hash_parts(&f.family, f.tokens.len(), &f.spans, lead_of(f))
+}
+
+fn hash_parts(family: &Family, len: usize, spans: &[usize], lead: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    family.hash(&mut h);
+    len.hash(&mut h);
+    spans.hash(&mut h);
+    lead.hash(&mut h);
+    h.finish()
+}
+
+/// Groups in creation order, found by [`key_hash`] then [`GroupKey::holds`].
+#[derive(Debug, Clone, Default)]
+pub struct GroupIndex<T> {
+    pub groups: Vec<(GroupKey, T)>,
+    by_hash: HashMap<u64, Vec<usize>>,
+}
+
+impl<T> GroupIndex<T> {
+    /// The group `f` belongs to.
+    pub fn get(&self, f: &Features<'_>) -> Option<&T> {
+        let at = self.position(f)?;
+        Some(&self.groups[at].1)
+    }
+
+    /// The group `f` belongs to, created with `new` when missing.
+    pub fn get_or_insert_with(&mut self, f: &Features<'_>, new: impl FnOnce() -> T) -> &mut T {
+        let at = match self.position(f) {
+            Some(at) => at,
+            None => {
+                self.by_hash
+                    .entry(key_hash(f))
+                    .or_default()
+                    .push(self.groups.len());
+                self.groups.push((GroupKey::of(f), new()));
+                self.groups.len() - 1
+            }
+        };
+        &mut self.groups[at].1
+    }
+
+    /// Adds a group under `key` (the caller knows it is new).
+    pub fn insert(&mut self, key: GroupKey, value: T) {
+        let h = hash_parts(&key.family, key.len, &key.spans, &key.lead);
+        self.by_hash.entry(h).or_default().push(self.groups.len());
+        self.groups.push((key, value));
+    }
+
+    fn position(&self, f: &Features<'_>) -> Option<usize> {
+        self.by_hash
+            .get(&key_hash(f))?
+            .iter()
+            .copied()
+            .find(|&i| self.groups[i].0.holds(f))
     }
 }
 
@@ -145,7 +220,7 @@ impl Cluster {
 /// The learning pass: bounded by `max_clusters` per group.
 #[derive(Debug, Clone)]
 pub struct Drain {
-    pub groups: BTreeMap<GroupKey, Vec<Cluster>>,
+    pub groups: GroupIndex<Vec<Cluster>>,
     max_clusters: usize,
     threshold: f64,
 }
@@ -153,14 +228,14 @@ pub struct Drain {
 impl Drain {
     pub fn new(max_clusters: usize, threshold: f64) -> Self {
         Self {
-            groups: BTreeMap::new(),
+            groups: GroupIndex::default(),
             max_clusters: max_clusters.max(1),
             threshold,
         }
     }
 
     pub fn learn(&mut self, f: &Features<'_>) {
-        let clusters = self.groups.entry(GroupKey::of(f)).or_default();
+        let clusters = self.groups.get_or_insert_with(f, Vec::new);
         let mut best: Option<(usize, f64)> = None;
         for (i, c) in clusters.iter().enumerate() {
             let s = c.similarity(&f.tokens);
@@ -182,5 +257,59 @@ impl Drain {
                 spans: f.spans.clone(),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINES: [&str; 6] = [
+        r#"{"event":"tool.call","tool":"a","timestamp":"2026-11-25T00:00:00Z"}"#,
+        r#"{"event":"tool.call","message":"x y","timestamp":"2026-11-25T00:00:00Z"}"#,
+        r#"{"event":"tool.call","message":"x z","timestamp":"2026-11-25T00:00:00Z"}"#,
+        "GET /a 200",
+        "GET /b 404 slow",
+        "<_> start",
+    ];
+
+    #[test]
+    fn holds_and_key_hash_agree_with_the_built_key() {
+        for a in LINES {
+            let fa = features(a, 64);
+            let key = GroupKey::of(&fa);
+            for b in LINES {
+                let fb = features(b, 64);
+                let same = GroupKey::of(&fb) == key;
+                assert_eq!(key.holds(&fb), same, "{a} / {b}");
+                if same {
+                    assert_eq!(key_hash(&fa), key_hash(&fb));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_index_finds_groups_by_line_and_by_inserted_key() {
+        let mut by_line: GroupIndex<usize> = GroupIndex::default();
+        let mut by_key: GroupIndex<usize> = GroupIndex::default();
+        for (i, l) in LINES.iter().enumerate() {
+            let f = features(l, 64);
+            *by_line.get_or_insert_with(&f, || i) += 0;
+            if by_key.get(&f).is_none() {
+                by_key.insert(GroupKey::of(&f), i);
+            }
+        }
+        assert_eq!(by_line.groups.len(), by_key.groups.len());
+        for l in LINES {
+            let f = features(l, 64);
+            assert_eq!(by_line.get(&f), by_key.get(&f), "{l}");
+            assert!(by_line.get(&f).is_some());
+        }
+        // the two messages of one event share a group; other events and texts do not
+        let f1 = features(LINES[1], 64);
+        let f2 = features(LINES[2], 64);
+        assert_eq!(by_line.get(&f1), by_line.get(&f2));
+        assert_ne!(by_line.get(&f1), by_line.get(&features(LINES[0], 64)));
     }
 }

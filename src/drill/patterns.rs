@@ -9,9 +9,7 @@
 //! The check uses the embedded engine's `|>` matcher, which follows Loki's. Memory is
 //! bounded by the caps in [`PatternsConfig`], not by the input.
 
-use std::collections::BTreeMap;
-
-use super::miner::{Cluster, Drain, Family, GroupKey, features};
+use super::miner::{Cluster, Drain, Family, GroupIndex, features};
 use super::template::{display, logql_text};
 use super::token::WILDCARD;
 use crate::logql::pipeline::pattern::Pattern as Filter;
@@ -195,8 +193,11 @@ impl Miner {
     /// The counting pass over the templates learned.
     pub fn counter(self, start_ns: i64, end_ns: i64) -> Counter {
         let mut slots = Vec::new();
-        let mut groups = BTreeMap::new();
-        for (key, clusters) in self.drain.groups {
+        let mut groups = GroupIndex::default();
+        let mut learned = self.drain.groups.groups;
+        // slot ids in key order, as the miner has always numbered them
+        learned.sort_by(|a, b| a.0.cmp(&b.0));
+        for (key, clusters) in learned {
             let mut ids = Vec::new();
             for c in clusters {
                 ids.push(slots.len());
@@ -266,7 +267,7 @@ impl Slot {
 #[derive(Debug, Clone)]
 pub struct Counter {
     cfg: PatternsConfig,
-    groups: BTreeMap<GroupKey, Vec<usize>>,
+    groups: GroupIndex<Vec<usize>>,
     slots: Vec<Slot>,
     by_prefix: Vec<usize>,
     total: u64,
@@ -281,7 +282,7 @@ impl Counter {
     pub fn count(&mut self, index: usize, ts: i64, line: &str) -> Option<usize> {
         self.total += 1;
         let f = features(line, self.cfg.max_tokens);
-        let own = self.groups.get(&GroupKey::of(&f)).and_then(|ids| {
+        let own = self.groups.get(&f).and_then(|ids| {
             ids.iter()
                 .copied()
                 .find(|&i| self.slots[i].cluster.fits(&f.tokens))

@@ -10,10 +10,21 @@ enum Node {
 }
 
 /// A parsed pattern.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Pattern {
     nodes: Vec<Node>,
+    /// A searcher per literal, built once: a filter runs on every line (the pattern miner
+    /// checks each of its templates on every line it counts).
+    finders: Vec<Option<memchr::memmem::Finder<'static>>>,
 }
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Self) -> bool {
+        self.nodes == other.nodes
+    }
+}
+
+impl Eq for Pattern {}
 
 impl Pattern {
     fn parse(text: &str) -> Result<Self, String> {
@@ -43,7 +54,14 @@ impl Pattern {
         if !lit.is_empty() {
             nodes.push(Node::Literal(lit));
         }
-        Ok(Self { nodes })
+        let finders = nodes
+            .iter()
+            .map(|n| match n {
+                Node::Literal(l) => Some(memchr::memmem::Finder::new(l.as_bytes()).into_owned()),
+                Node::Capture(_) => None,
+            })
+            .collect();
+        Ok(Self { nodes, finders })
     }
 
     /// Parses a pattern for the `| pattern` stage: it needs at least one named capture, and
@@ -145,7 +163,11 @@ impl Pattern {
             } else if i == n - 1 {
                 return rest.len() >= l.len() && rest.ends_with(l.as_str());
             } else {
-                match memchr::memmem::find(rest.as_bytes(), l.as_bytes()) {
+                let found = match &self.finders[i] {
+                    Some(f) => f.find(rest.as_bytes()),
+                    None => memchr::memmem::find(rest.as_bytes(), l.as_bytes()),
+                };
+                match found {
                     Some(p) => rest = &rest[p + l.len()..],
                     None => return false,
                 }
