@@ -5,6 +5,7 @@
 mod agent;
 mod dashboard;
 mod drill;
+mod meta;
 mod metric;
 mod range;
 mod tui;
@@ -12,6 +13,7 @@ mod tui;
 pub use agent::{AgentsArgs, ReplayArgs};
 pub use dashboard::DashboardArgs;
 pub use drill::DrillArgs;
+pub use meta::{CompletionsArgs, ManArgs};
 pub use metric::MetricArgs;
 pub use range::RangeArgs;
 pub use tui::TuiArgs;
@@ -292,4 +294,10 @@ pub enum Command {
     Patterns(DrillArgs),
     /// Every field of a query's lines: cardinality, top values, numeric distribution
     Fields(DrillArgs),
+    /// The config file's profiles with their address; * marks the active one and says why
+    Profiles,
+    /// Print a shell completion script (scene, profile and dashboard names as of now)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff: `vs-logs man | man -l -`), of vs-logs or of one command
+    Man(ManArgs),
 }
