@@ -31,3 +31,4 @@ mod stub;
 mod tail;
 mod terminal;
 mod usage;
+mod wording;

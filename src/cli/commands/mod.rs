@@ -53,7 +53,7 @@ pub async fn dispatch(
         )
     {
         return Err(CliError::usage(
-            "-o csv is for queries, scenes, labels and series; use -o json or -o jsonl here",
+            "-o csv is for queries, scene commands, labels and series; use -o json or -o jsonl here",
         )
         .into());
     }
