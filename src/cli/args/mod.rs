@@ -185,7 +185,7 @@ pub struct QueryArgs {
 /// Options of the commands built from scenes.
 #[derive(Debug, Clone, Default, Args)]
 pub struct SceneRunArgs {
-    /// Oldest first (default newest first)
+    /// Oldest first (default: the scene's order, newest first unless it says otherwise)
     #[arg(long)]
     pub forward: bool,
     #[command(flatten)]
