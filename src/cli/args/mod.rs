@@ -108,7 +108,7 @@ pub struct GlobalArgs {
     #[arg(long, env = "VS_LOGS_MAX_BODY_MB", global = true, help_heading = CONN,
           value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub max_body_mb: Option<u32>,
-    /// Profile from the config file
+    /// Profile from the config file (`vs-logs profiles` lists them)
     #[arg(long, env = "VS_LOGS_PROFILE", global = true, help_heading = CONN)]
     pub profile: Option<String>,
     /// Config file [default: $XDG_CONFIG_HOME/vs-logs/config.toml]
