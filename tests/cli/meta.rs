@@ -231,3 +231,23 @@ fn no_profiles_is_said_on_stderr() {
     assert!(o.stderr.contains("defines no profiles"), "{}", o.stderr);
     assert_eq!(o.stdout.lines().count(), 1, "only the header: {}", o.stdout);
 }
+
+#[test]
+fn profiles_as_csv_are_one_row_each_without_credentials() {
+    let dir = config_dir();
+    let o = run(with_config(dir.path()).args(["profiles", "-o", "csv"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_no_secret(&o.stdout);
+    let lines: Vec<&str> = o.stdout.lines().collect();
+    assert_eq!(lines[0], "name,addr,org_id,auth,active,active_because");
+    assert!(
+        lines.contains(&"cloud,https://***@logs.example.com,acme,basic+bearer,false,"),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        lines.contains(&"local,http://localhost:3100,,,true,default_profile"),
+        "{}",
+        o.stdout
+    );
+}

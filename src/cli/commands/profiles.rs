@@ -74,7 +74,7 @@ fn address(p: &Profile) -> Option<String> {
     p.addr.as_deref().map(crate::secret::redact)
 }
 
-/// Writes the table (`text`, `raw`, `csv`: the same columns) or JSON.
+/// Writes the table (`text`, `raw`), CSV or JSON.
 pub fn write_profiles(
     out: &mut dyn Write,
     cfg: &ConfigFile,
@@ -109,7 +109,23 @@ pub fn write_profiles(
                 }
             }
         }
-        OutputFormat::Text | OutputFormat::Raw | OutputFormat::Csv => {
+        OutputFormat::Csv => {
+            writeln!(out, "name,addr,org_id,auth,active,active_because")?;
+            for (name, p) in &cfg.profiles {
+                let why = is_active(name);
+                let fields = [
+                    name.as_str(),
+                    &address(p).unwrap_or_default(),
+                    p.org_id.as_deref().unwrap_or(""),
+                    &auth(p).join("+"),
+                    if why.is_some() { "true" } else { "false" },
+                    why.map_or("", ActiveBecause::label),
+                ]
+                .map(|f| crate::output::csv_field(f).into_owned());
+                writeln!(out, "{}", fields.join(","))?;
+            }
+        }
+        OutputFormat::Text | OutputFormat::Raw => {
             let default_addr = crate::loki::LokiConfig::default().addr;
             let mut rows = vec![[
                 "ACTIVE".to_string(),
