@@ -18,8 +18,8 @@ pub use settings::{loki_config, parse_header};
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
 use clap::error::ErrorKind;
+use clap::{CommandFactory, FromArgMatches};
 
 /// Parses the command line and runs the command; the exit code scripts rely on.
 pub fn run() -> ExitCode {
@@ -28,10 +28,18 @@ pub fn run() -> ExitCode {
 
 /// `run` with explicit arguments (the first is the program name).
 pub fn run_from(args: impl IntoIterator<Item = OsString>) -> ExitCode {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    let matches = match Cli::command().try_get_matches_from(args) {
+        Ok(m) => m,
         Err(e) => return clap_error(&e),
     };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e.format(&mut Cli::command())),
+    };
+    let profile_from = profile_source(&matches);
+    if let Some(result) = commands::run_without_session(&cli.global, &cli.command, profile_from) {
+        return finish(result);
+    }
     let (session, prefs) = match settings::session(&cli.global) {
         Ok(s) => s,
         Err(e) => return error::report(&e.into()),
@@ -48,9 +56,29 @@ pub fn run_from(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let result = runtime.block_on(commands::dispatch(session, prefs, cli.command, file));
     // Work the user quit during (a local query on a blocking thread) is not waited for.
     runtime.shutdown_background();
+    finish(result)
+}
+
+fn finish(result: anyhow::Result<()>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => error::report(&e),
+    }
+}
+
+/// Where `--profile`'s value came from (the flag or `VS_LOGS_PROFILE`), wherever on the line
+/// the flag was given.
+fn profile_source(m: &clap::ArgMatches) -> Option<commands::profiles::ActiveBecause> {
+    use clap::parser::ValueSource;
+    use commands::profiles::ActiveBecause;
+    let source = m.value_source("profile").or_else(|| {
+        m.subcommand()
+            .and_then(|(_, sub)| sub.value_source("profile"))
+    })?;
+    match source {
+        ValueSource::CommandLine => Some(ActiveBecause::Flag),
+        ValueSource::EnvVariable => Some(ActiveBecause::Env),
+        _ => None,
     }
 }
 

@@ -25,6 +25,12 @@ fn config_path(g: &GlobalArgs) -> Option<(PathBuf, bool)> {
     }
 }
 
+/// The config file's path, whether or not it exists (`None` with neither `--config` nor a
+/// home directory).
+pub fn config_file(g: &GlobalArgs) -> Option<PathBuf> {
+    config_path(g).map(|(p, _)| p)
+}
+
 /// Reads the config file (defaults when there is none).
 pub fn read_config(g: &GlobalArgs) -> Result<(ConfigFile, Option<PathBuf>), CliError> {
     let Some((path, required)) = config_path(g) else {
@@ -162,7 +168,7 @@ fn output_format(g: &GlobalArgs, p: &Profile) -> Result<OutputFormat, CliError> 
         (Some(o), _) => Ok(o),
         (None, Some(s)) => OutputFormat::parse(s).ok_or_else(|| {
             CliError::usage(format!(
-                "profile setting output = {s:?}: use text, json, jsonl or raw"
+                "profile setting output = {s:?}: use text, json, jsonl, raw or csv"
             ))
         }),
         (None, None) => Ok(OutputFormat::Text),
@@ -186,6 +192,16 @@ fn backend(g: &GlobalArgs, p: &Profile, app: &str) -> Result<Backend, CliError> 
     Ok(Backend::Loki(client))
 }
 
+/// How the CLI prints, from flags and environment over the profile.
+pub fn prefs(g: &GlobalArgs, profile: &Profile) -> Result<OutputPrefs, CliError> {
+    Ok(OutputPrefs {
+        format: output_format(g, profile)?,
+        color: color_enabled(g, profile)?,
+        quiet: g.quiet,
+        raw_bytes: g.raw_bytes,
+    })
+}
+
 /// Builds the session every command receives, and how the CLI prints.
 pub fn session(g: &GlobalArgs) -> Result<(Session, OutputPrefs), CliError> {
     let (cfg, config_dir) = read_config(g)?;
@@ -203,12 +219,7 @@ pub fn session(g: &GlobalArgs) -> Result<(Session, OutputPrefs), CliError> {
         .or_else(|| profile.app.clone())
         .unwrap_or_else(|| "vulnsentinel".into());
     let backend = backend(g, &profile, &app)?;
-    let prefs = OutputPrefs {
-        format: output_format(g, &profile)?,
-        color: color_enabled(g, &profile)?,
-        quiet: g.quiet,
-        raw_bytes: g.raw_bytes,
-    };
+    let prefs = prefs(g, &profile)?;
     let session = Session {
         backend,
         app,

@@ -31,7 +31,7 @@ pub struct Profile {
     pub retries: Option<u32>,
     /// Value of the `app` label scenes use.
     pub app: Option<String>,
-    /// `text`, `json`, `jsonl` or `raw`.
+    /// `text`, `json`, `jsonl`, `raw` or `csv`.
     pub output: Option<String>,
     /// `auto`, `always` or `never`.
     pub color: Option<String>,

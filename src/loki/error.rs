@@ -51,7 +51,7 @@ pub enum LokiError {
     NotFound { addr: String, path: String },
     /// 429 after every retry.
     #[error(
-        "Loki is rate limiting requests (HTTP 429){detail}; gave up after {attempts} attempts. Wait, or narrow the query"
+        "Loki is rate limiting requests (HTTP 429){detail}; gave up after {}. Wait, or narrow the query", crate::output::plural(*.attempts as usize, "attempt", "attempts")
     )]
     RateLimited { attempts: u32, detail: String },
     /// 5xx (after retries for 502/503/504).

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::OutputFormat;
+use super::{OutputFormat, plural, plural_grouped};
 use crate::drill::{FieldsReport, PatternsReport};
 use crate::sanitize::inline;
 use crate::timespec::{TimeStyle, format_time};
@@ -58,6 +58,13 @@ fn pct(share: f64) -> String {
     format!("{:5.1}%", share * 100.0)
 }
 
+/// `7 patterns over 28 lines`, `1 field over 1 line`: the summary the CLI and the TUI's views
+/// show.
+pub fn over_lines(n: usize, one: &str, many: &str, lines: u64) -> String {
+    let lines = plural_grouped(lines, "line", "lines");
+    format!("{} over {lines}", plural(n, one, many))
+}
+
 /// Patterns, most frequent first; `*` marks a new one.
 pub fn write_patterns<W: Write>(
     mut out: W,
@@ -95,9 +102,8 @@ pub fn write_patterns<W: Write>(
     }
     writeln!(
         out,
-        "{} patterns over {} lines, {}{}",
-        r.patterns.len(),
-        r.total,
+        "{}, {}{}",
+        over_lines(r.patterns.len(), "pattern", "patterns", r.total),
         r.origin.describe(),
         if r.patterns.iter().any(|p| p.new) {
             "; * = new (absent from the previous range of the same length)"
@@ -133,13 +139,13 @@ pub fn write_fields<W: Write>(
     for f in &r.fields {
         writeln!(
             out,
-            "{} ({}, {}) cardinality {}, in {} of {} lines",
+            "{} ({}, {}) cardinality {}, in {} of {}",
             inline(&f.name),
             f.source,
             inline(&f.kind),
             f.cardinality,
             f.present,
-            r.entries
+            plural_grouped(r.entries, "line", "lines")
         )?;
         if let Some(n) = &f.numeric {
             writeln!(
@@ -168,13 +174,26 @@ pub fn write_fields<W: Write>(
             }
         }
     }
-    writeln!(out, "{} fields, {}", r.fields.len(), r.origin.describe())
+    let fields = plural(r.fields.len(), "field", "fields");
+    writeln!(out, "{fields}, {}", r.origin.describe())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::drill::{FieldRow, Numeric, Origin, PatternRow};
+
+    #[test]
+    fn summaries_say_one_pattern_over_one_line() {
+        assert_eq!(
+            over_lines(1, "pattern", "patterns", 1),
+            "1 pattern over 1 line"
+        );
+        assert_eq!(
+            over_lines(7, "field", "fields", 12_345),
+            "7 fields over 12,345 lines"
+        );
+    }
 
     #[test]
     fn sparkline_scales_to_the_largest_and_blanks_zero() {
@@ -226,7 +245,7 @@ mod tests {
         let row = s.lines().nth(1).unwrap();
         assert!(row.starts_with("*       3  100.0%"), "{row}");
         assert!(
-            s.contains("1 patterns over 3 lines, computed locally"),
+            s.contains("1 pattern over 3 lines, computed locally"),
             "{s}"
         );
     }

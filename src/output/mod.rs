@@ -17,7 +17,7 @@ pub use chart::write_chart;
 pub use json::entry_json;
 pub use lists::{write_label_sets, write_names};
 pub use metric::{MetricView, loki_result_json, write_metric, write_metric_view};
-pub use progress::{ProgressLine, plural, thousands};
+pub use progress::{ProgressLine, plural, plural_grouped, thousands};
 pub use text::TextHeader;
 
 /// What to try when a log query matched nothing, worded once for every front end (the CLI's

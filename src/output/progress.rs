@@ -41,9 +41,9 @@ impl ProgressLine {
         let mut err = std::io::stderr().lock();
         let _ = write!(
             err,
-            "\r\x1b[K{} lines, {} pages, {:.1}s",
-            thousands(entries as u64),
-            pages,
+            "\r\x1b[K{}, {}, {:.1}s",
+            plural_grouped(entries as u64, "line", "lines"),
+            plural(pages, "page", "pages"),
             elapsed.as_secs_f64()
         );
         let _ = err.flush();
@@ -72,6 +72,12 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// `plural` with the count's digits grouped: `1 line`, `12,345 lines`.
+pub fn plural_grouped(n: u64, one: &str, many: &str) -> String {
+    let word = if n == 1 { one } else { many };
+    format!("{} {word}", thousands(n))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -79,5 +85,15 @@ mod tests {
         assert_eq!(super::plural(1, "line", "lines"), "1 line");
         assert_eq!(super::plural(0, "line", "lines"), "0 lines");
         assert_eq!(super::plural(2, "entry", "entries"), "2 entries");
+    }
+
+    #[test]
+    fn grouped_counts_are_singular_only_for_one() {
+        assert_eq!(super::plural_grouped(1, "line", "lines"), "1 line");
+        assert_eq!(super::plural_grouped(0, "page", "pages"), "0 pages");
+        assert_eq!(
+            super::plural_grouped(12_345, "line", "lines"),
+            "12,345 lines"
+        );
     }
 }

@@ -248,8 +248,13 @@ pub(crate) async fn run_loki(
                 failures = if got_data { 1 } else { failures + 1 };
                 if failures > s.max_failures {
                     let m = format!(
-                        "gave up after {} failed attempts to tail Loki at {}: {reason}",
-                        failures, cfg.addr
+                        "gave up after {} to tail Loki at {}: {reason}",
+                        crate::output::plural(
+                            failures as usize,
+                            "failed attempt",
+                            "failed attempts"
+                        ),
+                        cfg.addr
                     );
                     let _ = send(&tx, TailEvent::Failed(m)).await;
                     return;

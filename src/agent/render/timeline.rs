@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use super::fmt::{Hue, Paint, clip, millis, offset, pad, thousands, wrap, wrap_json};
 use crate::agent::model::{AgentRun, LlmCall, Message, RunError, Step, ToolCall};
+use crate::output::{plural, plural_grouped};
 use crate::sanitize::{inline, multiline};
 
 /// Text of a message shown before it is cut (the JSON output keeps it whole).
@@ -243,7 +244,7 @@ fn write_tool(
     }
     if let Some(c) = t.result_chars {
         // the size the tool reported, not the excerpt that was logged
-        facts.push(format!("output {} chars", thousands(c)));
+        facts.push(format!("output {}", plural_grouped(c, "char", "chars")));
     }
     if t.pending && t.error.is_none() {
         facts.push("no result logged".into());
@@ -304,8 +305,8 @@ fn write_error(
         emit(out, "", "", Hue::Red, &all[..shown], p, Some(Hue::Red))?;
         if shown < all.len() {
             let more = [format!(
-                "… {} more traceback lines (-o json)",
-                all.len() - shown
+                "… {} more (-o json)",
+                plural(all.len() - shown, "traceback line", "traceback lines")
             )];
             emit(out, "", "", Hue::Red, &more, p, Some(Hue::Dim))?;
         }

@@ -5,6 +5,7 @@
 mod agent;
 mod dashboard;
 mod drill;
+mod meta;
 mod metric;
 mod range;
 mod tui;
@@ -12,6 +13,7 @@ mod tui;
 pub use agent::{AgentsArgs, ReplayArgs};
 pub use dashboard::DashboardArgs;
 pub use drill::DrillArgs;
+pub use meta::{CompletionsArgs, ManArgs};
 pub use metric::MetricArgs;
 pub use range::RangeArgs;
 pub use tui::TuiArgs;
@@ -106,7 +108,7 @@ pub struct GlobalArgs {
     #[arg(long, env = "VS_LOGS_MAX_BODY_MB", global = true, help_heading = CONN,
           value_parser = clap::value_parser!(u32).range(1..=65536))]
     pub max_body_mb: Option<u32>,
-    /// Profile from the config file
+    /// Profile from the config file (`vs-logs profiles` lists them)
     #[arg(long, env = "VS_LOGS_PROFILE", global = true, help_heading = CONN)]
     pub profile: Option<String>,
     /// Config file [default: $XDG_CONFIG_HOME/vs-logs/config.toml]
@@ -183,7 +185,7 @@ pub struct QueryArgs {
 /// Options of the commands built from scenes.
 #[derive(Debug, Clone, Default, Args)]
 pub struct SceneRunArgs {
-    /// Oldest first (default newest first)
+    /// Oldest first (default: the scene's order, newest first unless it says otherwise)
     #[arg(long)]
     pub forward: bool,
     #[command(flatten)]
@@ -292,4 +294,10 @@ pub enum Command {
     Patterns(DrillArgs),
     /// Every field of a query's lines: cardinality, top values, numeric distribution
     Fields(DrillArgs),
+    /// The config file's profiles with their address; * marks the active one and says why
+    Profiles,
+    /// Print a shell completion script (scene, profile and dashboard names as of now)
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff: `vs-logs man | man -l -`), of vs-logs or of one command
+    Man(ManArgs),
 }

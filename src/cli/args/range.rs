@@ -18,7 +18,8 @@ pub struct RangeArgs {
     /// UTC instead of local time, for zone-less arguments and for printed times.
     #[arg(long)]
     pub utc: bool,
-    /// Maximum lines (0 = everything).
+    /// Most lines to read, 0 = all [default: 1000; tail: 100 lines of history; patterns and
+    /// fields: a 5000-line sample; tui: lines per page].
     #[arg(long)]
     pub limit: Option<usize>,
 }

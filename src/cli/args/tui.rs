@@ -6,7 +6,7 @@ use crate::tui::TuiStart;
 /// Arguments of `vs-logs tui`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct TuiArgs {
-    /// Start with this LogQL instead of the first scene.
+    /// Start with this LogQL instead of the first scene that needs no parameter.
     pub query: Option<String>,
     /// Start with this scene.
     #[arg(long)]

@@ -72,6 +72,14 @@ fn user_names(dir: Option<&Path>) -> Vec<String> {
     names
 }
 
+/// Every name `--name` accepts: the built-in `overview`, then the user's dashboards.
+pub fn names(config_dir: Option<&Path>) -> Vec<String> {
+    let mut known = vec!["overview".to_string()];
+    let users = user_names(user_dir(config_dir).as_deref());
+    known.extend(users.into_iter().filter(|n| n != "overview"));
+    known
+}
+
 /// The dashboard `args` name: a Grafana import, a user's file by name, or the overview.
 fn load(
     config_dir: Option<&Path>,
@@ -104,8 +112,7 @@ fn load(
     if name == "overview" {
         return Ok((overview()?, Vec::new()));
     }
-    let mut known = vec!["overview".to_string()];
-    known.extend(user_names(dir.as_deref()));
+    let known = names(config_dir);
     anyhow::bail!(
         "no dashboard named {name:?} (known: {}; user dashboards live in {})",
         known.join(", "),

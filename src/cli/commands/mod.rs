@@ -2,9 +2,11 @@
 //! requests once and works in the `Session`, printing with the CLI's `OutputPrefs`.
 
 pub mod agents;
+pub mod completions;
 pub mod dashboard;
 pub mod discovery;
 pub mod drill;
+pub mod profiles;
 pub mod push;
 pub mod query;
 pub mod replay;
@@ -16,11 +18,26 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::OutputPrefs;
-use super::args::Command;
+use super::args::{Command, GlobalArgs};
 use super::error::CliError;
 use crate::session::Session;
 use query::Plan;
 use scenes::{Narrow, run_scene};
+
+/// Runs the commands about vs-logs itself (`profiles`, `completions`, `man`), which need no
+/// session: a broken profile or an unreachable Loki must not stop them. `None` for the others.
+pub fn run_without_session(
+    global: &GlobalArgs,
+    command: &Command,
+    profile_from: Option<profiles::ActiveBecause>,
+) -> Option<anyhow::Result<()>> {
+    Some(match command {
+        Command::Profiles => profiles::run(global, profile_from),
+        Command::Completions(a) => completions::completions(global, a),
+        Command::Man(a) => completions::man(global, a),
+        _ => return None,
+    })
+}
 
 /// Runs `command`; `file` is the single `--file` given (what `-f` follows locally).
 pub async fn dispatch(
@@ -36,7 +53,7 @@ pub async fn dispatch(
         )
     {
         return Err(CliError::usage(
-            "-o csv is for queries, scenes, labels and series; use -o json or -o jsonl here",
+            "-o csv is for queries, scene commands, labels and series; use -o json or -o jsonl here",
         )
         .into());
     }
@@ -111,5 +128,8 @@ pub async fn dispatch(
         Command::Agents(args) => agents::agents(s, p, &args.request()).await,
         Command::Patterns(args) => drill::patterns(s, p, &args).await,
         Command::Fields(args) => drill::fields(s, p, &args).await,
+        Command::Profiles | Command::Completions(_) | Command::Man(_) => Err(anyhow::anyhow!(
+            "this command runs before a session is built"
+        )),
     }
 }

@@ -10,7 +10,7 @@ use crate::backend::Backend;
 use crate::cli::OutputPrefs;
 use crate::cli::error::CliError;
 use crate::model::Labels;
-use crate::output::{OutputFormat, ProgressLine};
+use crate::output::{OutputFormat, ProgressLine, plural};
 use crate::session::Session;
 use crate::source::line::classify_line;
 
@@ -113,8 +113,10 @@ pub async fn push(
         )?,
         _ => writeln!(
             out,
-            "pushed {total} lines in {} streams ({requests} requests) to {}",
-            streams.len(),
+            "pushed {} in {} ({}) to {}",
+            plural(total, "line", "lines"),
+            plural(streams.len(), "stream", "streams"),
+            plural(requests, "request", "requests"),
             client.config().addr
         )?,
     }

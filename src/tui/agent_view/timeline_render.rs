@@ -174,12 +174,12 @@ fn row_line(
             let errors = t.steps.iter().filter(|s| s.is_error()).count();
             let mut spans = vec![Span::styled(
                 format!(
-                    "{mark} Turn {}{max}  {}  in {} out {}{cum} · {} steps",
+                    "{mark} Turn {}{max}  {}  in {} out {}{cum} · {}",
                     t.number,
                     offset(t.start_ns, start),
                     thousands(t.input_tokens()),
                     thousands(t.output_tokens()),
-                    t.steps.len()
+                    crate::output::plural(t.steps.len(), "step", "steps")
                 ),
                 style::title(),
             )];
@@ -288,7 +288,8 @@ fn step_line(
             };
             if let Some(c) = t.result_chars {
                 // the size the tool reported, not the excerpt that was logged
-                facts.push_str(&format!(" · output {} chars", thousands(c)));
+                let chars = crate::output::plural_grouped(c, "char", "chars");
+                facts.push_str(&format!(" · output {chars}"));
             }
             let mark = format!("{fold} ");
             let text = format!("{when}{mark}TOOL {} {facts}", inline(&t.tool));

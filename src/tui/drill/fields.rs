@@ -146,10 +146,9 @@ impl FieldsView {
     pub fn render(&self, frame: &mut Frame, area: Rect) {
         let title = match &self.sampled {
             Some(s) => format!(
-                " Fields · {} · {} fields over {} lines (sampled locally) ",
+                " Fields · {} · {} (sampled locally) ",
                 inline(&self.query),
-                s.fields.len(),
-                s.entries
+                crate::output::drill::over_lines(s.fields.len(), "field", "fields", s.entries)
             ),
             None => format!(" Fields · {} ", inline(&self.query)),
         };
@@ -216,8 +215,10 @@ fn heading(f: &FieldRow, entries: u64) -> Line<'static> {
         ),
         Span::styled(
             format!(
-                " ({}) {} values · in {} of {entries}",
-                f.source, f.cardinality, f.present
+                " ({}) {} · in {} of {entries}",
+                f.source,
+                crate::output::plural_grouped(f.cardinality, "value", "values"),
+                f.present
             ),
             DIM,
         ),

@@ -163,10 +163,14 @@ impl PatternsView {
     pub fn render(&self, frame: &mut Frame, area: Rect) {
         let title = match &self.mined {
             Some(m) => format!(
-                " Patterns · {} · {} patterns over {} lines ",
+                " Patterns · {} · {} ",
                 inline(&self.query),
-                m.report.patterns.len(),
-                m.report.total
+                crate::output::drill::over_lines(
+                    m.report.patterns.len(),
+                    "pattern",
+                    "patterns",
+                    m.report.total
+                )
             ),
             None => format!(" Patterns · {} ", inline(&self.query)),
         };

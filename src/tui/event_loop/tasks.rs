@@ -138,10 +138,10 @@ async fn export_pages(
     let mut boundary: Vec<crate::model::LogEntry> = Vec::new();
     let mut written = 0usize;
     loop {
-        let (output, _) = b
-            .query(&req, Arc::new(|_| {}))
-            .await
-            .map_err(|e| format!("export to {shown} stopped after {written} lines: {e}"))?;
+        let (output, _) = b.query(&req, Arc::new(|_| {})).await.map_err(|e| {
+            let n = super::super::update::plural(written, "line", "lines");
+            format!("export to {shown} stopped after {n}: {e}")
+        })?;
         let QueryOutput::Streams(mut entries) = output else {
             return Err("a metric query has no lines to export".into());
         };

@@ -219,7 +219,10 @@ pub fn status(frame: &mut Frame, r: Rect, app: &App) {
     } else {
         match &app.volume.histogram {
             Some(v) if !complete && !v.local && v.total() as usize > n => {
-                format!("{n} of about {} lines", v.total())
+                format!(
+                    "{n} of about {}",
+                    plural(v.total() as usize, "line", "lines")
+                )
             }
             _ => plural(n, "line", "lines"),
         }

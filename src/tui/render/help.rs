@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use super::super::app::App;
 use super::super::layout::help_box;
+use super::super::update::plural;
 use super::DIM;
 
 fn line(keys: &str, width: usize, text: &'static str) -> Line<'static> {
@@ -30,7 +31,7 @@ pub fn help(frame: &mut Frame, area: Rect, app: &App) {
     let scroll = app.help.scroll.min(last);
     frame.render_widget(Clear, r);
     let position = if hb.two_columns || rows.len() <= hb.list_height {
-        format!(" {} keys ", rows.len())
+        format!(" {} ", plural(rows.len(), "key", "keys"))
     } else {
         format!(
             " {}–{} of {} · j/k scroll ",

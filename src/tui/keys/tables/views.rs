@@ -108,7 +108,7 @@ pub const DASHBOARD: &[(Action, &str, &str, &str)] = &[
         Action::Cancel,
         "cancel",
         "ctrl-c",
-        "cancel the running queries, or quit when idle",
+        "quit, even while panels load",
     ),
     (Action::Back, "back", "esc", "to the log explorer"),
     (Action::Down, "down", "j", "next panel (also tab, ↓)"),
