@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use super::{Backend, BackendError};
 use crate::drill::{
-    FieldRow, FieldStatsBuilder, FieldsReport, Origin, PatternsConfig, PatternsReport, mark_new,
-    mine_assigned,
+    ContextQueries, FieldRow, FieldStatsBuilder, FieldsReport, Origin, PatternsConfig,
+    PatternsReport, mark_new, mine_assigned,
 };
 use crate::model::{Direction, LogEntry, QueryOutput, QueryRange};
 
@@ -46,6 +46,25 @@ pub async fn fetch_lines(
             "patterns and fields need a log query, not a metric query".into(),
         )),
     }
+}
+
+/// The answers to a line's two context queries (before, after), as they came: the caller
+/// cuts the window with [`crate::drill::select_context`]. A metric answer counts as no lines.
+pub async fn fetch_context(
+    backend: &Backend,
+    queries: &ContextQueries,
+) -> Result<(Vec<LogEntry>, Vec<LogEntry>), BackendError> {
+    let mut out = Vec::with_capacity(2);
+    for req in [&queries.before, &queries.after] {
+        let (o, _) = backend.query(req, Arc::new(|_| {})).await?;
+        out.push(match o {
+            QueryOutput::Streams(v) => v,
+            QueryOutput::Metric(_) => Vec::new(),
+        });
+    }
+    let after = out.pop().unwrap_or_default();
+    let before = out.pop().unwrap_or_default();
+    Ok((before, after))
 }
 
 /// Mines `entries` over the range; also each entry's pattern id (for "show its lines").

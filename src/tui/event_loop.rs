@@ -24,7 +24,7 @@ use super::app::App;
 use super::msg::{Command, Msg, PageKind};
 use super::update::update;
 use super::{export, history, render, terminal};
-use tasks::{context, mine_patterns, spawn_query};
+use tasks::{mine_patterns, spawn_query};
 
 /// Background work in flight, so a new query can abort the old one.
 #[derive(Default)]
@@ -130,13 +130,13 @@ impl Runner {
             }
             Command::FetchContext {
                 generation,
-                labels,
-                ts,
-                limit,
+                queries,
             } => {
                 let (b, tx) = (self.backend.clone(), self.tx.clone());
                 tokio::spawn(async move {
-                    let result = context(&b, &labels, ts, limit).await;
+                    let result = crate::backend::drill::fetch_context(&b, &queries)
+                        .await
+                        .map_err(|e| e.to_string());
                     let _ = tx.send(Msg::ContextFinished { generation, result });
                 });
             }

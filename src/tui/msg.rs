@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::agent::model::AgentRun;
-use crate::model::{Labels, LogEntry, MetricResult, QueryOutput, QueryRange, QueryStats};
+use crate::model::{LogEntry, MetricResult, QueryOutput, QueryRange, QueryStats};
 use crate::tail::{FollowOptions, TailEvent};
 
 use super::store::Chunk;
@@ -73,6 +73,7 @@ pub enum Msg {
         name: String,
         result: Result<Vec<String>, String>,
     },
+    /// The answers to `Command::FetchContext`'s two queries (before, after), as they came.
     ContextFinished {
         generation: u64,
         result: Result<(Vec<LogEntry>, Vec<LogEntry>), String>,
@@ -143,12 +144,11 @@ pub enum Command {
         start_ns: i64,
         end_ns: i64,
     },
-    /// Lines before and after `ts` in the stream `labels`.
+    /// A line's context: the two bounded queries (`drill::ContextQueries`), answered with
+    /// `Msg::ContextFinished` (the details pane and the context view share the generation).
     FetchContext {
         generation: u64,
-        labels: Labels,
-        ts: i64,
-        limit: usize,
+        queries: crate::drill::ContextQueries,
     },
     StartTail {
         generation: u64,

@@ -1,7 +1,9 @@
-//! Drilldown screens over the current query: the Patterns view (`patterns`) and the Fields
-//! view (`fields`). State and
-//! rendering live here; `update::drill` changes them, the event loop mines off the UI thread.
+//! Drilldown screens over the current query: the Patterns view (`patterns`), the Fields
+//! view (`fields`) and the log context of one line (`context`). State and rendering live
+//! here; `update::drill` and `update::context` change them, the event loop works off the UI
+//! thread.
 
+pub mod context;
 pub mod fields;
 pub mod patterns;
 

@@ -1,5 +1,5 @@
 //! Bodies of the background tasks the loop spawns: a query page (with throttled progress),
-//! the lines around one line, and an export of a whole range.
+//! an export of a whole range, the Patterns view's mining and the dashboard's panels.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -69,43 +69,6 @@ pub fn spawn_query(
             result,
         });
     })
-}
-
-/// Lines before and after `ts` in one stream (an hour either way, `limit` each).
-pub async fn context(
-    b: &Backend,
-    labels: &crate::model::Labels,
-    ts: i64,
-    limit: usize,
-) -> Result<(Vec<crate::model::LogEntry>, Vec<crate::model::LogEntry>), String> {
-    let query = crate::drill::Selector::of_stream(labels).logql();
-    const HOUR: i64 = 3_600_000_000_000;
-    let mk = |start_ns, end_ns, direction| QueryRange {
-        query: query.clone(),
-        start_ns,
-        end_ns,
-        limit,
-        direction,
-        step_ms: None,
-        instant: false,
-    };
-    let lines = |o: QueryOutput| match o {
-        QueryOutput::Streams(v) => v,
-        QueryOutput::Metric(_) => Vec::new(),
-    };
-    let (before, _) = b
-        .query(&mk(ts - HOUR, ts, Direction::Backward), Arc::new(|_| {}))
-        .await
-        .map_err(|e| e.to_string())?;
-    let (after, _) = b
-        .query(&mk(ts + 1, ts + HOUR, Direction::Forward), Arc::new(|_| {}))
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut before = lines(before);
-    before.sort_by_key(|e| e.ts);
-    let mut after = lines(after);
-    after.sort_by_key(|e| e.ts);
-    Ok((before, after))
 }
 
 /// Writes every line of `req`'s range to `path`, oldest first, a page (`req.limit`) at a time:
