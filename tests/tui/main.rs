@@ -17,6 +17,7 @@ mod support;
 
 mod agent_timeline;
 mod agent_views;
+mod context;
 mod drill;
 mod interaction;
 mod metric_chart;

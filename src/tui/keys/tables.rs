@@ -133,7 +133,7 @@ pub const LOGS: &[(Action, &str, &str, &str)] = &[
         Action::ContextView,
         "context_view",
         "L",
-        "log context: the lines around this one in its stream (+/- more/fewer)",
+        "log context: the lines around this one in its stream",
     ),
     (
         Action::PivotAgent,

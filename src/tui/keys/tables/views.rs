@@ -155,7 +155,7 @@ pub const CONTEXT: &[(Action, &str, &str, &str)] = &[
         Action::KeepFilters,
         "context_filters",
         "f",
-        "keep/drop the query's parsers and filters (| json | status=\"500\")",
+        "keep/drop the query's pipeline (its parsers and filters: | json | …)",
     ),
     (Action::Help, "help", "?", "this help"),
 ];
