@@ -176,7 +176,8 @@ pub enum Command {
         start_ns: Option<i64>,
         range: (i64, i64),
     },
-    /// Mine the loaded lines for the Patterns view (and the range before, for new ones).
+    /// Patterns for the Patterns view: Loki's `/patterns` of `query` over the range when it
+    /// answers, else mined from the loaded lines (and the range before, for new ones).
     MinePatterns {
         generation: u64,
         query: String,
@@ -184,10 +185,14 @@ pub enum Command {
         start_ns: i64,
         end_ns: i64,
     },
-    /// Field statistics of the loaded lines for the Fields view.
+    /// Field statistics of the loaded lines for the Fields view (with Loki's
+    /// `detected_fields` of `query` over the range when it answers).
     SampleFields {
         generation: u64,
+        query: String,
         chunks: Vec<(Arc<Chunk>, usize)>,
+        start_ns: i64,
+        end_ns: i64,
     },
     /// Run a dashboard's panel queries in parallel (aborting the previous generation's).
     FetchPanels {

@@ -19,6 +19,7 @@ mod agent_timeline;
 mod agent_views;
 mod context;
 mod drill;
+mod drill_loki;
 mod interaction;
 mod metric_chart;
 mod runs_list;

@@ -27,6 +27,17 @@ fn view_frame(frame: &mut Frame, area: Rect, title: String, keys: &str) -> Rect 
     inner
 }
 
+/// Which side computed a view's rows, short enough for its title.
+fn source(origin: &crate::drill::Origin) -> String {
+    use crate::drill::Origin;
+    let path = |e: &str| e.rsplit('/').next().unwrap_or(e).to_string();
+    match origin {
+        Origin::Loki { endpoint } => format!("from Loki /{}", path(endpoint)),
+        Origin::Local { .. } => "computed locally".into(),
+        Origin::Mixed { endpoint, .. } => format!("from Loki /{} + local sample", path(endpoint)),
+    }
+}
+
 /// What a view shows before its background work answers: the failure (`failed: error`) in
 /// red, else what it is waiting for.
 fn pending(frame: &mut Frame, inner: Rect, error: Option<&str>, failed: &str, waiting: &str) {

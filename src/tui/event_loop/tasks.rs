@@ -1,5 +1,5 @@
 //! Bodies of the background tasks the loop spawns: a query page (with throttled progress),
-//! an export of a whole range, the Patterns view's mining and the dashboard's panels.
+//! an export of a whole range and the dashboard's panels.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -138,43 +138,6 @@ async fn export_pages(
         "exported {} of the range to {shown}",
         super::super::update::plural(written, "line", "lines")
     ))
-}
-
-/// The Patterns view's mining: the loaded lines, and the range of the same length before
-/// (fetched, bounded) to mark new patterns.
-pub async fn mine_patterns(
-    b: &Backend,
-    query: String,
-    chunks: Vec<(Arc<Chunk>, usize)>,
-    start_ns: i64,
-    end_ns: i64,
-) -> Result<Box<super::super::drill::patterns::Mined>, String> {
-    let len = end_ns - start_ns;
-    let previous = if start_ns > 0 && len > 0 {
-        crate::backend::drill::fetch_lines(
-            b,
-            &query,
-            start_ns - len,
-            start_ns,
-            crate::backend::drill::DEFAULT_SAMPLE,
-        )
-        .await
-        .ok()
-        .map(|(e, _)| e)
-    } else {
-        None
-    };
-    tokio::task::spawn_blocking(move || {
-        Box::new(super::super::drill::patterns::mine_chunks(
-            &query,
-            &chunks,
-            previous.as_deref(),
-            start_ns,
-            end_ns,
-        ))
-    })
-    .await
-    .map_err(|e| e.to_string())
 }
 
 /// One task per dashboard panel query, all at once; each answer comes back tagged with the
