@@ -221,3 +221,70 @@ async fn the_fields_view_merges_loki_s_detected_fields() {
     let text = super::screens::text(draw(&a).backend().buffer());
     assert!(text.contains("over 14 lines · computed locally "), "{text}");
 }
+
+#[tokio::test]
+async fn a_live_patterns_capture_drives_the_view_and_include() {
+    // 39e: a real Loki's `/patterns` answer with the pattern ingester on
+    let stub = LokiStub::start();
+    stub.serve_path(
+        "/loki/api/v1/patterns",
+        Reply::json_bytes(&fixture("39e-patterns-ingester-on.json")),
+    );
+    let b = backend(&stub);
+    let texts = [
+        r#"level=info msg="request done" method=GET path=/v1/events/3 status=200 duration=12ms"#,
+        r#"level=error msg="upstream failed" err="dial tcp 10.0.0.4:443: connection refused" attempt=4"#,
+        r#"level=info msg="request done" method=GET path=/v1/events/6 status=200 duration=7ms"#,
+    ];
+    let entries: Vec<LogEntry> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| LogEntry::new(NOW - (5 - i as i64) * S, stream("api", "info"), *t))
+        .collect();
+    let mut a = app(120, 24);
+    load(&mut a, Q, entries);
+    open_patterns(&mut a, &b).await;
+    let m = patterns_view(&a).mined.as_ref().expect("patterns");
+    assert!(matches!(m.report.origin, Origin::Loki { .. }));
+    assert_eq!(m.report.total, 200);
+    assert_eq!(
+        m.report
+            .patterns
+            .iter()
+            .map(|p| p.count)
+            .collect::<Vec<_>>(),
+        [100, 100]
+    );
+    // equal counts: the info pattern's row, wherever the tie put it, has the two info lines
+    let info = m
+        .report
+        .patterns
+        .iter()
+        .position(|p| p.pattern.starts_with("level=info"))
+        .unwrap();
+    assert_eq!((m.lines[info].len(), m.lines[1 - info].len()), (2, 1));
+    assert!(m.lines[1 - info][0].1.contains("upstream failed"));
+    let s = text(draw(&a).backend().buffer());
+    assert!(
+        s.contains("2 patterns over 200 lines · from Loki /patterns "),
+        "{s}"
+    );
+    // `+` on it keeps its lines with Loki's own pattern text
+    for _ in 0..info {
+        update(&mut a, key('j'));
+    }
+    let cmds = update(&mut a, key('+'));
+    let q = cmds
+        .iter()
+        .find_map(|c| match c {
+            Command::RunQuery { req, .. } => Some(req.query.clone()),
+            _ => None,
+        })
+        .expect("+ runs the rewritten query");
+    assert_eq!(
+        q,
+        format!(
+            r#"{Q} |> "level=info msg=\"request done\" method=GET path=<_> status=200 duration=<_>""#
+        )
+    );
+}
