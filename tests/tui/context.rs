@@ -240,3 +240,21 @@ async fn a_local_source_answers_the_same_two_queries() {
     assert!(lines.line(v.at).contains("ag-40"));
     assert!(lines.line(0).contains("ag-30") && lines.line(20).contains("ag-50"));
 }
+
+#[test]
+fn the_details_pane_waits_under_the_context_view() {
+    let mut a = app(120, 24);
+    load(&mut a, Q, stream_lines());
+    update(&mut a, code(crossterm::event::KeyCode::Enter));
+    assert!(text(draw(&a).backend().buffer()).contains(" details · "));
+    update(&mut a, key('L'));
+    let s = text(draw(&a).backend().buffer());
+    assert!(
+        s.contains(" Context · 10 lines before/after · loading… "),
+        "{s}"
+    );
+    assert!(!s.contains(" details · "), "{s}");
+    update(&mut a, code(crossterm::event::KeyCode::Esc));
+    assert!(a.logs.details.is_some());
+    assert!(text(draw(&a).backend().buffer()).contains(" details · "));
+}
