@@ -236,7 +236,21 @@ impl ContextView {
             }
             _ => return ContextAction::Unhandled,
         }
+        self.clamp_offset();
         ContextAction::None
+    }
+
+    /// Keeps scrolling within the lines (the render clamps too; this keeps keys responsive
+    /// after scrolling past an end).
+    fn clamp_offset(&mut self) {
+        let (Some(c), h) = (&self.lines, self.viewport.get() as isize) else {
+            return;
+        };
+        let (len, at) = (c.len() as isize, self.at as isize);
+        let centred = at - h / 2;
+        let lo = -centred;
+        let hi = (len - h).max(0) - centred;
+        self.offset = self.offset.clamp(lo.min(hi), hi.max(lo));
     }
 
     /// The selector line: every label, the chosen one underlined, dropped ones struck out.

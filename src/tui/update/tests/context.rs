@@ -210,6 +210,16 @@ fn esc_returns_to_the_results_with_the_selection_kept() {
     update(&mut a, key('j'));
     update(&mut a, key('j'));
     assert_eq!(view(&a).offset, 2);
+    // scrolling stops at the last line: one k after many j moves at once
+    for _ in 0..100 {
+        update(&mut a, key('j'));
+    }
+    let far = view(&a).offset;
+    assert!(far < 20, "{far}");
+    update(&mut a, key('k'));
+    assert_eq!(view(&a).offset, far - 1);
+    update(&mut a, key('g'));
+    assert_eq!(view(&a).offset, 0);
     assert!(update(&mut a, code(KeyCode::Esc)).is_empty());
     assert!(matches!(a.nav.view, View::Logs));
     assert_eq!((a.logs.selected, selected_line(&a)), selected);
