@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use super::{Backend, BackendError};
 use crate::drill::{
-    FieldRow, FieldStatsBuilder, FieldsReport, Origin, PatternsConfig, PatternsReport, mark_new,
-    mine_assigned,
+    ContextQueries, FieldRow, FieldStatsBuilder, FieldsReport, Origin, PatternsConfig,
+    PatternsReport, mark_new, mine_assigned,
 };
 use crate::model::{Direction, LogEntry, QueryOutput, QueryRange};
 
@@ -48,6 +48,25 @@ pub async fn fetch_lines(
     }
 }
 
+/// The answers to a line's two context queries (before, after), as they came: the caller
+/// cuts the window with [`crate::drill::select_context`]. A metric answer counts as no lines.
+pub async fn fetch_context(
+    backend: &Backend,
+    queries: &ContextQueries,
+) -> Result<(Vec<LogEntry>, Vec<LogEntry>), BackendError> {
+    let mut out = Vec::with_capacity(2);
+    for req in [&queries.before, &queries.after] {
+        let (o, _) = backend.query(req, Arc::new(|_| {})).await?;
+        out.push(match o {
+            QueryOutput::Streams(v) => v,
+            QueryOutput::Metric(_) => Vec::new(),
+        });
+    }
+    let after = out.pop().unwrap_or_default();
+    let before = out.pop().unwrap_or_default();
+    Ok((before, after))
+}
+
 /// Mines `entries` over the range; also each entry's pattern id (for "show its lines").
 pub fn mine_entries(
     query: &str,
@@ -77,6 +96,57 @@ pub fn mine_entries(
     (PatternsReport::from_set(query, &set, origin), ids)
 }
 
+/// Loki's own patterns of `query` over `[start_ns, end_ns)` (`/loki/api/v1/patterns`), those
+/// absent from the range of the same length before marked new; `None` when the backend is
+/// local, the pattern ingester is off, or it found nothing.
+pub async fn loki_patterns(
+    backend: &Backend,
+    query: &str,
+    start_ns: i64,
+    end_ns: i64,
+) -> Result<Option<PatternsReport>, BackendError> {
+    let Backend::Loki(c) = backend else {
+        return Ok(None);
+    };
+    let len = end_ns - start_ns;
+    let buckets = PatternsConfig::default().buckets;
+    let step = (len / 1_000_000_000 / buckets as i64).max(1) as u64;
+    let Some(found) = c.patterns(query, start_ns, end_ns, Some(step)).await? else {
+        return Ok(None);
+    };
+    if found.is_empty() {
+        return Ok(None);
+    }
+    let previous = if start_ns > 0 && len > 0 {
+        c.patterns(query, start_ns - len, start_ns, Some(step))
+            .await
+            .ok()
+            .flatten()
+            .map(|p| p.into_iter().map(|p| p.pattern).collect::<Vec<_>>())
+    } else {
+        None
+    };
+    let found: Vec<(String, Vec<(i64, u64)>)> = found
+        .into_iter()
+        .map(|p| {
+            let s = p
+                .samples
+                .iter()
+                .map(|&(t, n)| ((t * 1e9) as i64, n))
+                .collect();
+            (p.pattern, s)
+        })
+        .collect();
+    Ok(Some(PatternsReport::from_loki(
+        query,
+        start_ns,
+        end_ns,
+        &found,
+        previous.as_deref(),
+        buckets,
+    )))
+}
+
 /// Patterns of `query` over `[start_ns, end_ns)`, with patterns absent from the range of the
 /// same length just before marked new.
 pub async fn patterns(
@@ -86,44 +156,11 @@ pub async fn patterns(
     end_ns: i64,
     limit: usize,
 ) -> Result<PatternsReport, BackendError> {
+    if let Some(report) = loki_patterns(backend, query, start_ns, end_ns).await? {
+        return Ok(report);
+    }
     let len = end_ns - start_ns;
     let has_previous = start_ns > 0 && len > 0;
-    let buckets = PatternsConfig::default().buckets;
-    if let Backend::Loki(c) = backend {
-        let step = (len / 1_000_000_000 / buckets as i64).max(1) as u64;
-        if let Some(found) = c.patterns(query, start_ns, end_ns, Some(step)).await?
-            && !found.is_empty()
-        {
-            let previous = if has_previous {
-                c.patterns(query, start_ns - len, start_ns, Some(step))
-                    .await
-                    .ok()
-                    .flatten()
-                    .map(|p| p.into_iter().map(|p| p.pattern).collect::<Vec<_>>())
-            } else {
-                None
-            };
-            let found: Vec<(String, Vec<(i64, u64)>)> = found
-                .into_iter()
-                .map(|p| {
-                    let s = p
-                        .samples
-                        .iter()
-                        .map(|&(t, n)| ((t * 1e9) as i64, n))
-                        .collect();
-                    (p.pattern, s)
-                })
-                .collect();
-            return Ok(PatternsReport::from_loki(
-                query,
-                start_ns,
-                end_ns,
-                &found,
-                previous.as_deref(),
-                buckets,
-            ));
-        }
-    }
     let (entries, limited) = fetch_lines(backend, query, start_ns, end_ns, limit).await?;
     let previous = if has_previous {
         Some(
@@ -174,52 +211,10 @@ pub async fn fields(
     let (sampled, mut rows) = tokio::task::spawn_blocking(move || sample_fields(&entries))
         .await
         .map_err(|e| BackendError::Task(e.to_string()))?;
-    let mut origin = Origin::Local {
-        lines: sampled,
-        limited,
-    };
-    if let Backend::Loki(c) = backend
-        && let Some(detected) = c.detected_fields(query, start_ns, end_ns).await?
-        && !detected.is_empty()
-    {
-        let endpoint = "/loki/api/v1/detected_fields".to_string();
-        origin = Origin::Mixed {
-            endpoint,
-            lines: sampled,
-            limited,
-        };
-        let mut calls = 0;
-        for d in detected {
-            if let Some(r) = rows.iter_mut().find(|r| r.name == d.label) {
-                r.kind = d.kind.clone();
-                r.cardinality = d.cardinality;
-                continue;
-            }
-            let mut top = Vec::new();
-            if calls < MAX_VALUE_CALLS {
-                calls += 1;
-                if let Some(values) = c
-                    .detected_field_values(&d.label, query, start_ns, end_ns)
-                    .await?
-                {
-                    top = values.into_iter().take(10).map(|v| (v, 0, 0.0)).collect();
-                }
-            }
-            rows.push(FieldRow {
-                name: d.label,
-                source: if d.parsers.is_some() {
-                    "parsed"
-                } else {
-                    "metadata"
-                },
-                kind: d.kind,
-                cardinality: d.cardinality,
-                present: 0,
-                top,
-                numeric: None,
-            });
-        }
-    }
+    let origin = with_detected_fields(
+        backend, query, start_ns, end_ns, &mut rows, sampled, limited,
+    )
+    .await?;
     Ok(FieldsReport {
         query: query.to_string(),
         start_ns,
@@ -227,5 +222,68 @@ pub async fn fields(
         entries: sampled,
         origin,
         fields: rows,
+    })
+}
+
+/// Merges Loki's `detected_fields` into field rows sampled locally from `sampled` lines
+/// (Loki's type and cardinality win; fields only Loki knows get its value lists), and says
+/// where the rows came from: `Mixed` when Loki answered, `Local` otherwise.
+pub async fn with_detected_fields(
+    backend: &Backend,
+    query: &str,
+    start_ns: i64,
+    end_ns: i64,
+    rows: &mut Vec<FieldRow>,
+    sampled: u64,
+    limited: bool,
+) -> Result<Origin, BackendError> {
+    let local = Origin::Local {
+        lines: sampled,
+        limited,
+    };
+    let Backend::Loki(c) = backend else {
+        return Ok(local);
+    };
+    let Some(detected) = c.detected_fields(query, start_ns, end_ns).await? else {
+        return Ok(local);
+    };
+    if detected.is_empty() {
+        return Ok(local);
+    }
+    let mut calls = 0;
+    for d in detected {
+        if let Some(r) = rows.iter_mut().find(|r| r.name == d.label) {
+            r.kind = d.kind.clone();
+            r.cardinality = d.cardinality;
+            continue;
+        }
+        let mut top = Vec::new();
+        if calls < MAX_VALUE_CALLS {
+            calls += 1;
+            if let Some(values) = c
+                .detected_field_values(&d.label, query, start_ns, end_ns)
+                .await?
+            {
+                top = values.into_iter().take(10).map(|v| (v, 0, 0.0)).collect();
+            }
+        }
+        rows.push(FieldRow {
+            name: d.label,
+            source: if d.parsers.is_some() {
+                "parsed"
+            } else {
+                "metadata"
+            },
+            kind: d.kind,
+            cardinality: d.cardinality,
+            present: 0,
+            top,
+            numeric: None,
+        });
+    }
+    Ok(Origin::Mixed {
+        endpoint: "/loki/api/v1/detected_fields".to_string(),
+        lines: sampled,
+        limited,
     })
 }

@@ -43,6 +43,18 @@ impl Selector {
         self.dropped.remove(name)
     }
 
+    /// Whether `name` was dropped (the context editor shows it struck out).
+    pub fn is_dropped(&self, name: &str) -> bool {
+        self.dropped.contains(name)
+    }
+
+    /// Every label of the stream, by name, with whether it was dropped.
+    pub fn labels(&self) -> impl Iterator<Item = (&str, &str, bool)> {
+        self.labels
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str(), self.dropped.contains(k)))
+    }
+
     /// The labels still matched, by name.
     pub fn kept(&self) -> impl Iterator<Item = (&str, &str)> {
         self.labels

@@ -145,6 +145,12 @@ pub fn with_label_filter(query: &str, name: &str, value: &str) -> String {
     format!("{query} | {name}={}", quote(value))
 }
 
+/// The pipeline of a log query: everything after its stream selector (`| json | a="b"`),
+/// trimmed; empty without a selector. Log context keeps it to narrow a stream as the query did.
+pub fn pipeline_of(query: &str) -> &str {
+    selector_span(query).map_or("", |(_, e)| query[e..].trim())
+}
+
 /// Appends a pattern line filter: `|> "pattern"` to keep the lines it matches, `!> "pattern"`
 /// to drop them.
 pub fn with_pattern_filter(query: &str, pattern: &str, include: bool) -> String {
@@ -155,6 +161,16 @@ pub fn with_pattern_filter(query: &str, pattern: &str, include: bool) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pipeline_is_what_follows_the_selector() {
+        assert_eq!(
+            pipeline_of(r#"{app="a}b", m="x"} | json | status="500" "#),
+            r#"| json | status="500""#
+        );
+        assert_eq!(pipeline_of(r#"{app="a"}"#), "");
+        assert_eq!(pipeline_of("no selector"), "");
+    }
 
     #[test]
     fn stream_label_into_selector() {

@@ -15,6 +15,7 @@ pub use logs::{ContextLines, DEFAULT_BUFFER_LINES, DEFAULT_PAGE, Details, LogsVi
 
 use super::agent_view::{AgentsView, TimelineView};
 use super::dash::DashState;
+use super::drill::context::ContextView;
 use super::drill::fields::FieldsView;
 use super::drill::patterns::PatternsView;
 use super::input::TextInput;
@@ -36,6 +37,9 @@ pub enum View {
     Fields(Box<FieldsView>),
     /// A dashboard of metric panels (`tui::dash`).
     Dashboard(Box<DashState>),
+    /// The lines around one line in its stream (`tui::drill::context`); the results and
+    /// their selection stay as they were underneath.
+    Context(Box<ContextView>),
 }
 
 /// What keys go to.
@@ -170,6 +174,7 @@ impl Navigation {
             View::Patterns(_) => Screen::Patterns,
             View::Fields(_) => Screen::Fields,
             View::Dashboard(_) => Screen::Dashboard,
+            View::Context(_) => Screen::Context,
         }
     }
 }

@@ -24,7 +24,7 @@ use super::app::App;
 use super::msg::{Command, Msg, PageKind};
 use super::update::update;
 use super::{export, history, render, terminal};
-use tasks::{context, mine_patterns, spawn_query};
+use tasks::spawn_query;
 
 /// Background work in flight, so a new query can abort the old one.
 #[derive(Default)]
@@ -130,13 +130,13 @@ impl Runner {
             }
             Command::FetchContext {
                 generation,
-                labels,
-                ts,
-                limit,
+                queries,
             } => {
                 let (b, tx) = (self.backend.clone(), self.tx.clone());
                 tokio::spawn(async move {
-                    let result = context(&b, &labels, ts, limit).await;
+                    let result = crate::backend::drill::fetch_context(&b, &queries)
+                        .await
+                        .map_err(|e| e.to_string());
                     let _ = tx.send(Msg::ContextFinished { generation, result });
                 });
             }
@@ -264,18 +264,23 @@ impl Runner {
             } => {
                 let (b, tx) = (self.backend.clone(), self.tx.clone());
                 tokio::spawn(async move {
-                    let result = mine_patterns(&b, query, chunks, start_ns, end_ns).await;
+                    let result =
+                        super::drill::patterns::fetch(&b, query, chunks, start_ns, end_ns).await;
                     let _ = tx.send(Msg::PatternsFinished { generation, result });
                 });
             }
-            Command::SampleFields { generation, chunks } => {
-                let tx = self.tx.clone();
-                tokio::task::spawn_blocking(move || {
-                    let s = super::drill::fields::sample_chunks(&chunks);
-                    let _ = tx.send(Msg::FieldsFinished {
-                        generation,
-                        result: Ok(Box::new(s)),
-                    });
+            Command::SampleFields {
+                generation,
+                query,
+                chunks,
+                start_ns,
+                end_ns,
+            } => {
+                let (b, tx) = (self.backend.clone(), self.tx.clone());
+                tokio::spawn(async move {
+                    let result =
+                        super::drill::fields::fetch(&b, query, chunks, start_ns, end_ns).await;
+                    let _ = tx.send(Msg::FieldsFinished { generation, result });
                 });
             }
             Command::SaveHistory(q) => {

@@ -11,8 +11,8 @@ use std::sync::LazyLock;
 use crossterm::event::KeyEvent;
 
 use tables::{
-    DASHBOARD, DASHBOARD_ALIASES, FIELDS, FIELDS_ALIASES, LOGS, LOGS_ALIASES, PATTERNS,
-    PATTERNS_ALIASES, RUNS, RUNS_ALIASES, TIMELINE, TIMELINE_ALIASES,
+    CONTEXT, CONTEXT_ALIASES, DASHBOARD, DASHBOARD_ALIASES, FIELDS, FIELDS_ALIASES, LOGS,
+    LOGS_ALIASES, PATTERNS, PATTERNS_ALIASES, RUNS, RUNS_ALIASES, TIMELINE, TIMELINE_ALIASES,
 };
 
 /// The screens with a key table of their own.
@@ -29,18 +29,21 @@ pub enum Screen {
     Fields,
     /// A dashboard of metric panels.
     Dashboard,
+    /// The log context of one line.
+    Context,
 }
 
 type Table = &'static [(Action, &'static str, &'static str, &'static str)];
 
 impl Screen {
-    const ALL: [Screen; 6] = [
+    const ALL: [Screen; 7] = [
         Screen::Logs,
         Screen::Timeline,
         Screen::Runs,
         Screen::Patterns,
         Screen::Fields,
         Screen::Dashboard,
+        Screen::Context,
     ];
 
     /// (action, config name, default key, help text), in help-screen order.
@@ -52,6 +55,7 @@ impl Screen {
             Screen::Patterns => PATTERNS,
             Screen::Fields => FIELDS,
             Screen::Dashboard => DASHBOARD,
+            Screen::Context => CONTEXT,
         }
     }
 
@@ -64,6 +68,7 @@ impl Screen {
             Screen::Patterns => PATTERNS_ALIASES,
             Screen::Fields => FIELDS_ALIASES,
             Screen::Dashboard => DASHBOARD_ALIASES,
+            Screen::Context => CONTEXT_ALIASES,
         }
     }
 }
@@ -151,6 +156,16 @@ pub enum Action {
     CursorRight,
     /// Logs: a metric result as a table instead of a chart.
     ToggleTable,
+    /// Logs: open the log context view of the selected line.
+    ContextView,
+    /// Context: more lines either side.
+    ContextMore,
+    /// Context: fewer lines either side.
+    ContextLess,
+    /// Context: drop (or restore) the chosen label of the stream selector.
+    WidenSelector,
+    /// Context: keep (or drop) the query's pipeline.
+    KeepFilters,
 }
 
 /// Every (action, name) pair of every screen.

@@ -3,7 +3,7 @@
 
 use ratatui::layout::Rect;
 
-use super::app::{App, Mode};
+use super::app::{App, Mode, View};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Areas {
@@ -54,7 +54,8 @@ pub fn layout(area: Rect, app: &App) -> Areas {
         main.x += SIDEBAR_WIDTH;
         main.width -= SIDEBAR_WIDTH;
     }
-    if app.logs.details.is_some() {
+    // the details pane belongs to the results; a view over them (context) hides it
+    if app.logs.details.is_some() && matches!(app.nav.view, View::Logs) {
         if main.width >= 120 {
             let w = main.width / 2;
             a.details = Some(Rect::new(main.x + main.width - w, main.y, w, main.height));

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::agent::model::AgentRun;
-use crate::model::{Labels, LogEntry, MetricResult, QueryOutput, QueryRange, QueryStats};
+use crate::model::{LogEntry, MetricResult, QueryOutput, QueryRange, QueryStats};
 use crate::tail::{FollowOptions, TailEvent};
 
 use super::store::Chunk;
@@ -73,6 +73,7 @@ pub enum Msg {
         name: String,
         result: Result<Vec<String>, String>,
     },
+    /// The answers to `Command::FetchContext`'s two queries (before, after), as they came.
     ContextFinished {
         generation: u64,
         result: Result<(Vec<LogEntry>, Vec<LogEntry>), String>,
@@ -143,12 +144,11 @@ pub enum Command {
         start_ns: i64,
         end_ns: i64,
     },
-    /// Lines before and after `ts` in the stream `labels`.
+    /// A line's context: the two bounded queries (`drill::ContextQueries`), answered with
+    /// `Msg::ContextFinished` (the details pane and the context view share the generation).
     FetchContext {
         generation: u64,
-        labels: Labels,
-        ts: i64,
-        limit: usize,
+        queries: crate::drill::ContextQueries,
     },
     StartTail {
         generation: u64,
@@ -176,7 +176,8 @@ pub enum Command {
         start_ns: Option<i64>,
         range: (i64, i64),
     },
-    /// Mine the loaded lines for the Patterns view (and the range before, for new ones).
+    /// Patterns for the Patterns view: Loki's `/patterns` of `query` over the range when it
+    /// answers, else mined from the loaded lines (and the range before, for new ones).
     MinePatterns {
         generation: u64,
         query: String,
@@ -184,10 +185,14 @@ pub enum Command {
         start_ns: i64,
         end_ns: i64,
     },
-    /// Field statistics of the loaded lines for the Fields view.
+    /// Field statistics of the loaded lines for the Fields view (with Loki's
+    /// `detected_fields` of `query` over the range when it answers).
     SampleFields {
         generation: u64,
+        query: String,
         chunks: Vec<(Arc<Chunk>, usize)>,
+        start_ns: i64,
+        end_ns: i64,
     },
     /// Run a dashboard's panel queries in parallel (aborting the previous generation's).
     FetchPanels {

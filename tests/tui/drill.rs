@@ -161,7 +161,9 @@ fn open_fields(n: usize) -> App {
     let (generation, chunks) = cmds
         .into_iter()
         .find_map(|c| match c {
-            Command::SampleFields { generation, chunks } => Some((generation, chunks)),
+            Command::SampleFields {
+                generation, chunks, ..
+            } => Some((generation, chunks)),
             _ => None,
         })
         .expect("f asks for sampling");

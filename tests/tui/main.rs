@@ -17,7 +17,9 @@ mod support;
 
 mod agent_timeline;
 mod agent_views;
+mod context;
 mod drill;
+mod drill_loki;
 mod interaction;
 mod metric_chart;
 mod runs_list;

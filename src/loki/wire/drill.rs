@@ -107,6 +107,32 @@ mod tests {
     }
 
     #[test]
+    fn patterns_decode_from_a_live_capture() {
+        // 39e: a real Loki with the pattern ingester on, 100 lines of each logfmt shape
+        // pushed (and 100 JSON lines it made no pattern of), asked with `step=36s`
+        let p = decode_patterns(&fixture("39e-patterns-ingester-on.json")).unwrap();
+        let texts: Vec<&str> = p.iter().map(|p| p.pattern.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                r#"level=info msg="request done" method=GET path=<_> status=200 duration=<_>"#,
+                r#"level=error msg="upstream failed" err=<_> attempt=<_>"#,
+            ]
+        );
+        assert_eq!(p[0].level.as_deref(), Some("info"));
+        assert_eq!(p[1].level.as_deref(), Some("error"));
+        for q in &p {
+            assert_eq!(q.samples.iter().map(|s| s.1).sum::<u64>(), 100);
+            assert_eq!(q.samples.len(), 9);
+        }
+        assert_eq!(p[0].samples[0], (1_795_983_984.0, 7));
+        // a query no stream matches: `data` is an empty list
+        let none = fixture("39e2-patterns-no-match.json");
+        assert_eq!(none, b"{\"status\":\"success\",\"data\":[]}\n");
+        assert!(decode_patterns(&none).unwrap().is_empty());
+    }
+
+    #[test]
     fn patterns_decode_with_and_without_level() {
         let body = br#"{"status":"success","data":[{"pattern":"<_> level=info msg=<_>","level":"info","samples":[[1711839260,1],[1711839270,2]]},{"pattern":"x <_>","samples":[[1711839260.5,4]]}]}"#;
         let p = decode_patterns(body).unwrap();

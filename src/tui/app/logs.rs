@@ -37,6 +37,8 @@ pub struct Details {
     pub cursor: usize,
     pub context: Option<Result<ContextLines, String>>,
     pub context_gen: u64,
+    /// The line the context was asked for (the answers are cut around it).
+    pub anchor: Option<super::super::drill::context::Anchor>,
 }
 
 /// Lines around the selected one, sanitised for display.

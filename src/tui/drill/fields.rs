@@ -11,8 +11,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::backend::Backend;
 use crate::backend::drill::sample_fields;
-use crate::drill::FieldRow;
+use crate::drill::{FieldRow, Origin};
 use crate::output::drill::{share_bar, sparkline};
 use crate::sanitize::inline;
 
@@ -24,6 +25,8 @@ use super::super::store::Chunk;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sampled {
     pub entries: u64,
+    /// Where the rows came from: the loaded lines, or Loki's `detected_fields` with them.
+    pub origin: Origin,
     pub fields: Vec<FieldRow>,
 }
 
@@ -34,7 +37,38 @@ pub fn sample_chunks(chunks: &[(Arc<Chunk>, usize)]) -> Sampled {
         .flat_map(|(c, skip)| (*skip..c.len()).map(|i| c.entry(i)))
         .collect();
     let (entries, fields) = sample_fields(&entries);
-    Sampled { entries, fields }
+    Sampled {
+        entries,
+        origin: Origin::Local {
+            lines: entries,
+            limited: false,
+        },
+        fields,
+    }
+}
+
+/// The Fields view's statistics: the loaded lines sampled here, merged with Loki's
+/// `detected_fields` when it answers (a failure there keeps the local rows).
+pub async fn fetch(
+    b: &Backend,
+    query: String,
+    chunks: Vec<(Arc<Chunk>, usize)>,
+    start_ns: i64,
+    end_ns: i64,
+) -> Result<Box<Sampled>, String> {
+    let mut s = tokio::task::spawn_blocking(move || sample_chunks(&chunks))
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut rows = s.fields.clone();
+    if let Ok(origin) = crate::backend::drill::with_detected_fields(
+        b, &query, start_ns, end_ns, &mut rows, s.entries, false,
+    )
+    .await
+    {
+        s.fields = rows;
+        s.origin = origin;
+    }
+    Ok(Box::new(s))
 }
 
 /// A row of the list: a field's heading or one of its values.
@@ -146,9 +180,10 @@ impl FieldsView {
     pub fn render(&self, frame: &mut Frame, area: Rect) {
         let title = match &self.sampled {
             Some(s) => format!(
-                " Fields · {} · {} (sampled locally) ",
+                " Fields · {} · {} · {} ",
                 inline(&self.query),
-                crate::output::drill::over_lines(s.fields.len(), "field", "fields", s.entries)
+                crate::output::drill::over_lines(s.fields.len(), "field", "fields", s.entries),
+                super::source(&s.origin)
             ),
             None => format!(" Fields · {} ", inline(&self.query)),
         };

@@ -1,7 +1,9 @@
-//! Drilldown screens over the current query: the Patterns view (`patterns`) and the Fields
-//! view (`fields`). State and
-//! rendering live here; `update::drill` changes them, the event loop mines off the UI thread.
+//! Drilldown screens over the current query: the Patterns view (`patterns`), the Fields
+//! view (`fields`) and the log context of one line (`context`). State and rendering live
+//! here; `update::drill` and `update::context` change them, the event loop works off the UI
+//! thread.
 
+pub mod context;
 pub mod fields;
 pub mod patterns;
 
@@ -23,6 +25,17 @@ fn view_frame(frame: &mut Frame, area: Rect, title: String, keys: &str) -> Rect 
     frame.render_widget(block, list);
     frame.render_widget(Paragraph::new(Line::styled(keys, DIM)), foot);
     inner
+}
+
+/// Which side computed a view's rows, short enough for its title.
+fn source(origin: &crate::drill::Origin) -> String {
+    use crate::drill::Origin;
+    let path = |e: &str| e.rsplit('/').next().unwrap_or(e).to_string();
+    match origin {
+        Origin::Loki { endpoint } => format!("from Loki /{}", path(endpoint)),
+        Origin::Local { .. } => "computed locally".into(),
+        Origin::Mixed { endpoint, .. } => format!("from Loki /{} + local sample", path(endpoint)),
+    }
 }
 
 /// What a view shows before its background work answers: the failure (`failed: error`) in

@@ -11,8 +11,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use crate::backend::Backend;
 use crate::backend::drill::mine_entries;
 use crate::drill::PatternsReport;
+use crate::logql::pipeline::pattern::Pattern;
 use crate::model::LogEntry;
 use crate::output::drill::{resample, sparkline};
 use crate::sanitize::inline;
@@ -69,6 +71,76 @@ pub fn mine_chunks(
         }
     }
     Mined { report, lines }
+}
+
+/// Loki's patterns (`backend::drill::loki_patterns`) with the loaded lines each one matches
+/// (Loki's `|>` semantics, first pattern in the report's order wins), for "show its lines".
+pub fn from_loki(report: PatternsReport, chunks: &[(Arc<Chunk>, usize)]) -> Mined {
+    let filters: Vec<Option<Pattern>> = report
+        .patterns
+        .iter()
+        .map(|p| Pattern::parse_filter(&p.pattern).ok())
+        .collect();
+    let mut lines: Vec<Vec<(i64, String)>> = vec![Vec::new(); report.patterns.len()];
+    for (c, skip) in chunks {
+        for i in *skip..c.len() {
+            let line = c.line(i);
+            let hit = filters
+                .iter()
+                .position(|f| f.as_ref().is_some_and(|f| f.matches(line)));
+            if let Some(l) = hit.map(|row| &mut lines[row])
+                && l.len() < LINES_PER_PATTERN
+            {
+                l.push((c.ts(i), line.to_string()));
+            }
+        }
+    }
+    Mined { report, lines }
+}
+
+/// The Patterns view's patterns: Loki's own (`/patterns`) when it answers, with the loaded
+/// lines matched to them; otherwise mined here from the loaded lines and the range of the
+/// same length before (fetched, bounded) to mark new patterns.
+pub async fn fetch(
+    b: &Backend,
+    query: String,
+    chunks: Vec<(Arc<Chunk>, usize)>,
+    start_ns: i64,
+    end_ns: i64,
+) -> Result<Box<Mined>, String> {
+    if let Ok(Some(report)) =
+        crate::backend::drill::loki_patterns(b, &query, start_ns, end_ns).await
+    {
+        return tokio::task::spawn_blocking(move || Box::new(from_loki(report, &chunks)))
+            .await
+            .map_err(|e| e.to_string());
+    }
+    let len = end_ns - start_ns;
+    let previous = if start_ns > 0 && len > 0 {
+        crate::backend::drill::fetch_lines(
+            b,
+            &query,
+            start_ns - len,
+            start_ns,
+            crate::backend::drill::DEFAULT_SAMPLE,
+        )
+        .await
+        .ok()
+        .map(|(e, _)| e)
+    } else {
+        None
+    };
+    tokio::task::spawn_blocking(move || {
+        Box::new(mine_chunks(
+            &query,
+            &chunks,
+            previous.as_deref(),
+            start_ns,
+            end_ns,
+        ))
+    })
+    .await
+    .map_err(|e| e.to_string())
 }
 
 /// What an action in the view asks the app to do.
@@ -163,14 +235,15 @@ impl PatternsView {
     pub fn render(&self, frame: &mut Frame, area: Rect) {
         let title = match &self.mined {
             Some(m) => format!(
-                " Patterns · {} · {} ",
+                " Patterns · {} · {} · {} ",
                 inline(&self.query),
                 crate::output::drill::over_lines(
                     m.report.patterns.len(),
                     "pattern",
                     "patterns",
                     m.report.total
-                )
+                ),
+                super::source(&m.report.origin)
             ),
             None => format!(" Patterns · {} ", inline(&self.query)),
         };

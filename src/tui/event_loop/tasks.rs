@@ -1,5 +1,5 @@
 //! Bodies of the background tasks the loop spawns: a query page (with throttled progress),
-//! the lines around one line, and an export of a whole range.
+//! an export of a whole range and the dashboard's panels.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -71,43 +71,6 @@ pub fn spawn_query(
     })
 }
 
-/// Lines before and after `ts` in one stream (an hour either way, `limit` each).
-pub async fn context(
-    b: &Backend,
-    labels: &crate::model::Labels,
-    ts: i64,
-    limit: usize,
-) -> Result<(Vec<crate::model::LogEntry>, Vec<crate::model::LogEntry>), String> {
-    let query = crate::drill::Selector::of_stream(labels).logql();
-    const HOUR: i64 = 3_600_000_000_000;
-    let mk = |start_ns, end_ns, direction| QueryRange {
-        query: query.clone(),
-        start_ns,
-        end_ns,
-        limit,
-        direction,
-        step_ms: None,
-        instant: false,
-    };
-    let lines = |o: QueryOutput| match o {
-        QueryOutput::Streams(v) => v,
-        QueryOutput::Metric(_) => Vec::new(),
-    };
-    let (before, _) = b
-        .query(&mk(ts - HOUR, ts, Direction::Backward), Arc::new(|_| {}))
-        .await
-        .map_err(|e| e.to_string())?;
-    let (after, _) = b
-        .query(&mk(ts + 1, ts + HOUR, Direction::Forward), Arc::new(|_| {}))
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut before = lines(before);
-    before.sort_by_key(|e| e.ts);
-    let mut after = lines(after);
-    after.sort_by_key(|e| e.ts);
-    Ok((before, after))
-}
-
 /// Writes every line of `req`'s range to `path`, oldest first, a page (`req.limit`) at a time:
 /// memory stays one page whatever the range holds. Each page starts at the previous one's last
 /// timestamp; the lines already written there are dropped from it. Progress after each page.
@@ -175,43 +138,6 @@ async fn export_pages(
         "exported {} of the range to {shown}",
         super::super::update::plural(written, "line", "lines")
     ))
-}
-
-/// The Patterns view's mining: the loaded lines, and the range of the same length before
-/// (fetched, bounded) to mark new patterns.
-pub async fn mine_patterns(
-    b: &Backend,
-    query: String,
-    chunks: Vec<(Arc<Chunk>, usize)>,
-    start_ns: i64,
-    end_ns: i64,
-) -> Result<Box<super::super::drill::patterns::Mined>, String> {
-    let len = end_ns - start_ns;
-    let previous = if start_ns > 0 && len > 0 {
-        crate::backend::drill::fetch_lines(
-            b,
-            &query,
-            start_ns - len,
-            start_ns,
-            crate::backend::drill::DEFAULT_SAMPLE,
-        )
-        .await
-        .ok()
-        .map(|(e, _)| e)
-    } else {
-        None
-    };
-    tokio::task::spawn_blocking(move || {
-        Box::new(super::super::drill::patterns::mine_chunks(
-            &query,
-            &chunks,
-            previous.as_deref(),
-            start_ns,
-            end_ns,
-        ))
-    })
-    .await
-    .map_err(|e| e.to_string())
 }
 
 /// One task per dashboard panel query, all at once; each answer comes back tagged with the

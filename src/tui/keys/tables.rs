@@ -130,6 +130,12 @@ pub const LOGS: &[(Action, &str, &str, &str)] = &[
         "details: lines before/after from the same stream",
     ),
     (
+        Action::ContextView,
+        "context_view",
+        "L",
+        "log context: the lines around this one in its stream",
+    ),
+    (
         Action::PivotAgent,
         "agent",
         "a",
@@ -389,4 +395,7 @@ pub const RUNS_ALIASES: &[(&str, Action)] = &[
 ];
 
 mod views;
-pub use views::{DASHBOARD, DASHBOARD_ALIASES, FIELDS, FIELDS_ALIASES, PATTERNS, PATTERNS_ALIASES};
+pub use views::{
+    CONTEXT, CONTEXT_ALIASES, DASHBOARD, DASHBOARD_ALIASES, FIELDS, FIELDS_ALIASES, PATTERNS,
+    PATTERNS_ALIASES,
+};

@@ -4,7 +4,7 @@ mod dashboard;
 mod details;
 mod editor;
 mod help;
-mod table;
+pub(crate) mod table;
 mod volume;
 
 use ratatui::Frame;
@@ -73,6 +73,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         View::Patterns(v) => v.render(frame, a.results),
         View::Fields(v) => v.render(frame, a.results),
         View::Dashboard(_) => {}
+        View::Context(v) => v.render(frame, a.results, &app.logs.hidden_fields),
     }
     if let Some(r) = a.details {
         details::details(frame, r, app);

@@ -92,6 +92,46 @@ fn placeholder(frame: &mut Frame, r: Rect, text: &str, style: Style) {
     );
 }
 
+/// The column header (`time level module message`), bold and underlined.
+pub fn header(frame: &mut Frame, r: Rect) {
+    let head = format!(
+        "{:<TIME_W$} {:<LEVEL_W$} {:<MODULE_W$} message",
+        "time", "level", "module"
+    );
+    frame.render_widget(
+        Paragraph::new(head)
+            .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
+        r,
+    );
+}
+
+/// A row's fixed columns (time, level, module), on the selection's background when
+/// `selected`; the message follows in [`message_style`].
+pub fn columns(v: &RowView, selected: bool) -> Vec<Span<'static>> {
+    let base = if selected { SELECTED } else { Style::new() };
+    vec![
+        Span::styled(
+            format!("{:<TIME_W$} ", v.time),
+            if selected { on_selected(DIM) } else { DIM },
+        ),
+        Span::styled(level_tag(v), level_style(v.level).patch(base)),
+        Span::styled(" ", base),
+        Span::styled(
+            format!("{:<MODULE_W$.MODULE_W$} ", v.module),
+            Style::new().fg(ratatui::style::Color::Cyan).patch(base),
+        ),
+    ]
+}
+
+/// The message column's style: error lines in light red, on `base`.
+pub fn message_style(v: &RowView, base: Style) -> Style {
+    if v.level == super::Level::Error {
+        base.fg(ratatui::style::Color::LightRed)
+    } else {
+        base
+    }
+}
+
 /// The range a metric result was asked over.
 pub fn metric_range(app: &App) -> (i64, i64) {
     match &app.logs.results.req {
@@ -110,17 +150,8 @@ pub fn results(frame: &mut Frame, r: Rect, app: &App) {
         render_metric(frame.buffer_mut(), r, m, range, &app.logs.chart);
         return;
     }
-    let header = Rect::new(r.x, r.y, r.width, 1);
     let body = Rect::new(r.x, r.y + 1, r.width, r.height - 1);
-    let head = format!(
-        "{:<TIME_W$} {:<LEVEL_W$} {:<MODULE_W$} message",
-        "time", "level", "module"
-    );
-    frame.render_widget(
-        Paragraph::new(head)
-            .style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED)),
-        header,
-    );
+    header(frame, Rect::new(r.x, r.y, r.width, 1));
     if app.logs.is_empty() {
         let (text, style) = if app.status.running == Some(Running::Query) {
             (
@@ -194,27 +225,11 @@ pub fn results(frame: &mut Frame, r: Rect, app: &App) {
                 break;
             }
             let mut spans = if i == 0 {
-                vec![
-                    Span::styled(
-                        format!("{:<TIME_W$} ", v.time),
-                        if selected { on_selected(DIM) } else { DIM },
-                    ),
-                    Span::styled(level_tag(&v), level_style(v.level).patch(base)),
-                    Span::styled(" ", base),
-                    Span::styled(
-                        format!("{:<MODULE_W$.MODULE_W$} ", v.module),
-                        Style::new().fg(ratatui::style::Color::Cyan).patch(base),
-                    ),
-                ]
+                columns(&v, selected)
             } else {
                 vec![Span::styled(" ".repeat(FIXED), base)]
             };
-            let msg_style = if v.level == super::Level::Error {
-                base.fg(ratatui::style::Color::LightRed)
-            } else {
-                base
-            };
-            spans.extend(with_matches(text, re.as_ref(), msg_style));
+            spans.extend(with_matches(text, re.as_ref(), message_style(&v, base)));
             let area = Rect::new(body.x, body.y + y as u16, body.width, 1);
             frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
             y += 1;

@@ -120,7 +120,11 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         return super::cancel(app);
     }
     let done = match &mut app.nav.view {
-        View::Logs | View::Patterns(_) | View::Fields(_) | View::Dashboard(_) => return Vec::new(),
+        View::Logs
+        | View::Patterns(_)
+        | View::Fields(_)
+        | View::Dashboard(_)
+        | View::Context(_) => return Vec::new(),
         View::Agent(v) => v.perform(action),
         View::Agents(v) => v.perform(action),
     };

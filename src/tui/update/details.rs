@@ -3,7 +3,10 @@
 
 use crate::model::{LogEntry, Structlog};
 
+use crate::drill::Selector;
+
 use super::super::app::{App, ContextLines, Details};
+use super::super::drill::context::Anchor;
 use super::super::fields::{Source, fields_of};
 use super::super::keys::Action;
 use super::super::msg::Command;
@@ -107,26 +110,32 @@ pub fn copy_line(app: &mut App) -> Vec<Command> {
     }
 }
 
+/// The details pane's context lines: ten either side of the selected line in its stream.
 fn context(app: &mut App) -> Vec<Command> {
-    let Some(row) = app.logs.selected_row() else {
+    let Some(anchor) = Anchor::of_selected(&app.logs) else {
         return Vec::new();
     };
-    let labels = row.labels().clone();
-    let ts = row.ts();
+    let queries = anchor.queries(
+        &Selector::of_stream(&anchor.entry.labels),
+        "",
+        DETAILS_LINES,
+    );
     app.logs.ctx_gen += 1;
     let generation = app.logs.ctx_gen;
     if let Some(d) = &mut app.logs.details {
         d.context = None;
         d.context_gen = generation;
+        d.anchor = Some(anchor);
     }
     app.status.note = Some("loading context…".into());
     vec![Command::FetchContext {
         generation,
-        labels,
-        ts,
-        limit: 10,
+        queries,
     }]
 }
+
+/// Lines either side in the details pane (the context view, `L`, shows more).
+const DETAILS_LINES: usize = 10;
 
 pub fn context_finished(
     app: &mut App,
@@ -135,9 +144,13 @@ pub fn context_finished(
 ) -> Vec<Command> {
     if let Some(d) = &mut app.logs.details
         && d.context_gen == generation
+        && let Some(anchor) = &d.anchor
     {
         app.status.note = None;
-        d.context = Some(result.map(|(before, after)| ContextLines { before, after }));
+        d.context = Some(result.map(|(before, after)| {
+            let (before, _, after) = anchor.window(before, after, DETAILS_LINES);
+            ContextLines { before, after }
+        }));
     }
     Vec::new()
 }

@@ -1,6 +1,7 @@
-//! The Patterns view: opening it (mining the loaded results off the UI thread), its result,
-//! its keys, and include/exclude, which rewrite the query with a pattern filter
-//! (`logql::rewrite::with_pattern_filter`) and run it, `back` returning to the query before.
+//! The Patterns and Fields views: opening them (Loki's answers or the loaded results, off the
+//! UI thread), their results, their keys, and include/exclude, which rewrite the query with a
+//! pattern filter (`logql::rewrite::with_pattern_filter`) or a field filter and run it, `back`
+//! returning to the query before.
 
 use crossterm::event::KeyEvent;
 
@@ -21,13 +22,7 @@ pub fn open(app: &mut App) -> Vec<Command> {
     app.status.generation += 1;
     let generation = app.status.generation;
     let query = app.editor.query.clone();
-    let (start_ns, end_ns) = match &app.logs.results.req {
-        Some(r) => (r.start_ns, r.end_ns),
-        None => (
-            app.logs.results.store.first_ts().unwrap_or(0),
-            app.logs.results.store.last_ts().map_or(1, |t| t + 1),
-        ),
-    };
+    let (start_ns, end_ns) = loaded_range(app);
     app.logs.details = None;
     app.nav.view = View::Patterns(Box::new(PatternsView::new(query.clone(), generation)));
     vec![Command::MinePatterns {
@@ -37,6 +32,17 @@ pub fn open(app: &mut App) -> Vec<Command> {
         start_ns,
         end_ns,
     }]
+}
+
+/// The range the loaded results were asked over (else the span of the lines).
+fn loaded_range(app: &App) -> (i64, i64) {
+    match &app.logs.results.req {
+        Some(r) => (r.start_ns, r.end_ns),
+        None => (
+            app.logs.results.store.first_ts().unwrap_or(0),
+            app.logs.results.store.last_ts().map_or(1, |t| t + 1),
+        ),
+    }
 }
 
 /// Mining ended; results for a view closed or reopened since are dropped.
@@ -66,10 +72,14 @@ pub fn open_fields(app: &mut App) -> Vec<Command> {
     let generation = app.status.generation;
     app.logs.details = None;
     let query = app.editor.query.clone();
-    app.nav.view = View::Fields(Box::new(FieldsView::new(query, generation)));
+    let (start_ns, end_ns) = loaded_range(app);
+    app.nav.view = View::Fields(Box::new(FieldsView::new(query.clone(), generation)));
     vec![Command::SampleFields {
         generation,
+        query,
         chunks: app.logs.results.store.snapshot(),
+        start_ns,
+        end_ns,
     }]
 }
 

@@ -6,6 +6,7 @@
 
 mod agent;
 mod complete;
+mod context;
 pub mod dashboard;
 mod details;
 mod drill;
@@ -86,9 +87,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             complete::refresh_completion(app);
             Vec::new()
         }
-        Msg::ContextFinished { generation, result } => {
-            details::context_finished(app, generation, result)
-        }
+        Msg::ContextFinished { generation, result } => context::finished(app, generation, result),
         Msg::TailBatch { generation, events } => follow::batch(app, generation, events),
         Msg::ExportProgress(n) => {
             if app.status.exporting.is_some() {
@@ -141,6 +140,9 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     match app.mode {
         Mode::Normal => {
             if let Some(c) = drill::key(app, k) {
+                return c;
+            }
+            if let Some(c) = context::key(app, k) {
                 return c;
             }
             if let Some(c) = dashboard::key(app, k) {
@@ -273,6 +275,11 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         Action::PivotAgent => details::pivot(app),
         Action::Agents => agent::fetch(app, "", None),
         Action::Patterns => drill::open(app),
+        Action::ContextView => context::open(app),
+        // the context view's own actions (`context::perform`)
+        Action::ContextMore | Action::ContextLess | Action::WidenSelector | Action::KeepFilters => {
+            Vec::new()
+        }
         Action::Fields => drill::open_fields(app),
         Action::Dashboard => dashboard::open(app),
         Action::Back => back(app),

@@ -1,4 +1,5 @@
-//! The key tables of the views opened from the logs: patterns, fields and the dashboard.
+//! The key tables of the views opened from the logs: patterns, fields, log context and the
+//! dashboard.
 
 use super::super::Action;
 
@@ -97,6 +98,76 @@ pub const FIELDS_ALIASES: &[(&str, Action)] = &[
     ("home", Action::Top),
     ("end", Action::Bottom),
     ("+", Action::FilterFor),
+    ("esc", Action::Back),
+    ("backspace", Action::Back),
+];
+
+/// The log context view.
+pub const CONTEXT: &[(Action, &str, &str, &str)] = &[
+    (
+        Action::Back,
+        "back",
+        "q",
+        "close the context (back to the results, same line selected)",
+    ),
+    (Action::Cancel, "cancel", "ctrl-c", "close the context"),
+    (Action::Up, "up", "k", "scroll up (also ↑)"),
+    (Action::Down, "down", "j", "scroll down (also ↓)"),
+    (Action::PageUp, "page_up", "pgup", "page up (also ctrl-b)"),
+    (
+        Action::PageDown,
+        "page_down",
+        "pgdn",
+        "page down (also ctrl-f)",
+    ),
+    (Action::Top, "top", "g", "back to the line (centred)"),
+    (
+        Action::ContextMore,
+        "context_more",
+        "+",
+        "more lines before and after (5, 10, 25 … 500)",
+    ),
+    (
+        Action::ContextLess,
+        "context_less",
+        "-",
+        "fewer lines before and after",
+    ),
+    (
+        Action::CursorLeft,
+        "cursor_left",
+        "h",
+        "previous label of the stream selector (also ←)",
+    ),
+    (
+        Action::CursorRight,
+        "cursor_right",
+        "l",
+        "next label of the stream selector (also →)",
+    ),
+    (
+        Action::WidenSelector,
+        "context_widen",
+        "w",
+        "drop/restore the chosen label (widen the stream selector)",
+    ),
+    (
+        Action::KeepFilters,
+        "context_filters",
+        "f",
+        "keep/drop the query's pipeline (its parsers and filters: | json | …)",
+    ),
+    (Action::Help, "help", "?", "this help"),
+];
+
+pub const CONTEXT_ALIASES: &[(&str, Action)] = &[
+    ("up", Action::Up),
+    ("down", Action::Down),
+    ("ctrl-b", Action::PageUp),
+    ("ctrl-f", Action::PageDown),
+    ("home", Action::Top),
+    ("left", Action::CursorLeft),
+    ("right", Action::CursorRight),
     ("esc", Action::Back),
     ("backspace", Action::Back),
 ];

@@ -10,6 +10,7 @@ use crate::model::Direction;
 use crate::tail::TailEvent;
 
 mod agent;
+mod context;
 mod editor;
 mod follow;
 mod logs;
