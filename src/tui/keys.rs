@@ -12,7 +12,7 @@ use crossterm::event::KeyEvent;
 
 use tables::{
     DASHBOARD, DASHBOARD_ALIASES, FIELDS, FIELDS_ALIASES, LOGS, LOGS_ALIASES, PATTERNS,
-    PATTERNS_ALIASES, RUNS, RUNS_ALIASES, TIMELINE, TIMELINE_ALIASES,
+    PATTERNS_ALIASES, RUNS, RUNS_ALIASES, SPAN, SPAN_ALIASES, TIMELINE, TIMELINE_ALIASES,
 };
 
 /// The screens with a key table of their own.
@@ -29,18 +29,21 @@ pub enum Screen {
     Fields,
     /// A dashboard of metric panels.
     Dashboard,
+    /// A span of the volume histogram being chosen to zoom into.
+    Span,
 }
 
 type Table = &'static [(Action, &'static str, &'static str, &'static str)];
 
 impl Screen {
-    const ALL: [Screen; 6] = [
+    const ALL: [Screen; 7] = [
         Screen::Logs,
         Screen::Timeline,
         Screen::Runs,
         Screen::Patterns,
         Screen::Fields,
         Screen::Dashboard,
+        Screen::Span,
     ];
 
     /// (action, config name, default key, help text), in help-screen order.
@@ -52,6 +55,7 @@ impl Screen {
             Screen::Patterns => PATTERNS,
             Screen::Fields => FIELDS,
             Screen::Dashboard => DASHBOARD,
+            Screen::Span => SPAN,
         }
     }
 
@@ -64,6 +68,7 @@ impl Screen {
             Screen::Patterns => PATTERNS_ALIASES,
             Screen::Fields => FIELDS_ALIASES,
             Screen::Dashboard => DASHBOARD_ALIASES,
+            Screen::Span => SPAN_ALIASES,
         }
     }
 }
@@ -151,6 +156,16 @@ pub enum Action {
     CursorRight,
     /// Logs: a metric result as a table instead of a chart.
     ToggleTable,
+    /// Logs: choose a span of the volume histogram to zoom into.
+    ZoomSelect,
+    /// Logs: back to the range before the last zoom.
+    ZoomOut,
+    /// Span selection: zoom into the chosen span.
+    ZoomIn,
+    /// Span selection: move the span's right edge later.
+    SpanGrow,
+    /// Span selection: move the span's right edge earlier.
+    SpanShrink,
 }
 
 /// Every (action, name) pair of every screen.
@@ -337,7 +352,12 @@ mod tests {
         let km = KeyMap::new(&o);
         let n = ev(KeyCode::Char('n'), KeyModifiers::CONTROL);
         let j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
-        for screen in Screen::ALL {
+        // every screen that has the action (the span selection moves sideways only)
+        let with_down = Screen::ALL
+            .into_iter()
+            .filter(|s| s.table().iter().any(|(a, ..)| *a == Action::Down));
+        assert_eq!(with_down.clone().count(), Screen::ALL.len() - 1);
+        for screen in with_down {
             assert_eq!(km.action_in(screen, &n), Some(Action::Down), "{screen:?}");
             assert_eq!(km.action_in(screen, &j), None, "{screen:?}");
         }

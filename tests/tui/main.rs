@@ -25,3 +25,4 @@ mod screens;
 mod small_screens;
 mod status;
 mod tmux;
+mod volume;

@@ -13,6 +13,7 @@ mod text;
 
 use ratatui::style::Color;
 
+pub use axes::draw_time_axis;
 pub use dashboard::{render_dashboard, render_panel};
 pub use line::{LineChart, render_line_chart};
 pub use text::draw_table;

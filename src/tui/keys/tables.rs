@@ -178,6 +178,18 @@ pub const LOGS: &[(Action, &str, &str, &str)] = &[
         "metric result: table / chart",
     ),
     (
+        Action::ZoomSelect,
+        "zoom",
+        "z",
+        "volume: choose a span of time to zoom into (h/l, H/L, enter)",
+    ),
+    (
+        Action::ZoomOut,
+        "zoom_out",
+        "Z",
+        "volume: zoom back out (the range before the last zoom)",
+    ),
+    (
         Action::Back,
         "back",
         "backspace",
@@ -389,4 +401,7 @@ pub const RUNS_ALIASES: &[(&str, Action)] = &[
 ];
 
 mod views;
-pub use views::{DASHBOARD, DASHBOARD_ALIASES, FIELDS, FIELDS_ALIASES, PATTERNS, PATTERNS_ALIASES};
+pub use views::{
+    DASHBOARD, DASHBOARD_ALIASES, FIELDS, FIELDS_ALIASES, PATTERNS, PATTERNS_ALIASES, SPAN,
+    SPAN_ALIASES,
+};

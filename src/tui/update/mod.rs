@@ -140,6 +140,9 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     app.status.error = None;
     match app.mode {
         Mode::Normal => {
+            if let Some(c) = volume::span_key(app, k) {
+                return c;
+            }
             if let Some(c) = drill::key(app, k) {
                 return c;
             }
@@ -339,6 +342,10 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
             app.logs.chart.table = !app.logs.chart.table;
             Vec::new()
         }
+        Action::ZoomSelect => volume::select(app),
+        Action::ZoomOut => volume::zoom_out(app),
+        // the span selection's own actions (`volume::span_key`)
+        Action::ZoomIn | Action::SpanGrow | Action::SpanShrink => Vec::new(),
     }
 }
 
