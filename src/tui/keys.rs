@@ -156,6 +156,8 @@ pub enum Action {
     CursorRight,
     /// Logs: a metric result as a table instead of a chart.
     ToggleTable,
+    /// Logs: hide or show the metric chart's selected series.
+    ToggleSeries,
     /// Logs: choose a span of the volume histogram to zoom into.
     ZoomSelect,
     /// Logs: back to the range before the last zoom.

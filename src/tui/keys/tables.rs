@@ -175,7 +175,13 @@ pub const LOGS: &[(Action, &str, &str, &str)] = &[
         Action::ToggleTable,
         "table",
         "T",
-        "metric result: table / chart",
+        "metric result: table of the steps / chart",
+    ),
+    (
+        Action::ToggleSeries,
+        "toggle_series",
+        "space",
+        "metric chart: hide/show the series selected with j/k",
     ),
     (
         Action::ZoomSelect,

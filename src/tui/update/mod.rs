@@ -13,6 +13,7 @@ mod editor;
 mod follow;
 mod help;
 mod logs;
+mod metric;
 mod prompt;
 mod query;
 mod scenes;
@@ -211,6 +212,9 @@ fn prompt(app: &mut App, kind: PromptKind, label: &str, text: &str) {
 pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
     const MIN: i64 = 60_000_000_000;
     let page = page_rows(app) as isize;
+    if let Some(c) = metric::perform(app, action) {
+        return c;
+    }
     match action {
         Action::Quit => quit(app),
         Action::Cancel if app.status.running.is_some() => cancel(app),
@@ -327,19 +331,8 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         | Action::FilterType => Vec::new(),
         // the dashboard's own actions (`dashboard::perform`)
         Action::OpenPanel => Vec::new(),
-        Action::CursorLeft | Action::CursorRight => {
-            if app.logs.results.metric.is_some() {
-                let (s, e) = match &app.logs.results.req {
-                    Some(r) => (r.start_ns, r.end_ns),
-                    None => app.editor.range.resolve(app.now_ns),
-                };
-                let by = if action == Action::CursorLeft { -1 } else { 1 };
-                app.logs.chart.move_cursor(by, s, e);
-            }
-            Vec::new()
-        }
-        Action::ToggleTable => {
-            app.logs.chart.table = !app.logs.chart.table;
+        // a metric result's own (`metric::perform`); nothing on log lines
+        Action::CursorLeft | Action::CursorRight | Action::ToggleTable | Action::ToggleSeries => {
             Vec::new()
         }
         Action::ZoomSelect => volume::select(app),
