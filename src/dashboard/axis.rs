@@ -5,28 +5,34 @@ use chrono::{DateTime, FixedOffset, Timelike};
 
 use super::step::ceil_div;
 
-/// 1, 2, 2.5 or 5 × 10ⁿ, the step of at most `max_ticks` ticks covering `[min, max]`.
-fn nice_tick_step(span: f64, max_ticks: usize) -> f64 {
-    let raw = span / max_ticks.max(1) as f64;
+/// 1, 2, 2.5 or 5 × 10ⁿ, the step of at most `max_ticks` ticks covering `[min, max]`, and a
+/// whole multiple of `resolution` (the smallest difference the labels show; 0: any).
+fn nice_tick_step(span: f64, max_ticks: usize, resolution: f64) -> f64 {
+    let raw = (span / max_ticks.max(1) as f64).max(resolution);
     let mag = 10f64.powf(raw.log10().floor());
     let f = raw / mag;
-    let nice = if f <= 1.0 {
-        1.0
-    } else if f <= 2.0 {
-        2.0
-    } else if f <= 2.5 {
-        2.5
-    } else if f <= 5.0 {
-        5.0
-    } else {
-        10.0
+    let whole = |s: f64| {
+        resolution <= 0.0 || {
+            let k = s / resolution;
+            (k - k.round()).abs() < 1e-6 && k.round() >= 1.0
+        }
     };
-    nice * mag
+    [1.0, 2.0, 2.5, 5.0]
+        .into_iter()
+        .find(|n| f <= *n && whole(n * mag))
+        .unwrap_or(10.0)
+        * mag
 }
 
 /// Round tick values from a multiple of the step at or below `min` to one at or above `max`
 /// (so the axis covers the data). A flat series gets a span around its value.
 pub fn nice_ticks(min: f64, max: f64, max_ticks: usize) -> Vec<f64> {
+    nice_ticks_at(min, max, max_ticks, 0.0)
+}
+
+/// [`nice_ticks`] whose step is a whole multiple of `resolution`: with whole counts (or a
+/// fixed number of decimals) a step of 0.5 would print `0 1 1 2 2`; this gives `0 1 2`.
+pub fn nice_ticks_at(min: f64, max: f64, max_ticks: usize, resolution: f64) -> Vec<f64> {
     if !min.is_finite() || !max.is_finite() {
         return vec![0.0, 1.0];
     }
@@ -39,7 +45,7 @@ pub fn nice_ticks(min: f64, max: f64, max_ticks: usize) -> Vec<f64> {
             hi += hi.abs() * 0.5;
         }
     }
-    let step = nice_tick_step(hi - lo, max_ticks.max(1));
+    let step = nice_tick_step(hi - lo, max_ticks.max(1), resolution);
     let first = (lo / step).floor();
     let last = (hi / step).ceil();
     // Kill float noise such as 0.30000000000000004: round to the step's decimals, as a division
@@ -108,4 +114,27 @@ pub fn time_ticks(
         t += step;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_at_a_resolution_step_by_whole_multiples_of_it() {
+        // whole counts up to 2: not 0, 0.5, 1, 1.5, 2 (which print 0 1 1 2 2)
+        assert_eq!(nice_ticks_at(0.0, 2.0, 5, 1.0), vec![0.0, 1.0, 2.0]);
+        // 2.5 is no step for whole numbers; 25 is
+        assert_eq!(nice_ticks_at(0.0, 10.0, 4, 1.0), vec![0.0, 5.0, 10.0]);
+        assert_eq!(
+            nice_ticks_at(0.0, 100.0, 4, 1.0),
+            vec![0.0, 25.0, 50.0, 75.0, 100.0]
+        );
+        // a flat zero series of counts: 0 and 1
+        assert_eq!(nice_ticks_at(0.0, 0.0, 4, 1.0), vec![0.0, 1.0]);
+        // one decimal: steps of 0.1 at the finest
+        assert_eq!(nice_ticks_at(0.0, 0.2, 6, 0.1), vec![0.0, 0.1, 0.2]);
+        // no resolution: as before
+        assert_eq!(nice_ticks_at(0.0, 0.0, 4, 0.0), nice_ticks(0.0, 0.0, 4));
+    }
 }

@@ -13,7 +13,7 @@ mod units;
 mod vars;
 mod view;
 
-pub use axis::{nice_ticks, time_ticks};
+pub use axis::{nice_ticks, nice_ticks_at, time_ticks};
 pub use grafana::{Import, Skipped, import_grafana};
 pub use layout::{CellRect, GRID_COLUMNS, layout_cells};
 pub use model::{Dashboard, DashboardError, GridPos, Panel, PanelKind, Reduce, Target, Variable};

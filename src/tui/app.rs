@@ -20,7 +20,7 @@ use super::drill::fields::FieldsView;
 use super::drill::patterns::PatternsView;
 use super::input::TextInput;
 use super::keys::{KeyMap, Screen};
-use super::volume::Volume;
+use super::volume::{Span, Volume};
 
 /// Which screen the main area shows: the log results, or one of the agent views
 /// (`tui::agent_view`): a run's timeline (pivot from a line with `agent_id`) or the runs in
@@ -139,6 +139,10 @@ pub struct VolumeState {
     /// generation (a cancel, follow or agent fetch moves on, so the indicator always ends).
     pub pending: Option<u64>,
     pub show: bool,
+    /// The span being chosen to zoom into (`z`); keys go to it while set.
+    pub select: Option<Span>,
+    /// The ranges before each zoom, the last on top (`Z` returns to it).
+    pub zooms: Vec<RangeSpec>,
 }
 
 impl Default for VolumeState {
@@ -148,6 +152,8 @@ impl Default for VolumeState {
             error: None,
             pending: None,
             show: true,
+            select: None,
+            zooms: Vec::new(),
         }
     }
 }
@@ -226,6 +232,14 @@ pub struct App {
 }
 
 impl App {
+    /// The key table in force (and shown by help): the span selection's while it is open.
+    pub fn key_screen(&self) -> Screen {
+        match self.nav.view {
+            View::Logs if self.volume.select.is_some() => Screen::Span,
+            _ => self.nav.screen(),
+        }
+    }
+
     pub fn new(app_label: &str, scenes: Vec<Scene>, keys: KeyMap, now_ns: i64) -> App {
         let note = (!keys.warnings.is_empty()).then(|| keys.warnings.join("; "));
         App {

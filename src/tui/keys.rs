@@ -12,7 +12,8 @@ use crossterm::event::KeyEvent;
 
 use tables::{
     CONTEXT, CONTEXT_ALIASES, DASHBOARD, DASHBOARD_ALIASES, FIELDS, FIELDS_ALIASES, LOGS,
-    LOGS_ALIASES, PATTERNS, PATTERNS_ALIASES, RUNS, RUNS_ALIASES, TIMELINE, TIMELINE_ALIASES,
+    LOGS_ALIASES, PATTERNS, PATTERNS_ALIASES, RUNS, RUNS_ALIASES, SPAN, SPAN_ALIASES, TIMELINE,
+    TIMELINE_ALIASES,
 };
 
 /// The screens with a key table of their own.
@@ -31,12 +32,14 @@ pub enum Screen {
     Dashboard,
     /// The log context of one line.
     Context,
+    /// A span of the volume histogram being chosen to zoom into.
+    Span,
 }
 
 type Table = &'static [(Action, &'static str, &'static str, &'static str)];
 
 impl Screen {
-    const ALL: [Screen; 7] = [
+    const ALL: [Screen; 8] = [
         Screen::Logs,
         Screen::Timeline,
         Screen::Runs,
@@ -44,6 +47,7 @@ impl Screen {
         Screen::Fields,
         Screen::Dashboard,
         Screen::Context,
+        Screen::Span,
     ];
 
     /// (action, config name, default key, help text), in help-screen order.
@@ -56,6 +60,7 @@ impl Screen {
             Screen::Fields => FIELDS,
             Screen::Dashboard => DASHBOARD,
             Screen::Context => CONTEXT,
+            Screen::Span => SPAN,
         }
     }
 
@@ -69,6 +74,7 @@ impl Screen {
             Screen::Fields => FIELDS_ALIASES,
             Screen::Dashboard => DASHBOARD_ALIASES,
             Screen::Context => CONTEXT_ALIASES,
+            Screen::Span => SPAN_ALIASES,
         }
     }
 }
@@ -166,6 +172,18 @@ pub enum Action {
     WidenSelector,
     /// Context: keep (or drop) the query's pipeline.
     KeepFilters,
+    /// Logs: hide or show the metric chart's selected series.
+    ToggleSeries,
+    /// Logs: choose a span of the volume histogram to zoom into.
+    ZoomSelect,
+    /// Logs: back to the range before the last zoom.
+    ZoomOut,
+    /// Span selection: zoom into the chosen span.
+    ZoomIn,
+    /// Span selection: move the span's right edge later.
+    SpanGrow,
+    /// Span selection: move the span's right edge earlier.
+    SpanShrink,
 }
 
 /// Every (action, name) pair of every screen.
@@ -352,7 +370,12 @@ mod tests {
         let km = KeyMap::new(&o);
         let n = ev(KeyCode::Char('n'), KeyModifiers::CONTROL);
         let j = ev(KeyCode::Char('j'), KeyModifiers::NONE);
-        for screen in Screen::ALL {
+        // every screen that has the action (the span selection moves sideways only)
+        let with_down = Screen::ALL
+            .into_iter()
+            .filter(|s| s.table().iter().any(|(a, ..)| *a == Action::Down));
+        assert_eq!(with_down.clone().count(), Screen::ALL.len() - 1);
+        for screen in with_down {
             assert_eq!(km.action_in(screen, &n), Some(Action::Down), "{screen:?}");
             assert_eq!(km.action_in(screen, &j), None, "{screen:?}");
         }

@@ -19,7 +19,8 @@ pub struct Areas {
     pub status: Rect,
 }
 
-pub const VOLUME_HEIGHT: u16 = 6;
+/// Title, four rows of bars, the marker row and the time axis.
+pub const VOLUME_HEIGHT: u16 = 7;
 /// Below this many rows the histogram collapses: the lines (or the run) matter more.
 pub const VOLUME_MIN_ROWS: u16 = 30;
 pub const SIDEBAR_WIDTH: u16 = 34;
@@ -117,7 +118,7 @@ pub fn help_box(area: Rect, rows: usize, filter_line: bool) -> HelpBox {
 
 /// The help overlay of the app as it stands (the same box `render` draws).
 pub fn app_help_box(app: &App) -> (HelpBox, usize) {
-    let rows = app.help.rows(&app.keys, app.nav.screen()).len();
+    let rows = app.help.rows(&app.keys, app.key_screen()).len();
     let area = Rect::new(0, 0, app.size.width, app.size.height);
     (help_box(area, rows, app.help.filter_shown()), rows)
 }

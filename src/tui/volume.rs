@@ -1,6 +1,8 @@
 //! The log-volume histogram's data: counts per time bucket and level, from Loki's
 //! `sum by (level) (count_over_time(…))` or counted from the loaded lines.
 
+use chrono::{DateTime, FixedOffset};
+
 use crate::model::MetricResult;
 
 use super::store::{Level, LineStore};
@@ -20,9 +22,10 @@ fn level_slot(l: Level) -> usize {
     Level::ALL.iter().position(|x| *x == l).unwrap_or(4)
 }
 
-/// A step giving about `buckets` buckets over the range, at least 1 s.
+/// A round step (1s, 5s, 30s, 1m…) giving at most `buckets` buckets over the range, so the
+/// scale reads "lines per 30s", not "per 3750ms".
 pub fn step_for(start_ns: i64, end_ns: i64, buckets: i64) -> i64 {
-    ((end_ns - start_ns) / buckets.max(1)).max(1_000_000_000)
+    crate::dashboard::nice_step_ns(((end_ns - start_ns) / buckets.max(1)).max(1_000_000_000))
 }
 
 /// The histogram query for a log query: `None` when it is not a plain log query. As Grafana
@@ -102,6 +105,12 @@ impl Volume {
         self.counts.iter().flatten().sum()
     }
 
+    /// The time range `[start, end)` of a span of buckets, clipped to the histogram's range.
+    pub fn span_range(&self, s: Span) -> (i64, i64) {
+        let at = |b: usize| (self.start_ns + b as i64 * self.step_ns).min(self.end_ns);
+        (at(s.lo), at(s.hi + 1))
+    }
+
     pub fn max_bucket(&self) -> u64 {
         self.counts
             .iter()
@@ -109,6 +118,70 @@ impl Volume {
             .max()
             .unwrap_or(0)
     }
+}
+
+/// Buckets `lo..=hi` chosen on the histogram to zoom into (`update::volume`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub lo: usize,
+    pub hi: usize,
+}
+
+impl Span {
+    /// The middle eighth of `n` buckets: small enough to show it is a span, easy to move.
+    pub fn initial(n: usize) -> Span {
+        let w = (n / 8).max(1);
+        let lo = n.saturating_sub(w) / 2;
+        Span {
+            lo,
+            hi: (lo + w - 1).min(n.saturating_sub(1)),
+        }
+    }
+
+    /// The span moved by `by` buckets, kept inside `0..n` at its width.
+    pub fn shifted(self, by: isize, n: usize) -> Span {
+        let width = self.hi - self.lo;
+        let last_lo = n.saturating_sub(width + 1);
+        let lo = self.lo.saturating_add_signed(by).min(last_lo);
+        Span { lo, hi: lo + width }
+    }
+
+    /// The span with its right edge moved by `by` buckets (at least one bucket wide).
+    pub fn resized(self, by: isize, n: usize) -> Span {
+        let hi = self
+            .hi
+            .saturating_add_signed(by)
+            .clamp(self.lo, n.saturating_sub(1).max(self.lo));
+        Span { lo: self.lo, hi }
+    }
+
+    /// How many buckets one key press moves: about a sixtieth of the histogram.
+    pub fn stride(n: usize) -> isize {
+        (n / 60).max(1) as isize
+    }
+}
+
+/// `HH:MM:SS`, with the date when the range crosses days.
+fn clock(t: i64, zone: FixedOffset, with_date: bool) -> String {
+    let fmt = if with_date {
+        "%m-%d %H:%M:%S"
+    } else {
+        "%H:%M:%S"
+    };
+    DateTime::from_timestamp_nanos(t)
+        .with_timezone(&zone)
+        .format(fmt)
+        .to_string()
+}
+
+/// `09:30:00 – 09:37:30` in the user's zone.
+pub fn span_label(start_ns: i64, end_ns: i64, zone: FixedOffset) -> String {
+    let days = end_ns - start_ns >= 86_400_000_000_000;
+    format!(
+        "{} – {}",
+        clock(start_ns, zone, days),
+        clock(end_ns, zone, days)
+    )
 }
 
 #[cfg(test)]
@@ -139,6 +212,27 @@ mod tests {
         assert_eq!(v.counts[0][0], 3);
         assert_eq!(v.counts[1][0], 1);
         assert_eq!(v.total(), 4);
+    }
+
+    #[test]
+    fn spans_move_and_resize_inside_the_histogram() {
+        let s = Span::initial(120);
+        assert_eq!(s, Span { lo: 52, hi: 66 });
+        assert_eq!(s.shifted(-2, 120), Span { lo: 50, hi: 64 });
+        // clamped at both ends, keeping the width
+        assert_eq!(s.shifted(-100, 120), Span { lo: 0, hi: 14 });
+        assert_eq!(s.shifted(100, 120), Span { lo: 105, hi: 119 });
+        assert_eq!(s.resized(5, 120), Span { lo: 52, hi: 71 });
+        assert_eq!(s.resized(-100, 120), Span { lo: 52, hi: 52 });
+        assert_eq!(s.resized(100, 120), Span { lo: 52, hi: 119 });
+        assert_eq!(Span::initial(1), Span { lo: 0, hi: 0 });
+        assert_eq!(Span::stride(120), 2);
+        // buckets of 10 s from 0 to 95 s: the last bucket is cut at the range's end
+        let v = Volume::empty(0, 95_000_000_000, 10_000_000_000);
+        assert_eq!(v.counts.len(), 10);
+        let s = 1_000_000_000;
+        assert_eq!(v.span_range(Span { lo: 2, hi: 3 }), (20 * s, 40 * s));
+        assert_eq!(v.span_range(Span { lo: 9, hi: 9 }), (90 * s, 95 * s));
     }
 
     #[test]

@@ -27,4 +27,5 @@ mod screens;
 mod small_screens;
 mod status;
 mod tmux;
+mod volume;
 mod wording;

@@ -106,3 +106,103 @@ fn the_cursor_walks_the_time_axis_and_t_shows_a_table() {
     let (_, s) = draw(&a);
     assert!(s.contains("max") && s.contains("avg"), "{s}");
 }
+
+#[test]
+fn a_hidden_series_leaves_the_chart_and_its_scale() {
+    let mut a = charted();
+    let k = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    // j selects the second series (info, 100..139), space hides it
+    update(&mut a, k('j'));
+    assert_eq!(a.logs.chart.selected, 1);
+    update(&mut a, k(' '));
+    assert_eq!(a.logs.chart.hidden, vec!["{level=\"info\"}".to_string()]);
+    let (b, s) = draw(&a);
+    insta::assert_snapshot!("metric_chart_info_hidden", s);
+    // the y scale follows the error series alone (0..6): no 100s left on the axis
+    assert!(!s.contains("125") && !s.contains("150"), "{s}");
+    assert!(s.contains("{level=\"info\"}  hidden"), "{s}");
+    // no cell of the chart or legend in the hidden series' colour (its legend mark is dimmed)
+    let named = vs_logs::tui::metric::named_series(a.logs.results.metric.as_ref().unwrap());
+    let (error, info) = (series_color(named[0].color), series_color(named[1].color));
+    assert_ne!(error, info);
+    let below_editor = |color| {
+        (2..b.area.height)
+            .flat_map(|y| (0..b.area.width).map(move |x| (x, y)))
+            .any(|p| b[p].fg == color)
+    };
+    assert!(!below_editor(info), "{s}");
+    assert!(below_editor(error), "{s}");
+    let (x, y) = find(&b, "{level=\"info\"}  hidden");
+    assert_eq!(b[(x - 2, y)].fg, ratatui::style::Color::DarkGray);
+    // the selected row reads as a cursor
+    assert!(
+        b[(x, y)]
+            .modifier
+            .contains(ratatui::style::Modifier::REVERSED)
+    );
+    // space again: shown, and scaled for, again
+    update(&mut a, k(' '));
+    assert!(a.logs.chart.hidden.is_empty());
+    let (_, s) = draw(&a);
+    assert!(s.contains("125") && s.contains("150"), "{s}");
+}
+
+#[test]
+fn the_table_view_lists_each_step_with_a_column_per_series() {
+    let mut a = charted();
+    let k = |c| Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    update(&mut a, k('T'));
+    let (b, s) = draw(&a);
+    insta::assert_snapshot!("metric_steps_table", s);
+    let rows: Vec<&str> = s.lines().collect();
+    let head = rows.iter().position(|r| r.starts_with("time ")).unwrap();
+    assert!(rows[head].contains("{level=\"error\"}") && rows[head].contains("{level=\"info\"}"));
+    // the first step: 09:00 UTC, error 0, info 100 (whole numbers stay whole)
+    let first: Vec<&str> = rows[head + 1].split_whitespace().collect();
+    assert_eq!(first, ["09:00:00", "0", "100"]);
+    // headers in the series' colours
+    let named = vs_logs::tui::metric::named_series(a.logs.results.metric.as_ref().unwrap());
+    let (x, y) = find(&b, "{level=\"info\"}");
+    assert_eq!(b[(x, y)].fg, series_color(named[1].color));
+    // the summary under the rows, and where the rows are
+    assert!(s.contains("steps 1–"), "{s}");
+    let max_row = rows.iter().find(|r| r.starts_with("max ")).unwrap();
+    assert_eq!(
+        max_row.split_whitespace().collect::<Vec<_>>(),
+        ["max", "6", "139"]
+    );
+    // j scrolls one step; G to the last page ends at the last step (09:59)
+    update(&mut a, k('j'));
+    let (_, s) = draw(&a);
+    let first: Vec<&str> = s
+        .lines()
+        .nth(head + 1)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(first[0], "09:01:00");
+    update(
+        &mut a,
+        Msg::Key(KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+    );
+    let (_, s) = draw(&a);
+    assert!(s.contains("of 60"), "{s}");
+    let last_step = s.lines().filter(|r| r.starts_with("09:59:00")).count();
+    assert_eq!(last_step, 1, "{s}");
+    // a hidden series has no column
+    update(&mut a, k('T'));
+    update(&mut a, k(' '));
+    update(&mut a, k('T'));
+    let (_, s) = draw(&a);
+    assert!(!s.contains("{level=\"error\"}"), "{s}");
+}
+
+fn find(b: &Buffer, needle: &str) -> (u16, u16) {
+    for y in 0..b.area.height {
+        let row: String = (0..b.area.width).map(|x| b[(x, y)].symbol()).collect();
+        if let Some(i) = row.find(needle) {
+            return (row[..i].chars().count() as u16, y);
+        }
+    }
+    panic!("{needle} not on screen");
+}

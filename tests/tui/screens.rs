@@ -56,7 +56,7 @@ pub(super) fn find(b: &Buffer, needle: &str) -> Option<(u16, u16)> {
     None
 }
 
-fn volume_msg(a: &App) -> Msg {
+pub(super) fn volume_msg(a: &App) -> Msg {
     let series = |level: &str, vals: &[f64]| {
         let mut l = Labels::new();
         l.insert("level".into(), level.into());
@@ -219,6 +219,7 @@ fn help_screen_is_generated_from_the_key_table() {
 fn histogram_screen_stacked_by_level_with_the_view_marked() {
     // from 30 rows up: smaller screens collapse the histogram
     let mut a = app(120, 30);
+    a.logs.chart.zone = chrono::FixedOffset::east_opt(0).unwrap();
     load(&mut a, Q, lines(30, NOW, 60 * S));
     let m = volume_msg(&a);
     update(&mut a, m);

@@ -261,12 +261,12 @@ fn help_at_80x24_scrolls_to_the_last_key_and_the_status_line_clears() {
         t.capture().contains("no search: press / first")
     });
     t.keys(&["?"]);
-    t.wait("the help", |t| t.capture().contains("of 53 · j/k scroll"));
+    t.wait("the help", |t| t.capture().contains("of 56 · j/k scroll"));
     assert!(!t.capture().contains("this help"), "{}", t.capture());
     t.keys(&["G"]);
     t.wait("the last key", |t| {
         let s = t.capture();
-        s.contains("?  this help") && s.contains("32–53 of 53")
+        s.contains("?  this help") && s.contains("35–56 of 56")
     });
     t.keys(&["Escape"]);
     t.wait("the help to close", |t| !t.capture().contains("j/k scroll"));

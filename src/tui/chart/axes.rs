@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 
-use crate::dashboard::{Unit, format_unit, nice_ticks, time_ticks};
+use crate::dashboard::{Unit, format_unit, nice_ticks_at, time_ticks};
 
 pub const AXIS: Style = Style::new().fg(Color::DarkGray);
 
@@ -18,19 +18,36 @@ pub struct YAxis {
 }
 
 impl YAxis {
+    /// Ticks whose labels all differ: the step is a multiple of what the unit can show (whole
+    /// counts, fixed decimals), and grows (fewer ticks) while two labels still read the same.
     pub fn new(lo: f64, hi: f64, rows: u16, unit: &Unit, decimals: Option<u8>) -> YAxis {
         let lo = lo.min(0.0);
         let max_ticks = usize::from((rows / 2).clamp(1, 6));
-        let ticks = nice_ticks(lo, hi, max_ticks);
-        let first = ticks.first().copied().unwrap_or(0.0);
-        let last = ticks.last().copied().unwrap_or(1.0);
+        let mut resolution = label_resolution(unit, decimals);
+        let mut ticks = Vec::new();
+        // fewer ticks first; a coarser resolution when even two ticks read the same
+        'search: for _ in 0..6 {
+            for n in (1..=max_ticks).rev() {
+                ticks = nice_ticks_at(lo, hi, n, resolution)
+                    .into_iter()
+                    .map(|t| (t, format_unit(t, unit, decimals)))
+                    .collect::<Vec<_>>();
+                if ticks.windows(2).all(|w| w[0].1 != w[1].1) {
+                    break 'search;
+                }
+            }
+            resolution = if resolution > 0.0 {
+                resolution * 10.0
+            } else {
+                10f64.powf((hi - lo).abs().max(f64::MIN_POSITIVE).log10().floor() - 1.0)
+            };
+        }
+        let first = ticks.first().map_or(0.0, |t| t.0);
+        let last = ticks.last().map_or(1.0, |t| t.0);
         YAxis {
             lo: first,
             hi: if last > first { last } else { first + 1.0 },
-            ticks: ticks
-                .into_iter()
-                .map(|t| (t, format_unit(t, unit, decimals)))
-                .collect(),
+            ticks,
         }
     }
 
@@ -65,6 +82,22 @@ impl YAxis {
             buf.set_string(x + pad as u16, row, label, AXIS);
         }
     }
+}
+
+/// The smallest difference labels in `unit` show below its first scale step (0: no fixed
+/// limit): whole counts, or the panel's decimals of the unit's base (%, ms…).
+fn label_resolution(unit: &Unit, decimals: Option<u8>) -> f64 {
+    let Some(d) = decimals else {
+        return if *unit == Unit::Count { 1.0 } else { 0.0 };
+    };
+    // the value's own unit is 100× (percentunit) or 1000× (s shown as ms) the label's
+    let shift = match unit {
+        Unit::PercentUnit => 2,
+        Unit::S => 3,
+        _ => 0,
+    };
+    let r = 10f64.powi(-i32::from(d) - shift);
+    if *unit == Unit::Count { r.max(1.0) } else { r }
 }
 
 /// Time labels under `plot` on row `y`, at their real columns, never overlapping.

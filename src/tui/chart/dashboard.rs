@@ -139,6 +139,8 @@ pub fn render_panel(
                     zone: view.zone,
                     cursor_ns: view.cursor_ns,
                     stacked: panel.stacked,
+                    hidden: &[],
+                    selected: None,
                 },
             ),
             PanelKind::Stat => draw_stat(buf, inner, series, how, &panel.unit, panel.decimals),

@@ -27,7 +27,23 @@ pub struct LineChart<'a> {
     pub cursor_ns: Option<i64>,
     /// Stacked bars instead of lines.
     pub stacked: bool,
+    /// Series the user hid (by index; shorter than `series` means the rest are shown): not
+    /// drawn and not in the y scale, kept dimmed in the legend so they can be shown again.
+    pub hidden: &'a [bool],
+    /// The legend row the user selected (the explorer's series toggles).
+    pub selected: Option<usize>,
 }
+
+impl LineChart<'_> {
+    fn is_hidden(&self, i: usize) -> bool {
+        self.hidden.get(i).copied().unwrap_or(false)
+    }
+}
+
+/// The legend row of the selected series: reversed, so it reads as a cursor.
+pub const LEGEND_SELECTED: Modifier = Modifier::REVERSED;
+/// A hidden series' legend row.
+pub const LEGEND_HIDDEN: Style = AXIS;
 
 /// The value of a series at time `t_ns`: the last point at or before it.
 pub fn value_at(points: &[Point], t_ns: i64) -> Option<f64> {
@@ -67,7 +83,8 @@ fn segments(points: &[Point], start_ms: i64) -> Vec<Segment> {
 }
 
 /// Names only, coloured, as many as fit on `area`'s rows, then `+N`.
-fn compact_legend(buf: &mut Buffer, area: Rect, series: &[NamedSeries]) {
+fn compact_legend(buf: &mut Buffer, area: Rect, c: &LineChart) {
+    let series = c.series;
     let (mut x, mut y) = (area.x, area.y);
     let right = area.x + area.width;
     for (i, s) in series.iter().enumerate() {
@@ -83,11 +100,31 @@ fn compact_legend(buf: &mut Buffer, area: Rect, series: &[NamedSeries]) {
                 return;
             }
         }
-        let color = Style::new().fg(series_color(s.color));
-        buf.set_string(x, y, "━ ", color.add_modifier(Modifier::BOLD));
-        buf.set_string(x + 2, y, &name, Style::new());
+        let (mark, text) = legend_styles(c, i, s);
+        buf.set_string(x, y, "━ ", mark);
+        buf.set_string(x + 2, y, &name, text);
         x += w;
     }
+}
+
+/// The styles of a legend row's colour mark and text: dimmed when hidden, reversed when
+/// selected.
+fn legend_styles(c: &LineChart, i: usize, s: &NamedSeries) -> (Style, Style) {
+    let (mut mark, mut text) = if c.is_hidden(i) {
+        (LEGEND_HIDDEN, LEGEND_HIDDEN)
+    } else {
+        (
+            Style::new()
+                .fg(series_color(s.color))
+                .add_modifier(Modifier::BOLD),
+            Style::new(),
+        )
+    };
+    if c.selected == Some(i) {
+        mark = mark.add_modifier(LEGEND_SELECTED);
+        text = text.add_modifier(LEGEND_SELECTED);
+    }
+    (mark, text)
 }
 
 fn legend_line(c: &LineChart, s: &NamedSeries, width: usize) -> String {
@@ -130,15 +167,23 @@ pub fn render_line_chart(buf: &mut Buffer, area: Rect, c: &LineChart) {
     }
     let legend_rows = (c.series.len() as u16).min((area.height / 4).max(1));
     let plot_h = area.height.saturating_sub(legend_rows + 1).max(1);
+    // the hidden series are neither drawn nor scaled for
+    let visible: Vec<NamedSeries> = c
+        .series
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !c.is_hidden(*i))
+        .map(|(_, s)| s.clone())
+        .collect();
     let values = || {
-        c.series
+        visible
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p.v))
             .filter(|v| v.is_finite())
     };
     let lo = values().fold(f64::INFINITY, f64::min);
     let hi = if c.stacked {
-        super::bars::stacked_max(c.series)
+        super::bars::stacked_max(&visible)
     } else {
         values().fold(f64::NEG_INFINITY, f64::max)
     };
@@ -152,10 +197,9 @@ pub fn render_line_chart(buf: &mut Buffer, area: Rect, c: &LineChart) {
     let start_ms = c.start_ns.div_euclid(1_000_000);
     let span_s = ((c.end_ns - c.start_ns) as f64 / 1e9).max(1e-3);
     if c.stacked {
-        draw_stacked(buf, plot, c.series, &y, c.start_ns, c.end_ns);
+        draw_stacked(buf, plot, &visible, &y, c.start_ns, c.end_ns);
     } else {
-        let segs: Vec<(usize, Vec<Segment>)> = c
-            .series
+        let segs: Vec<(usize, Vec<Segment>)> = visible
             .iter()
             .map(|s| (s.color, segments(&s.points, start_ms)))
             .collect();
@@ -192,19 +236,22 @@ pub fn render_line_chart(buf: &mut Buffer, area: Rect, c: &LineChart) {
     }
     let legend_y = area.y + plot_h + 1;
     if c.series.len() > usize::from(legend_rows) {
-        compact_legend(
-            buf,
-            Rect::new(area.x, legend_y, area.width, legend_rows),
-            c.series,
-        );
+        compact_legend(buf, Rect::new(area.x, legend_y, area.width, legend_rows), c);
         return;
     }
     for (i, s) in c.series.iter().enumerate() {
         let row = legend_y + i as u16;
-        let color = Style::new().fg(series_color(s.color));
-        buf.set_string(area.x, row, "━ ", color.add_modifier(Modifier::BOLD));
-        let text = legend_line(c, s, usize::from(area.width));
-        buf.set_string(area.x + 2, row, text, Style::new());
+        let (mark, style) = legend_styles(c, i, s);
+        buf.set_string(area.x, row, "━ ", mark);
+        let text = if c.is_hidden(i) {
+            fit(
+                &format!("{}  hidden", s.name),
+                usize::from(area.width).saturating_sub(2),
+            )
+        } else {
+            legend_line(c, s, usize::from(area.width))
+        };
+        buf.set_string(area.x + 2, row, text, style);
     }
 }
 

@@ -9,12 +9,15 @@ mod bars;
 mod dashboard;
 mod heatmap;
 mod line;
+mod steps;
 mod text;
 
 use ratatui::style::Color;
 
+pub use axes::draw_time_axis;
 pub use dashboard::{render_dashboard, render_panel};
-pub use line::{LineChart, render_line_chart};
+pub use line::{LEGEND_HIDDEN, LEGEND_SELECTED, LineChart, render_line_chart};
+pub use steps::{clamp_scroll, draw_steps, step_rows_shown, step_times};
 pub use text::draw_table;
 
 /// Series colours, by palette slot (`NamedSeries::color`). Red is kept for errors.

@@ -92,3 +92,50 @@ fn heat_ramp_and_fit() {
     assert_eq!(fit("abc", 4), "abc");
     assert_eq!(fit_middle("fetch_commit_diff p95", 11), "fetch…f p95");
 }
+
+#[test]
+fn y_labels_never_repeat_and_always_increase() {
+    // whole counts with a maximum of 2 used to read 2, 2, 1, 1, 0 from the top
+    let labels = |hi: f64, unit: &Unit, decimals: Option<u8>| -> Vec<String> {
+        YAxis::new(0.0, hi, 10, unit, decimals)
+            .ticks
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect()
+    };
+    assert_eq!(labels(2.0, &Unit::Count, None), ["0", "1", "2"]);
+    assert_eq!(labels(2.0, &Unit::None, Some(0)), ["0", "1", "2"]);
+    assert_eq!(labels(3.0, &Unit::Count, None), ["0", "1", "2", "3"]);
+    for unit in [
+        Unit::Count,
+        Unit::None,
+        Unit::Short,
+        Unit::Ms,
+        Unit::S,
+        Unit::Bytes,
+        Unit::Percent,
+        Unit::PercentUnit,
+    ] {
+        for decimals in [None, Some(0), Some(1)] {
+            for hi in [
+                0.004, 0.02, 0.3, 1.0, 2.0, 3.0, 7.0, 12.0, 999.0, 1500.0, 1e6,
+            ] {
+                let y = YAxis::new(0.0, hi, 12, &unit, decimals);
+                let l: Vec<&str> = y.ticks.iter().map(|(_, l)| l.as_str()).collect();
+                assert!(
+                    l.windows(2).all(|w| w[0] != w[1]),
+                    "{unit:?} {decimals:?} up to {hi}: {l:?}"
+                );
+                assert!(
+                    y.ticks.windows(2).all(|w| w[0].0 < w[1].0),
+                    "{unit:?} {decimals:?} up to {hi}: {l:?}"
+                );
+                assert!(y.hi >= hi, "{unit:?} {decimals:?}: axis to {} < {hi}", y.hi);
+            }
+        }
+    }
+    // whole counts read as increasing numbers
+    let l = labels(7.0, &Unit::Count, None);
+    let n: Vec<i64> = l.iter().map(|s| s.parse().unwrap()).collect();
+    assert!(n.windows(2).all(|w| w[0] < w[1]), "{n:?}");
+}

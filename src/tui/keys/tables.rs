@@ -181,7 +181,25 @@ pub const LOGS: &[(Action, &str, &str, &str)] = &[
         Action::ToggleTable,
         "table",
         "T",
-        "metric result: table / chart",
+        "metric result: table of the steps / chart",
+    ),
+    (
+        Action::ToggleSeries,
+        "toggle_series",
+        "space",
+        "metric chart: hide/show the series selected with j/k",
+    ),
+    (
+        Action::ZoomSelect,
+        "zoom",
+        "z",
+        "volume: choose a span of time to zoom into (h/l, H/L, enter)",
+    ),
+    (
+        Action::ZoomOut,
+        "zoom_out",
+        "Z",
+        "volume: zoom back out (the range before the last zoom)",
     ),
     (
         Action::Back,
@@ -397,5 +415,5 @@ pub const RUNS_ALIASES: &[(&str, Action)] = &[
 mod views;
 pub use views::{
     CONTEXT, CONTEXT_ALIASES, DASHBOARD, DASHBOARD_ALIASES, FIELDS, FIELDS_ALIASES, PATTERNS,
-    PATTERNS_ALIASES,
+    PATTERNS_ALIASES, SPAN, SPAN_ALIASES,
 };

@@ -24,7 +24,7 @@ fn line(keys: &str, width: usize, text: &'static str) -> Line<'static> {
 }
 
 pub fn help(frame: &mut Frame, area: Rect, app: &App) {
-    let rows = app.help.rows(&app.keys, app.nav.screen());
+    let rows = app.help.rows(&app.keys, app.key_screen());
     let hb = help_box(area, rows.len(), app.help.filter_shown());
     let r = hb.area;
     let last = rows.len().saturating_sub(hb.list_height);

@@ -43,7 +43,7 @@ pub fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
             0
         }
         KeyCode::Char(' ') => s + page,
-        _ => match app.keys.action_in(app.nav.screen(), &k) {
+        _ => match app.keys.action_in(app.key_screen(), &k) {
             Some(Action::Down) => s + 1,
             Some(Action::Up) => s.saturating_sub(1),
             Some(Action::PageDown) => s + page,

@@ -14,6 +14,7 @@ mod editor;
 mod follow;
 mod help;
 mod logs;
+mod metric;
 mod prompt;
 mod query;
 mod scenes;
@@ -139,6 +140,9 @@ fn key(app: &mut App, k: KeyEvent) -> Vec<Command> {
     app.status.error = None;
     match app.mode {
         Mode::Normal => {
+            if let Some(c) = volume::span_key(app, k) {
+                return c;
+            }
             if let Some(c) = drill::key(app, k) {
                 return c;
             }
@@ -210,6 +214,9 @@ fn prompt(app: &mut App, kind: PromptKind, label: &str, text: &str) {
 pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
     const MIN: i64 = 60_000_000_000;
     let page = page_rows(app) as isize;
+    if let Some(c) = metric::perform(app, action) {
+        return c;
+    }
     match action {
         Action::Quit => quit(app),
         Action::Cancel if app.status.running.is_some() => cancel(app),
@@ -331,21 +338,14 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         | Action::FilterType => Vec::new(),
         // the dashboard's own actions (`dashboard::perform`)
         Action::OpenPanel => Vec::new(),
-        Action::CursorLeft | Action::CursorRight => {
-            if app.logs.results.metric.is_some() {
-                let (s, e) = match &app.logs.results.req {
-                    Some(r) => (r.start_ns, r.end_ns),
-                    None => app.editor.range.resolve(app.now_ns),
-                };
-                let by = if action == Action::CursorLeft { -1 } else { 1 };
-                app.logs.chart.move_cursor(by, s, e);
-            }
+        // a metric result's own (`metric::perform`); nothing on log lines
+        Action::CursorLeft | Action::CursorRight | Action::ToggleTable | Action::ToggleSeries => {
             Vec::new()
         }
-        Action::ToggleTable => {
-            app.logs.chart.table = !app.logs.chart.table;
-            Vec::new()
-        }
+        Action::ZoomSelect => volume::select(app),
+        Action::ZoomOut => volume::zoom_out(app),
+        // the span selection's own actions (`volume::span_key`)
+        Action::ZoomIn | Action::SpanGrow | Action::SpanShrink => Vec::new(),
     }
 }
 

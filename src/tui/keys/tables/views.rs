@@ -221,3 +221,59 @@ pub const DASHBOARD_ALIASES: &[(&str, Action)] = &[
     ("right", Action::CursorRight),
     ("backspace", Action::Back),
 ];
+
+/// Choosing a span of the volume histogram to zoom into (`z` on the logs screen).
+pub const SPAN: &[(Action, &str, &str, &str)] = &[
+    (
+        Action::CursorLeft,
+        "cursor_left",
+        "h",
+        "move the span earlier (also ←)",
+    ),
+    (
+        Action::CursorRight,
+        "cursor_right",
+        "l",
+        "move the span later (also →)",
+    ),
+    (
+        Action::SpanShrink,
+        "span_shrink",
+        "H",
+        "narrow the span (its end earlier)",
+    ),
+    (
+        Action::SpanGrow,
+        "span_grow",
+        "L",
+        "widen the span (its end later)",
+    ),
+    (
+        Action::ZoomIn,
+        "zoom_in",
+        "enter",
+        "run the query over the span (Z zooms back out)",
+    ),
+    (
+        Action::ZoomOut,
+        "zoom_out",
+        "Z",
+        "zoom back out (the range before the last zoom)",
+    ),
+    (Action::Back, "back", "esc", "leave the span unchosen"),
+    (
+        Action::Cancel,
+        "cancel",
+        "ctrl-c",
+        "leave the span unchosen",
+    ),
+    (Action::Quit, "quit", "q", "quit"),
+    (Action::Help, "help", "?", "this help"),
+];
+
+pub const SPAN_ALIASES: &[(&str, Action)] = &[
+    ("left", Action::CursorLeft),
+    ("right", Action::CursorRight),
+    ("z", Action::Back),
+    ("backspace", Action::Back),
+];

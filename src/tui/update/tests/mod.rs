@@ -16,6 +16,7 @@ mod follow;
 mod logs;
 mod query;
 mod status;
+mod volume;
 
 const S: i64 = 1_000_000_000;
 const Q: &str = r#"{app="vulnsentinel"} | json"#;
