@@ -158,6 +158,9 @@ pub struct Navigation {
     pub back: Vec<(String, RangeSpec)>,
     /// The dashboard left for the explorer (the dashboard key returns to it).
     pub dashboard: Option<Box<DashState>>,
+    /// The explorer was opened from a dashboard panel: `back` with nothing else to undo
+    /// returns to the dashboard.
+    pub from_dashboard: bool,
 }
 
 impl Navigation {

@@ -204,6 +204,16 @@ fn prompt(app: &mut App, kind: PromptKind, label: &str, text: &str) {
     });
 }
 
+/// Asks for a custom range (the explorer's and the dashboard's `t`; `prompt::parse_range`).
+pub(super) fn range_prompt(app: &mut App) {
+    prompt(
+        app,
+        PromptKind::Range,
+        "range (e.g. 90m, or now-3h .. now-1h)",
+        "",
+    );
+}
+
 /// Runs one action of the key table (also used by tests and the mouse).
 pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
     const MIN: i64 = 60_000_000_000;
@@ -289,12 +299,7 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
             run_query(app, q)
         }
         Action::CustomRange => {
-            prompt(
-                app,
-                PromptKind::Range,
-                "range (e.g. 90m, or now-3h .. now-1h)",
-                "",
-            );
+            range_prompt(app);
             Vec::new()
         }
         Action::Range5m => set_range(app, "5m", 5 * MIN),
@@ -342,7 +347,8 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
     }
 }
 
-/// Esc/backspace: close the details, clear the search, or go back to the previous query.
+/// Esc/backspace: close the details, clear the search, go back to the previous query, or
+/// back to the dashboard a panel was explored from.
 fn back(app: &mut App) -> Vec<Command> {
     if app.logs.details.is_some() {
         app.logs.details = None;
@@ -360,6 +366,7 @@ fn back(app: &mut App) -> Vec<Command> {
             // run_query pushed nothing onto `back`; the popped entry is consumed
             c
         }
+        None if app.nav.from_dashboard => dashboard::open(app),
         None => Vec::new(),
     }
 }
