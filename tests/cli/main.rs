@@ -24,6 +24,7 @@ mod labels_hint;
 mod local;
 mod loki;
 mod loki_faults;
+mod metric_conformance;
 mod metrics;
 mod replay;
 mod stub;
