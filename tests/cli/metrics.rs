@@ -143,3 +143,48 @@ fn csv_is_refused_where_there_is_no_table() {
         assert_eq!(o.stdout, "");
     }
 }
+
+#[test]
+fn every_scene_command_accepts_step_and_a_metric_scene_uses_it() {
+    for args in [
+        &["errors"][..],
+        &["rate-limits"],
+        &["5xx"],
+        &["slow-tools"],
+        &["event", "evt-789"],
+        &["scene", "errors"],
+        &["scene", "api-rate"],
+    ] {
+        let o = run(vs_logs()
+            .args(args)
+            .args(["--demo", "--step", "30m", "--utc"]));
+        assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
+        assert!(!o.stdout.is_empty(), "{args:?}: no output");
+    }
+    // error-rate's own step is 5m; --step 30m replaces it
+    let o = run(vs_logs().args([
+        "scene",
+        "error-rate",
+        "--demo",
+        "--step",
+        "30m",
+        "--utc",
+        "-o",
+        "csv",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let times: Vec<i64> = o
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| {
+            chrono::DateTime::parse_from_rfc3339(l.split(',').next().unwrap())
+                .unwrap()
+                .timestamp()
+        })
+        .collect();
+    assert!(times.len() > 2, "{}", o.stdout);
+    let gaps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps.iter().all(|g| g % 1800 == 0), "{gaps:?}");
+    assert!(gaps.contains(&1800), "{gaps:?}");
+}

@@ -237,3 +237,46 @@ fn a_bad_range_says_why_and_changes_nothing() {
     assert_eq!(app.mode, Mode::Normal);
     assert!(matches!(app.nav.view, View::Dashboard(_)));
 }
+
+#[test]
+fn presets_and_typed_durations_end_at_the_newest_line_of_a_local_input() {
+    use vs_logs::source::demo::DEMO_END_NS;
+    use vs_logs::tui::app::RangeSpec;
+    // the session's clock is a day after the demo's newest line (a copied file)
+    let (mut app, src) = opened_on(120, 40, None);
+    let c = key(&mut app, KeyCode::Char('3'));
+    let d = dash(&app);
+    assert!(
+        d.view.end_ns > DEMO_END_NS - H && d.view.end_ns <= DEMO_END_NS + 1,
+        "the last hour of the data, not of the clock"
+    );
+    assert_eq!(d.view.end_ns - d.view.start_ns, H);
+    assert_eq!(app.editor.range.label(), "last 1h of the input");
+    run(&mut app, &src, c, None);
+    let panels = &dash(&app).view.panels;
+    let with_data = panels
+        .iter()
+        .filter(|p| match &p.state {
+            vs_logs::dashboard::PanelState::Metric(s) => s.iter().any(|s| !s.points.is_empty()),
+            vs_logs::dashboard::PanelState::Logs(l) => !l.is_empty(),
+            _ => false,
+        })
+        .count();
+    assert!(
+        with_data > panels.len() / 2,
+        "{with_data} of {}",
+        panels.len()
+    );
+
+    key(&mut app, KeyCode::Char('t'));
+    type_text(&mut app, "90m");
+    key(&mut app, KeyCode::Enter);
+    let d = dash(&app);
+    assert!(d.view.end_ns <= DEMO_END_NS + 1);
+    assert_eq!(d.view.end_ns - d.view.start_ns, 90 * 60_000_000_000);
+
+    // against Loki (no local data) a preset still ends now
+    let mut loki = testkit::app(100, 30);
+    update(&mut loki, testkit::key('3'));
+    assert!(matches!(loki.editor.range, RangeSpec::Last { .. }));
+}

@@ -4,7 +4,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::super::app::{App, Mode, RangeSpec, View};
+use super::super::app::{App, Mode, View};
 use super::super::dash::{DashState, DashboardStart, zone};
 use super::super::keys::{Action, Screen};
 use super::super::msg::Command;
@@ -125,7 +125,7 @@ pub fn key(app: &mut App, k: KeyEvent) -> Option<Vec<Command>> {
 }
 
 fn set_range(app: &mut App, label: &str, ns: i64) -> Vec<Command> {
-    app.editor.range = RangeSpec::last(label, ns);
+    app.editor.range = app.last_range(label, ns);
     fetch(app)
 }
 

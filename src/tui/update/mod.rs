@@ -26,7 +26,7 @@ pub use query::{page_entries, parse_since, run_query};
 pub use scenes::choose_scene;
 pub use volume::volume_loading;
 
-use super::app::{App, Mode, Prompt, PromptKind, RangeSpec};
+use super::app::{App, Mode, Prompt, PromptKind};
 use super::input::TextInput;
 use super::keys::Action;
 use super::layout::page_rows;
@@ -191,7 +191,7 @@ fn cancel(app: &mut App) -> Vec<Command> {
 }
 
 fn set_range(app: &mut App, label: &str, ns: i64) -> Vec<Command> {
-    app.editor.range = RangeSpec::last(label, ns);
+    app.editor.range = app.last_range(label, ns);
     let q = app.editor.input.text.clone();
     run_query(app, q)
 }

@@ -120,7 +120,10 @@ fn submit_prompt(app: &mut App, kind: PromptKind, text: String) -> Vec<Command> 
         }
         PromptKind::Range => match parse_range(&text, app.now_ns) {
             Ok(r) => {
-                app.editor.range = r;
+                app.editor.range = match r {
+                    RangeSpec::Last { ns, .. } => app.last_range(&text, ns),
+                    r => r,
+                };
                 if app.nav.screen() == Screen::Dashboard {
                     // the dashboard shares the explorer's range: its panels re-plan over it
                     return super::dashboard::fetch(app);
