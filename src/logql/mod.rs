@@ -23,6 +23,7 @@ pub mod ast;
 mod highlight;
 pub mod lexer;
 mod log_query;
+mod logs_behind;
 pub mod metric;
 pub mod parser;
 pub mod pipeline;
@@ -37,6 +38,7 @@ pub mod validate;
 mod syntax_tests;
 
 pub use log_query::{LogQuery, PostFilters};
+pub use logs_behind::logs_behind;
 pub use metric::MetricQuery;
 pub use parser::parse;
 pub use quote::{go_quote, quote};

@@ -168,6 +168,9 @@ pub struct Navigation {
     pub back: Vec<(String, RangeSpec)>,
     /// The dashboard left for the explorer (the dashboard key returns to it).
     pub dashboard: Option<Box<DashState>>,
+    /// The explorer was opened from a dashboard panel: `back` with nothing else to undo
+    /// returns to the dashboard.
+    pub from_dashboard: bool,
 }
 
 impl Navigation {
@@ -229,6 +232,9 @@ pub struct App {
     pub nav: Navigation,
     /// The help overlay (`?`): scroll and filter.
     pub help: HelpState,
+    /// Just after the newest line of a local input (`--file`, `--stdin`, `--demo`): "the last
+    /// hour" ends there, as `Session::range` does at start (a copied file is older than now).
+    pub data_end_ns: Option<i64>,
 }
 
 impl App {
@@ -264,6 +270,20 @@ impl App {
             follow: None,
             nav: Navigation::default(),
             help: HelpState::default(),
+            data_end_ns: None,
+        }
+    }
+
+    /// "The last `ns`" (a preset, or a duration typed at the range prompt): ending now against
+    /// Loki, at the newest line of a local input.
+    pub fn last_range(&self, label: &str, ns: i64) -> RangeSpec {
+        match self.data_end_ns {
+            Some(end_ns) => RangeSpec::Absolute {
+                start_ns: end_ns.saturating_sub(ns),
+                end_ns,
+                label: format!("last {label} of the input"),
+            },
+            None => RangeSpec::last(label, ns),
         }
     }
 }

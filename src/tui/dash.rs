@@ -9,6 +9,7 @@ use chrono::FixedOffset;
 use crate::dashboard::{
     Dashboard, DashboardView, GridPos, PanelQuery, PanelState, Skipped, layout_cells, plan_queries,
 };
+use crate::logql::logs_behind;
 use crate::model::{MetricResult, QueryOutput, QueryRange};
 
 /// Lines a logs panel asks for (newest first).
@@ -180,10 +181,25 @@ impl DashState {
         self.view.cursor_ns = Some(next.clamp(s, e));
     }
 
-    /// The focused panel's first query (variables substituted): what Enter explores.
+    /// The focused panel's first query (variables substituted).
     pub fn focused_query(&self) -> Option<&PanelQuery> {
         let f = self.view.focus?;
         self.plan.iter().find(|q| q.panel == f)
+    }
+
+    /// What Enter opens in the explorer, with the panel's title: a logs panel's query as it is,
+    /// the logs behind a metric panel (Grafana's "logs sample", [`logs_behind`]), or a metric
+    /// query that reads no logs (`vector(1)`) as it is.
+    pub fn explore(&self) -> Option<(String, String)> {
+        let q = self.focused_query()?;
+        let title = self
+            .view
+            .panels
+            .get(q.panel)
+            .map(|p| p.panel.title.clone())
+            .unwrap_or_default();
+        let query = logs_behind(&q.expr).unwrap_or_else(|| q.expr.clone());
+        Some((query, title))
     }
 }
 

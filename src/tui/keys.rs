@@ -154,7 +154,7 @@ pub enum Action {
     Fields,
     /// Logs: open the dashboard (or return to the one left).
     Dashboard,
-    /// Dashboard: open the focused panel's query in the explorer.
+    /// Dashboard: explore the focused panel (a metric panel: the logs behind it).
     OpenPanel,
     /// Dashboard: move the time cursor back one step.
     CursorLeft,

@@ -3,6 +3,7 @@
 
 use crate::agent::model::AgentRun;
 use crate::agent::render::json::Searched;
+use crate::backend::Backend;
 use crate::session::{RangeDefault, Session};
 use crate::timespec::{RangeKind, RangeQuery, format_display};
 
@@ -87,6 +88,9 @@ pub fn start(session: &Session, req: &TuiStart) -> anyhow::Result<(App, Vec<Comm
         session.now_ns,
     );
     app.backend_name = session.backend.describe();
+    if let Backend::Local(src) = &session.backend {
+        app.data_end_ns = src.newest_ns().map(|n| n.saturating_add(1));
+    }
     app.logs.buffer_lines = session
         .config
         .tui

@@ -25,6 +25,7 @@ mod local;
 mod loki;
 mod loki_faults;
 mod meta;
+mod metric_conformance;
 mod metrics;
 mod replay;
 mod stub;

@@ -143,3 +143,103 @@ fn csv_is_refused_where_there_is_no_table() {
         assert_eq!(o.stdout, "");
     }
 }
+
+#[test]
+fn every_scene_command_accepts_step_and_a_metric_scene_uses_it() {
+    for args in [
+        &["errors"][..],
+        &["rate-limits"],
+        &["5xx"],
+        &["slow-tools"],
+        &["event", "evt-789"],
+        &["scene", "errors"],
+        &["scene", "api-rate"],
+    ] {
+        let o = run(vs_logs()
+            .args(args)
+            .args(["--demo", "--step", "30m", "--utc"]));
+        assert_eq!(o.code, 0, "{args:?}: {}", o.stderr);
+        assert!(!o.stdout.is_empty(), "{args:?}: no output");
+    }
+    // error-rate's own step is 5m; --step 30m replaces it
+    let o = run(vs_logs().args([
+        "scene",
+        "error-rate",
+        "--demo",
+        "--step",
+        "30m",
+        "--utc",
+        "-o",
+        "csv",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let times: Vec<i64> = o
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| {
+            chrono::DateTime::parse_from_rfc3339(l.split(',').next().unwrap())
+                .unwrap()
+                .timestamp()
+        })
+        .collect();
+    assert!(times.len() > 2, "{}", o.stdout);
+    let gaps: Vec<i64> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps.iter().all(|g| g % 1800 == 0), "{gaps:?}");
+    assert!(gaps.contains(&1800), "{gaps:?}");
+}
+
+const CONFORMANCE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/logql-conformance/dataset.jsonl"
+);
+
+#[test]
+fn a_metric_scene_on_an_old_file_uses_its_range_before_the_newest_line() {
+    // the data ends 2026-11-25T05:49:48Z; error-rate's own range is 24h, its step 5m
+    let o = run(vs_logs().args([
+        "scene",
+        "error-rate",
+        "--file",
+        CONFORMANCE,
+        "--utc",
+        "-o",
+        "csv",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let newest = chrono::DateTime::parse_from_rfc3339("2026-11-25T05:49:48.695220Z").unwrap();
+    let rows: Vec<&str> = o.stdout.lines().skip(1).collect();
+    assert!(!rows.is_empty(), "{}", o.stdout);
+    for r in rows {
+        let t = chrono::DateTime::parse_from_rfc3339(r.split(',').next().unwrap()).unwrap();
+        let back = newest - t;
+        assert!(
+            back <= chrono::Duration::hours(24) && back >= -chrono::Duration::minutes(5),
+            "{r} is outside the day before the newest line"
+        );
+    }
+}
+
+#[test]
+fn an_empty_metric_scene_says_so_on_stderr_with_a_hint() {
+    // a day that ends before the data starts
+    for out in ["text", "csv"] {
+        let o = run(vs_logs().args([
+            "scene",
+            "error-rate",
+            "--file",
+            CONFORMANCE,
+            "--to",
+            "2026-11-24T09:00:00Z",
+            "-o",
+            out,
+        ]));
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        assert!(
+            o.stderr.contains("no series") && o.stderr.contains("hint:"),
+            "{out}: {}",
+            o.stderr
+        );
+        assert!(!o.stdout.contains(','), "{out}: no rows: {}", o.stdout);
+    }
+}

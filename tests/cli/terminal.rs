@@ -28,3 +28,12 @@ fn tui_without_a_terminal_says_a_terminal_is_needed() {
 fn replay_tui_without_a_terminal_says_a_terminal_is_needed() {
     assert_needs_a_terminal(&run(vs_logs().args(["replay", "ag-1", "--tui", "--demo"])));
 }
+
+#[test]
+fn dashboard_without_a_terminal_says_a_terminal_is_needed() {
+    // before: escape codes on stdout, then "No such device or address (os error 6)"
+    assert_needs_a_terminal(&run(vs_logs().args(["dashboard", "--demo"])));
+    assert_needs_a_terminal(&run(vs_logs()
+        .args(["dashboard", "--stdin"])
+        .write_stdin("{\"level\":\"error\"}\n")));
+}

@@ -20,9 +20,9 @@ use vs_logs::tui::dash::{DashState, DashboardStart, zone};
 use vs_logs::tui::msg::{Command, Msg};
 use vs_logs::tui::{App, TuiStart, View, render, start, update};
 
-const H: i64 = 3_600_000_000_000;
+pub(crate) const H: i64 = 3_600_000_000_000;
 
-fn demo() -> (Session, Arc<LocalSource>) {
+pub(crate) fn demo() -> (Session, Arc<LocalSource>) {
     let src = Arc::new(LocalSource::from_bytes(
         "demo",
         demo_bytes(DEMO_END_NS),
@@ -37,7 +37,7 @@ fn demo() -> (Session, Arc<LocalSource>) {
     (s, src)
 }
 
-fn request() -> TuiStart {
+pub(crate) fn request() -> TuiStart {
     let d = overview().unwrap();
     let vars = resolve_vars(&d.variables, &[]).unwrap();
     TuiStart {
@@ -56,7 +56,7 @@ fn request() -> TuiStart {
     }
 }
 
-fn dash(app: &App) -> &DashState {
+pub(crate) fn dash(app: &App) -> &DashState {
     match &app.nav.view {
         View::Dashboard(d) => d,
         v => panic!("not on the dashboard: {v:?}"),
@@ -65,7 +65,7 @@ fn dash(app: &App) -> &DashState {
 
 /// Runs the panel queries of `cmds` on `src`, feeding answers back (`fail` answers query
 /// `fail` with an error instead).
-fn run(app: &mut App, src: &LocalSource, cmds: Vec<Command>, fail: Option<usize>) {
+pub(crate) fn run(app: &mut App, src: &LocalSource, cmds: Vec<Command>, fail: Option<usize>) {
     for c in cmds {
         if let Command::FetchPanels {
             generation,
@@ -93,13 +93,13 @@ fn run(app: &mut App, src: &LocalSource, cmds: Vec<Command>, fail: Option<usize>
     }
 }
 
-fn draw(app: &App) -> Buffer {
+pub(crate) fn draw(app: &App) -> Buffer {
     let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
     t.draw(|f| render(f, app)).unwrap();
     t.backend().buffer().clone()
 }
 
-fn text(b: &Buffer) -> String {
+pub(crate) fn text(b: &Buffer) -> String {
     let mut s = String::new();
     for y in 0..b.area.height {
         for x in 0..b.area.width {
@@ -111,6 +111,11 @@ fn text(b: &Buffer) -> String {
 }
 
 fn opened(width: u16, height: u16, fail: Option<usize>) -> App {
+    opened_on(width, height, fail).0
+}
+
+/// The overview on the demo data, every panel answered, and the source it ran on.
+pub(crate) fn opened_on(width: u16, height: u16, fail: Option<usize>) -> (App, Arc<LocalSource>) {
     let (session, src) = demo();
     let (mut app, cmds) = start(&session, &request()).unwrap();
     assert!(
@@ -119,7 +124,7 @@ fn opened(width: u16, height: u16, fail: Option<usize>) -> App {
     );
     let cmds = update(&mut app, Msg::Resize(width, height));
     run(&mut app, &src, cmds, fail);
-    app
+    (app, src)
 }
 
 #[test]
@@ -244,7 +249,7 @@ fn stale_answers_are_dropped_and_resize_replans_the_steps() {
     assert_eq!(dash(&app).done(), (n, n));
 }
 
-fn key(app: &mut App, code: KeyCode) -> Vec<Command> {
+pub(crate) fn key(app: &mut App, code: KeyCode) -> Vec<Command> {
     update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
@@ -258,10 +263,13 @@ fn enter_explores_the_focused_panel_and_the_dashboard_key_returns() {
     assert!(!expr.contains("$app"), "variables substituted: {expr}");
     let c = key(&mut app, KeyCode::Enter);
     assert!(matches!(app.nav.view, View::Logs));
-    assert_eq!(app.editor.input.text, expr);
+    // a metric panel opens the logs behind it (`explore::` checks the text)
+    let logs = vs_logs::logql::logs_behind(&expr).unwrap();
+    assert_ne!(logs, expr);
+    assert_eq!(app.editor.input.text, logs);
     assert!(
         c.iter()
-            .any(|c| matches!(c, Command::RunQuery { req, .. } if req.query == expr))
+            .any(|c| matches!(c, Command::RunQuery { req, .. } if req.query == logs))
     );
     let c = key(&mut app, KeyCode::Char('D'));
     assert_eq!(

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod app;
+mod explore;
 mod metric_table;
 mod queries;
 mod screen;

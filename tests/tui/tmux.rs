@@ -308,3 +308,42 @@ fn dashboard_demo_shows_every_panel_with_data_and_quits() {
     assert_eq!(status, "0");
     assert_eq!(t.display("#{alternate_on}"), "0");
 }
+
+/// `--stdin` holds the log lines, so keys come from the terminal itself (`/dev/tty`); Enter
+/// on the first panel (a count of errors) shows the error lines behind it, Esc comes back.
+#[test]
+fn dashboard_on_stdin_reads_keys_from_the_terminal_and_explores_a_panel() {
+    if !ready() {
+        return;
+    }
+    let data = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/logql-conformance/dataset.jsonl"
+    );
+    let t = Tmux::new("dash-stdin");
+    start(
+        &t,
+        &format!("cat {data} | {} dashboard --stdin --utc", bin()),
+    );
+    let answered = |t: &Tmux| {
+        let s = t.capture();
+        s.contains("VulnSentinel overview")
+            && s.split("panels ").nth(1).is_some_and(|r| {
+                let frac: String = r.chars().take_while(|c| !c.is_whitespace()).collect();
+                frac.split_once('/').is_some_and(|(a, b)| a == b)
+            })
+    };
+    t.wait("every panel answered", answered);
+    t.keys(&["Enter"]);
+    t.wait("the error lines behind the first panel", |t| {
+        let s = t.capture();
+        s.contains(r#"{app="vulnsentinel", level="error"}"#)
+            && s.contains("esc returns to the dashboard")
+            && s.contains("error")
+    });
+    t.keys(&["Escape"]);
+    t.wait("the dashboard again", answered);
+    t.keys(&["q"]);
+    assert_eq!(t.exit_status("the app to exit"), "0");
+    assert_eq!(t.display("#{alternate_on}"), "0");
+}

@@ -17,6 +17,7 @@ const MIN_REFRESH_MS: u64 = 1_000;
 
 pub async fn run(session: Session, args: &DashboardArgs) -> anyhow::Result<()> {
     let start = request(&session, args)?;
+    super::tui::need_terminal()?;
     crate::tui::run(session, start).await
 }
 

@@ -13,12 +13,15 @@ pub async fn run(session: Session, args: &TuiArgs) -> anyhow::Result<()> {
 }
 
 /// The explorer draws on a terminal and reads its keys: without one (a pipe, a file, cron),
-/// say so before any escape code is written (exit 2, nothing on stdout).
+/// say so before any escape code is written (exit 2, nothing on stdout). Keys come from stdin,
+/// or from the controlling terminal when stdin is not one (`--stdin` holds the log lines, as in
+/// `cat app.log | vs-logs dashboard --stdin`): the terminal library reads `/dev/tty` then.
 pub fn need_terminal() -> Result<(), CliError> {
-    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+    let keys = std::io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok();
+    if keys && std::io::stdout().is_terminal() {
         return Ok(());
     }
     Err(CliError::usage(
-        "the explorer needs a terminal: stdin and stdout must both be one (for a pipe or a file, use `vs-logs query`)",
+        "the explorer needs a terminal: stdout must be one, and keys come from stdin or the controlling terminal (for a pipe or a file, use `vs-logs query`)",
     ))
 }

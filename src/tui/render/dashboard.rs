@@ -7,7 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::super::app::App;
+use super::super::app::{App, Mode};
 use super::super::chart::render_dashboard;
 use super::super::dash::DashState;
 use super::{DIM, ERROR_TEXT, title};
@@ -22,6 +22,11 @@ pub fn screen(frame: &mut Frame, area: Rect, app: &App, d: &DashState) {
     let body = Rect::new(area.x, area.y + 1, area.width, area.height - 2);
     render_dashboard(frame, body, &d.view);
     let status = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
+    if matches!(app.mode, Mode::Prompt(_)) {
+        // the custom range prompt, as the explorer draws it
+        super::editor::editor(frame, status, app);
+        return;
+    }
     frame.render_widget(Paragraph::new(status_line(app, d)), status);
 }
 

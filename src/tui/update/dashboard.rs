@@ -4,7 +4,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::super::app::{App, Mode, RangeSpec, View};
+use super::super::app::{App, Mode, View};
 use super::super::dash::{DashState, DashboardStart, zone};
 use super::super::keys::{Action, Screen};
 use super::super::msg::Command;
@@ -22,6 +22,7 @@ pub fn open_with(app: &mut App, start: DashboardStart) -> Vec<Command> {
 /// The dashboard key on the logs screen: back to the dashboard left, or the built-in
 /// overview.
 pub fn open(app: &mut App) -> Vec<Command> {
+    app.nav.from_dashboard = false;
     if let Some(d) = app.nav.dashboard.take() {
         app.nav.view = View::Dashboard(d);
         return fetch(app);
@@ -124,7 +125,7 @@ pub fn key(app: &mut App, k: KeyEvent) -> Option<Vec<Command>> {
 }
 
 fn set_range(app: &mut App, label: &str, ns: i64) -> Vec<Command> {
-    app.editor.range = RangeSpec::last(label, ns);
+    app.editor.range = app.last_range(label, ns);
     fetch(app)
 }
 
@@ -142,6 +143,7 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
         Action::Quit | Action::Cancel => super::quit(app),
         Action::Back => {
             leave(app);
+            app.nav.from_dashboard = false;
             if app.editor.query.is_empty() {
                 let q = format!("{{app={}}}", quote(&app.app_label));
                 app.editor.input.set(q.clone());
@@ -168,14 +170,21 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
             Vec::new()
         }
         Action::OpenPanel => {
-            let Some(q) = state(app).and_then(|d| d.focused_query().map(|q| q.expr.clone())) else {
+            let Some((q, title)) = state(app).and_then(|d| d.explore()) else {
                 return Vec::new();
             };
             leave(app);
+            app.nav.from_dashboard = true;
             app.editor.input.set(q.clone());
-            run_query(app, q)
+            let cmds = run_query(app, q);
+            app.status.note = Some(format!("{title}: esc returns to the dashboard"));
+            cmds
         }
         Action::Refresh => fetch(app),
+        Action::CustomRange => {
+            super::range_prompt(app);
+            Vec::new()
+        }
         Action::Range5m => set_range(app, "5m", 5 * MIN),
         Action::Range15m => set_range(app, "15m", 15 * MIN),
         Action::Range1h => set_range(app, "1h", 60 * MIN),

@@ -28,7 +28,7 @@ pub use query::{page_entries, parse_since, run_query};
 pub use scenes::choose_scene;
 pub use volume::volume_loading;
 
-use super::app::{App, Mode, Prompt, PromptKind, RangeSpec};
+use super::app::{App, Mode, Prompt, PromptKind};
 use super::input::TextInput;
 use super::keys::Action;
 use super::layout::page_rows;
@@ -197,7 +197,7 @@ fn cancel(app: &mut App) -> Vec<Command> {
 }
 
 fn set_range(app: &mut App, label: &str, ns: i64) -> Vec<Command> {
-    app.editor.range = RangeSpec::last(label, ns);
+    app.editor.range = app.last_range(label, ns);
     let q = app.editor.input.text.clone();
     run_query(app, q)
 }
@@ -208,6 +208,16 @@ fn prompt(app: &mut App, kind: PromptKind, label: &str, text: &str) {
         label: label.to_string(),
         input: TextInput::new(text),
     });
+}
+
+/// Asks for a custom range (the explorer's and the dashboard's `t`; `prompt::parse_range`).
+pub(super) fn range_prompt(app: &mut App) {
+    prompt(
+        app,
+        PromptKind::Range,
+        "range (e.g. 90m, or now-3h .. now-1h)",
+        "",
+    );
 }
 
 /// Runs one action of the key table (also used by tests and the mouse).
@@ -303,12 +313,7 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
             run_query(app, q)
         }
         Action::CustomRange => {
-            prompt(
-                app,
-                PromptKind::Range,
-                "range (e.g. 90m, or now-3h .. now-1h)",
-                "",
-            );
+            range_prompt(app);
             Vec::new()
         }
         Action::Range5m => set_range(app, "5m", 5 * MIN),
@@ -349,7 +354,8 @@ pub fn perform(app: &mut App, action: Action) -> Vec<Command> {
     }
 }
 
-/// Esc/backspace: close the details, clear the search, or go back to the previous query.
+/// Esc/backspace: close the details, clear the search, go back to the previous query, or
+/// back to the dashboard a panel was explored from.
 fn back(app: &mut App) -> Vec<Command> {
     if app.logs.details.is_some() {
         app.logs.details = None;
@@ -367,6 +373,7 @@ fn back(app: &mut App) -> Vec<Command> {
             // run_query pushed nothing onto `back`; the popped entry is consumed
             c
         }
+        None if app.nav.from_dashboard => dashboard::open(app),
         None => Vec::new(),
     }
 }

@@ -6,6 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use super::super::app::{App, Mode, PromptKind, RangeSpec};
 use super::super::input::Edit;
+use super::super::keys::Screen;
 use super::super::msg::{Command, ExportFormat};
 use super::{plural, query, run_query, scenes};
 
@@ -119,7 +120,14 @@ fn submit_prompt(app: &mut App, kind: PromptKind, text: String) -> Vec<Command> 
         }
         PromptKind::Range => match parse_range(&text, app.now_ns) {
             Ok(r) => {
-                app.editor.range = r;
+                app.editor.range = match r {
+                    RangeSpec::Last { ns, .. } => app.last_range(&text, ns),
+                    r => r,
+                };
+                if app.nav.screen() == Screen::Dashboard {
+                    // the dashboard shares the explorer's range: its panels re-plan over it
+                    return super::dashboard::fetch(app);
+                }
                 let q = app.editor.input.text.clone();
                 run_query(app, q)
             }

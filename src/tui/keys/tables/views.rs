@@ -188,7 +188,7 @@ pub const DASHBOARD: &[(Action, &str, &str, &str)] = &[
         Action::OpenPanel,
         "open_panel",
         "enter",
-        "open the focused panel's query in the explorer",
+        "explore the focused panel: its logs (a metric panel: the lines behind it)",
     ),
     (
         Action::CursorLeft,
@@ -203,6 +203,12 @@ pub const DASHBOARD: &[(Action, &str, &str, &str)] = &[
         "time cursor one step on (also →)",
     ),
     (Action::Refresh, "refresh", "r", "run every panel again"),
+    (
+        Action::CustomRange,
+        "range",
+        "t",
+        "custom time range (90m, or FROM .. TO)",
+    ),
     (Action::Range5m, "range_5m", "1", "last 5 minutes"),
     (Action::Range15m, "range_15m", "2", "last 15 minutes"),
     (Action::Range1h, "range_1h", "3", "last hour"),

@@ -2,7 +2,7 @@
 
 use crossterm::event::KeyCode;
 
-use super::super::app::{Mode, Running, View};
+use super::super::app::{Mode, RangeSpec, Running, View};
 use super::super::msg::{Command, Msg, PageKind};
 use super::super::testkit::{NOW, app, code, ctrl, entry, finished, key, lines, load};
 use super::*;

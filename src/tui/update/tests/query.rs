@@ -262,3 +262,20 @@ fn order_turns_a_complete_load_around_without_a_query() {
     assert!(!a.logs.newest_first);
     assert_eq!(selected_line(&a), before);
 }
+
+#[test]
+fn presets_end_at_the_newest_local_line_else_now() {
+    let mut a = app(120, 40);
+    a.editor.input.set(Q);
+    update(&mut a, key('3'));
+    assert_eq!(a.editor.range, RangeSpec::last("1h", 3600 * S));
+    // a local input whose newest line is a day old
+    a.data_end_ns = Some(NOW - 24 * 3600 * S);
+    let cmds = update(&mut a, key('3'));
+    let (_, _, req, _) = run_cmd(&cmds).unwrap();
+    assert_eq!(
+        (req.start_ns, req.end_ns),
+        (NOW - 25 * 3600 * S, NOW - 24 * 3600 * S)
+    );
+    assert_eq!(a.editor.range.label(), "last 1h of the input");
+}
