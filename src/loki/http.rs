@@ -219,7 +219,7 @@ impl Http {
         if let Some(t) = super::tls::tls_cause(e) {
             return LokiError::Tls {
                 addr,
-                detail: t.to_string(),
+                detail: super::tls::describe(t),
             };
         }
         let detail = root_cause(e);

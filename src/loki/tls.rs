@@ -3,12 +3,14 @@
 
 use std::sync::{Arc, OnceLock};
 
+use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
+use super::pinned::PinnedLeaf;
 use super::{LokiConfig, LokiError};
 
 /// The process's crypto provider: ring, installed as rustls' default once so nothing else in
@@ -94,7 +96,8 @@ fn read_certs(
 }
 
 /// The rustls client configuration for `cfg`. `--ca-cert` replaces the built-in roots (as
-/// logcli does); without it the Mozilla roots are used.
+/// logcli does); without it the Mozilla roots are used. A self-signed server certificate
+/// given with `--ca-cert` is accepted as the server's own (see [`PinnedLeaf`]).
 pub fn client_config(cfg: &LokiConfig) -> Result<Arc<ClientConfig>, LokiError> {
     let provider = provider();
     let builder = ClientConfig::builder_with_provider(Arc::clone(&provider))
@@ -106,20 +109,28 @@ pub fn client_config(cfg: &LokiConfig) -> Result<Arc<ClientConfig>, LokiError> {
             .with_custom_certificate_verifier(Arc::new(SkipVerify(provider)))
     } else {
         let mut roots = RootCertStore::empty();
+        let mut pinned = Vec::new();
         match &cfg.ca_cert {
             Some(ca) => {
                 for c in read_certs(ca, "--ca-cert")? {
-                    roots.add(c).map_err(|e| {
+                    roots.add(c.clone()).map_err(|e| {
                         config_error(format!(
                             "--ca-cert {}: unusable certificate: {e}",
                             ca.display()
                         ))
                     })?;
+                    pinned.push(c);
                 }
             }
             None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
         }
-        builder.with_root_certificates(roots)
+        let webpki =
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
+                .build()
+                .map_err(|e| config_error(format!("TLS setup failed: {e}")))?;
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(PinnedLeaf::new(webpki, pinned)))
     };
     let config = match (&cfg.client_cert, &cfg.client_key) {
         (Some(cert), Some(key)) => {
@@ -157,6 +168,16 @@ pub fn tls_cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rus
         };
     }
     None
+}
+
+/// A TLS failure in words: rustls' own text, with what it means where that is not obvious.
+pub fn describe(e: &rustls::Error) -> String {
+    if super::pinned::ca_used_as_end_entity(e) {
+        return "the server presents a self-signed CA certificate as its own, and it is not the \
+                one given with --ca-cert (CaUsedAsEndEntity)"
+            .into();
+    }
+    e.to_string()
 }
 
 #[cfg(test)]

@@ -80,6 +80,7 @@ pub fn classify_status(status: u16, body: &[u8], addr: &str) -> ConnectError {
 
 fn classify_ws(e: WsError, addr: &str) -> ConnectError {
     if let Some(t) = crate::loki::tls::tls_cause(&e) {
+        let t = crate::loki::tls::describe(t);
         return ConnectError::Fatal(format!(
             "TLS with {addr} failed: {t} (use --ca-cert for a private CA, --cert/--key if Loki \
              asks for a client certificate, or --tls-skip-verify)"

@@ -372,3 +372,69 @@ fn the_cli_flags_reach_the_transport() {
     );
     drop(rt);
 }
+
+/// A self-signed server certificate with `CA:TRUE` (what `openssl req -x509` makes), for
+/// `names`; its PEM file is what the user passes as `--ca-cert`.
+fn self_signed_ca_leaf(dir: &std::path::Path, file: &str, names: &[&str], expired: bool) -> Leaf {
+    let mut p =
+        CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+    p.distinguished_name.push(DnType::CommonName, file);
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    if expired {
+        p.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    }
+    let key = KeyPair::generate().unwrap();
+    let cert = p.self_signed(&key).unwrap();
+    let (cert_pem, key_pem) = (
+        dir.join(format!("{file}.crt")),
+        dir.join(format!("{file}.key")),
+    );
+    std::fs::write(&cert_pem, cert.pem()).unwrap();
+    std::fs::write(&key_pem, key.serialize_pem()).unwrap();
+    Leaf {
+        chain: vec![cert.der().clone()],
+        key: PrivatePkcs8KeyDer::from(key.serialize_der()),
+        cert_pem,
+        key_pem,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_signed_ca_certificate_given_as_ca_cert_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = self_signed_ca_leaf(dir.path(), "selfsigned", &["localhost"], false);
+    let addr = tls_stub(&server, None).await;
+    both_work(&config(&addr, |c| {
+        c.ca_cert = Some(server.cert_pem.clone())
+    }))
+    .await;
+    // Without it, or with another self-signed certificate, it is still refused, in words.
+    let says = "self-signed CA certificate as its own";
+    both_refuse(&config(&addr, |_| {}), says).await;
+    let other = self_signed_ca_leaf(dir.path(), "other", &["localhost"], false);
+    both_refuse(
+        &config(&addr, |c| c.ca_cert = Some(other.cert_pem.clone())),
+        says,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trusted_self_signed_certificate_still_needs_the_right_name_and_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let wrong_name = self_signed_ca_leaf(dir.path(), "elsewhere", &["elsewhere.example"], false);
+    let addr = tls_stub(&wrong_name, None).await;
+    both_refuse(
+        &config(&addr, |c| c.ca_cert = Some(wrong_name.cert_pem.clone())),
+        "not valid for name \"localhost\"",
+    )
+    .await;
+    let expired = self_signed_ca_leaf(dir.path(), "expired", &["localhost"], true);
+    let addr = tls_stub(&expired, None).await;
+    both_refuse(
+        &config(&addr, |c| c.ca_cert = Some(expired.cert_pem.clone())),
+        "certificate expired",
+    )
+    .await;
+}
