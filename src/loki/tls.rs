@@ -1,6 +1,7 @@
 //! The one rustls client configuration (`--ca-cert`, `--cert`/`--key`, `--tls-skip-verify`)
 //! that both the HTTP client and the tail websocket use, on the ring crypto provider only.
 
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use rustls::client::WebPkiServerVerifier;
@@ -79,10 +80,7 @@ fn config_error(msg: String) -> LokiError {
     LokiError::Config(msg)
 }
 
-fn read_certs(
-    path: &std::path::Path,
-    what: &str,
-) -> Result<Vec<CertificateDer<'static>>, LokiError> {
+fn read_certs(path: &Path, what: &str) -> Result<Vec<CertificateDer<'static>>, LokiError> {
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
         .and_then(|it| it.collect::<Result<Vec<_>, _>>())
         .map_err(|e| config_error(format!("cannot read {what} {}: {e}", path.display())))?;
@@ -93,6 +91,49 @@ fn read_certs(
         )));
     }
     Ok(certs)
+}
+
+/// `--key` could not be read as a PEM private key: which file, and what was expected.
+fn key_read_error(key: &Path, e: rustls::pki_types::pem::Error) -> LokiError {
+    use rustls::pki_types::pem::Error as Pem;
+    let key = key.display();
+    config_error(match e {
+        Pem::NoItemsFound => format!(
+            "--key {key} holds no PEM private key (expected BEGIN PRIVATE KEY, BEGIN RSA \
+             PRIVATE KEY or BEGIN EC PRIVATE KEY; an encrypted key must be decrypted first)"
+        ),
+        other => format!("cannot read --key {key}: {other}"),
+    })
+}
+
+/// The certificate and key were read but rustls refused the pair: say which file is wrong.
+fn client_auth_error(cert: &Path, key: &Path, e: &rustls::Error) -> LokiError {
+    use rustls::{CertificateError, InconsistentKeys};
+    let (cert, key) = (cert.display(), key.display());
+    let webpki_error = match e {
+        rustls::Error::InvalidCertificate(CertificateError::Other(o)) => {
+            o.0.downcast_ref::<webpki::Error>().cloned()
+        }
+        _ => None,
+    };
+    config_error(match (e, webpki_error) {
+        (rustls::Error::InconsistentKeys(InconsistentKeys::KeyMismatch), _) => format!(
+            "--key {key} is not the private key of --cert {cert} (the certificate holds a \
+             different public key): give the key the certificate was issued for"
+        ),
+        (_, Some(webpki::Error::UnsupportedCertVersion)) => format!(
+            "--cert {cert} is an X.509 v1 certificate, which TLS cannot use: issue a v3 \
+             certificate (e.g. openssl x509 -req with -extfile or -copy_extensions)"
+        ),
+        (rustls::Error::InvalidCertificate(_), _) => {
+            format!("--cert {cert} cannot be used: {}", describe(e))
+        }
+        (rustls::Error::General(m), _) => format!("--key {key} cannot be used: {m}"),
+        _ => format!(
+            "--cert {cert} with --key {key} cannot be used: {}",
+            describe(e)
+        ),
+    })
 }
 
 /// The rustls client configuration for `cfg`. `--ca-cert` replaces the built-in roots (as
@@ -135,11 +176,10 @@ pub fn client_config(cfg: &LokiConfig) -> Result<Arc<ClientConfig>, LokiError> {
     let config = match (&cfg.client_cert, &cfg.client_key) {
         (Some(cert), Some(key)) => {
             let certs = read_certs(cert, "--cert")?;
-            let key = PrivateKeyDer::from_pem_file(key)
-                .map_err(|e| config_error(format!("cannot read --key {}: {e}", key.display())))?;
+            let key_der = PrivateKeyDer::from_pem_file(key).map_err(|e| key_read_error(key, e))?;
             builder
-                .with_client_auth_cert(certs, key)
-                .map_err(|e| config_error(format!("--cert/--key cannot be used: {e}")))?
+                .with_client_auth_cert(certs, key_der)
+                .map_err(|e| client_auth_error(cert, key, &e))?
         }
         (None, None) => builder.with_no_client_auth(),
         _ => {
@@ -214,6 +254,91 @@ mod tests {
             ..LokiConfig::default()
         };
         assert!(msg(&cfg).contains("together"));
+    }
+
+    /// An X.509 v1 certificate (`openssl x509 -req` without extensions), EC P-256.
+    const V1_CERT: &str = "-----BEGIN CERTIFICATE-----
+MIIBIzCBywIUbaKbJgwuFvOKeUQncHHiWnsghZkwCgYIKoZIzj0EAwIwFDESMBAG
+A1UEAwwJdjEtY2xpZW50MCAXDTI2MTEyOTIwMTg1N1oYDzIxMjYxMTA1MjAxODU3
+WjAUMRIwEAYDVQQDDAl2MS1jbGllbnQwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNC
+AARWiQzIKjgwvwoFZ0UyEdilxs/oAb2O2Xb1kjlWDJvnLV0K5Gpzc4oMkPmnj+xz
+6dZWIjiaRFGqeZG1zaQTLssRMAoGCCqGSM49BAMCA0cAMEQCIEqYMUYkbK2Dc9In
+GvW7NmErE0XYkS/XPw9HrqpZC5vKAiA1ZMxfO11HokjzatY/L0LHm7BU5Ev5aqTm
+5Li86STVbg==
+-----END CERTIFICATE-----
+";
+
+    /// The error `client_config` gives for `--cert cert --key key` (file contents).
+    fn client_error(cert: &str, key: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let (c, k) = (dir.path().join("c.pem"), dir.path().join("k.pem"));
+        std::fs::write(&c, cert).unwrap();
+        std::fs::write(&k, key).unwrap();
+        let cfg = LokiConfig {
+            client_cert: Some(c),
+            client_key: Some(k),
+            ..LokiConfig::default()
+        };
+        client_config(&cfg).unwrap_err().to_string()
+    }
+
+    fn cert_and_key() -> (String, String) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["client.example".to_string()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        (cert.pem(), key.serialize_pem())
+    }
+
+    #[test]
+    fn a_matching_pair_builds() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cert, key) = cert_and_key();
+        let (c, k) = (dir.path().join("c.pem"), dir.path().join("k.pem"));
+        std::fs::write(&c, cert).unwrap();
+        std::fs::write(&k, key).unwrap();
+        let cfg = LokiConfig {
+            client_cert: Some(c),
+            client_key: Some(k),
+            ..LokiConfig::default()
+        };
+        assert!(client_config(&cfg).is_ok());
+    }
+
+    #[test]
+    fn a_key_of_another_certificate_is_named() {
+        let (cert, _) = cert_and_key();
+        let (_, other_key) = cert_and_key();
+        let e = client_error(&cert, &other_key);
+        assert!(
+            e.contains("k.pem is not the private key of --cert") && e.contains("c.pem"),
+            "{e}"
+        );
+        assert!(
+            !e.contains("builder error") && !e.contains("KeyMismatch"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_v1_certificate_is_named() {
+        let (_, key) = cert_and_key();
+        let e = client_error(V1_CERT, &key);
+        assert!(
+            e.contains("c.pem is an X.509 v1 certificate") && e.contains("v3"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_file_without_a_key_is_named() {
+        let (cert, _) = cert_and_key();
+        let e = client_error(&cert, &cert);
+        assert!(
+            e.contains("--key") && e.contains("k.pem holds no PEM private key"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -126,7 +126,12 @@ impl Transport {
             .user_agent(concat!("vs-logs/", env!("CARGO_PKG_VERSION")))
             .gzip(true)
             .build()
-            .map_err(|e| LokiError::Config(format!("cannot set up the HTTP client: {e}")))
+            .map_err(|e| {
+                LokiError::Config(format!(
+                    "cannot set up the HTTP client: {}",
+                    super::http::root_cause(&e)
+                ))
+            })
     }
 
     /// `path` under the base address (its path prefix kept) with `params` as the query.

@@ -438,3 +438,32 @@ async fn a_trusted_self_signed_certificate_still_needs_the_right_name_and_dates(
     )
     .await;
 }
+
+#[test]
+fn a_client_key_of_another_certificate_exits_2_naming_the_files() {
+    let pki = pki();
+    let a = pki
+        .client_ca
+        .leaf(pki.dir.path(), "client-a", &["a.example"], false);
+    let b = pki
+        .client_ca
+        .leaf(pki.dir.path(), "client-b", &["b.example"], false);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vs-logs"))
+        .args(["--addr", "https://127.0.0.1:9", "--retries", "0"])
+        .arg("--cert")
+        .arg(&a.cert_pem)
+        .arg("--key")
+        .arg(&b.key_pem)
+        .arg("labels")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "--key {} is not the private key",
+            b.key_pem.display()
+        )) && err.contains(&a.cert_pem.display().to_string()),
+        "{err}"
+    );
+}
