@@ -219,7 +219,7 @@ impl Http {
         if let Some(t) = super::tls::tls_cause(e) {
             return LokiError::Tls {
                 addr,
-                detail: super::tls::describe(t),
+                detail: super::tls::describe(t, cfg.client_cert.is_some()),
             };
         }
         let detail = root_cause(e);

@@ -126,12 +126,12 @@ fn client_auth_error(cert: &Path, key: &Path, e: &rustls::Error) -> LokiError {
              certificate (e.g. openssl x509 -req with -extfile or -copy_extensions)"
         ),
         (rustls::Error::InvalidCertificate(_), _) => {
-            format!("--cert {cert} cannot be used: {}", describe(e))
+            format!("--cert {cert} cannot be used: {}", describe(e, true))
         }
         (rustls::Error::General(m), _) => format!("--key {key} cannot be used: {m}"),
         _ => format!(
             "--cert {cert} with --key {key} cannot be used: {}",
-            describe(e)
+            describe(e, true)
         ),
     })
 }
@@ -211,13 +211,47 @@ pub fn tls_cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rus
 }
 
 /// A TLS failure in words: rustls' own text, with what it means where that is not obvious.
-pub fn describe(e: &rustls::Error) -> String {
+/// `client_cert`: whether `--cert` was given (decides what a refusing alert means).
+pub fn describe(e: &rustls::Error, client_cert: bool) -> String {
+    use rustls::AlertDescription as A;
     if super::pinned::ca_used_as_end_entity(e) {
         return "the server presents a self-signed CA certificate as its own, and it is not the \
                 one given with --ca-cert (CaUsedAsEndEntity)"
             .into();
     }
-    e.to_string()
+    match e {
+        rustls::Error::AlertReceived(a @ A::CertificateRequired) => format!(
+            "Loki requires a client certificate (mutual TLS){}: pass --cert and --key (alert \
+             {a:?})",
+            if client_cert {
+                ""
+            } else {
+                " and none was given"
+            }
+        ),
+        rustls::Error::AlertReceived(
+            a @ (A::BadCertificate
+            | A::UnknownCA
+            | A::CertificateUnknown
+            | A::UnsupportedCertificate
+            | A::CertificateExpired
+            | A::CertificateRevoked
+            | A::AccessDenied),
+        ) => {
+            if client_cert {
+                format!(
+                    "Loki refused the client certificate given with --cert (alert {a:?}): it \
+                     must be valid and issued by a CA Loki trusts"
+                )
+            } else {
+                format!(
+                    "Loki refused the connection (alert {a:?}); it probably requires a client \
+                     certificate: pass --cert and --key"
+                )
+            }
+        }
+        _ => e.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -339,6 +373,23 @@ GvW7NmErE0XYkS/XPw9HrqpZC5vKAiA1ZMxfO11HokjzatY/L0LHm7BU5Ev5aqTm
             e.contains("--key") && e.contains("k.pem holds no PEM private key"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn refusing_alerts_say_what_the_server_wants() {
+        use rustls::AlertDescription as A;
+        let required = rustls::Error::AlertReceived(A::CertificateRequired);
+        let m = describe(&required, false);
+        assert!(m.contains("requires a client certificate") && m.contains("none was given"));
+        assert!(
+            m.contains("--cert and --key") && m.contains("CertificateRequired"),
+            "{m}"
+        );
+        let bad = rustls::Error::AlertReceived(A::UnknownCA);
+        assert!(describe(&bad, true).contains("refused the client certificate"));
+        assert!(describe(&bad, false).contains("probably requires a client certificate"));
+        let other = rustls::Error::General("x".into());
+        assert_eq!(describe(&other, false), other.to_string());
     }
 
     #[test]

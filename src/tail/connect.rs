@@ -78,9 +78,9 @@ pub fn classify_status(status: u16, body: &[u8], addr: &str) -> ConnectError {
     }
 }
 
-fn classify_ws(e: WsError, addr: &str) -> ConnectError {
+fn classify_ws(e: WsError, addr: &str, client_cert: bool) -> ConnectError {
     if let Some(t) = crate::loki::tls::tls_cause(&e) {
-        let t = crate::loki::tls::describe(t);
+        let t = crate::loki::tls::describe(t, client_cert);
         return ConnectError::Fatal(format!(
             "TLS with {addr} failed: {t} (use --ca-cert for a private CA, --cert/--key if Loki \
              asks for a client certificate, or --tls-skip-verify)"
@@ -113,7 +113,7 @@ pub async fn connect(client: &LokiClient, p: &TailParams<'_>) -> Result<TailSock
         Ok(ws) => Ok(ws),
         Err(WsOpenError::Config(m)) => Err(ConnectError::Fatal(m)),
         Err(WsOpenError::Connect(m) | WsOpenError::Timeout(m)) => Err(ConnectError::Retry(m)),
-        Err(WsOpenError::Handshake(e)) => Err(classify_ws(e, addr)),
+        Err(WsOpenError::Handshake(e)) => Err(classify_ws(e, addr, cfg.client_cert.is_some())),
     }
 }
 

@@ -467,3 +467,83 @@ fn a_client_key_of_another_certificate_exits_2_naming_the_files() {
         "{err}"
     );
 }
+
+/// The tail's events until it ends, with `max_failures` retries allowed.
+async fn tail_events(cfg: &LokiConfig, max_failures: u32) -> Vec<TailEvent> {
+    let client = LokiClient::new(cfg.clone()).unwrap();
+    let opts = FollowOptions {
+        query: r#"{app="t"}"#.into(),
+        start_ns: 1_795_590_000_000_000_000,
+        limit: 10,
+        delay_for_s: 0,
+    };
+    let settings = TailSettings {
+        max_failures,
+        backoff_base: Duration::from_millis(5),
+        backoff_max: Duration::from_millis(10),
+        categorize_labels: false,
+        ..TailSettings::default()
+    };
+    let mut rx = spawn_with(Backend::Loki(client), opts, settings);
+    let mut events = Vec::new();
+    let all = async {
+        while let Some(ev) = rx.recv().await {
+            let end = matches!(ev, TailEvent::Failed(_) | TailEvent::Entries(_));
+            events.push(ev);
+            if end {
+                break;
+            }
+        }
+    };
+    // A guard against a hang, not a timing assertion.
+    tokio::time::timeout(Duration::from_secs(60), all)
+        .await
+        .expect("the tail neither delivered nor failed");
+    events
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tail_refused_for_want_of_a_client_certificate_stops_at_once() {
+    let pki = pki();
+    let server = pki
+        .server_ca
+        .leaf(pki.dir.path(), "server", &["localhost"], false);
+    let addr = tls_stub(&server, Some(&pki.client_ca)).await;
+    let without = config(&addr, |c| c.ca_cert = Some(pki.server_ca.pem.clone()));
+    // Several rounds: the server's alert and its closing the connection race each other.
+    for _ in 0..10 {
+        let events = tail_events(&without, 8).await;
+        let retried = events
+            .iter()
+            .filter(|e| matches!(e, TailEvent::Notice(_)))
+            .count();
+        let Some(TailEvent::Failed(m)) = events.last() else {
+            panic!("expected a failure: {events:?}");
+        };
+        assert_eq!(
+            retried, 0,
+            "a refused client certificate is not retried: {events:?}"
+        );
+        assert!(
+            m.contains("Loki requires a client certificate (mutual TLS) and none was given"),
+            "{m}"
+        );
+        assert!(
+            m.contains("--cert") && m.contains("CertificateRequired"),
+            "{m}"
+        );
+    }
+    // The HTTP path says the same, and does not retry either.
+    let e = http(&config(&addr, |c| {
+        c.ca_cert = Some(pki.server_ca.pem.clone());
+        c.retries = 3;
+    }))
+    .await
+    .unwrap_err();
+    assert!(!e.is_retryable(), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("Loki requires a client certificate (mutual TLS) and none was given"),
+        "{e}"
+    );
+}
