@@ -208,6 +208,7 @@ pub fn session(g: &GlobalArgs) -> Result<(Session, OutputPrefs), CliError> {
         color: color_enabled(g, &profile)?,
         quiet: g.quiet,
         raw_bytes: g.raw_bytes,
+        terminal: std::io::stdout().is_terminal(),
     };
     let session = Session {
         backend,
