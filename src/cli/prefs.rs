@@ -14,4 +14,13 @@ pub struct OutputPrefs {
     /// `--raw-bytes`: `-o raw` to a terminal writes the lines' bytes as they are (else it
     /// sanitises them like text output).
     pub raw_bytes: bool,
+    /// Stdout is a terminal: what is written must show only what is safe ([`Self::escape`]).
+    pub terminal: bool,
+}
+
+impl OutputPrefs {
+    /// What output in this format must go through before it reaches stdout.
+    pub fn escape(&self) -> crate::output::Escape {
+        crate::output::escape_for(self.format, self.terminal, self.raw_bytes)
+    }
 }

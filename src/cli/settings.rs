@@ -199,6 +199,7 @@ pub fn prefs(g: &GlobalArgs, profile: &Profile) -> Result<OutputPrefs, CliError>
         color: color_enabled(g, profile)?,
         quiet: g.quiet,
         raw_bytes: g.raw_bytes,
+        terminal: std::io::stdout().is_terminal(),
     })
 }
 

@@ -21,6 +21,14 @@ pub fn headers(cfg: &LokiConfig) -> Result<HeaderMap, LokiError> {
         ))
     };
     let value = |v: &str, what: &str| -> Result<HeaderValue, LokiError> {
+        // Tabs and C1 controls pass HTTP's own check but are never part of a real credential
+        // (a stray paste, a file with escapes): refuse them before anything is sent.
+        if v.chars().any(char::is_control) {
+            return Err(LokiError::Config(format!(
+                "{what} holds a control character, which no credential or header value can \
+                 contain; nothing was sent (the value is not shown)"
+            )));
+        }
         let mut v = HeaderValue::from_str(v).map_err(|_| bad(what))?;
         v.set_sensitive(true);
         Ok(v)
@@ -37,7 +45,10 @@ pub fn headers(cfg: &LokiConfig) -> Result<HeaderMap, LokiError> {
         h.insert("X-Scope-OrgID", value(org, "--org-id")?);
     }
     if let Some(token) = cfg.bearer_token.as_ref().filter(|t| !t.is_empty()) {
-        let v = value(&format!("Bearer {}", token.expose()), "the bearer token")?;
+        let v = value(
+            &format!("Bearer {}", token.expose()),
+            "the bearer token (--bearer-token, --bearer-token-file or LOKI_BEARER_TOKEN)",
+        )?;
         h.insert(reqwest::header::AUTHORIZATION, v);
     } else if let Some(user) = &cfg.username {
         let pass = cfg.password.as_ref().map_or("", |p| p.expose());
@@ -107,6 +118,45 @@ mod tests {
         };
         let t = Transport::new(&cfg).unwrap();
         assert_eq!(t.credentials()["Authorization"], "Bearer tok");
+    }
+
+    #[test]
+    fn control_characters_are_refused_naming_the_flag_not_the_value() {
+        for bad in [
+            "a\tsecret-1",
+            "a\u{85}secret-1",
+            "a\u{1}secret-1",
+            "a\u{7f}secret-1",
+        ] {
+            let cfg = LokiConfig {
+                headers: vec![("X-Api-Key".into(), bad.into())],
+                ..LokiConfig::default()
+            };
+            let e = Transport::new(&cfg).unwrap_err();
+            let m = e.to_string();
+            assert!(matches!(e, LokiError::Config(_)), "{e:?}");
+            assert!(
+                m.contains("--header \"X-Api-Key\" holds a control character"),
+                "{m}"
+            );
+            assert!(!m.contains("secret-1"), "{m}");
+            let cfg = LokiConfig {
+                bearer_token: Some(Secret::new(bad)),
+                ..LokiConfig::default()
+            };
+            let m = Transport::new(&cfg).unwrap_err().to_string();
+            assert!(
+                m.contains("--bearer-token") && m.contains("control character"),
+                "{m}"
+            );
+            assert!(!m.contains("secret-1"), "{m}");
+        }
+        // Ordinary non-ASCII text is not a control character (HTTP allows it as opaque bytes).
+        let cfg = LokiConfig {
+            headers: vec![("X-Team".into(), "sécurité".into())],
+            ..LokiConfig::default()
+        };
+        assert!(Transport::new(&cfg).is_ok());
     }
 
     #[test]

@@ -198,6 +198,18 @@ impl Http {
 
     fn net_error(&self, cfg: &LokiConfig, e: &reqwest::Error) -> LokiError {
         let addr = self.transport.shown();
+        // A connect timeout is both `is_connect` and `is_timeout`: it never reached Loki, so it
+        // is a (retried) connect failure, not a slow answer to the query.
+        if e.is_connect() && e.is_timeout() {
+            return LokiError::Connect {
+                addr,
+                detail: format!(
+                    "no connection within {}s (nothing answered; a firewall may drop the \
+                     packets)",
+                    connect_timeout(cfg.timeout).as_secs_f64()
+                ),
+            };
+        }
         if e.is_timeout() {
             return LokiError::Timeout {
                 addr,
@@ -207,7 +219,7 @@ impl Http {
         if let Some(t) = super::tls::tls_cause(e) {
             return LokiError::Tls {
                 addr,
-                detail: t.to_string(),
+                detail: super::tls::describe(t, cfg.client_cert.is_some()),
             };
         }
         let detail = root_cause(e);
@@ -248,6 +260,13 @@ async fn read_capped(
     Ok(out)
 }
 
+/// How long establishing a connection may take: half the request timeout, at most 10 s. A
+/// host that drops packets is then reported (and retried) as unreachable before the request
+/// timeout, which would call it a slow answer, can fire.
+pub(crate) fn connect_timeout(timeout: Duration) -> Duration {
+    (timeout / 2).min(Duration::from_secs(10))
+}
+
 /// The innermost cause of an error (e.g. "Connection refused (os error 111)").
 pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cur: &(dyn std::error::Error + 'static) = e;
@@ -261,6 +280,18 @@ pub(crate) fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn connecting_gets_half_the_timeout_at_most_ten_seconds() {
+        assert_eq!(
+            connect_timeout(Duration::from_secs(2)),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            connect_timeout(Duration::from_secs(60)),
+            Duration::from_secs(10)
+        );
+    }
 
     #[test]
     fn builds_with_tls_options() {

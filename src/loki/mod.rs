@@ -4,7 +4,8 @@
 //! Used by `backend` (queries), `tail` (the websocket shares its config) and the front ends.
 //!
 //! Layout: `transport` (the one TLS/proxy/credentials setup for HTTP and the tail websocket),
-//! `tls` (its rustls configuration), `credentials` (tenant/auth/custom headers, validated once), `http` (reqwest client, retries, redirects), `wire` (JSON decoding, also for tail
+//! `tls` (its rustls configuration; `pinned` accepts a self-signed server certificate given as
+//! `--ca-cert`), `credentials` (tenant/auth/custom headers, validated once), `http` (reqwest client, retries, redirects), `wire` (JSON decoding, also for tail
 //! frames), `paging` (batch paging and slicing, HTTP-free), `query` (log and metric queries),
 //! `error` (the error type and how a status + body becomes one).
 
@@ -13,6 +14,7 @@ mod drill;
 mod error;
 pub mod http;
 pub mod paging;
+mod pinned;
 mod query;
 pub mod tls;
 pub mod transport;

@@ -1,14 +1,17 @@
 //! The one rustls client configuration (`--ca-cert`, `--cert`/`--key`, `--tls-skip-verify`)
 //! that both the HTTP client and the tail websocket use, on the ring crypto provider only.
 
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
+use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
+use super::pinned::PinnedLeaf;
 use super::{LokiConfig, LokiError};
 
 /// The process's crypto provider: ring, installed as rustls' default once so nothing else in
@@ -77,10 +80,7 @@ fn config_error(msg: String) -> LokiError {
     LokiError::Config(msg)
 }
 
-fn read_certs(
-    path: &std::path::Path,
-    what: &str,
-) -> Result<Vec<CertificateDer<'static>>, LokiError> {
+fn read_certs(path: &Path, what: &str) -> Result<Vec<CertificateDer<'static>>, LokiError> {
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
         .and_then(|it| it.collect::<Result<Vec<_>, _>>())
         .map_err(|e| config_error(format!("cannot read {what} {}: {e}", path.display())))?;
@@ -93,8 +93,52 @@ fn read_certs(
     Ok(certs)
 }
 
+/// `--key` could not be read as a PEM private key: which file, and what was expected.
+fn key_read_error(key: &Path, e: rustls::pki_types::pem::Error) -> LokiError {
+    use rustls::pki_types::pem::Error as Pem;
+    let key = key.display();
+    config_error(match e {
+        Pem::NoItemsFound => format!(
+            "--key {key} holds no PEM private key (expected BEGIN PRIVATE KEY, BEGIN RSA \
+             PRIVATE KEY or BEGIN EC PRIVATE KEY; an encrypted key must be decrypted first)"
+        ),
+        other => format!("cannot read --key {key}: {other}"),
+    })
+}
+
+/// The certificate and key were read but rustls refused the pair: say which file is wrong.
+fn client_auth_error(cert: &Path, key: &Path, e: &rustls::Error) -> LokiError {
+    use rustls::{CertificateError, InconsistentKeys};
+    let (cert, key) = (cert.display(), key.display());
+    let webpki_error = match e {
+        rustls::Error::InvalidCertificate(CertificateError::Other(o)) => {
+            o.0.downcast_ref::<webpki::Error>().cloned()
+        }
+        _ => None,
+    };
+    config_error(match (e, webpki_error) {
+        (rustls::Error::InconsistentKeys(InconsistentKeys::KeyMismatch), _) => format!(
+            "--key {key} is not the private key of --cert {cert} (the certificate holds a \
+             different public key): give the key the certificate was issued for"
+        ),
+        (_, Some(webpki::Error::UnsupportedCertVersion)) => format!(
+            "--cert {cert} is an X.509 v1 certificate, which TLS cannot use: issue a v3 \
+             certificate (e.g. openssl x509 -req with -extfile or -copy_extensions)"
+        ),
+        (rustls::Error::InvalidCertificate(_), _) => {
+            format!("--cert {cert} cannot be used: {}", describe(e, true))
+        }
+        (rustls::Error::General(m), _) => format!("--key {key} cannot be used: {m}"),
+        _ => format!(
+            "--cert {cert} with --key {key} cannot be used: {}",
+            describe(e, true)
+        ),
+    })
+}
+
 /// The rustls client configuration for `cfg`. `--ca-cert` replaces the built-in roots (as
-/// logcli does); without it the Mozilla roots are used.
+/// logcli does); without it the Mozilla roots are used. A self-signed server certificate
+/// given with `--ca-cert` is accepted as the server's own (see [`PinnedLeaf`]).
 pub fn client_config(cfg: &LokiConfig) -> Result<Arc<ClientConfig>, LokiError> {
     let provider = provider();
     let builder = ClientConfig::builder_with_provider(Arc::clone(&provider))
@@ -106,29 +150,36 @@ pub fn client_config(cfg: &LokiConfig) -> Result<Arc<ClientConfig>, LokiError> {
             .with_custom_certificate_verifier(Arc::new(SkipVerify(provider)))
     } else {
         let mut roots = RootCertStore::empty();
+        let mut pinned = Vec::new();
         match &cfg.ca_cert {
             Some(ca) => {
                 for c in read_certs(ca, "--ca-cert")? {
-                    roots.add(c).map_err(|e| {
+                    roots.add(c.clone()).map_err(|e| {
                         config_error(format!(
                             "--ca-cert {}: unusable certificate: {e}",
                             ca.display()
                         ))
                     })?;
+                    pinned.push(c);
                 }
             }
             None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
         }
-        builder.with_root_certificates(roots)
+        let webpki =
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
+                .build()
+                .map_err(|e| config_error(format!("TLS setup failed: {e}")))?;
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(PinnedLeaf::new(webpki, pinned)))
     };
     let config = match (&cfg.client_cert, &cfg.client_key) {
         (Some(cert), Some(key)) => {
             let certs = read_certs(cert, "--cert")?;
-            let key = PrivateKeyDer::from_pem_file(key)
-                .map_err(|e| config_error(format!("cannot read --key {}: {e}", key.display())))?;
+            let key_der = PrivateKeyDer::from_pem_file(key).map_err(|e| key_read_error(key, e))?;
             builder
-                .with_client_auth_cert(certs, key)
-                .map_err(|e| config_error(format!("--cert/--key cannot be used: {e}")))?
+                .with_client_auth_cert(certs, key_der)
+                .map_err(|e| client_auth_error(cert, key, &e))?
         }
         (None, None) => builder.with_no_client_auth(),
         _ => {
@@ -157,6 +208,50 @@ pub fn tls_cause<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a rus
         };
     }
     None
+}
+
+/// A TLS failure in words: rustls' own text, with what it means where that is not obvious.
+/// `client_cert`: whether `--cert` was given (decides what a refusing alert means).
+pub fn describe(e: &rustls::Error, client_cert: bool) -> String {
+    use rustls::AlertDescription as A;
+    if super::pinned::ca_used_as_end_entity(e) {
+        return "the server presents a self-signed CA certificate as its own, and it is not the \
+                one given with --ca-cert (CaUsedAsEndEntity)"
+            .into();
+    }
+    match e {
+        rustls::Error::AlertReceived(a @ A::CertificateRequired) => format!(
+            "Loki requires a client certificate (mutual TLS){}: pass --cert and --key (alert \
+             {a:?})",
+            if client_cert {
+                ""
+            } else {
+                " and none was given"
+            }
+        ),
+        rustls::Error::AlertReceived(
+            a @ (A::BadCertificate
+            | A::UnknownCA
+            | A::CertificateUnknown
+            | A::UnsupportedCertificate
+            | A::CertificateExpired
+            | A::CertificateRevoked
+            | A::AccessDenied),
+        ) => {
+            if client_cert {
+                format!(
+                    "Loki refused the client certificate given with --cert (alert {a:?}): it \
+                     must be valid and issued by a CA Loki trusts"
+                )
+            } else {
+                format!(
+                    "Loki refused the connection (alert {a:?}); it probably requires a client \
+                     certificate: pass --cert and --key"
+                )
+            }
+        }
+        _ => e.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -193,6 +288,108 @@ mod tests {
             ..LokiConfig::default()
         };
         assert!(msg(&cfg).contains("together"));
+    }
+
+    /// An X.509 v1 certificate (`openssl x509 -req` without extensions), EC P-256.
+    const V1_CERT: &str = "-----BEGIN CERTIFICATE-----
+MIIBIzCBywIUbaKbJgwuFvOKeUQncHHiWnsghZkwCgYIKoZIzj0EAwIwFDESMBAG
+A1UEAwwJdjEtY2xpZW50MCAXDTI2MTEyOTIwMTg1N1oYDzIxMjYxMTA1MjAxODU3
+WjAUMRIwEAYDVQQDDAl2MS1jbGllbnQwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNC
+AARWiQzIKjgwvwoFZ0UyEdilxs/oAb2O2Xb1kjlWDJvnLV0K5Gpzc4oMkPmnj+xz
+6dZWIjiaRFGqeZG1zaQTLssRMAoGCCqGSM49BAMCA0cAMEQCIEqYMUYkbK2Dc9In
+GvW7NmErE0XYkS/XPw9HrqpZC5vKAiA1ZMxfO11HokjzatY/L0LHm7BU5Ev5aqTm
+5Li86STVbg==
+-----END CERTIFICATE-----
+";
+
+    /// The error `client_config` gives for `--cert cert --key key` (file contents).
+    fn client_error(cert: &str, key: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let (c, k) = (dir.path().join("c.pem"), dir.path().join("k.pem"));
+        std::fs::write(&c, cert).unwrap();
+        std::fs::write(&k, key).unwrap();
+        let cfg = LokiConfig {
+            client_cert: Some(c),
+            client_key: Some(k),
+            ..LokiConfig::default()
+        };
+        client_config(&cfg).unwrap_err().to_string()
+    }
+
+    fn cert_and_key() -> (String, String) {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["client.example".to_string()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        (cert.pem(), key.serialize_pem())
+    }
+
+    #[test]
+    fn a_matching_pair_builds() {
+        let dir = tempfile::tempdir().unwrap();
+        let (cert, key) = cert_and_key();
+        let (c, k) = (dir.path().join("c.pem"), dir.path().join("k.pem"));
+        std::fs::write(&c, cert).unwrap();
+        std::fs::write(&k, key).unwrap();
+        let cfg = LokiConfig {
+            client_cert: Some(c),
+            client_key: Some(k),
+            ..LokiConfig::default()
+        };
+        assert!(client_config(&cfg).is_ok());
+    }
+
+    #[test]
+    fn a_key_of_another_certificate_is_named() {
+        let (cert, _) = cert_and_key();
+        let (_, other_key) = cert_and_key();
+        let e = client_error(&cert, &other_key);
+        assert!(
+            e.contains("k.pem is not the private key of --cert") && e.contains("c.pem"),
+            "{e}"
+        );
+        assert!(
+            !e.contains("builder error") && !e.contains("KeyMismatch"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_v1_certificate_is_named() {
+        let (_, key) = cert_and_key();
+        let e = client_error(V1_CERT, &key);
+        assert!(
+            e.contains("c.pem is an X.509 v1 certificate") && e.contains("v3"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_file_without_a_key_is_named() {
+        let (cert, _) = cert_and_key();
+        let e = client_error(&cert, &cert);
+        assert!(
+            e.contains("--key") && e.contains("k.pem holds no PEM private key"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn refusing_alerts_say_what_the_server_wants() {
+        use rustls::AlertDescription as A;
+        let required = rustls::Error::AlertReceived(A::CertificateRequired);
+        let m = describe(&required, false);
+        assert!(m.contains("requires a client certificate") && m.contains("none was given"));
+        assert!(
+            m.contains("--cert and --key") && m.contains("CertificateRequired"),
+            "{m}"
+        );
+        let bad = rustls::Error::AlertReceived(A::UnknownCA);
+        assert!(describe(&bad, true).contains("refused the client certificate"));
+        assert!(describe(&bad, false).contains("probably requires a client certificate"));
+        let other = rustls::Error::General("x".into());
+        assert_eq!(describe(&other, false), other.to_string());
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub enum WsOpenError {
     Config(String),
     /// No TCP connection (or proxy tunnel) to Loki: may work later.
     Connect(String),
+    /// Connected, but the TLS or websocket handshake did not finish in time: may work later.
+    Timeout(String),
     /// TLS or the websocket handshake failed; the caller decides what that means.
     Handshake(tokio_tungstenite::tungstenite::Error),
 }
@@ -56,6 +58,10 @@ pub struct Transport {
     proxy: Arc<Matcher>,
     /// Tenant, authentication and `--header`s, all marked sensitive.
     credentials: HeaderMap,
+    /// How long opening the TCP connection may take (the websocket's; reqwest has its own).
+    connect_timeout: Duration,
+    /// How long the TLS and websocket handshakes may take once connected.
+    timeout: Duration,
 }
 
 impl std::fmt::Debug for Transport {
@@ -89,6 +95,8 @@ impl Transport {
             tls: super::tls::client_config(cfg)?,
             proxy: Arc::new(Matcher::from_system()),
             credentials: super::credentials::headers(cfg)?,
+            connect_timeout: super::http::connect_timeout(cfg.timeout),
+            timeout: cfg.timeout,
         })
     }
 
@@ -113,12 +121,17 @@ impl Transport {
         reqwest::Client::builder()
             .use_preconfigured_tls(rustls::ClientConfig::clone(&self.tls))
             .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .connect_timeout(super::http::connect_timeout(timeout))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("vs-logs/", env!("CARGO_PKG_VERSION")))
             .gzip(true)
             .build()
-            .map_err(|e| LokiError::Config(format!("cannot set up the HTTP client: {e}")))
+            .map_err(|e| {
+                LokiError::Config(format!(
+                    "cannot set up the HTTP client: {}",
+                    super::http::root_cause(&e)
+                ))
+            })
     }
 
     /// `path` under the base address (its path prefix kept) with `params` as the query.
@@ -169,17 +182,33 @@ impl Transport {
         for (k, v) in extra {
             req.headers_mut().insert(*k, HeaderValue::from_static(v));
         }
-        let tcp = self.tcp(&url, &host, port).await?;
+        let tcp = tokio::time::timeout(self.connect_timeout, self.tcp(&url, &host, port))
+            .await
+            .map_err(|_| {
+                WsOpenError::Connect(format!(
+                    "cannot connect to Loki at {}: no connection within {}s (nothing answered; \
+                     a firewall may drop the packets)",
+                    self.shown(),
+                    self.connect_timeout.as_secs_f64()
+                ))
+            })??;
         let _ = tcp.set_nodelay(true);
         let connector = if tls {
             Connector::Rustls(Arc::clone(&self.tls))
         } else {
             Connector::Plain
         };
-        tokio_tungstenite::client_async_tls_with_config(req, tcp, None, Some(connector))
-            .await
-            .map(|(ws, _resp)| ws)
-            .map_err(WsOpenError::Handshake)
+        let handshake =
+            tokio_tungstenite::client_async_tls_with_config(req, tcp, None, Some(connector));
+        match tokio::time::timeout(self.timeout, handshake).await {
+            Ok(r) => r.map(|(ws, _resp)| ws).map_err(WsOpenError::Handshake),
+            Err(_) => Err(WsOpenError::Timeout(format!(
+                "Loki at {} accepted the connection but did not complete the tail handshake \
+                 within {}s",
+                self.shown(),
+                self.timeout.as_secs_f64()
+            ))),
+        }
     }
 
     /// A TCP stream to `host:port`, tunnelled through the proxy the rules pick for `url`.

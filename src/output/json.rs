@@ -35,15 +35,16 @@ pub fn entry_json(e: &LogEntry) -> Value {
 
 /// Serialised JSON made safe for a terminal: every character the sanitiser would make visible
 /// (DEL, C1, line separators, zero-width and bidi controls) written as a `\uXXXX` escape.
-/// Such characters can only sit inside JSON strings, so the result is the same JSON value.
+/// Such characters can only sit inside JSON strings, so the result is the same JSON value. A raw
+/// line break can only be layout (pretty printing, one document per line): it is kept.
 pub(crate) fn escape_for_terminal(json: &str) -> std::borrow::Cow<'_, str> {
-    use crate::sanitize::is_dangerous;
-    if !json.chars().any(is_dangerous) {
+    let escape = |c: char| c != '\n' && crate::sanitize::is_dangerous(c);
+    if !json.chars().any(escape) {
         return std::borrow::Cow::Borrowed(json);
     }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
-        if is_dangerous(c) {
+        if escape(c) {
             out.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             out.push(c);

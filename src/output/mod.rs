@@ -11,6 +11,7 @@ mod lists;
 mod metric;
 pub mod metric_table;
 mod progress;
+mod safe;
 mod text;
 
 pub use chart::write_chart;
@@ -18,6 +19,7 @@ pub use json::entry_json;
 pub use lists::{write_label_sets, write_names};
 pub use metric::{MetricView, loki_result_json, write_metric, write_metric_view};
 pub use progress::{ProgressLine, plural, plural_grouped, thousands};
+pub use safe::{Escape, SafeWriter, escape_for};
 pub use text::TextHeader;
 
 /// What to try when a log query matched nothing, worded once for every front end (the CLI's

@@ -78,8 +78,9 @@ pub fn classify_status(status: u16, body: &[u8], addr: &str) -> ConnectError {
     }
 }
 
-fn classify_ws(e: WsError, addr: &str) -> ConnectError {
+fn classify_ws(e: WsError, addr: &str, client_cert: bool) -> ConnectError {
     if let Some(t) = crate::loki::tls::tls_cause(&e) {
+        let t = crate::loki::tls::describe(t, client_cert);
         return ConnectError::Fatal(format!(
             "TLS with {addr} failed: {t} (use --ca-cert for a private CA, --cert/--key if Loki \
              asks for a client certificate, or --tls-skip-verify)"
@@ -107,16 +108,12 @@ pub async fn connect(client: &LokiClient, p: &TailParams<'_>) -> Result<TailSock
         &[]
     };
     let params = p.query_params();
-    let attempt = client.websocket("/loki/api/v1/tail", &params, extra);
-    match tokio::time::timeout(cfg.timeout, attempt).await {
-        Ok(Ok(ws)) => Ok(ws),
-        Ok(Err(WsOpenError::Config(m))) => Err(ConnectError::Fatal(m)),
-        Ok(Err(WsOpenError::Connect(m))) => Err(ConnectError::Retry(m)),
-        Ok(Err(WsOpenError::Handshake(e))) => Err(classify_ws(e, addr)),
-        Err(_) => Err(ConnectError::Retry(format!(
-            "no answer from Loki at {addr} after {:?}",
-            cfg.timeout
-        ))),
+    // The transport bounds both the connection (connect timeout) and the handshake (timeout).
+    match client.websocket("/loki/api/v1/tail", &params, extra).await {
+        Ok(ws) => Ok(ws),
+        Err(WsOpenError::Config(m)) => Err(ConnectError::Fatal(m)),
+        Err(WsOpenError::Connect(m) | WsOpenError::Timeout(m)) => Err(ConnectError::Retry(m)),
+        Err(WsOpenError::Handshake(e)) => Err(classify_ws(e, addr, cfg.client_cert.is_some())),
     }
 }
 

@@ -3,6 +3,8 @@
 //! SIGTERM/SIGHUP (the loop ends, the guard drops).
 
 use std::io::{Stdout, Write, stdout};
+use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
@@ -14,18 +16,30 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-/// Undoes everything `enter` did; safe to call more than once.
-pub fn restore() {
-    let _ = disable_raw_mode();
-    let mut out = stdout();
-    let _ = execute!(
+/// Whether the terminal is in the explorer's state (raw mode, alternate screen, mouse): what
+/// `restore` undoes, once.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Writes the sequences that undo `enter`: bracketed paste and mouse reporting off, back to the
+/// main screen, cursor shown.
+fn write_restore(out: &mut impl Write) -> std::io::Result<()> {
+    execute!(
         out,
         DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         crossterm::cursor::Show
-    );
-    let _ = out.flush();
+    )?;
+    out.flush()
+}
+
+/// Undoes everything `enter` did; does nothing when the terminal is not in that state, so it is
+/// safe to call more than once and from the panic hook at any time.
+pub fn restore() {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        let _ = disable_raw_mode();
+        let _ = write_restore(&mut stdout());
+    }
 }
 
 /// Restores the terminal when dropped.
@@ -37,13 +51,24 @@ impl Drop for Guard {
     }
 }
 
+/// Installs (once per process) a panic hook that restores the terminal before the panic message
+/// is printed, so the message lands on the main screen and the shell is usable afterwards.
+fn install_panic_hook() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+    });
+}
+
 /// Raw mode, alternate screen, mouse and bracketed paste; a panic hook that restores first.
 pub fn enter() -> std::io::Result<(Terminal<CrosstermBackend<Stdout>>, Guard)> {
-    let hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore();
-        hook(info);
-    }));
+    install_panic_hook();
+    // Active before the first change, so a failure half-way is undone too (by the guard).
+    ACTIVE.store(true, Ordering::SeqCst);
     let guard = Guard;
     enable_raw_mode()?;
     execute!(
@@ -61,4 +86,39 @@ pub fn write_raw(s: &str) {
     let mut out = stdout();
     let _ = out.write_all(s.as_bytes());
     let _ = out.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_restore_sequence_leaves_every_mode_enter_set() {
+        let mut out = Vec::new();
+        write_restore(&mut out).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        for (what, seq) in [
+            ("bracketed paste off", "\x1b[?2004l"),
+            ("mouse reporting off", "\x1b[?1000l"),
+            ("main screen", "\x1b[?1049l"),
+            ("cursor shown", "\x1b[?25h"),
+        ] {
+            assert!(s.contains(seq), "{what}: {s:?}");
+        }
+    }
+
+    #[test]
+    fn a_panic_while_active_restores_and_restoring_is_once() {
+        install_panic_hook();
+        ACTIVE.store(true, Ordering::SeqCst);
+        let r = std::panic::catch_unwind(|| panic!("boom in the explorer"));
+        assert!(r.is_err());
+        assert!(
+            !ACTIVE.load(Ordering::SeqCst),
+            "the hook restored the terminal"
+        );
+        // Nothing left to undo: a second restore (the guard's) is a no-op.
+        restore();
+        assert!(!ACTIVE.load(Ordering::SeqCst));
+    }
 }

@@ -303,3 +303,33 @@ fn oversized_and_gzip_bomb_bodies_are_capped() {
     let o = run(cmd(&stub.url()).args(["labels"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
 }
+
+#[test]
+fn control_characters_in_credentials_are_a_usage_error_before_any_request() {
+    let stub = LokiStub::start();
+    let cases: [(&str, String, &str); 3] = [
+        ("--bearer-token", format!("{TOKEN}\u{1}"), "--bearer-token"),
+        ("--bearer-token", format!("{TOKEN}\t"), "--bearer-token"),
+        (
+            "--header",
+            format!("X-Api-Key: {TOKEN}\u{85}x"),
+            "--header \"X-Api-Key\"",
+        ),
+    ];
+    for (flag, value, named) in cases {
+        for command in [&["labels"][..], &["tail", "{app=\"x\"}"][..]] {
+            let mut c = vs_logs();
+            c.args(["--addr", &stub.url(), "--retries", "3", flag, &value]);
+            let o = run(c.args(command));
+            assert_eq!(o.code, 2, "{flag} {command:?}: {}", o.stderr);
+            assert!(o.stderr.contains(named), "{}", o.stderr);
+            assert!(o.stderr.contains("control character"), "{}", o.stderr);
+            assert!(
+                !o.stderr.contains(TOKEN) && !o.stdout.contains(TOKEN),
+                "{}",
+                o.stderr
+            );
+        }
+    }
+    assert!(stub.requests().is_empty(), "nothing may be sent");
+}

@@ -267,3 +267,40 @@ async fn redirect_on_the_same_host_keeps_credentials() {
             .starts_with("Basic ")
     );
 }
+
+/// A listener whose accept queue is full, so the kernel drops further SYNs: a connection to it
+/// is never made (like a firewalled host), deterministically and without the internet. The
+/// returned values keep the listener and the connection filling its queue alive.
+pub(crate) async fn unanswered_addr() -> (String, tokio::net::TcpListener, std::net::TcpStream) {
+    let sock = tokio::net::TcpSocket::new_v4().unwrap();
+    sock.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = sock.listen(0).unwrap();
+    let at = listener.local_addr().unwrap();
+    // With a backlog of 0 the first connection fills the queue; it is never accepted.
+    let filler = std::net::TcpStream::connect(at).unwrap();
+    (format!("http://{at}"), listener, filler)
+}
+
+#[tokio::test]
+async fn a_connect_timeout_says_it_never_connected_and_is_retried() {
+    let (addr, _listener, _filler) = unanswered_addr().await;
+    let c = LokiClient::new(LokiConfig {
+        addr: addr.clone(),
+        timeout: Duration::from_secs(2),
+        retries: 0,
+        ..LokiConfig::default()
+    })
+    .unwrap();
+    let e = c.labels(0, 1).await.unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        matches!(e, vs_logs::loki::LokiError::Connect { .. }),
+        "{e:?}"
+    );
+    assert!(msg.contains("cannot connect to Loki at"), "{msg}");
+    assert!(msg.contains("no connection within 1s"), "{msg}");
+    assert!(!msg.contains("narrow the query"), "{msg}");
+    assert!(!msg.contains("did not answer"), "{msg}");
+    assert!(e.is_retryable(), "a connect timeout is transient: {msg}");
+    assert_eq!(e.exit_code(), 3);
+}

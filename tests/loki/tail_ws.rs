@@ -294,3 +294,37 @@ async fn dropped_entries_are_reported_with_count_and_span() {
         to_ns: 1_795_594_000_500_000_000,
     }));
 }
+
+#[tokio::test]
+async fn a_tail_that_never_connects_says_so_and_retries() {
+    let (addr, _listener, _filler) = super::faults::unanswered_addr().await;
+    let backend = Backend::Loki(
+        LokiClient::new(LokiConfig {
+            addr: addr.clone(),
+            timeout: Duration::from_secs(2),
+            ..LokiConfig::default()
+        })
+        .unwrap(),
+    );
+    let s = TailSettings {
+        max_failures: 1,
+        ..settings(false)
+    };
+    let mut rx = spawn_with(backend, opts(10, 0), s);
+    let mut events = Vec::new();
+    let collect = async {
+        while let Some(ev) = rx.recv().await {
+            events.push(ev);
+        }
+    };
+    // A guard against a hang, not a timing assertion.
+    tokio::time::timeout(Duration::from_secs(60), collect)
+        .await
+        .expect("the tail never ended");
+    let m = failed(&events);
+    assert!(
+        m.contains("gave up after 2 failed attempts") && m.contains("no connection within 1s"),
+        "{m}"
+    );
+    assert!(m.contains("cannot connect to Loki at"), "{m}");
+}

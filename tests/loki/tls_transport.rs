@@ -372,3 +372,178 @@ fn the_cli_flags_reach_the_transport() {
     );
     drop(rt);
 }
+
+/// A self-signed server certificate with `CA:TRUE` (what `openssl req -x509` makes), for
+/// `names`; its PEM file is what the user passes as `--ca-cert`.
+fn self_signed_ca_leaf(dir: &std::path::Path, file: &str, names: &[&str], expired: bool) -> Leaf {
+    let mut p =
+        CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+    p.distinguished_name.push(DnType::CommonName, file);
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    if expired {
+        p.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    }
+    let key = KeyPair::generate().unwrap();
+    let cert = p.self_signed(&key).unwrap();
+    let (cert_pem, key_pem) = (
+        dir.join(format!("{file}.crt")),
+        dir.join(format!("{file}.key")),
+    );
+    std::fs::write(&cert_pem, cert.pem()).unwrap();
+    std::fs::write(&key_pem, key.serialize_pem()).unwrap();
+    Leaf {
+        chain: vec![cert.der().clone()],
+        key: PrivatePkcs8KeyDer::from(key.serialize_der()),
+        cert_pem,
+        key_pem,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_self_signed_ca_certificate_given_as_ca_cert_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = self_signed_ca_leaf(dir.path(), "selfsigned", &["localhost"], false);
+    let addr = tls_stub(&server, None).await;
+    both_work(&config(&addr, |c| {
+        c.ca_cert = Some(server.cert_pem.clone())
+    }))
+    .await;
+    // Without it, or with another self-signed certificate, it is still refused, in words.
+    let says = "self-signed CA certificate as its own";
+    both_refuse(&config(&addr, |_| {}), says).await;
+    let other = self_signed_ca_leaf(dir.path(), "other", &["localhost"], false);
+    both_refuse(
+        &config(&addr, |c| c.ca_cert = Some(other.cert_pem.clone())),
+        says,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trusted_self_signed_certificate_still_needs_the_right_name_and_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let wrong_name = self_signed_ca_leaf(dir.path(), "elsewhere", &["elsewhere.example"], false);
+    let addr = tls_stub(&wrong_name, None).await;
+    both_refuse(
+        &config(&addr, |c| c.ca_cert = Some(wrong_name.cert_pem.clone())),
+        "not valid for name \"localhost\"",
+    )
+    .await;
+    let expired = self_signed_ca_leaf(dir.path(), "expired", &["localhost"], true);
+    let addr = tls_stub(&expired, None).await;
+    both_refuse(
+        &config(&addr, |c| c.ca_cert = Some(expired.cert_pem.clone())),
+        "certificate expired",
+    )
+    .await;
+}
+
+#[test]
+fn a_client_key_of_another_certificate_exits_2_naming_the_files() {
+    let pki = pki();
+    let a = pki
+        .client_ca
+        .leaf(pki.dir.path(), "client-a", &["a.example"], false);
+    let b = pki
+        .client_ca
+        .leaf(pki.dir.path(), "client-b", &["b.example"], false);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vs-logs"))
+        .args(["--addr", "https://127.0.0.1:9", "--retries", "0"])
+        .arg("--cert")
+        .arg(&a.cert_pem)
+        .arg("--key")
+        .arg(&b.key_pem)
+        .arg("labels")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "--key {} is not the private key",
+            b.key_pem.display()
+        )) && err.contains(&a.cert_pem.display().to_string()),
+        "{err}"
+    );
+}
+
+/// The tail's events until it ends, with `max_failures` retries allowed.
+async fn tail_events(cfg: &LokiConfig, max_failures: u32) -> Vec<TailEvent> {
+    let client = LokiClient::new(cfg.clone()).unwrap();
+    let opts = FollowOptions {
+        query: r#"{app="t"}"#.into(),
+        start_ns: 1_795_590_000_000_000_000,
+        limit: 10,
+        delay_for_s: 0,
+    };
+    let settings = TailSettings {
+        max_failures,
+        backoff_base: Duration::from_millis(5),
+        backoff_max: Duration::from_millis(10),
+        categorize_labels: false,
+        ..TailSettings::default()
+    };
+    let mut rx = spawn_with(Backend::Loki(client), opts, settings);
+    let mut events = Vec::new();
+    let all = async {
+        while let Some(ev) = rx.recv().await {
+            let end = matches!(ev, TailEvent::Failed(_) | TailEvent::Entries(_));
+            events.push(ev);
+            if end {
+                break;
+            }
+        }
+    };
+    // A guard against a hang, not a timing assertion.
+    tokio::time::timeout(Duration::from_secs(60), all)
+        .await
+        .expect("the tail neither delivered nor failed");
+    events
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tail_refused_for_want_of_a_client_certificate_stops_at_once() {
+    let pki = pki();
+    let server = pki
+        .server_ca
+        .leaf(pki.dir.path(), "server", &["localhost"], false);
+    let addr = tls_stub(&server, Some(&pki.client_ca)).await;
+    let without = config(&addr, |c| c.ca_cert = Some(pki.server_ca.pem.clone()));
+    // Several rounds: the server's alert and its closing the connection race each other.
+    for _ in 0..10 {
+        let events = tail_events(&without, 8).await;
+        let retried = events
+            .iter()
+            .filter(|e| matches!(e, TailEvent::Notice(_)))
+            .count();
+        let Some(TailEvent::Failed(m)) = events.last() else {
+            panic!("expected a failure: {events:?}");
+        };
+        assert_eq!(
+            retried, 0,
+            "a refused client certificate is not retried: {events:?}"
+        );
+        assert!(
+            m.contains("Loki requires a client certificate (mutual TLS) and none was given"),
+            "{m}"
+        );
+        assert!(
+            m.contains("--cert") && m.contains("CertificateRequired"),
+            "{m}"
+        );
+    }
+    // The HTTP path says the same, and does not retry either.
+    let e = http(&config(&addr, |c| {
+        c.ca_cert = Some(pki.server_ca.pem.clone());
+        c.retries = 3;
+    }))
+    .await
+    .unwrap_err();
+    assert!(!e.is_retryable(), "{e:?}");
+    assert!(
+        e.to_string()
+            .contains("Loki requires a client certificate (mutual TLS) and none was given"),
+        "{e}"
+    );
+}

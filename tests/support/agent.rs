@@ -59,6 +59,7 @@ pub fn prefs(format: OutputFormat, color: bool) -> OutputPrefs {
         color,
         raw_bytes: false,
         quiet: true,
+        terminal: false,
     }
 }
 

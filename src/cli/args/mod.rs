@@ -92,7 +92,7 @@ pub struct GlobalArgs {
     #[arg(long = "header", value_name = "'NAME: VALUE'", env = "LOKI_HTTP_HEADER",
           global = true, hide_env_values = true, help_heading = CONN)]
     pub headers: Vec<String>,
-    /// Request timeout (30s, 2m) [default: 60s]
+    /// Request timeout (30s, 2m) [default: 60s]; connecting may take half of it, at most 10s
     #[arg(long, env = "LOKI_TIMEOUT", global = true, help_heading = CONN)]
     pub timeout: Option<String>,
     /// Retries on 429/502/503/504 and network errors [default: 3]

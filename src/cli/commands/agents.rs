@@ -16,7 +16,8 @@ pub async fn agents(
     prefs: &OutputPrefs,
     req: &AgentsRequest,
 ) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    // Rows hold log text: to a terminal, JSON output escapes what a terminal would act on.
+    let mut out = crate::output::SafeWriter::new(std::io::stdout().lock(), prefs.escape());
     agents_to(session, prefs, req, &session.backend, &mut out).await
 }
 

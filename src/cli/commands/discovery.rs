@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::cli::OutputPrefs;
 use crate::cli::error::CliError;
 use crate::model::{Direction, QueryOutput, QueryRange};
-use crate::output::{write_label_sets, write_names};
+use crate::output::{SafeWriter, write_label_sets, write_names};
 use crate::sanitize::inline;
 use crate::session::{RangeDefault, Session};
 use crate::timespec::RangeQuery;
@@ -38,7 +38,10 @@ pub async fn labels(
             session.backend.labels(r.start_ns, r.end_ns).await?
         }
     };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = SafeWriter::new(
+        std::io::BufWriter::new(std::io::stdout().lock()),
+        prefs.escape(),
+    );
     write_names(&mut out, &names, prefs.format)?;
     out.flush()?;
     if let Some(n) = name
@@ -125,7 +128,10 @@ pub async fn series(
         .backend
         .series(matchers, r.start_ns, r.end_ns)
         .await?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = SafeWriter::new(
+        std::io::BufWriter::new(std::io::stdout().lock()),
+        prefs.escape(),
+    );
     write_label_sets(&mut out, &sets, prefs.format)?;
     out.flush()?;
     Ok(())

@@ -32,7 +32,8 @@ fn plan(session: &Session, a: &DrillArgs) -> anyhow::Result<(String, TimeRange, 
 pub async fn patterns(session: &Session, prefs: &OutputPrefs, a: &DrillArgs) -> anyhow::Result<()> {
     let (query, r, limit) = plan(session, a)?;
     let report = drill::patterns(&session.backend, &query, r.start_ns, r.end_ns, limit).await?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = crate::output::SafeWriter::new(stdout, prefs.escape());
     write_patterns(&mut out, &report, prefs.format, a.range.utc)?;
     out.flush()?;
     Ok(())
@@ -41,7 +42,8 @@ pub async fn patterns(session: &Session, prefs: &OutputPrefs, a: &DrillArgs) -> 
 pub async fn fields(session: &Session, prefs: &OutputPrefs, a: &DrillArgs) -> anyhow::Result<()> {
     let (query, r, limit) = plan(session, a)?;
     let report = drill::fields(&session.backend, &query, r.start_ns, r.end_ns, limit).await?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = crate::output::SafeWriter::new(stdout, prefs.escape());
     write_fields(&mut out, &report, prefs.format)?;
     out.flush()?;
     Ok(())

@@ -184,7 +184,11 @@ pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyh
                 chart: plan.chart && std::io::stdout().is_terminal(),
                 color: prefs.color,
             };
-            write_metric_view(&mut out, &m, view)?;
+            // Series labels come from the logs: JSON to a terminal escapes what it would act on.
+            let mut safe = crate::output::SafeWriter::new(&mut out, prefs.escape());
+            write_metric_view(&mut safe, &m, view)?;
+            safe.flush()?;
+            drop(safe);
             if !prefs.quiet && m.is_empty() {
                 eprintln!(
                     "vs-logs: the metric query returned no series in {}",

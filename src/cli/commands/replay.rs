@@ -37,8 +37,19 @@ pub async fn replay(
         };
         return crate::tui::run(session, start).await;
     }
-    let mut out = std::io::stdout().lock();
+    let escape = escape(prefs, req.diff.is_some());
+    let mut out = crate::output::SafeWriter::new(std::io::stdout().lock(), escape);
     replay_to(&session, prefs, req, &session.backend, &mut out).await
+}
+
+/// What replay output needs on its way to stdout. Raw lines and JSON hold log text: to a
+/// terminal, what it would act on is made visible (JSON: escaped). A diff is a text rendering
+/// (sanitised field by field, maybe coloured) in every format but JSON.
+fn escape(prefs: &OutputPrefs, diff: bool) -> crate::output::Escape {
+    match (diff, prefs.format) {
+        (true, OutputFormat::Raw | OutputFormat::Csv) => crate::output::Escape::None,
+        _ => prefs.escape(),
+    }
 }
 
 /// `find_runs`, saying on stderr (unless quiet) when the search is widened.
@@ -111,4 +122,37 @@ pub async fn replay_to(
     }
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Escape;
+
+    #[test]
+    fn raw_replay_lines_to_a_terminal_are_made_visible_but_a_coloured_diff_is_not_mangled() {
+        let prefs = |format, terminal| OutputPrefs {
+            format,
+            terminal,
+            ..OutputPrefs::default()
+        };
+        assert_eq!(
+            escape(&prefs(OutputFormat::Raw, true), false),
+            Escape::Visible
+        );
+        assert_eq!(
+            escape(&prefs(OutputFormat::Raw, false), false),
+            Escape::None
+        );
+        assert_eq!(
+            escape(&prefs(OutputFormat::Jsonl, true), false),
+            Escape::Json
+        );
+        assert_eq!(escape(&prefs(OutputFormat::Json, true), true), Escape::Json);
+        assert_eq!(escape(&prefs(OutputFormat::Raw, true), true), Escape::None);
+        assert_eq!(
+            escape(&prefs(OutputFormat::Text, true), false),
+            Escape::None
+        );
+    }
 }

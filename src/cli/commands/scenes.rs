@@ -72,7 +72,8 @@ pub async fn run_scene(
 
 /// `vs-logs scenes`: every scene, its description and LogQL.
 pub fn list(session: &Session, prefs: &OutputPrefs) -> anyhow::Result<()> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut out = crate::output::SafeWriter::new(stdout, prefs.escape());
     match prefs.format {
         OutputFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &session.scenes)?;

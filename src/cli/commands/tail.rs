@@ -194,6 +194,7 @@ mod tests {
             color: false,
             raw_bytes: false,
             quiet,
+            terminal: false,
         }
     }
 
@@ -266,6 +267,7 @@ mod tests {
             color: false,
             quiet: false,
             raw_bytes: false,
+            terminal: false,
         };
         let (mut out, mut err) = (Vec::new(), Vec::new());
         print_events(&p, true, rx, &mut out, &mut err)
