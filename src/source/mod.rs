@@ -15,6 +15,7 @@ mod lead;
 use lead::{lead_base, mtime_ns, now_ns};
 pub mod line;
 mod reader;
+mod record;
 mod scan;
 mod streams;
 pub mod timestamp;
@@ -375,3 +376,7 @@ mod tests;
 #[cfg(test)]
 #[path = "robustness_tests.rs"]
 mod robustness_tests;
+
+#[cfg(test)]
+#[path = "multiline_tests.rs"]
+mod multiline_tests;

@@ -25,6 +25,7 @@ mod local;
 mod loki;
 mod loki_faults;
 mod metrics;
+mod multiline;
 mod replay;
 mod stub;
 mod tail;

@@ -20,6 +20,7 @@ mod agent_views;
 mod drill;
 mod interaction;
 mod metric_chart;
+mod multiline;
 mod runs_list;
 mod screens;
 mod small_screens;
