@@ -16,6 +16,7 @@ use lead::{lead_base, mtime_ns, now_ns};
 pub mod line;
 mod reader;
 mod record;
+pub use record::Assembler;
 mod scan;
 mod streams;
 pub mod timestamp;
