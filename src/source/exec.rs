@@ -9,6 +9,7 @@ use crate::logql::{LogQuery, MetricQuery};
 use crate::model::{Direction, Labels, LogEntry};
 
 use super::SourceError;
+use super::boundary;
 use super::line::{classify_fast, split_compose};
 use super::reader::Data;
 use super::record::{self, Extent};
@@ -208,7 +209,7 @@ fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> LogB
                 let Some(i) = finder.find(&block[pos..]) else {
                     break;
                 };
-                let Some(ext) = record::record_at(block, pos + i, pos) else {
+                let Some(ext) = boundary::record_at(block, pos + i, pos) else {
                     break;
                 };
                 let (text, first_len) = record::join(&block[ext.start..ext.end]);

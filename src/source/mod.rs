@@ -8,6 +8,7 @@
 //! and their timestamp from the line itself, so the seed's LogQL gives on a file what it gives
 //! on Loki.
 
+mod boundary;
 pub mod demo;
 mod exec;
 mod index;

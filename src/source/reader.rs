@@ -249,7 +249,7 @@ pub(crate) fn read_stdin() -> Result<Vec<u8>, SourceError> {
 }
 
 /// Splits a reader into blocks of about [`BLOCK`] bytes that end on a newline (the last one
-/// may not), and where a record begins (see `record::cut`). A line longer than a block is kept
+/// may not), and where a record begins (see `boundary::cut`). A line longer than a block is kept
 /// whole: the block grows to hold it.
 pub(crate) struct Blocks<R> {
     reader: R,
@@ -281,7 +281,7 @@ impl<R: Read> Blocks<R> {
             }
             if let Some(nl) = memchr::memrchr(b'\n', &buf) {
                 // Not inside a multi-line record: the next block starts with a record's start.
-                let end = super::record::cut(&buf, 0, nl + 1, false);
+                let end = super::boundary::cut(&buf, 0, nl + 1, false);
                 self.carry = buf[end..].to_vec();
                 buf.truncate(end);
                 return Ok(Some(buf));
@@ -313,7 +313,7 @@ fn fill<R: Read>(reader: &mut R, buf: &mut Vec<u8>, target: usize) -> io::Result
 }
 
 /// Newline-aligned ranges of about [`BLOCK`] bytes over an in-memory input, each beginning
-/// with a record's first line (see `record::cut`).
+/// with a record's first line (see `boundary::cut`).
 pub(crate) fn memory_blocks(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -323,7 +323,7 @@ pub(crate) fn memory_blocks(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
             want
         } else {
             match memchr::memchr(b'\n', &bytes[want..]) {
-                Some(i) => super::record::cut(bytes, start, want + i + 1, true),
+                Some(i) => super::boundary::cut(bytes, start, want + i + 1, true),
                 None => bytes.len(),
             }
         };

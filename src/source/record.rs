@@ -157,7 +157,7 @@ impl Joiner {
 }
 
 /// The line of `block` starting at `at`: its end (before `\r\n`) and where the next begins.
-fn line_end(block: &[u8], at: usize) -> (usize, usize) {
+pub(super) fn line_end(block: &[u8], at: usize) -> (usize, usize) {
     let nl = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i);
     let mut e = nl;
     if e > at && block[e - 1] == b'\r' {
@@ -166,11 +166,11 @@ fn line_end(block: &[u8], at: usize) -> (usize, usize) {
     (e, nl + 1)
 }
 
-fn blank(bytes: &[u8]) -> bool {
+pub(super) fn blank(bytes: &[u8]) -> bool {
     bytes.iter().all(u8::is_ascii_whitespace)
 }
 
-fn text(bytes: &[u8]) -> Cow<'_, str> {
+pub(super) fn text(bytes: &[u8]) -> Cow<'_, str> {
     String::from_utf8_lossy(bytes)
 }
 
@@ -207,7 +207,8 @@ pub(crate) fn extent(block: &[u8], at: usize) -> Option<(Extent, usize)> {
         skipped += 1;
         pos = n;
     };
-    let mut joiner = Joiner::new(&text(&block[start..first_end]));
+    // Made on the first line that might join (never for a JSON file).
+    let mut joiner: Option<Joiner> = None;
     let mut end = first_end;
     let mut lines = 1;
     let mut nonblank = 1;
@@ -216,7 +217,11 @@ pub(crate) fn extent(block: &[u8], at: usize) -> Option<(Extent, usize)> {
         let (e, n) = line_end(block, next);
         if blank(&block[next..e]) {
             pending_blank += 1;
-        } else if block[next] != b'{' && joiner.accepts(&text(&block[next..e])) {
+        } else if block[next] != b'{'
+            && joiner
+                .get_or_insert_with(|| Joiner::new(&text(&block[start..first_end])))
+                .accepts(&text(&block[next..e]))
+        {
             end = e;
             lines += pending_blank + 1;
             nonblank += 1;
@@ -369,6 +374,8 @@ impl Record<'_> {
 
 /// The records of a block, in order.
 pub(crate) fn records(block: &[u8]) -> impl Iterator<Item = Record<'_>> {
+    // Valid UTF-8 (the usual case) is checked once; a one-line record then borrows its text.
+    let valid = std::str::from_utf8(block).ok();
     let mut pos = 0;
     let mut index = 0;
     std::iter::from_fn(move || {
@@ -377,7 +384,14 @@ pub(crate) fn records(block: &[u8]) -> impl Iterator<Item = Record<'_>> {
         let i = index;
         index += ext.lines;
         pos = ext.next;
-        let (text, first_len) = join(&block[ext.start..ext.end]);
+        let (text, first_len) = match valid {
+            // Line ends are ASCII, so they are char boundaries.
+            Some(v) if ext.end == ext.first_end => {
+                let t = &v[ext.start..ext.end];
+                (Cow::Borrowed(t), t.len())
+            }
+            _ => join(&block[ext.start..ext.end]),
+        };
         Some(Record {
             ext,
             index: i,
@@ -385,66 +399,6 @@ pub(crate) fn records(block: &[u8]) -> impl Iterator<Item = Record<'_>> {
             first_len,
         })
     })
-}
-
-/// The start of the line holding byte `at`, walked back to the nearest line that begins a
-/// record for sure (a start line) but not before `floor` (a known record start): grouping
-/// forward from there finds the record holding `at` exactly.
-pub(crate) fn anchor(block: &[u8], at: usize, floor: usize) -> usize {
-    let mut ls = memchr::memrchr(b'\n', &block[..at]).map_or(0, |i| i + 1);
-    loop {
-        if ls <= floor {
-            return floor;
-        }
-        let (e, _) = line_end(block, ls);
-        if block[ls] == b'{' || role(&text(&block[ls..e])).0 == Role::Start {
-            return ls;
-        }
-        ls = memchr::memrchr(b'\n', &block[..ls - 1]).map_or(0, |i| i + 1);
-    }
-}
-
-/// The record holding byte `at`, found from a known record start `floor` at or before it.
-pub(crate) fn record_at(block: &[u8], at: usize, floor: usize) -> Option<Extent> {
-    let mut pos = anchor(block, at, floor);
-    loop {
-        let (ext, _) = extent(block, pos)?;
-        if ext.next > at {
-            return Some(ext);
-        }
-        pos = ext.next;
-    }
-}
-
-/// How far back [`cut`] looks for a record's start.
-const CUT_LOOKBACK: usize = 256 * 1024;
-
-fn starts_record(buf: &[u8], at: usize) -> bool {
-    let (e, _) = line_end(buf, at);
-    buf.get(at) == Some(&b'{') || role(&text(&buf[at..e])).0 == Role::Start
-}
-
-/// Where to end a block of `buf` that begins at `floor` and would end at line start `end`, so
-/// that no record is split between two blocks: at `end` when the line there begins a record
-/// (judged only when `next_complete`; a JSON line is seen from its first byte), else before
-/// the last start line within [`CUT_LOOKBACK`] bytes. A longer run of continuation lines is
-/// cut where it is (its record is capped anyway).
-pub(crate) fn cut(buf: &[u8], floor: usize, end: usize, next_complete: bool) -> usize {
-    if end >= buf.len() || buf[end] == b'{' || (next_complete && starts_record(buf, end)) {
-        return end;
-    }
-    let lowest = end.saturating_sub(CUT_LOOKBACK).max(floor);
-    let mut ls = end;
-    while ls > lowest {
-        ls = memchr::memrchr(b'\n', &buf[..ls - 1]).map_or(0, |i| i + 1);
-        if ls <= lowest {
-            break;
-        }
-        if starts_record(buf, ls) {
-            return ls;
-        }
-    }
-    end
 }
 
 #[cfg(test)]

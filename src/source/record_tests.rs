@@ -1,4 +1,5 @@
 use super::*;
+use crate::source::boundary::{cut, record_at};
 
 fn roles(text: &str) -> Vec<Role> {
     text.lines().map(|l| role(l).0).collect()
@@ -194,12 +195,12 @@ fn a_record_is_capped_in_lines_and_says_how_many_were_left_out() {
         lines[MAX_RECORD_LINES],
         "…[vs-logs: 10 more lines of this record left out]"
     );
-    assert!(t[0].len() <= super::super::reader::max_line_bytes() + 100);
+    assert!(t[0].len() <= crate::source::reader::max_line_bytes() + 100);
 }
 
 #[test]
 fn a_record_is_capped_in_bytes() {
-    let max = super::super::reader::max_line_bytes();
+    let max = crate::source::reader::max_line_bytes();
     let frame = format!("  {}\n", "x".repeat(1000));
     let mut block = String::from("2026-11-25T00:00:01Z [error] wide\n");
     for _ in 0..(max / 1000 + 50) {
