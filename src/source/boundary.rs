@@ -47,7 +47,13 @@ fn starts_record(buf: &[u8], at: usize) -> bool {
 /// the last start line within [`CUT_LOOKBACK`] bytes. A longer run of continuation lines is
 /// cut where it is (its record is capped anyway).
 pub(crate) fn cut(buf: &[u8], floor: usize, end: usize, next_complete: bool) -> usize {
-    if end >= buf.len() || buf[end] == b'{' || (next_complete && starts_record(buf, end)) {
+    // `end` at the buffer's end: the input's end when the next line would be known (memory),
+    // else the next line is still unread and may continue a record.
+    if end >= buf.len() {
+        if next_complete {
+            return end;
+        }
+    } else if buf[end] == b'{' || (next_complete && starts_record(buf, end)) {
         return end;
     }
     let lowest = end.saturating_sub(CUT_LOOKBACK).max(floor);

@@ -250,6 +250,10 @@ fn cuts_move_back_to_a_record_start() {
     assert_eq!(cut(b, 0, err, true), err);
     let json = b"{\"a\":1}\n{\"b\":2}\n";
     assert_eq!(cut(json, 0, 8, false), 8);
+    // A reader's buffer that ends right after a newline: the next line is unread, so the cut
+    // still moves back to the last start line.
+    let whole = &b[..into_traceback];
+    assert_eq!(cut(whole, 0, into_traceback, false), err);
     // Never back to the block's own start: no start line in reach leaves the cut alone.
     let plain = b"a\n  b\n  c\n";
     assert_eq!(cut(plain, 0, 6, true), 6);
