@@ -390,6 +390,23 @@ fn multi_line_entries_and_fields_are_shown_as_indented_lines() {
 }
 
 #[test]
+fn a_json_record_with_a_joined_traceback_keeps_its_fields_and_shows_the_rest_below() {
+    // Issue 11.3: a local file's JSON line with the traceback printed after it, joined.
+    let line = "{\"event\":\"job.failed\",\"level\":\"error\",\"job\":7}\nTraceback (most recent call last):\n  File \"a.py\"\nValueError: bad\u{1b}]0;x\u{7}";
+    let es = [entry(T, "app", "error", line)];
+    let out = render(OutputFormat::Text, false, &es);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[1].contains("job.failed") && lines[1].ends_with("job=7"),
+        "{out}"
+    );
+    assert_eq!(lines[2], "    Traceback (most recent call last):");
+    assert_eq!(lines[3], "      File \"a.py\"");
+    assert_eq!(lines[4], "    ValueError: bad^[]0;x^G");
+    assert_eq!(lines.len(), 5, "{out}");
+}
+
+#[test]
 fn formats_parse_by_name_in_any_case() {
     for f in OutputFormat::ALL {
         assert_eq!(f.name().parse::<OutputFormat>(), Ok(f));

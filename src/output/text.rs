@@ -198,7 +198,18 @@ fn extra_labels(e: &LogEntry, header: &Labels, json: Option<&Structlog<'_>>) -> 
 fn row(e: &LogEntry, header: &Labels, utc: bool) -> Row {
     let time = crate::timespec::format_display(e.ts, utc);
     let label = |n: &str| e.label(n).map(str::to_string);
-    let json = Structlog::parse(&e.line);
+    // A JSON line with a traceback joined under it (a multi-line record of a local file):
+    // the JSON is its first line, the rest goes under the record.
+    let (json, more) = match Structlog::parse(&e.line) {
+        Some(s) => (Some(s), ""),
+        None => match e.line.split_once('\n') {
+            Some((first, more)) => match Structlog::parse(first) {
+                Some(s) => (Some(s), more),
+                None => (None, ""),
+            },
+            None => (None, ""),
+        },
+    };
     let extra_labels = extra_labels(e, header, json.as_ref());
     let mut below = Vec::new();
     match json {
@@ -220,7 +231,14 @@ fn row(e: &LogEntry, header: &Labels, utc: bool) -> Row {
             )
             .into_owned(),
             event: inline(&s.event().unwrap_or_default()).into_owned(),
-            rest: fields_text(&s, &mut below),
+            rest: {
+                let rest = fields_text(&s, &mut below);
+                let more = more.trim_end_matches(['\n', '\r']);
+                if !more.is_empty() {
+                    below_lines(more, &mut below);
+                }
+                rest
+            },
             extra_labels,
             below,
         },

@@ -9,8 +9,10 @@ use crate::logql::{LogQuery, MetricQuery};
 use crate::model::{Direction, Labels, LogEntry};
 
 use super::SourceError;
+use super::boundary;
 use super::line::{classify_fast, split_compose};
 use super::reader::Data;
+use super::record::{self, Extent};
 use super::scan::{self, Carry, Counts, Resolver, Stamp};
 use super::streams::Streams;
 use super::topn::TopN;
@@ -115,8 +117,9 @@ struct LogScan<'a> {
 }
 
 impl LogScan<'_> {
-    /// Runs one line (starting at byte `start` of the block) through the query.
-    fn line(&mut self, start: usize, text: &str) {
+    /// Runs one record through the query: `first` is its first line (labels and time come
+    /// from it), `text` the whole record.
+    fn record(&mut self, ext: &Extent, first: &str, text: &str) {
         let q = self.q;
         let b = self.b;
         let (_, body_start) = split_compose(text);
@@ -124,7 +127,7 @@ impl LogScan<'_> {
         if !q.prefilter(body) {
             return;
         }
-        let f = classify_fast(text);
+        let f = classify_fast(first);
         let slot = self.streams.slot(&f);
         let matches = match slot.matches {
             Some(m) => m,
@@ -137,16 +140,14 @@ impl LogScan<'_> {
         if !matches {
             return;
         }
-        let stamp = stamp_of(f.ts_ns, &mut self.resolver, self.block, start);
+        let stamp = stamp_of(f.ts_ns, &mut self.resolver, self.block, ext.start);
         let ts = match stamp {
             Stamp::After { ts, k } => ts.saturating_add(k),
             Stamp::Pending { .. } => {
-                // The raw bytes' end (the text may be a lossy copy of invalid UTF-8).
-                let block = self.block;
-                let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
-                if let (Ok(s), Ok(e)) = (u32::try_from(start), u32::try_from(end)) {
+                // The raw bytes' range (the text may be a lossy copy of invalid UTF-8).
+                if let (Ok(s), Ok(e)) = (u32::try_from(ext.start), u32::try_from(ext.end)) {
                     self.pending.push((stamp, s, e));
-                    self.head_end = end;
+                    self.head_end = ext.end;
                 }
                 return;
             }
@@ -182,31 +183,37 @@ fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> LogB
         pending: Vec::new(),
         head_end: 0,
     };
-    let literal = q.required_literal().filter(|l| !l.is_empty());
+    // A literal spanning lines could miss the raw bytes of a record (its `\r`, its blank
+    // lines): such a query reads every record.
+    let literal = q
+        .required_literal()
+        .filter(|l| !l.is_empty() && !l.contains(&b'\n'));
     let text = std::str::from_utf8(block).ok();
     let lines = match (literal, text) {
-        // Only lines holding the literal can pass: one SIMD search over the whole block finds
-        // them (on valid UTF-8 a line's text is its bytes, so none is missed).
-        (Some(lit), Some(text)) => {
+        // Only records holding the literal can pass: one SIMD search over the whole block
+        // finds them (on valid UTF-8 a record's text holds its lines' bytes, so none is
+        // missed); the record around each hit is found from the nearest line that starts one.
+        (Some(lit), Some(_)) => {
             let finder = memchr::memmem::Finder::new(lit);
             let mut pos = 0;
             while pos < block.len() {
                 let Some(i) = finder.find(&block[pos..]) else {
                     break;
                 };
-                let (line, next) = scan::line_at(block, text, pos + i);
-                if let Some((start, t)) = line {
-                    scan.line(start, t);
-                }
-                pos = next;
+                let Some(ext) = boundary::record_at(block, pos + i, pos) else {
+                    break;
+                };
+                let (text, first_len) = record::join(&block[ext.start..ext.end]);
+                scan.record(&ext, &text[..first_len], &text);
+                pos = ext.next;
             }
             scan::count_lines(block)
         }
         _ => {
             let mut n = 0;
-            for l in scan::lines(block) {
-                n += 1;
-                scan.line(l.start, &l.text);
+            for r in record::records(block) {
+                n += r.ext.nonblank as u64;
+                scan.record(&r.ext, r.first(), &r.text);
             }
             n
         }
@@ -248,8 +255,8 @@ pub(crate) fn run_log(
                 let Some(bytes) = out.head.get(s as usize..e as usize) else {
                     continue;
                 };
-                let text = String::from_utf8_lossy(bytes);
-                let f = classify_fast(&text);
+                let (text, first_len) = record::join(bytes);
+                let f = classify_fast(&text[..first_len]);
                 let slot = streams.slot(&f);
                 if let Some(entry) = line_entry(&text, ts, slot, q) {
                     top.push(entry);
@@ -309,21 +316,16 @@ fn metric_block(
     let mut pending = Vec::new();
     let mut head_end = 0;
     let mut lines = 0;
-    for l in scan::lines(block) {
-        lines += 1;
-        let f = classify_fast(&l.text);
-        let ts = match stamp_of(f.ts_ns, &mut resolver, block, l.start) {
+    for r in record::records(block) {
+        lines += r.ext.nonblank as u64;
+        let f = classify_fast(r.first());
+        let ts = match stamp_of(f.ts_ns, &mut resolver, block, r.ext.start) {
             Stamp::After { ts, k } => ts.saturating_add(k),
             stamp @ Stamp::Pending { .. } => {
-                // The raw bytes' end without `\r` (the text may be a lossy copy).
-                let mut end =
-                    memchr::memchr(b'\n', &block[l.start..]).map_or(block.len(), |i| l.start + i);
-                if end > l.start && block[end - 1] == b'\r' {
-                    end -= 1;
-                }
-                if let (Ok(s), Ok(e)) = (u32::try_from(l.start), u32::try_from(end)) {
+                // The raw bytes' range (the text may be a lossy copy of invalid UTF-8).
+                if let (Ok(s), Ok(e)) = (u32::try_from(r.ext.start), u32::try_from(r.ext.end)) {
                     pending.push((stamp, s, e));
-                    head_end = end;
+                    head_end = r.ext.end;
                 }
                 continue;
             }
@@ -331,7 +333,7 @@ fn metric_block(
         if ts < lo || ts > hi {
             continue;
         }
-        if let Some(e) = metric_entry(&f, &l.text, ts, &mut streams, keep) {
+        if let Some(e) = metric_entry(&f, &r.text, ts, &mut streams, keep) {
             timed.push(e);
         }
     }
@@ -372,8 +374,8 @@ pub(crate) fn collect_entries(
                 let Some(bytes) = out.head.get(s as usize..e as usize) else {
                     continue;
                 };
-                let text = String::from_utf8_lossy(bytes);
-                let f = classify_fast(&text);
+                let (text, first_len) = record::join(bytes);
+                let f = classify_fast(&text[..first_len]);
                 if let Some(entry) = metric_entry(&f, &text, ts, &mut streams, keep) {
                     all.push(entry);
                 }

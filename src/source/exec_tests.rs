@@ -138,19 +138,20 @@ fn line_filter_runs_before_the_pipeline() {
 
 #[test]
 fn untimed_lines_follow_their_stamped_line_even_across_blocks() {
-    // Enough lines for several 4 MB blocks; every 7th stamped line is followed by a
-    // two-line traceback with no timestamp.
+    // Enough lines for several 4 MB blocks; every 7th stamped line is followed by two lines
+    // with no timestamp that begin records of their own (a level word; a traceback would
+    // join the line before it instead: issue 11.3, `multiline_tests`).
     let mut lines = Vec::new();
     let pad = "p".repeat(200);
     for s in 0..40_000i64 {
         lines.push(json_line(s, "app", &pad));
         if s % 7 == 0 {
-            lines.push("Traceback (most recent call last):".to_string());
-            lines.push(format!("ValueError: bad {s}"));
+            lines.push("INFO: retrying".to_string());
+            lines.push(format!("ERROR: bad {s}"));
         }
     }
     let data = mem(&lines);
-    let q = Fake::new("Error: bad", None);
+    let q = Fake::new("ERROR: bad", None);
     let got = run(
         &data,
         &q,
@@ -158,11 +159,7 @@ fn untimed_lines_follow_their_stamped_line_even_across_blocks() {
     );
     assert_eq!(got.len(), 40_000usize.div_ceil(7));
     for e in &got {
-        let s: i64 = e
-            .line
-            .trim_start_matches("ValueError: bad ")
-            .parse()
-            .unwrap();
+        let s: i64 = e.line.trim_start_matches("ERROR: bad ").parse().unwrap();
         // Two lines after the stamped line: its time + 2 ns.
         assert_eq!(e.ts, T0 + s * S + 2, "{}", e.line);
         assert_eq!(e.labels["level"], "error");

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::SourceError;
 use super::line::classify_fast;
 use super::reader::Data;
+use super::record;
 use super::scan;
 use super::streams::Streams;
 use crate::model::Labels;
@@ -71,17 +72,17 @@ fn index_block(block: &[u8], app: &str) -> BlockIndex {
     let mut recorded: Vec<i64> = Vec::new();
     let mut last: Option<i64> = None;
     let mut newest: Option<i64> = None;
-    let mut after_last = 0i64;
-    for l in scan::lines(block) {
-        let f = classify_fast(&l.text);
+    // The position of the last stamped record's first line: an untimed record is stamped as
+    // many ns after it as it is lines below it (see `scan::Stamp`).
+    let mut last_at = 0usize;
+    for r in record::records(block) {
+        let f = classify_fast(r.first());
         if let Some(ts) = f.ts_ns {
             last = Some(ts);
-            after_last = 0;
+            last_at = r.index;
             newest = Some(newest.map_or(ts, |n| n.max(ts)));
         } else if let Some(ts) = last {
-            // An untimed line is stamped 1 ns after the line before it (see `scan::Stamp`).
-            after_last += 1;
-            let t = ts.saturating_add(after_last);
+            let t = ts.saturating_add(i64::try_from(r.index - last_at).unwrap_or(i64::MAX));
             newest = Some(newest.map_or(t, |n| n.max(t)));
         }
         let i = streams.index_of(&f);
@@ -147,15 +148,19 @@ pub(crate) fn newest_in_tail(data: &Data) -> Option<i64> {
     // Untimed lines after the last stamped one are stamped 1 ns apart after it (see
     // `scan::Stamp`): the newest entry is the last of them.
     let mut newest: Option<i64> = None;
-    let mut last: Option<i64> = None;
-    for l in scan::lines(&tail[from..]) {
-        let t = match (classify_fast(&l.text).ts_ns, last) {
-            (Some(ts), _) => Some(ts),
-            (None, Some(prev)) => Some(prev.saturating_add(1)),
+    let mut last: Option<(i64, usize)> = None;
+    for r in record::records(&tail[from..]) {
+        let t = match (classify_fast(r.first()).ts_ns, last) {
+            (Some(ts), _) => {
+                last = Some((ts, r.index));
+                Some(ts)
+            }
+            (None, Some((prev, at))) => {
+                Some(prev.saturating_add(i64::try_from(r.index - at).unwrap_or(i64::MAX)))
+            }
             (None, None) => None,
         };
         if let Some(t) = t {
-            last = Some(t);
             newest = Some(newest.map_or(t, |n| n.max(t)));
         }
     }
@@ -225,7 +230,9 @@ mod tests {
             "\n",
             r#"{"level":"error","logger":"vulnsentinel.db","timestamp":"2026-11-25T02:00:00Z"}"#,
             "\n",
-            "Traceback (most recent call last):\n",
+            // An untimed line that starts a record of its own (a traceback line would join
+            // the record above it: issue 11.3).
+            "{\"event\":\"worker.ready\"}\n",
         );
         let data = Data::Memory {
             name: "t".into(),
@@ -233,7 +240,7 @@ mod tests {
         };
         let idx = build(&[(data, 0)], "vulnsentinel").unwrap();
         assert_eq!(idx.streams.len(), 3);
-        // The untimed traceback line after the last stamped one is stamped 1 ns after it, and
+        // The untimed line after the last stamped one is stamped 1 ns after it, and
         // is the newest entry (issue 11.2: a range ending at the newest must include it).
         assert_eq!(idx.newest_ns, Some(1_795_572_000_000_000_001));
         let t0 = 1_795_564_800_000_000_000;

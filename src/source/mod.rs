@@ -8,6 +8,7 @@
 //! and their timestamp from the line itself, so the seed's LogQL gives on a file what it gives
 //! on Loki.
 
+mod boundary;
 pub mod demo;
 mod exec;
 mod index;
@@ -15,6 +16,8 @@ mod lead;
 use lead::{lead_base, mtime_ns, now_ns};
 pub mod line;
 mod reader;
+mod record;
+pub use record::Assembler;
 mod scan;
 mod streams;
 pub mod timestamp;
@@ -375,3 +378,7 @@ mod tests;
 #[cfg(test)]
 #[path = "robustness_tests.rs"]
 mod robustness_tests;
+
+#[cfg(test)]
+#[path = "multiline_tests.rs"]
+mod multiline_tests;

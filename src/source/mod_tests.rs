@@ -103,7 +103,7 @@ fn first_untimed_lines_go_just_before_the_first_stamped_line() {
     let t = 1_795_586_400_000_000_000;
     let src = LocalSource::from_bytes(
         "x",
-        b"banner\n\nsecond\n2026-11-25T06:00:00Z [info] a\nafter\n".to_vec(),
+        b"banner\n\nsecond\n2026-11-25T06:00:00Z [info] a\n{\"event\":\"after\"}\n".to_vec(),
         "app",
     );
     // Three raw lines (one blank) before the stamped one: bases at t - 4, lines at t-3..t-1.

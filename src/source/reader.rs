@@ -259,7 +259,8 @@ pub(crate) fn read_stdin() -> Result<Vec<u8>, SourceError> {
 }
 
 /// Splits a reader into blocks of about [`BLOCK`] bytes that end on a newline (the last one
-/// may not). A line longer than a block is kept whole: the block grows to hold it.
+/// may not), and where a record begins (see `boundary::cut`). A line longer than a block is kept
+/// whole: the block grows to hold it.
 pub(crate) struct Blocks<R> {
     reader: R,
     carry: Vec<u8>,
@@ -289,8 +290,10 @@ impl<R: Read> Blocks<R> {
                 return Ok(if buf.is_empty() { None } else { Some(buf) });
             }
             if let Some(nl) = memchr::memrchr(b'\n', &buf) {
-                self.carry = buf[nl + 1..].to_vec();
-                buf.truncate(nl + 1);
+                // Not inside a multi-line record: the next block starts with a record's start.
+                let end = super::boundary::cut(&buf, 0, nl + 1, false);
+                self.carry = buf[end..].to_vec();
+                buf.truncate(end);
                 return Ok(Some(buf));
             }
             target = buf.len() * 2;
@@ -319,7 +322,8 @@ fn fill<R: Read>(reader: &mut R, buf: &mut Vec<u8>, target: usize) -> io::Result
     Ok(true)
 }
 
-/// Newline-aligned ranges of about [`BLOCK`] bytes over an in-memory input.
+/// Newline-aligned ranges of about [`BLOCK`] bytes over an in-memory input, each beginning
+/// with a record's first line (see `boundary::cut`).
 pub(crate) fn memory_blocks(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
@@ -329,7 +333,7 @@ pub(crate) fn memory_blocks(bytes: &[u8]) -> Vec<std::ops::Range<usize>> {
             want
         } else {
             match memchr::memchr(b'\n', &bytes[want..]) {
-                Some(i) => want + i + 1,
+                Some(i) => super::boundary::cut(bytes, start, want + i + 1, true),
                 None => bytes.len(),
             }
         };

@@ -1,6 +1,7 @@
 //! Scanning inputs in parallel: blocks are read on one thread and processed by rayon workers in
 //! batches, then merged in file order, so results do not depend on the number of cores.
 
+#[cfg(test)]
 use std::borrow::Cow;
 use std::io::Read;
 use std::sync::mpsc;
@@ -120,16 +121,18 @@ fn read_blocks(input: Box<dyn Read + Send>, tx: &mpsc::SyncSender<std::io::Resul
 }
 
 /// One line of a block: its byte offset, index in the block and text.
+#[cfg(test)]
 pub(crate) struct Line<'a> {
     pub start: usize,
     /// Position among all the block's lines, blank ones included (the tests check the split).
-    #[cfg_attr(not(test), allow(dead_code))]
     pub index: usize,
     pub text: Cow<'a, str>,
 }
 
 /// The lines of a block, without `\r\n` endings; blank lines are skipped (Loki rejects
-/// empty entries). Invalid UTF-8 is replaced, never fatal.
+/// empty entries). Invalid UTF-8 is replaced, never fatal. The scan itself reads records
+/// (`record::records`), which group these lines; the tests check the split with it.
+#[cfg(test)]
 pub(crate) fn lines(block: &[u8]) -> impl Iterator<Item = Line<'_>> {
     let valid = std::str::from_utf8(block).ok();
     let mut start = 0;
@@ -261,23 +264,6 @@ pub(crate) fn count_lines(block: &[u8]) -> u64 {
         start = end + 1;
     }
     n
-}
-
-/// The line of a block holding byte `at`, as [`lines`] would give it (start, text), or `None`
-/// when it is blank; and where the next line starts. `valid` is the block as text (UTF-8).
-pub(crate) fn line_at<'a>(
-    block: &[u8],
-    valid: &'a str,
-    at: usize,
-) -> (Option<(usize, &'a str)>, usize) {
-    let s = memchr::memrchr(b'\n', &block[..at]).map_or(0, |i| i + 1);
-    let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i);
-    let mut e = end;
-    if e > s && block[e - 1] == b'\r' {
-        e -= 1;
-    }
-    let blank = block[s..e].iter().all(u8::is_ascii_whitespace);
-    ((!blank).then(|| (s, &valid[s..e])), end + 1)
 }
 
 /// `classify_fast` on a line of the scan.

@@ -12,13 +12,14 @@ use super::{FollowOptions, TailEvent, TailSettings, validate};
 use crate::logql::LogQuery;
 use crate::model::LogEntry;
 use crate::source::line::classify_line;
-use crate::source::{LocalInput, LocalSource};
+use crate::source::{Assembler, LocalInput, LocalSource};
 
-/// Turns one raw line into an entry exactly as the local source does (labels derived like
-/// Alloy, `detected_level` metadata, compose prefix removed); a line without a timestamp of its
-/// own takes the previous line's (`last_ts`, "now" at first).
-fn to_entry(line: String, app: &str, last_ts: &mut i64) -> LogEntry {
-    let info = classify_line(&line, app);
+/// Turns one record (lines joined as the local source joins them, see [`Assembler`]) into an
+/// entry exactly as the local source does (labels derived like Alloy from its first line,
+/// `detected_level` metadata, compose prefix removed); a record without a timestamp of its own
+/// takes the previous one's (`last_ts`, "now" at first).
+fn to_entry((line, first_len): (String, usize), app: &str, last_ts: &mut i64) -> LogEntry {
+    let info = classify_line(line.get(..first_len).unwrap_or(&line), app);
     let ts = info.ts_ns.unwrap_or(*last_ts);
     *last_ts = ts;
     let body = info.body(&line).to_string();
@@ -77,13 +78,21 @@ pub(crate) fn run_file(
     let mut last_ts = super::session::now_ns();
     let mut recent: VecDeque<LogEntry> = VecDeque::new();
     // Read in chunks (`READ_CHUNK`): memory holds one chunk and `limit` entries, not the file.
+    // A record is shown once the line after it begins another, or a poll brings nothing
+    // more (a traceback is written at once, so it is shown whole).
+    let mut records = Assembler::default();
     loop {
         let p = match follower.poll() {
             Ok(p) => p,
             Err(e) => return fail(e.to_string()),
         };
-        for line in p.lines {
-            if let Some(e) = select(&q, to_entry(line, &app, &mut last_ts))
+        let mut done: Vec<(String, usize)> =
+            p.lines.iter().filter_map(|l| records.push(l)).collect();
+        if !p.more {
+            done.extend(records.flush());
+        }
+        for r in done {
+            if let Some(e) = select(&q, to_entry(r, &app, &mut last_ts))
                 && e.ts >= opts.start_ns
             {
                 if recent.len() == opts.limit {
@@ -123,10 +132,15 @@ pub(crate) fn run_file(
                 return;
             }
         }
-        let entries: Vec<LogEntry> = p
-            .lines
+        let quiet = p.lines.is_empty();
+        let mut done: Vec<(String, usize)> =
+            p.lines.iter().filter_map(|l| records.push(l)).collect();
+        if quiet {
+            done.extend(records.flush());
+        }
+        let entries: Vec<LogEntry> = done
             .into_iter()
-            .filter_map(|l| select(&q, to_entry(l, &app, &mut last_ts)))
+            .filter_map(|r| select(&q, to_entry(r, &app, &mut last_ts)))
             .collect();
         if !entries.is_empty() && !blocking_send(&tx, TailEvent::Entries(entries)) {
             return;
@@ -141,18 +155,50 @@ mod tests {
     #[test]
     fn lines_get_their_timestamp_labels_and_untimed_ones_keep_their_place() {
         let mut last = 7;
-        let e = to_entry(
-            r#"{"event":"x","level":"error","logger":"vulnsentinel.agent","timestamp":"2026-11-25T07:50:53.164764Z"}"#.into(),
-            "vulnsentinel",
-            &mut last,
-        );
+        let line = r#"{"event":"x","level":"error","logger":"vulnsentinel.agent","timestamp":"2026-11-25T07:50:53.164764Z"}"#;
+        let e = to_entry((line.into(), line.len()), "vulnsentinel", &mut last);
         assert_eq!(e.ts, 1_795_593_053_164_764_000);
         assert_eq!(e.label("module"), Some("agent"));
         assert_eq!(e.label("level"), Some("error"));
         assert!(e.metadata.contains_key("detected_level"));
-        let plain = to_entry("Traceback (most recent call last):".into(), "vs", &mut last);
+        let plain = to_entry(("plain text".into(), 10), "vs", &mut last);
         assert_eq!(plain.ts, 1_795_593_053_164_764_000);
         assert_eq!(plain.label("app"), Some("vs"));
+    }
+
+    #[test]
+    fn followed_lines_are_joined_into_records() {
+        // Issue 11.3: a traceback written after an error line is one entry, labelled by its
+        // first line; the last record comes out when nothing more arrives.
+        let mut a = Assembler::default();
+        let lines = [
+            "2026-11-25T07:50:53Z [info] job.start",
+            "2026-11-25T07:50:54Z [error] job.failed",
+            "Traceback (most recent call last):",
+            "  File \"x.py\", line 1",
+            "",
+            "ValueError: bad",
+            "INFO: next",
+        ];
+        let done: Vec<(String, usize)> = lines.iter().filter_map(|l| a.push(l)).collect();
+        assert_eq!(done.len(), 2);
+        assert_eq!(done[0].0, "2026-11-25T07:50:53Z [info] job.start");
+        let mut last = 0;
+        let e = to_entry(done[1].clone(), "vs", &mut last);
+        assert_eq!(
+            e.line,
+            "2026-11-25T07:50:54Z [error] job.failed\nTraceback (most recent call last):\n  File \"x.py\", line 1\nValueError: bad"
+        );
+        assert_eq!(e.label("level"), Some("error"));
+        assert_eq!(a.flush(), Some(("INFO: next".to_string(), 10)));
+        assert_eq!(a.flush(), None);
+        // A JSON line is never joined; its level is its own, not the traceback's.
+        assert_eq!(a.push(r#"{"event":"a","level":"info"}"#), None);
+        assert_eq!(a.push("Traceback (most recent call last):"), None);
+        let (text, first_len) = a.flush().unwrap();
+        let e = to_entry((text, first_len), "vs", &mut last);
+        assert_eq!(e.label("level"), Some("info"));
+        assert!(e.line.ends_with("\nTraceback (most recent call last):"));
     }
 
     #[test]

@@ -19,9 +19,22 @@ pub struct RowView {
     pub event: String,
     /// `key=value` pairs, most useful first.
     pub fields: Vec<(String, String)>,
-    /// The line, sanitised (for non-JSON lines and raw mode).
+    /// The line, sanitised (for non-JSON lines and raw mode); its first line only when it
+    /// spans several.
     pub raw: String,
     pub is_json: bool,
+    /// Lines after the first, in a multi-line record (a traceback joined to its error line):
+    /// the table shows a marker for them, the details pane shows them all.
+    pub more_lines: usize,
+}
+
+/// The table's marker for the lines of a multi-line record it does not show.
+pub fn more_lines_marker(n: usize) -> String {
+    if n == 1 {
+        " ↵ +1 line".to_string()
+    } else {
+        format!(" ↵ +{n} lines")
+    }
 }
 
 /// Fields worth showing first for an event (by event prefix).
@@ -47,7 +60,15 @@ pub fn format_ts(ts_ns: i64) -> String {
 
 impl RowView {
     pub fn derive(row: &Row<'_>) -> RowView {
-        let line = row.line();
+        let whole = row.line();
+        let trimmed = whole.trim_end_matches(['\n', '\r']);
+        let (line, more_lines) = match trimmed.split_once('\n') {
+            Some((first, rest)) => (
+                first.strip_suffix('\r').unwrap_or(first),
+                rest.split('\n').count(),
+            ),
+            None => (whole, 0),
+        };
         let labels = row.labels();
         let mut v = RowView {
             time: format_ts(row.ts()),
@@ -60,8 +81,19 @@ impl RowView {
             fields: Vec::new(),
             raw: sanitize::inline(line).into_owned(),
             is_json: false,
+            more_lines,
         };
-        if let Some(s) = Structlog::parse(line) {
+        let json = match Structlog::parse(whole) {
+            // An object spread over lines: its newlines are only whitespace.
+            Some(s) => {
+                v.more_lines = 0;
+                v.raw = sanitize::inline(whole).into_owned();
+                Some(s)
+            }
+            None if more_lines > 0 => Structlog::parse(line),
+            None => None,
+        };
+        if let Some(s) = json {
             v.is_json = true;
             if v.module.is_empty()
                 && let Some(m) = s.module()
@@ -92,6 +124,14 @@ impl RowView {
 
     /// The message column: event then fields (minus hidden ones), or the raw line.
     pub fn message(&self, hidden: &BTreeSet<String>) -> String {
+        let mut s = self.message_first(hidden);
+        if self.more_lines > 0 {
+            s.push_str(&more_lines_marker(self.more_lines));
+        }
+        s
+    }
+
+    fn message_first(&self, hidden: &BTreeSet<String>) -> String {
         if !self.is_json {
             return self.raw.clone();
         }

@@ -27,6 +27,7 @@ mod loki_faults;
 mod meta;
 mod metric_conformance;
 mod metrics;
+mod multiline;
 mod replay;
 mod stub;
 mod tail;

@@ -22,6 +22,7 @@ mod drill;
 mod drill_loki;
 mod interaction;
 mod metric_chart;
+mod multiline;
 mod runs_list;
 mod screens;
 mod small_screens;
