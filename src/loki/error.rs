@@ -155,10 +155,12 @@ pub fn from_status(
             addr,
             status,
             detail,
-            hint: if matches!(status, 502..=504) {
-                " (a proxy or gateway in front of Loki, or Loki overloaded; retried, still failing)"
-            } else {
-                ""
+            hint: match (status, attempts) {
+                (502..=504, 0..=1) => " (a proxy or gateway in front of Loki, or Loki overloaded)",
+                (502..=504, _) => {
+                    " (a proxy or gateway in front of Loki, or Loki overloaded; retried, still failing)"
+                }
+                _ => "",
             },
         },
         _ => LokiError::Http {
@@ -261,6 +263,17 @@ mod tests {
         assert!(msg.contains("\"504 Gateway Time-out\""), "{msg}");
         assert!(!msg.contains("<center>"), "{msg}");
         assert_eq!(e.exit_code(), 6);
+    }
+
+    #[test]
+    fn a_gateway_error_says_retried_only_when_it_was() {
+        let once = from_status("http://x", "/p", 502, "text/plain", b"", 1, &[]).to_string();
+        assert!(
+            once.contains("a proxy or gateway") && !once.contains("retried"),
+            "{once}"
+        );
+        let again = from_status("http://x", "/p", 502, "text/plain", b"", 4, &[]).to_string();
+        assert!(again.contains("retried, still failing"), "{again}");
     }
 
     #[test]
