@@ -21,7 +21,7 @@ use super::http::Call;
 use super::paging::{self, PageRequest, SERVER_MAX_ENTRIES, VolumeBucket};
 use super::throttle::Limiter;
 use super::wire::{self, Decoded};
-use super::{LokiClient, LokiError, Progress};
+use super::{LokiClient, LokiConfig, LokiError, Progress};
 use crate::model::{Direction, LogEntry, QueryRange, QueryStats, Series};
 
 /// Slices in flight when the user did not say (`--parallel`): enough to hide Loki's time per
@@ -61,12 +61,8 @@ pub fn volume_buckets(series: &[Series], step_s: i64) -> Vec<VolumeBucket> {
         .collect()
 }
 
-/// Decides the slices: by volume when the result needs more than one page and the range is
-/// one Loki accepts in a request; otherwise as before (equal times when the user asked for
-/// `--parallel`, else one slice per `max_query_length`).
-pub async fn plan(c: &LokiClient, req: &QueryRange) -> SlicePlan {
-    let cfg = c.config();
-    let max_len = i64::try_from(cfg.max_query_length.as_nanos()).unwrap_or(i64::MAX);
+/// Slices in flight for this query, and whether its result may need more than one page.
+pub fn concurrency(cfg: &LokiConfig, req: &QueryRange) -> (usize, bool) {
     let batch = cfg.batch_size.clamp(1, SERVER_MAX_ENTRIES);
     let large = req.limit == 0 || req.limit > batch;
     let parallel = match cfg.parallel {
@@ -74,15 +70,26 @@ pub async fn plan(c: &LokiClient, req: &QueryRange) -> SlicePlan {
         0 => 1,
         n => n,
     };
-    let span = req.end_ns.saturating_sub(req.start_ns);
+    (parallel, large)
+}
+
+/// Decides the slices of `[start, end)`: by volume when the result needs more than one page
+/// and the range is one Loki accepts in a request; otherwise as before (equal times when the
+/// user asked for `--parallel`, else one slice per `max_query_length`).
+pub async fn plan(c: &LokiClient, req: &QueryRange, start: i64, end: i64) -> SlicePlan {
+    let cfg = c.config();
+    let max_len = i64::try_from(cfg.max_query_length.as_nanos()).unwrap_or(i64::MAX);
+    let batch = cfg.batch_size.clamp(1, SERVER_MAX_ENTRIES);
+    let (parallel, large) = concurrency(cfg, req);
+    let span = end.saturating_sub(start);
     let by_volume = if parallel > 1 && large && span > 0 && span <= max_len {
-        volume_slices(c, req, batch, span).await
+        volume_slices(c, &req.query, (start, end), batch).await
     } else {
         None
     };
     let mut slices = by_volume.unwrap_or_else(|| {
         let min = if cfg.parallel > 1 { parallel } else { 1 };
-        paging::split_range(req.start_ns, req.end_ns, max_len, min)
+        paging::split_range(start, end, max_len, min)
     });
     if req.direction == Direction::Backward {
         slices.reverse();
@@ -90,26 +97,25 @@ pub async fn plan(c: &LokiClient, req: &QueryRange) -> SlicePlan {
     SlicePlan { slices, parallel }
 }
 
-/// A little under one page of entries per slice, cut where the index says the lines are; `None` when
-/// the index cannot say how many lines there are.
+/// A little under one page of entries per slice, cut where the index says the lines are;
+/// `None` when the index cannot say how many lines there are.
 async fn volume_slices(
     c: &LokiClient,
-    req: &QueryRange,
+    query: &str,
+    (start, end): (i64, i64),
     batch: usize,
-    span: i64,
 ) -> Option<Vec<(i64, i64)>> {
-    let selector = paging::selector_of(&req.query)?;
-    let step_s = (span / 1_000_000_000 / VOLUME_BUCKETS).max(1);
+    let selector = paging::selector_of(query)?;
+    let step_s = (end.saturating_sub(start) / 1_000_000_000 / VOLUME_BUCKETS).max(1);
     let (stats, volume) = futures_util::join!(
-        c.index_stats(selector, req.start_ns, req.end_ns),
-        c.volume_range(selector, req.start_ns, req.end_ns, step_s)
+        c.index_stats(selector, start, end),
+        c.volume_range(selector, start, end, step_s)
     );
     let entries = usize::try_from(stats.ok()?.entries).unwrap_or(usize::MAX);
     // A little under a page per slice: a slice that fills its page exactly costs a second
     // request to learn that it is finished.
     let per_slice = (batch * 4 / 5).max(1);
     let n = entries.div_ceil(per_slice).clamp(1, MAX_SLICES);
-    let (start, end) = (req.start_ns, req.end_ns);
     Some(match volume {
         Ok(b) if n > 1 && b.iter().any(|b| b.weight > 0.0) => {
             paging::balanced_slices(start, end, &b, n)
@@ -146,6 +152,11 @@ impl Delivery<'_> {
 }
 
 /// Runs a log query, handing its entries to `each` slice by slice in the query's order.
+///
+/// When slicing could pay, the first page is fetched over the whole range first: a result
+/// that fits in it costs one request, as without slicing. Otherwise its entries up to (not
+/// including) its last timestamp go out at once, and only the rest of the range is sliced,
+/// that timestamp included, so entries sharing it are neither lost nor repeated.
 pub(super) async fn run(
     c: &LokiClient,
     req: &QueryRange,
@@ -153,8 +164,8 @@ pub(super) async fn run(
     started: Instant,
     each: &mut (dyn FnMut(Vec<LogEntry>) -> bool + Send),
 ) -> Result<QueryStats, LokiError> {
-    let plan = plan(c, req).await;
-    let limiter = Limiter::new(plan.parallel);
+    let (parallel, large) = concurrency(c.config(), req);
+    let limiter = Limiter::new(parallel);
     let entries = AtomicUsize::new(0);
     let pages = AtomicUsize::new(0);
     let stats = Mutex::new(QueryStats::default());
@@ -167,37 +178,39 @@ pub(super) async fn run(
             elapsed: started.elapsed(),
         });
     };
+    let page = |r: PageRequest| {
+        let (stats, limiter) = (&stats, &limiter);
+        async move {
+            let params = [
+                ("query", req.query.clone()),
+                ("start", r.start_ns.to_string()),
+                ("end", r.end_ns.to_string()),
+                ("limit", r.limit.to_string()),
+                ("direction", req.direction.as_str().to_string()),
+            ];
+            let slot = limiter.acquire().await;
+            let (d, s) = fetch(c, &params, &|| limiter.throttled()).await?;
+            drop(slot);
+            if let Ok(mut total) = stats.lock() {
+                super::query::add_stats(&mut total, s);
+            }
+            match d {
+                Decoded::Streams(es) => Ok(es),
+                Decoded::Metric(_) => Err(LokiError::Other(
+                    "Loki answered a log query with a metric result".into(),
+                )),
+            }
+        }
+    };
     let slice = |(start, end): (i64, i64), limit: usize| {
-        let (report, stats, limiter) = (&report, &stats, &limiter);
+        let (report, page) = (&report, &page);
         async move {
             let mut last = 0usize;
             let mut on_page = |n: usize, _p: usize| {
                 report(n.saturating_sub(last));
                 last = n;
             };
-            let page = |r: PageRequest| async move {
-                let params = [
-                    ("query", req.query.clone()),
-                    ("start", r.start_ns.to_string()),
-                    ("end", r.end_ns.to_string()),
-                    ("limit", r.limit.to_string()),
-                    ("direction", req.direction.as_str().to_string()),
-                ];
-                let slot = limiter.acquire().await;
-                let (d, s) = fetch(c, &params, &|| limiter.throttled()).await?;
-                drop(slot);
-                if let Ok(mut total) = stats.lock() {
-                    super::query::add_stats(&mut total, s);
-                }
-                match d {
-                    Decoded::Streams(es) => Ok(es),
-                    Decoded::Metric(_) => Err(LokiError::Other(
-                        "Loki answered a log query with a metric result".into(),
-                    )),
-                }
-            };
-            let dir = req.direction;
-            let batch = c.config().batch_size;
+            let (dir, batch) = (req.direction, c.config().batch_size);
             paging::page_all(start, end, limit, batch, dir, page, &mut on_page).await
         }
     };
@@ -206,11 +219,46 @@ pub(super) async fn run(
         limit: req.limit,
         delivered: 0,
     };
+    let (mut start, mut end) = (req.start_ns, req.end_ns);
+    let max_len = i64::try_from(c.config().max_query_length.as_nanos()).unwrap_or(i64::MAX);
+    if parallel > 1 && large && end > start && end - start <= max_len {
+        let batch = c.config().batch_size.clamp(1, SERVER_MAX_ENTRIES);
+        let ask = if req.limit == 0 {
+            batch
+        } else {
+            req.limit.min(batch)
+        };
+        let mut first = page(PageRequest {
+            start_ns: start,
+            end_ns: end,
+            limit: ask,
+        })
+        .await?;
+        let edge = match req.direction {
+            Direction::Forward => first.iter().map(|e| e.ts).max(),
+            Direction::Backward => first.iter().map(|e| e.ts).min(),
+        };
+        let full = first.len() >= ask;
+        if let (true, Some(edge)) = (full, edge) {
+            first.retain(|e| e.ts != edge);
+            match req.direction {
+                Direction::Forward => start = edge,
+                Direction::Backward => end = edge.saturating_add(1),
+            }
+        }
+        report(first.len());
+        paging::sort_entries(req.direction, &mut first);
+        if !out.take(first) || !full || edge.is_none() {
+            return Ok(stats.lock().map(|s| *s).unwrap_or_default());
+        }
+    }
+    let plan = plan(c, req, start, end).await;
     if plan.parallel > 1 && plan.slices.len() > 1 {
         // `buffered` keeps `parallel` slices going and yields them in order: a finished slice
         // waits (at most `parallel` of them) until the ones before it are out.
+        let limit = out.remaining();
         let mut results = futures_util::stream::iter(plan.slices)
-            .map(|s| slice(s, req.limit))
+            .map(|s| slice(s, limit))
             .buffered(plan.parallel);
         while let Some(r) = results.next().await {
             if !out.take(r?) {

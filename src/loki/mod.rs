@@ -26,6 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use error::LokiError;
+pub use query::is_log_query;
 pub use transport::{WsOpenError, WsStream};
 pub use wire::{DetectedField, IndexStats, LokiPattern};
 
