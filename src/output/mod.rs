@@ -12,6 +12,7 @@ mod metric;
 pub mod metric_table;
 mod progress;
 mod text;
+mod text_keys;
 
 pub use chart::write_chart;
 pub use json::entry_json;
