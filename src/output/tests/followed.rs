@@ -92,3 +92,21 @@ fn local_times_are_the_display_times() {
     let first = out.lines().next().unwrap();
     assert!(first.starts_with(&crate::timespec::format_display(followed()[0].ts, false)));
 }
+
+#[test]
+fn jsonl_written_from_the_entry_is_entry_json() {
+    let lines = [
+        r#"{"a":1,"a":{"b":2},"n":1e3,"f":1.50,"big":18446744073709551616,"u":"\u00e9\/\u001b"}"#,
+        r#"{"broken":"#,
+        "[1,2]",
+        "plain \u{1b}[31m text",
+        r#"  {"x":null}"#,
+    ];
+    for (i, line) in lines.iter().enumerate() {
+        let mut e = followed().swap_remove(i);
+        e.line = (*line).to_string();
+        e.parsed.insert("p".into(), "q\"".into());
+        let direct = serde_json::to_string(&super::super::json::EntryJson::of(&e)).unwrap();
+        assert_eq!(direct, entry_json(&e).to_string(), "{line}");
+    }
+}
