@@ -30,7 +30,7 @@ pub const AUTO_PARALLEL: usize = 4;
 /// Most slices one query is cut into.
 const MAX_SLICES: usize = 256;
 /// Buckets of the volume histogram asked for to place the cuts.
-const VOLUME_BUCKETS: i64 = 200;
+const VOLUME_BUCKETS: i64 = 500;
 const QUERY_RANGE: &str = "/loki/api/v1/query_range";
 
 /// The slices of one query and how many are fetched at once.
@@ -106,12 +106,24 @@ async fn volume_slices(
     batch: usize,
 ) -> Option<Vec<(i64, i64)>> {
     let selector = paging::selector_of(query)?;
-    let step_s = (end.saturating_sub(start) / 1_000_000_000 / VOLUME_BUCKETS).max(1);
-    let (stats, volume) = futures_util::join!(
+    let step_s =
+        |from: i64, to: i64| (to.saturating_sub(from) / 1_000_000_000 / VOLUME_BUCKETS).max(1);
+    let (stats, mut volume) = futures_util::join!(
         c.index_stats(selector, start, end),
-        c.volume_range(selector, start, end, step_s)
+        c.volume_range(selector, start, end, step_s(start, end))
     );
     let entries = usize::try_from(stats.ok()?.entries).unwrap_or(usize::MAX);
+    // Lines bunched in a small part of a long range (a burst, or a range reaching far back)
+    // fall into a few buckets, where the weight would be taken as spread evenly: ask again
+    // over just that part, for buckets as fine as the first answer's were coarse.
+    if let Ok(b) = &volume
+        && let Some((from, to)) = occupied(b, start, end)
+        && to.saturating_sub(from) <= end.saturating_sub(start) / 10
+        && step_s(from, to) < step_s(start, end)
+        && let Ok(fine) = c.volume_range(selector, from, to, step_s(from, to)).await
+    {
+        volume = Ok(fine);
+    }
     // A little under a page per slice: a slice that fills its page exactly costs a second
     // request to learn that it is finished.
     let per_slice = (batch * 4 / 5).max(1);
@@ -122,6 +134,14 @@ async fn volume_slices(
         }
         _ => paging::split_range(start, end, i64::MAX, n),
     })
+}
+
+/// The span of `[start, end)` the buckets with weight cover.
+fn occupied(buckets: &[VolumeBucket], start: i64, end: i64) -> Option<(i64, i64)> {
+    let full = buckets.iter().filter(|b| b.weight > 0.0);
+    let from = full.clone().map(|b| b.start_ns).min()?.max(start);
+    let to = full.map(|b| b.end_ns).max()?.min(end);
+    (to > from).then_some((from, to))
 }
 
 /// Hands entries on until the limit, counting what went out.

@@ -247,3 +247,25 @@ async fn rate_limited_queries_back_off_and_fewer_go_at_once() {
     assert!(seen.len() > 10, "{seen:?}");
     assert!(seen.iter().all(|n| *n == 1), "{seen:?}");
 }
+
+#[tokio::test]
+async fn lines_bunched_in_a_long_range_get_a_finer_volume_histogram() {
+    // A range of 100,000 s whose lines are all in its last 1000 s, most in the last 100 s.
+    const S: i64 = 1_000_000_000;
+    let times = (0..200)
+        .map(|i| T0 + 99_000 * S + i * S * 9 / 2)
+        .chain((0..800).map(|i| T0 + 99_900 * S + i * S / 8));
+    let (stub, all) = stub(times);
+    let c = client(&stub, |cfg| cfg.batch_size = 500);
+    let end = T0 + 100_000 * S;
+    let got = entries(&c, &query(end, 0, Direction::Backward)).await.unwrap();
+    assert_eq!(keys(&got), expected(&all, Direction::Backward, 0));
+    let volume = stub.requests_to("/loki/api/v1/index/volume_range");
+    assert_eq!(volume.len(), 2, "the whole range, then where the lines are");
+    assert!(volume[1].param("start").unwrap().parse::<i64>().unwrap() >= T0 + 98_000 * S);
+    let w = windows_after(&stub, 1);
+    let dense = w.iter().filter(|(s, _)| *s >= T0 + 99_890 * S).count();
+    assert!(dense >= 6, "{w:?}");
+    assert!(w.windows(2).all(|p| p[0].1 == p[1].0), "slices must tile: {w:?}");
+    assert_eq!(w[0].0, T0);
+}
