@@ -6,7 +6,7 @@ pub mod drill;
 use std::sync::Arc;
 
 use crate::loki::{LokiClient, LokiError, Progress};
-use crate::model::{Labels, QueryOutput, QueryRange, QueryStats};
+use crate::model::{Labels, LogEntry, MetricResult, QueryOutput, QueryRange, QueryStats};
 use crate::source::{LocalSource, SourceError};
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +71,31 @@ impl Backend {
                 })
                 .await
             }
+        }
+    }
+
+    /// Runs a query, handing log entries to `each` in order as they arrive (a Loki log query
+    /// slice by slice, so output can start before the last slice is fetched and memory holds
+    /// only the slices in flight; anything else at once). `each` returns `false` to stop.
+    /// A metric result is returned instead.
+    pub async fn query_each(
+        &self,
+        req: &QueryRange,
+        progress: Arc<dyn Fn(Progress) + Send + Sync>,
+        each: &mut (dyn FnMut(Vec<LogEntry>) -> bool + Send),
+    ) -> Result<(Option<MetricResult>, QueryStats), BackendError> {
+        if let Backend::Loki(c) = self
+            && !req.instant
+            && crate::loki::is_log_query(&req.query)
+        {
+            return Ok((None, c.query_logs(req, progress.as_ref(), each).await?));
+        }
+        match self.query(req, progress).await? {
+            (QueryOutput::Streams(es), stats) => {
+                each(es);
+                Ok((None, stats))
+            }
+            (QueryOutput::Metric(m), stats) => Ok((Some(m), stats)),
         }
     }
 

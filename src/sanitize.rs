@@ -47,6 +47,10 @@ fn push_visible(out: &mut String, c: char, keep_newline: bool) {
 }
 
 fn sanitize(s: &str, keep_newline: bool) -> Cow<'_, str> {
+    // Printable ASCII (almost every log byte) is safe; checked a byte at a time, vectorised.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Cow::Borrowed(s);
+    }
     let needs = s
         .chars()
         .any(|c| is_dangerous(c) && !(keep_newline && c == '\n'));

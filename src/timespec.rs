@@ -283,5 +283,57 @@ pub fn format_display(ns: i64, utc: bool) -> String {
     s
 }
 
+/// [`format_display`] for many times in a row: the date and time down to the second are
+/// worked out (time zone included) once per second of the clock, and only the milliseconds
+/// per time, so printing a burst of lines does not convert each one.
+#[derive(Debug, Clone)]
+pub struct DisplayClock {
+    utc: bool,
+    /// The second (ns / 1e9, floored) `prefix` is for.
+    second: Option<i64>,
+    /// `YYYY-MM-DD hh:mm:ss.`; empty when that second needs the long form (years past 9999).
+    prefix: String,
+}
+
+impl DisplayClock {
+    pub fn new(utc: bool) -> Self {
+        Self {
+            utc,
+            second: None,
+            prefix: String::new(),
+        }
+    }
+
+    pub fn utc(&self) -> bool {
+        self.utc
+    }
+
+    /// Appends the same text as `format_display(ns, utc)`.
+    pub fn push(&mut self, out: &mut String, ns: i64) {
+        let second = ns.div_euclid(1_000_000_000);
+        if self.second != Some(second) {
+            self.second = Some(second);
+            let whole = format_display(second.saturating_mul(1_000_000_000), self.utc);
+            let tail = if self.utc { ".000Z" } else { ".000" };
+            self.prefix.clear();
+            if whole.len() == 19 + tail.len() && whole.ends_with(tail) {
+                self.prefix.push_str(&whole[..20]);
+            }
+        }
+        if self.prefix.is_empty() {
+            out.push_str(&format_display(ns, self.utc));
+            return;
+        }
+        out.push_str(&self.prefix);
+        let ms = ns.rem_euclid(1_000_000_000) / 1_000_000;
+        for d in [ms / 100, ms / 10 % 10, ms % 10] {
+            out.push(char::from(b'0' + d as u8));
+        }
+        if self.utc {
+            out.push('Z');
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -108,7 +108,8 @@ pub fn loki_config(g: &GlobalArgs, p: &Profile) -> Result<LokiConfig, CliError> 
             "--batch {batch_size} is out of range: Loki returns at most 5000 entries per request (use 1..=5000)"
         )));
     }
-    let parallel = g.parallel.or(p.parallel).unwrap_or(d.parallel).max(1);
+    // Not given: 0, the client's automatic choice (concurrent slices for multi-page results).
+    let parallel = g.parallel.or(p.parallel).map_or(d.parallel, |n| n.max(1));
     if parallel > MAX_PARALLEL {
         return Err(CliError::usage(format!(
             "--parallel {parallel} is above the limit of {MAX_PARALLEL} concurrent requests \

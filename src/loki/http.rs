@@ -54,6 +54,17 @@ impl Http {
 
     /// Sends `call`, retrying what may succeed on a second try, and returns the body of a 2xx.
     pub async fn send(&self, cfg: &LokiConfig, call: &Call<'_>) -> Result<Answer, LokiError> {
+        self.send_observed(cfg, call, &|| {}).await
+    }
+
+    /// [`Http::send`], calling `throttled` each time Loki refuses for load (429, 503), so a
+    /// caller with several requests in flight can send fewer.
+    pub async fn send_observed(
+        &self,
+        cfg: &LokiConfig,
+        call: &Call<'_>,
+        throttled: &(dyn Fn() + Send + Sync),
+    ) -> Result<Answer, LokiError> {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -61,6 +72,12 @@ impl Http {
                 Ok(a) => return Ok(a),
                 Err(e) => e,
             };
+            if matches!(
+                err,
+                LokiError::RateLimited { .. } | LokiError::Server { status: 503, .. }
+            ) {
+                throttled();
+            }
             if !err.is_retryable() || attempt > cfg.retries {
                 return Err(err);
             }

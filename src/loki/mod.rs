@@ -5,17 +5,22 @@
 //!
 //! Layout: `transport` (the one TLS/proxy/credentials setup for HTTP and the tail websocket),
 //! `tls` (its rustls configuration; `pinned` accepts a self-signed server certificate given as
-//! `--ca-cert`), `credentials` (tenant/auth/custom headers, validated once), `http` (reqwest client, retries, redirects), `wire` (JSON decoding, also for tail
-//! frames), `paging` (batch paging and slicing, HTTP-free), `query` (log and metric queries),
+//! `--ca-cert`), `credentials` (tenant/auth/custom headers, validated once), `http` (reqwest
+//! client, retries, redirects), `wire` (JSON decoding, also for tail frames), `paging` (batch
+//! paging and slicing, HTTP-free), `logs` (log queries: sliced by volume, fetched concurrently,
+//! delivered in order), `throttle` (fewer requests in flight when Loki pushes back), `query`
+//! (metric and instant queries),
 //! `error` (the error type and how a status + body becomes one).
 
 mod credentials;
 mod drill;
 mod error;
 pub mod http;
+pub mod logs;
 pub mod paging;
 mod pinned;
 mod query;
+pub mod throttle;
 pub mod tls;
 pub mod transport;
 pub mod wire;
@@ -24,6 +29,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use error::LokiError;
+pub use query::is_log_query;
 pub use transport::{WsOpenError, WsStream};
 pub use wire::{DetectedField, IndexStats, LokiPattern};
 
@@ -53,7 +59,8 @@ pub struct LokiConfig {
     pub retries: u32,
     /// Entries per page when paging (1..=5000).
     pub batch_size: usize,
-    /// Time slices fetched in parallel for large ranges (1 = sequential).
+    /// Slices fetched concurrently (1 = sequential); 0 = automatic: [`logs::AUTO_PARALLEL`]
+    /// for results that need more than one page, else sequential.
     pub parallel: usize,
     /// The server's `max_query_length`: longer ranges are split, not sent to fail.
     pub max_query_length: Duration,
@@ -84,7 +91,7 @@ impl Default for LokiConfig {
             timeout: Duration::from_secs(60),
             retries: 3,
             batch_size: 1000,
-            parallel: 1,
+            parallel: 0,
             max_query_length: DEFAULT_MAX_QUERY_LENGTH,
             retry_backoff: Duration::from_millis(500),
             max_body_bytes: DEFAULT_MAX_BODY_MB << 20,
@@ -213,6 +220,43 @@ impl LokiClient {
                 detail: "expected a vector result".into(),
             }),
         }
+    }
+
+    /// `index/volume_range`: bytes of the selector's streams per `step_s`-second bucket
+    /// (summed over series), oldest first; the index's idea of where the lines are.
+    pub async fn volume_range(
+        &self,
+        selector: &str,
+        start_ns: i64,
+        end_ns: i64,
+        step_s: i64,
+    ) -> Result<Vec<paging::VolumeBucket>, LokiError> {
+        let mut params = vec![("query", selector.to_string())];
+        params.extend(range_params(start_ns, end_ns));
+        params.push(("step", step_s.max(1).to_string()));
+        let path = "/loki/api/v1/index/volume_range";
+        let body = self.get(path, &params, false).await?;
+        match decode(wire::decode_query(&body), path, &body)?.0 {
+            wire::Decoded::Metric(crate::model::MetricResult::Matrix(series)) => {
+                Ok(logs::volume_buckets(&series, step_s.max(1)))
+            }
+            _ => Err(LokiError::Decode {
+                path: path.into(),
+                detail: "expected a matrix result".into(),
+            }),
+        }
+    }
+
+    /// A log query's entries handed to `each` slice by slice, in the query's order, as soon
+    /// as each slice's turn comes (see [`logs`]); `each` returns `false` to stop early.
+    /// The same entries as [`LokiClient::query`], without holding them all at once.
+    pub async fn query_logs(
+        &self,
+        req: &QueryRange,
+        progress: &(dyn Fn(Progress) + Send + Sync),
+        each: &mut (dyn FnMut(Vec<crate::model::LogEntry>) -> bool + Send),
+    ) -> Result<QueryStats, LokiError> {
+        logs::run(self, req, progress, std::time::Instant::now(), each).await
     }
 
     /// Pushes entries grouped by stream (`/loki/api/v1/push`).

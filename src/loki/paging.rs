@@ -182,6 +182,88 @@ pub fn split_range(start: i64, end: i64, max_len: i64, min_slices: usize) -> Vec
     out
 }
 
+/// The stream selector a log query starts with (`{app="x"}` of `{app="x"} |= "y"`), for the
+/// index endpoints, which take no pipeline. `None` when the query does not start with one.
+pub fn selector_of(query: &str) -> Option<&str> {
+    let q = query.trim_start();
+    if !q.starts_with('{') {
+        return None;
+    }
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in q.char_indices() {
+        match quote {
+            Some('"') if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
+            Some(open) if c == open => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '`' => quote = Some(c),
+            None if c == '}' => return Some(&q[..=i]),
+            None => {}
+        }
+    }
+    None
+}
+
+/// How much of the result lies in `[start_ns, end_ns)`: one bucket of Loki's volume histogram.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VolumeBucket {
+    pub start_ns: i64,
+    pub end_ns: i64,
+    pub weight: f64,
+}
+
+/// Cuts `[start, end)` into `n` consecutive slices holding about the same weight of `buckets`
+/// (the weight is taken as spread evenly inside a bucket). Slices never overlap and cover the
+/// range exactly, so entries on a cut belong to exactly one slice (start inclusive, end
+/// exclusive, as Loki's `query_range`). Fewer slices come out when the weight sits in too
+/// narrow a span to cut further; without weight, one slice.
+pub fn balanced_slices(
+    start: i64,
+    end: i64,
+    buckets: &[VolumeBucket],
+    n: usize,
+) -> Vec<(i64, i64)> {
+    let mut parts: Vec<(i64, i64, f64)> = buckets
+        .iter()
+        .filter_map(|b| {
+            let (s, e) = (b.start_ns.max(start), b.end_ns.min(end));
+            (e > s && b.weight.is_finite() && b.weight > 0.0).then_some((s, e, b.weight))
+        })
+        .collect();
+    parts.sort_by_key(|p| p.0);
+    let total: f64 = parts.iter().map(|p| p.2).sum();
+    if end <= start || n <= 1 || total <= 0.0 {
+        return vec![(start, end)];
+    }
+    let mut cuts: Vec<i64> = Vec::with_capacity(n);
+    let mut before = 0.0f64;
+    let mut k = 1usize;
+    for &(s, e, w) in &parts {
+        while k < n {
+            let target = total * k as f64 / n as f64;
+            if target > before + w {
+                break;
+            }
+            let frac = ((target - before) / w).clamp(0.0, 1.0);
+            let cut = s.saturating_add(((e - s) as f64 * frac) as i64).clamp(s, e);
+            cuts.push(cut);
+            k += 1;
+        }
+        before += w;
+    }
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut from = start;
+    for c in cuts {
+        if c > from && c < end {
+            out.push((from, c));
+            from = c;
+        }
+    }
+    out.push((from, end));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -269,5 +351,50 @@ mod tests {
         assert_eq!(split_range(0, 10, 4, 1), vec![(0, 4), (4, 8), (8, 10)]);
         assert_eq!(split_range(0, 10, 100, 2), vec![(0, 5), (5, 10)]);
         assert_eq!(split_range(0, 10, 100, 1), vec![(0, 10)]);
+    }
+
+    #[test]
+    fn finds_the_selector() {
+        assert_eq!(selector_of(r#" {app="x"} |= "}""#), Some(r#"{app="x"}"#));
+        assert_eq!(
+            selector_of(r#"{a="q\"}", b=~`}`} | json"#),
+            Some(r#"{a="q\"}", b=~`}`}"#)
+        );
+        assert_eq!(selector_of("sum(rate({a=\"b\"}[5m]))"), None);
+        assert_eq!(selector_of("{a=\"b\""), None);
+    }
+
+    fn bucket(start_ns: i64, end_ns: i64, weight: f64) -> VolumeBucket {
+        VolumeBucket {
+            start_ns,
+            end_ns,
+            weight,
+        }
+    }
+
+    #[test]
+    fn balances_slices_by_volume() {
+        // All the weight in the last tenth: the cuts go there, not at equal times.
+        let b = [bucket(0, 900, 0.0), bucket(900, 1000, 100.0)];
+        assert_eq!(
+            balanced_slices(0, 1000, &b, 4),
+            vec![(0, 925), (925, 950), (950, 975), (975, 1000)]
+        );
+        // Uneven buckets: each slice gets a quarter of the weight.
+        let b = [bucket(0, 100, 30.0), bucket(100, 200, 10.0)];
+        assert_eq!(
+            balanced_slices(0, 200, &b, 4),
+            vec![(0, 33), (33, 66), (66, 100), (100, 200)]
+        );
+        // Buckets reaching past the range are clipped; no weight: one slice.
+        assert_eq!(
+            balanced_slices(50, 150, &[bucket(0, 100, 0.0)], 3),
+            vec![(50, 150)]
+        );
+        // Too narrow to cut: fewer slices, still covering the range exactly.
+        let got = balanced_slices(0, 10, &[bucket(4, 5, 9.0)], 5);
+        assert_eq!(got.first().map(|s| s.0), Some(0));
+        assert_eq!(got.last().map(|s| s.1), Some(10));
+        assert!(got.windows(2).all(|w| w[0].1 == w[1].0 && w[0].0 < w[0].1));
     }
 }

@@ -1,20 +1,16 @@
-//! Running queries: log queries paged and sliced (optionally in parallel), metric queries with
-//! Loki's default step and sliced past `max_query_length`, instant queries; and push batching.
+//! Running queries: log queries (collected from [`super::logs`]), metric queries with Loki's
+//! default step and sliced past `max_query_length`, instant queries; and push batching.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use futures_util::StreamExt;
 use reqwest::Method;
 
 use super::http::Call;
-use super::paging::{self, PageRequest};
+use super::paging;
 use super::wire::{self, Decoded};
 use super::{LokiClient, LokiError, Progress};
-use crate::model::{
-    Direction, Labels, LogEntry, MetricResult, QueryOutput, QueryRange, QueryStats, Series,
-};
+use crate::model::{Labels, LogEntry, MetricResult, QueryOutput, QueryRange, QueryStats, Series};
 
 const QUERY_RANGE: &str = "/loki/api/v1/query_range";
 const QUERY: &str = "/loki/api/v1/query";
@@ -46,7 +42,7 @@ pub async fn run(
     }
 }
 
-fn add_stats(total: &mut QueryStats, s: QueryStats) {
+pub(super) fn add_stats(total: &mut QueryStats, s: QueryStats) {
     total.bytes_processed += s.bytes_processed;
     total.lines_processed += s.lines_processed;
     total.exec_time_s += s.exec_time_s;
@@ -111,91 +107,12 @@ async fn logs(
     progress: &(dyn Fn(Progress) + Send + Sync),
     started: Instant,
 ) -> Result<(QueryOutput, QueryStats), LokiError> {
-    let max_len = i64::try_from(c.config.max_query_length.as_nanos()).unwrap_or(i64::MAX);
-    let parallel = c.config.parallel.max(1);
-    let mut slices = paging::split_range(req.start_ns, req.end_ns, max_len, parallel);
-    if req.direction == Direction::Backward {
-        slices.reverse();
-    }
-    let entries = AtomicUsize::new(0);
-    let pages = AtomicUsize::new(0);
-    let stats = std::sync::Mutex::new(QueryStats::default());
-    let report = |delta_entries: usize| {
-        let e = entries.fetch_add(delta_entries, Ordering::Relaxed) + delta_entries;
-        let p = pages.fetch_add(1, Ordering::Relaxed) + 1;
-        progress(Progress {
-            entries: e,
-            pages: p,
-            elapsed: started.elapsed(),
-        });
-    };
-    let slice = |(start, end): (i64, i64), limit: usize| {
-        let report = &report;
-        let stats = &stats;
-        async move {
-            let mut last = 0usize;
-            let mut on_page = |n: usize, _p: usize| {
-                report(n.saturating_sub(last));
-                last = n;
-            };
-            paging::page_all(
-                start,
-                end,
-                limit,
-                c.config.batch_size,
-                req.direction,
-                |r: PageRequest| async move {
-                    let params = [
-                        ("query", req.query.clone()),
-                        ("start", r.start_ns.to_string()),
-                        ("end", r.end_ns.to_string()),
-                        ("limit", r.limit.to_string()),
-                        ("direction", req.direction.as_str().to_string()),
-                    ];
-                    let (d, s) = fetch(c, QUERY_RANGE, &params).await?;
-                    if let Ok(mut total) = stats.lock() {
-                        add_stats(&mut total, s);
-                    }
-                    match d {
-                        Decoded::Streams(es) => Ok(es),
-                        Decoded::Metric(_) => Err(LokiError::Other(
-                            "Loki answered a log query with a metric result".into(),
-                        )),
-                    }
-                },
-                &mut on_page,
-            )
-            .await
-        }
-    };
     let mut out: Vec<LogEntry> = Vec::new();
-    if parallel > 1 && slices.len() > 1 {
-        let mut results = futures_util::stream::iter(slices)
-            .map(|s| slice(s, req.limit))
-            .buffered(parallel);
-        while let Some(r) = results.next().await {
-            out.extend(r?);
-            if req.limit > 0 && out.len() >= req.limit {
-                break;
-            }
-        }
-    } else {
-        for s in slices {
-            let remaining = if req.limit == 0 {
-                0
-            } else {
-                req.limit - out.len()
-            };
-            out.extend(slice(s, remaining).await?);
-            if req.limit > 0 && out.len() >= req.limit {
-                break;
-            }
-        }
-    }
-    if req.limit > 0 {
-        out.truncate(req.limit);
-    }
-    let stats = stats.lock().map(|s| *s).unwrap_or_default();
+    let stats = super::logs::run(c, req, progress, started, &mut |es| {
+        out.extend(es);
+        true
+    })
+    .await?;
     Ok((QueryOutput::Streams(out), stats))
 }
 

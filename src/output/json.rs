@@ -33,6 +33,34 @@ pub fn entry_json(e: &LogEntry) -> Value {
     Value::Object(m)
 }
 
+/// [`entry_json`]'s object, serialised straight from the entry: the same bytes without
+/// copying the labels and the line into a tree first (once per line of `-o jsonl`).
+#[derive(serde::Serialize)]
+pub(crate) struct EntryJson<'a> {
+    timestamp: String,
+    ts_ns: String,
+    labels: &'a Labels,
+    metadata: &'a Labels,
+    parsed: &'a Labels,
+    line: &'a str,
+    /// `None` is written `null`, as [`entry_json`]'s `Value::Null`.
+    fields: Option<Value>,
+}
+
+impl<'a> EntryJson<'a> {
+    pub(crate) fn of(e: &'a LogEntry) -> Self {
+        Self {
+            timestamp: crate::timespec::format_rfc3339(e.ts, true),
+            ts_ns: e.ts.to_string(),
+            labels: &e.labels,
+            metadata: &e.metadata,
+            parsed: &e.parsed,
+            line: &e.line,
+            fields: crate::model::json_object(&e.line),
+        }
+    }
+}
+
 /// Serialised JSON made safe for a terminal: every character the sanitiser would make visible
 /// (DEL, C1, line separators, zero-width and bidi controls) written as a `\uXXXX` escape.
 /// Such characters can only sit inside JSON strings, so the result is the same JSON value. A raw

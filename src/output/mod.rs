@@ -13,6 +13,7 @@ pub mod metric_table;
 mod progress;
 mod safe;
 mod text;
+mod text_keys;
 
 pub use chart::write_chart;
 pub use json::entry_json;
@@ -249,7 +250,7 @@ mod tests;
 /// One entry's JSON object into `buf`; on a terminal, DEL, C1 and invisible format characters
 /// are escaped too (still the same JSON value).
 fn json_into(buf: &mut Vec<u8>, e: &LogEntry, terminal: bool) -> io::Result<()> {
-    let v = entry_json(e);
+    let v = json::EntryJson::of(e);
     if terminal {
         let s = serde_json::to_string(&v)?;
         buf.extend_from_slice(json::escape_for_terminal(&s).as_bytes());

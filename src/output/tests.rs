@@ -1,3 +1,5 @@
+mod followed;
+
 use std::sync::Arc;
 
 use super::*;

@@ -3,13 +3,13 @@
 //! a log goes through `sanitize::inline`, so no escape sequence reaches the terminal.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::io::{self, Write};
-
-use serde_json::Value;
 
 use crate::model::{Labels, Level, LogEntry, Structlog, Val};
 use crate::sanitize::inline;
+use crate::timespec::DisplayClock;
+
+use super::text_keys::{derived, derived_from, line_keys};
 
 const RED: &str = "\x1b[31m";
 const YELLOW: &str = "\x1b[33m";
@@ -45,11 +45,14 @@ pub(super) struct TextState {
     header: Option<Labels>,
     module_width: usize,
     event_width: usize,
+    /// Times of one second share their conversion (see [`DisplayClock`]).
+    clock: Option<DisplayClock>,
 }
 
 /// The per-entry pieces, all already sanitised.
 struct Row {
-    time: String,
+    /// The entry's time (written by the state's [`DisplayClock`]).
+    ts: i64,
     level: String,
     module: String,
     event: String,
@@ -132,56 +135,13 @@ fn fields_text(s: &Structlog<'_>, below: &mut Vec<String>) -> String {
     out
 }
 
-/// Label names `| json` derives from a line (flattened with `_`), which Loki may merge into the
-/// stream labels: already shown as fields, so not repeated.
-fn json_label_names(prefix: &str, v: &Value, out: &mut HashSet<String>) {
-    match v {
-        Value::Object(m) => {
-            for (k, v) in m {
-                let name = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}_{k}")
-                };
-                json_label_names(&name, v, out);
-            }
-        }
-        _ => {
-            out.insert(prefix.to_string());
-        }
-    }
-}
-
-/// Whether label `k` only repeats something the line itself says (a parsed field).
-fn derived(e: &LogEntry, from_line: &HashSet<String>, k: &str) -> bool {
-    let base = k.strip_suffix("_extracted").unwrap_or(k);
-    e.parsed.contains_key(k) || from_line.contains(k) || from_line.contains(base)
-}
-
-fn line_keys(json: Option<&Structlog<'_>>) -> HashSet<String> {
-    let mut from_line = HashSet::new();
-    for (k, v) in json.map_or(&[][..], Structlog::entries) {
-        match v {
-            Val::Json(j) => json_label_names(k, j, &mut from_line),
-            _ => {
-                from_line.insert(k.to_string());
-            }
-        }
-    }
-    from_line
-}
-
 fn extra_labels(e: &LogEntry, header: &Labels, json: Option<&Structlog<'_>>) -> String {
-    // The line's keys are only needed for a label that is neither a column nor in the header,
-    // which most entries do not have.
-    let mut from_line: Option<HashSet<String>> = None;
     let mut out = String::new();
     for (k, v) in e.labels.iter().chain(e.metadata.iter()) {
         if COLUMN_LABELS.contains(&k.as_str()) || header.get(k) == Some(v) {
             continue;
         }
-        let keys = from_line.get_or_insert_with(|| line_keys(json));
-        if derived(e, keys, k) {
+        if derived_from(e, json, k) {
             continue;
         }
         out.push_str(if out.is_empty() { "{" } else { ", " });
@@ -195,8 +155,7 @@ fn extra_labels(e: &LogEntry, header: &Labels, json: Option<&Structlog<'_>>) -> 
     out
 }
 
-fn row(e: &LogEntry, header: &Labels, utc: bool) -> Row {
-    let time = crate::timespec::format_display(e.ts, utc);
+fn row(e: &LogEntry, header: &Labels) -> Row {
     let label = |n: &str| e.label(n).map(str::to_string);
     // A JSON line with a traceback joined under it (a multi-line record of a local file):
     // the JSON is its first line, the rest goes under the record.
@@ -214,7 +173,7 @@ fn row(e: &LogEntry, header: &Labels, utc: bool) -> Row {
     let mut below = Vec::new();
     match json {
         Some(s) => Row {
-            time,
+            ts: e.ts,
             level: inline(
                 &s.level()
                     .map(Cow::into_owned)
@@ -243,7 +202,7 @@ fn row(e: &LogEntry, header: &Labels, utc: bool) -> Row {
             below,
         },
         None => Row {
-            time,
+            ts: e.ts,
             level: inline(
                 &label("level")
                     .or_else(|| label("detected_level"))
@@ -326,7 +285,7 @@ impl TextState {
         }
         let empty = Labels::new();
         let header = self.header.as_ref().unwrap_or(&empty);
-        let rows: Vec<Row> = entries.iter().map(|e| row(e, header, utc)).collect();
+        let rows: Vec<Row> = entries.iter().map(|e| row(e, header)).collect();
         for r in &rows {
             self.module_width = self.module_width.max(width(&r.module));
             self.event_width = self.event_width.max(width(&r.event).min(MAX_EVENT_WIDTH));
@@ -334,13 +293,18 @@ impl TextState {
         // The whole batch goes out in one write: a line-buffered stdout would otherwise make
         // one system call per line.
         let mut buf = String::with_capacity(rows.len() * 160);
+        let mut clock = match self.clock.take() {
+            Some(c) if c.utc() == utc => c,
+            _ => DisplayClock::new(utc),
+        };
         for r in &rows {
-            self.push_row(&mut buf, r, color);
+            self.push_row(&mut buf, r, color, &mut clock);
         }
+        self.clock = Some(clock);
         out.write_all(buf.as_bytes())
     }
 
-    fn push_row(&self, out: &mut String, r: &Row, color: bool) {
+    fn push_row(&self, out: &mut String, r: &Row, color: bool, clock: &mut DisplayClock) {
         let start = out.len();
         let pad = |out: &mut String, s: &str, w: usize| {
             out.push_str(s);
@@ -350,7 +314,7 @@ impl TextState {
         };
         if color {
             out.push_str(DIM);
-            out.push_str(&r.time);
+            clock.push(out, r.ts);
             out.push_str(RESET);
             out.push(' ');
             out.push_str(level_color(&r.level));
@@ -365,7 +329,7 @@ impl TextState {
             }
             out.push_str(RESET);
         } else {
-            out.push_str(&r.time);
+            clock.push(out, r.ts);
             out.push(' ');
             pad(out, &r.level, 7);
             out.push(' ');

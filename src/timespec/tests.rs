@@ -145,3 +145,27 @@ fn formats() {
         local.format("%m-%d %H:%M:%S").to_string()
     );
 }
+
+#[test]
+fn display_clock_writes_what_format_display_writes() {
+    for utc in [true, false] {
+        let mut clock = DisplayClock::new(utc);
+        let mut times: Vec<i64> = vec![0, -1, -999_999_999, -1_000_000_000, i64::MIN, i64::MAX];
+        // Bursts inside one second, steps across seconds, minutes and a year boundary.
+        let base = 1_795_507_260 * NS_PER_S;
+        for k in 0..2000i64 {
+            times.push(base + k * 777_777);
+            times.push(base + k * 1_234_567_891);
+            times.push(1_798_761_599 * NS_PER_S + k * 3_000_001);
+        }
+        let mut out = String::new();
+        let mut want = String::new();
+        for &ns in &times {
+            clock.push(&mut out, ns);
+            out.push('\n');
+            want.push_str(&format_display(ns, utc));
+            want.push('\n');
+        }
+        assert_eq!(out, want, "utc {utc}");
+    }
+}

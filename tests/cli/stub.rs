@@ -69,6 +69,52 @@ fn paging_gives_the_same_result_whatever_the_batch() {
     assert_eq!(limited, all[..250]);
 }
 
+/// The whole stdout of a query, bytes as they are.
+fn query_bytes(stub: &LokiStub, extra: &[&str]) -> String {
+    let o = run(vs_logs()
+        .args(["--addr", &stub.url(), "--retries", "0"])
+        .args([
+            "query",
+            "{app=\"vulnsentinel\"}",
+            "--from",
+            "2026-11-24T00:00:00Z",
+            "--to",
+            "2026-11-25T00:00:00Z",
+            "--utc",
+        ])
+        .args(extra));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    o.stdout
+}
+
+#[test]
+fn sliced_and_streamed_output_is_the_sequential_output_in_every_format() {
+    let stub = crowded_stub();
+    for format in ["raw", "jsonl", "json", "csv", "text"] {
+        for dir in [&[][..], &["--forward"][..]] {
+            let args = |more: &[&'static str]| {
+                let mut a = vec!["-o", format, "--limit", "0", "--batch", "100"];
+                a.extend_from_slice(dir);
+                a.extend_from_slice(more);
+                a
+            };
+            stub.clear_requests();
+            let sequential = query_bytes(&stub, &args(&["--parallel", "1"]));
+            assert_eq!(stub.request_count("/loki/api/v1/index/volume_range"), 0);
+            assert!(sequential.len() > 2100 * 10, "{format}");
+            stub.clear_requests();
+            let sliced = query_bytes(&stub, &args(&[]));
+            assert!(stub.request_count("/loki/api/v1/index/volume_range") > 0);
+            assert!(sliced == sequential, "{format} {dir:?}: default differs");
+            let three = query_bytes(&stub, &args(&["--parallel", "3"]));
+            assert!(
+                three == sequential,
+                "{format} {dir:?}: --parallel 3 differs"
+            );
+        }
+    }
+}
+
 #[test]
 fn push_then_query_round_trip() {
     let stub = LokiStub::start();

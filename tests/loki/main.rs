@@ -20,6 +20,7 @@ mod support;
 mod client;
 mod decode;
 mod faults;
+mod sliced;
 mod stub_wire;
 mod tail_ws;
 mod tls_transport;

@@ -101,7 +101,7 @@ pub struct GlobalArgs {
     /// Entries per page when paging, 1..=5000 [default: 1000]
     #[arg(long, env = "LOKI_BATCH", global = true, help_heading = CONN)]
     pub batch: Option<usize>,
-    /// Time slices fetched in parallel for long ranges, at most 32 [default: 1]
+    /// Time slices fetched at once, at most 32 [default: 4 when the result needs several pages]
     #[arg(long, env = "VS_LOGS_PARALLEL", global = true, help_heading = CONN)]
     pub parallel: Option<usize>,
     /// Largest Loki answer accepted, in MiB after decompression [default: 512]

@@ -8,8 +8,10 @@ use super::tail::TailRequest;
 use crate::cli::OutputPrefs;
 use crate::cli::RangeArgs;
 use crate::cli::error::CliError;
-use crate::model::{Direction, QueryOutput, QueryRange};
-use crate::output::{EntryWriter, MetricView, ProgressLine, TextHeader, write_metric_view};
+use crate::model::{Direction, LogEntry, QueryRange};
+use crate::output::{
+    EntryWriter, MetricView, OutputFormat, ProgressLine, TextHeader, write_metric_view,
+};
 use crate::session::{RangeDefault, Session};
 use crate::timespec::RangeQuery;
 
@@ -129,38 +131,65 @@ pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyh
     };
     let progress = Arc::new(ProgressLine::new(prefs.quiet));
     let reporter = Arc::clone(&progress);
-    let result = session
-        .backend
-        .query(
-            &req,
-            Arc::new(move |p: crate::loki::Progress| {
-                reporter.update(p.entries, p.pages, p.elapsed)
-            }),
-        )
-        .await;
+    // Data on stdout stays pipe-clean: the shared-labels header is a note (issue 11.21).
+    let header = if prefs.quiet {
+        TextHeader::Hidden
+    } else {
+        TextHeader::Stderr
+    };
+    let mut w = EntryWriter::new(
+        std::io::BufWriter::new(std::io::stdout()),
+        prefs.format,
+        prefs.color,
+    )
+    .with_utc(plan.range.utc)
+    .with_header(header)
+    .with_terminal(std::io::stdout().is_terminal(), prefs.raw_bytes);
+    // `text` aligns its columns and prints the shared labels over the whole result, so it waits
+    // for all of it; every other format is the same bytes written as each slice comes in.
+    let streamed = prefs.format != OutputFormat::Text;
+    let mut held: Vec<LogEntry> = Vec::new();
+    let mut write_error: Option<std::io::Error> = None;
+    let result = {
+        let progress = &progress;
+        let mut each = |entries: Vec<LogEntry>| {
+            if !streamed {
+                held.extend(entries);
+                return true;
+            }
+            progress.clear();
+            match w.write_entries(&entries) {
+                Ok(()) => true,
+                Err(e) => {
+                    write_error = Some(e);
+                    false
+                }
+            }
+        };
+        session
+            .backend
+            .query_each(
+                &req,
+                Arc::new(move |p: crate::loki::Progress| {
+                    reporter.update(p.entries, p.pages, p.elapsed)
+                }),
+                &mut each,
+            )
+            .await
+    };
     progress.clear();
-    let (output, _stats) = result?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    match output {
-        QueryOutput::Streams(entries) => {
-            // Data on stdout stays pipe-clean: the shared-labels header is a note (issue 11.21).
-            let header = if prefs.quiet {
-                TextHeader::Hidden
-            } else {
-                TextHeader::Stderr
-            };
-            let mut w = EntryWriter::new(&mut out, prefs.format, prefs.color)
-                .with_utc(plan.range.utc)
-                .with_header(header)
-                .with_terminal(
-                    std::io::IsTerminal::is_terminal(&std::io::stdout()),
-                    prefs.raw_bytes,
-                );
-            w.write_entries(&entries)?;
-            w.finish()?;
+    if let Some(e) = write_error {
+        return Err(e.into());
+    }
+    let (metric, _stats) = result?;
+    match metric {
+        None => {
+            w.write_entries(&held)?;
+            let shown = w.count();
+            let mut out = w.finish()?;
+            out.flush()?;
             if !prefs.quiet {
-                if entries.is_empty() {
+                if shown == 0 {
                     eprintln!(
                         "vs-logs: no lines matched in {}",
                         describe_range(session, &range, plan.range.utc)
@@ -168,7 +197,7 @@ pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyh
                     if range.start_ns != 0 {
                         eprintln!("hint: {}", crate::output::no_lines_hint("e.g. --since 7d"));
                     }
-                } else if limit > 0 && entries.len() >= limit {
+                } else if limit > 0 && shown >= limit {
                     eprintln!(
                         "vs-logs: showing {}, the limit; more may exist (--limit N, or --limit 0 for all)",
                         crate::output::plural(limit, "line", "lines")
@@ -176,7 +205,9 @@ pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyh
                 }
             }
         }
-        QueryOutput::Metric(m) => {
+        Some(m) => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
             let view = MetricView {
                 format: prefs.format,
                 utc: plan.range.utc,
@@ -198,9 +229,9 @@ pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyh
                     "hint: widen the range (e.g. --since 7d), check the selector with `vs-logs series`, or try the log query alone"
                 );
             }
+            out.flush()?;
         }
     }
-    out.flush()?;
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! The discovery endpoints (`labels`, `label/<n>/values`, `series`, `index/stats`) and `push`.
+//! The discovery endpoints (`labels`, `label/<n>/values`, `series`, `index/stats`,
+//! `index/volume_range`) and `push`.
 
 use std::sync::Mutex;
 
@@ -132,6 +133,51 @@ pub fn index_stats(req: &Request, st: &Mutex<State>) -> Reply {
         streams.len(),
         streams.len()
     ))
+}
+
+/// Bytes per `step`-second bucket of the grid (one series per stream), each point stamped at
+/// its bucket's end less a millisecond, as Loki does (capture 33c).
+pub fn volume_range(req: &Request, st: &Mutex<State>) -> Reply {
+    let (start, end) = match range(req) {
+        Ok(r) => r,
+        Err(r) => return r,
+    };
+    let step_s: i64 = match req.param("step").map(str::parse::<i64>) {
+        Some(Ok(n)) if n > 0 => n,
+        _ => return Reply::text(400, "stub: volume_range needs a whole-second step"),
+    };
+    let step = step_s * 1_000_000_000;
+    let s = lock(st);
+    let sel: Vec<&str> = req.param("query").into_iter().collect();
+    let streams = match matching_streams(&s, &sel, start, end) {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let mut series = Vec::new();
+    for stream in streams {
+        let mut buckets: std::collections::BTreeMap<i64, f64> = Default::default();
+        for e in stream
+            .entries
+            .iter()
+            .filter(|e| e.ts >= start && e.ts < end)
+        {
+            *buckets.entry(e.ts.div_euclid(step)).or_default() += e.line.len() as f64;
+        }
+        let points = buckets
+            .into_iter()
+            .map(|(k, v)| vs_logs::model::Point {
+                t_ms: (k + 1) * step / 1_000_000 - 1,
+                v,
+            })
+            .collect();
+        let metric = stream
+            .labels
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        series.push(vs_logs::model::Series { metric, points });
+    }
+    Reply::metric(&vs_logs::model::MetricResult::Matrix(series))
 }
 
 pub fn push(req: &Request, st: &Mutex<State>) -> Reply {

@@ -27,7 +27,8 @@
 //! exclusive, `limit` default 100, `direction` default backward, the 5000 cap and its 400 text,
 //! `end<=start`, range > 30d1h, bad direction/limit texts, categorize-labels grouping); `query`
 //! (log queries refused as Loki does); `labels`, `label/<n>/values` (no `data` when empty),
-//! `series` (repeatable `match[]`), `index/stats`, `push` (JSON, gzip or plain; recorded and
+//! `series` (repeatable `match[]`), `index/stats`, `index/volume_range` (bytes per step-aligned
+//! bucket, stamped at the bucket's end less 1 ms, as capture 33c), `push` (JSON, gzip or plain; recorded and
 //! added to the store), `/ready`, `tail` (see [`tail`]: history from the store, live lines from
 //! the script, Loki's 400s before the upgrade); anything else `404 page not found`.
 //!
@@ -154,6 +155,15 @@ pub(crate) struct State {
     pub tail: tail::TailState,
     /// Fixed answers per path (`patterns`, `detected_fields`, …), see `LokiStub::serve_path`.
     pub paths: Vec<(String, Reply)>,
+    /// Faults for requests to one path, before the general queue (`LokiStub::fail_path`).
+    pub path_faults: std::collections::VecDeque<(String, Fault)>,
+    /// Every request to the path waits this long before its answer (`LokiStub::slow_path`).
+    pub slow: Vec<(String, Duration)>,
+    /// Requests being answered now.
+    pub in_flight: usize,
+    /// Per request, in arrival order: its path and the requests in flight with it (itself
+    /// included).
+    pub arrivals: Vec<(String, usize)>,
 }
 
 /// The running stub. Stops when dropped.
@@ -270,6 +280,30 @@ impl LokiStub {
         }
     }
 
+    /// The next `n` requests to `path` get this fault (other paths are not affected).
+    pub fn fail_path(&self, path: &str, n: usize, f: Fault) {
+        let mut st = self.state();
+        for _ in 0..n {
+            st.path_faults.push_back((path.to_string(), f.clone()));
+        }
+    }
+
+    /// Every later request to `path` is answered after `delay` (so requests overlap).
+    pub fn slow_path(&self, path: &str, delay: Duration) {
+        self.state().slow.push((path.to_string(), delay));
+    }
+
+    /// For each request to `path`, in arrival order: how many requests (to any path, itself
+    /// included) were in flight when it arrived.
+    pub fn in_flight_at_arrival(&self, path: &str) -> Vec<usize> {
+        self.state()
+            .arrivals
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, n)| *n)
+            .collect()
+    }
+
     pub fn requests(&self) -> Vec<Request> {
         self.state().requests.clone()
     }
@@ -294,7 +328,9 @@ impl LokiStub {
     }
 
     pub fn clear_requests(&self) {
-        self.state().requests.clear();
+        let mut st = self.state();
+        st.requests.clear();
+        st.arrivals.clear();
     }
 
     /// Streams received on `/loki/api/v1/push`, in arrival order (one item per pushed stream).

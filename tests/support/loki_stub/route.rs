@@ -45,11 +45,24 @@ async fn connection(mut sock: TcpStream, st: Arc<Mutex<State>>) -> std::io::Resu
         let gzip_ok = req
             .header("accept-encoding")
             .is_some_and(|v| v.contains("gzip"));
-        let fault = {
+        let (fault, slow) = {
             let mut s = lock(&st);
             s.requests.push(req.clone());
-            s.faults.pop_front()
+            s.in_flight += 1;
+            let now = s.in_flight;
+            s.arrivals.push((req.path.clone(), now));
+            let by_path = s.path_faults.iter().position(|(p, _)| *p == req.path);
+            let fault = match by_path {
+                Some(i) => s.path_faults.remove(i).map(|(_, f)| f),
+                None => s.faults.pop_front(),
+            };
+            let slow = s.slow.iter().find(|(p, _)| *p == req.path).map(|(_, d)| *d);
+            (fault, slow)
         };
+        let _done = InFlight(Arc::clone(&st));
+        if let Some(d) = slow {
+            tokio::time::sleep(d).await;
+        }
         let mut cut = Cut::None;
         let reply = match fault {
             Some(Fault::Reply(r)) => r,
@@ -82,6 +95,16 @@ async fn connection(mut sock: TcpStream, st: Arc<Mutex<State>>) -> std::io::Resu
         }
     }
     Ok(())
+}
+
+/// Counts a request as answered when dropped (whichever way its connection ends).
+struct InFlight(Arc<Mutex<State>>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let mut s = lock(&self.0);
+        s.in_flight = s.in_flight.saturating_sub(1);
+    }
 }
 
 /// The answer to a request without a fault: the fixed answer if one is set, a redirect, or
@@ -136,6 +159,7 @@ fn route(req: &Request, st: &Mutex<State>) -> Reply {
         "/loki/api/v1/labels" => endpoints::labels(req, st, None),
         "/loki/api/v1/series" => endpoints::series(req, st),
         "/loki/api/v1/index/stats" => endpoints::index_stats(req, st),
+        "/loki/api/v1/index/volume_range" => endpoints::volume_range(req, st),
         "/loki/api/v1/push" => endpoints::push(req, st),
         "/ready" => Reply::text(200, "ready\n"),
         p => match p
