@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Side-by-side paged fetch for issue 13: vs-logs against the official logcli on the same real
+# Loki (../shared/lab), same data, same range, same output, run alternately under
+# /usr/bin/time -v; prints medians (wall, CPU, peak RSS) and ratios. vs-logs runs with its
+# defaults (volume-balanced slices fetched concurrently) and with `--parallel 1` (the
+# sequential fetch, as before issue 13).
+#
+#   benches/compare-loki.sh                      # 50,000 lines, 7 runs, port 3140
+#   LINES=500000 RUNS=5 PORT=3141 benches/compare-loki.sh
+#
+# Needs ../shared/lab (skips with a message when it is missing), cargo, GNU time.
+# Take the figures on a quiet machine: wall-clock time means nothing under load.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+LINES=${LINES:-50000}
+RUNS=${RUNS:-7}
+PORT=${PORT:-3140}
+BATCH=${BATCH:-5000}
+WORK=${WORK:-$(mktemp -d)}
+TARGET=${CARGO_TARGET_DIR:-target}
+LAB=../shared/lab
+
+if [ ! -x "$LAB/loki-server" ]; then
+    echo "compare-loki.sh: ../shared/lab is missing: nothing to compare against" >&2
+    exit 0
+fi
+if [ ! -x /usr/bin/time ]; then
+    echo "compare-loki.sh: /usr/bin/time (GNU time) is needed: apt-get install time" >&2
+    exit 1
+fi
+
+cargo build --release --quiet --bin vs-logs --example bench_data
+VS="$TARGET/release/vs-logs"
+LOGCLI=$("$LAB/loki-server" logcli "$WORK/loki")
+"$LAB/loki-server" start "$WORK/loki" "$PORT" >/dev/null
+trap '"$LAB/loki-server" stop "$WORK/loki" >/dev/null 2>&1 || true' EXIT
+ADDR="http://127.0.0.1:$PORT"
+
+# The data: VulnSentinel-like JSONL (the bench generator, ~300 bytes a line), cut to LINES.
+"$TARGET/release/examples/bench_data" "$WORK/gen.jsonl" $((LINES * 400 / 1000000 + 1)) >/dev/null
+head -n "$LINES" "$WORK/gen.jsonl" >"$WORK/data.jsonl"
+"$VS" --addr "$ADDR" push "$WORK/data.jsonl" >/dev/null
+curl -fsS -X POST "$ADDR/flush" >/dev/null || true
+sleep 2
+# The data's own span, widened by a minute each side (RFC 3339 for both tools).
+first=$(head -n1 "$WORK/data.jsonl" | sed -E 's/.*"timestamp":"([^"]+)".*/\1/')
+last=$(tail -n1 "$WORK/data.jsonl" | sed -E 's/.*"timestamp":"([^"]+)".*/\1/')
+FROM=$(date -u -d "$first - 1 minute" +%Y-%m-%dT%H:%M:%SZ)
+TO=$(date -u -d "$last + 1 minute" +%Y-%m-%dT%H:%M:%SZ)
+Q='{app="vulnsentinel"}'
+
+CASES=(
+    "vs-logs|\"$VS\" --addr $ADDR query '$Q' --limit 0 --batch $BATCH -o raw --from $FROM --to $TO"
+    "vs-logs --parallel 1|\"$VS\" --addr $ADDR query '$Q' --limit 0 --batch $BATCH --parallel 1 -o raw --from $FROM --to $TO"
+    "logcli|\"$LOGCLI\" --addr $ADDR query '$Q' --limit 0 --batch $BATCH -o raw --from $FROM --to $TO --quiet"
+)
+
+# Same lines out of each (order among equal timestamps may differ: compare sorted).
+for c in "${CASES[@]}"; do
+    name=${c%%|*}
+    bash -c "${c#*|}" 2>/dev/null | sort >"$WORK/out.$(echo "$name" | tr -c 'a-z0-9' _)"
+done
+n_vs=$(wc -l <"$WORK/out.vs_logs_")
+n_cli=$(wc -l <"$WORK/out.logcli_")
+if ! cmp -s "$WORK/out.vs_logs_" "$WORK/out.logcli_"; then
+    echo "compare-loki.sh: vs-logs ($n_vs lines) and logcli ($n_cli lines) printed different lines" >&2
+    exit 1
+fi
+
+declare -A WALL CPU RSS
+for ((run = 1; run <= RUNS; run++)); do
+    for c in "${CASES[@]}"; do
+        name=${c%%|*}
+        /usr/bin/time -v -o "$WORK/time.txt" bash -c "${c#*|} | cat >/dev/null" 2>/dev/null || true
+        wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$WORK/time.txt")
+        cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {print u + s}' "$WORK/time.txt")
+        rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
+        WALL[$name]+="$wall "
+        CPU[$name]+="$cpu "
+        RSS[$name]+="$rss "
+    done
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+
+printf '%s lines (%s printed by each), batch %s, %s alternating runs, medians\n\n' "$LINES" "$n_vs" "$BATCH" "$RUNS"
+printf '| %-22s | %8s | %8s | %8s |\n' what "wall s" "CPU s" "RSS MB"
+printf '|%s|%s|%s|%s|\n' ------------------------ ---------- ---------- ----------
+declare -A MW MC
+for c in "${CASES[@]}"; do
+    name=${c%%|*}
+    MW[$name]=$(echo "${WALL[$name]}" | median)
+    MC[$name]=$(echo "${CPU[$name]}" | median)
+    r=$(echo "${RSS[$name]}" | median)
+    printf '| %-22s | %8s | %8s | %8s |\n' "$name" "${MW[$name]}" "${MC[$name]}" "$((${r%.*} / 1024))"
+done
+echo
+for name in "vs-logs" "vs-logs --parallel 1"; do
+    awk -v a="${MW[$name]}" -v b="${MW[logcli]}" -v c="${MC[$name]}" -v d="${MC[logcli]}" -v n="$name" \
+        'BEGIN {printf "%-22s wall %.2fx logcli, CPU %.2fx logcli\n", n, a / b, (d > 0) ? c / d : 0}'
+done
+echo "(work files in $WORK)"
