@@ -226,10 +226,23 @@ fn profiles_as_json_never_print_a_credential() {
 
 #[test]
 fn no_profiles_is_said_on_stderr() {
-    let o = run(vs_logs().arg("profiles"));
+    // no config file at all: said as such, not as a file without profiles
+    let empty = tempfile::tempdir().unwrap();
+    let o = run(with_config(empty.path()).arg("profiles"));
     assert_eq!(o.code, 0, "{}", o.stderr);
-    assert!(o.stderr.contains("defines no profiles"), "{}", o.stderr);
+    assert!(o.stderr.contains("no config file at"), "{}", o.stderr);
+    assert!(!o.stderr.contains("defines no profiles"), "{}", o.stderr);
     assert_eq!(o.stdout.lines().count(), 1, "only the header: {}", o.stdout);
+    // a config file without profiles
+    std::fs::create_dir_all(empty.path().join("vs-logs")).unwrap();
+    std::fs::write(empty.path().join("vs-logs/config.toml"), "[keys]\nquit = \"q\"\n").unwrap();
+    let o = run(with_config(empty.path()).arg("profiles"));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("config.toml defines no profiles"),
+        "{}",
+        o.stderr
+    );
 }
 
 #[test]

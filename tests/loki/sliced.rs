@@ -258,7 +258,9 @@ async fn lines_bunched_in_a_long_range_get_a_finer_volume_histogram() {
     let (stub, all) = stub(times);
     let c = client(&stub, |cfg| cfg.batch_size = 500);
     let end = T0 + 100_000 * S;
-    let got = entries(&c, &query(end, 0, Direction::Backward)).await.unwrap();
+    let got = entries(&c, &query(end, 0, Direction::Backward))
+        .await
+        .unwrap();
     assert_eq!(keys(&got), expected(&all, Direction::Backward, 0));
     let volume = stub.requests_to("/loki/api/v1/index/volume_range");
     assert_eq!(volume.len(), 2, "the whole range, then where the lines are");
@@ -266,6 +268,9 @@ async fn lines_bunched_in_a_long_range_get_a_finer_volume_histogram() {
     let w = windows_after(&stub, 1);
     let dense = w.iter().filter(|(s, _)| *s >= T0 + 99_890 * S).count();
     assert!(dense >= 6, "{w:?}");
-    assert!(w.windows(2).all(|p| p[0].1 == p[1].0), "slices must tile: {w:?}");
+    assert!(
+        w.windows(2).all(|p| p[0].1 == p[1].0),
+        "slices must tile: {w:?}"
+    );
     assert_eq!(w[0].0, T0);
 }

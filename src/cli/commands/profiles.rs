@@ -189,13 +189,15 @@ pub fn run(g: &GlobalArgs, given: Option<ActiveBecause>) -> anyhow::Result<()> {
         .unwrap_or_default();
     let prefs = settings::prefs(g, &profile)?;
     if cfg.profiles.is_empty() {
-        let place = settings::config_file(g).map_or_else(
-            || "the config file".to_string(),
-            |p| p.display().to_string(),
-        );
+        let file = settings::config_file(g);
+        let what = match &file {
+            Some(p) if p.exists() => format!("{} defines no profiles", p.display()),
+            Some(p) => format!("no config file at {}", p.display()),
+            None => "no config file".to_string(),
+        };
         if !prefs.quiet {
             eprintln!(
-                "vs-logs: {place} defines no profiles; add one as a [profiles.NAME] table \
+                "vs-logs: {what}; add a profile as a [profiles.NAME] table \
                  (addr = \"https://…\")"
             );
         }
