@@ -235,7 +235,11 @@ fn no_profiles_is_said_on_stderr() {
     assert_eq!(o.stdout.lines().count(), 1, "only the header: {}", o.stdout);
     // a config file without profiles
     std::fs::create_dir_all(empty.path().join("vs-logs")).unwrap();
-    std::fs::write(empty.path().join("vs-logs/config.toml"), "[keys]\nquit = \"q\"\n").unwrap();
+    std::fs::write(
+        empty.path().join("vs-logs/config.toml"),
+        "[keys]\nquit = \"q\"\n",
+    )
+    .unwrap();
     let o = run(with_config(empty.path()).arg("profiles"));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
