@@ -62,7 +62,7 @@ fn ordered<J: Send, R: Send>(
     merge: &mut dyn FnMut(R) -> bool,
 ) -> std::io::Result<Counts> {
     let mut counts = Counts::default();
-    let (tx, rx) = mpsc::channel::<(usize, R)>();
+    let (tx, rx) = mpsc::channel::<(usize, std::thread::Result<R>)>();
     rayon::in_place_scope(|s| {
         let mut sent = 0usize;
         let mut merged = 0usize;
@@ -76,7 +76,11 @@ fn ordered<J: Send, R: Send>(
                         let tx = tx.clone();
                         let i = sent;
                         s.spawn(move |_| {
-                            let _ = tx.send((i, work(&job)));
+                            // A panicking job still answers, or the merge would wait forever.
+                            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                work(&job)
+                            }));
+                            let _ = tx.send((i, r));
                         });
                         sent += 1;
                     }
@@ -90,6 +94,11 @@ fn ordered<J: Send, R: Send>(
             // Every spawned job sends exactly once, so this cannot wait forever.
             let Ok((i, r)) = rx.recv() else {
                 return Ok(counts);
+            };
+            let Ok(r) = r else {
+                return Err(std::io::Error::other(
+                    "internal error while scanning the input (a bug in vs-logs: please report it)",
+                ));
             };
             ready.insert(i, r);
             while let Some(r) = ready.remove(&merged) {

@@ -119,3 +119,28 @@ fn file_scan_reads_every_line_and_stops_early() {
     .unwrap();
     assert_eq!(calls, 1);
 }
+
+#[test]
+fn a_panicking_block_job_is_an_error_not_a_hang() {
+    // Before: the merge waited forever for the answer of a job that had panicked.
+    let mut jobs = (0..6).map(Ok::<usize, std::io::Error>);
+    let work = |j: &usize| {
+        if *j == 2 {
+            panic!("job {j} fails");
+        }
+        *j
+    };
+    let mut merged = Vec::new();
+    let r = ordered(&mut jobs, 4, &work, &|_| 1, &mut |r| {
+        merged.push(r);
+        true
+    });
+    let e = r.expect_err("the panic is reported");
+    assert!(e.to_string().contains("internal error"), "{e}");
+    // only blocks before the failed one, in order (how many depends on arrival order)
+    assert!(merged.len() <= 2, "{merged:?}");
+    assert!(
+        merged.iter().enumerate().all(|(i, &j)| i == j),
+        "{merged:?}"
+    );
+}
