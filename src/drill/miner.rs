@@ -44,7 +44,8 @@ pub struct Features<'a> {
 
 /// The masked tokens of a line (structlog lines: the event plus message fields).
 pub fn features(line: &str, max_tokens: usize) -> Features<'_> {
-    if let Some(s) = Structlog::parse(line)
+    // Only `event` and the message keys are read: the rest of the object is skipped unparsed.
+    if let Some(s) = Structlog::parse_only(line, |k| k == "event" || MESSAGE_KEYS.contains(&k))
         && let Some(event) = s.event()
     {
         let mut keys = Vec::new();
