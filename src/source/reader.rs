@@ -159,25 +159,44 @@ impl<R: Read> Read for LineCap<R> {
                     return Ok(0);
                 }
             }
+            // Whole runs at a time (memchr for the newline, one copy per run): this sits
+            // under every local file read.
             let mut w = 0;
             while self.pos < self.len && w < out.len() {
-                let b = self.buf[self.pos];
-                if b == b'\n' {
-                    self.skipping = false;
-                    self.in_line = 0;
-                } else if self.skipping {
-                    self.pos += 1;
+                let avail = &self.buf[self.pos..self.len];
+                if self.skipping {
+                    // drop the rest of the capped line; its newline is kept
+                    match memchr::memchr(b'\n', avail) {
+                        Some(i) => {
+                            self.pos += i;
+                            self.skipping = false;
+                        }
+                        None => self.pos = self.len,
+                    }
                     continue;
-                } else if self.in_line >= self.max {
+                }
+                let room = (out.len() - w).min(avail.len());
+                let budget = self.max.saturating_sub(self.in_line);
+                // a newline within `budget` bytes ends the line in time
+                let scan = room.min(budget.saturating_add(1));
+                if let Some(i) = memchr::memchr(b'\n', &avail[..scan]) {
+                    out[w..w + i + 1].copy_from_slice(&avail[..=i]);
+                    w += i + 1;
+                    self.pos += i + 1;
+                    self.in_line = 0;
+                    continue;
+                }
+                if budget == 0 {
+                    // the line is full and goes on: cap it
                     self.skipping = true;
                     self.marker_pos = 0;
                     break;
-                } else {
-                    self.in_line += 1;
                 }
-                out[w] = b;
-                w += 1;
-                self.pos += 1;
+                let n = scan.min(budget);
+                out[w..w + n].copy_from_slice(&avail[..n]);
+                w += n;
+                self.pos += n;
+                self.in_line += n;
             }
             if w > 0 {
                 return Ok(w);
@@ -303,22 +322,27 @@ impl<R: Read> Blocks<R> {
 
 /// Reads until `buf` holds `target` bytes; `false` when the input ended first.
 fn fill<R: Read>(reader: &mut R, buf: &mut Vec<u8>, target: usize) -> io::Result<bool> {
-    while buf.len() < target {
-        let old = buf.len();
+    // Zeroed once up to `target`, then filled read by read (resizing per read zeroed the rest
+    // of the block again after every 64 KB read).
+    let mut len = buf.len();
+    if len < target {
         buf.resize(target, 0);
-        match reader.read(&mut buf[old..]) {
+    }
+    while len < target {
+        match reader.read(&mut buf[len..target]) {
             Ok(0) => {
-                buf.truncate(old);
+                buf.truncate(len);
                 return Ok(false);
             }
-            Ok(n) => buf.truncate(old + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => {
-                buf.truncate(old);
+                buf.truncate(len);
                 return Err(e);
             }
         }
     }
+    buf.truncate(len);
     Ok(true)
 }
 

@@ -216,3 +216,50 @@ fn stdin_is_kept_up_to_its_cap_and_more_is_a_clear_error() {
     assert_eq!(read_all(&gz[..], 4 << 20).unwrap().len(), big.len());
     assert_eq!(max_stdin_bytes(), DEFAULT_MAX_STDIN_MB << 20);
 }
+
+/// What `LineCap` must write: each line cut at `max` bytes with the marker after a cut one.
+fn capped_reference(input: &[u8], max: usize) -> Vec<u8> {
+    let marker = truncation_marker(max).into_bytes();
+    let mut out = Vec::new();
+    for (i, line) in input.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+        }
+        if line.len() > max {
+            out.extend_from_slice(&line[..max]);
+            out.extend_from_slice(&marker);
+        } else {
+            out.extend_from_slice(line);
+        }
+    }
+    out
+}
+
+#[test]
+fn line_cap_agrees_with_the_reference_at_every_edge_and_read_size() {
+    // lines of exactly max, max ± 1, empty lines, a trailing newline or none, long runs
+    let max = 16;
+    let mut input = Vec::new();
+    for len in [0, 1, 15, 16, 17, 40, 16, 0, 100, 3] {
+        input.extend(std::iter::repeat_n(b'a' + (len % 26) as u8, len));
+        input.push(b'\n');
+    }
+    for tail in [&b""[..], b"no-newline-at-the-end-of-it"] {
+        let mut data = input.clone();
+        data.extend_from_slice(tail);
+        let want = capped_reference(&data, max);
+        for chunk in [1, 2, 3, 7, 16, 17, 64, 4096] {
+            let mut r = LineCap::new(&data[..], max);
+            let mut got = Vec::new();
+            let mut buf = vec![0u8; chunk];
+            loop {
+                let n = r.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..n]);
+            }
+            assert_eq!(got, want, "reads of {chunk}");
+        }
+    }
+}
