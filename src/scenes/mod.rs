@@ -4,7 +4,6 @@
 //!
 //! Used by the CLI (`vs-logs scenes`, scene commands) and the TUI's scene picker.
 
-pub mod filters;
 mod render;
 
 use std::collections::BTreeMap;

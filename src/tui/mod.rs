@@ -24,7 +24,6 @@ pub mod layout;
 pub mod metric;
 pub mod msg;
 pub mod render;
-pub mod rewrite;
 pub mod row;
 mod start;
 pub mod store;

@@ -11,7 +11,8 @@ use crate::cli::args::SceneRunArgs;
 use crate::cli::error::CliError;
 use crate::output::OutputFormat;
 use crate::sanitize::inline;
-use crate::scenes::{self, filters};
+use crate::logql::rewrite as filters;
+use crate::scenes;
 use crate::session::Session;
 
 /// `--set key=value` pairs → a map.

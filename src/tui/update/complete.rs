@@ -4,7 +4,7 @@
 use super::super::app::{App, Completion, Mode};
 use super::super::input::TextInput;
 use super::super::msg::Command;
-use super::super::rewrite::quote;
+use crate::logql::quote;
 
 /// What the word before the cursor is.
 #[derive(Debug, PartialEq)]

@@ -8,7 +8,7 @@ use super::super::app::{App, Mode, View};
 use super::super::dash::{DashState, DashboardStart, zone};
 use super::super::keys::{Action, Screen};
 use super::super::msg::Command;
-use super::super::rewrite::quote;
+use crate::logql::quote;
 use super::run_query;
 use crate::dashboard::{overview, resolve_vars};
 use crate::model::QueryOutput;

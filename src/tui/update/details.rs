@@ -10,7 +10,7 @@ use super::super::drill::context::Anchor;
 use super::super::fields::{Source, fields_of};
 use super::super::keys::Action;
 use super::super::msg::Command;
-use super::super::rewrite;
+use crate::logql::rewrite;
 use super::run_query;
 
 pub fn toggle(app: &mut App) -> Vec<Command> {
