@@ -19,6 +19,7 @@ mod reader;
 mod record;
 pub use record::Assembler;
 mod scan;
+mod stdin;
 mod streams;
 pub mod timestamp;
 mod topn;
@@ -90,6 +91,8 @@ pub struct LocalSource {
     index: Mutex<Option<Arc<index::Index>>>,
     /// The newest timestamp when known without a scan (the demo ends exactly "now").
     newest_hint: Option<i64>,
+    /// The temporary copy of a big stdin, which `data` reads as a file: kept while it is.
+    _spools: Vec<stdin::Spool>,
 }
 
 impl std::fmt::Debug for LocalSource {
@@ -102,7 +105,8 @@ impl std::fmt::Debug for LocalSource {
 }
 
 impl LocalSource {
-    /// Checks every input can be read (stdin is read once here and kept; the demo is
+    /// Checks every input can be read (stdin is read once here and kept, a big one in a
+    /// temporary file; the demo is
     /// generated here with its newest line at the start of the current hour). The `app` label is `vulnsentinel`.
     pub fn open(inputs: Vec<LocalInput>) -> Result<Self, SourceError> {
         Self::open_with_app(inputs, DEFAULT_APP)
@@ -111,6 +115,7 @@ impl LocalSource {
     /// Like [`LocalSource::open`], with the value of the `app` label (`--app`).
     pub fn open_with_app(inputs: Vec<LocalInput>, app: &str) -> Result<Self, SourceError> {
         let mut data = Vec::with_capacity(inputs.len());
+        let mut spools = Vec::new();
         for input in &inputs {
             data.push(match input {
                 LocalInput::File(path) => {
@@ -124,13 +129,24 @@ impl LocalSource {
                         base,
                     )
                 }
-                LocalInput::Stdin => (
-                    Data::Memory {
-                        name: "stdin".into(),
-                        bytes: Arc::new(reader::read_stdin()?),
-                    },
-                    now_ns(),
-                ),
+                LocalInput::Stdin => {
+                    let kept = match stdin::read_stdin()? {
+                        stdin::Kept::Memory(bytes) => Data::Memory {
+                            name: "stdin".into(),
+                            bytes: Arc::new(bytes),
+                        },
+                        stdin::Kept::Spooled(spool) => {
+                            let path = spool.path().to_path_buf();
+                            spools.push(spool);
+                            // Already decompressed and line-capped.
+                            Data::File {
+                                path,
+                                compression: Compression::None,
+                            }
+                        }
+                    };
+                    (kept, now_ns())
+                }
                 LocalInput::Demo => {
                     let now = demo::anchor_ns(now_ns());
                     (
@@ -160,6 +176,7 @@ impl LocalSource {
             app: app.to_string(),
             index: Mutex::new(None),
             newest_hint,
+            _spools: spools,
         })
     }
 
@@ -178,6 +195,7 @@ impl LocalSource {
             app: app.to_string(),
             index: Mutex::new(None),
             newest_hint: None,
+            _spools: Vec::new(),
         }
     }
 
@@ -195,7 +213,9 @@ impl LocalSource {
     pub fn describe(&self) -> String {
         self.data
             .iter()
-            .map(|(d, _)| match d {
+            .enumerate()
+            .map(|(i, (d, _))| match d {
+                _ if self.inputs.get(i) == Some(&LocalInput::Stdin) => "stdin".to_string(),
                 Data::File { path, .. } => path.file_name().map_or_else(
                     || path.display().to_string(),
                     |n| n.to_string_lossy().into(),

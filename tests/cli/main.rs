@@ -21,6 +21,7 @@ mod drill;
 mod follow;
 mod headers;
 mod labels_hint;
+mod limits;
 mod local;
 mod loki;
 mod loki_faults;
