@@ -118,6 +118,17 @@ impl LocalSource {
         let mut spools = Vec::new();
         for input in &inputs {
             data.push(match input {
+                // A named pipe (`--file <(zcat a.gz)`) can be read only once, like stdin.
+                LocalInput::File(path) if stdin::is_pipe(path) => {
+                    let kept = stdin::keep_file(path).map_err(|e| SourceError::Read {
+                        path: path.clone(),
+                        source: e,
+                    })?;
+                    (
+                        stdin::data(kept, &path.display().to_string(), &mut spools),
+                        now_ns(),
+                    )
+                }
                 LocalInput::File(path) => {
                     let compression = reader::probe(path)?;
                     let base = mtime_ns(path).unwrap_or_else(now_ns);
@@ -129,24 +140,10 @@ impl LocalSource {
                         base,
                     )
                 }
-                LocalInput::Stdin => {
-                    let kept = match stdin::read_stdin()? {
-                        stdin::Kept::Memory(bytes) => Data::Memory {
-                            name: "stdin".into(),
-                            bytes: Arc::new(bytes),
-                        },
-                        stdin::Kept::Spooled(spool) => {
-                            let path = spool.path().to_path_buf();
-                            spools.push(spool);
-                            // Already decompressed and line-capped.
-                            Data::File {
-                                path,
-                                compression: Compression::None,
-                            }
-                        }
-                    };
-                    (kept, now_ns())
-                }
+                LocalInput::Stdin => (
+                    stdin::data(stdin::read_stdin()?, "stdin", &mut spools),
+                    now_ns(),
+                ),
                 LocalInput::Demo => {
                     let now = demo::anchor_ns(now_ns());
                     (
@@ -214,13 +211,16 @@ impl LocalSource {
         self.data
             .iter()
             .enumerate()
-            .map(|(i, (d, _))| match d {
-                _ if self.inputs.get(i) == Some(&LocalInput::Stdin) => "stdin".to_string(),
-                Data::File { path, .. } => path.file_name().map_or_else(
-                    || path.display().to_string(),
-                    |n| n.to_string_lossy().into(),
-                ),
-                Data::Memory { .. } => d.name(),
+            .map(|(i, (d, _))| match (self.inputs.get(i), d) {
+                (Some(LocalInput::Stdin), _) => "stdin".to_string(),
+                // a spooled pipe's data is a temporary file: name the path given
+                (Some(LocalInput::File(path)), _) | (_, Data::File { path, .. }) => {
+                    path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |n| n.to_string_lossy().into(),
+                    )
+                }
+                (_, Data::Memory { .. }) => d.name(),
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -249,7 +249,17 @@ impl LocalSource {
     /// The start of the minute of the oldest timestamped line: where "the data's own span"
     /// begins (a metric query over it needs a real start, not the epoch). One cached scan.
     pub fn oldest_ns(&self) -> Option<i64> {
-        self.index().ok()?.oldest_ns()
+        let timed = self.index().ok()?.oldest_ns();
+        // An input with no timestamp in its head has untimed lines from its base time on
+        // (all of a plain-text log: without them the span began at the epoch).
+        let untimed = self
+            .data
+            .iter()
+            .zip(&self.untimed_newest)
+            .filter(|(_, newest)| newest.is_some())
+            .map(|((_, base), _)| base - base.rem_euclid(60_000_000_000))
+            .min();
+        timed.into_iter().chain(untimed).min()
     }
 
     fn index(&self) -> Result<Arc<index::Index>, SourceError> {

@@ -121,6 +121,45 @@ fn spool_error(e: &io::Error) -> io::Error {
     ))
 }
 
+/// Whether `path` is a named pipe or socket: readable once, so kept like stdin (opening it
+/// again would wait for a writer forever, and the bytes read to find its compression are gone).
+pub(crate) fn is_pipe(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        std::fs::metadata(path).is_ok_and(|m| m.file_type().is_fifo() || m.file_type().is_socket())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// Keeps a named pipe's bytes like stdin's (see [`is_pipe`]).
+pub(crate) fn keep_file(path: &Path) -> io::Result<Kept> {
+    keep(File::open(path)?, max_stdin_bytes(), SPILL)
+}
+
+/// The input kept bytes are read as; a spool goes to `spools`, which must outlive it.
+pub(crate) fn data(kept: Kept, name: &str, spools: &mut Vec<Spool>) -> reader::Data {
+    match kept {
+        Kept::Memory(bytes) => reader::Data::Memory {
+            name: name.to_string(),
+            bytes: std::sync::Arc::new(bytes),
+        },
+        Kept::Spooled(spool) => {
+            let path = spool.path().to_path_buf();
+            spools.push(spool);
+            // Already decompressed and line-capped.
+            reader::Data::File {
+                path,
+                compression: reader::Compression::None,
+            }
+        }
+    }
+}
+
 /// Keeps all of stdin, up to [`max_stdin_bytes`]; see [`keep`].
 pub(crate) fn read_stdin() -> Result<Kept, SourceError> {
     keep(io::stdin().lock(), max_stdin_bytes(), SPILL).map_err(SourceError::Stdin)

@@ -20,6 +20,7 @@ mod agents;
 mod drill;
 mod follow;
 mod headers;
+mod hostile;
 mod labels_hint;
 mod limits;
 mod local;
