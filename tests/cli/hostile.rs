@@ -57,3 +57,33 @@ fn a_named_pipe_as_file_is_read_once_like_stdin() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(o.stdout, LINES);
 }
+
+/// `tail` ended every failure with exit 1, where `query` says 4, 5 or 6: scripts could not
+/// tell a refused password from a proxy page. The address's password never shows.
+#[test]
+fn tail_failures_have_the_exit_codes_of_queries() {
+    use crate::support::loki_stub::{LokiStub, Reply};
+    let cases = [
+        (Reply::text(401, "no"), 4, "refused the credentials"),
+        (Reply::text(400, "parse error at line 1"), 5, "parse error"),
+        (
+            Reply::new(
+                200,
+                "text/html",
+                b"<html><body>Welcome to nginx</body></html>".to_vec(),
+            ),
+            6,
+            "HTML page",
+        ),
+    ];
+    for (reply, code, says) in cases {
+        let stub = LokiStub::canned(vec![reply]);
+        let addr = stub.url().replace("http://", "http://admin:s3cr3t-pw@");
+        let o = run(vs_logs()
+            .args(["--addr", &addr, "--retries", "0", "tail"])
+            .arg(r#"{app="vulnsentinel"}"#));
+        assert_eq!(o.code, code, "{says}: {}", o.stderr);
+        assert!(o.stderr.contains(says), "{}", o.stderr);
+        assert!(!o.stderr.contains("s3cr3t-pw"), "{}", o.stderr);
+    }
+}
