@@ -179,7 +179,7 @@ fn help_lists_every_limit_flag() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_stdin_bigger_than_memory_is_streamed_with_results_like_file() {
-    const LIMIT_KIB: usize = 96 << 10;
+    const LIMIT_KIB: usize = 160 << 10;
     let dir = tempfile::tempdir().unwrap();
     let plain = dir.path().join("big.jsonl");
     let chunk = timed_lines(36_000); // about 5 MB, 10 hours
