@@ -137,9 +137,15 @@ pub fn loki_config(g: &GlobalArgs, p: &Profile) -> Result<LokiConfig, CliError> 
         retries: g.retries.or(p.retries).unwrap_or(d.retries),
         batch_size,
         parallel,
-        max_body_bytes: g
-            .max_body_mb
-            .map_or(d.max_body_bytes, |mb| (mb as usize) << 20),
+        max_body_bytes: match g.max_body_mb.or(p.max_body_mb) {
+            Some(mb @ 1..=65536) => (mb as usize) << 20,
+            Some(mb) => {
+                return Err(CliError::usage(format!(
+                    "profile setting max_body_mb = {mb} is out of range (use 1..=65536)"
+                )));
+            }
+            None => d.max_body_bytes,
+        },
         ..d
     })
 }
@@ -193,6 +199,38 @@ fn backend(g: &GlobalArgs, p: &Profile, app: &str) -> Result<Backend, CliError> 
     Ok(Backend::Loki(client))
 }
 
+/// The local size limits, flag (or its environment variable) over the profile over the
+/// default: `(line bytes, stdin MiB)`, `None` where nothing was given.
+pub fn local_limits(g: &GlobalArgs, p: &Profile) -> Result<(Option<u64>, Option<u64>), CliError> {
+    let line = g.max_line_bytes.or(p.max_line_bytes);
+    if let Some(n) = line.filter(|n| !(1024..=1 << 30).contains(n)) {
+        return Err(CliError::usage(format!(
+            "profile setting max_line_bytes = {n} is out of range (use 1024..={})",
+            1u64 << 30
+        )));
+    }
+    let stdin = g.max_stdin_mb.or(p.max_stdin_mb);
+    if let Some(n) = stdin.filter(|n| !(1..=1 << 24).contains(n)) {
+        return Err(CliError::usage(format!(
+            "profile setting max_stdin_mb = {n} is out of range (use 1..={})",
+            1u64 << 24
+        )));
+    }
+    Ok((line, stdin))
+}
+
+/// Installs [`local_limits`] for the whole process (before any input is read).
+fn install_local_limits(g: &GlobalArgs, p: &Profile) -> Result<(), CliError> {
+    let (line, stdin) = local_limits(g, p)?;
+    if let Some(n) = line {
+        crate::model::limits::set_max_line_bytes(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    if let Some(n) = stdin {
+        crate::model::limits::set_max_stdin_mb(n);
+    }
+    Ok(())
+}
+
 /// How the CLI prints, from flags and environment over the profile.
 pub fn prefs(g: &GlobalArgs, profile: &Profile) -> Result<OutputPrefs, CliError> {
     Ok(OutputPrefs {
@@ -220,6 +258,7 @@ pub fn session(g: &GlobalArgs) -> Result<(Session, OutputPrefs), CliError> {
         .clone()
         .or_else(|| profile.app.clone())
         .unwrap_or_else(|| "vulnsentinel".into());
+    install_local_limits(g, &profile)?;
     let backend = backend(g, &profile, &app)?;
     let prefs = prefs(g, &profile)?;
     let session = Session {

@@ -39,4 +39,10 @@ pub struct Profile {
     pub batch: Option<usize>,
     /// Time slices fetched in parallel.
     pub parallel: Option<usize>,
+    /// Largest Loki answer accepted, MiB after decompression (`--max-body-mb`).
+    pub max_body_mb: Option<u32>,
+    /// Longest line kept or built, bytes (`--max-line-bytes`).
+    pub max_line_bytes: Option<u64>,
+    /// Most of stdin kept, MiB (`--max-stdin-mb`).
+    pub max_stdin_mb: Option<u64>,
 }

@@ -19,6 +19,7 @@ mod reader;
 mod record;
 pub use record::Assembler;
 mod scan;
+mod stdin;
 mod streams;
 pub mod timestamp;
 mod topn;
@@ -90,6 +91,8 @@ pub struct LocalSource {
     index: Mutex<Option<Arc<index::Index>>>,
     /// The newest timestamp when known without a scan (the demo ends exactly "now").
     newest_hint: Option<i64>,
+    /// The temporary copy of a big stdin, which `data` reads as a file: kept while it is.
+    _spools: Vec<stdin::Spool>,
 }
 
 impl std::fmt::Debug for LocalSource {
@@ -102,7 +105,8 @@ impl std::fmt::Debug for LocalSource {
 }
 
 impl LocalSource {
-    /// Checks every input can be read (stdin is read once here and kept; the demo is
+    /// Checks every input can be read (stdin is read once here and kept, a big one in a
+    /// temporary file; the demo is
     /// generated here with its newest line at the start of the current hour). The `app` label is `vulnsentinel`.
     pub fn open(inputs: Vec<LocalInput>) -> Result<Self, SourceError> {
         Self::open_with_app(inputs, DEFAULT_APP)
@@ -111,8 +115,20 @@ impl LocalSource {
     /// Like [`LocalSource::open`], with the value of the `app` label (`--app`).
     pub fn open_with_app(inputs: Vec<LocalInput>, app: &str) -> Result<Self, SourceError> {
         let mut data = Vec::with_capacity(inputs.len());
+        let mut spools = Vec::new();
         for input in &inputs {
             data.push(match input {
+                // A named pipe (`--file <(zcat a.gz)`) can be read only once, like stdin.
+                LocalInput::File(path) if stdin::is_pipe(path) => {
+                    let kept = stdin::keep_file(path).map_err(|e| SourceError::Read {
+                        path: path.clone(),
+                        source: e,
+                    })?;
+                    (
+                        stdin::data(kept, &path.display().to_string(), &mut spools),
+                        now_ns(),
+                    )
+                }
                 LocalInput::File(path) => {
                     let compression = reader::probe(path)?;
                     let base = mtime_ns(path).unwrap_or_else(now_ns);
@@ -125,10 +141,7 @@ impl LocalSource {
                     )
                 }
                 LocalInput::Stdin => (
-                    Data::Memory {
-                        name: "stdin".into(),
-                        bytes: Arc::new(reader::read_stdin()?),
-                    },
+                    stdin::data(stdin::read_stdin()?, "stdin", &mut spools),
                     now_ns(),
                 ),
                 LocalInput::Demo => {
@@ -160,6 +173,7 @@ impl LocalSource {
             app: app.to_string(),
             index: Mutex::new(None),
             newest_hint,
+            _spools: spools,
         })
     }
 
@@ -178,6 +192,7 @@ impl LocalSource {
             app: app.to_string(),
             index: Mutex::new(None),
             newest_hint: None,
+            _spools: Vec::new(),
         }
     }
 
@@ -195,12 +210,17 @@ impl LocalSource {
     pub fn describe(&self) -> String {
         self.data
             .iter()
-            .map(|(d, _)| match d {
-                Data::File { path, .. } => path.file_name().map_or_else(
-                    || path.display().to_string(),
-                    |n| n.to_string_lossy().into(),
-                ),
-                Data::Memory { .. } => d.name(),
+            .enumerate()
+            .map(|(i, (d, _))| match (self.inputs.get(i), d) {
+                (Some(LocalInput::Stdin), _) => "stdin".to_string(),
+                // a spooled pipe's data is a temporary file: name the path given
+                (Some(LocalInput::File(path)), _) | (_, Data::File { path, .. }) => {
+                    path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |n| n.to_string_lossy().into(),
+                    )
+                }
+                (_, Data::Memory { .. }) => d.name(),
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -229,7 +249,17 @@ impl LocalSource {
     /// The start of the minute of the oldest timestamped line: where "the data's own span"
     /// begins (a metric query over it needs a real start, not the epoch). One cached scan.
     pub fn oldest_ns(&self) -> Option<i64> {
-        self.index().ok()?.oldest_ns()
+        let timed = self.index().ok()?.oldest_ns();
+        // An input with no timestamp in its head has untimed lines from its base time on
+        // (all of a plain-text log: without them the span began at the epoch).
+        let untimed = self
+            .data
+            .iter()
+            .zip(&self.untimed_newest)
+            .filter(|(_, newest)| newest.is_some())
+            .map(|((_, base), _)| base - base.rem_euclid(60_000_000_000))
+            .min();
+        timed.into_iter().chain(untimed).min()
     }
 
     fn index(&self) -> Result<Arc<index::Index>, SourceError> {

@@ -1,6 +1,6 @@
 //! Opening local inputs and reading them in large newline-aligned blocks: plain files, gzip
-//! (concatenated members too) and zstd, recognised by their magic bytes; stdin and the demo are
-//! held in memory.
+//! (concatenated members too) and zstd, recognised by their magic bytes; the demo and a small
+//! stdin are held in memory (a big stdin is spooled to a file: see `stdin`).
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};
@@ -224,57 +224,52 @@ pub(crate) fn read_error(path: &Path, compression: Compression, e: io::Error) ->
     }
 }
 
-/// How much of stdin is kept by default, MiB: stdin is held in memory (it can be read only
-/// once, and every query rescans it), so an endless pipe must stop somewhere.
-pub const DEFAULT_MAX_STDIN_MB: u64 = 1024;
+pub use crate::model::limits::max_stdin_bytes;
+#[cfg(test)]
+pub use crate::model::limits::{DEFAULT_MAX_STDIN_MB, MAX_STDIN_ENV};
 
-/// The environment variable that changes [`DEFAULT_MAX_STDIN_MB`] (MiB, at least 1).
-pub const MAX_STDIN_ENV: &str = "VS_LOGS_MAX_STDIN_MB";
-
-/// The stdin size cap in force, bytes: [`MAX_STDIN_ENV`] when set to a number, else the default.
-pub fn max_stdin_bytes() -> u64 {
-    std::env::var(MAX_STDIN_ENV)
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map_or(DEFAULT_MAX_STDIN_MB, |n| n.max(1))
-        .saturating_mul(1 << 20)
-}
-
-/// Reads a whole stream into memory (stdin can be read only once, and every query rescans),
-/// decompressing it when it starts with gzip or zstd magic bytes (`cat app.log.gz | vs-logs`).
-/// Lines are capped at [`max_line_bytes`] as they are read (see [`LineCap`]), and the whole at
-/// `max` bytes (after decompression): more is an error that says what to do, not a process
-/// that grows until the machine gives out (`yes | vs-logs query --stdin`).
-pub(crate) fn read_all(mut input: impl Read, max: u64) -> io::Result<Vec<u8>> {
-    let capped = |r: &mut dyn Read| -> io::Result<Vec<u8>> {
-        let mut out = Vec::new();
-        LineCap::new(r, max_line_bytes())
-            .take(max.saturating_add(1))
-            .read_to_end(&mut out)?;
-        if out.len() as u64 > max {
-            return Err(io::Error::other(format!(
-                "it holds more than {} MiB, the most vs-logs keeps in memory; save it to a file \
-                 and use --file, or raise {MAX_STDIN_ENV}",
-                max >> 20
-            )));
-        }
-        Ok(out)
-    };
+/// A stream decompressed when it starts with gzip or zstd magic bytes (`cat app.log.gz |
+/// vs-logs`), its lines capped at [`max_line_bytes`] as they are read (see [`LineCap`]).
+pub(crate) fn decoded<'a>(mut input: impl Read + 'a) -> io::Result<Box<dyn Read + 'a>> {
     let mut magic = Vec::with_capacity(4);
     (&mut input).take(4).read_to_end(&mut magic)?;
-    let mut whole = io::Cursor::new(magic.clone()).chain(input);
-    if magic.starts_with(&GZIP_MAGIC) {
-        return capped(&mut flate2::read::MultiGzDecoder::new(whole));
-    }
-    if magic == ZSTD_MAGIC {
-        return capped(&mut zstd::stream::read::Decoder::new(whole)?);
-    }
-    capped(&mut whole)
+    let gzip = magic.starts_with(&GZIP_MAGIC);
+    let zstd = magic == ZSTD_MAGIC;
+    let whole = io::Cursor::new(magic).chain(input);
+    let max = max_line_bytes();
+    Ok(if gzip {
+        Box::new(LineCap::new(flate2::read::MultiGzDecoder::new(whole), max))
+    } else if zstd {
+        Box::new(LineCap::new(zstd::stream::read::Decoder::new(whole)?, max))
+    } else {
+        Box::new(LineCap::new(whole, max))
+    })
 }
 
-/// Reads all of stdin, up to [`max_stdin_bytes`]; see [`read_all`].
-pub(crate) fn read_stdin() -> Result<Vec<u8>, SourceError> {
-    read_all(io::stdin().lock(), max_stdin_bytes()).map_err(SourceError::Stdin)
+/// Reads a whole stream into memory, [`decoded`], up to `max` bytes after decompression:
+/// more is an error that says what to do, not a process that grows until the machine gives
+/// out (`yes | vs-logs query --stdin`). The in-memory half of `stdin::keep`, for tests.
+#[cfg(test)]
+pub(crate) fn read_all(input: impl Read, max: u64) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    decoded(input)?
+        .take(max.saturating_add(1))
+        .read_to_end(&mut out)?;
+    if out.len() as u64 > max {
+        return Err(over_stdin_cap(max));
+    }
+    Ok(out)
+}
+
+/// Stdin held more than the cap `max` (bytes): what to do about it.
+pub(crate) fn over_stdin_cap(max: u64) -> io::Error {
+    io::Error::other(format!(
+        "it holds more than {} MiB, the most vs-logs keeps of it; save it to a file and use \
+         --file, or raise {} ({})",
+        max >> 20,
+        crate::model::limits::MAX_STDIN_FLAG,
+        crate::model::limits::MAX_STDIN_ENV
+    ))
 }
 
 /// Splits a reader into blocks of about [`BLOCK`] bytes that end on a newline (the last one

@@ -37,8 +37,9 @@ impl TailParams<'_> {
 /// Why a connection attempt failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectError {
-    /// Will not get better by retrying (bad query, auth, TLS, configuration): Loki's text or ours.
-    Fatal(String),
+    /// Will not get better by retrying (bad query, auth, TLS, configuration): Loki's text or
+    /// ours, and the exit code (see [`super::TailEvent::Failed`]).
+    Fatal(String, u8),
     /// Might work on a later attempt (network, 5xx, timeout).
     Retry(String),
 }
@@ -63,28 +64,36 @@ pub fn body_text(body: &[u8]) -> String {
 pub fn classify_status(status: u16, body: &[u8], addr: &str) -> ConnectError {
     let text = body_text(body);
     match status {
-        400 => ConnectError::Fatal(text),
-        401 | 403 => ConnectError::Fatal(format!(
-            "Loki at {addr} refused the credentials (HTTP {status}): check --username/--password, \
-             --bearer-token or --org-id"
-        )),
-        404 => ConnectError::Fatal(format!(
-            "{addr} has no /loki/api/v1/tail (HTTP 404): is --addr a Loki?"
-        )),
+        400 => ConnectError::Fatal(text, 5),
+        401 | 403 => ConnectError::Fatal(
+            format!(
+                "Loki at {addr} refused the credentials (HTTP {status}): check \
+                 --username/--password, --bearer-token or --org-id"
+            ),
+            4,
+        ),
+        404 => ConnectError::Fatal(
+            format!("{addr} has no /loki/api/v1/tail (HTTP 404): is --addr a Loki?"),
+            6,
+        ),
         408 | 429 | 500..=599 => {
             ConnectError::Retry(format!("Loki answered HTTP {status}: {text}"))
         }
-        _ => ConnectError::Fatal(format!("Loki answered HTTP {status}: {text}")),
+        // Anything else (a 200 HTML page from a proxy): not a Loki tail.
+        _ => ConnectError::Fatal(format!("Loki answered HTTP {status}: {text}"), 6),
     }
 }
 
 fn classify_ws(e: WsError, addr: &str, client_cert: bool) -> ConnectError {
     if let Some(t) = crate::loki::tls::tls_cause(&e) {
         let t = crate::loki::tls::describe(t, client_cert);
-        return ConnectError::Fatal(format!(
-            "TLS with {addr} failed: {t} (use --ca-cert for a private CA, --cert/--key if Loki \
-             asks for a client certificate, or --tls-skip-verify)"
-        ));
+        return ConnectError::Fatal(
+            format!(
+                "TLS with {addr} failed: {t} (use --ca-cert for a private CA, --cert/--key if \
+                 Loki asks for a client certificate, or --tls-skip-verify)"
+            ),
+            3,
+        );
     }
     match e {
         WsError::Http(resp) => {
@@ -92,8 +101,8 @@ fn classify_ws(e: WsError, addr: &str, client_cert: bool) -> ConnectError {
             classify_status(resp.status().as_u16(), body, addr)
         }
         WsError::Io(io) => ConnectError::Retry(format!("connection to {addr} failed: {io}")),
-        WsError::Tls(t) => ConnectError::Fatal(format!("TLS with {addr} failed: {t}")),
-        WsError::Url(u) => ConnectError::Fatal(format!("bad Loki address {addr:?}: {u}")),
+        WsError::Tls(t) => ConnectError::Fatal(format!("TLS with {addr} failed: {t}"), 3),
+        WsError::Url(u) => ConnectError::Fatal(format!("bad Loki address {addr:?}: {u}"), 2),
         other => ConnectError::Retry(format!("websocket handshake with {addr} failed: {other}")),
     }
 }
@@ -111,7 +120,7 @@ pub async fn connect(client: &LokiClient, p: &TailParams<'_>) -> Result<TailSock
     // The transport bounds both the connection (connect timeout) and the handshake (timeout).
     match client.websocket("/loki/api/v1/tail", &params, extra).await {
         Ok(ws) => Ok(ws),
-        Err(WsOpenError::Config(m)) => Err(ConnectError::Fatal(m)),
+        Err(WsOpenError::Config(m)) => Err(ConnectError::Fatal(m, 2)),
         Err(WsOpenError::Connect(m) | WsOpenError::Timeout(m)) => Err(ConnectError::Retry(m)),
         Err(WsOpenError::Handshake(e)) => Err(classify_ws(e, addr, cfg.client_cert.is_some())),
     }
@@ -143,11 +152,20 @@ mod tests {
         let a = "http://l:3100";
         assert_eq!(
             classify_status(400, b"delay_for can't be greater than 5", a),
-            ConnectError::Fatal("delay_for can't be greater than 5".into())
+            ConnectError::Fatal("delay_for can't be greater than 5".into(), 5)
         );
         assert!(
-            matches!(classify_status(401, b"", a), ConnectError::Fatal(m) if m.contains("credentials"))
+            matches!(classify_status(401, b"", a), ConnectError::Fatal(m, 4) if m.contains("credentials"))
         );
+        // A 200 page instead of the upgrade (a proxy, not Loki): Loki failed, not "other".
+        assert!(matches!(
+            classify_status(200, b"<html><body>Welcome</body></html>", a),
+            ConnectError::Fatal(m, 6) if m.contains("HTML page")
+        ));
+        assert!(matches!(
+            classify_status(404, b"", a),
+            ConnectError::Fatal(_, 6)
+        ));
         assert!(matches!(
             classify_status(503, b"", a),
             ConnectError::Retry(_)

@@ -56,6 +56,18 @@ fn file_id(_m: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 
+/// Whether the bytes before `pos` are no longer `sig`: the file was rewritten. A file that
+/// shrank since its size was read (truncated between two calls) changed too, not an error
+/// that stops following.
+fn sig_changed(file: &mut File, pos: u64, sig: &[u8]) -> io::Result<bool> {
+    let mut now = vec![0; sig.len()];
+    file.seek(SeekFrom::Start(pos.saturating_sub(sig.len() as u64)))?;
+    match file.read_exact(&mut now) {
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(true),
+        r => r.map(|()| now != sig),
+    }
+}
+
 fn to_line(mut bytes: &[u8]) -> String {
     if bytes.last() == Some(&b'\r') {
         bytes = &bytes[..bytes.len() - 1];
@@ -134,12 +146,8 @@ impl FileFollower {
             return Ok(false);
         };
         let len = file.metadata()?.len();
-        let rewritten = len >= self.pos && !self.sig.is_empty() && {
-            let mut now = vec![0; self.sig.len()];
-            file.seek(SeekFrom::Start(self.pos - self.sig.len() as u64))?;
-            file.read_exact(&mut now)?;
-            now != self.sig
-        };
+        let rewritten =
+            len >= self.pos && !self.sig.is_empty() && sig_changed(file, self.pos, &self.sig)?;
         if len < self.pos || rewritten {
             out.events.push(FileEvent::Truncated);
             self.pos = 0;
@@ -236,6 +244,21 @@ mod tests {
         append(&p, "ial\n");
         assert_eq!(f.poll().unwrap().lines, ["partial"]);
         assert!(f.poll().unwrap().lines.is_empty());
+    }
+
+    #[test]
+    fn a_file_shrinking_between_size_and_read_is_a_truncation_not_an_error() {
+        // The race behind "stopped following f.log: failed to fill whole buffer": the size
+        // was read before `> f.log` truncated it, the signature read after.
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.log");
+        let before = "{\"event\":\"b1\",\"timestamp\":\"2026-01-10T08:00:05Z\"}\n";
+        std::fs::write(&p, before).unwrap();
+        let mut file = File::open(&p).unwrap();
+        let pos = before.len() as u64;
+        assert!(!sig_changed(&mut file, pos, before.as_bytes()).unwrap());
+        std::fs::write(&p, "x\n").unwrap();
+        assert!(sig_changed(&mut file, pos, before.as_bytes()).unwrap());
     }
 
     #[test]

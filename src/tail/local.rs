@@ -60,7 +60,7 @@ pub(crate) fn run_file(
     tx: Sender<TailEvent>,
 ) {
     let fail = |m: String| {
-        let _ = blocking_send(&tx, TailEvent::Failed(m));
+        let _ = blocking_send(&tx, TailEvent::Failed(m, 1));
     };
     if let Err(m) = validate(&opts) {
         return fail(m);

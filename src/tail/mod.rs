@@ -44,8 +44,10 @@ pub enum TailEvent {
     },
     /// A notice for the user (disconnect, retrying).
     Notice(String),
-    /// The tail gave up; the message says why.
-    Failed(String),
+    /// The tail gave up; the message says why, and the exit code the CLI ends with (those of
+    /// `LokiError::exit_code`: 2 usage, 3 unreachable/TLS, 4 auth, 5 query refused, 6 Loki
+    /// failed or not Loki).
+    Failed(String, u8),
 }
 
 /// Tuning of the reconnect machinery; the defaults suit a real Loki, tests shorten them.
@@ -121,7 +123,7 @@ pub fn spawn_with(
             }
             Err(m) => {
                 tokio::spawn(async move {
-                    let _ = tx.send(TailEvent::Failed(m)).await;
+                    let _ = tx.send(TailEvent::Failed(m, 2)).await;
                 });
             }
         },

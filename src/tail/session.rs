@@ -22,8 +22,8 @@ const MAX_HISTORY_LIMIT: usize = 5000;
 enum End {
     /// Nobody listens any more.
     Gone,
-    /// Will not get better: stop with this message.
-    Fatal(String),
+    /// Will not get better: stop with this message and exit code.
+    Fatal(String, u8),
     /// Lost; reconnect. `got_data`: the connection delivered at least one frame.
     Lost { reason: String, got_data: bool },
 }
@@ -40,7 +40,7 @@ async fn send(tx: &Sender<TailEvent>, ev: TailEvent) -> bool {
     // Messages quote addresses and server text: the one redaction path sees them first.
     let ev = match ev {
         TailEvent::Notice(m) => TailEvent::Notice(crate::secret::redact(&m)),
-        TailEvent::Failed(m) => TailEvent::Failed(crate::secret::redact(&m)),
+        TailEvent::Failed(m, code) => TailEvent::Failed(crate::secret::redact(&m), code),
         ev => ev,
     };
     tx.send(ev).await.is_ok()
@@ -152,10 +152,13 @@ async fn read_loop(
                     .map(|c| (u16::from(c.code), c.reason.to_string()))
                     .unwrap_or((1005, String::new()));
                 if code == u16::from(CloseCode::Error) && reason.contains("only log selector") {
-                    return End::Fatal(format!(
-                        "Loki can tail log queries only ({reason}); run metric queries with \
-                         `vs-logs query`"
-                    ));
+                    return End::Fatal(
+                        format!(
+                            "Loki can tail log queries only ({reason}); run metric queries \
+                             with `vs-logs query`"
+                        ),
+                        5,
+                    );
                 }
                 let reason = crate::sanitize::inline(&reason).into_owned();
                 return End::Lost {
@@ -179,7 +182,7 @@ pub(crate) async fn run_loki(
     tx: Sender<TailEvent>,
 ) {
     if let Err(m) = validate(&opts) {
-        let _ = send(&tx, TailEvent::Failed(m)).await;
+        let _ = send(&tx, TailEvent::Failed(m, 2)).await;
         return;
     }
     let cfg = client.config().clone();
@@ -205,7 +208,7 @@ pub(crate) async fn run_loki(
         };
         let attempt_ns = now_ns();
         let outcome = match connect(&client, &params).await {
-            Err(ConnectError::Fatal(m)) => End::Fatal(m),
+            Err(ConnectError::Fatal(m, code)) => End::Fatal(m, code),
             Err(ConnectError::Retry(m)) => End::Lost {
                 reason: m,
                 got_data: false,
@@ -240,8 +243,8 @@ pub(crate) async fn run_loki(
         };
         match outcome {
             End::Gone => return,
-            End::Fatal(m) => {
-                let _ = send(&tx, TailEvent::Failed(m)).await;
+            End::Fatal(m, code) => {
+                let _ = send(&tx, TailEvent::Failed(m, code)).await;
                 return;
             }
             End::Lost { reason, got_data } => {
@@ -256,7 +259,8 @@ pub(crate) async fn run_loki(
                         ),
                         cfg.addr
                     );
-                    let _ = send(&tx, TailEvent::Failed(m)).await;
+                    // Never (or no longer) reachable: like a request that could not connect.
+                    let _ = send(&tx, TailEvent::Failed(m, 3)).await;
                     return;
                 }
                 let wait = backoff::delay(failures, s.backoff_base, s.backoff_max, fastrand::f64());

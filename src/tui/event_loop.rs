@@ -153,13 +153,13 @@ impl Runner {
                         }
                         failed |= events
                             .iter()
-                            .any(|e| matches!(e, crate::tail::TailEvent::Failed(_)));
+                            .any(|e| matches!(e, crate::tail::TailEvent::Failed(..)));
                         if tx.send(Msg::TailBatch { generation, events }).is_err() {
                             return;
                         }
                     }
                     if !failed {
-                        let ended = crate::tail::TailEvent::Failed("the live tail ended".into());
+                        let ended = crate::tail::TailEvent::Failed("the live tail ended".into(), 1);
                         let _ = tx.send(Msg::TailBatch {
                             generation,
                             events: vec![ended],

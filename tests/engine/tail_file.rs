@@ -120,7 +120,7 @@ async fn spawn_file_shows_history_then_new_matching_lines() {
                     append(&p, &format!("{}\n", line(5, "error")));
                 }
             }
-            TailEvent::Failed(m) => panic!("{m}"),
+            TailEvent::Failed(m, _) => panic!("{m}"),
             _ => {}
         }
     }

@@ -78,7 +78,7 @@ fn keys(v: &[LogEntry]) -> Vec<(i64, Labels, String)> {
 
 fn failed(events: &[TailEvent]) -> &str {
     match events.last() {
-        Some(TailEvent::Failed(m)) => m,
+        Some(TailEvent::Failed(m, _)) => m,
         other => panic!("expected Failed last, got {other:?}"),
     }
 }

@@ -215,7 +215,7 @@ async fn tail(cfg: &LokiConfig) -> Result<String, String> {
         while let Some(ev) = rx.recv().await {
             match ev {
                 TailEvent::Entries(v) if !v.is_empty() => return Ok(v[0].line.clone()),
-                TailEvent::Failed(m) => return Err(m),
+                TailEvent::Failed(m, _) => return Err(m),
                 _ => {}
             }
         }
@@ -488,7 +488,7 @@ async fn tail_events(cfg: &LokiConfig, max_failures: u32) -> Vec<TailEvent> {
     let mut events = Vec::new();
     let all = async {
         while let Some(ev) = rx.recv().await {
-            let end = matches!(ev, TailEvent::Failed(_) | TailEvent::Entries(_));
+            let end = matches!(ev, TailEvent::Failed(..) | TailEvent::Entries(_));
             events.push(ev);
             if end {
                 break;
@@ -517,7 +517,7 @@ async fn a_tail_refused_for_want_of_a_client_certificate_stops_at_once() {
             .iter()
             .filter(|e| matches!(e, TailEvent::Notice(_)))
             .count();
-        let Some(TailEvent::Failed(m)) = events.last() else {
+        let Some(TailEvent::Failed(m, _)) = events.last() else {
             panic!("expected a failure: {events:?}");
         };
         assert_eq!(

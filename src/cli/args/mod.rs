@@ -141,6 +141,16 @@ pub struct GlobalArgs {
     /// Use the bundled demo data instead of Loki
     #[arg(long, global = true, help_heading = LOCAL, help = crate::source::demo::DEMO_HELP)]
     pub demo: bool,
+    /// Longest line kept from local files and stdin or built by line_format, bytes (the rest
+    /// is cut with a marker) [default: 262144, Loki's max_line_size]
+    #[arg(long, env = "VS_LOGS_MAX_LINE_BYTES", global = true, help_heading = LOCAL,
+          value_name = "BYTES", value_parser = clap::value_parser!(u64).range(1024..=1 << 30))]
+    pub max_line_bytes: Option<u64>,
+    /// Most of stdin kept, MiB after decompression; past 32 MiB it is kept in a temporary
+    /// file, not in memory [default: 1024]
+    #[arg(long, env = "VS_LOGS_MAX_STDIN_MB", global = true, help_heading = LOCAL,
+          value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=1 << 24))]
+    pub max_stdin_mb: Option<u64>,
 }
 
 /// vs-logs: explore VulnSentinel's logs in Grafana Loki (or in local files) from a terminal.

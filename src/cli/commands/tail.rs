@@ -160,8 +160,8 @@ pub async fn print_events<W: Write, E: Write>(
                 format_rfc3339(to_ns, true)
             )),
             TailEvent::Notice(m) => (!prefs.quiet).then_some(m),
-            TailEvent::Failed(m) => {
-                failure = Some(m);
+            TailEvent::Failed(m, code) => {
+                failure = Some((m, code));
                 break;
             }
         };
@@ -178,7 +178,13 @@ pub async fn print_events<W: Write, E: Write>(
         _ => {}
     }
     match failure {
-        Some(m) => anyhow::bail!("{}", crate::sanitize::inline(&m)),
+        // The failure's own exit code (4 auth, 5 refused query, 6 not Loki, 3 unreachable).
+        Some((m, code)) => Err(CliError {
+            code,
+            message: crate::sanitize::inline(&m).into_owned(),
+            hint: None,
+        }
+        .into()),
         None => Ok(()),
     }
 }
@@ -198,7 +204,10 @@ mod tests {
         }
     }
 
-    async fn printed(quiet: bool, events: Vec<TailEvent>) -> (String, String, Option<String>) {
+    async fn printed(
+        quiet: bool,
+        events: Vec<TailEvent>,
+    ) -> (String, String, Option<anyhow::Error>) {
         let (tx, rx) = tokio::sync::mpsc::channel(16);
         for e in events {
             tx.send(e).await.unwrap();
@@ -209,7 +218,7 @@ mod tests {
         (
             String::from_utf8(out).unwrap(),
             String::from_utf8(err).unwrap(),
-            r.err().map(|e| e.to_string()),
+            r.err(),
         )
     }
 
@@ -231,7 +240,7 @@ mod tests {
                     to_ns: 1_795_594_001_000_000_000,
                 },
                 TailEvent::Entries(vec![entry("c")]),
-                TailEvent::Failed("gave up".into()),
+                TailEvent::Failed("gave up".into(), 3),
                 TailEvent::Entries(vec![entry("never")]),
             ],
         )
@@ -243,7 +252,12 @@ mod tests {
             "{err}"
         );
         assert!(!err.contains('\u{1b}'), "notices are sanitised: {err:?}");
-        assert_eq!(fail.as_deref(), Some("gave up"));
+        assert_eq!(
+            fail.as_ref().map(|e| e.to_string()).as_deref(),
+            Some("gave up")
+        );
+        let code = fail.and_then(|e| e.downcast_ref::<CliError>().map(|c| c.code));
+        assert_eq!(code, Some(3), "the failure's exit code is kept");
     }
 
     #[tokio::test]
@@ -300,6 +314,6 @@ mod tests {
         assert!(!err.contains("reconnect"), "{err}");
         // one entry, in the singular (issue 11.25)
         assert!(err.contains("dropped 1 entry between"), "{err}");
-        assert_eq!(fail, None);
+        assert!(fail.is_none(), "{fail:?}");
     }
 }

@@ -133,3 +133,64 @@ fn secrets_do_not_show_in_debug() {
         "{dbg}"
     );
 }
+
+#[test]
+fn limits_flag_beats_profile_beats_default() {
+    let p = profile(
+        r#"[profiles.p]
+max_body_mb = 3
+max_line_bytes = 3000
+max_stdin_mb = 5
+"#,
+    );
+    let none = Profile::default();
+    assert_eq!(
+        loki_config(&globals(&[]), &none).unwrap().max_body_bytes,
+        crate::loki::DEFAULT_MAX_BODY_MB << 20
+    );
+    assert_eq!(
+        loki_config(&globals(&[]), &p).unwrap().max_body_bytes,
+        3 << 20
+    );
+    assert_eq!(
+        loki_config(&globals(&["--max-body-mb", "7"]), &p)
+            .unwrap()
+            .max_body_bytes,
+        7 << 20
+    );
+    assert_eq!(local_limits(&globals(&[]), &none).unwrap(), (None, None));
+    assert_eq!(
+        local_limits(&globals(&[]), &p).unwrap(),
+        (Some(3000), Some(5))
+    );
+    let g = globals(&["--max-line-bytes", "4096", "--max-stdin-mb", "9"]);
+    assert_eq!(local_limits(&g, &p).unwrap(), (Some(4096), Some(9)));
+}
+
+#[test]
+fn limits_out_of_range_are_usage_errors_naming_the_setting() {
+    let p = profile("[profiles.p]\nmax_line_bytes = 10\n");
+    let e = local_limits(&globals(&[]), &p).unwrap_err();
+    assert_eq!(e.code, 2);
+    assert!(e.message.contains("max_line_bytes = 10"), "{}", e.message);
+    let p = profile("[profiles.p]\nmax_stdin_mb = 0\n");
+    assert!(
+        local_limits(&globals(&[]), &p)
+            .unwrap_err()
+            .message
+            .contains("max_stdin_mb = 0")
+    );
+    let p = profile("[profiles.p]\nmax_body_mb = 0\n");
+    assert!(
+        loki_config(&globals(&[]), &p)
+            .unwrap_err()
+            .message
+            .contains("max_body_mb = 0")
+    );
+    // The flags refuse the same values when parsed.
+    let mut all = vec!["vs-logs", "--max-line-bytes", "10", "scenes"];
+    assert!(Cli::try_parse_from(&all).is_err());
+    all[1] = "--max-stdin-mb";
+    all[2] = "0";
+    assert!(Cli::try_parse_from(&all).is_err());
+}

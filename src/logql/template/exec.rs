@@ -36,8 +36,10 @@ impl<'a> Exec<'a> {
     fn check_size(&self, out: &str) -> Result<(), String> {
         if out.len() > self.max_output {
             return Err(format!(
-                "the output exceeds the maximum line size of {} bytes (set {} to allow longer lines)",
+                "the output exceeds the maximum line size of {} bytes (raise {} or {} to allow \
+                 longer lines)",
                 self.max_output,
+                crate::model::limits::MAX_LINE_FLAG,
                 crate::model::limits::MAX_LINE_ENV
             ));
         }

@@ -102,7 +102,7 @@ pub fn batch(app: &mut App, generation: u64, events: Vec<TailEvent>) -> Vec<Comm
                 ));
             }
             TailEvent::Notice(s) => f.notice = Some(s),
-            TailEvent::Failed(s) => {
+            TailEvent::Failed(s, _) => {
                 app.status.error = Some(format!("follow stopped: {s}"));
                 f.failed = Some(s);
             }

@@ -115,7 +115,7 @@ fn a_failed_tail_leaves_follow_mode_and_reloads_the_results() {
         &mut a,
         Msg::TailBatch {
             generation: g,
-            events: vec![TailEvent::Failed("no websocket".into())],
+            events: vec![TailEvent::Failed("no websocket".into(), 3)],
         },
     );
     assert!(a.follow.is_none());
