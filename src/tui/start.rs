@@ -11,7 +11,8 @@ use super::app::{App, DEFAULT_BUFFER_LINES, RangeSpec};
 use super::dash::DashboardStart;
 use super::keys::KeyMap;
 use super::msg::{Command, Msg};
-use super::{rewrite, update};
+use super::update;
+use crate::logql::quote;
 
 /// What the explorer opens on.
 #[derive(Debug, Clone, Default)]
@@ -106,7 +107,7 @@ pub fn start(session: &Session, req: &TuiStart) -> anyhow::Result<(App, Vec<Comm
         app.editor.range = range_spec(session, &req.range, &d.dashboard.since)?;
         app.editor
             .input
-            .set(format!("{{app={}}}", rewrite::quote(&session.app)));
+            .set(format!("{{app={}}}", quote(&session.app)));
         let c = update::dashboard::open_with(&mut app, d.clone());
         return Ok((app, c));
     }
@@ -137,7 +138,7 @@ pub fn start(session: &Session, req: &TuiStart) -> anyhow::Result<(App, Vec<Comm
     let mut cmds = match idx {
         Some(i) => update::choose_scene(&mut app, i),
         None => {
-            let q = format!("{{app={}}}", rewrite::quote(&session.app));
+            let q = format!("{{app={}}}", quote(&session.app));
             app.editor.input.set(q.clone());
             update::run_query(&mut app, q)
         }

@@ -9,9 +9,9 @@ use super::query::{self, Plan};
 use crate::cli::OutputPrefs;
 use crate::cli::args::SceneRunArgs;
 use crate::cli::error::CliError;
+use crate::logql::rewrite as filters;
 use crate::output::OutputFormat;
 use crate::sanitize::inline;
-use crate::logql::rewrite as filters;
 use crate::scenes;
 use crate::session::Session;
 

@@ -8,9 +8,9 @@ use super::super::app::{App, Mode, View};
 use super::super::dash::{DashState, DashboardStart, zone};
 use super::super::keys::{Action, Screen};
 use super::super::msg::Command;
-use crate::logql::quote;
 use super::run_query;
 use crate::dashboard::{overview, resolve_vars};
+use crate::logql::quote;
 use crate::model::QueryOutput;
 
 /// Opens `start` on the dashboard screen and starts its queries.

@@ -10,8 +10,8 @@ use super::super::drill::context::Anchor;
 use super::super::fields::{Source, fields_of};
 use super::super::keys::Action;
 use super::super::msg::Command;
-use crate::logql::rewrite;
 use super::run_query;
+use crate::logql::rewrite;
 
 pub fn toggle(app: &mut App) -> Vec<Command> {
     if app.logs.details.is_some() {
@@ -77,7 +77,7 @@ pub fn field_action(app: &mut App, action: Action) -> Vec<Command> {
                     "{} | {}{op}{}",
                     app.editor.query.trim_end(),
                     field.key,
-                    rewrite::quote(&value)
+                    crate::logql::quote(&value)
                 )
             } else {
                 rewrite::filter(
@@ -189,8 +189,8 @@ pub fn open_agent(app: &mut App, agent_id: &str) -> Vec<Command> {
     app.logs.details = None;
     let q = format!(
         "{{app={}}} | json | agent_id={}",
-        rewrite::quote(&app.app_label),
-        rewrite::quote(agent_id)
+        crate::logql::quote(&app.app_label),
+        crate::logql::quote(agent_id)
     );
     app.editor.input.set(q.clone());
     run_query(app, q)
