@@ -5,7 +5,7 @@
 #
 # Starts the lab Loki in a temporary directory on PORT (default 3130), pushes the conformance
 # data set with its recorded labels and timestamps, runs every query of QUERIES (default:
-# scripts/logql-side-by-side.queries.txt, 320 queries made by `scripts/logql_lab.py gen`) on Loki
+# scripts/logql-side-by-side.queries.txt, 794 queries made by `scripts/logql_lab.py gen`) on Loki
 # and on `vs-logs query --file dataset.jsonl -o json`, and prints the agreement rate and every
 # difference (also written to $CARGO_TARGET_DIR/logql-side-by-side.txt). Log results are compared
 # as (ts, line, labels), metric results as series label sets and points (relative 1e-9); both

@@ -35,6 +35,8 @@ impl Tok {
                 | "group_right" | "offset" | "and" | "or" | "unless" | "ip" | "json"
                 | "logfmt" | "regexp" | "pattern" | "unpack" | "line_format"
                 | "label_format" | "drop" | "keep" | "decolorize" | "unwrap") => k.to_string(),
+                // Loki 65e30f8: `-vector(2)` is "unexpected VECTOR, expecting NUMBER".
+                "vector" => "VECTOR".into(),
                 _ => "IDENTIFIER".into(),
             },
             Tok::Str(_) => "STRING".into(),

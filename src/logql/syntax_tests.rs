@@ -204,3 +204,48 @@ fn a_field_after_a_pipe_parses_and_fails_when_run() {
     );
     assert!(super::template::Template::parse("{{ .a | \"x\" }}").is_err());
 }
+
+/// Found by the side-by-side run (Loki 65e30f8 on the lab): a sign makes a signed number
+/// literal only, `==` compares numbers only, and one `label_format` sets a label once.
+#[test]
+fn signs_double_equals_and_label_format_twice() {
+    use super::ast::{BinOp, Expr, MetricExpr};
+    // Loki: `-2 ^ 2 + vector(0)` is 4, so `-2` is the literal.
+    let Ok(Expr::Metric(MetricExpr::Binary(b))) = parse("-2 ^ 2") else {
+        panic!("binary");
+    };
+    assert_eq!((b.op, &*b.lhs), (BinOp::Pow, &MetricExpr::Literal(-2.0)));
+    assert!(parse("vector(0) * -2 ^ 2").is_ok());
+    assert!(parse("+2 ^ 2 + vector(0)").is_ok());
+    for (q, col) in [
+        ("-vector(2) ^ 2", 2),
+        ("-(2) ^ 2 + vector(0)", 2),
+        ("- -2 + vector(0)", 3),
+        ("+vector(1)", 2),
+    ] {
+        let e = parse(q).expect_err(q);
+        assert!(
+            e.message.starts_with(&format!(
+                "parse error at line 1, col {col}: syntax error: unexpected "
+            )),
+            "{q}: {}",
+            e.message
+        );
+        assert!(
+            e.message.ends_with(", expecting NUMBER"),
+            "{q}: {}",
+            e.message
+        );
+    }
+    assert!(parse(r#"{app="a"} | json | status == 200"#).is_ok());
+    assert!(parse(r#"{app="a"} | json | method == "GET""#).is_err());
+    assert!(parse(r#"{app="a"} | json | client == ip("10.0.5.0/24")"#).is_err());
+    assert!(parse(r#"{app="a"} | json | client = ip("10.0.5.0/24")"#).is_ok());
+    assert_eq!(
+        parse(r#"{app="vulnsentinel", module="db"} | json | label_format a="{{.event}}", a="{{.level}}""#)
+            .expect_err("twice")
+            .message,
+        "parse error : stage '| label_format a=\"{{.event}}\",a=\"{{.level}}\"' : multiple label name 'a' not allowed in a single format operation"
+    );
+    assert!(parse(r#"{app="a"} | label_format a=event, b=a"#).is_ok());
+}

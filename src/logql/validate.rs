@@ -137,6 +137,27 @@ fn stage(s: &Stage) -> Result<(), LogqlError> {
             }
         }
         Stage::LabelFilter(f) => label_filter(f)?,
+        Stage::LabelFormat(items) => {
+            // Loki 65e30f8 refuses one label formatted twice in a stage.
+            for (i, it) in items.iter().enumerate() {
+                if items[..i].iter().any(|o| o.dst() == it.dst()) {
+                    let parts: Vec<String> = items
+                        .iter()
+                        .map(|it| match it {
+                            LabelFmt::Rename { dst, src } => format!("{dst}={src}"),
+                            LabelFmt::Template { dst, template } => {
+                                format!("{dst}={}", go_quote(template))
+                            }
+                        })
+                        .collect();
+                    return Err(err(format!(
+                        "stage '| label_format {}' : multiple label name '{}' not allowed in a single format operation",
+                        parts.join(","),
+                        it.dst()
+                    )));
+                }
+            }
+        }
         Stage::Drop(items) | Stage::Keep(items) => {
             for i in items {
                 if let LabelSel::Matcher(m) = i {

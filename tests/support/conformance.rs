@@ -92,6 +92,13 @@ pub fn syntax_cases(kind: &str) -> Vec<Case> {
     cases_in(&d, kind)
 }
 
+/// Loki answers vs-logs deliberately does not copy (Loki bugs), in
+/// `tests/fixtures/logql-conformance/not-copied`.
+#[allow(dead_code)]
+pub fn not_copied_cases(kind: &str) -> Vec<Case> {
+    cases_in(&dir().join("not-copied"), kind)
+}
+
 fn cases_in(cases_dir: &std::path::Path, kind: &str) -> Vec<Case> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(cases_dir).expect("cases dir") {

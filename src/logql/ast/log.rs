@@ -170,6 +170,15 @@ pub enum LabelFmt {
     Template { dst: String, template: String },
 }
 
+impl LabelFmt {
+    /// The label this item sets.
+    pub fn dst(&self) -> &str {
+        match self {
+            LabelFmt::Rename { dst, .. } | LabelFmt::Template { dst, .. } => dst,
+        }
+    }
+}
+
 /// A `drop`/`keep` item: a bare name, or a matcher that must also match the value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LabelSel {

@@ -9,14 +9,25 @@ use crate::logql::{LogqlError, ast};
 use crate::model::{Labels, LogEntry};
 
 /// The compiled pipeline (selector, stages, unwrap) of a log range. `no_labels`: the series
-/// labels are not needed, so parsers nothing downstream reads are skipped (as Loki does).
+/// labels are not needed, so parsers nothing downstream reads are skipped (as Loki does);
+/// `counts_lines`: only lines are counted, so a `line_format` nothing reads is skipped;
+/// `grouped`: samples are grouped, so errored lines of a pipeline that filters on `__error__`
+/// are grouped too instead of failing the query.
 pub fn sample_source(
     range: &ast::LogRange,
     no_labels: bool,
+    counts_lines: bool,
+    grouped: bool,
 ) -> Result<Arc<dyn SampleSource>, LogqlError> {
     let mut sampler = RangeSampler::compile(range)?;
     if no_labels {
         sampler.skip_unused_parsers();
+    }
+    if counts_lines {
+        sampler.skip_unread_line_formats();
+    }
+    if grouped {
+        sampler.group_filtered_errors();
     }
     Ok(Arc::new(sampler))
 }

@@ -186,7 +186,7 @@ fn grouping(g: &Option<ast::Grouping>) -> Option<Grouping> {
 
 fn plan(e: &ast::MetricExpr) -> Result<Plan, LogqlError> {
     Ok(match e {
-        ast::MetricExpr::Range(r) => Plan::Range(range_plan(r, false)?),
+        ast::MetricExpr::Range(r) => Plan::Range(range_plan(r, false, None)?),
         ast::MetricExpr::Vector(v) => {
             let k = match v.param {
                 Some(p) if p.fract() != 0.0 || p < 0.0 => {
@@ -205,9 +205,11 @@ fn plan(e: &ast::MetricExpr) -> Result<Plan, LogqlError> {
                     v.op.name()
                 )));
             }
-            let inner = match (&*v.expr, needs_no_labels(v)) {
-                (ast::MetricExpr::Range(r), true) => Plan::Range(range_plan(r, true)?),
-                (inner, _) => plan(inner)?,
+            let inner = match &*v.expr {
+                ast::MetricExpr::Range(r) => {
+                    Plan::Range(range_plan(r, needs_no_labels(v), sum_pushdown(v))?)
+                }
+                inner => plan(inner)?,
             };
             Plan::Vector {
                 op: v.op,
@@ -288,7 +290,40 @@ fn needs_no_labels(v: &ast::VectorAggregation) -> bool {
         )
 }
 
-fn range_plan(r: &ast::RangeAggregation, no_labels: bool) -> Result<RangePlan, LogqlError> {
+/// Only lines are counted: Loki skips a `line_format` whose output nothing reads.
+fn counts_lines(r: &ast::RangeAggregation) -> bool {
+    use ast::RangeOp as R;
+    r.range.unwrap.is_none() && matches!(r.op, R::CountOverTime | R::Rate)
+}
+
+/// The `by` labels of a `sum [by (…)]` right over a range aggregation Loki pushes its grouping
+/// into (observed on 65e30f8): then `sum by (status) (sum_over_time(… | unwrap status …))`
+/// keeps `status`, and errored lines of a pipeline that filters on `__error__` are counted in
+/// their group instead of failing the query.
+fn sum_pushdown(v: &ast::VectorAggregation) -> Option<Vec<String>> {
+    use ast::RangeOp as R;
+    let ast::MetricExpr::Range(r) = &*v.expr else {
+        return None;
+    };
+    let by = match &v.grouping {
+        None => Vec::new(),
+        Some(g) if !g.without => g.labels.clone(),
+        Some(_) => return None,
+    };
+    (v.op == ast::VectorOp::Sum
+        && r.grouping.is_none()
+        && matches!(
+            r.op,
+            R::CountOverTime | R::Rate | R::BytesOverTime | R::BytesRate | R::SumOverTime
+        ))
+    .then_some(by)
+}
+
+fn range_plan(
+    r: &ast::RangeAggregation,
+    no_labels: bool,
+    pushed: Option<Vec<String>>,
+) -> Result<RangePlan, LogqlError> {
     let op = RangeOp::from_name(r.op.name(), r.param).ok_or_else(|| {
         LogqlError::msg(format!(
             "parse error : {} requires a parameter",
@@ -296,11 +331,19 @@ fn range_plan(r: &ast::RangeAggregation, no_labels: bool) -> Result<RangePlan, L
         ))
     })?;
     let absent_labels = absent_labels(&r.range.log.selector);
+    let grouped = r.grouping.is_some() || pushed.is_some();
+    let mut range_grouping = grouping(&r.grouping);
+    if range_grouping.is_none() && r.range.unwrap.is_some() {
+        range_grouping = pushed.map(|labels| Grouping {
+            without: false,
+            labels,
+        });
+    }
     Ok(RangePlan {
         op,
         extractor: Extractor {
-            source: glue::sample_source(&r.range, no_labels)?,
-            grouping: grouping(&r.grouping),
+            source: glue::sample_source(&r.range, no_labels, counts_lines(r), grouped)?,
+            grouping: range_grouping,
             bytes: op.uses_bytes(),
         },
         range_ns: r.range.range_ns,

@@ -120,29 +120,17 @@ impl Parser<'_> {
         })
     }
 
+    /// A sign applies only to a number and makes a signed literal, as in Loki 65e30f8:
+    /// `-2 ^ 2` is 4, and `-vector(1)`, `-(1)` or `- -1` are syntax errors ("expecting NUMBER").
     pub(super) fn unary(&mut self) -> R<Node> {
         if self.is_op("-") || self.is_op("+") {
             let neg = self.is_op("-");
             self.bump();
-            // Unary minus binds tighter than `*` but looser than `^` (as in Prometheus).
-            let inner = self.expr(BinOp::Pow.precedence())?;
-            let Node::Metric(m) = inner else {
-                return Err(self.unexpected());
+            let Tok::Number(n) = *self.peek() else {
+                return Err(self.unexpected_expecting("NUMBER"));
             };
-            if !neg {
-                return Ok(Node::Metric(m));
-            }
-            return Ok(Node::Metric(match m {
-                MetricExpr::Literal(n) => MetricExpr::Literal(-n),
-                other => MetricExpr::Binary(BinaryExpr {
-                    op: BinOp::Mul,
-                    lhs: Box::new(MetricExpr::Literal(-1.0)),
-                    rhs: Box::new(other),
-                    return_bool: false,
-                    matching: None,
-                    group: None,
-                }),
-            }));
+            self.bump();
+            return Ok(Node::Metric(MetricExpr::Literal(if neg { -n } else { n })));
         }
         self.primary()
     }

@@ -77,6 +77,8 @@ impl Parser<'_> {
         }
         let name = self.ident()?;
         let op_tok = self.peek().clone();
+        // `==` compares numbers only: Loki 65e30f8 refuses `a == "x"` and `a == ip(…)`.
+        let double_eq = op_tok == Tok::Op("==");
         let cmp = match op_tok {
             Tok::Op("=") => CmpOp::Eq,
             Tok::Op("==") => CmpOp::Eq,
@@ -104,7 +106,7 @@ impl Parser<'_> {
         }
         let sign = if neg { -1.0 } else { 1.0 };
         match self.peek().clone() {
-            Tok::Str(value) if !neg && matches!(cmp, CmpOp::Eq | CmpOp::Neq) => {
+            Tok::Str(value) if !neg && !double_eq && matches!(cmp, CmpOp::Eq | CmpOp::Neq) => {
                 self.bump();
                 let op = if cmp == CmpOp::Eq {
                     MatchOp::Eq
@@ -116,6 +118,7 @@ impl Parser<'_> {
             Tok::Ident(s)
                 if s.eq_ignore_ascii_case("ip")
                     && !neg
+                    && !double_eq
                     && matches!(cmp, CmpOp::Eq | CmpOp::Neq) =>
             {
                 self.bump();

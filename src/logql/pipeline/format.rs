@@ -27,7 +27,7 @@ impl LineFormat {
     pub fn run(&self, w: &mut Work<'_>) {
         match self.0.render(w) {
             Ok(line) => w.line = Cow::Owned(line),
-            Err(e) => w.set_error(TEMPLATE_FORMAT_ERR, e.message),
+            Err(e) => w.replace_error(TEMPLATE_FORMAT_ERR, e.message),
         }
     }
 }
@@ -91,7 +91,7 @@ impl LabelFormat {
                 }
                 Item::Template { dst, .. } => match rendered.get_mut(i).and_then(Option::take) {
                     Some(Ok(v)) => w.set(dst, v),
-                    Some(Err(e)) => w.set_error(TEMPLATE_FORMAT_ERR, e.message),
+                    Some(Err(e)) => w.replace_error(TEMPLATE_FORMAT_ERR, e.message),
                     None => {}
                 },
             }

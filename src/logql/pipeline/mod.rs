@@ -55,6 +55,34 @@ pub struct Pipeline {
     /// Parsers that no later stage reads are skipped (a label-less metric, see
     /// [`Pipeline::skip_unused_parsers`]).
     skip_unused: bool,
+    /// Stages not run: `line_format`s whose line nothing reads (see
+    /// [`Pipeline::skip_unread_line_formats`]).
+    skipped: Vec<bool>,
+    /// For each stage, whether a later stage reads the line.
+    line_read_after: Vec<bool>,
+}
+
+/// [`Pipeline::needed`] and its names, for the stages not skipped.
+fn needed_labels(stages: &[CStage], skipped: &[bool]) -> (Vec<Option<usize>>, Vec<String>) {
+    let mut needed = vec![None; stages.len()];
+    let mut needed_names = Vec::new();
+    let mut open = true;
+    for (i, s) in stages.iter().enumerate().rev() {
+        needed[i] = open.then_some(needed_names.len());
+        match s {
+            _ if skipped[i] => {}
+            CStage::Filter(f) => {
+                if open {
+                    f.names(&mut needed_names);
+                }
+            }
+            CStage::LineFormat(_) | CStage::LabelFormat(_) | CStage::DropKeep(_) => {
+                open = false;
+            }
+            CStage::Line(_) | CStage::Parser(_) | CStage::Decolorize => {}
+        }
+    }
+    (needed, needed_names)
 }
 
 impl Pipeline {
@@ -82,22 +110,19 @@ impl Pipeline {
                 Stage::Decolorize => CStage::Decolorize,
             });
         }
-        let mut needed = vec![None; out.len()];
-        let mut needed_names = Vec::new();
-        let mut open = true;
-        for (i, s) in out.iter().enumerate().rev() {
-            needed[i] = open.then_some(needed_names.len());
-            match s {
-                CStage::Filter(f) => {
-                    if open {
-                        f.names(&mut needed_names);
-                    }
-                }
-                CStage::LineFormat(_) | CStage::LabelFormat(_) | CStage::DropKeep(_) => {
-                    open = false;
-                }
-                CStage::Line(_) | CStage::Parser(_) | CStage::Decolorize => {}
-            }
+        let skipped = vec![false; out.len()];
+        let (needed, needed_names) = needed_labels(&out, &skipped);
+        let mut line_read_after = vec![false; out.len()];
+        for i in (0..out.len().saturating_sub(1)).rev() {
+            line_read_after[i] = line_read_after[i + 1]
+                || matches!(
+                    out[i + 1],
+                    CStage::Line(_)
+                        | CStage::Parser(_)
+                        | CStage::LineFormat(_)
+                        | CStage::LabelFormat(_)
+                        | CStage::Decolorize
+                );
         }
         let mut hoisted = Vec::new();
         for (i, s) in out.iter().enumerate() {
@@ -114,13 +139,37 @@ impl Pipeline {
             needed_names,
             hoisted,
             skip_unused: false,
+            skipped,
+            line_read_after,
         })
     }
 
     /// Loki does not run a parser whose labels nothing uses when the query keeps no labels
-    /// (`sum(count_over_time({…} | json [1h]))`): such a parser sets no `__error__` either.
+    /// (`sum(count_over_time({…} | json [1h]))`, also `| unpack` when nothing reads the line
+    /// after it): such a parser sets no `__error__` either.
     pub fn skip_unused_parsers(&mut self) {
         self.skip_unused = true;
+    }
+
+    /// Whether a label filter reads `__error__`.
+    pub fn filters_error(&self) -> bool {
+        let mut names = Vec::new();
+        for s in &self.stages {
+            if let CStage::Filter(f) = s {
+                f.names(&mut names);
+            }
+        }
+        names.iter().any(|n| n == ERROR)
+    }
+
+    /// Loki 65e30f8 does not run a `line_format` whose line no later stage reads when only
+    /// lines are counted (`count_over_time`, `rate`): `count_over_time({…} | line_format
+    /// "{{ div 1 0 }}" [1h])` counts every line and fails on none.
+    pub fn skip_unread_line_formats(&mut self) {
+        for (i, s) in self.stages.iter().enumerate() {
+            self.skipped[i] = matches!(s, CStage::LineFormat(_)) && !self.line_read_after[i];
+        }
+        (self.needed, self.needed_names) = needed_labels(&self.stages, &self.skipped);
     }
 
     /// The line filters that can run on the raw line: `false` means the entry is dropped.
@@ -192,8 +241,11 @@ impl Pipeline {
                         return None;
                     }
                 }
+                _ if self.skipped[i] => {}
                 CStage::Parser(p)
-                    if self.skip_unused && !p.changes_line() && self.needed[i] == Some(0) => {}
+                    if self.skip_unused
+                        && (!p.changes_line() || !self.line_read_after[i])
+                        && self.needed[i] == Some(0) => {}
                 CStage::Parser(p) => {
                     let want = if restricted {
                         self.needed[i].map(|n| &self.needed_names[..n])

@@ -145,36 +145,43 @@ impl Pattern {
         }
     }
 
-    /// Whether a line matches the pattern as a filter: literals appear in order, a leading
-    /// literal is a prefix and a trailing literal a suffix.
+    /// Whether a line matches the pattern as a filter, as Loki 65e30f8's `|>` does: a leading
+    /// literal is a prefix; each capture runs to the *first* occurrence of the literal after it
+    /// and must not be empty (`<_>{<_>` matches no JSON line, `<_>}` only lines whose first `}`
+    /// ends them); a trailing literal must end the line, a trailing capture must take something.
     pub fn matches(&self, line: &str) -> bool {
-        if self.nodes.is_empty() {
-            return false;
-        }
-        let mut rest = line;
         let n = self.nodes.len();
-        for (i, node) in self.nodes.iter().enumerate() {
-            let Node::Literal(l) = node else { continue };
-            if i == 0 {
-                match rest.strip_prefix(l.as_str()) {
-                    Some(r) => rest = r,
-                    None => return false,
-                }
-            } else if i == n - 1 {
-                return rest.len() >= l.len() && rest.ends_with(l.as_str());
-            } else {
-                let found = match &self.finders[i] {
-                    Some(f) => f.find(rest.as_bytes()),
-                    None => memchr::memmem::find(rest.as_bytes(), l.as_bytes()),
-                };
-                match found {
-                    Some(p) => rest = &rest[p + l.len()..],
-                    None => return false,
-                }
+        let mut rest = line.as_bytes();
+        let mut i = 0;
+        if let Some(Node::Literal(l)) = self.nodes.first() {
+            match rest.strip_prefix(l.as_bytes()) {
+                Some(r) => rest = r,
+                None => return false,
             }
+            if n == 1 {
+                return rest.is_empty();
+            }
+            i = 1;
         }
-        // A pattern of only a literal must equal the line.
-        !(n == 1 && matches!(self.nodes[0], Node::Literal(_)) && !rest.is_empty())
+        // Captures and literals alternate, so `nodes[i]` is a capture here.
+        while i < n {
+            let Some(Node::Literal(l)) = self.nodes.get(i + 1) else {
+                return !rest.is_empty();
+            };
+            let found = match &self.finders[i + 1] {
+                Some(f) => f.find(rest),
+                None => memchr::memmem::find(rest, l.as_bytes()),
+            };
+            match found {
+                Some(p) if p > 0 => rest = &rest[p + l.len()..],
+                _ => return false,
+            }
+            if i + 2 == n {
+                return rest.is_empty();
+            }
+            i += 2;
+        }
+        n > 0
     }
 }
 
@@ -230,5 +237,22 @@ mod tests {
         assert!(p.matches("GET /x 200"));
         assert!(!p.matches("GET /x 2000"));
         assert!(!p.matches("POST /x 200"));
+        // Loki 65e30f8 (lab, conformance data): captures are never empty and stop at the first
+        // occurrence of the next literal.
+        let p = Pattern::parse_filter("<_>{<_>").unwrap();
+        assert!(!p.matches(r#"{"event":"x","args":{"a":1}}"#));
+        let p = Pattern::parse_filter("<_>}").unwrap();
+        assert!(p.matches(r#"{"event":"x"}"#));
+        assert!(!p.matches(r#"{"args":{"a":1}}"#));
+        let p = Pattern::parse_filter("<_>}<_>").unwrap();
+        assert!(!p.matches(r#"{"event":"x"}"#));
+        assert!(p.matches(r#"{"args":{"a":1}}"#));
+        assert!(
+            !Pattern::parse_filter("<_>rate limit<_>")
+                .unwrap()
+                .matches("rate limit hit")
+        );
+        assert!(Pattern::parse_filter("GET").unwrap().matches("GET"));
+        assert!(!Pattern::parse_filter("GET").unwrap().matches("GET /"));
     }
 }

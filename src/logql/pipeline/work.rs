@@ -153,6 +153,14 @@ impl<'e> Work<'e> {
         }
     }
 
+    /// Records an error over any earlier one: a failing template replaces a parser's error
+    /// (Loki 65e30f8: `| json | line_format "{{ .a | .b }}"` on a non-JSON line ends with
+    /// `TemplateFormatErr`, fixture C19).
+    pub fn replace_error(&mut self, kind: &str, details: impl Into<String>) {
+        self.set(ERROR, kind);
+        self.set(ERROR_DETAILS, details.into());
+    }
+
     /// Every visible label name and value.
     pub fn all(&self) -> Labels {
         let mut out = Labels::new();

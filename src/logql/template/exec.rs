@@ -89,7 +89,17 @@ impl<'a> Exec<'a> {
                         Value::Int(n) => n,
                         Value::Nil => 0,
                         other => {
-                            return Err(format!("range can't iterate over {}", other.to_text()));
+                            // Go names the pipeline's last command (Loki 65e30f8:
+                            // `line:1:19: executing "line" at <.event>: range can't …`).
+                            let k = p.cmds.len().saturating_sub(1);
+                            let (line, col) = p.at.get(k).copied().unwrap_or((1, 0));
+                            let text: Vec<String> =
+                                p.cmds.get(k).into_iter().flatten().map(describe).collect();
+                            return Err(format!(
+                                "{AT}{line}:{col}: executing \"line\" at <{}>: range can't iterate over {}",
+                                text.join(" "),
+                                other.to_text()
+                            ));
                         }
                     };
                     if n <= 0 {

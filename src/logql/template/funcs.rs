@@ -298,7 +298,17 @@ fn compare(a: &Value, b: &Value) -> Result<std::cmp::Ordering, String> {
         (Bool(x), Bool(y)) => x.cmp(y),
         (Time(x), Time(y)) => x.cmp(y),
         (Nil, Nil) => std::cmp::Ordering::Equal,
-        _ => return Err("incompatible types for comparison".into()),
+        (Time(_) | Labels | Json(_), _) | (_, Time(_) | Labels | Json(_)) => {
+            return Err("invalid type for comparison".into());
+        }
+        // Go 1.2x names both kinds (Loki 65e30f8: `… comparison: string and int`).
+        _ => {
+            return Err(format!(
+                "incompatible types for comparison: {} and {}",
+                a.type_name(),
+                b.type_name()
+            ));
+        }
     };
     Ok(o)
 }

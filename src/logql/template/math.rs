@@ -77,14 +77,22 @@ pub fn call(name: &str, a: &[Value]) -> Result<Value, String> {
             let it = ints();
             Value::Int(if name == "max" { it.max() } else { it.min() }.unwrap_or(0))
         }
-        "addf" => Value::Float(floats().sum()),
-        "subf" | "mulf" | "divf" => {
-            min1()?;
+        "addf" | "subf" | "mulf" | "divf" => {
+            if name != "addf" {
+                min1()?;
+            }
             // Sprig's divf uses exact decimals, which panic on a zero divisor.
             if name == "divf" && floats().skip(1).any(|x| x == 0.0) {
                 return Err("decimal division by 0".into());
             }
-            let mut it = floats();
+            let xs: Vec<f64> = floats().collect();
+            if let Some(v) = super::decimal::fold(name, &xs) {
+                return Ok(Value::Float(v));
+            }
+            if name == "addf" {
+                return Ok(Value::Float(xs.iter().sum()));
+            }
+            let mut it = xs.into_iter();
             let first = it.next().unwrap_or(0.0);
             Value::Float(it.fold(first, |acc, x| match name {
                 "subf" => acc - x,

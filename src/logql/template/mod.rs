@@ -6,6 +6,7 @@
 //! so a missing label renders as the empty string. Unknown functions fail at parse time with
 //! Go's wording (`function "foo" not defined`).
 
+mod decimal;
 mod encode;
 mod exec;
 mod funcs;
@@ -248,6 +249,15 @@ pub(crate) mod tests {
         assert!(render_err("{{ lt true false }}").contains("invalid type"));
         assert!(
             render_err("{{ trunc 1 }}").contains("wrong number of args for trunc: want 2 got 1")
+        );
+        // Loki 65e30f8's texts (lab, conformance data).
+        assert_eq!(
+            render_err("{{ lt 1.5 2 }}"),
+            "template: line:1:3: executing \"line\" at <lt 1.5 2>: error calling lt: incompatible types for comparison: float64 and int"
+        );
+        assert_eq!(
+            render_err("{{ range 1.5 }}x{{end}}"),
+            "template: line:1:9: executing \"line\" at <1.5>: range can't iterate over 1.5"
         );
         // Loki prints `<no value>` here (fixture B14g).
         assert_eq!(render("{{ fromJson .a }}"), "<no value>");

@@ -68,7 +68,8 @@ pub fn call(name: &str, a: &[Value]) -> Result<Value, String> {
         }
         "toDateInZone" => {
             arity(name, a, 3)?;
-            // Only UTC is known here (no time-zone database); Loki also falls back to UTC.
+            // Only UTC is known here (no time-zone database). Loki 65e30f8 has one: it reads
+            // `toDateInZone "2006-01-02" "Europe/Paris" "2026-11-25"` as 2026-11-24T23:00Z.
             Ok(Value::Time(
                 parse(s(&a[0])?, s(&a[2])?).unwrap_or(ZERO_TIME_NS),
             ))
