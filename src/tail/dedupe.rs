@@ -80,7 +80,11 @@ impl Deduper {
             e.parsed.iter().peekable(),
         ];
         loop {
-            let Some(name) = sets.iter_mut().filter_map(|s| s.peek().map(|kv| kv.0)).min() else {
+            let Some(name) = sets
+                .iter_mut()
+                .filter_map(|s| s.peek().map(|kv| kv.0))
+                .min()
+            else {
                 break;
             };
             let mut value = "";

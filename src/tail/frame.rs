@@ -336,7 +336,8 @@ impl<'de> Visitor<'de> for StreamSeed<'_> {
                 Some(l) => l,
                 None => labels_for(self.labels, RawLabels::default()),
             };
-            self.entries.extend(values.into_iter().map(|v| v.into_entry(&l)));
+            self.entries
+                .extend(values.into_iter().map(|v| v.into_entry(&l)));
         }
         Ok(())
     }
@@ -517,12 +518,16 @@ mod tests {
         let frame = |lines: &[(&str, &str)]| {
             let streams: Vec<String> = lines
                 .iter()
-                .map(|(s, l)| format!(r#"{{"stream":{{"app":"x","s":"{s}"}},"values":[["1","{l}"]]}}"#))
+                .map(|(s, l)| {
+                    format!(r#"{{"stream":{{"app":"x","s":"{s}"}},"values":[["1","{l}"]]}}"#)
+                })
                 .collect();
             format!(r#"{{"streams":[{}]}}"#, streams.join(","))
         };
         let mut dec = FrameDecoder::new();
-        let one = dec.decode(&frame(&[("a", "1"), ("b", "2"), ("a", "3")])).unwrap();
+        let one = dec
+            .decode(&frame(&[("a", "1"), ("b", "2"), ("a", "3")]))
+            .unwrap();
         let two = dec.decode(&frame(&[("b", "4"), ("a", "5")])).unwrap();
         let e: Vec<&LogEntry> = one.entries.iter().chain(two.entries.iter()).collect();
         let lines: Vec<&str> = e.iter().map(|e| e.line.as_str()).collect();
