@@ -168,6 +168,27 @@ impl Out {
     }
 }
 
+/// Appends `v` in decimal (the demo's hot lines are built without `format!`).
+pub(crate) fn push_int(s: &mut String, v: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut u = v.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        s.push('-');
+    }
+    for &b in &buf[i..] {
+        s.push(char::from(b));
+    }
+}
+
 /// A JSON string literal (quoted, escaped by serde_json).
 pub(crate) fn js(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
