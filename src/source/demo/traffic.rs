@@ -149,7 +149,13 @@ fn request(out: &mut Out, rng: &mut Rng, off: i64, path: Option<&str>) {
     f.push_str(r#","request_id":"req-"#);
     f.push_str(&rid);
     f.push('"');
-    out.json(off + (dur_ms * 1000.0) as i64, "request.end", &f, level, "api");
+    out.json(
+        off + (dur_ms * 1000.0) as i64,
+        "request.end",
+        &f,
+        level,
+        "api",
+    );
 }
 
 /// Engine scans of upstream repositories, GitHub rate limits (and a storm of them).
