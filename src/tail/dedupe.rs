@@ -79,14 +79,11 @@ impl Deduper {
             e.metadata.iter().peekable(),
             e.parsed.iter().peekable(),
         ];
-        loop {
-            let Some(name) = sets
-                .iter_mut()
-                .filter_map(|s| s.peek().map(|kv| kv.0))
-                .min()
-            else {
-                break;
-            };
+        while let Some(name) = sets
+            .iter_mut()
+            .filter_map(|s| s.peek().map(|kv| kv.0))
+            .min()
+        {
             let mut value = "";
             for s in &mut sets {
                 if let Some((_, v)) = s.next_if(|kv| kv.0 == name) {
