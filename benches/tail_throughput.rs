@@ -1,6 +1,6 @@
 //! Lines per second through the tail path: Loki frames (100 entries each, categorize-labels)
 //! decoded, deduplicated, and written to a sink (stdout writer on `io::sink`) or pushed into a
-//! TUI-like bounded buffer.
+//! TUI-like bounded buffer. One `FrameDecoder` per run, as the tail keeps one per session.
 //!
 //! Run: `cargo bench --bench tail_throughput`
 
@@ -12,7 +12,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use vs_logs::model::{Labels, LogEntry};
 use vs_logs::output::{EntryWriter, OutputFormat};
 use vs_logs::tail::dedupe::Deduper;
-use vs_logs::tail::frame::{decode_frame, encode_frame};
+use vs_logs::tail::frame::{FrameDecoder, encode_frame};
 
 const LINES: usize = 20_000;
 
@@ -54,8 +54,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("decode", |b| {
         b.iter(|| {
             let mut n = 0;
+            let mut dec = FrameDecoder::new();
             for f in &frames {
-                n += decode_frame(f).map(|f| f.entries.len()).unwrap_or(0);
+                n += dec.decode(f).map(|f| f.entries.len()).unwrap_or(0);
             }
             black_box(n)
         })
@@ -69,8 +70,9 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let mut dd = Deduper::new(2_000_000_000);
                 let mut w = EntryWriter::new(std::io::sink(), format, false);
+                let mut dec = FrameDecoder::new();
                 for f in &frames {
-                    if let Ok(f) = decode_frame(f) {
+                    if let Ok(f) = dec.decode(f) {
                         let fresh = dd.admit(f.entries);
                         let _ = w.write_entries(&fresh);
                     }
@@ -85,8 +87,9 @@ fn bench(c: &mut Criterion) {
             let cap = 100_000;
             let mut buf: VecDeque<LogEntry> = VecDeque::with_capacity(cap);
             let mut dd = Deduper::new(2_000_000_000);
+            let mut dec = FrameDecoder::new();
             for f in &frames {
-                if let Ok(f) = decode_frame(f) {
+                if let Ok(f) = dec.decode(f) {
                     for e in dd.admit(f.entries) {
                         if buf.len() == cap {
                             buf.pop_front();

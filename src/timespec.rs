@@ -4,6 +4,8 @@
 //! The formatting of times for people ([`format_time`]) lives here too, so every front end
 //! prints them alike.
 
+mod civil;
+pub(crate) use civil::push_rfc3339_utc;
 mod range;
 
 pub use range::{Anchor, RangeKind, RangeQuery, ResolvedRange, resolve_range};
@@ -209,13 +211,14 @@ pub fn parse_time(s: &str, now_ns: i64, utc: bool) -> Result<i64, TimeError> {
 
 /// RFC 3339 with nanoseconds (`2026-11-25T08:01:00.123456789Z`), in UTC or local time.
 pub fn format_rfc3339(ns: i64, utc: bool) -> String {
-    let dt = DateTime::<Utc>::from_timestamp_nanos(ns);
     if utc {
-        dt.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
-    } else {
-        dt.with_timezone(&Local)
-            .to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+        let mut s = String::with_capacity(30);
+        civil::push_rfc3339_utc(&mut s, ns, 9);
+        return s;
     }
+    DateTime::<Utc>::from_timestamp_nanos(ns)
+        .with_timezone(&Local)
+        .to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
 }
 
 /// How much of a time to show. Every time vs-logs prints for people goes through

@@ -286,9 +286,28 @@ pub(super) async fn run(
             }
         }
     } else {
-        for s in plan.slices {
-            let got = slice(s, out.remaining()).await?;
-            if !out.take(got) {
+        // One slice after the other, each handed on page by page as it is settled: memory
+        // holds a page, not the result.
+        for (start, end) in plan.slices {
+            let mut last = 0usize;
+            let mut on_page = |n: usize, _p: usize| {
+                report(n.saturating_sub(last));
+                last = n;
+            };
+            let window = paging::Window {
+                start_ns: start,
+                end_ns: end,
+                limit: out.remaining(),
+                batch_size: c.config().batch_size,
+                direction: req.direction,
+            };
+            let mut more = true;
+            let mut each = |es: Vec<LogEntry>| {
+                more = out.take(es);
+                more
+            };
+            paging::page_each(window, &page, &mut on_page, &mut each).await?;
+            if !more {
                 break;
             }
         }

@@ -60,16 +60,72 @@ pub async fn page_all<F, Fut>(
     limit: usize,
     batch_size: usize,
     direction: Direction,
-    mut fetch: F,
+    fetch: F,
     on_page: &mut (dyn FnMut(usize, usize) + Send),
 ) -> Result<Vec<LogEntry>, LokiError>
 where
     F: FnMut(PageRequest) -> Fut,
     Fut: Future<Output = Result<Vec<LogEntry>, LokiError>>,
 {
+    let mut all = Vec::new();
+    let mut keep = |mut es: Vec<LogEntry>| {
+        all.append(&mut es);
+        true
+    };
+    let window = Window {
+        start_ns,
+        end_ns,
+        limit,
+        batch_size,
+        direction,
+    };
+    page_each(window, fetch, on_page, &mut keep).await?;
+    Ok(all)
+}
+
+/// What [`page_each`] fetches: `[start_ns, end_ns)`, the first `limit` entries in
+/// `direction` (0 = all), at most `batch_size` a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start_ns: i64,
+    pub end_ns: i64,
+    pub limit: usize,
+    pub batch_size: usize,
+    pub direction: Direction,
+}
+
+/// Whether `ts` comes before `edge` in `direction`.
+fn before(direction: Direction, ts: i64, edge: i64) -> bool {
+    match direction {
+        Direction::Forward => ts < edge,
+        Direction::Backward => ts > edge,
+    }
+}
+
+/// [`page_all`], handing entries to `each` page by page in the final order as soon as they
+/// are settled (everything before the page's last timestamp, which the next page asks for
+/// again), so memory holds one page, not the result; `each` returns `false` to stop.
+pub async fn page_each<F, Fut>(
+    w: Window,
+    mut fetch: F,
+    on_page: &mut (dyn FnMut(usize, usize) + Send),
+    each: &mut (dyn FnMut(Vec<LogEntry>) -> bool + Send),
+) -> Result<(), LokiError>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: Future<Output = Result<Vec<LogEntry>, LokiError>>,
+{
+    let Window {
+        start_ns: mut start,
+        end_ns: mut end,
+        limit,
+        batch_size,
+        direction,
+    } = w;
     let batch = batch_size.clamp(1, SERVER_MAX_ENTRIES);
-    let (mut start, mut end) = (start_ns, end_ns);
-    let mut collected: Vec<LogEntry> = Vec::new();
+    // Entries not handed on yet (at most a page and the boundary's), and how many were.
+    let mut held: Vec<LogEntry> = Vec::new();
+    let mut emitted = 0usize;
     let mut interned: HashMap<Labels, Arc<Labels>> = HashMap::new();
     let mut boundary: Option<i64> = None;
     let mut seen: HashSet<(Arc<Labels>, String)> = HashSet::new();
@@ -79,7 +135,7 @@ where
             batch
         } else {
             // Past the limit, one more entry tells whether the cut-off timestamp is finished.
-            limit.saturating_sub(collected.len()).clamp(1, batch)
+            limit.saturating_sub(emitted + held.len()).clamp(1, batch)
         };
         let ask = (want + seen.len()).min(SERVER_MAX_ENTRIES);
         let page = fetch(PageRequest {
@@ -95,7 +151,7 @@ where
             Direction::Backward => page.iter().map(|e| e.ts).min(),
         };
         let mut at_edge: Vec<(Arc<Labels>, String)> = Vec::new();
-        let before = collected.len();
+        let before_page = held.len();
         for mut e in page {
             let labels = match interned.get(e.labels.as_ref()) {
                 Some(l) => Arc::clone(l),
@@ -112,10 +168,10 @@ where
             if Some(e.ts) == edge {
                 at_edge.push(key);
             }
-            collected.push(e);
+            held.push(e);
         }
-        let added = collected.len() - before;
-        on_page(collected.len(), pages);
+        let added = held.len() - before_page;
+        on_page(emitted + held.len(), pages);
         let Some(edge) = edge else { break };
         if !full {
             break;
@@ -124,7 +180,8 @@ where
             // A well-behaved Loki always has something new for us here (we asked for more
             // than we had seen at the boundary): stop rather than loop.
             return Err(LokiError::Other(format!(
-                "Loki returned the same {ask} entries twice for the window ending at {end} ns;                  paging cannot make progress (is a proxy caching or rewriting query_range?)"
+                "Loki returned the same {ask} entries twice for the window ending at {end} ns; \
+                 paging cannot make progress (is a proxy caching or rewriting query_range?)"
             )));
         }
         if boundary != Some(edge) {
@@ -142,23 +199,35 @@ where
             Direction::Forward => start = edge,
             Direction::Backward => end = edge.saturating_add(1),
         }
-        if limit > 0 && collected.len() >= limit {
-            sort_entries(direction, &mut collected);
-            let cutoff = collected[limit - 1].ts;
-            let past = match direction {
-                Direction::Forward => edge > cutoff,
-                Direction::Backward => edge < cutoff,
-            };
-            if past {
+        // Everything before the edge is complete: the next page starts at the edge.
+        sort_entries(direction, &mut held);
+        let settled = held.partition_point(|e| before(direction, e.ts, edge));
+        if settled > 0 {
+            let rest = held.split_off(settled);
+            let mut out = std::mem::replace(&mut held, rest);
+            if limit > 0 {
+                out.truncate(limit - emitted);
+            }
+            emitted += out.len();
+            if !each(out) || (limit > 0 && emitted >= limit) {
+                return Ok(());
+            }
+        }
+        if limit > 0 && emitted + held.len() >= limit {
+            let cutoff = held[limit - 1 - emitted].ts;
+            if before(direction, cutoff, edge) {
                 break;
             }
         }
     }
-    sort_entries(direction, &mut collected);
+    sort_entries(direction, &mut held);
     if limit > 0 {
-        collected.truncate(limit);
+        held.truncate(limit - emitted);
     }
-    Ok(collected)
+    if !held.is_empty() {
+        each(held);
+    }
+    Ok(())
 }
 
 /// Splits `[start, end)` into consecutive slices no longer than `max_len` and, when
@@ -265,136 +334,5 @@ pub fn balanced_slices(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn labels(s: &str) -> Arc<Labels> {
-        let mut l = Labels::new();
-        l.insert("s".into(), s.into());
-        Arc::new(l)
-    }
-
-    /// A fake Loki: all entries of `data` in the window, in direction order with ties broken
-    /// by the REVERSE of our order (adversarial), first `limit`.
-    fn serve(data: &[LogEntry], dir: Direction, r: PageRequest) -> Vec<LogEntry> {
-        let mut v: Vec<LogEntry> = data
-            .iter()
-            .filter(|e| e.ts >= r.start_ns && e.ts < r.end_ns)
-            .cloned()
-            .collect();
-        v.sort_by(|a, b| {
-            let t = match dir {
-                Direction::Forward => a.ts.cmp(&b.ts),
-                Direction::Backward => b.ts.cmp(&a.ts),
-            };
-            t.then_with(|| compare(dir, b, a))
-        });
-        v.truncate(r.limit);
-        v
-    }
-
-    fn dataset() -> Vec<LogEntry> {
-        let mut d = Vec::new();
-        for i in 0..40i64 {
-            // Many timestamps shared by three streams, some by two entries of one stream.
-            let ts = 1000 + (i / 4) * 10;
-            d.push(LogEntry::new(ts, labels("a"), format!("a{i}")));
-            d.push(LogEntry::new(ts, labels("b"), format!("b{i}")));
-            if i % 3 == 0 {
-                d.push(LogEntry::new(ts, labels("c"), format!("c{i}")));
-            }
-        }
-        d
-    }
-
-    fn run(data: &[LogEntry], limit: usize, batch: usize, dir: Direction) -> Vec<LogEntry> {
-        let mut noop = |_: usize, _: usize| {};
-        let fut = page_all(
-            0,
-            i64::MAX,
-            limit,
-            batch,
-            dir,
-            |r| {
-                let page = serve(data, dir, r);
-                async move { Ok(page) }
-            },
-            &mut noop,
-        );
-        futures_util::FutureExt::now_or_never(fut)
-            .expect("ready")
-            .expect("ok")
-    }
-
-    #[test]
-    fn identical_for_every_batch_size() {
-        let data = dataset();
-        for dir in [Direction::Backward, Direction::Forward] {
-            let mut expected = data.clone();
-            sort_entries(dir, &mut expected);
-            for limit in [0usize, 1, 5, 37, 1000] {
-                let want: Vec<_> = if limit == 0 {
-                    expected.clone()
-                } else {
-                    expected.iter().take(limit).cloned().collect()
-                };
-                for batch in [1usize, 2, 3, 7, 1000] {
-                    let got = run(&data, limit, batch, dir);
-                    assert_eq!(got, want, "dir {dir:?} limit {limit} batch {batch}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn splits_ranges() {
-        assert_eq!(split_range(0, 10, 4, 1), vec![(0, 4), (4, 8), (8, 10)]);
-        assert_eq!(split_range(0, 10, 100, 2), vec![(0, 5), (5, 10)]);
-        assert_eq!(split_range(0, 10, 100, 1), vec![(0, 10)]);
-    }
-
-    #[test]
-    fn finds_the_selector() {
-        assert_eq!(selector_of(r#" {app="x"} |= "}""#), Some(r#"{app="x"}"#));
-        assert_eq!(
-            selector_of(r#"{a="q\"}", b=~`}`} | json"#),
-            Some(r#"{a="q\"}", b=~`}`}"#)
-        );
-        assert_eq!(selector_of("sum(rate({a=\"b\"}[5m]))"), None);
-        assert_eq!(selector_of("{a=\"b\""), None);
-    }
-
-    fn bucket(start_ns: i64, end_ns: i64, weight: f64) -> VolumeBucket {
-        VolumeBucket {
-            start_ns,
-            end_ns,
-            weight,
-        }
-    }
-
-    #[test]
-    fn balances_slices_by_volume() {
-        // All the weight in the last tenth: the cuts go there, not at equal times.
-        let b = [bucket(0, 900, 0.0), bucket(900, 1000, 100.0)];
-        assert_eq!(
-            balanced_slices(0, 1000, &b, 4),
-            vec![(0, 925), (925, 950), (950, 975), (975, 1000)]
-        );
-        // Uneven buckets: each slice gets a quarter of the weight.
-        let b = [bucket(0, 100, 30.0), bucket(100, 200, 10.0)];
-        assert_eq!(
-            balanced_slices(0, 200, &b, 4),
-            vec![(0, 33), (33, 66), (66, 100), (100, 200)]
-        );
-        // Buckets reaching past the range are clipped; no weight: one slice.
-        assert_eq!(
-            balanced_slices(50, 150, &[bucket(0, 100, 0.0)], 3),
-            vec![(50, 150)]
-        );
-        // Too narrow to cut: fewer slices, still covering the range exactly.
-        let got = balanced_slices(0, 10, &[bucket(4, 5, 9.0)], 5);
-        assert_eq!(got.first().map(|s| s.0), Some(0));
-        assert_eq!(got.last().map(|s| s.1), Some(10));
-        assert!(got.windows(2).all(|w| w[0].1 == w[1].0 && w[0].0 < w[0].1));
-    }
-}
+#[path = "paging_tests.rs"]
+mod tests;

@@ -250,12 +250,11 @@ mod tests;
 /// One entry's JSON object into `buf`; on a terminal, DEL, C1 and invisible format characters
 /// are escaped too (still the same JSON value).
 fn json_into(buf: &mut Vec<u8>, e: &LogEntry, terminal: bool) -> io::Result<()> {
-    let v = json::EntryJson::of(e);
     if terminal {
-        let s = serde_json::to_string(&v)?;
+        let s = serde_json::to_string(&json::EntryJson::of(e))?;
         buf.extend_from_slice(json::escape_for_terminal(&s).as_bytes());
     } else {
-        serde_json::to_writer(&mut *buf, &v)?;
+        json::write_entry(buf, e);
     }
     Ok(())
 }

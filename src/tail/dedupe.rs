@@ -70,25 +70,27 @@ impl Deduper {
         self.prune();
     }
 
-    /// Hash of the merged label set, without building it when there is nothing to merge.
+    /// Hash of the merged label set (later sets win on a name, as [`LogEntry::all_labels`]),
+    /// walked in name order across the three sorted sets without building it.
     fn label_hash(e: &LogEntry) -> u64 {
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        if e.metadata.is_empty() && e.parsed.is_empty() {
-            for (k, v) in e.labels.iter() {
-                (k.as_str(), v.as_str()).hash(&mut h);
+        let mut sets = [
+            e.labels.iter().peekable(),
+            e.metadata.iter().peekable(),
+            e.parsed.iter().peekable(),
+        ];
+        while let Some(name) = sets
+            .iter_mut()
+            .filter_map(|s| s.peek().map(|kv| kv.0))
+            .min()
+        {
+            let mut value = "";
+            for s in &mut sets {
+                if let Some((_, v)) = s.next_if(|kv| kv.0 == name) {
+                    value = v;
+                }
             }
-        } else {
-            let mut merged: BTreeMap<&str, &str> = e
-                .labels
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            for (k, v) in e.metadata.iter().chain(e.parsed.iter()) {
-                merged.insert(k, v);
-            }
-            for kv in merged {
-                kv.hash(&mut h);
-            }
+            (name.as_str(), value).hash(&mut h);
         }
         h.finish()
     }
@@ -215,5 +217,24 @@ mod tests {
         // The same entry decoded without categorize-labels (merged labels) is a repeat.
         let merged = LogEntry::new(1, Arc::new(a.all_labels()), "l");
         assert!(d.admit(vec![merged]).is_empty());
+    }
+
+    #[test]
+    fn overriding_names_key_as_the_merged_set() {
+        let mut d = Deduper::new(0);
+        let mut a = entry(1, "a", "l");
+        a.metadata.insert("level".into(), "warn".into());
+        a.metadata.insert("zone".into(), "m".into());
+        a.parsed.insert("app".into(), "p".into());
+        a.parsed.insert("zone".into(), "p".into());
+        assert_eq!(d.admit(vec![a.clone()]).len(), 1);
+        let merged = LogEntry::new(1, Arc::new(a.all_labels()), "l");
+        assert_eq!(merged.labels.get("zone").map(String::as_str), Some("p"));
+        assert!(d.admit(vec![merged]).is_empty());
+        // Only the winning value counts: the same names with the stream's value are new.
+        let mut b = entry(1, "a", "l");
+        b.metadata.insert("level".into(), "warn".into());
+        b.metadata.insert("zone".into(), "p".into());
+        assert_eq!(d.admit(vec![b]).len(), 1);
     }
 }

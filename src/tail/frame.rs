@@ -9,7 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use serde::Deserialize;
-use serde::de::{self, IgnoredAny, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
 
 use crate::model::{Labels, LogEntry};
 
@@ -33,14 +33,6 @@ pub struct TailFrame {
 #[error("Loki sent a tail frame vs-logs cannot read: {0}")]
 pub struct FrameError(String);
 
-#[derive(Deserialize)]
-struct RawFrame<'a> {
-    #[serde(default, borrow)]
-    streams: Vec<RawStream<'a>>,
-    #[serde(default)]
-    dropped_entries: Option<Vec<RawDropped>>,
-}
-
 /// A label object as it comes (Loki writes keys sorted), without building a map.
 #[derive(Default)]
 struct RawLabels<'a>(Vec<(Cow<'a, str>, Cow<'a, str>)>);
@@ -63,14 +55,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawLabels<'a> {
         }
         d.deserialize_map(V(std::marker::PhantomData))
     }
-}
-
-#[derive(Deserialize)]
-struct RawStream<'a> {
-    #[serde(default, borrow)]
-    stream: RawLabels<'a>,
-    #[serde(default, borrow)]
-    values: Vec<RawValue<'a>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -119,6 +103,17 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawValue<'a> {
     }
 }
 
+impl RawValue<'_> {
+    fn into_entry(self, labels: &Arc<Labels>) -> LogEntry {
+        let mut e = LogEntry::new(self.ts, Arc::clone(labels), self.line.into_owned());
+        if let Some(c) = self.categories {
+            e.metadata = c.structured_metadata;
+            e.parsed = c.parsed;
+        }
+        e
+    }
+}
+
 #[derive(Deserialize)]
 struct RawDropped {
     #[serde(default)]
@@ -138,51 +133,243 @@ fn dropped_ts(v: &serde_json::Value) -> Option<i64> {
     }
 }
 
-/// Decodes one text frame.
-pub fn decode_frame(text: &str) -> Result<TailFrame, FrameError> {
-    let raw: RawFrame = serde_json::from_str(text).map_err(|e| FrameError(e.to_string()))?;
-    let total: usize = raw.streams.iter().map(|s| s.values.len()).sum();
-    let mut entries = Vec::with_capacity(total);
-    let mut last: Option<Arc<Labels>> = None;
-    for s in raw.streams {
-        let same = last.as_ref().is_some_and(|l| {
-            l.len() == s.stream.0.len()
-                && l.iter()
-                    .zip(s.stream.0.iter())
-                    .all(|((a, b), (c, d))| a == c && b == d)
-        });
-        let labels = match (&last, same) {
-            (Some(l), true) => Arc::clone(l),
-            _ => {
-                let l: Labels = s
-                    .stream
-                    .0
-                    .into_iter()
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect();
-                let l = Arc::new(l);
-                last = Some(Arc::clone(&l));
-                l
-            }
-        };
-        for v in s.values {
-            let mut e = LogEntry::new(v.ts, Arc::clone(&labels), v.line.into_owned());
-            if let Some(c) = v.categories {
-                e.metadata = c.structured_metadata;
-                e.parsed = c.parsed;
-            }
-            entries.push(e);
-        }
+/// Label sets kept by a [`FrameDecoder`] for reuse.
+const RECENT_LABEL_SETS: usize = 16;
+
+/// Decodes the frames of one tail. Loki puts every entry in its own stream object, so the
+/// label sets of the few streams a tail follows are kept and shared (`Arc`) instead of being
+/// built again for every line; entries go straight from the text into the frame's list.
+#[derive(Debug, Default)]
+pub struct FrameDecoder {
+    /// Most recently used first.
+    recent: Vec<Arc<Labels>>,
+}
+
+impl FrameDecoder {
+    pub fn new() -> Self {
+        Self::default()
     }
-    let dropped = raw.dropped_entries.filter(|d| !d.is_empty()).map(|d| {
-        let ts: Vec<i64> = d.iter().filter_map(|x| dropped_ts(&x.timestamp)).collect();
-        DroppedSpan {
-            count: d.len(),
-            from_ns: ts.iter().copied().min().unwrap_or(0),
-            to_ns: ts.iter().copied().max().unwrap_or(0),
+
+    /// Decodes one text frame.
+    pub fn decode(&mut self, text: &str) -> Result<TailFrame, FrameError> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let mut entries = Vec::new();
+        let dropped = FrameSeed {
+            labels: &mut self.recent,
+            entries: &mut entries,
         }
-    });
-    Ok(TailFrame { entries, dropped })
+        .deserialize(&mut de)
+        .and_then(|d| de.end().map(|()| d))
+        .map_err(|e| FrameError(e.to_string()))?;
+        let dropped = dropped.filter(|d| !d.is_empty()).map(|d| {
+            let ts: Vec<i64> = d.iter().filter_map(|x| dropped_ts(&x.timestamp)).collect();
+            DroppedSpan {
+                count: d.len(),
+                from_ns: ts.iter().copied().min().unwrap_or(0),
+                to_ns: ts.iter().copied().max().unwrap_or(0),
+            }
+        });
+        Ok(TailFrame { entries, dropped })
+    }
+}
+
+/// Decodes one text frame (without sharing label sets with other frames).
+pub fn decode_frame(text: &str) -> Result<TailFrame, FrameError> {
+    FrameDecoder::new().decode(text)
+}
+
+/// The shared label set equal to `raw`, made and remembered when there is none.
+fn labels_for(recent: &mut Vec<Arc<Labels>>, raw: RawLabels<'_>) -> Arc<Labels> {
+    let same = |l: &Labels| {
+        l.len() == raw.0.len()
+            && l.iter()
+                .zip(raw.0.iter())
+                .all(|((a, b), (c, d))| a == c && b == d)
+    };
+    if let Some(i) = recent.iter().position(|l| same(l)) {
+        // Keep the hot ones in front: a tail of a few streams finds its set at once.
+        recent.swap(0, i);
+        return Arc::clone(&recent[0]);
+    }
+    let l: Labels = raw
+        .0
+        .into_iter()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let l = Arc::new(l);
+    if recent.len() == RECENT_LABEL_SETS {
+        recent.pop();
+    }
+    recent.insert(0, Arc::clone(&l));
+    l
+}
+
+/// The frame object: stream objects decoded into `entries`; `dropped_entries` returned.
+struct FrameSeed<'s> {
+    labels: &'s mut Vec<Arc<Labels>>,
+    entries: &'s mut Vec<LogEntry>,
+}
+
+impl<'de> DeserializeSeed<'de> for FrameSeed<'_> {
+    type Value = Option<Vec<RawDropped>>;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FrameSeed<'_> {
+    type Value = Option<Vec<RawDropped>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a tail frame object")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut streams, mut dropped) = (false, None);
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "streams" if streams => return Err(de::Error::duplicate_field("streams")),
+                "streams" => {
+                    streams = true;
+                    map.next_value_seed(StreamsSeed {
+                        labels: &mut *self.labels,
+                        entries: &mut *self.entries,
+                    })?;
+                }
+                "dropped_entries" if dropped.is_some() => {
+                    return Err(de::Error::duplicate_field("dropped_entries"));
+                }
+                "dropped_entries" => dropped = Some(map.next_value::<Option<Vec<RawDropped>>>()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(dropped.flatten())
+    }
+}
+
+/// The `streams` array.
+struct StreamsSeed<'s> {
+    labels: &'s mut Vec<Arc<Labels>>,
+    entries: &'s mut Vec<LogEntry>,
+}
+
+impl<'de> DeserializeSeed<'de> for StreamsSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StreamsSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of streams")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq
+            .next_element_seed(StreamSeed {
+                labels: &mut *self.labels,
+                entries: &mut *self.entries,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+}
+
+/// One `{"stream":{..},"values":[..]}` object, its values appended to `entries`.
+struct StreamSeed<'s> {
+    labels: &'s mut Vec<Arc<Labels>>,
+    entries: &'s mut Vec<LogEntry>,
+}
+
+impl<'de> DeserializeSeed<'de> for StreamSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for StreamSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a stream object")
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut labels: Option<Arc<Labels>> = None;
+        // Values that came before their labels (Loki writes `stream` first).
+        let mut early: Option<Vec<RawValue<'de>>> = None;
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match key.as_ref() {
+                "stream" if labels.is_some() => return Err(de::Error::duplicate_field("stream")),
+                "stream" => {
+                    let raw: RawLabels<'de> = map.next_value()?;
+                    labels = Some(labels_for(self.labels, raw));
+                }
+                "values" if early.is_some() => return Err(de::Error::duplicate_field("values")),
+                "values" => match &labels {
+                    Some(l) => {
+                        early = Some(Vec::new());
+                        map.next_value_seed(ValuesSeed {
+                            labels: l,
+                            entries: &mut *self.entries,
+                        })?;
+                    }
+                    None => early = Some(map.next_value()?),
+                },
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if let Some(values) = early.filter(|v| !v.is_empty()) {
+            let l = match labels {
+                Some(l) => l,
+                None => labels_for(self.labels, RawLabels::default()),
+            };
+            self.entries
+                .extend(values.into_iter().map(|v| v.into_entry(&l)));
+        }
+        Ok(())
+    }
+}
+
+/// A `values` array, each value appended to `entries` with `labels`.
+struct ValuesSeed<'s> {
+    labels: &'s Arc<Labels>,
+    entries: &'s mut Vec<LogEntry>,
+}
+
+impl<'de> DeserializeSeed<'de> for ValuesSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValuesSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array of values")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(v) = seq.next_element::<RawValue<'de>>()? {
+            self.entries.push(v.into_entry(self.labels));
+        }
+        Ok(())
+    }
 }
 
 /// Encodes entries as one Loki tail frame (one stream object per entry, as Loki does), with the
@@ -324,6 +511,45 @@ mod tests {
         assert!(decode_frame("not json").is_err());
         assert!(decode_frame(r#"{"streams":[{"stream":{},"values":[["x","l"]]}]}"#).is_err());
         assert!(decode_frame(r#"{"streams":[{"stream":{},"values":[["1"]]}]}"#).is_err());
+    }
+
+    #[test]
+    fn a_decoder_shares_label_sets_across_streams_and_frames() {
+        let frame = |lines: &[(&str, &str)]| {
+            let streams: Vec<String> = lines
+                .iter()
+                .map(|(s, l)| {
+                    format!(r#"{{"stream":{{"app":"x","s":"{s}"}},"values":[["1","{l}"]]}}"#)
+                })
+                .collect();
+            format!(r#"{{"streams":[{}]}}"#, streams.join(","))
+        };
+        let mut dec = FrameDecoder::new();
+        let one = dec
+            .decode(&frame(&[("a", "1"), ("b", "2"), ("a", "3")]))
+            .unwrap();
+        let two = dec.decode(&frame(&[("b", "4"), ("a", "5")])).unwrap();
+        let e: Vec<&LogEntry> = one.entries.iter().chain(two.entries.iter()).collect();
+        let lines: Vec<&str> = e.iter().map(|e| e.line.as_str()).collect();
+        assert_eq!(lines, ["1", "2", "3", "4", "5"]);
+        assert_eq!(e[1].label("s"), Some("b"));
+        assert!(Arc::ptr_eq(&e[0].labels, &e[2].labels));
+        assert!(Arc::ptr_eq(&e[0].labels, &e[4].labels));
+        assert!(Arc::ptr_eq(&e[1].labels, &e[3].labels));
+        assert!(!Arc::ptr_eq(&e[0].labels, &e[1].labels));
+    }
+
+    #[test]
+    fn values_before_their_stream_get_its_labels_and_odd_keys_are_skipped() {
+        let text = r#"{"x":[1,{"y":2}],"streams":[{"values":[["5","late"]],"stream":{"app":"z"},
+            "extra":null},{"values":[["6","bare"]]}],"dropped_entries":null}"#;
+        let f = decode_frame(text).unwrap();
+        assert_eq!(f.entries.len(), 2);
+        assert_eq!((f.entries[0].ts, f.entries[0].label("app")), (5, Some("z")));
+        assert!(f.entries[1].labels.is_empty());
+        assert_eq!(f.dropped, None);
+        assert!(decode_frame(r#"{"streams":[{"stream":{},"stream":{}}]}"#).is_err());
+        assert!(decode_frame(r#"{"streams":[]} trailing"#).is_err());
     }
 
     #[test]

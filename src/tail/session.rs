@@ -10,7 +10,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use super::connect::{ConnectError, TailParams, TailSocket, connect};
 use super::dedupe::Deduper;
-use super::frame::decode_frame;
+use super::frame::FrameDecoder;
 use super::{FollowOptions, TailEvent, TailSettings, backoff, validate};
 use crate::loki::LokiClient;
 use crate::model::{Direction, LogEntry, QueryOutput, QueryRange};
@@ -82,6 +82,7 @@ async fn backfill(
 
 async fn read_loop(
     mut ws: TailSocket,
+    frames: &mut FrameDecoder,
     dd: &mut Deduper,
     s: &TailSettings,
     tx: &Sender<TailEvent>,
@@ -123,7 +124,7 @@ async fn read_loop(
                 if connected.elapsed() >= s.settle {
                     dd.unpin();
                 }
-                let frame = match decode_frame(text.as_str()) {
+                let frame = match frames.decode(text.as_str()) {
                     Ok(f) => f,
                     Err(e) => {
                         if !send(tx, TailEvent::Notice(e.to_string())).await {
@@ -187,6 +188,7 @@ pub(crate) async fn run_loki(
     }
     let cfg = client.config().clone();
     let mut dd = Deduper::new(i64::try_from(s.dedupe_window.as_nanos()).unwrap_or(i64::MAX));
+    let mut frames = FrameDecoder::new();
     let mut failures = 0u32;
     let mut resume: Option<i64> = None;
     let first_start = if opts.limit == 0 {
@@ -238,7 +240,7 @@ pub(crate) async fn run_loki(
                         return;
                     }
                 }
-                read_loop(ws, &mut dd, &s, &tx).await
+                read_loop(ws, &mut frames, &mut dd, &s, &tx).await
             }
         };
         match outcome {

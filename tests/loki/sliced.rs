@@ -274,3 +274,42 @@ async fn lines_bunched_in_a_long_range_get_a_finer_volume_histogram() {
     );
     assert_eq!(w[0].0, T0);
 }
+
+#[tokio::test]
+async fn one_at_a_time_the_pages_are_delivered_as_they_arrive() {
+    // `--parallel 1`: no slicing, one page after the other; each page's settled lines go out
+    // before the next page is asked for, so memory holds a page, not the result.
+    let (stub, all) = dense(1000);
+    let c = client(&stub, |cfg| {
+        cfg.batch_size = 200;
+        cfg.parallel = 1;
+    });
+    let (batches, first_at) = deliveries(&c, &stub, 0, usize::MAX).await;
+    let total = stub.request_count(QUERY_RANGE);
+    assert_eq!(batches.concat(), expected(&all, Direction::Backward, 0));
+    assert_eq!(stub.request_count("/loki/api/v1/index/volume_range"), 0);
+    assert!(total >= 20, "{total} pages");
+    assert_eq!(
+        first_at, 1,
+        "the first page's lines went out before the second request"
+    );
+    assert!(
+        batches.len() + 1 >= total,
+        "{} deliveries, {total} pages",
+        batches.len()
+    );
+    assert!(
+        batches.iter().all(|b| b.len() <= 204),
+        "no delivery holds more than a page and the entries on its boundary"
+    );
+    // A limit cuts the result exactly; stopping early stops the paging.
+    stub.clear_requests();
+    let (batches, _) = deliveries(&c, &stub, 450, usize::MAX).await;
+    assert_eq!(batches.concat(), expected(&all, Direction::Backward, 450));
+    let n = stub.request_count(QUERY_RANGE);
+    assert!(n * 3 < total, "{n} requests of {total}");
+    stub.clear_requests();
+    let (batches, _) = deliveries(&c, &stub, 0, 2).await;
+    assert_eq!(batches.len(), 2);
+    assert_eq!(stub.request_count(QUERY_RANGE), 2);
+}

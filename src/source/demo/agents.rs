@@ -4,7 +4,7 @@
 //! id.
 
 use super::rng::Rng;
-use super::{DEMO_SPAN_NS, Out, js};
+use super::{DEMO_SPAN_NS, Out, js, push_int};
 
 const SPAN_US: i64 = DEMO_SPAN_NS / 1000;
 const SEC: i64 = 1_000_000;
@@ -129,24 +129,20 @@ fn run(out: &mut Out, rng: &mut Rng, ctx: &Ctx, start: i64, crash: bool) -> bool
     let mut t = start + rng.range(5, 20) * MS;
     let (mut tin, mut tout) = (0i64, 0i64);
     for turn in 1..=turns {
-        ctx.line(
-            out,
-            t,
-            "agent.turn",
-            &format!(r#""turn":{turn},"max_turns":{max_turns}"#),
-            "info",
-        );
-        ctx.line(
-            out,
-            t + MS,
-            "llm.request",
-            &format!(
-                r#""turn":{turn},"model":"{}","messages":{}"#,
-                ctx.kind.model,
-                turn * 2
-            ),
-            "info",
-        );
+        let mut f = String::with_capacity(128);
+        f.push_str(r#""turn":"#);
+        push_int(&mut f, turn);
+        f.push_str(r#","max_turns":"#);
+        push_int(&mut f, max_turns);
+        ctx.line(out, t, "agent.turn", &f, "info");
+        f.clear();
+        f.push_str(r#""turn":"#);
+        push_int(&mut f, turn);
+        f.push_str(r#","model":""#);
+        f.push_str(ctx.kind.model);
+        f.push_str(r#"","messages":"#);
+        push_int(&mut f, turn * 2);
+        ctx.line(out, t + MS, "llm.request", &f, "info");
         t += rng.range(800, 6_000) * MS;
         let last = turn == turns;
         let (i_tok, o_tok) = (rng.range(800, 4_000) + turn * 600, rng.range(60, 600));
@@ -157,33 +153,30 @@ fn run(out: &mut Out, rng: &mut Rng, ctx: &Ctx, start: i64, crash: bool) -> bool
         } else {
             "tool_use"
         };
-        ctx.line(
-            out,
-            t,
-            "llm.response",
-            &format!(
-                r#""turn":{turn},"stop_reason":"{stop}","input_tokens":{i_tok},"output_tokens":{o_tok}"#
-            ),
-            "info",
-        );
-        ctx.line(
-            out,
-            t + MS,
-            "agent.message",
-            &format!(
-                r#""role":"assistant","content":{}"#,
-                js(&format!(
-                    "Turn {turn}: checking {} for {}.",
-                    ctx.target,
-                    if last {
-                        "the final verdict"
-                    } else {
-                        "more context"
-                    }
-                ))
-            ),
-            "debug",
-        );
+        f.clear();
+        f.push_str(r#""turn":"#);
+        push_int(&mut f, turn);
+        f.push_str(r#","stop_reason":""#);
+        f.push_str(stop);
+        f.push_str(r#"","input_tokens":"#);
+        push_int(&mut f, i_tok);
+        f.push_str(r#","output_tokens":"#);
+        push_int(&mut f, o_tok);
+        ctx.line(out, t, "llm.response", &f, "info");
+        let mut content = String::with_capacity(64);
+        content.push_str("Turn ");
+        push_int(&mut content, turn);
+        content.push_str(": checking ");
+        content.push_str(&ctx.target);
+        content.push_str(if last {
+            " for the final verdict."
+        } else {
+            " for more context."
+        });
+        f.clear();
+        f.push_str(r#""role":"assistant","content":"#);
+        f.push_str(&js(&content));
+        ctx.line(out, t + MS, "agent.message", &f, "debug");
         if crash && turn == crash_turn {
             crash_line(out, ctx, t + 2 * MS, turn);
             return true;
@@ -227,19 +220,20 @@ fn tool_call(out: &mut Out, rng: &mut Rng, ctx: &Ctx, t: i64, turn: i64, tool: &
     } else {
         rng.range(15, 2_500)
     };
-    let call_id = format!("tc-{turn}");
-    let dur_field = if slow || rng.chance(0.3) {
-        format!(r#","duration_ms":{dur_ms}"#)
-    } else {
-        String::new()
-    };
-    ctx.line(
-        out,
-        t,
-        "tool.call",
-        &format!(r#""tool":"{tool}","args":{args},"tool_call_id":"{call_id}"{dur_field}"#),
-        "info",
-    );
+    let with_duration = slow || rng.chance(0.3);
+    let mut f = String::with_capacity(192);
+    f.push_str(r#""tool":""#);
+    f.push_str(tool);
+    f.push_str(r#"","args":"#);
+    f.push_str(&args);
+    f.push_str(r#","tool_call_id":"tc-"#);
+    push_int(&mut f, turn);
+    f.push('"');
+    if with_duration {
+        f.push_str(r#","duration_ms":"#);
+        push_int(&mut f, dur_ms);
+    }
+    ctx.line(out, t, "tool.call", &f, "info");
     let end = t + dur_ms * MS;
     let content = if rng.chance(0.05) {
         let (err, level) = *rng.pick(&TOOL_ERRORS);
@@ -253,25 +247,28 @@ fn tool_call(out: &mut Out, rng: &mut Rng, ctx: &Ctx, t: i64, turn: i64, tool: &
         format!("ERROR: {err}")
     } else {
         let chars = rng.range(40, 20_000);
-        ctx.line(
-            out,
-            end,
-            "tool.result",
-            &format!(r#""tool":"{tool}","chars":{chars},"duration_ms":{dur_ms}"#),
-            "info",
-        );
-        format!("{tool} returned {chars} chars for {repo}")
+        f.clear();
+        f.push_str(r#""tool":""#);
+        f.push_str(tool);
+        f.push_str(r#"","chars":"#);
+        push_int(&mut f, chars);
+        f.push_str(r#","duration_ms":"#);
+        push_int(&mut f, dur_ms);
+        ctx.line(out, end, "tool.result", &f, "info");
+        let mut c = String::with_capacity(64);
+        c.push_str(tool);
+        c.push_str(" returned ");
+        push_int(&mut c, chars);
+        c.push_str(" chars for ");
+        c.push_str(repo);
+        c
     };
-    ctx.line(
-        out,
-        end + MS,
-        "agent.message",
-        &format!(
-            r#""role":"tool","tool_call_id":"{call_id}","content":{}"#,
-            js(&content)
-        ),
-        "debug",
-    );
+    f.clear();
+    f.push_str(r#""role":"tool","tool_call_id":"tc-"#);
+    push_int(&mut f, turn);
+    f.push_str(r#"","content":"#);
+    f.push_str(&js(&content));
+    ctx.line(out, end + MS, "agent.message", &f, "debug");
     end + 2 * MS
 }
 

@@ -168,59 +168,35 @@ impl Out {
     }
 }
 
+/// Appends `v` in decimal (the demo's hot lines are built without `format!`).
+pub(crate) fn push_int(s: &mut String, v: i64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut u = v.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (u % 10) as u8;
+        u /= 10;
+        if u == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        s.push('-');
+    }
+    for &b in &buf[i..] {
+        s.push(char::from(b));
+    }
+}
+
 /// A JSON string literal (quoted, escaped by serde_json).
 pub(crate) fn js(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
-fn push_num(s: &mut String, v: i64, width: usize) {
-    let mut buf = [b'0'; 12];
-    let mut v = v.unsigned_abs();
-    for i in (0..width).rev() {
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-    }
-    for &b in &buf[..width] {
-        s.push(char::from(b));
-    }
-}
-
 /// Appends an RFC 3339 UTC timestamp, with microseconds or to the second.
 fn push_ts(s: &mut String, ns: i64, micros: bool) {
-    let secs = ns.div_euclid(1_000_000_000);
-    let us = ns.rem_euclid(1_000_000_000) / 1000;
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    push_num(s, y, 4);
-    s.push('-');
-    push_num(s, m, 2);
-    s.push('-');
-    push_num(s, d, 2);
-    s.push('T');
-    push_num(s, rem / 3600, 2);
-    s.push(':');
-    push_num(s, rem % 3600 / 60, 2);
-    s.push(':');
-    push_num(s, rem % 60, 2);
-    if micros {
-        s.push('.');
-        push_num(s, us, 6);
-    }
-    s.push('Z');
-}
-
-/// (year, month, day) of days since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
+    crate::timespec::push_rfc3339_utc(s, ns, if micros { 6 } else { 0 });
 }
 
 #[cfg(test)]

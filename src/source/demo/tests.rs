@@ -153,3 +153,26 @@ fn js_escapes_like_serde_json() {
         assert_eq!(js(s), want);
     }
 }
+
+/// FNV-1a over every line and its newline.
+fn fingerprint(lines: &[String]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for l in lines {
+        for &b in l.as_bytes().iter().chain(b"\n") {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+#[test]
+fn the_demo_is_pinned_byte_for_byte() {
+    // Taken from the generator before it was rewritten for speed (format! → direct writes):
+    // any change to the demo's bytes must be deliberate (tests and docs quote its lines).
+    let lines = demo_lines();
+    assert_eq!(
+        (lines.len(), fingerprint(&lines)),
+        (41_321, 14_990_217_862_814_363_230),
+        "demo changed"
+    );
+}

@@ -1,7 +1,7 @@
 //! Demo lines of the API, the scanning engine, the database and the app's lifecycle.
 
 use super::rng::Rng;
-use super::{DEMO_SPAN_NS, Out, js};
+use super::{DEMO_SPAN_NS, Out, js, push_int};
 
 const SPAN_US: i64 = DEMO_SPAN_NS / 1000;
 const SEC: i64 = 1_000_000;
@@ -77,13 +77,30 @@ fn request(out: &mut Out, rng: &mut Rng, off: i64, path: Option<&str>) {
     let method = *rng.pick(&["GET", "GET", "GET", "GET", "POST", "POST", "PUT", "DELETE"]);
     let path = match path {
         Some(p) => p.to_string(),
-        None => rng
-            .pick(&PATHS)
-            .replace("{evt}", &format!("evt-{}", rng.range(1000, 60_000)))
-            .replace("{vuln}", &format!("vuln-{}", rng.range(1000, 9000)))
-            .replace("{ag}", &format!("ag-{}", rng.hex(8))),
+        None => {
+            // Every placeholder's value is drawn, whichever the pattern holds (at its end).
+            let pattern = *rng.pick(&PATHS);
+            let (evt, vuln, ag) = (rng.range(1000, 60_000), rng.range(1000, 9000), rng.hex(8));
+            let mut p = String::with_capacity(32);
+            if let Some(head) = pattern.strip_suffix("{evt}") {
+                p.push_str(head);
+                p.push_str("evt-");
+                push_int(&mut p, evt);
+            } else if let Some(head) = pattern.strip_suffix("{vuln}") {
+                p.push_str(head);
+                p.push_str("vuln-");
+                push_int(&mut p, vuln);
+            } else if let Some(head) = pattern.strip_suffix("{ag}") {
+                p.push_str(head);
+                p.push_str("ag-");
+                p.push_str(&ag);
+            } else {
+                p.push_str(pattern);
+            }
+            p
+        }
     };
-    let rid = format!("req-{}", rng.hex(12));
+    let rid = rng.hex(12);
     let roll = rng.range(0, 1000);
     let (status, level, error) = match roll {
         0..=11 => {
@@ -97,29 +114,45 @@ fn request(out: &mut Out, rng: &mut Rng, off: i64, path: Option<&str>) {
         12..=50 => (*rng.pick(&[400, 401, 404, 404, 422, 429]), "warning", None),
         _ => (if method == "POST" { 201 } else { 200 }, "info", None),
     };
-    let dur_ms = if status >= 500 {
-        rng.range(2_000, 30_000) as f64 + 0.1 * rng.range(0, 10) as f64
+    let (whole, tenths) = if status >= 500 {
+        (rng.range(2_000, 30_000), rng.range(0, 10))
     } else {
-        rng.range(3, 400) as f64 + 0.1 * rng.range(0, 10) as f64
+        (rng.range(3, 400), rng.range(0, 10))
     };
-    out.json(
-        off,
-        "request.start",
-        &format!(
-            r#""method":"{method}","path":{},"request_id":"{rid}""#,
-            js(&path)
-        ),
-        "info",
-        "api",
-    );
-    let err = error.map_or(String::new(), |e| format!(r#","error":{}"#, js(e)));
+    let dur_ms = whole as f64 + 0.1 * tenths as f64;
+    let path = js(&path);
+    let mut f = String::with_capacity(160);
+    f.push_str(r#""method":""#);
+    f.push_str(method);
+    f.push_str(r#"","path":"#);
+    f.push_str(&path);
+    f.push_str(r#","request_id":"req-"#);
+    f.push_str(&rid);
+    f.push('"');
+    out.json(off, "request.start", &f, "info", "api");
+    f.clear();
+    f.push_str(r#""method":""#);
+    f.push_str(method);
+    f.push_str(r#"","path":"#);
+    f.push_str(&path);
+    f.push_str(r#","status":"#);
+    push_int(&mut f, status);
+    // `{:.1}` of whole + tenths / 10: the sum is far closer to it than half a tenth.
+    f.push_str(r#","duration_ms":"#);
+    push_int(&mut f, whole);
+    f.push('.');
+    push_int(&mut f, tenths);
+    if let Some(e) = error {
+        f.push_str(r#","error":"#);
+        f.push_str(&js(e));
+    }
+    f.push_str(r#","request_id":"req-"#);
+    f.push_str(&rid);
+    f.push('"');
     out.json(
         off + (dur_ms * 1000.0) as i64,
         "request.end",
-        &format!(
-            r#""method":"{method}","path":{},"status":{status},"duration_ms":{dur_ms:.1}{err},"request_id":"{rid}""#,
-            js(&path)
-        ),
+        &f,
         level,
         "api",
     );

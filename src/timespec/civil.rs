@@ -1,0 +1,90 @@
+//! RFC 3339 UTC times written by hand: chrono's formatter costs an allocation and a format
+//! pass per call, and these are written once per line (`-o jsonl`, the demo's timestamps).
+
+/// (year, month, day) of days since 1970-01-01 (Howard Hinnant's algorithm).
+pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// `v`'s last `width` decimal digits, zero-padded.
+fn push_num(s: &mut String, v: i64, width: usize) {
+    let mut buf = [b'0'; 12];
+    let mut v = v.unsigned_abs();
+    for i in (0..width.min(12)).rev() {
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    for &b in &buf[..width.min(12)] {
+        s.push(char::from(b));
+    }
+}
+
+/// Appends `ns` as RFC 3339 UTC with `frac` fractional digits (0, 6 or 9: seconds, µs, ns),
+/// `2026-11-25T08:01:00.123456789Z` for 9, as chrono writes it. Any `i64` of nanoseconds is
+/// within years 1677-2262, so the year always has four digits.
+pub(crate) fn push_rfc3339_utc(s: &mut String, ns: i64, frac: usize) {
+    let secs = ns.div_euclid(1_000_000_000);
+    let sub = ns.rem_euclid(1_000_000_000);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+    push_num(s, y, 4);
+    s.push('-');
+    push_num(s, m, 2);
+    s.push('-');
+    push_num(s, d, 2);
+    s.push('T');
+    push_num(s, rem / 3600, 2);
+    s.push(':');
+    push_num(s, rem % 3600 / 60, 2);
+    s.push(':');
+    push_num(s, rem % 60, 2);
+    if frac > 0 {
+        s.push('.');
+        let frac = frac.min(9);
+        push_num(s, sub / 10i64.pow(9 - frac as u32), frac);
+    }
+    s.push('Z');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, SecondsFormat, Utc};
+
+    #[test]
+    fn writes_what_chrono_writes() {
+        let samples = [
+            0,
+            1,
+            -1,
+            999_999_999,
+            1_795_594_008_123_456_789,
+            1_795_586_400_000_000_000,
+            951_782_400_000_000_000, // 2000-02-29
+            -2_208_988_800_000_000_001,
+            i64::MIN,
+            i64::MAX,
+        ];
+        for ns in samples {
+            let dt = DateTime::<Utc>::from_timestamp_nanos(ns);
+            for (frac, f) in [
+                (9, SecondsFormat::Nanos),
+                (6, SecondsFormat::Micros),
+                (0, SecondsFormat::Secs),
+            ] {
+                let mut s = String::new();
+                push_rfc3339_utc(&mut s, ns, frac);
+                assert_eq!(s, dt.to_rfc3339_opts(f, true), "{ns} {frac}");
+            }
+        }
+    }
+}
