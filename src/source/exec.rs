@@ -225,7 +225,14 @@ fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> LogB
             Some(mut skip) => {
                 let mut n = 0;
                 let mut pos = 0;
-                while let Some((ext, _)) = record::extent(block, pos) {
+                loop {
+                    let ext = match record::json_line_extent(block, pos) {
+                        Some(ext) => ext,
+                        None => match record::extent(block, pos) {
+                            Some((ext, _)) => ext,
+                            None => break,
+                        },
+                    };
                     pos = ext.next;
                     n += ext.nonblank as u64;
                     if skip.skips(block, &ext) {
