@@ -70,6 +70,12 @@ impl LogQuery {
         self.pipeline.required_literal()
     }
 
+    /// The value a stream label must have for any line to be kept; see
+    /// [`Pipeline::required_stream_value`].
+    pub fn required_stream_value(&self, name: &str) -> Option<&str> {
+        self.pipeline.required_stream_value(name)
+    }
+
     /// Runs the whole pipeline on one entry (stream selector not re-checked). `None` = dropped.
     /// The result's `all_labels()` equals the label set Loki would return for it.
     pub fn process(&self, entry: &LogEntry) -> Option<LogEntry> {

@@ -30,6 +30,10 @@ pub(crate) trait LogPipeline: Sync {
     fn required_literal(&self) -> Option<&[u8]> {
         None
     }
+    /// The value the `level` stream label must have for a line to be kept.
+    fn required_level(&self) -> Option<&str> {
+        None
+    }
 }
 
 impl LogPipeline for LogQuery {
@@ -47,6 +51,9 @@ impl LogPipeline for LogQuery {
     }
     fn required_literal(&self) -> Option<&[u8]> {
         LogQuery::required_literal(self)
+    }
+    fn required_level(&self) -> Option<&str> {
+        self.required_stream_value("level")
     }
 }
 
@@ -184,16 +191,19 @@ fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> LogB
         head_end: 0,
     };
     // A literal spanning lines could miss the raw bytes of a record (its `\r`, its blank
-    // lines): such a query reads every record.
+    // lines): such a query reads every record. On invalid UTF-8 (repaired with U+FFFD) a
+    // record's text holds a literal exactly when its bytes do, unless the literal holds U+FFFD:
+    // UTF-8 resynchronises at every character start, so the repair never joins or splits the
+    // characters of a match.
     let literal = q
         .required_literal()
-        .filter(|l| !l.is_empty() && !l.contains(&b'\n'));
-    let text = std::str::from_utf8(block).ok();
-    let lines = match (literal, text) {
+        .filter(|l| !l.is_empty() && !l.contains(&b'\n'))
+        .filter(|l| !has_replacement(l) || std::str::from_utf8(block).is_ok());
+    let lines = match literal {
         // Only records holding the literal can pass: one SIMD search over the whole block
-        // finds them (on valid UTF-8 a record's text holds its lines' bytes, so none is
-        // missed); the record around each hit is found from the nearest line that starts one.
-        (Some(lit), Some(_)) => {
+        // finds them; the record around each hit is found from the nearest line that starts
+        // one.
+        Some(lit) => {
             let finder = memchr::memmem::Finder::new(lit);
             let mut pos = 0;
             while pos < block.len() {
@@ -209,14 +219,39 @@ fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> LogB
             }
             scan::count_lines(block)
         }
-        _ => {
-            let mut n = 0;
-            for r in record::records(block) {
-                n += r.ext.nonblank as u64;
-                scan.record(&r.ext, r.first(), &r.text);
+        None => match q.required_level().and_then(LevelSkip::new) {
+            // Records are judged on their bytes first: the text (a UTF-8 check, a copy when
+            // invalid) is made only for those that may be kept.
+            Some(mut skip) => {
+                let mut n = 0;
+                let mut pos = 0;
+                loop {
+                    let ext = match record::json_line_extent(block, pos) {
+                        Some(ext) => ext,
+                        None => match record::extent(block, pos) {
+                            Some((ext, _)) => ext,
+                            None => break,
+                        },
+                    };
+                    pos = ext.next;
+                    n += ext.nonblank as u64;
+                    if skip.skips(block, &ext) {
+                        continue;
+                    }
+                    let (text, first_len) = record::join(&block[ext.start..ext.end]);
+                    scan.record(&ext, &text[..first_len], &text);
+                }
+                n
             }
-            n
-        }
+            None => {
+                let mut n = 0;
+                for r in record::records(block) {
+                    n += r.ext.nonblank as u64;
+                    scan.record(&r.ext, r.first(), &r.text);
+                }
+                n
+            }
+        },
     };
     let tail = scan.resolver.tail(block);
     LogBlockOut {
@@ -225,6 +260,66 @@ fn log_block(block: &[u8], q: &dyn LogPipeline, app: &str, b: LogBounds) -> LogB
         pending: scan.pending,
         tail,
         lines,
+    }
+}
+
+/// Whether bytes hold U+FFFD, the character invalid UTF-8 is repaired with.
+fn has_replacement(bytes: &[u8]) -> bool {
+    memchr::memmem::find(bytes, "\u{FFFD}".as_bytes()).is_some()
+}
+
+/// Skips the JSON lines whose `level` stream label cannot be the value a query requires. A
+/// JSON line's label is its `level` field's string as written (`classify_json`), so its line
+/// holds that value's bytes, or a backslash when the string is escaped; a line with neither
+/// has another level (or none: `unknown`, never skipped). Occurrences are found by searches
+/// over the block that resume where the last one ended, not by one search per line.
+struct LevelSkip<'a> {
+    value: memchr::memmem::Finder<'a>,
+    /// The next occurrence of the value, and of a backslash, at or after the last record asked
+    /// about (`usize::MAX`: none left in the block; `None`: not searched yet).
+    next_value: Option<usize>,
+    next_escape: Option<usize>,
+}
+
+impl<'a> LevelSkip<'a> {
+    fn new(value: &'a str) -> Option<Self> {
+        // `unknown` is also the label of a line without a level field; a value holding U+FFFD
+        // may come from a repair of bytes that do not hold it.
+        let usable = !value.is_empty()
+            && value != "unknown"
+            && !value.contains('\n')
+            && !has_replacement(value.as_bytes());
+        usable.then(|| Self {
+            value: memchr::memmem::Finder::new(value.as_bytes()),
+            next_value: None,
+            next_escape: None,
+        })
+    }
+
+    /// Whether the record at `ext` cannot be kept.
+    fn skips(&mut self, block: &[u8], ext: &Extent) -> bool {
+        // A first line from `{` to `}` is what `classify_fast` reads as JSON, even when invalid
+        // UTF-8 inside is repaired (ASCII bytes are kept); anything else (trailing spaces
+        // included) takes the full path.
+        let first = &block[ext.start..ext.first_end];
+        if !(first.first() == Some(&b'{') && first.last() == Some(&b'}')) {
+            return false;
+        }
+        let start = ext.start;
+        let at = |found: Option<usize>| found.map_or(usize::MAX, |i| start + i);
+        let (cached_value, cached_escape) = (self.next_value, self.next_escape);
+        let value = match cached_value {
+            Some(p) if p >= start => p,
+            _ => *self.next_value.insert(at(self.value.find(&block[start..]))),
+        };
+        let escape = match cached_escape {
+            Some(p) if p >= start => p,
+            _ => *self
+                .next_escape
+                .insert(at(memchr::memchr(b'\\', &block[start..]))),
+        };
+        let value_end = value.saturating_add(self.value.needle().len());
+        value_end > ext.first_end && escape >= ext.first_end
     }
 }
 

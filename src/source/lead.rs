@@ -29,34 +29,49 @@ pub(super) const LEAD: usize = 4 << 20;
 /// Returns the base time and that newest untimed time.
 pub(super) fn lead_base(data: &Data, fallback: i64) -> Result<(i64, Option<i64>), SourceError> {
     let mut head = Vec::new();
-    let complete = match data {
-        Data::Memory { bytes, .. } => {
-            head.extend_from_slice(&bytes[..bytes.len().min(LEAD)]);
-            bytes.len() <= LEAD
-        }
-        Data::File { path, compression } => {
-            use std::io::Read;
-            let reader = reader::open_reader(path, *compression)?;
-            // A read error (a truncated .gz) is reported by the query that meets it; here
-            // what could be read is enough.
-            let read = reader.take(LEAD as u64).read_to_end(&mut head);
-            read.is_ok() && head.len() < LEAD
-        }
+    let mut file = match data {
+        Data::File { path, compression } => Some(reader::open_reader(path, *compression)?),
+        Data::Memory { .. } => None,
     };
     let mut n: i64 = 0;
     let mut at = 0;
-    while at < head.len() {
-        let end = memchr::memchr(b'\n', &head[at..]).map_or(head.len(), |i| at + i);
-        if end == head.len() && !complete {
-            break; // a partial line: it may be cut before its timestamp
+    // Read a little first (the first line has a timestamp in most files), more only when
+    // needed: the answer is the same as reading all of the first LEAD bytes at once.
+    let mut want = LEAD.min(64 << 10);
+    let complete = loop {
+        let complete = match (data, &mut file) {
+            (Data::Memory { bytes, .. }, _) => {
+                head.clear();
+                head.extend_from_slice(&bytes[..bytes.len().min(want)]);
+                bytes.len() <= want
+            }
+            (Data::File { .. }, Some(reader)) => {
+                use std::io::Read;
+                // A read error (a truncated .gz) is reported by the query that meets it;
+                // here what could be read is enough.
+                let more = (want - head.len()) as u64;
+                let read = reader.take(more).read_to_end(&mut head);
+                read.is_ok() && head.len() < want
+            }
+            (Data::File { .. }, None) => true,
+        };
+        while at < head.len() {
+            let end = memchr::memchr(b'\n', &head[at..]).map_or(head.len(), |i| at + i);
+            if end == head.len() && !complete {
+                break; // a partial line: it may be cut before its timestamp
+            }
+            let text = String::from_utf8_lossy(&head[at..end]);
+            if let Some(ts) = scan::classify(&text).ts_ns {
+                return Ok((ts.saturating_sub(n + 1), None));
+            }
+            n += 1;
+            at = end + 1;
         }
-        let text = String::from_utf8_lossy(&head[at..end]);
-        if let Some(ts) = scan::classify(&text).ts_ns {
-            return Ok((ts.saturating_sub(n + 1), None));
+        if complete || want >= LEAD {
+            break complete;
         }
-        n += 1;
-        at = end + 1;
-    }
+        want = (want * 4).min(LEAD);
+    };
     if n == 0 {
         return Ok((fallback, None));
     }
@@ -77,7 +92,7 @@ pub(super) fn count_file_lines(
     path: &std::path::Path,
     compression: Compression,
 ) -> Result<i64, SourceError> {
-    let mut blocks = reader::Blocks::new(reader::open_reader(path, compression)?);
+    let mut blocks = reader::open_blocks(path, compression)?;
     let mut n = 0i64;
     while let Some(b) = blocks
         .next_block()

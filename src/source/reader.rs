@@ -125,6 +125,11 @@ pub(crate) struct LineCap<R> {
 
 impl<R: Read> LineCap<R> {
     pub fn new(inner: R, max: usize) -> Self {
+        Self::resume(inner, max, 0)
+    }
+
+    /// A cap that starts `in_line` bytes into a line (where [`Capped`] hands over).
+    fn resume(inner: R, max: usize, in_line: usize) -> Self {
         let marker = truncation_marker(max).into_bytes();
         Self {
             inner,
@@ -132,7 +137,7 @@ impl<R: Read> LineCap<R> {
             buf: vec![0; 64 * 1024].into_boxed_slice(),
             pos: 0,
             len: 0,
-            in_line: 0,
+            in_line,
             skipping: false,
             marker_pos: marker.len(),
             marker,
@@ -272,6 +277,140 @@ pub(crate) fn over_stdin_cap(max: u64) -> io::Error {
     ))
 }
 
+/// The same bytes as a [`LineCap`] over `inner`, read straight into the caller's block while
+/// every line fits the cap: no copy through a small buffer and, for a file, no zeroing
+/// (`read_to_end` reads into spare capacity). Lines are checked a window of `max + 1` bytes at a
+/// time (one backward search per window, not one per line). From the first longer line on,
+/// the rest goes through a `LineCap`, resumed where the check stopped.
+pub(crate) enum Capped<R> {
+    Direct {
+        inner: R,
+        max: usize,
+        /// Bytes of the current line already handed out.
+        in_line: usize,
+    },
+    Copied(LineCap<io::Chain<io::Cursor<Vec<u8>>, R>>),
+    /// Only while switching from `Direct` to `Copied`.
+    Gone,
+}
+
+impl<R: Read> Capped<R> {
+    pub fn new(inner: R, max: usize) -> Self {
+        Capped::Direct {
+            inner,
+            max,
+            in_line: 0,
+        }
+    }
+}
+
+/// Checks `buf[from..]`, which starts `in_line` bytes into a line, for a line longer than
+/// `max`: returns where the first such line must be cut (after its first `max` bytes), else
+/// updates `in_line` for the bytes after the last newline.
+fn first_overlong(buf: &[u8], from: usize, in_line: &mut usize, max: usize) -> Option<usize> {
+    let mut p = from;
+    let mut cur = *in_line;
+    loop {
+        let budget = max.saturating_sub(cur);
+        // The line must end within its next `budget + 1` bytes.
+        let window_end = p.saturating_add(budget).saturating_add(1);
+        if window_end > buf.len() {
+            cur = match memchr::memrchr(b'\n', &buf[p..]) {
+                Some(i) => buf.len() - (p + i + 1),
+                None => cur + (buf.len() - p),
+            };
+            *in_line = cur;
+            return None;
+        }
+        match memchr::memrchr(b'\n', &buf[p..window_end]) {
+            Some(i) => {
+                p += i + 1;
+                cur = 0;
+            }
+            None => return Some(p + budget),
+        }
+    }
+}
+
+/// Filling a block buffer up to a target size.
+pub(crate) trait Fill {
+    /// Appends to `buf` until it holds `target` bytes; `false` when the input ended first.
+    fn fill(&mut self, buf: &mut Vec<u8>, target: usize) -> io::Result<bool>;
+}
+
+impl<R: Read> Fill for R {
+    fn fill(&mut self, buf: &mut Vec<u8>, target: usize) -> io::Result<bool> {
+        fill(self, buf, target)
+    }
+}
+
+impl<R: Read> Fill for Capped<R> {
+    fn fill(&mut self, buf: &mut Vec<u8>, target: usize) -> io::Result<bool> {
+        let Capped::Direct {
+            inner,
+            max,
+            in_line,
+        } = self
+        else {
+            return match self {
+                Capped::Copied(r) => fill(r, buf, target),
+                _ => Ok(false),
+            };
+        };
+        let start = buf.len();
+        if start >= target {
+            return Ok(true);
+        }
+        buf.reserve_exact(target - start);
+        let want = (target - start) as u64;
+        let got = inner.by_ref().take(want).read_to_end(buf)?;
+        let Some(cut) = first_overlong(buf, start, in_line, *max) else {
+            return Ok(got as u64 == want);
+        };
+        // A line longer than the cap: its head stays, the rest of the input is capped.
+        let rest = buf.split_off(cut);
+        let max = *max;
+        let Capped::Direct { inner, .. } = std::mem::replace(self, Capped::Gone) else {
+            return Ok(false);
+        };
+        let mut capped = LineCap::resume(io::Cursor::new(rest).chain(inner), max, max);
+        let more = fill(&mut capped, buf, target);
+        *self = Capped::Copied(capped);
+        more
+    }
+}
+
+/// A block reader over a file: plain files are read straight into the blocks ([`Capped`]),
+/// compressed ones through their decoder and a [`LineCap`].
+pub(crate) enum Input {
+    Plain(Capped<File>),
+    Decoded(Box<dyn Read + Send>),
+}
+
+impl Fill for Input {
+    fn fill(&mut self, buf: &mut Vec<u8>, target: usize) -> io::Result<bool> {
+        match self {
+            Input::Plain(c) => c.fill(buf, target),
+            Input::Decoded(r) => fill(r, buf, target),
+        }
+    }
+}
+
+/// The blocks of a file (see [`Blocks`]), the fastest way its compression allows.
+pub(crate) fn open_blocks(
+    path: &Path,
+    compression: Compression,
+) -> Result<Blocks<Input>, SourceError> {
+    let input = match compression {
+        Compression::None => Input::Plain(Capped::new(
+            File::open(path).map_err(|e| open_error(path, e))?,
+            max_line_bytes(),
+        )),
+        Compression::Gzip | Compression::Zstd => Input::Decoded(open_reader(path, compression)?),
+    };
+    Ok(Blocks::new(input))
+}
+
 /// Splits a reader into blocks of about [`BLOCK`] bytes that end on a newline (the last one
 /// may not), and where a record begins (see `boundary::cut`). A line longer than a block is kept
 /// whole: the block grows to hold it.
@@ -281,7 +420,7 @@ pub(crate) struct Blocks<R> {
     done: bool,
 }
 
-impl<R: Read> Blocks<R> {
+impl<R: Fill> Blocks<R> {
     pub fn new(reader: R) -> Self {
         Self {
             reader,
@@ -292,13 +431,26 @@ impl<R: Read> Blocks<R> {
 
     /// The next block, `None` at the end.
     pub fn next_block(&mut self) -> io::Result<Option<Vec<u8>>> {
+        self.next_block_in(Vec::new())
+    }
+
+    /// The next block, built in `spare` (a buffer handed back by an earlier block's user:
+    /// its memory is already mapped, so reading into it costs no page faults).
+    pub fn next_block_in(&mut self, spare: Vec<u8>) -> io::Result<Option<Vec<u8>>> {
         if self.done {
             return Ok(None);
         }
-        let mut buf = std::mem::take(&mut self.carry);
+        let mut buf = spare;
+        buf.clear();
+        if buf.capacity() == 0 {
+            buf = std::mem::take(&mut self.carry);
+        } else {
+            buf.extend_from_slice(&self.carry);
+            self.carry.clear();
+        }
         let mut target = BLOCK.max(buf.len() + BLOCK / 2);
         loop {
-            let filled = fill(&mut self.reader, &mut buf, target)?;
+            let filled = self.reader.fill(&mut buf, target)?;
             if !filled {
                 self.done = true;
                 return Ok(if buf.is_empty() { None } else { Some(buf) });

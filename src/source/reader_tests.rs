@@ -263,3 +263,74 @@ fn line_cap_agrees_with_the_reference_at_every_edge_and_read_size() {
         }
     }
 }
+
+/// What `fill` leaves in a buffer, target after target, until the input ends.
+fn filled(f: &mut dyn FnMut(&mut Vec<u8>, usize) -> std::io::Result<bool>, step: usize) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut target = step;
+    while f(&mut buf, target).unwrap() {
+        assert_eq!(
+            buf.len(),
+            target,
+            "a filled buffer holds exactly the target"
+        );
+        target += step;
+    }
+    buf
+}
+
+#[test]
+fn capped_reads_the_same_bytes_as_line_cap_at_every_edge() {
+    // Lines of max ± 1, an over-long line at the very start, at a fill boundary, at the end
+    // without a newline, CRLF and blank lines: the direct reader hands over to a LineCap at
+    // the first long line and must never differ from it.
+    let max = 16;
+    let mut inputs: Vec<Vec<u8>> = Vec::new();
+    let mut base = Vec::new();
+    for len in [0, 1, 15, 16, 17, 40, 16, 0, 100, 3, 16] {
+        base.extend(std::iter::repeat_n(b'a' + (len % 26) as u8, len));
+        base.extend_from_slice(if len == 3 { b"\r\n" } else { b"\n" });
+    }
+    inputs.push(base.clone());
+    inputs.push(base[40..].to_vec());
+    inputs.push([&b"short\nlines\nonly\n"[..], &[b'z'; 16][..]].concat());
+    inputs.push([&b"ok\n"[..], &[b'z'; 60][..]].concat());
+    inputs.push(vec![b'q'; 200]);
+    for data in &inputs {
+        let want = capped_reference(data, max);
+        for step in [1, 2, 5, 16, 17, 18, 33, 4096] {
+            let mut reference = LineCap::new(&data[..], max);
+            let mut direct = Capped::new(&data[..], max);
+            let a = filled(&mut |b, t| Fill::fill(&mut reference, b, t), step);
+            let b = filled(&mut |b, t| direct.fill(b, t), step);
+            assert_eq!(a, want, "LineCap, fills of {step}");
+            assert_eq!(b, want, "Capped, fills of {step}");
+        }
+    }
+}
+
+#[test]
+fn blocks_of_a_plain_file_are_the_blocks_of_the_capped_stream() {
+    // Over BLOCK bytes of short lines with one over-long line in the second block: the blocks
+    // (where they are cut, what they hold) are the same as through the LineCap.
+    let mut data = Vec::new();
+    let mut i = 0;
+    while data.len() < BLOCK + BLOCK / 3 {
+        data.extend_from_slice(format!("{{\"n\":{i},\"level\":\"info\"}}\n").as_bytes());
+        i += 1;
+    }
+    data.extend(std::iter::repeat_n(b'x', 3000));
+    data.extend_from_slice(b"\nafter the long line\n");
+    let mut reference = Blocks::new(LineCap::new(&data[..], 1024));
+    let mut direct = Blocks::new(Capped::new(&data[..], 1024));
+    let mut spare = Vec::new();
+    loop {
+        let a = reference.next_block().unwrap();
+        let b = direct.next_block_in(std::mem::take(&mut spare)).unwrap();
+        assert_eq!(a, b);
+        match b {
+            Some(b) => spare = b,
+            None => break,
+        }
+    }
+}

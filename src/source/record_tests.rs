@@ -258,3 +258,26 @@ fn cuts_move_back_to_a_record_start() {
     let plain = b"a\n  b\n  c\n";
     assert_eq!(cut(plain, 0, 6, true), 6);
 }
+
+#[test]
+fn the_json_line_shortcut_finds_what_extent_finds() {
+    let demo = crate::source::demo::demo_bytes(crate::source::demo::DEMO_END_NS);
+    let cut = memchr::memchr(b'\n', &demo[500_000..]).map_or(demo.len(), |i| 500_001 + i);
+    let blocks: Vec<Vec<u8>> = vec![
+        demo[..cut].to_vec(),
+        b"{\"a\":1}\r\n{\"b\":2}\n\n{\"c\":3}\n  {\"d\":4}\n{\"e\":5}\n{\"f\":6}".to_vec(),
+        b"{\"a\":1}\n{\"b\":2}\n    at x\n{\"c\":3}\n{".to_vec(),
+    ];
+    for block in &blocks {
+        let mut pos = 0;
+        let mut taken = 0;
+        while let Some((ext, _)) = extent(block, pos) {
+            if let Some(fast) = json_line_extent(block, ext.start) {
+                assert_eq!(fast, ext);
+                taken += 1;
+            }
+            pos = ext.next;
+        }
+        assert!(taken > 0);
+    }
+}

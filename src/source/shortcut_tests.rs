@@ -1,5 +1,5 @@
 //! The scan's shortcuts (a whole stream rejected by a label filter, a block-wide search for a
-//! required literal) must give exactly what the plain per-line path gives, on the lines most
+//! required literal, JSON lines skipped when their `level` cannot be the one required) must give exactly what the plain per-line path gives, on the lines most
 //! likely to tell them apart: JSON escapes, unicode, invalid JSON, ANSI, compose prefixes,
 //! CRLF, blank and untimed lines, invalid UTF-8.
 
@@ -77,6 +77,40 @@ fn hostile() -> Vec<u8> {
         ),
         "rate limit".to_string(),
         "rate limi".to_string(),
+        // Duplicate keys: the last `level` is the label (both orders).
+        format!(
+            r#"{{"event":"dup","level":"error","timestamp":"{T}8Z","level":"info","logger":"vulnsentinel.api"}}"#
+        ),
+        format!(
+            r#"{{"event":"dup2","level":"info","timestamp":"{T}8Z","level":"error","logger":"vulnsentinel.api"}}"#
+        ),
+        // "error" elsewhere than the level; the level in another case or accented.
+        format!(
+            r#"{{"event":"error budget","timestamp":"{T}8Z","level":"info","logger":"vulnsentinel.api"}}"#
+        ),
+        format!(
+            r#"{{"event":"upper","timestamp":"{T}8Z","level":"ERROR","logger":"vulnsentinel.api"}}"#
+        ),
+        format!(
+            r#"{{"event":"accent","timestamp":"{T}8Z","level":"érror","logger":"vulnsentinel.api"}}"#
+        ),
+        // An escape in the middle of the value, and an escaped key (not a `level` field).
+        format!(
+            r#"{{"event":"mid escape","timestamp":"{T}8Z","level":"error","logger":"vulnsentinel.api"}}"#
+        ),
+        format!(
+            r#"{{"event":"key escape","timestamp":"{T}8Z","level":"error","logger":"vulnsentinel.api"}}"#
+        ),
+        // Trailing unicode whitespace, leading spaces, a nested level only, no level at all.
+        format!(
+            r#"{{"event":"ideographic space","timestamp":"{T}8Z","level":"error","logger":"vulnsentinel.api"}}"#
+        ) + "\u{3000}",
+        format!(
+            r#"  {{"event":"indented json","timestamp":"{T}8Z","level":"error","logger":"vulnsentinel.api"}}"#
+        ),
+        format!(r#"{{"event":"only nested","timestamp":"{T}8Z","ctx":{{"level":"error"}}}}"#),
+        format!(r#"{{"event":"no level error","timestamp":"{T}8Z"}}"#),
+        format!(r#"{{"event":"unknown","timestamp":"{T}8Z","level":"unknown"}}"#),
     ];
     lines.push(format!(r#"{{"event":"last rate limit","timestamp":"{T}9Z","level":"error","logger":"vulnsentinel.api"}}"#));
     lines.join("\n").into_bytes()
@@ -117,6 +151,12 @@ const QUERIES: &[&str] = &[
     r#"{app="vulnsentinel"} |= "limit\nrate""#,
     r#"{app="vulnsentinel"} |= """#,
     r#"{app="vulnsentinel", module="api"} |= "rate" | level="error""#,
+    r#"{app="vulnsentinel"} | json | level="error" and module="api""#,
+    r#"{app="vulnsentinel"} | level="unknown""#,
+    r#"{app="vulnsentinel"} | json | level="érror""#,
+    r#"{app="vulnsentinel"} | json | level="err\"or""#,
+    r#"{app="vulnsentinel"} | json | level="ERROR" | line_format "{{.event}}""#,
+    r#"{app="vulnsentinel"} | level="" "#,
 ];
 
 fn same_answers(bytes: &[u8]) {
@@ -157,6 +197,16 @@ fn the_shortcuts_are_taken() {
     assert!(!LogPipeline::rejects_stream(&q, &info));
     let q = LogQuery::compile(r#"{app="x"} != "rate limit""#).unwrap();
     assert_eq!(LogPipeline::required_literal(&q), None);
+    let q = LogQuery::compile(r#"{app="x"} | json | level="error" and module="api""#).unwrap();
+    assert_eq!(LogPipeline::required_level(&q), Some("error"));
+    for other in [
+        r#"{app="x"} | json | level="error" or module="api""#,
+        r#"{app="x"} | label_format level="error" | level="error""#,
+        r#"{app="x"} | json | level=~"error""#,
+    ] {
+        let q = LogQuery::compile(other).unwrap();
+        assert_eq!(LogPipeline::required_level(&q), None, "{other}");
+    }
 }
 
 #[test]

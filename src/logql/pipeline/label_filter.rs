@@ -250,6 +250,19 @@ impl CompiledLabelFilter {
         }
     }
 
+    /// The value label `name` must equal for an entry to pass: a `name="value"` matcher, on
+    /// its own or in an `and`.
+    pub fn required_eq(&self, name: &str) -> Option<&str> {
+        match self {
+            Self::Matcher(CompiledMatcher {
+                name: n,
+                kind: MatcherKind::Eq(v),
+            }) if n == name => Some(v),
+            Self::And(a, b) => a.required_eq(name).or_else(|| b.required_eq(name)),
+            _ => None,
+        }
+    }
+
     /// Whether the entry passes; conversion failures keep it and record `LabelFilterErr`.
     pub fn eval(&self, w: &mut Work<'_>) -> bool {
         match self {

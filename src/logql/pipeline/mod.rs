@@ -207,6 +207,25 @@ impl Pipeline {
         false
     }
 
+    /// The value the stream label `name` must have for any line of a stream to be kept: a
+    /// `name="value"` label filter (alone or in an `and`) before any stage that can rename or
+    /// remove labels (parsers never write a stream label's name, as for
+    /// [`Pipeline::rejects_stream`]). Lets a scanner skip lines whose label cannot have it.
+    pub fn required_stream_value(&self, name: &str) -> Option<&str> {
+        for s in &self.stages {
+            match s {
+                CStage::Line(_) | CStage::Parser(_) | CStage::Decolorize => {}
+                CStage::Filter(f) => {
+                    if let Some(v) = f.required_eq(name) {
+                        return Some(v);
+                    }
+                }
+                CStage::LineFormat(_) | CStage::LabelFormat(_) | CStage::DropKeep(_) => break,
+            }
+        }
+        None
+    }
+
     /// A literal every kept line contains: the first line filter that runs on the raw line,
     /// when it is a single `|=` (or literal `|~`). Lets a scanner search a whole block at once.
     pub fn required_literal(&self) -> Option<&[u8]> {
