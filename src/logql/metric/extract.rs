@@ -34,6 +34,8 @@ pub trait SampleSource: Debug + Send + Sync {
     /// Runs the pipeline on one entry: `None` when dropped, `Some(Err)` when the entry still
     /// carries `__error__` (Loki's `pipeline error`, raised if it reaches an aggregation).
     fn sample(&self, entry: &LogEntry) -> Option<Result<Sample, LogqlError>>;
+    /// Whether samples carry an unwrapped value (else each is 1, or the line's bytes).
+    fn unwraps(&self) -> bool;
 }
 
 /// One series: its labels, samples sorted by time, and the error it stands for, if any.
@@ -69,7 +71,13 @@ pub struct SeriesSet {
     last_stream: Option<(Arc<Labels>, bool)>,
     /// Samples held.
     count: usize,
+    /// Per series, the fold key of its last sample (see [`Extractor::add`]).
+    last_key: Vec<Option<FoldKey>>,
 }
+
+/// Which step windows hold a sample (the first and last step's index): samples with the same
+/// key are in exactly the same windows, so a sum over any window adds them all or none.
+pub type FoldKey = (i64, i64);
 
 impl SeriesSet {
     fn slot(&mut self, labels: Labels) -> usize {
@@ -82,6 +90,7 @@ impl SeriesSet {
             samples: Vec::new(),
             error: None,
         });
+        self.last_key.push(None);
         self.series.len() - 1
     }
 
@@ -95,6 +104,7 @@ impl SeriesSet {
             samples: Vec::new(),
             error: Some(err),
         });
+        self.last_key.push(None);
         self.series.len() - 1
     }
 
@@ -113,6 +123,7 @@ impl SeriesSet {
                 None => self.slot(s.labels),
             };
             self.series[k].samples.extend(s.samples);
+            self.last_key[k] = None;
         }
         self.count += later.count;
     }
@@ -124,11 +135,21 @@ impl SeriesSet {
 
     /// The series sorted by labels, each one's samples sorted by time (input order on ties,
     /// so lines out of time order in a file land where a sort of the entries would put them).
-    pub fn into_series(self) -> Vec<SeriesSamples> {
+    /// With `fold`, neighbours with the same key are then added up (see [`Extractor::add`]).
+    pub fn into_series(self, fold: Option<&dyn Fn(i64) -> FoldKey>) -> Vec<SeriesSamples> {
         let mut series = self.series;
         for s in &mut series {
             if !s.samples.is_sorted_by_key(|x| x.0) {
                 s.samples.sort_by_key(|x| x.0);
+            }
+            if let Some(key) = fold {
+                s.samples.dedup_by(|later, kept| {
+                    let same = key(later.0) == key(kept.0);
+                    if same {
+                        kept.1 += later.1;
+                    }
+                    same
+                });
             }
         }
         series.sort_by(|a, b| a.labels.cmp(&b.labels));
@@ -148,7 +169,7 @@ impl Extractor {
             .map(|c| {
                 let mut out = SeriesSet::default();
                 for e in c {
-                    self.add(&mut out, e);
+                    self.add(&mut out, e, None);
                 }
                 out
             })
@@ -157,11 +178,16 @@ impl Extractor {
         for p in partials {
             all.absorb(p);
         }
-        all.into_series()
+        all.into_series(None)
     }
 
     /// Runs the pipeline on one entry and adds its sample, if any, to its series in `out`.
-    pub fn add(&self, out: &mut SeriesSet, e: &LogEntry) {
+    ///
+    /// With a fold key (only for whole-number samples summed over windows: `count_over_time`,
+    /// `rate` and `bytes_*` without unwrap), a sample whose key equals its series' last one is
+    /// added to it instead of kept: whole numbers add up exactly in any order, so a series
+    /// holds about one sample per window, not one per line.
+    pub fn add(&self, out: &mut SeriesSet, e: &LogEntry, fold: Option<FoldKey>) {
         let stream_ok = match &out.last_stream {
             Some((labels, ok)) if Arc::ptr_eq(labels, &e.labels) => *ok,
             _ => {
@@ -190,8 +216,15 @@ impl Extractor {
             }
             Some(Err(err)) => (out.error_slot(err), 0.0),
         };
-        out.series[k].samples.push((e.ts, value));
-        out.count += 1;
+        let samples = &mut out.series[k].samples;
+        match (fold, samples.last_mut()) {
+            (Some(key), Some(last)) if out.last_key[k] == Some(key) => last.1 += value,
+            _ => {
+                samples.push((e.ts, value));
+                out.last_key[k] = fold;
+                out.count += 1;
+            }
+        }
     }
 }
 
@@ -238,6 +271,9 @@ pub(crate) mod tests {
                 line_bytes: entry.line.len() as f64,
                 unwrapped,
             }))
+        }
+        fn unwraps(&self) -> bool {
+            self.unwrap
         }
     }
 

@@ -10,7 +10,8 @@
 use rayon::prelude::*;
 
 use super::eval::{Plan, RangePlan};
-use super::extract::{CHUNK, SeriesSet};
+use super::extract::{CHUNK, FoldKey, SeriesSet};
+use super::range_fn::RangeOp;
 use super::table::RangeTable;
 use crate::model::{Labels, LogEntry};
 
@@ -72,6 +73,30 @@ impl Coverage {
         };
         t - off - range < ts
     }
+
+    /// The first and last step whose window holds `ts` (which some window must hold).
+    fn key(&self, ts: i64) -> FoldKey {
+        let (ts, off, range) = (
+            i128::from(ts),
+            i128::from(self.offset_ns),
+            i128::from(self.range_ns),
+        );
+        // The index of the first step at or after `u`.
+        let at_or_after = |u: i128| -> i128 {
+            match self.step {
+                Some(step) => {
+                    let d = u - i128::from(self.first);
+                    let step = i128::from(step);
+                    if d <= 0 { 0 } else { (d + step - 1) / step }
+                }
+                None => self.steps.partition_point(|&t| i128::from(t) < u) as i128,
+            }
+        };
+        let first = at_or_after(ts + off);
+        let last = at_or_after(ts + off + range) - 1;
+        let clamp = |i: i128| i.clamp(-1, self.steps.len() as i128 - 1) as i64;
+        (clamp(first), clamp(last))
+    }
 }
 
 /// A metric plan being sampled on a step grid (a range query's, or one instant).
@@ -80,6 +105,10 @@ pub struct Sampling<'p> {
     pub(super) plan: &'p Plan,
     ranges: Vec<&'p RangePlan>,
     covers: Vec<Coverage>,
+    /// Per range aggregation, whether its samples are folded (see [`Extractor::add`]).
+    ///
+    /// [`Extractor::add`]: super::extract::Extractor::add
+    folds: Vec<bool>,
     pub(super) steps: Vec<i64>,
     /// An instant query (`/query`): a vector or scalar, not a matrix.
     pub(super) instant: bool,
@@ -116,10 +145,12 @@ impl<'p> Sampling<'p> {
             .iter()
             .map(|r| Coverage::new(&steps, r.offset_ns, r.range_ns))
             .collect();
+        let folds = ranges.iter().map(|r| folds(r)).collect();
         Self {
             plan,
             ranges,
             covers,
+            folds,
             steps,
             instant,
         }
@@ -149,9 +180,10 @@ impl<'p> Sampling<'p> {
         if set.parts.len() != self.ranges.len() {
             *set = self.set();
         }
-        for ((r, c), part) in self.ranges.iter().zip(&self.covers).zip(&mut set.parts) {
+        let ranges = self.ranges.iter().zip(&self.covers).zip(&self.folds);
+        for (((r, c), fold), part) in ranges.zip(&mut set.parts) {
             if c.holds(e.ts) {
-                r.extractor.add(part, e);
+                r.extractor.add(part, e, fold.then(|| c.key(e.ts)));
             }
         }
     }
@@ -179,12 +211,26 @@ impl<'p> Sampling<'p> {
     pub(super) fn tables(&self, set: SampleSet) -> Vec<RangeTable> {
         let mut parts = set.parts;
         parts.resize_with(self.ranges.len(), SeriesSet::default);
-        self.ranges
-            .iter()
+        let ranges = self.ranges.iter().zip(&self.covers).zip(&self.folds);
+        ranges
             .zip(parts)
-            .map(|(r, p)| RangeTable::new(r, p.into_series(), &self.steps))
+            .map(|(((r, c), &fold), p)| {
+                let key = |ts: i64| c.key(ts);
+                let series = p.into_series(fold.then_some(&key as &dyn Fn(i64) -> FoldKey));
+                RangeTable::new(r, series, &self.steps, fold)
+            })
             .collect()
     }
+}
+
+/// Whether a range aggregation's samples can be folded: whole numbers (1 per line, or the
+/// line's bytes) that the function only sums, so adding them early changes no result.
+fn folds(r: &RangePlan) -> bool {
+    !r.extractor.source.unwraps()
+        && matches!(
+            r.op,
+            RangeOp::Count | RangeOp::Rate | RangeOp::Bytes | RangeOp::BytesRate
+        )
 }
 
 #[cfg(test)]
@@ -222,6 +268,18 @@ mod tests {
                     let want = naive(steps, range, offset, ts);
                     assert_eq!(c.holds(ts), want, "{steps:?} {range} {offset} {ts}");
                 }
+                for ts in (-200..200).map(|k| k * S / 2) {
+                    if c.holds(ts) {
+                        let (a, b) = c.key(ts);
+                        let held: Vec<i64> = (0..steps.len() as i64)
+                            .filter(|&i| {
+                                let t = steps[i as usize];
+                                t - offset - range < ts && ts <= t - offset
+                            })
+                            .collect();
+                        assert_eq!(held, (a..=b).collect::<Vec<_>>(), "{steps:?} {ts}");
+                    }
+                }
                 // The same by search, as for a grid that is not uniform.
                 c.step = None;
                 for ts in (-200..200).map(|k| k * S / 2) {
@@ -230,5 +288,88 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Folded samples give what counting the lines of each window gives, lines out of time
+    /// order included, for ranges shorter and longer than the step, with offsets.
+    #[test]
+    fn folded_counts_are_the_windows_counts() {
+        use crate::logql::MetricQuery;
+        use crate::model::MetricResult;
+        use std::sync::Arc;
+        let mut rng = 0x5eed_u64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let streams: Vec<Arc<Labels>> = ["a", "b"]
+            .iter()
+            .map(|m| {
+                Arc::new(
+                    [
+                        ("app".to_string(), "x".to_string()),
+                        ("m".to_string(), m.to_string()),
+                    ]
+                    .into_iter()
+                    .collect(),
+                )
+            })
+            .collect();
+        let entries: Vec<LogEntry> = (0..3000)
+            .map(|_| {
+                let ts = (next() % 600) as i64 * S / 2;
+                let s = &streams[(next() % 2) as usize];
+                LogEntry::new(ts, Arc::clone(s), "x".repeat((next() % 9) as usize + 1))
+            })
+            .collect();
+        for (range, offset) in ["[7s]", "[30s]", "[95s]", "[20s] offset 15s"]
+            .iter()
+            .zip(0..)
+        {
+            for (op, bytes) in [("count_over_time", false), ("bytes_over_time", true)] {
+                let q = format!("{op}({{app=\"x\"}}{range})");
+                let m = MetricQuery::compile(&q).unwrap();
+                assert!(
+                    m.range_sampling(0, 300 * S, 10_000).unwrap().folds[0],
+                    "{q}"
+                );
+                for step_ms in [10_000, 3_000, 60_000] {
+                    let Ok(MetricResult::Matrix(got)) = m.eval_range(&entries, 0, 300 * S, step_ms)
+                    else {
+                        panic!("{q}")
+                    };
+                    let (r_ns, off_ns) = match offset {
+                        0 => (7 * S, 0),
+                        1 => (30 * S, 0),
+                        2 => (95 * S, 0),
+                        _ => (20 * S, 15 * S),
+                    };
+                    for series in &got {
+                        for p in &series.points {
+                            let t = p.t_ms * 1_000_000 - off_ns;
+                            let want: f64 = entries
+                                .iter()
+                                .filter(|e| {
+                                    *e.labels == series.metric && t - r_ns < e.ts && e.ts <= t
+                                })
+                                .map(|e| if bytes { e.line.len() as f64 } else { 1.0 })
+                                .sum();
+                            assert_eq!(p.v, want, "{q} step {step_ms} at {}", p.t_ms);
+                        }
+                    }
+                    let points: usize = got.iter().map(|s| s.points.len()).sum();
+                    assert!(points > 0, "{q}");
+                }
+            }
+        }
+        // Held samples: about one per window and series, not one per line.
+        let m = MetricQuery::compile(r#"count_over_time({app="x"}[10s])"#).unwrap();
+        let sampling = m.range_sampling(0, 300 * S, 10_000).unwrap();
+        let mut sorted = entries.clone();
+        sorted.sort_by_key(|e| e.ts);
+        let set = sampling.add_all(&sorted);
+        assert!(set.samples() <= 2 * 32, "{}", set.samples());
     }
 }

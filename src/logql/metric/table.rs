@@ -37,7 +37,8 @@ pub(super) struct RangeTable {
 impl RangeTable {
     /// The table of a range aggregation's series (sorted by labels, samples by time) over
     /// the step grid (`steps` ascending, ns).
-    pub fn new(r: &RangePlan, set: Vec<SeriesSamples>, steps: &[i64]) -> Self {
+    /// `folded`: each sample adds up lines (see `Extractor::add`): a count is their sum.
+    pub fn new(r: &RangePlan, set: Vec<SeriesSamples>, steps: &[i64], folded: bool) -> Self {
         let cursors: Vec<Cursor> = set
             .iter()
             .map(|s| match (s.samples.first(), s.samples.last()) {
@@ -61,7 +62,10 @@ impl RangeTable {
             .collect();
         by_first.sort_by_key(|&k| cursors[k].first);
         Self {
-            op: r.op,
+            op: match r.op {
+                RangeOp::Count if folded => RangeOp::Sum,
+                op => op,
+            },
             range_ns: r.range_ns,
             offset_ns: r.offset_ns,
             set,
