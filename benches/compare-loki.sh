@@ -3,7 +3,10 @@
 # Loki (../shared/lab), same data, same range, same output, run alternately under
 # /usr/bin/time -v; prints medians (wall, CPU, peak RSS) and ratios. vs-logs runs with its
 # defaults (volume-balanced slices fetched concurrently) and with `--parallel 1` (the
-# sequential fetch, as before issue 13).
+# sequential fetch, as before issue 13). Then the two metric queries of issue 13 (a `sum by`
+# of `count_over_time` and a `quantile_over_time` with unwrap), answered by that Loki over
+# HTTP (through vs-logs and through logcli) and by vs-logs' embedded engine on the same lines
+# as a file, side by side.
 #
 #   benches/compare-loki.sh                      # 50,000 lines, 7 runs, port 3140
 #   LINES=500000 RUNS=5 PORT=3141 benches/compare-loki.sh
@@ -99,5 +102,53 @@ echo
 for name in "vs-logs" "vs-logs --parallel 1"; do
     awk -v a="${MW[$name]}" -v b="${MW[logcli]}" -v c="${MC[$name]}" -v d="${MC[logcli]}" -v n="$name" \
         'BEGIN {printf "%-22s wall %.2fx logcli, CPU %.2fx logcli\n", n, a / b, (d > 0) ? c / d : 0}'
+done
+
+# Metric queries: Loki over HTTP vs the embedded engine on the same lines as a file. Same
+# range and step for all; the answers are compared (same series, same points).
+STEP=${STEP:-5m}
+M1='sum by (module) (count_over_time({app="vulnsentinel"} | json | __error__="" [5m]))'
+M2='quantile_over_time(0.95, {app="vulnsentinel"} | json | unwrap duration_ms | __error__="" [5m]) by (module)'
+MRANGE="--from $FROM --to $TO --step $STEP"
+MCASES=(
+    "count: Loki (vs-logs)|\"$VS\" --addr $ADDR query '$M1' -o json $MRANGE"
+    "count: Loki (logcli)|\"$LOGCLI\" --addr $ADDR query '$M1' -o raw --from $FROM --to $TO --step $STEP --quiet"
+    "count: vs-logs --file|\"$VS\" query --file \"$WORK/data.jsonl\" '$M1' -o json $MRANGE"
+    "p95: Loki (vs-logs)|\"$VS\" --addr $ADDR query '$M2' -o json $MRANGE"
+    "p95: Loki (logcli)|\"$LOGCLI\" --addr $ADDR query '$M2' -o raw --from $FROM --to $TO --step $STEP --quiet"
+    "p95: vs-logs --file|\"$VS\" query --file \"$WORK/data.jsonl\" '$M2' -o json $MRANGE"
+)
+for which in count p95; do
+    a=$(bash -c "${MCASES[$([ $which = count ] && echo 0 || echo 3)]#*|}" 2>&1 | md5sum)
+    b=$(bash -c "${MCASES[$([ $which = count ] && echo 2 || echo 5)]#*|}" 2>&1 | md5sum)
+    if [ "$a" != "$b" ]; then
+        echo "compare-loki.sh: $which: Loki and the embedded engine answered differently (see the commands in MCASES)" >&2
+    fi
+done
+declare -A MWALL MCPU MRSS
+for ((run = 1; run <= RUNS; run++)); do
+    for c in "${MCASES[@]}"; do
+        name=${c%%|*}
+        /usr/bin/time -v -o "$WORK/time.txt" bash -c "${c#*|} | cat >/dev/null" 2>/dev/null || true
+        MWALL[$name]+="$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$WORK/time.txt") "
+        MCPU[$name]+="$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {print u + s}' "$WORK/time.txt") "
+        MRSS[$name]+="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt") "
+    done
+done
+echo
+printf 'metric queries over the same %s lines, step %s, %s alternating runs, medians (Loki rows: client process only; the server works too)\n\n' "$LINES" "$STEP" "$RUNS"
+printf '| %-24s | %8s | %8s | %8s |\n' what "wall s" "CPU s" "RSS MB"
+printf '|%s|%s|%s|%s|\n' -------------------------- ---------- ---------- ----------
+declare -A MMW
+for c in "${MCASES[@]}"; do
+    name=${c%%|*}
+    MMW[$name]=$(echo "${MWALL[$name]}" | median)
+    r=$(echo "${MRSS[$name]}" | median)
+    printf '| %-24s | %8s | %8s | %8s |\n' "$name" "${MMW[$name]}" "$(echo "${MCPU[$name]}" | median)" "$((${r%.*} / 1024))"
+done
+echo
+for which in count p95; do
+    awk -v a="${MMW[$which: vs-logs --file]}" -v b="${MMW[$which: Loki (vs-logs)]}" -v n="$which" \
+        'BEGIN {printf "%-6s embedded engine on the file: wall %.2fx Loki over HTTP\n", n, (b > 0) ? a / b : 0}'
 done
 echo "(work files in $WORK)"

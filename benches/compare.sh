@@ -43,6 +43,9 @@ fi
 # The file spans about a month of days ending 400 days before the demo's end: --since 1000d
 # (anchored at the file's newest line) takes all of it.
 RANGE=(--since 1000d)
+# A metric query's span is capped at Loki's max_query_length (30d1h, range included): the
+# metric cases take the file's last 30 days (with 1000d they fail with Loki's error).
+MRANGE=(--since 30d)
 JSON_Q='{app="vulnsentinel"} | json | level="error"'
 LIT_Q='{app="vulnsentinel"} |= "rate limit"'
 M1_Q='sum by (module) (count_over_time({app="vulnsentinel"} | json | __error__="" [5m]))'
@@ -54,15 +57,18 @@ CASES=(
     "jq json|jq -cR 'fromjson? | select(.level==\"error\")' \"$DATA\""
     "vs literal|\"$VS\" query --file \"$DATA\" '$LIT_Q' -o raw --limit 0 ${RANGE[*]}"
     "grep -F|grep -F 'rate limit' \"$DATA\""
-    "vs metric count|\"$VS\" query --file \"$DATA\" '$M1_Q' -o json --step 6h ${RANGE[*]}"
-    "vs metric p95|\"$VS\" query --file \"$DATA\" '$M2_Q' -o json --step 6h ${RANGE[*]}"
+    "vs metric count|\"$VS\" query --file \"$DATA\" '$M1_Q' -o json --step 6h ${MRANGE[*]}"
+    "vs metric p95|\"$VS\" query --file \"$DATA\" '$M2_Q' -o json --step 6h ${MRANGE[*]}"
+    # Every line in a window (step = range): no line is skipped by time.
+    "vs metric count 5m|\"$VS\" query --file \"$DATA\" '$M1_Q' -o json --step 5m ${MRANGE[*]}"
+    "vs metric p95 5m|\"$VS\" query --file \"$DATA\" '$M2_Q' -o json --step 5m ${MRANGE[*]}"
 )
 if [ -n "${VS_BASE:-}" ]; then
     CASES+=(
         "base json|\"$VS_BASE\" query --file \"$DATA\" '$JSON_Q' -o raw --limit 0 ${RANGE[*]}"
         "base literal|\"$VS_BASE\" query --file \"$DATA\" '$LIT_Q' -o raw --limit 0 ${RANGE[*]}"
-        "base metric count|\"$VS_BASE\" query --file \"$DATA\" '$M1_Q' -o json --step 6h ${RANGE[*]}"
-        "base metric p95|\"$VS_BASE\" query --file \"$DATA\" '$M2_Q' -o json --step 6h ${RANGE[*]}"
+        "base metric count|\"$VS_BASE\" query --file \"$DATA\" '$M1_Q' -o json --step 6h ${MRANGE[*]}"
+        "base metric p95|\"$VS_BASE\" query --file \"$DATA\" '$M2_Q' -o json --step 6h ${MRANGE[*]}"
     )
 fi
 if [ -n "$LOGCLI" ]; then

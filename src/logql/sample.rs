@@ -86,6 +86,11 @@ impl RangeSampler {
         self.pipeline.skip_unread_line_formats();
     }
 
+    /// Whether the range unwraps a label (else a sample is 1, or the line's bytes).
+    pub fn unwraps(&self) -> bool {
+        self.unwrap.is_some()
+    }
+
     /// Whether a stream's labels satisfy the selector.
     pub fn matches_stream(&self, labels: &Labels) -> bool {
         selector_matches(&self.selector, labels)

@@ -1,11 +1,11 @@
-//! Running a query over local inputs: log queries stream through a bounded top-N; metric
-//! queries collect the entries their selectors can use and hand them to the engine.
+//! Running a log query over local inputs: lines stream through a bounded top-N (metric
+//! queries: [`super::metric_scan`]).
 //!
 //! Per line, cheapest test first: the query's line filters on the raw text, then the labels
 //! (derived without a JSON parse) against the stream selector (once per stream), then the time
 //! range, and only then the full pipeline.
 
-use crate::logql::{LogQuery, MetricQuery};
+use crate::logql::LogQuery;
 use crate::model::{Direction, Labels, LogEntry};
 
 use super::SourceError;
@@ -366,136 +366,6 @@ pub(crate) fn run_log(
     }
     total.lines = lines;
     Ok((top.into_sorted(), total))
-}
-
-/// What a metric-query block contributes: entries with their own time in the window, and the
-/// untimed lines whose time depends on earlier blocks as byte ranges into a copy of the
-/// block's head, tested and turned into entries only at merge time once their time is known to
-/// be in the window (as [`LogBlockOut`] does for log queries; issue 12.3).
-struct MetricBlockOut {
-    timed: Vec<LogEntry>,
-    head: Vec<u8>,
-    pending: Vec<(Stamp, u32, u32)>,
-    tail: Stamp,
-    lines: u64,
-}
-
-/// A metric entry for a line that `keep` accepts, at time `ts`.
-fn metric_entry(
-    f: &super::line::Fast<'_>,
-    text: &str,
-    ts: i64,
-    streams: &mut Streams<'_>,
-    keep: &(dyn Fn(&Labels, &str) -> bool + Sync),
-) -> Option<LogEntry> {
-    let body = &text[f.body_start..];
-    let slot = streams.slot(f);
-    if !keep(&slot.labels, body) {
-        return None;
-    }
-    let mut e = LogEntry::new(ts, slot.labels.clone(), body);
-    e.metadata = slot.metadata.clone();
-    Some(e)
-}
-
-fn metric_block(
-    block: &[u8],
-    keep: &(dyn Fn(&Labels, &str) -> bool + Sync),
-    app: &str,
-    lo: i64,
-    hi: i64,
-) -> MetricBlockOut {
-    let mut streams = Streams::new(app);
-    let mut resolver = Resolver::default();
-    let mut timed = Vec::new();
-    let mut pending = Vec::new();
-    let mut head_end = 0;
-    let mut lines = 0;
-    for r in record::records(block) {
-        lines += r.ext.nonblank as u64;
-        let f = classify_fast(r.first());
-        let ts = match stamp_of(f.ts_ns, &mut resolver, block, r.ext.start) {
-            Stamp::After { ts, k } => ts.saturating_add(k),
-            stamp @ Stamp::Pending { .. } => {
-                // The raw bytes' range (the text may be a lossy copy of invalid UTF-8).
-                if let (Ok(s), Ok(e)) = (u32::try_from(r.ext.start), u32::try_from(r.ext.end)) {
-                    pending.push((stamp, s, e));
-                    head_end = r.ext.end;
-                }
-                continue;
-            }
-        };
-        if ts < lo || ts > hi {
-            continue;
-        }
-        if let Some(e) = metric_entry(&f, &r.text, ts, &mut streams, keep) {
-            timed.push(e);
-        }
-    }
-    MetricBlockOut {
-        timed,
-        head: block[..head_end].to_vec(),
-        pending,
-        tail: resolver.tail(block),
-        lines,
-    }
-}
-
-/// Collects the raw entries in `[lo, hi]` that `keep` accepts, sorted by time (file order on
-/// ties), for metric evaluation. Lines outside the window are never turned into entries, the
-/// untimed ones included, so memory follows the window and not the input.
-pub(crate) fn collect_entries(
-    inputs: &[(Data, i64)],
-    keep: &(dyn Fn(&Labels, &str) -> bool + Sync),
-    app: &str,
-    lo: i64,
-    hi: i64,
-    progress: &(dyn Fn(usize) + Send + Sync),
-) -> Result<(Vec<LogEntry>, Counts), SourceError> {
-    let mut all = Vec::new();
-    let mut total = Counts::default();
-    let mut lines = 0;
-    for (data, base_ns) in inputs {
-        let mut carry = Carry { ts: *base_ns, k: 0 };
-        let mut streams = Streams::new(app);
-        let work = |block: &[u8]| metric_block(block, keep, app, lo, hi);
-        let counts = scan::for_each_block(data, &work, &mut |out: MetricBlockOut| {
-            all.extend(out.timed);
-            for (stamp, s, e) in out.pending {
-                let ts = carry.resolve(stamp);
-                if ts < lo || ts > hi {
-                    continue;
-                }
-                let Some(bytes) = out.head.get(s as usize..e as usize) else {
-                    continue;
-                };
-                let (text, first_len) = record::join(bytes);
-                let f = classify_fast(&text[..first_len]);
-                if let Some(entry) = metric_entry(&f, &text, ts, &mut streams, keep) {
-                    all.push(entry);
-                }
-            }
-            carry.advance(out.tail);
-            lines += out.lines;
-            progress(all.len());
-            true
-        })?;
-        total.bytes += counts.bytes;
-    }
-    total.lines = lines;
-    all.sort_by_key(|e| e.ts);
-    Ok((all, total))
-}
-
-/// Loki's default step for a range query: the range / 250, in whole seconds, at least 1 s.
-pub(crate) fn default_step_ms(start_ns: i64, end_ns: i64) -> i64 {
-    let secs = (end_ns.saturating_sub(start_ns) / 1_000_000_000) / 250;
-    secs.max(1) * 1000
-}
-
-/// A metric query's prefilter as a scan predicate.
-pub(crate) fn metric_keep(q: &MetricQuery) -> impl Fn(&Labels, &str) -> bool + Sync + '_ {
-    move |labels, line| q.prefilter(labels, line)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::*;
+use crate::source::metric_scan::{collect_entries, default_step_ms};
 
 /// A stand-in for a compiled query: a substring line filter and a `module` matcher.
 struct Fake {

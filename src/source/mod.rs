@@ -13,6 +13,7 @@ pub mod demo;
 mod exec;
 mod index;
 mod lead;
+mod metric_scan;
 use lead::{lead_base, mtime_ns, now_ns};
 pub mod line;
 mod reader;
@@ -310,39 +311,19 @@ impl LocalSource {
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> Result<(QueryOutput, scan::Counts), SourceError> {
         let q = MetricQuery::compile(&req.query)?;
-        let keep = exec::metric_keep(&q);
-        if req.instant {
-            let lo = req.end_ns.saturating_sub(q.lookback_ns().max(0));
-            let (entries, counts) = exec::collect_entries(
-                &self.data,
-                &keep,
-                &self.app,
-                lo,
-                req.end_ns
-                    .saturating_add(q.lookahead_ns())
-                    .saturating_add(1),
-                progress,
-            )?;
-            let result = q.eval_instant(&entries, req.end_ns)?;
-            return Ok((QueryOutput::Metric(result), counts));
-        }
-        let step_ms = req
-            .step_ms
-            .filter(|s| *s > 0)
-            .unwrap_or_else(|| exec::default_step_ms(req.start_ns, req.end_ns));
-        // Loki's grid is rounded out to the step at both ends, so its last point can fall after
-        // `end` and count entries up to it: collect exactly the span the evaluation reads,
-        // `(lo, hi]`, with a collector that takes `[lo, hi)`.
-        let (lo, hi) = q.entries_window(req.start_ns, req.end_ns, step_ms);
-        let (entries, counts) = exec::collect_entries(
-            &self.data,
-            &keep,
-            &self.app,
-            lo,
-            hi.saturating_add(1),
-            progress,
-        )?;
-        let result = q.eval_range(&entries, req.start_ns, req.end_ns, step_ms)?;
+        let sampling = if req.instant {
+            q.instant_sampling(req.end_ns)
+        } else {
+            let step_ms = req
+                .step_ms
+                .filter(|s| *s > 0)
+                .unwrap_or_else(|| metric_scan::default_step_ms(req.start_ns, req.end_ns));
+            q.range_sampling(req.start_ns, req.end_ns, step_ms)?
+        };
+        // Only the lines some step's window holds are sampled (Loki's grid is rounded out to
+        // the step at both ends, so its last window can reach past `end`).
+        let (set, counts) = metric_scan::scan(&self.data, &sampling, &self.app, progress)?;
+        let result = sampling.finish(set)?;
         Ok((QueryOutput::Metric(result), counts))
     }
 

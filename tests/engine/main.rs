@@ -22,5 +22,6 @@ mod conformance_log;
 mod conformance_metric;
 mod drill_patterns;
 mod fuzz;
+mod local_metric;
 mod local_source;
 mod tail_file;

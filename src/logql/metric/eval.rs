@@ -1,5 +1,5 @@
 //! Evaluates a metric plan over the step grid, one step at a time: each range aggregation's
-//! samples are extracted once, then every step computes its windows ([`super::table`]) and
+//! samples are extracted once ([`super::sampling`]), then every step computes its windows ([`super::table`]) and
 //! runs the vector operators on them.
 
 use super::agg::{Element, aggregate};
@@ -7,6 +7,7 @@ use super::binop::{BinOp, Matching, scalar_scalar, vector_scalar, vector_vector}
 use super::extract::Extractor;
 use super::labels::{Grouping, label_replace};
 use super::range_fn::RangeOp;
+use super::sampling::Sampling;
 use super::table::RangeTable;
 use crate::logql::LogqlError;
 use crate::logql::ast::VectorOp;
@@ -89,25 +90,22 @@ impl Plan {
         }
     }
 
-    /// Evaluates at every step (ns, ascending); one value per step.
+    /// Evaluates at every step (ns, ascending) over entries held in memory; one value per
+    /// step.
     pub fn eval(&self, entries: &[LogEntry], steps: &[i64]) -> Result<Vec<StepValue>, LogqlError> {
-        self.steps(entries, steps).collect()
+        let sampling = Sampling::new(self, steps.to_vec(), false);
+        let set = sampling.add_all(entries);
+        self.steps(sampling.tables(set), steps.to_vec()).collect()
     }
 
-    /// The range aggregations' samples extracted, then one value per step (ns, ascending) on
-    /// demand: a consumer that stops early (the series limit) evaluates no further step, and
-    /// no step's points outlive it.
-    pub fn steps<'a>(
-        &'a self,
-        entries: &[LogEntry],
-        steps: &[i64],
-    ) -> impl Iterator<Item = Result<StepValue, LogqlError>> + 'a {
-        let mut tables: Vec<RangeTable> = self
-            .ranges()
-            .into_iter()
-            .map(|r| RangeTable::new(r, entries, steps))
-            .collect();
-        let steps = steps.to_vec();
+    /// One value per step (ns, ascending) from the range aggregations' tables, on demand: a
+    /// consumer that stops early (the series limit) evaluates no further step, and no step's
+    /// points outlive it.
+    pub(super) fn steps(
+        &self,
+        mut tables: Vec<RangeTable>,
+        steps: Vec<i64>,
+    ) -> impl Iterator<Item = Result<StepValue, LogqlError>> + '_ {
         (0..steps.len()).map(move |i| {
             let mut next = 0;
             self.at(i, steps[i], &mut tables, &mut next)

@@ -34,6 +34,8 @@ pub trait SampleSource: Debug + Send + Sync {
     /// Runs the pipeline on one entry: `None` when dropped, `Some(Err)` when the entry still
     /// carries `__error__` (Loki's `pipeline error`, raised if it reaches an aggregation).
     fn sample(&self, entry: &LogEntry) -> Option<Result<Sample, LogqlError>>;
+    /// Whether samples carry an unwrapped value (else each is 1, or the line's bytes).
+    fn unwraps(&self) -> bool;
 }
 
 /// One series: its labels, samples sorted by time, and the error it stands for, if any.
@@ -55,17 +57,29 @@ pub struct Extractor {
 }
 
 /// Entries per parallel chunk: big enough to amortise the merge, small enough to spread work.
-const CHUNK: usize = 16_384;
+pub(super) const CHUNK: usize = 16_384;
 
-/// Series found in one chunk, in first-seen order.
-#[derive(Default)]
-struct Partial {
+/// The series of one range aggregation found so far (in a chunk of entries, a block of a file,
+/// or all of them), in first-seen order: only labels and `(ts, value)` pairs, never entries.
+#[derive(Debug, Default)]
+pub struct SeriesSet {
     index: HashMap<Labels, usize>,
     errors: HashMap<String, usize>,
     series: Vec<SeriesSamples>,
+    /// The last stream seen and the selector's verdict on it (consecutive entries of a
+    /// stream share their `Arc`; holding it keeps the pointer from being reused).
+    last_stream: Option<(Arc<Labels>, bool)>,
+    /// Samples held.
+    count: usize,
+    /// Per series, the fold key of its last sample (see [`Extractor::add`]).
+    last_key: Vec<Option<FoldKey>>,
 }
 
-impl Partial {
+/// Which step windows hold a sample (the first and last step's index): samples with the same
+/// key are in exactly the same windows, so a sum over any window adds them all or none.
+pub type FoldKey = (i64, i64);
+
+impl SeriesSet {
     fn slot(&mut self, labels: Labels) -> usize {
         if let Some(&k) = self.index.get(&labels) {
             return k;
@@ -76,6 +90,7 @@ impl Partial {
             samples: Vec::new(),
             error: None,
         });
+        self.last_key.push(None);
         self.series.len() - 1
     }
 
@@ -89,18 +104,56 @@ impl Partial {
             samples: Vec::new(),
             error: Some(err),
         });
+        self.last_key.push(None);
         self.series.len() - 1
     }
 
-    /// Appends a later chunk's series (samples stay in time order).
-    fn absorb(&mut self, other: Partial) {
-        for s in other.series {
+    /// Appends the series of entries that come after this set's (in input order): a
+    /// series' samples stay in input order.
+    pub fn absorb(&mut self, later: SeriesSet) {
+        if self.series.is_empty() {
+            let last = self.last_stream.take();
+            *self = later;
+            self.last_stream = self.last_stream.take().or(last);
+            return;
+        }
+        for s in later.series {
             let k = match s.error {
                 Some(e) => self.error_slot(e),
                 None => self.slot(s.labels),
             };
             self.series[k].samples.extend(s.samples);
+            self.last_key[k] = None;
         }
+        self.count += later.count;
+    }
+
+    /// How many samples the set holds (for progress reports).
+    pub fn samples(&self) -> usize {
+        self.count
+    }
+
+    /// The series sorted by labels, each one's samples sorted by time (input order on ties,
+    /// so lines out of time order in a file land where a sort of the entries would put them).
+    /// With `fold`, neighbours with the same key are then added up (see [`Extractor::add`]).
+    pub fn into_series(self, fold: Option<&dyn Fn(i64) -> FoldKey>) -> Vec<SeriesSamples> {
+        let mut series = self.series;
+        for s in &mut series {
+            if !s.samples.is_sorted_by_key(|x| x.0) {
+                s.samples.sort_by_key(|x| x.0);
+            }
+            if let Some(key) = fold {
+                s.samples.dedup_by(|later, kept| {
+                    let same = key(later.0) == key(kept.0);
+                    if same {
+                        kept.1 += later.1;
+                    }
+                    same
+                });
+            }
+        }
+        series.sort_by(|a, b| a.labels.cmp(&b.labels));
+        series
     }
 }
 
@@ -111,59 +164,67 @@ impl Extractor {
     pub fn extract(&self, entries: &[LogEntry], lo: i64, hi: i64) -> Vec<SeriesSamples> {
         let start = entries.partition_point(|e| e.ts <= lo);
         let end = entries.partition_point(|e| e.ts <= hi).max(start);
-        let partials: Vec<Partial> = entries[start..end]
+        let partials: Vec<SeriesSet> = entries[start..end]
             .par_chunks(CHUNK)
-            .map(|c| self.chunk(c))
+            .map(|c| {
+                let mut out = SeriesSet::default();
+                for e in c {
+                    self.add(&mut out, e, None);
+                }
+                out
+            })
             .collect();
-        let mut all = Partial::default();
+        let mut all = SeriesSet::default();
         for p in partials {
-            if all.series.is_empty() {
-                all = p;
-            } else {
-                all.absorb(p);
-            }
+            all.absorb(p);
         }
-        let mut series = all.series;
-        series.sort_by(|a, b| a.labels.cmp(&b.labels));
-        series
+        all.into_series(None)
     }
 
-    fn chunk(&self, entries: &[LogEntry]) -> Partial {
-        let mut out = Partial::default();
-        let mut last_stream: Option<(*const Labels, bool)> = None;
-        for e in entries {
-            let ptr = Arc::as_ptr(&e.labels);
-            let stream_ok = match last_stream {
-                Some((p, ok)) if p == ptr => ok,
-                _ => {
-                    let ok = self.source.matches_stream(&e.labels);
-                    last_stream = Some((ptr, ok));
-                    ok
-                }
-            };
-            if !stream_ok || !self.source.line_prefilter(&e.line) {
-                continue;
+    /// Runs the pipeline on one entry and adds its sample, if any, to its series in `out`.
+    ///
+    /// With a fold key (only for whole-number samples summed over windows: `count_over_time`,
+    /// `rate` and `bytes_*` without unwrap), a sample whose key equals its series' last one is
+    /// added to it instead of kept: whole numbers add up exactly in any order, so a series
+    /// holds about one sample per window, not one per line.
+    pub fn add(&self, out: &mut SeriesSet, e: &LogEntry, fold: Option<FoldKey>) {
+        let stream_ok = match &out.last_stream {
+            Some((labels, ok)) if Arc::ptr_eq(labels, &e.labels) => *ok,
+            _ => {
+                let ok = self.source.matches_stream(&e.labels);
+                out.last_stream = Some((Arc::clone(&e.labels), ok));
+                ok
             }
-            let (k, value) = match self.source.sample(e) {
-                None => continue,
-                Some(Ok(s)) => {
-                    let value = if self.bytes { s.line_bytes } else { s.value };
-                    let labels = match (&self.grouping, s.unwrapped) {
-                        (Some(g), Some((k, v))) if !g.without => {
-                            let mut all = s.labels;
-                            all.insert(k, v);
-                            g.apply(&all)
-                        }
-                        (Some(g), _) => g.apply(&s.labels),
-                        (None, _) => s.labels,
-                    };
-                    (out.slot(labels), value)
-                }
-                Some(Err(err)) => (out.error_slot(err), 0.0),
-            };
-            out.series[k].samples.push((e.ts, value));
+        };
+        if !stream_ok || !self.source.line_prefilter(&e.line) {
+            return;
         }
-        out
+        let (k, value) = match self.source.sample(e) {
+            None => return,
+            Some(Ok(s)) => {
+                let value = if self.bytes { s.line_bytes } else { s.value };
+                let labels = match (&self.grouping, s.unwrapped) {
+                    (Some(g), Some((k, v))) if !g.without => {
+                        let mut all = s.labels;
+                        all.insert(k, v);
+                        g.apply(&all)
+                    }
+                    (Some(g), _) => g.apply(&s.labels),
+                    (None, _) => s.labels,
+                };
+                (out.slot(labels), value)
+            }
+            Some(Err(err)) => (out.error_slot(err), 0.0),
+        };
+        let samples = &mut out.series[k].samples;
+        match (fold, samples.last_mut()) {
+            (Some(key), Some(last)) if out.last_key[k] == Some(key) => last.1 += value,
+            _ => {
+                samples.push((e.ts, value));
+                out.last_key[k] = fold;
+                out.count += 1;
+            }
+        }
     }
 }
 
@@ -210,6 +271,9 @@ pub(crate) mod tests {
                 line_bytes: entry.line.len() as f64,
                 unwrapped,
             }))
+        }
+        fn unwraps(&self) -> bool {
+            self.unwrap
         }
     }
 

@@ -41,6 +41,10 @@ impl SampleSource for RangeSampler {
         RangeSampler::line_prefilter(self, line)
     }
 
+    fn unwraps(&self) -> bool {
+        RangeSampler::unwraps(self)
+    }
+
     fn sample(&self, entry: &LogEntry) -> Option<Result<Sample, LogqlError>> {
         Some(RangeSampler::sample(self, entry)?.map(|s| Sample {
             labels: s.labels,

@@ -21,8 +21,10 @@ pub mod labels;
 mod pushdown;
 mod query;
 pub mod range_fn;
+mod sampling;
 mod series_limit;
 mod table;
 
 pub use query::MetricQuery;
+pub use sampling::{SampleSet, Sampling};
 pub use series_limit::MAX_SERIES;

@@ -8,6 +8,7 @@ use super::eval::{Plan, RangePlan, StepValue};
 use super::extract::{Extractor, SampleSource};
 use super::labels::Grouping;
 use super::range_fn::RangeOp;
+use super::sampling::{SampleSet, Sampling};
 use super::{glue, grid, pushdown, series_limit};
 use crate::logql::{LogqlError, ast};
 use crate::model::{Labels, LogEntry, MetricResult, Point, Sample};
@@ -122,7 +123,8 @@ impl MetricQuery {
         Ok(())
     }
 
-    /// Evaluates on Loki's step grid. `entries` are raw (un-piped) entries sorted by `ts`.
+    /// Evaluates on Loki's step grid. `entries` are raw (un-piped) entries, in input order
+    /// (a source reads lines in file order, whatever their times).
     pub fn eval_range(
         &self,
         entries: &[LogEntry],
@@ -130,9 +132,9 @@ impl MetricQuery {
         end_ns: i64,
         step_ms: i64,
     ) -> Result<MetricResult, LogqlError> {
-        let steps = grid::steps(start_ns, end_ns, step_ms)?;
-        self.check_query_length(&steps)?;
-        series_limit::collect_matrix(&steps, self.plan.steps(entries, &steps))
+        let sampling = self.range_sampling(start_ns, end_ns, step_ms)?;
+        let set = sampling.add_all(entries);
+        sampling.finish(set)
     }
 
     /// Evaluates at one instant (Loki's `/query`): a vector, or a scalar for literals.
@@ -141,11 +143,46 @@ impl MetricQuery {
         entries: &[LogEntry],
         time_ns: i64,
     ) -> Result<MetricResult, LogqlError> {
+        let sampling = self.instant_sampling(time_ns);
+        let set = sampling.add_all(entries);
+        sampling.finish(set)
+    }
+
+    /// A range query (`query_range`) to feed entries to one at a time ([`Sampling::add`]),
+    /// from any number of threads ([`SampleSet::absorb`]), then [`Sampling::finish`].
+    pub fn range_sampling(
+        &self,
+        start_ns: i64,
+        end_ns: i64,
+        step_ms: i64,
+    ) -> Result<Sampling<'_>, LogqlError> {
+        let steps = grid::steps(start_ns, end_ns, step_ms)?;
+        self.check_query_length(&steps)?;
+        Ok(Sampling::new(&self.plan, steps, false))
+    }
+
+    /// An instant query (`query`) at `time_ns`, fed like [`MetricQuery::range_sampling`].
+    pub fn instant_sampling(&self, time_ns: i64) -> Sampling<'_> {
+        Sampling::new(&self.plan, vec![time_ns], true)
+    }
+}
+
+impl Sampling<'_> {
+    /// Evaluates the plan on the samples gathered: a matrix for a range query (refused as
+    /// soon as a step brings the 501st series), a vector or scalar for an instant.
+    pub fn finish(self, set: SampleSet) -> Result<MetricResult, LogqlError> {
+        let tables = self.tables(set);
+        if !self.instant {
+            let steps = self.steps.clone();
+            return series_limit::collect_matrix(&steps, self.plan.steps(tables, self.steps));
+        }
+        let time_ns = self.steps.first().copied().unwrap_or(0);
         let t_ms = grid::to_ms(time_ns);
         let value = self
             .plan
-            .eval(entries, &[time_ns])?
-            .pop()
+            .steps(tables, vec![time_ns])
+            .next()
+            .transpose()?
             .unwrap_or(StepValue::Vector(Vec::new()));
         Ok(match value {
             StepValue::Scalar(v) => MetricResult::Scalar(Point { t_ms, v }),

@@ -356,6 +356,17 @@ fn limits_and_helpers() {
     );
 }
 
+/// The step values of a range query on demand, as `eval_range` pulls them.
+fn stepped<'a>(
+    q: &'a MetricQuery,
+    entries: &[LogEntry],
+    steps: &[i64],
+) -> impl Iterator<Item = Result<super::super::eval::StepValue, LogqlError>> + 'a {
+    let sampling = super::super::sampling::Sampling::new(&q.plan, steps.to_vec(), false);
+    let set = sampling.add_all(entries);
+    q.plan.steps(sampling.tables(set), steps.to_vec())
+}
+
 /// 2,000 series, one new one per second, each in one 1 s window only.
 fn one_new_series_per_second() -> Vec<LogEntry> {
     let s = stream(&[("app", "a")]);
@@ -374,7 +385,7 @@ fn the_series_limit_stops_the_evaluation_at_the_501st_series() {
     let q =
         MetricQuery::compile(r#"sum by (id) (count_over_time({app="a"} | logfmt [1s]))"#).unwrap();
     let mut pulled = 0;
-    let values = q.plan.steps(&many, &steps).inspect(|_| pulled += 1);
+    let values = stepped(&q, &many, &steps).inspect(|_| pulled += 1);
     let e = series_limit::collect_matrix(&steps, values).unwrap_err();
     assert!(
         e.message.starts_with("maximum number of series (500)"),
@@ -401,7 +412,7 @@ fn a_bare_range_aggregation_stops_at_the_501st_series_too() {
     let q = MetricQuery::compile(r#"count_over_time({app="a"} | logfmt [1s])"#).unwrap();
     let steps = grid::steps(S, 2000 * S, 1000).unwrap();
     let mut pulled = 0;
-    let values = q.plan.steps(&many, &steps).inspect(|_| pulled += 1);
+    let values = stepped(&q, &many, &steps).inspect(|_| pulled += 1);
     let e = series_limit::collect_matrix(&steps, values).unwrap_err();
     assert!(
         e.message.starts_with("maximum number of series (500)"),

@@ -8,7 +8,7 @@ use super::eval::RangePlan;
 use super::extract::SeriesSamples;
 use super::range_fn::{RangeOp, apply};
 use crate::logql::LogqlError;
-use crate::model::{Labels, LogEntry};
+use crate::model::Labels;
 
 /// Where one series stands on the step grid.
 struct Cursor {
@@ -35,16 +35,10 @@ pub(super) struct RangeTable {
 }
 
 impl RangeTable {
-    /// Extracts the samples of every step's window (`steps` ascending, ns).
-    pub fn new(r: &RangePlan, entries: &[LogEntry], steps: &[i64]) -> Self {
-        let set = match (steps.first(), steps.last()) {
-            (Some(&first), Some(&last)) => {
-                let lo = first - r.offset_ns - r.range_ns;
-                let hi = last - r.offset_ns;
-                r.extractor.extract(entries, lo, hi)
-            }
-            _ => Vec::new(),
-        };
+    /// The table of a range aggregation's series (sorted by labels, samples by time) over
+    /// the step grid (`steps` ascending, ns).
+    /// `folded`: each sample adds up lines (see `Extractor::add`): a count is their sum.
+    pub fn new(r: &RangePlan, set: Vec<SeriesSamples>, steps: &[i64], folded: bool) -> Self {
         let cursors: Vec<Cursor> = set
             .iter()
             .map(|s| match (s.samples.first(), s.samples.last()) {
@@ -68,7 +62,10 @@ impl RangeTable {
             .collect();
         by_first.sort_by_key(|&k| cursors[k].first);
         Self {
-            op: r.op,
+            op: match r.op {
+                RangeOp::Count if folded => RangeOp::Sum,
+                op => op,
+            },
             range_ns: r.range_ns,
             offset_ns: r.offset_ns,
             set,
