@@ -34,6 +34,12 @@ use crate::model::{Labels, QueryOutput, QueryRange, QueryStats};
 
 pub use reader::Compression;
 
+/// Whether `path` is a named pipe (or socket): its bytes can be read once, to the end, and
+/// never followed, so `-f` on it is refused rather than waiting for a writer forever.
+pub fn is_named_pipe(path: &std::path::Path) -> bool {
+    stdin::is_pipe(path)
+}
+
 use reader::Data;
 
 /// The value of the `app` label when none is given (VulnSentinel's Alloy config).

@@ -58,6 +58,50 @@ fn a_named_pipe_as_file_is_read_once_like_stdin() {
     assert_eq!(o.stdout, LINES);
 }
 
+/// `-f` on a named pipe waited forever for a second writer after reading the first one's lines:
+/// `query -f` prints them and says the pipe is not followed; `tail` refuses (exit 2). Neither
+/// hangs.
+#[test]
+fn a_named_pipe_is_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("p");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for tail in [false, true] {
+        let writer = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::write(fifo, LINES).unwrap())
+        };
+        let mut cmd = vs_logs();
+        cmd.arg("--file").arg(&fifo);
+        if tail {
+            cmd.args(["tail", r#"{app="vulnsentinel"}"#]);
+        } else {
+            cmd.args([
+                "query",
+                r#"{app="vulnsentinel"}"#,
+                "-o",
+                "raw",
+                "--forward",
+                "-f",
+            ]);
+        }
+        let o = run(cmd.timeout(std::time::Duration::from_secs(20)));
+        writer.join().unwrap();
+        assert!(o.stderr.contains("cannot be followed"), "{}", o.stderr);
+        if tail {
+            assert_eq!(o.code, 2, "{}", o.stderr);
+            assert_eq!(o.stdout, "");
+        } else {
+            assert_eq!(o.code, 0, "{}", o.stderr);
+            assert_eq!(o.stdout, LINES);
+        }
+    }
+}
+
 /// `tail` ended every failure with exit 1, where `query` says 4, 5 or 6: scripts could not
 /// tell a refused password from a proxy page. The address's password never shows.
 #[test]

@@ -99,7 +99,16 @@ impl<'a> Plan<'a> {
 /// Runs the plan and prints the result in the chosen output format.
 pub async fn run(session: &Session, prefs: &OutputPrefs, plan: Plan<'_>) -> anyhow::Result<()> {
     if let Some(delay) = plan.follow {
-        return super::tail::follow(session, prefs, &plan.tail(delay)).await;
+        match plan.file {
+            Some(f) if session.backend.is_local() && crate::source::is_named_pipe(f) => {
+                eprintln!(
+                    "note: {} is a named pipe: its lines were read to its end; a pipe cannot be \
+                     followed, so -f is ignored",
+                    crate::sanitize::inline(&f.display().to_string())
+                );
+            }
+            _ => return super::tail::follow(session, prefs, &plan.tail(delay)).await,
+        }
     }
     let range = session
         .range(&plan.range, plan.range_default())

@@ -53,6 +53,14 @@ pub async fn follow(
     };
     let local_file = match (session.backend.is_local(), req.file) {
         (false, _) => None,
+        (true, Some(path)) if crate::source::is_named_pipe(path) => {
+            return Err(CliError::usage(format!(
+                "{} is a named pipe: it was read to its end and cannot be followed; use `query \
+                 --file` to read it once, or follow a regular file",
+                crate::sanitize::inline(&path.display().to_string())
+            ))
+            .into());
+        }
         (true, Some(path)) => Some(path.to_path_buf()),
         (true, None) => {
             return Err(CliError::usage(
