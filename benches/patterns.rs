@@ -2,7 +2,9 @@
 //! learning and counting with filter verification. Goal (issue 14): under 1 s, bounded memory.
 //!
 //! Run: `cargo bench --bench patterns` (size: `VS_BENCH_LINES=1000000`, the default). A quick
-//! check that it runs: `VS_BENCH_LINES=1000 cargo test --bench patterns`.
+//! check that it runs: `VS_BENCH_LINES=1000 cargo test --bench patterns`. For instruction
+//! counts on a loaded machine, `VS_BENCH_ONESHOT=N` runs only N one-shot minings (no
+//! criterion): `perf stat -e instructions:u` of `N=1` minus `N=0` is one mining.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -35,8 +37,11 @@ fn process_cpu_ns() -> Option<u64> {
 fn bench(c: &mut Criterion) {
     let lines = lines();
     let cfg = PatternsConfig::default();
+    let oneshot: Option<usize> = std::env::var("VS_BENCH_ONESHOT")
+        .ok()
+        .and_then(|v| v.parse().ok());
     // One mining timed by CPU as well as wall, printed before criterion's wall-clock figures.
-    for _ in 0..3 {
+    for _ in 0..oneshot.unwrap_or(3) {
         let (cpu0, t0) = (process_cpu_ns(), std::time::Instant::now());
         let set = mine(
             lines
@@ -57,6 +62,9 @@ fn bench(c: &mut Criterion) {
                 (b - a) as f64 / 1e6
             );
         }
+    }
+    if oneshot.is_some() {
+        return;
     }
     let mut g = c.benchmark_group("patterns");
     g.sample_size(10);

@@ -9,20 +9,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use super::token::{WILDCARD, fits, mask, split};
-use crate::model::Structlog;
-
-/// Keys of a structlog line whose text is mined with the event (the rest are data; a
-/// traceback in `exception` is data too: its `error` already names the failure).
-pub const MESSAGE_KEYS: [&str; 7] = [
-    "message",
-    "msg",
-    "error",
-    "err",
-    "reason",
-    "detail",
-    "description",
-];
+use super::features::hash_owned_family;
+pub use super::features::{Features, escape, features};
+use super::token::{WILDCARD, fits};
 
 /// What kind of line a cluster holds; lines of different families never share a cluster.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -31,63 +20,6 @@ pub enum Family {
     Text,
     /// A structlog JSON line: its `event` and the message-like keys it has, in line order.
     Structlog { event: String, keys: Vec<String> },
-}
-
-/// A line as the miner sees it.
-pub struct Features<'a> {
-    pub family: Family,
-    /// Masked tokens; for structlog lines, the message fields' JSON-escaped text, field after
-    /// field (`spans` says where each field's tokens end).
-    pub tokens: Vec<Cow<'a, str>>,
-    pub spans: Vec<usize>,
-}
-
-/// The masked tokens of a line (structlog lines: the event plus message fields).
-pub fn features(line: &str, max_tokens: usize) -> Features<'_> {
-    // Only `event` and the message keys are read: the rest of the object is skipped unparsed.
-    if let Some(s) = Structlog::parse_only(line, |k| k == "event" || MESSAGE_KEYS.contains(&k))
-        && let Some(event) = s.event()
-    {
-        let mut keys = Vec::new();
-        let mut tokens = Vec::new();
-        let mut spans = Vec::new();
-        for (k, v) in s.entries() {
-            let Some(text) = v.as_str() else { continue };
-            if !MESSAGE_KEYS.contains(&k.as_ref()) || keys.iter().any(|x| x == k) {
-                continue;
-            }
-            let escaped = escape(text);
-            let room = max_tokens.saturating_sub(tokens.len()).max(1);
-            for t in split(&escaped, room) {
-                tokens.push(Cow::Owned(mask(t).into_owned()));
-            }
-            keys.push(k.to_string());
-            spans.push(tokens.len());
-        }
-        return Features {
-            family: Family::Structlog {
-                event: event.into_owned(),
-                keys,
-            },
-            tokens,
-            spans,
-        };
-    }
-    let tokens: Vec<Cow<'_, str>> = split(line, max_tokens).into_iter().map(mask).collect();
-    let spans = vec![tokens.len()];
-    Features {
-        family: Family::Text,
-        tokens,
-        spans,
-    }
-}
-
-/// A string's JSON-escaped text without the quotes: what the raw line holds (for lines
-/// written by a JSON encoder that escapes like `serde_json`; others are caught by the
-/// exactness check).
-pub fn escape(text: &str) -> String {
-    let q = serde_json::Value::String(text.to_string()).to_string();
-    q[1..q.len() - 1].to_string()
 }
 
 /// Which group a line belongs to.
@@ -104,9 +36,9 @@ pub struct GroupKey {
 impl GroupKey {
     pub fn of(f: &Features<'_>) -> Self {
         GroupKey {
-            family: f.family.clone(),
+            family: f.family.to_family(),
             len: f.tokens.len(),
-            spans: f.spans.clone(),
+            spans: f.spans.as_slice().to_vec(),
             lead: lead_of(f).to_string(),
         }
     }
@@ -115,9 +47,9 @@ impl GroupKey {
     /// (the miner asks this for every line of both passes).
     pub fn holds(&self, f: &Features<'_>) -> bool {
         self.len == f.tokens.len()
-            && self.spans == f.spans
+            && self.spans == f.spans.as_slice()
             && self.lead == lead_of(f)
-            && self.family == f.family
+            && f.family.is(&self.family)
     }
 }
 
@@ -132,12 +64,12 @@ fn lead_of<'a>(f: &'a Features<'_>) -> &'a str {
 /// The hash of the group `f` belongs to, equal for equal keys (what [`GroupIndex`] files
 /// groups under).
 pub fn key_hash(f: &Features<'_>) -> u64 {
-    hash_parts(&f.family, f.tokens.len(), &f.spans, lead_of(f))
+    let mut h = DefaultHasher::new();
+    f.family.hash_into(&mut h);
+    hash_parts(h, f.tokens.len(), f.spans.as_slice(), lead_of(f))
 }
 
-fn hash_parts(family: &Family, len: usize, spans: &[usize], lead: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    family.hash(&mut h);
+fn hash_parts(mut h: DefaultHasher, len: usize, spans: &[usize], lead: &str) -> u64 {
     len.hash(&mut h);
     spans.hash(&mut h);
     lead.hash(&mut h);
@@ -176,7 +108,9 @@ impl<T> GroupIndex<T> {
 
     /// Adds a group under `key` (the caller knows it is new).
     pub fn insert(&mut self, key: GroupKey, value: T) {
-        let h = hash_parts(&key.family, key.len, &key.spans, &key.lead);
+        let mut h = DefaultHasher::new();
+        hash_owned_family(&mut h, &key.family);
+        let h = hash_parts(h, key.len, &key.spans, &key.lead);
         self.by_hash.entry(h).or_default().push(self.groups.len());
         self.groups.push((key, value));
     }
@@ -255,7 +189,7 @@ impl Drain {
             }
             _ => clusters.push(Cluster {
                 tokens: f.tokens.iter().map(|t| t.to_string()).collect(),
-                spans: f.spans.clone(),
+                spans: f.spans.as_slice().to_vec(),
             }),
         }
     }

@@ -3,10 +3,13 @@
 //! anchor ([`context`]). No I/O here; the CLI and TUI feed these and render what they return.
 
 pub mod context;
+mod features;
 pub mod fields;
 mod miner;
 pub mod patterns;
+mod prefixes;
 pub mod report;
+mod scan;
 mod template;
 mod token;
 

@@ -10,6 +10,7 @@
 //! bounded by the caps in [`PatternsConfig`], not by the input.
 
 use super::miner::{Cluster, Drain, Family, GroupIndex, features};
+use super::prefixes::Prefixes;
 use super::template::{display, logql_text};
 use super::token::WILDCARD;
 use crate::logql::pipeline::pattern::Pattern as Filter;
@@ -101,7 +102,7 @@ impl Pattern {
     /// Whether a line fits this template (same family, every token equal or `<_>`).
     pub fn fits(&self, line: &str, cfg: &PatternsConfig) -> bool {
         let f = features(line, cfg.max_tokens);
-        f.family == self.family
+        f.family.is(&self.family)
             && f.tokens.len() == self.tokens.len()
             && self
                 .tokens
@@ -205,10 +206,13 @@ impl Miner {
             }
             groups.insert(key, ids);
         }
-        let mut by_prefix: Vec<usize> = (0..slots.len())
-            .filter(|&i| slots[i].filter.is_some())
-            .collect();
-        by_prefix.sort_by(|&a, &b| slots[a].prefix.cmp(&slots[b].prefix));
+        let by_prefix = Prefixes::new(
+            slots
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.filter.is_some())
+                .map(|(i, s)| (s.prefix.as_str(), i)),
+        );
         Counter {
             cfg: self.cfg,
             groups,
@@ -269,7 +273,8 @@ pub struct Counter {
     cfg: PatternsConfig,
     groups: GroupIndex<Vec<usize>>,
     slots: Vec<Slot>,
-    by_prefix: Vec<usize>,
+    /// The exact templates by leading literal.
+    by_prefix: Prefixes,
     total: u64,
     unmatched: u64,
     start_ns: i64,
@@ -288,15 +293,13 @@ impl Counter {
                 .find(|&i| self.slots[i].cluster.fits(&f.tokens))
         });
         // Every filter that matches the line must be the line's own; its own must match.
-        for &j in &self.by_prefix {
-            let s = &self.slots[j];
-            if !s.exact || !line.starts_with(s.prefix.as_str()) || Some(j) == own {
-                continue;
+        let slots = &mut self.slots;
+        self.by_prefix.each(line, |j| {
+            let s = &mut slots[j];
+            if s.exact && Some(j) != own && s.filter.as_ref().is_some_and(|p| p.matches(line)) {
+                s.exact = false;
             }
-            if s.filter.as_ref().is_some_and(|p| p.matches(line)) {
-                self.slots[j].exact = false;
-            }
-        }
+        });
         let Some(i) = own else {
             self.unmatched += 1;
             return None;

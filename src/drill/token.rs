@@ -14,21 +14,32 @@ pub const WILDCARD: &str = "<_>";
 /// rest of the line (trailing whitespace trimmed) is the last token, so memory per line is
 /// bounded.
 pub fn split(line: &str, max: usize) -> Vec<&str> {
+    tokens(line, max).collect()
+}
+
+/// [`split`] as an iterator (the miner's hot path collects no list of its own).
+pub fn tokens(line: &str, max: usize) -> impl Iterator<Item = &str> {
     let max = max.max(1);
-    let mut out = Vec::new();
+    let mut n = 0;
     let mut rest = line.trim_start_matches(|c: char| c.is_ascii_whitespace());
-    while !rest.is_empty() {
-        if out.len() + 1 == max {
-            out.push(rest.trim_end_matches(|c: char| c.is_ascii_whitespace()));
-            break;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        n += 1;
+        if n == max {
+            let last = rest.trim_end_matches(|c: char| c.is_ascii_whitespace());
+            rest = "";
+            return Some(last);
         }
         let end = rest
-            .find(|c: char| c.is_ascii_whitespace())
+            .bytes()
+            .position(|b| b.is_ascii_whitespace())
             .unwrap_or(rest.len());
-        out.push(&rest[..end]);
+        let tok = &rest[..end];
         rest = rest[end..].trim_start_matches(|c: char| c.is_ascii_whitespace());
-    }
-    out
+        Some(tok)
+    })
 }
 
 /// Characters that frame values inside a token; they stay literal.
@@ -60,14 +71,27 @@ pub fn is_variable(piece: &str) -> bool {
     piece.len() >= 16 && piece.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+/// A piece's `key:` and value when the key is a plain word (`pid:4121`: `pid`, `4121`).
+fn keyed(piece: &str) -> Option<(&str, &str)> {
+    piece.split_once(':').filter(|(key, value)| {
+        !key.is_empty()
+            && !value.is_empty()
+            && key.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
+            && !value.starts_with("//")
+    })
+}
+
+/// Whether [`mask_piece`] would change the piece.
+fn piece_varies(piece: &str) -> bool {
+    match keyed(piece) {
+        Some((_, value)) => piece_varies(value),
+        None => is_variable(piece),
+    }
+}
+
 /// A piece with `key:` kept literal when the key is a plain word (`pid:4121` → `pid:<_>`).
 fn mask_piece(piece: &str, out: &mut String) -> bool {
-    if let Some((key, value)) = piece.split_once(':')
-        && !key.is_empty()
-        && !value.is_empty()
-        && key.bytes().all(|b| b.is_ascii_alphabetic() || b == b'_')
-        && !value.starts_with("//")
-    {
+    if let Some((key, value)) = keyed(piece) {
         out.push_str(key);
         out.push(':');
         return mask_piece(value, out);
@@ -146,6 +170,10 @@ fn split_escapes(token: &str) -> Vec<&str> {
 }
 
 fn mask_plain(token: &str) -> Cow<'_, str> {
+    // Most tokens are words: tell without building anything.
+    if !token.split(is_delim).any(piece_varies) {
+        return Cow::Borrowed(token);
+    }
     let mut out = String::with_capacity(token.len());
     let mut changed = false;
     let mut start = 0;
