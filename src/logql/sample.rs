@@ -105,6 +105,27 @@ impl RangeSampler {
     /// `Some(Err(_))`: the entry reaches the aggregation still carrying `__error__`, which
     /// fails the whole query in Loki (the error text is Loki's `pipeline error: …`).
     pub fn sample(&self, entry: &LogEntry) -> Option<Result<ExtractedSample, LogqlError>> {
+        self.sample_with(entry, None)
+    }
+
+    /// [`Self::sample`] when the aggregation keeps only the labels `by` names (`count_over_time
+    /// … by (…)`, or a `sum by` pushed down): the labels `Grouping::apply` would pick from the
+    /// full set (the unwrapped label included), read one by one instead of building the set
+    /// for every line; `unwrapped` is then `None`. An errored line still gets its full labels,
+    /// for Loki's message.
+    pub fn sample_by(
+        &self,
+        entry: &LogEntry,
+        by: &[String],
+    ) -> Option<Result<ExtractedSample, LogqlError>> {
+        self.sample_with(entry, Some(by))
+    }
+
+    fn sample_with(
+        &self,
+        entry: &LogEntry,
+        by: Option<&[String]>,
+    ) -> Option<Result<ExtractedSample, LogqlError>> {
         // Two passes: cheap rejection with only the labels filters read, full labels for the rest.
         let mut w = self.pipeline.run(entry)?;
         let mut value = 1.0;
@@ -125,6 +146,25 @@ impl RangeSampler {
             }
         }
         let line_bytes = w.line.len() as f64;
+        if let Some(by) = by {
+            if w.get(ERROR)
+                .is_some_and(|e| !e.is_empty() && !self.errors_grouped)
+            {
+                let labels = w.all();
+                let kind = labels.get(ERROR).map_or("", String::as_str);
+                return Some(Err(pipeline_error(kind, &labels)));
+            }
+            let labels = by
+                .iter()
+                .filter_map(|k| w.get(k).map(|v| (k.clone(), v.to_string())))
+                .collect();
+            return Some(Ok(ExtractedSample {
+                labels,
+                value,
+                line_bytes,
+                unwrapped: None,
+            }));
+        }
         let mut labels = w.all();
         if let Some(kind) = labels
             .get(ERROR)

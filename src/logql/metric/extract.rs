@@ -36,6 +36,18 @@ pub trait SampleSource: Debug + Send + Sync {
     fn sample(&self, entry: &LogEntry) -> Option<Result<Sample, LogqlError>>;
     /// Whether samples carry an unwrapped value (else each is 1, or the line's bytes).
     fn unwraps(&self) -> bool;
+    /// [`Self::sample`] with its labels already narrowed to `by` (what `Grouping::apply` keeps
+    /// of them, the unwrapped label included) and `unwrapped` taken into them; sources that can
+    /// read single labels avoid building every line's full set.
+    fn sample_by(&self, entry: &LogEntry, by: &Grouping) -> Option<Result<Sample, LogqlError>> {
+        Some(self.sample(entry)?.map(|mut s| {
+            if let Some((k, v)) = s.unwrapped.take() {
+                s.labels.insert(k, v);
+            }
+            s.labels = by.apply(&s.labels);
+            s
+        }))
+    }
 }
 
 /// One series: its labels, samples sorted by time, and the error it stands for, if any.
@@ -199,18 +211,19 @@ impl Extractor {
         if !stream_ok || !self.source.line_prefilter(&e.line) {
             return;
         }
-        let (k, value) = match self.source.sample(e) {
+        let by = self.grouping.as_ref().filter(|g| !g.without);
+        let sampled = match by {
+            Some(g) => self.source.sample_by(e, g),
+            None => self.source.sample(e),
+        };
+        let (k, value) = match sampled {
             None => return,
             Some(Ok(s)) => {
                 let value = if self.bytes { s.line_bytes } else { s.value };
-                let labels = match (&self.grouping, s.unwrapped) {
-                    (Some(g), Some((k, v))) if !g.without => {
-                        let mut all = s.labels;
-                        all.insert(k, v);
-                        g.apply(&all)
-                    }
-                    (Some(g), _) => g.apply(&s.labels),
-                    (None, _) => s.labels,
+                let labels = match (&self.grouping, by) {
+                    (_, Some(_)) => s.labels,
+                    (Some(g), None) => g.apply(&s.labels),
+                    (None, None) => s.labels,
                 };
                 (out.slot(labels), value)
             }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::extract::{Sample, SampleSource};
+use super::labels::Grouping;
 use crate::logql::sample::RangeSampler;
 use crate::logql::{LogqlError, ast};
 use crate::model::{Labels, LogEntry};
@@ -52,5 +53,16 @@ impl SampleSource for RangeSampler {
             line_bytes: s.line_bytes,
             unwrapped: s.unwrapped,
         }))
+    }
+
+    fn sample_by(&self, entry: &LogEntry, by: &Grouping) -> Option<Result<Sample, LogqlError>> {
+        Some(
+            RangeSampler::sample_by(self, entry, &by.labels)?.map(|s| Sample {
+                labels: s.labels,
+                value: s.value,
+                line_bytes: s.line_bytes,
+                unwrapped: s.unwrapped,
+            }),
+        )
     }
 }
