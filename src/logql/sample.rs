@@ -253,6 +253,54 @@ mod tests {
         assert_eq!(s.sample(&entry("b=2KiB")).unwrap().unwrap().value, 2048.0);
     }
 
+    /// `sample_by` reads single labels; it must give what the full set narrowed by
+    /// `Grouping::apply` gives (unwrapped label, parsed/stream/metadata precedence, `drop`,
+    /// `_extracted` renames, empty values, errors with their full labels).
+    #[test]
+    fn sample_by_is_the_full_sample_narrowed() {
+        use crate::logql::metric::labels::Grouping;
+        let queries = [
+            r#"count_over_time({app="a"} | json [1m])"#,
+            r#"count_over_time({app="a"} | json | __error__="" [1m])"#,
+            r#"sum_over_time({app="a"} | json | unwrap duration_ms [1m])"#,
+            r#"count_over_time({app="a"} | json | drop tool, app [1m])"#,
+            r#"count_over_time({app="a"} | logfmt | label_format tool="{{.level}}" [1m])"#,
+        ];
+        let lines = [
+            r#"{"duration_ms":20.5,"tool":"x","level":"info"}"#,
+            r#"{"duration_ms":"7","tool":"","module":"api"}"#,
+            "tool=y level=warn duration_ms=3",
+            "not json",
+        ];
+        let bys: [&[&str]; 5] = [
+            &["tool"],
+            &["level", "level_extracted", "duration_ms"],
+            &["app", "module", "missing"],
+            &["__error__"],
+            &[],
+        ];
+        for q in queries {
+            let s = sampler(q);
+            for line in lines {
+                for by in bys {
+                    let g = Grouping::by(by);
+                    let full = s.sample(&entry(line)).map(|r| {
+                        r.map(|mut x| {
+                            if let Some((k, v)) = x.unwrapped.take() {
+                                x.labels.insert(k, v);
+                            }
+                            (g.apply(&x.labels), x.value, x.line_bytes)
+                        })
+                    });
+                    let narrow = s
+                        .sample_by(&entry(line), &g.labels)
+                        .map(|r| r.map(|x| (x.labels, x.value, x.line_bytes)));
+                    assert_eq!(full, narrow, "{q} on {line} by {by:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn errors_fail_unless_filtered() {
         let s = sampler(r#"count_over_time({app="a"} | json [1m])"#);
