@@ -31,6 +31,18 @@ pub enum LokiError {
         .after.as_secs_f64()
     )]
     Timeout { addr: String, after: Duration },
+    /// The answer began (status and headers came) but its body stopped arriving before the
+    /// timeout: a stalled server or proxy, not a slow query.
+    #[error(
+        "Loki at {addr} began answering (HTTP {status}) but the answer stopped arriving: {} received when the {}s timeout ran out; retry, raise --timeout, or check a proxy between you and Loki",
+        crate::output::plural(*.received, "byte", "bytes"), .after.as_secs_f64()
+    )]
+    Stalled {
+        addr: String,
+        status: u16,
+        received: usize,
+        after: Duration,
+    },
     /// 400: Loki refused the query; its own message, verbatim.
     #[error("Loki rejected the query: {0}")]
     BadRequest(String),
@@ -87,7 +99,8 @@ impl LokiError {
             LokiError::Connect { .. }
             | LokiError::Tls { .. }
             | LokiError::Network { .. }
-            | LokiError::Timeout { .. } => 3,
+            | LokiError::Timeout { .. }
+            | LokiError::Stalled { .. } => 3,
             LokiError::Auth { .. } => 4,
             LokiError::BadRequest(_) => 5,
             LokiError::NotFound { .. }

@@ -163,7 +163,16 @@ impl Http {
             let bytes = read_capped(resp, cfg.max_body_bytes, call.path)
                 .await
                 .map_err(|e| match e {
-                    Capped::Net(e) => (self.net_error(cfg, &e), None),
+                    Capped::Net(e, received) if e.is_timeout() => (
+                        LokiError::Stalled {
+                            addr: self.transport.shown(),
+                            status: status.as_u16(),
+                            received,
+                            after: cfg.timeout,
+                        },
+                        None,
+                    ),
+                    Capped::Net(e, _) => (self.net_error(cfg, &e), None),
                     Capped::TooBig(e) => (e, None),
                 })?;
             if status.is_success() {
@@ -249,7 +258,8 @@ impl Http {
 }
 
 enum Capped {
-    Net(reqwest::Error),
+    /// The error, and how many decoded bytes had come before it.
+    Net(reqwest::Error, usize),
     TooBig(LokiError),
 }
 
@@ -261,7 +271,7 @@ async fn read_capped(
     path: &str,
 ) -> Result<Vec<u8>, Capped> {
     let mut out = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(Capped::Net)? {
+    while let Some(chunk) = resp.chunk().await.map_err(|e| Capped::Net(e, out.len()))? {
         if out.len() + chunk.len() > max {
             return Err(Capped::TooBig(LokiError::Decode {
                 path: path.to_string(),

@@ -201,6 +201,24 @@ async fn timeout_says_after_how_long() {
     assert!(msg.contains("--timeout"), "{msg}");
 }
 
+/// A body that starts and then stops arriving said "did not answer within Ns … narrow the
+/// query", which was not true: Loki answered, the answer stalled.
+#[tokio::test]
+async fn a_body_that_stalls_half_way_says_so() {
+    let stub = LokiStub::start();
+    stub.push_fault(Fault::StallMidBody);
+    let c = client(&stub, |cfg| cfg.timeout = Duration::from_millis(800));
+    let e = c.labels(0, 10).await.unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("began answering (HTTP 200) but the answer stopped arriving"),
+        "{msg}"
+    );
+    assert!(msg.contains("0.8s timeout ran out"), "{msg}");
+    assert!(!msg.contains("did not answer"), "{msg}");
+    assert_eq!(e.exit_code(), 3);
+}
+
 #[tokio::test]
 async fn truncated_bodies_are_clear_errors() {
     let stub = LokiStub::start();

@@ -147,6 +147,9 @@ pub enum Cut {
     Truncated,
     /// `Content-Length` promises the whole body, half is sent, then the connection closes.
     CloseMidBody,
+    /// `Content-Length` promises the whole body, half is sent, then nothing (the connection
+    /// stays open).
+    StallMidBody,
 }
 
 fn reason(status: u16) -> &'static str {
@@ -212,13 +215,17 @@ pub async fn write_reply(
     ));
     head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
     let mut out = head.into_bytes();
-    if cut == Cut::CloseMidBody {
+    if matches!(cut, Cut::CloseMidBody | Cut::StallMidBody) {
         out.extend_from_slice(&body[..body.len() / 2]);
     } else {
         out.extend_from_slice(&body);
     }
     sock.write_all(&out).await?;
-    sock.flush().await
+    sock.flush().await?;
+    if cut == Cut::StallMidBody {
+        std::future::pending::<()>().await;
+    }
+    Ok(())
 }
 
 /// Accepts a websocket upgrade whose request was already read: writes the `101` answer.

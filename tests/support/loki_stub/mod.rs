@@ -91,6 +91,8 @@ pub enum Fault {
     TruncatedJson,
     /// Promise the full body in Content-Length, send half, close.
     CloseMidBody,
+    /// Promise the full body in Content-Length, send half, then nothing (never close).
+    StallMidBody,
     /// Close the connection without answering.
     Close,
     /// Read the request and never answer (the connection stays open until the stub stops).

@@ -83,6 +83,10 @@ async fn connection(mut sock: TcpStream, st: Arc<Mutex<State>>) -> std::io::Resu
                 cut = Cut::CloseMidBody;
                 answer(&req, &st).unwrap_or_else(|| Reply::text(400, "Bad Request"))
             }
+            Some(Fault::StallMidBody) => {
+                cut = Cut::StallMidBody;
+                answer(&req, &st).unwrap_or_else(|| Reply::text(400, "Bad Request"))
+            }
             None => match answer(&req, &st) {
                 Some(r) => r,
                 None => return tail::session(sock, req, st).await,
