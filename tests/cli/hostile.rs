@@ -38,16 +38,8 @@ fn a_metric_query_over_untimed_lines_spans_them_not_the_epoch() {
 #[test]
 fn a_named_pipe_as_file_is_read_once_like_stdin() {
     let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("p");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
-    let writer = {
-        let fifo = fifo.clone();
-        std::thread::spawn(move || std::fs::write(fifo, LINES).unwrap())
-    };
+    let fifo = make_fifo(dir.path());
+    let writer = write_lines_into(&fifo);
     let o = run(vs_logs()
         .arg("--file")
         .arg(&fifo)
@@ -61,20 +53,13 @@ fn a_named_pipe_as_file_is_read_once_like_stdin() {
 /// `-f` on a named pipe waited forever for a second writer after reading the first one's lines:
 /// `query -f` prints them and says the pipe is not followed; `tail` refuses (exit 2). Neither
 /// hangs.
+#[cfg(unix)]
 #[test]
 fn a_named_pipe_is_not_followed() {
     let dir = tempfile::tempdir().unwrap();
-    let fifo = dir.path().join("p");
-    let made = std::process::Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .unwrap();
-    assert!(made.success());
+    let fifo = make_fifo(dir.path());
     for tail in [false, true] {
-        let writer = {
-            let fifo = fifo.clone();
-            std::thread::spawn(move || std::fs::write(fifo, LINES).unwrap())
-        };
+        let writer = write_lines_into(&fifo);
         let mut cmd = vs_logs();
         cmd.arg("--file").arg(&fifo);
         if tail {
@@ -100,6 +85,25 @@ fn a_named_pipe_is_not_followed() {
             assert_eq!(o.stdout, LINES);
         }
     }
+}
+
+/// A named pipe `p` in `dir`.
+#[cfg(unix)]
+fn make_fifo(dir: &std::path::Path) -> std::path::PathBuf {
+    let fifo = dir.join("p");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    fifo
+}
+
+/// Writes `LINES` into `fifo` once a reader opens it.
+#[cfg(unix)]
+fn write_lines_into(fifo: &std::path::Path) -> std::thread::JoinHandle<()> {
+    let fifo = fifo.to_path_buf();
+    std::thread::spawn(move || std::fs::write(fifo, LINES).unwrap())
 }
 
 /// `tail` ended every failure with exit 1, where `query` says 4, 5 or 6: scripts could not
