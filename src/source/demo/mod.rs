@@ -44,11 +44,21 @@ pub fn demo_lines() -> Vec<String> {
 
 /// The demo lines with the newest at `end_ns` (rounded down to a whole µs), oldest first.
 pub fn demo_lines_ending(end_ns: i64) -> Vec<String> {
+    // No demo line holds a newline: the buffer splits back into exactly the lines generated.
+    let bytes = demo_bytes(end_ns);
+    let text = String::from_utf8_lossy(&bytes);
+    text.split_terminator('\n').map(str::to_string).collect()
+}
+
+/// The demo as one newline-terminated buffer ending at `end_ns` (rounded down to a whole µs):
+/// what `--demo` reads. Generated on every `--demo` start, so it is written straight into two
+/// flat buffers (no allocation per line) and assembled in time order with one copy.
+pub fn demo_bytes(end_ns: i64) -> Vec<u8> {
     let end = end_ns - end_ns.rem_euclid(1000);
     // Two independent halves (own PRNG each) generated on both cores.
-    let (mut a, b) = rayon::join(
+    let (a, b) = rayon::join(
         || {
-            let mut out = Out::new(end, 0);
+            let mut out = Out::new(end, 0, 5 << 20, 20_000);
             let mut rng = Rng::new(SEED);
             traffic::app_lifecycle(&mut out);
             traffic::api(&mut out, &mut rng);
@@ -58,24 +68,12 @@ pub fn demo_lines_ending(end_ns: i64) -> Vec<String> {
             out
         },
         || {
-            let mut out = Out::new(end, 1);
+            let mut out = Out::new(end, 1, 6 << 20, 24_000);
             agents::runs(&mut out, &mut Rng::new(SEED ^ 0xa6e7));
             out
         },
     );
-    a.groups.extend(b.groups);
-    a.finish()
-}
-
-/// The demo as one newline-terminated buffer ending at `end_ns`: what `--demo` reads.
-pub fn demo_bytes(end_ns: i64) -> Vec<u8> {
-    let lines = demo_lines_ending(end_ns);
-    let mut buf = Vec::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
-    for l in lines {
-        buf.extend_from_slice(l.as_bytes());
-        buf.push(b'\n');
-    }
-    buf
+    Out::assemble([a, b])
 }
 
 /// Collects groups of lines (a stamped line and the untimed lines printed right after it),
@@ -84,18 +82,29 @@ pub(crate) struct Out {
     end_ns: i64,
     /// Which generator: orders lines of equal time from different generators.
     part: u8,
+    /// Every group's lines, each followed by `\n`, in the order generated.
+    text: String,
     groups: Vec<Group>,
 }
 
-/// (offset µs, generator, sequence, lines).
-type Group = (i64, u8, u32, Vec<String>);
+/// Where a group's lines are in its generator's text, and its place in time.
+#[derive(Clone, Copy)]
+struct Group {
+    /// (offset µs − `i64::MIN`) << 64 | generator << 32 | sequence: sorting by it orders
+    /// groups by time, then generator, then generation order.
+    key: u128,
+    start: u32,
+    end: u32,
+}
 
 impl Out {
-    fn new(end_ns: i64, part: u8) -> Self {
+    /// `bytes` and `groups`: the expected size, so the buffers grow (and are copied) rarely.
+    fn new(end_ns: i64, part: u8, bytes: usize, groups: usize) -> Self {
         Self {
             end_ns,
             part,
-            groups: Vec::with_capacity(40_000),
+            text: String::with_capacity(bytes),
+            groups: Vec::with_capacity(groups),
         }
     }
 
@@ -118,13 +127,29 @@ impl Out {
         s
     }
 
-    pub fn push(&mut self, off_us: i64, line: String) {
-        self.push_group(off_us, vec![line]);
+    pub fn push(&mut self, off_us: i64, line: &str) {
+        self.push_group(off_us, &[line]);
     }
 
-    pub fn push_group(&mut self, off_us: i64, lines: Vec<String>) {
-        let seq = self.groups.len() as u32;
-        self.groups.push((off_us.min(0), self.part, seq, lines));
+    pub fn push_group(&mut self, off_us: i64, lines: &[&str]) {
+        let start = self.text.len();
+        for l in lines {
+            self.text.push_str(l);
+            self.text.push('\n');
+        }
+        self.close_group(off_us, start);
+    }
+
+    /// Records the text from `start` to the end (whole lines) as one group at `off_us`.
+    fn close_group(&mut self, off_us: i64, start: usize) {
+        let seq = self.groups.len() as u128;
+        let time = off_us.min(0).wrapping_sub(i64::MIN) as u64;
+        self.groups.push(Group {
+            key: (u128::from(time) << 64) | (u128::from(self.part) << 32) | seq,
+            // The demo is ~10 MB: offsets fit in u32 with room to spare.
+            start: start as u32,
+            end: self.text.len() as u32,
+        });
     }
 
     /// A structlog JSON line: `{"event":…,<fields>,"timestamp":…,"level":…,"logger":…}`.
@@ -134,7 +159,7 @@ impl Out {
     }
 
     /// [`Out::json`] with the fields given as pieces joined by commas (empty pieces skipped),
-    /// built without intermediate strings: the demo is generated on every `--demo` start.
+    /// written straight into the generator's text.
     pub fn json_parts(
         &mut self,
         off_us: i64,
@@ -143,8 +168,9 @@ impl Out {
         level: &str,
         module: &str,
     ) {
-        let len: usize = fields.iter().map(|f| f.len() + 1).sum();
-        let mut line = String::with_capacity(len + event.len() + 100);
+        let at = self.at(off_us);
+        let start = self.text.len();
+        let line = &mut self.text;
         line.push_str(r#"{"event":""#);
         line.push_str(event);
         line.push('"');
@@ -153,18 +179,31 @@ impl Out {
             line.push_str(f);
         }
         line.push_str(r#","timestamp":""#);
-        push_ts(&mut line, self.at(off_us), true);
+        push_ts(line, at, true);
         line.push_str(r#"","level":""#);
         line.push_str(level);
         line.push_str(r#"","logger":"vulnsentinel."#);
         line.push_str(module);
-        line.push_str("\"}");
-        self.push(off_us, line);
+        line.push_str("\"}\n");
+        self.close_group(off_us, start);
     }
 
-    fn finish(mut self) -> Vec<String> {
-        self.groups.sort_unstable_by_key(|g| (g.0, g.1, g.2));
-        self.groups.into_iter().flat_map(|g| g.3).collect()
+    /// Every generator's groups in time order, as one buffer.
+    fn assemble<const N: usize>(parts: [Out; N]) -> Vec<u8> {
+        let mut order: Vec<Group> = Vec::with_capacity(parts.iter().map(|p| p.groups.len()).sum());
+        for p in &parts {
+            order.extend_from_slice(&p.groups);
+        }
+        let len = parts.iter().map(|p| p.text.len()).sum();
+        order.sort_unstable_by_key(|g| g.key);
+        let mut buf = Vec::with_capacity(len);
+        for g in &order {
+            let part = (g.key >> 32) as u8 as usize;
+            if let Some(p) = parts.get(part) {
+                buf.extend_from_slice(&p.text.as_bytes()[g.start as usize..g.end as usize]);
+            }
+        }
+        buf
     }
 }
 

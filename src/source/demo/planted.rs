@@ -23,7 +23,7 @@ fn ag456(out: &mut Out) {
     let base = -42 * 60 * SEC;
     for (off, template) in AG456 {
         let line = template.replace("@TS@", &out.ts(base + off));
-        out.push(base + off, line);
+        out.push(base + off, &line);
     }
 }
 
@@ -34,17 +34,18 @@ fn crash_and_garbage(out: &mut Out) {
     let ts = out.ts_secs(off);
     // `2026-11-24T19:00:00Z` → gunicorn's `[2026-11-24 19:00:00 +0000]`.
     let gunicorn_ts = format!("{} {} +0000", &ts[..10], &ts[11..19]);
+    let worker = format!(
+        "[{gunicorn_ts}] [7] [ERROR] Worker (pid:4121) was sent SIGKILL! Perhaps out of memory?"
+    );
     out.push_group(
         off,
-        vec![
-            format!(
-                "[{gunicorn_ts}] [7] [ERROR] Worker (pid:4121) was sent SIGKILL! Perhaps out of memory?"
-            ),
-            "Traceback (most recent call last):".into(),
-            "  File \"/app/vulnsentinel/engine/github.py\", line 88, in fetch_commits".into(),
-            "    resp = self.session.get(url, timeout=30)".into(),
-            "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='api.github.com', port=443): Max retries exceeded".into(),
-            "\x1b[33mWARNING\x1b[0m poc-runner: sandbox stderr: \x1b[31mSegmentation fault\x1b[0m\x1b]0;pwned\x07 (core dumped)".into(),
+        &[
+            &worker,
+            "Traceback (most recent call last):",
+            "  File \"/app/vulnsentinel/engine/github.py\", line 88, in fetch_commits",
+            "    resp = self.session.get(url, timeout=30)",
+            "requests.exceptions.ConnectionError: HTTPSConnectionPool(host='api.github.com', port=443): Max retries exceeded",
+            "\x1b[33mWARNING\x1b[0m poc-runner: sandbox stderr: \x1b[31mSegmentation fault\x1b[0m\x1b]0;pwned\x07 (core dumped)",
         ],
     );
 }
@@ -136,7 +137,7 @@ fn console(out: &mut Out, rng: &mut Rng) {
         } else {
             format!("{ts} [{level}] {text}")
         };
-        out.push(off, line);
+        out.push(off, &line);
     }
 }
 
