@@ -78,10 +78,14 @@ struct Ctx {
 
 impl Ctx {
     fn new(kind: &'static Kind, id: &str, target: String) -> Self {
-        let ident = format!(
-            r#""agent_type":"{}","agent_id":"{id}","target_id":"{target}""#,
-            kind.name
-        );
+        let mut ident = String::with_capacity(80);
+        ident.push_str(r#""agent_type":""#);
+        ident.push_str(kind.name);
+        ident.push_str(r#"","agent_id":""#);
+        ident.push_str(id);
+        ident.push_str(r#"","target_id":""#);
+        ident.push_str(&target);
+        ident.push('"');
         Self {
             kind,
             target,
@@ -119,17 +123,16 @@ fn run(out: &mut Out, rng: &mut Rng, ctx: &Ctx, start: i64, crash: bool) -> bool
     let max_turns = *rng.pick(&[5, 8, 10]);
     let turns = rng.range(1, max_turns.min(6) + 1);
     let crash_turn = if crash { rng.range(1, turns + 1) } else { 0 };
-    ctx.line(
-        out,
-        start,
-        "agent.start",
-        &format!(r#""model":"{}","max_turns":{max_turns}"#, ctx.kind.model),
-        "info",
-    );
+    let mut f = String::with_capacity(128);
+    f.push_str(r#""model":""#);
+    f.push_str(ctx.kind.model);
+    f.push_str(r#"","max_turns":"#);
+    push_int(&mut f, max_turns);
+    ctx.line(out, start, "agent.start", &f, "info");
     let mut t = start + rng.range(5, 20) * MS;
     let (mut tin, mut tout) = (0i64, 0i64);
     for turn in 1..=turns {
-        let mut f = String::with_capacity(128);
+        f.clear();
         f.push_str(r#""turn":"#);
         push_int(&mut f, turn);
         f.push_str(r#","max_turns":"#);
@@ -202,18 +205,45 @@ fn run(out: &mut Out, rng: &mut Rng, ctx: &Ctx, start: i64, crash: bool) -> bool
 /// A tool call, its result or error and the tool message; returns the time after it.
 fn tool_call(out: &mut Out, rng: &mut Rng, ctx: &Ctx, t: i64, turn: i64, tool: &str) -> i64 {
     let repo = *rng.pick(&REPOS);
-    let args = match tool {
-        "fetch_commit_diff" => format!(r#"{{"repo":"{repo}","sha":"{}"}}"#, rng.hex(7)),
-        "read_file" => format!(r#"{{"repo":"{repo}","path":"lib/parser.c"}}"#),
-        "search_cve" | "search_advisories" => format!(r#"{{"query":"{repo} heap overflow"}}"#),
-        "run_poc" => format!(r#"{{"repo":"{repo}","poc":"poc-{}.c"}}"#, rng.range(1, 99)),
-        t if t.starts_with("submit") => format!(
-            r#"{{"target_id":"{}","label":"security_fix","confidence":0.{}}}"#,
-            ctx.target,
-            rng.range(50, 99)
-        ),
-        _ => format!(r#"{{"repo":"{repo}"}}"#),
-    };
+    let mut args = String::with_capacity(96);
+    match tool {
+        "fetch_commit_diff" => {
+            args.push_str(r#"{"repo":""#);
+            args.push_str(repo);
+            args.push_str(r#"","sha":""#);
+            args.push_str(&rng.hex(7));
+            args.push_str(r#""}"#);
+        }
+        "read_file" => {
+            args.push_str(r#"{"repo":""#);
+            args.push_str(repo);
+            args.push_str(r#"","path":"lib/parser.c"}"#);
+        }
+        "search_cve" | "search_advisories" => {
+            args.push_str(r#"{"query":""#);
+            args.push_str(repo);
+            args.push_str(r#" heap overflow"}"#);
+        }
+        "run_poc" => {
+            args.push_str(r#"{"repo":""#);
+            args.push_str(repo);
+            args.push_str(r#"","poc":"poc-"#);
+            push_int(&mut args, rng.range(1, 99));
+            args.push_str(r#".c"}"#);
+        }
+        t if t.starts_with("submit") => {
+            args.push_str(r#"{"target_id":""#);
+            args.push_str(&ctx.target);
+            args.push_str(r#"","label":"security_fix","confidence":0."#);
+            push_int(&mut args, rng.range(50, 99));
+            args.push('}');
+        }
+        _ => {
+            args.push_str(r#"{"repo":""#);
+            args.push_str(repo);
+            args.push_str(r#""}"#);
+        }
+    }
     let slow = rng.chance(0.03);
     let dur_ms = if slow {
         rng.range(5_001, 40_000)

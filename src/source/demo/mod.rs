@@ -58,7 +58,7 @@ pub fn demo_bytes(end_ns: i64) -> Vec<u8> {
     // Two independent halves (own PRNG each) generated on both cores.
     let (a, b) = rayon::join(
         || {
-            let mut out = Out::new(end, 0, 5 << 20, 20_000);
+            let mut out = Out::new(end, 0, 7 << 19, 16_000);
             let mut rng = Rng::new(SEED);
             traffic::app_lifecycle(&mut out);
             traffic::api(&mut out, &mut rng);
@@ -68,7 +68,7 @@ pub fn demo_bytes(end_ns: i64) -> Vec<u8> {
             out
         },
         || {
-            let mut out = Out::new(end, 1, 6 << 20, 24_000);
+            let mut out = Out::new(end, 1, 7 << 20, 27_000);
             agents::runs(&mut out, &mut Rng::new(SEED ^ 0xa6e7));
             out
         },
@@ -82,8 +82,9 @@ pub(crate) struct Out {
     end_ns: i64,
     /// Which generator: orders lines of equal time from different generators.
     part: u8,
-    /// Every group's lines, each followed by `\n`, in the order generated.
-    text: String,
+    /// Every group's lines, each followed by `\n`, in the order generated (UTF-8: only
+    /// `&str`s and ASCII are written).
+    text: Vec<u8>,
     groups: Vec<Group>,
 }
 
@@ -103,7 +104,7 @@ impl Out {
         Self {
             end_ns,
             part,
-            text: String::with_capacity(bytes),
+            text: Vec::with_capacity(bytes),
             groups: Vec::with_capacity(groups),
         }
     }
@@ -134,8 +135,8 @@ impl Out {
     pub fn push_group(&mut self, off_us: i64, lines: &[&str]) {
         let start = self.text.len();
         for l in lines {
-            self.text.push_str(l);
-            self.text.push('\n');
+            self.text.extend_from_slice(l.as_bytes());
+            self.text.push(b'\n');
         }
         self.close_group(off_us, start);
     }
@@ -171,20 +172,21 @@ impl Out {
         let at = self.at(off_us);
         let start = self.text.len();
         let line = &mut self.text;
-        line.push_str(r#"{"event":""#);
-        line.push_str(event);
-        line.push('"');
+        line.extend_from_slice(br#"{"event":""#);
+        line.extend_from_slice(event.as_bytes());
+        line.push(b'"');
         for f in fields.iter().filter(|f| !f.is_empty()) {
-            line.push(',');
-            line.push_str(f);
+            line.push(b',');
+            line.extend_from_slice(f.as_bytes());
         }
-        line.push_str(r#","timestamp":""#);
-        push_ts(line, at, true);
-        line.push_str(r#"","level":""#);
-        line.push_str(level);
-        line.push_str(r#"","logger":"vulnsentinel."#);
-        line.push_str(module);
-        line.push_str("\"}\n");
+        line.extend_from_slice(br#","timestamp":""#);
+        let (ts, len) = crate::timespec::rfc3339_utc(at, 6);
+        line.extend_from_slice(&ts[..len]);
+        line.extend_from_slice(br#"","level":""#);
+        line.extend_from_slice(level.as_bytes());
+        line.extend_from_slice(br#"","logger":"vulnsentinel."#);
+        line.extend_from_slice(module.as_bytes());
+        line.extend_from_slice(b"\"}\n");
         self.close_group(off_us, start);
     }
 
@@ -200,7 +202,7 @@ impl Out {
         for g in &order {
             let part = (g.key >> 32) as u8 as usize;
             if let Some(p) = parts.get(part) {
-                buf.extend_from_slice(&p.text.as_bytes()[g.start as usize..g.end as usize]);
+                buf.extend_from_slice(&p.text[g.start as usize..g.end as usize]);
             }
         }
         buf
@@ -228,9 +230,17 @@ pub(crate) fn push_int(s: &mut String, v: i64) {
     }
 }
 
-/// A JSON string literal (quoted, escaped by serde_json).
+/// A JSON string literal (quoted, escaped by serde_json; most demo strings need no escape,
+/// and are only quoted).
 pub(crate) fn js(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
+    if s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        return serde_json::to_string(s).unwrap_or_default();
+    }
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    out.push_str(s);
+    out.push('"');
+    out
 }
 
 /// Appends an RFC 3339 UTC timestamp, with microseconds or to the second.

@@ -35,9 +35,11 @@ impl Rng {
     /// `n` lowercase hex digits.
     pub fn hex(&mut self, n: usize) -> String {
         let v = self.next_u64();
-        (0..n)
-            .map(|i| char::from(b"0123456789abcdef"[((v >> ((i * 4) % 64)) & 15) as usize]))
-            .collect()
+        let mut s = String::with_capacity(n);
+        for i in 0..n {
+            s.push(char::from(b"0123456789abcdef"[((v >> ((i * 4) % 64)) & 15) as usize]));
+        }
+        s
     }
 }
 
