@@ -5,7 +5,7 @@
 //! prints them alike.
 
 mod civil;
-pub(crate) use civil::{push_rfc3339_utc, rfc3339_utc};
+pub(crate) use civil::{Rfc3339Cache, push_rfc3339_utc};
 mod range;
 
 pub use range::{Anchor, RangeKind, RangeQuery, ResolvedRange, resolve_range};

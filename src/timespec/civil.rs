@@ -37,19 +37,64 @@ fn put_num(to: &mut [u8], v: i64) {
     }
 }
 
+const NS_PER_DAY: i64 = 86_400_000_000_000;
+
 /// `ns` as RFC 3339 UTC with `frac` fractional digits (0, 6 or 9: seconds, µs, ns),
 /// `2026-11-25T08:01:00.123456789Z` for 9, as chrono writes it: the ASCII bytes and how many
 /// of them. Any `i64` of nanoseconds is within years 1677-2262, so the year always has four
 /// digits. Built in a stack buffer: the demo writes ~40,000 of them on every start.
 pub(crate) fn rfc3339_utc(ns: i64, frac: usize) -> ([u8; 30], usize) {
-    let secs = ns.div_euclid(1_000_000_000);
-    let sub = ns.rem_euclid(1_000_000_000);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    let mut b = *b"0000-00-00T00:00:00.000000000Z";
+    with_date(date_of(ns.div_euclid(NS_PER_DAY)), ns, frac)
+}
+
+/// [`rfc3339_utc`] for many times on few days: the dates of the last two days written are
+/// kept (the calendar arithmetic is a third of the work).
+pub(crate) struct Rfc3339Cache {
+    days: [(i64, [u8; 10]); 2],
+    next: usize,
+}
+
+impl Rfc3339Cache {
+    pub(crate) fn new() -> Self {
+        // No `i64` of nanoseconds is on day `i64::MIN`.
+        Self {
+            days: [(i64::MIN, [0; 10]); 2],
+            next: 0,
+        }
+    }
+
+    /// Same bytes as [`rfc3339_utc`].
+    pub(crate) fn format(&mut self, ns: i64, frac: usize) -> ([u8; 30], usize) {
+        let day = ns.div_euclid(NS_PER_DAY);
+        let date = match self.days.iter().find(|(d, _)| *d == day) {
+            Some((_, date)) => *date,
+            None => {
+                let date = date_of(day);
+                self.days[self.next] = (day, date);
+                self.next = (self.next + 1) % self.days.len();
+                date
+            }
+        };
+        with_date(date, ns, frac)
+    }
+}
+
+/// `YYYY-MM-DD` of days since 1970-01-01.
+fn date_of(day: i64) -> [u8; 10] {
+    let (y, m, d) = civil_from_days(day);
+    let mut b = *b"0000-00-00";
     put_num(&mut b[0..4], y);
     put_num(&mut b[5..7], m);
     put_num(&mut b[8..10], d);
+    b
+}
+
+/// The time `ns` on the day whose date is `date`.
+fn with_date(date: [u8; 10], ns: i64, frac: usize) -> ([u8; 30], usize) {
+    let rem = ns.div_euclid(1_000_000_000).rem_euclid(86_400);
+    let sub = ns.rem_euclid(1_000_000_000);
+    let mut b = *b"0000-00-00T00:00:00.000000000Z";
+    b[..10].copy_from_slice(&date);
     put_num(&mut b[11..13], rem / 3600);
     put_num(&mut b[14..16], rem % 3600 / 60);
     put_num(&mut b[17..19], rem % 60);
@@ -91,7 +136,9 @@ mod tests {
             i64::MIN,
             i64::MAX,
         ];
-        for ns in samples {
+        let mut cache = Rfc3339Cache::new();
+        // Twice over: the second pass finds the days of the first in the cache (or not).
+        for ns in samples.into_iter().chain(samples) {
             let dt = DateTime::<Utc>::from_timestamp_nanos(ns);
             for (frac, f) in [
                 (9, SecondsFormat::Nanos),
@@ -103,6 +150,11 @@ mod tests {
                 assert_eq!(s, dt.to_rfc3339_opts(f, true), "{ns} {frac}");
                 let (b, len) = rfc3339_utc(ns, frac);
                 assert_eq!(&b[..len], s.as_bytes());
+                // Fresh, then after every other sample: the cache is not what answers.
+                let (b, len) = Rfc3339Cache::new().format(ns, frac);
+                assert_eq!(&b[..len], s.as_bytes());
+                let (b, len) = cache.format(ns, frac);
+                assert_eq!(&b[..len], s.as_bytes(), "cached {ns} {frac}");
             }
         }
     }
