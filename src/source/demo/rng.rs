@@ -37,7 +37,9 @@ impl Rng {
         let v = self.next_u64();
         let mut s = String::with_capacity(n);
         for i in 0..n {
-            s.push(char::from(b"0123456789abcdef"[((v >> ((i * 4) % 64)) & 15) as usize]));
+            s.push(char::from(
+                b"0123456789abcdef"[((v >> ((i * 4) % 64)) & 15) as usize],
+            ));
         }
         s
     }
