@@ -73,15 +73,7 @@ if ! cmp -s "$WORK/out.vs_logs_" "$WORK/out.logcli_"; then
 fi
 
 declare -A WALL CPU RSS
-for ((run = 1; run <= RUNS; run++)); do
-    for c in "${CASES[@]}"; do
-        name=${c%%|*}
-        time_once "${c#*|}"
-        WALL[$name]+="$T_WALL "
-        CPU[$name]+="$T_CPU "
-        RSS[$name]+="$T_RSS "
-    done
-done
+time_rounds "$RUNS" CASES WALL CPU RSS
 
 printf '%s lines (%s printed by each), batch %s, %s alternating runs, medians\n\n' "$LINES" "$n_vs" "$BATCH" "$RUNS"
 printf '| %-22s | %8s | %8s | %8s |\n' what "wall s" "CPU s" "RSS MB"
@@ -122,15 +114,7 @@ for which in count p95; do
     fi
 done
 declare -A MWALL MCPU MRSS
-for ((run = 1; run <= RUNS; run++)); do
-    for c in "${MCASES[@]}"; do
-        name=${c%%|*}
-        time_once "${c#*|}"
-        MWALL[$name]+="$T_WALL "
-        MCPU[$name]+="$T_CPU "
-        MRSS[$name]+="$T_RSS "
-    done
-done
+time_rounds "$RUNS" MCASES MWALL MCPU MRSS
 echo
 printf 'metric queries over the same %s lines, step %s, %s alternating runs, medians (Loki rows: client process only; the server works too)\n\n' "$LINES" "$STEP" "$RUNS"
 printf '| %-24s | %8s | %8s | %8s |\n' what "wall s" "CPU s" "RSS MB"

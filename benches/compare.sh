@@ -86,15 +86,7 @@ STARTUP=(
 CASES+=("${STARTUP[@]}")
 
 declare -A WALL CPU RSS
-for ((run = 1; run <= RUNS; run++)); do
-    for c in "${CASES[@]}"; do
-        name=${c%%|*}
-        time_once "${c#*|}"
-        WALL[$name]+="$T_WALL "
-        CPU[$name]+="$T_CPU "
-        RSS[$name]+="$T_RSS "
-    done
-done
+time_rounds "$RUNS" CASES WALL CPU RSS
 
 printf '%s MB file, %s runs each, medians\n\n' "$((BYTES / 1000000))" "$RUNS"
 printf '| %-20s | %9s | %9s | %9s | %10s |\n' what "wall s" "CPU s" "MB/s" "RSS MB"

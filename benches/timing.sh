@@ -15,3 +15,20 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR] = $1} END {print (
 
 # $1 / $2 with two decimals; 0 when $2 is 0 or empty.
 ratio() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}'; }
+
+# time_rounds RUNS CASES WALL CPU RSS: RUNS rounds of the cases named in the array CASES (each
+# "name|command"), run alternately; appends each run's figures to the associative arrays named
+# WALL, CPU and RSS, keyed by case name (space-separated, for `median`).
+time_rounds() {
+    local -n cases_=$2 wall_=$3 cpu_=$4 rss_=$5
+    local run c name
+    for ((run = 1; run <= $1; run++)); do
+        for c in "${cases_[@]}"; do
+            name=${c%%|*}
+            time_once "${c#*|}"
+            wall_[$name]+="$T_WALL "
+            cpu_[$name]+="$T_CPU "
+            rss_[$name]+="$T_RSS "
+        done
+    done
+}
