@@ -16,6 +16,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. benches/timing.sh
 LINES=${LINES:-50000}
 RUNS=${RUNS:-7}
 PORT=${PORT:-3140}
@@ -72,20 +73,7 @@ if ! cmp -s "$WORK/out.vs_logs_" "$WORK/out.logcli_"; then
 fi
 
 declare -A WALL CPU RSS
-for ((run = 1; run <= RUNS; run++)); do
-    for c in "${CASES[@]}"; do
-        name=${c%%|*}
-        /usr/bin/time -v -o "$WORK/time.txt" bash -c "${c#*|} | cat >/dev/null" 2>/dev/null || true
-        wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$WORK/time.txt")
-        cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {print u + s}' "$WORK/time.txt")
-        rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
-        WALL[$name]+="$wall "
-        CPU[$name]+="$cpu "
-        RSS[$name]+="$rss "
-    done
-done
-
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+time_rounds "$RUNS" CASES WALL CPU RSS
 
 printf '%s lines (%s printed by each), batch %s, %s alternating runs, medians\n\n' "$LINES" "$n_vs" "$BATCH" "$RUNS"
 printf '| %-22s | %8s | %8s | %8s |\n' what "wall s" "CPU s" "RSS MB"
@@ -100,8 +88,8 @@ for c in "${CASES[@]}"; do
 done
 echo
 for name in "vs-logs" "vs-logs --parallel 1"; do
-    awk -v a="${MW[$name]}" -v b="${MW[logcli]}" -v c="${MC[$name]}" -v d="${MC[logcli]}" -v n="$name" \
-        'BEGIN {printf "%-22s wall %.2fx logcli, CPU %.2fx logcli\n", n, a / b, (d > 0) ? c / d : 0}'
+    printf '%-22s wall %sx logcli, CPU %sx logcli\n' "$name" \
+        "$(ratio "${MW[$name]}" "${MW[logcli]}")" "$(ratio "${MC[$name]}" "${MC[logcli]}")"
 done
 
 # Metric queries: Loki over HTTP vs the embedded engine on the same lines as a file. Same
@@ -126,15 +114,7 @@ for which in count p95; do
     fi
 done
 declare -A MWALL MCPU MRSS
-for ((run = 1; run <= RUNS; run++)); do
-    for c in "${MCASES[@]}"; do
-        name=${c%%|*}
-        /usr/bin/time -v -o "$WORK/time.txt" bash -c "${c#*|} | cat >/dev/null" 2>/dev/null || true
-        MWALL[$name]+="$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$WORK/time.txt") "
-        MCPU[$name]+="$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {print u + s}' "$WORK/time.txt") "
-        MRSS[$name]+="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt") "
-    done
-done
+time_rounds "$RUNS" MCASES MWALL MCPU MRSS
 echo
 printf 'metric queries over the same %s lines, step %s, %s alternating runs, medians (Loki rows: client process only; the server works too)\n\n' "$LINES" "$STEP" "$RUNS"
 printf '| %-24s | %8s | %8s | %8s |\n' what "wall s" "CPU s" "RSS MB"
@@ -148,7 +128,7 @@ for c in "${MCASES[@]}"; do
 done
 echo
 for which in count p95; do
-    awk -v a="${MMW[$which: vs-logs --file]}" -v b="${MMW[$which: Loki (vs-logs)]}" -v n="$which" \
-        'BEGIN {printf "%-6s embedded engine on the file: wall %.2fx Loki over HTTP\n", n, (b > 0) ? a / b : 0}'
+    printf '%-6s embedded engine on the file: wall %sx Loki over HTTP\n' "$which" \
+        "$(ratio "${MMW[$which: vs-logs --file]}" "${MMW[$which: Loki (vs-logs)]}")"
 done
 echo "(work files in $WORK)"

@@ -13,6 +13,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. benches/timing.sh
 MB=${MB:-300}
 RUNS=${RUNS:-7}
 WORK=${WORK:-$(mktemp -d)}
@@ -85,21 +86,7 @@ STARTUP=(
 CASES+=("${STARTUP[@]}")
 
 declare -A WALL CPU RSS
-for ((run = 1; run <= RUNS; run++)); do
-    for c in "${CASES[@]}"; do
-        name=${c%%|*}
-        cmd=${c#*|}
-        /usr/bin/time -v -o "$WORK/time.txt" bash -c "$cmd | cat >/dev/null" 2>/dev/null || true
-        wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$WORK/time.txt")
-        cpu=$(awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} END {print u + s}' "$WORK/time.txt")
-        rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time.txt")
-        WALL[$name]+="$wall "
-        CPU[$name]+="$cpu "
-        RSS[$name]+="$rss "
-    done
-done
-
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+time_rounds "$RUNS" CASES WALL CPU RSS
 
 printf '%s MB file, %s runs each, medians\n\n' "$((BYTES / 1000000))" "$RUNS"
 printf '| %-20s | %9s | %9s | %9s | %10s |\n' what "wall s" "CPU s" "MB/s" "RSS MB"
@@ -116,17 +103,19 @@ for c in "${CASES[@]}"; do
     printf '| %-20s | %9s | %9s | %9s | %10s |\n' "$name" "$w" "$u" "$rate" "$((r / 1024))"
 done
 
-ratio() {
-    [ -n "${MED[$1]:-}" ] && [ -n "${MED[$2]:-}" ] &&
-        awk -v a="${MED[$1]}" -v b="${MED[$2]}" -v t="$3" 'BEGIN {if (a > 0) printf "%-40s %.2fx\n", t, b / a}'
+# "$3 <median of $2 / median of $1>x" when both were timed.
+speedup() {
+    if [ -n "${MED[$1]:-}" ] && [ -n "${MED[$2]:-}" ]; then
+        printf '%-40s %sx\n' "$3" "$(ratio "${MED[$2]}" "${MED[$1]}")"
+    fi
 }
 echo
-ratio "vs json" "jq json" "vs json vs jq (speed-up):"
-ratio "vs json" "logcli json" "vs json vs logcli --stdin (speed-up):"
-ratio "vs literal" "grep -F" "vs literal vs grep -F (speed-up):"
-ratio "vs literal" "logcli literal" "vs literal vs logcli --stdin (speed-up):"
-ratio "vs json" "base json" "json: this build vs VS_BASE (speed-up):"
-ratio "vs literal" "base literal" "literal: this build vs VS_BASE (speed-up):"
-ratio "vs metric count" "base metric count" "metric count: this build vs VS_BASE:"
-ratio "vs metric p95" "base metric p95" "metric p95: this build vs VS_BASE:"
+speedup "vs json" "jq json" "vs json vs jq (speed-up):"
+speedup "vs json" "logcli json" "vs json vs logcli --stdin (speed-up):"
+speedup "vs literal" "grep -F" "vs literal vs grep -F (speed-up):"
+speedup "vs literal" "logcli literal" "vs literal vs logcli --stdin (speed-up):"
+speedup "vs json" "base json" "json: this build vs VS_BASE (speed-up):"
+speedup "vs literal" "base literal" "literal: this build vs VS_BASE (speed-up):"
+speedup "vs metric count" "base metric count" "metric count: this build vs VS_BASE:"
+speedup "vs metric p95" "base metric p95" "metric p95: this build vs VS_BASE:"
 echo "(work files in $WORK)"

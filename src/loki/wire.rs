@@ -13,7 +13,7 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use crate::model::{Labels, LogEntry, MetricResult, Point, QueryStats, Sample, Series};
 
 mod drill;
-mod streams;
+pub(crate) mod streams;
 
 pub use drill::{
     DetectedField, LokiPattern, decode_detected_fields, decode_detected_values, decode_patterns,
@@ -69,42 +69,6 @@ pub struct IndexStats {
 
 pub fn decode_index_stats(body: &[u8]) -> Result<IndexStats, String> {
     serde_json::from_slice(body).map_err(|e| e.to_string())
-}
-
-/// A tail websocket frame: entries (stream by stream) and what Loki says it dropped.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct TailFrame {
-    pub entries: Vec<LogEntry>,
-    /// `(timestamp ns, labels)` of each dropped entry.
-    pub dropped: Vec<(i64, Labels)>,
-}
-
-/// Decodes one tail text frame (`{"streams":[...],"dropped_entries":[...]}`).
-pub fn decode_tail_frame(body: &[u8]) -> Result<TailFrame, String> {
-    #[derive(Deserialize)]
-    struct Dropped {
-        #[serde(deserialize_with = "de_ns")]
-        timestamp: i64,
-        #[serde(default)]
-        labels: Labels,
-    }
-    #[derive(Deserialize)]
-    struct Frame {
-        #[serde(default)]
-        streams: Option<StreamsResult>,
-        #[serde(default)]
-        dropped_entries: Option<Vec<Dropped>>,
-    }
-    let f: Frame = serde_json::from_slice(body).map_err(|e| e.to_string())?;
-    Ok(TailFrame {
-        entries: f.streams.map(|s| s.0).unwrap_or_default(),
-        dropped: f
-            .dropped_entries
-            .unwrap_or_default()
-            .into_iter()
-            .map(|d| (d.timestamp, d.labels))
-            .collect(),
-    })
 }
 
 #[derive(Deserialize)]
@@ -287,10 +251,6 @@ pub fn parse_value(s: &str) -> Result<f64, String> {
     }
 }
 
-fn de_ns<'de, D: de::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-    d.deserialize_any(streams::NsVisitor)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,12 +322,5 @@ mod tests {
     fn truncated_body_is_an_error() {
         let body = br#"{"status":"success","data":{"resultType":"streams","result":[{"stream":{"a":"1"},"values":[["20","x"#;
         assert!(decode_query(body).unwrap_err().contains("EOF"));
-    }
-
-    #[test]
-    fn tail_frame() {
-        let f = decode_tail_frame(br#"{"streams":[{"stream":{"a":"b"},"values":[["5","l"]]}],"dropped_entries":[{"timestamp":"3","labels":{"a":"b"}}]}"#).unwrap();
-        assert_eq!(f.entries.len(), 1);
-        assert_eq!(f.dropped[0].0, 3);
     }
 }

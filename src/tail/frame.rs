@@ -2,7 +2,8 @@
 //!
 //! A frame is `{"streams":[{"stream":{..},"values":[["<ns>","<line>"(,{..})?],..]}],
 //! "dropped_entries":[..]?, "encodingFlags":[..]?}`. Loki usually puts every entry in its own
-//! stream object, so identical label sets are shared (`Arc`) between consecutive objects.
+//! stream object, so identical label sets are shared (`Arc`) between consecutive objects. The
+//! values themselves are read by the decoder of query answers (`loki::wire::streams`).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
 
+use crate::loki::wire::streams::{RawValue, ValuesSeed};
 use crate::model::{Labels, LogEntry};
 
 /// What Loki reported as dropped in one frame (`dropped_entries`).
@@ -54,63 +56,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for RawLabels<'a> {
             }
         }
         d.deserialize_map(V(std::marker::PhantomData))
-    }
-}
-
-#[derive(Deserialize, Default)]
-struct Categories {
-    #[serde(default, rename = "structuredMetadata")]
-    structured_metadata: Labels,
-    #[serde(default)]
-    parsed: Labels,
-}
-
-/// `["<ns>", "<line>"]` or `["<ns>", "<line>", {"structuredMetadata":{..},"parsed":{..}}]`.
-struct RawValue<'a> {
-    ts: i64,
-    line: Cow<'a, str>,
-    categories: Option<Categories>,
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for RawValue<'a> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = RawValue<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a [timestamp, line] or [timestamp, line, labels] array")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                let ts: Cow<'de, str> = seq
-                    .next_element()?
-                    .ok_or_else(|| de::Error::invalid_length(0, &self))?;
-                let ts = ts
-                    .parse::<i64>()
-                    .map_err(|_| de::Error::custom(format!("timestamp {ts:?} is not ns")))?;
-                let line: Cow<'de, str> = seq
-                    .next_element()?
-                    .ok_or_else(|| de::Error::invalid_length(1, &self))?;
-                let categories: Option<Categories> = seq.next_element()?;
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(RawValue {
-                    ts,
-                    line,
-                    categories,
-                })
-            }
-        }
-        d.deserialize_seq(V(std::marker::PhantomData))
-    }
-}
-
-impl RawValue<'_> {
-    fn into_entry(self, labels: &Arc<Labels>) -> LogEntry {
-        let mut e = LogEntry::new(self.ts, Arc::clone(labels), self.line.into_owned());
-        if let Some(c) = self.categories {
-            e.metadata = c.structured_metadata;
-            e.parsed = c.parsed;
-        }
-        e
     }
 }
 
@@ -307,7 +252,7 @@ impl<'de> Visitor<'de> for StreamSeed<'_> {
     fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut labels: Option<Arc<Labels>> = None;
         // Values that came before their labels (Loki writes `stream` first).
-        let mut early: Option<Vec<RawValue<'de>>> = None;
+        let mut early: Option<Vec<RawValue>> = None;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             match key.as_ref() {
                 "stream" if labels.is_some() => return Err(de::Error::duplicate_field("stream")),
@@ -321,7 +266,7 @@ impl<'de> Visitor<'de> for StreamSeed<'_> {
                         early = Some(Vec::new());
                         map.next_value_seed(ValuesSeed {
                             labels: l,
-                            entries: &mut *self.entries,
+                            out: &mut *self.entries,
                         })?;
                     }
                     None => early = Some(map.next_value()?),
@@ -337,36 +282,7 @@ impl<'de> Visitor<'de> for StreamSeed<'_> {
                 None => labels_for(self.labels, RawLabels::default()),
             };
             self.entries
-                .extend(values.into_iter().map(|v| v.into_entry(&l)));
-        }
-        Ok(())
-    }
-}
-
-/// A `values` array, each value appended to `entries` with `labels`.
-struct ValuesSeed<'s> {
-    labels: &'s Arc<Labels>,
-    entries: &'s mut Vec<LogEntry>,
-}
-
-impl<'de> DeserializeSeed<'de> for ValuesSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ValuesSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of values")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(v) = seq.next_element::<RawValue<'de>>()? {
-            self.entries.push(v.into_entry(self.labels));
+                .extend(values.into_iter().map(|v| v.into_entry(Arc::clone(&l))));
         }
         Ok(())
     }

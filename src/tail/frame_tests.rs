@@ -93,6 +93,15 @@ fn dropped_entries_give_count_and_span() {
     );
 }
 
+/// Moved from `loki::wire`'s tests with the duplicate frame decoder they tested: labels given as
+/// an object, as older Loki versions wrote them, and the entry beside the dropped one.
+#[test]
+fn tail_frame() {
+    let f = decode_frame(r#"{"streams":[{"stream":{"a":"b"},"values":[["5","l"]]}],"dropped_entries":[{"timestamp":"3","labels":{"a":"b"}}]}"#).unwrap();
+    assert_eq!(f.entries.len(), 1);
+    assert_eq!(f.dropped.map(|d| (d.count, d.from_ns)), Some((1, 3)));
+}
+
 #[test]
 fn garbage_is_an_error_not_a_panic() {
     assert!(decode_frame("not json").is_err());

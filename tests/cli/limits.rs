@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use crate::support::bin::{run, vs_logs};
+use crate::support::bounded::under_ulimit;
 
 /// `n` JSON lines one second apart from 2026-01-10T08:00:00Z, every 1000th an error.
 fn timed_lines(n: usize) -> String {
@@ -179,14 +180,14 @@ fn help_lists_every_limit_flag() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_stdin_bigger_than_memory_is_streamed_with_results_like_file() {
-    const LIMIT_KIB: usize = 160 << 10;
+    const LIMIT_KIB: u64 = 160 << 10;
     let dir = tempfile::tempdir().unwrap();
     let plain = dir.path().join("big.jsonl");
     let chunk = timed_lines(36_000); // about 5 MB, 10 hours
     {
         let mut w = std::io::BufWriter::new(std::fs::File::create(&plain).unwrap());
         // The same 10 hours over and over: over the address-space limit in all.
-        while w.get_ref().metadata().unwrap().len() < (LIMIT_KIB as u64 + (16 << 10)) << 10 {
+        while w.get_ref().metadata().unwrap().len() < (LIMIT_KIB + (16 << 10)) << 10 {
             w.write_all(chunk.as_bytes()).unwrap();
             w.flush().unwrap();
         }
@@ -203,18 +204,9 @@ fn a_stdin_bigger_than_memory_is_streamed_with_results_like_file() {
     let exe = env!("CARGO_BIN_EXE_vs-logs");
     let query = "{app=\"vulnsentinel\"} |= \"error\" | json";
     let sh = |input: &std::path::Path| {
-        let mut cmd = assert_cmd::Command::new("sh");
-        cmd.env_clear()
-            .env("XDG_CONFIG_HOME", "/nonexistent-vs-logs-test")
-            .env("TZ", "UTC")
-            .env("PATH", "/usr/bin:/bin")
-            .env("MALLOC_ARENA_MAX", "2")
-            .env("RAYON_NUM_THREADS", "2")
-            .timeout(std::time::Duration::from_secs(300))
-            .arg("-c")
-            .arg(format!(
-                "ulimit -v {LIMIT_KIB} && cat \"$1\" | \"$0\" --stdin query '{query}' --limit 5 -o raw"
-            ))
+        let script = format!("cat \"$1\" | \"$0\" --stdin query '{query}' --limit 5 -o raw");
+        let mut cmd = under_ulimit(LIMIT_KIB, &script);
+        cmd.timeout(std::time::Duration::from_secs(300))
             .arg(exe)
             .arg(input);
         run(&mut cmd)

@@ -200,25 +200,10 @@ fn metric_memory_child() {
 #[cfg(target_os = "linux")]
 #[test]
 fn metric_queries_over_many_lines_run_in_bounded_memory() {
-    let exe = std::env::current_exe().unwrap();
-    let out = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!(
-            "ulimit -v {MEMORY_LIMIT_KIB} && exec \"$0\" --exact local_metric::metric_memory_child \
-             --nocapture --test-threads 1"
-        ))
-        .arg(&exe)
-        .env(CHILD_ENV, "1")
-        // Few malloc arenas and worker threads: the address space counts what they reserve.
-        .env("MALLOC_ARENA_MAX", "2")
-        .env("RAYON_NUM_THREADS", "2")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success() && stdout.contains("metric memory child done"),
-        "the child failed ({}) under a {MEMORY_LIMIT_KIB} KiB address space:\n{stdout}\n{stderr}",
-        out.status
+    crate::support::bounded::child_test_under_ulimit(
+        MEMORY_LIMIT_KIB,
+        "local_metric::metric_memory_child",
+        CHILD_ENV,
+        "metric memory child done",
     );
 }

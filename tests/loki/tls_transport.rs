@@ -194,9 +194,8 @@ async fn http(cfg: &LokiConfig) -> Result<Vec<String>, LokiError> {
     LokiClient::new(cfg.clone())?.labels(0, 1).await
 }
 
-/// The websocket path: the first entry's line, or the message the tail failed with.
-async fn tail(cfg: &LokiConfig) -> Result<String, String> {
-    let client = LokiClient::new(cfg.clone()).map_err(|e| e.to_string())?;
+/// A tail of `{app="t"}` through `client`, with `max_failures` retries allowed.
+fn spawn_tail(client: LokiClient, max_failures: u32) -> tokio::sync::mpsc::Receiver<TailEvent> {
     let opts = FollowOptions {
         query: r#"{app="t"}"#.into(),
         start_ns: 1_795_590_000_000_000_000,
@@ -204,13 +203,19 @@ async fn tail(cfg: &LokiConfig) -> Result<String, String> {
         delay_for_s: 0,
     };
     let settings = TailSettings {
-        max_failures: 1,
+        max_failures,
         backoff_base: Duration::from_millis(5),
         backoff_max: Duration::from_millis(10),
         categorize_labels: false,
         ..TailSettings::default()
     };
-    let mut rx = spawn_with(Backend::Loki(client), opts, settings);
+    spawn_with(Backend::Loki(client), opts, settings)
+}
+
+/// The websocket path: the first entry's line, or the message the tail failed with.
+async fn tail(cfg: &LokiConfig) -> Result<String, String> {
+    let client = LokiClient::new(cfg.clone()).map_err(|e| e.to_string())?;
+    let mut rx = spawn_tail(client, 1);
     let first = async {
         while let Some(ev) = rx.recv().await {
             match ev {
@@ -248,131 +253,6 @@ async fn both_refuse(cfg: &LokiConfig, want: &str) {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn default_verification_refuses_an_unknown_ca() {
-    let pki = pki();
-    let server = pki
-        .server_ca
-        .leaf(pki.dir.path(), "server", &["localhost"], false);
-    let addr = tls_stub(&server, None).await;
-    both_refuse(&config(&addr, |_| {}), "UnknownIssuer").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn ca_cert_makes_the_private_ca_trusted() {
-    let pki = pki();
-    let server = pki
-        .server_ca
-        .leaf(pki.dir.path(), "server", &["localhost"], false);
-    let addr = tls_stub(&server, None).await;
-    both_work(&config(&addr, |c| {
-        c.ca_cert = Some(pki.server_ca.pem.clone())
-    }))
-    .await;
-    // Another CA's certificate does not help.
-    let other = config(&addr, |c| c.ca_cert = Some(pki.client_ca.pem.clone()));
-    both_refuse(&other, "UnknownIssuer").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tls_skip_verify_accepts_any_certificate() {
-    let pki = pki();
-    let server = pki
-        .server_ca
-        .leaf(pki.dir.path(), "server", &["elsewhere.example"], true);
-    let addr = tls_stub(&server, None).await;
-    both_work(&config(&addr, |c| c.tls_skip_verify = true)).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_certificate_for_another_host_is_refused() {
-    let pki = pki();
-    let server = pki
-        .server_ca
-        .leaf(pki.dir.path(), "server", &["elsewhere.example"], false);
-    let addr = tls_stub(&server, None).await;
-    let cfg = config(&addr, |c| c.ca_cert = Some(pki.server_ca.pem.clone()));
-    both_refuse(&cfg, "not valid for name \"localhost\"").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_expired_certificate_is_refused() {
-    let pki = pki();
-    let server = pki
-        .server_ca
-        .leaf(pki.dir.path(), "server", &["localhost"], true);
-    let addr = tls_stub(&server, None).await;
-    let cfg = config(&addr, |c| c.ca_cert = Some(pki.server_ca.pem.clone()));
-    both_refuse(&cfg, "certificate expired").await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mutual_tls_needs_the_client_certificate() {
-    let pki = pki();
-    let server = pki
-        .server_ca
-        .leaf(pki.dir.path(), "server", &["localhost"], false);
-    let client = pki
-        .client_ca
-        .leaf(pki.dir.path(), "client", &["client.example"], false);
-    let addr = tls_stub(&server, Some(&pki.client_ca)).await;
-    let with_cert = config(&addr, |c| {
-        c.ca_cert = Some(pki.server_ca.pem.clone());
-        c.client_cert = Some(client.cert_pem.clone());
-        c.client_key = Some(client.key_pem.clone());
-    });
-    both_work(&with_cert).await;
-    let without = config(&addr, |c| c.ca_cert = Some(pki.server_ca.pem.clone()));
-    both_refuse(&without, "CertificateRequired").await;
-    // A certificate from a CA the server does not trust is refused too.
-    let stranger = pki
-        .server_ca
-        .leaf(pki.dir.path(), "stranger", &["client.example"], false);
-    let wrong = config(&addr, |c| {
-        c.ca_cert = Some(pki.server_ca.pem.clone());
-        c.client_cert = Some(stranger.cert_pem.clone());
-        c.client_key = Some(stranger.key_pem.clone());
-    });
-    both_refuse(&wrong, "alert").await;
-}
-
-#[test]
-fn the_cli_flags_reach_the_transport() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let pki = pki();
-    let server = pki
-        .server_ca
-        .leaf(pki.dir.path(), "server", &["localhost"], false);
-    let addr = rt.block_on(tls_stub(&server, None));
-    let run = |extra: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_vs-logs"))
-            .args(["--addr", &addr, "--timeout", "5s"])
-            .args(extra)
-            .arg("labels")
-            .env_remove("LOKI_CA_CERT_PATH")
-            .env_remove("LOKI_TLS_SKIP_VERIFY")
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
-    let ca = pki.server_ca.pem.to_str().unwrap();
-    let (code, out, err) = run(&["--ca-cert", ca]);
-    assert_eq!((code, out.trim()), (Some(0), "app"), "{err}");
-    let (code, out, _) = run(&["--tls-skip-verify"]);
-    assert_eq!((code, out.trim()), (Some(0), "app"));
-    let (code, _, err) = run(&[]);
-    assert_eq!(code, Some(3), "TLS failure exits 3: {err}");
-    assert!(
-        err.contains("TLS with") && err.contains("--ca-cert"),
-        "{err}"
-    );
-    drop(rt);
-}
-
 /// A self-signed server certificate with `CA:TRUE` (what `openssl req -x509` makes), for
 /// `names`; its PEM file is what the user passes as `--ca-cert`.
 fn self_signed_ca_leaf(dir: &std::path::Path, file: &str, names: &[&str], expired: bool) -> Leaf {
@@ -400,91 +280,9 @@ fn self_signed_ca_leaf(dir: &std::path::Path, file: &str, names: &[&str], expire
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_self_signed_ca_certificate_given_as_ca_cert_is_accepted() {
-    let dir = tempfile::tempdir().unwrap();
-    let server = self_signed_ca_leaf(dir.path(), "selfsigned", &["localhost"], false);
-    let addr = tls_stub(&server, None).await;
-    both_work(&config(&addr, |c| {
-        c.ca_cert = Some(server.cert_pem.clone())
-    }))
-    .await;
-    // Without it, or with another self-signed certificate, it is still refused, in words.
-    let says = "self-signed CA certificate as its own";
-    both_refuse(&config(&addr, |_| {}), says).await;
-    let other = self_signed_ca_leaf(dir.path(), "other", &["localhost"], false);
-    both_refuse(
-        &config(&addr, |c| c.ca_cert = Some(other.cert_pem.clone())),
-        says,
-    )
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_trusted_self_signed_certificate_still_needs_the_right_name_and_dates() {
-    let dir = tempfile::tempdir().unwrap();
-    let wrong_name = self_signed_ca_leaf(dir.path(), "elsewhere", &["elsewhere.example"], false);
-    let addr = tls_stub(&wrong_name, None).await;
-    both_refuse(
-        &config(&addr, |c| c.ca_cert = Some(wrong_name.cert_pem.clone())),
-        "not valid for name \"localhost\"",
-    )
-    .await;
-    let expired = self_signed_ca_leaf(dir.path(), "expired", &["localhost"], true);
-    let addr = tls_stub(&expired, None).await;
-    both_refuse(
-        &config(&addr, |c| c.ca_cert = Some(expired.cert_pem.clone())),
-        "certificate expired",
-    )
-    .await;
-}
-
-#[test]
-fn a_client_key_of_another_certificate_exits_2_naming_the_files() {
-    let pki = pki();
-    let a = pki
-        .client_ca
-        .leaf(pki.dir.path(), "client-a", &["a.example"], false);
-    let b = pki
-        .client_ca
-        .leaf(pki.dir.path(), "client-b", &["b.example"], false);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vs-logs"))
-        .args(["--addr", "https://127.0.0.1:9", "--retries", "0"])
-        .arg("--cert")
-        .arg(&a.cert_pem)
-        .arg("--key")
-        .arg(&b.key_pem)
-        .arg("labels")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains(&format!(
-            "--key {} is not the private key",
-            b.key_pem.display()
-        )) && err.contains(&a.cert_pem.display().to_string()),
-        "{err}"
-    );
-}
-
 /// The tail's events until it ends, with `max_failures` retries allowed.
 async fn tail_events(cfg: &LokiConfig, max_failures: u32) -> Vec<TailEvent> {
-    let client = LokiClient::new(cfg.clone()).unwrap();
-    let opts = FollowOptions {
-        query: r#"{app="t"}"#.into(),
-        start_ns: 1_795_590_000_000_000_000,
-        limit: 10,
-        delay_for_s: 0,
-    };
-    let settings = TailSettings {
-        max_failures,
-        backoff_base: Duration::from_millis(5),
-        backoff_max: Duration::from_millis(10),
-        categorize_labels: false,
-        ..TailSettings::default()
-    };
-    let mut rx = spawn_with(Backend::Loki(client), opts, settings);
+    let mut rx = spawn_tail(LokiClient::new(cfg.clone()).unwrap(), max_failures);
     let mut events = Vec::new();
     let all = async {
         while let Some(ev) = rx.recv().await {
@@ -502,48 +300,5 @@ async fn tail_events(cfg: &LokiConfig, max_failures: u32) -> Vec<TailEvent> {
     events
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_tail_refused_for_want_of_a_client_certificate_stops_at_once() {
-    let pki = pki();
-    let server = pki
-        .server_ca
-        .leaf(pki.dir.path(), "server", &["localhost"], false);
-    let addr = tls_stub(&server, Some(&pki.client_ca)).await;
-    let without = config(&addr, |c| c.ca_cert = Some(pki.server_ca.pem.clone()));
-    // Several rounds: the server's alert and its closing the connection race each other.
-    for _ in 0..10 {
-        let events = tail_events(&without, 8).await;
-        let retried = events
-            .iter()
-            .filter(|e| matches!(e, TailEvent::Notice(_)))
-            .count();
-        let Some(TailEvent::Failed(m, _)) = events.last() else {
-            panic!("expected a failure: {events:?}");
-        };
-        assert_eq!(
-            retried, 0,
-            "a refused client certificate is not retried: {events:?}"
-        );
-        assert!(
-            m.contains("Loki requires a client certificate (mutual TLS) and none was given"),
-            "{m}"
-        );
-        assert!(
-            m.contains("--cert") && m.contains("CertificateRequired"),
-            "{m}"
-        );
-    }
-    // The HTTP path says the same, and does not retry either.
-    let e = http(&config(&addr, |c| {
-        c.ca_cert = Some(pki.server_ca.pem.clone());
-        c.retries = 3;
-    }))
-    .await
-    .unwrap_err();
-    assert!(!e.is_retryable(), "{e:?}");
-    assert!(
-        e.to_string()
-            .contains("Loki requires a client certificate (mutual TLS) and none was given"),
-        "{e}"
-    );
-}
+mod client_cert;
+mod server_cert;

@@ -1,10 +1,12 @@
 //! Shared by every test binary (`tests/{cli,engine,loki,tui}/main.rs` include it with
 //! `#[path = "../support/mod.rs"] mod support;`): the one Loki stub, the wire captures, running
-//! the binary, the agent fixtures, the LogQL conformance data. Not every binary uses every part.
+//! the binary, running under an address-space limit, the agent fixtures, the LogQL conformance
+//! data. Not every binary uses every part.
 #![allow(dead_code, unused_imports, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod agent;
 pub mod bin;
+pub mod bounded;
 pub mod conformance;
 pub mod loki_stub;
 

@@ -98,9 +98,11 @@ impl<'de> Visitor<'de> for StreamSeed<'_> {
     }
 }
 
-struct ValuesSeed<'a> {
-    labels: &'a Arc<Labels>,
-    out: &'a mut Vec<LogEntry>,
+/// A `values` array, each value appended to `out` with `labels`: the one decoder of Loki's
+/// values for query answers and tail frames (`tail::frame`).
+pub(crate) struct ValuesSeed<'a> {
+    pub(crate) labels: &'a Arc<Labels>,
+    pub(crate) out: &'a mut Vec<LogEntry>,
 }
 
 impl<'de> DeserializeSeed<'de> for ValuesSeed<'_> {
@@ -128,7 +130,7 @@ impl<'de> Visitor<'de> for ValuesSeed<'_> {
 
 /// `["<ns>", "<line>"]` or, with categorize-labels, `["<ns>", "<line>", {"structuredMetadata":
 /// {...}, "parsed": {...}}]`.
-struct RawValue {
+pub(crate) struct RawValue {
     ts: i64,
     line: String,
     extra: Option<Categorized>,
@@ -143,7 +145,7 @@ struct Categorized {
 }
 
 impl RawValue {
-    fn into_entry(self, labels: Arc<Labels>) -> LogEntry {
+    pub(crate) fn into_entry(self, labels: Arc<Labels>) -> LogEntry {
         let mut e = LogEntry::new(self.ts, labels, self.line);
         if let Some(x) = self.extra {
             e.metadata = x.structured_metadata;
