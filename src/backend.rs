@@ -17,6 +17,11 @@ pub enum BackendError {
     Local(#[from] SourceError),
     #[error("background task failed: {0}")]
     Task(String),
+    /// The OS refused a thread (a small `ulimit -v`, memory exhausted).
+    #[error(
+        "the system refused a thread for the local query ({0}): too little memory or address space"
+    )]
+    NoThread(String),
 }
 
 /// Where queries go.
@@ -26,12 +31,48 @@ pub enum Backend {
     Local(Arc<LocalSource>),
 }
 
+/// A panic's message (its payload as text), for the error that reports it.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> Option<&str> {
+    payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+}
+
+/// Whether a panic's text says the OS refused a thread: tokio's ("OS can't spawn worker
+/// thread"), rayon's when its global pool could not start, std's scoped threads' ("failed to
+/// spawn thread", the file scanner's).
+pub fn is_thread_refusal(text: &str) -> bool {
+    text.contains("can't spawn worker thread")
+        || text.contains("global thread pool has not been initialized")
+        || text.contains("failed to spawn thread")
+}
+
+fn refused_thread(why: &str) -> BackendError {
+    BackendError::NoThread(why.to_string())
+}
+
+/// Runs `f` on tokio's blocking threads. When the OS refuses a thread (a small `ulimit -v`,
+/// memory exhausted) tokio or rayon panic; that is an error here, so a local query fails with
+/// a message instead of crashing the command or leaving a TUI query waiting forever.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, SourceError> + Send + 'static,
 ) -> Result<T, BackendError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| BackendError::Task(e.to_string()))?
+    let task = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        tokio::task::spawn_blocking(f)
+    }))
+    .map_err(|payload| refused_thread(panic_text(&*payload).unwrap_or("no reason given")))?;
+    task.await
+        .map_err(|e| {
+            let shown = e.to_string();
+            match e.try_into_panic() {
+                Ok(p) => match panic_text(&*p) {
+                    Some(t) if is_thread_refusal(t) => refused_thread(t),
+                    _ => BackendError::Task(shown),
+                },
+                Err(_) => BackendError::Task(shown),
+            }
+        })?
         .map_err(BackendError::from)
 }
 

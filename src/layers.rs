@@ -1,6 +1,6 @@
 //! The layer rule of `lib.rs`, checked on the source: every `crate::…` (and `super::…`) path in
 //! `src/` must point to the same layer or a lower one, and the crates that belong to one layer
-//! (ratatui/crossterm: the TUI; clap: the CLI; tokio: not the core; file reading: not the core)
+//! (ratatui/crossterm: the TUI; rustix: the TUI and CLI; clap: the CLI; tokio: not the core; file reading: not the core)
 //! stay there. Adding a module means adding it to `LAYERS`.
 
 mod scan;
@@ -57,6 +57,9 @@ type Gate = fn(&[String], Layer) -> bool;
 const GATED: &[(&str, Gate)] = &[
     ("ratatui::", |m, _| m.first().is_some_and(|t| t == "tui")),
     ("crossterm::", |m, _| m.first().is_some_and(|t| t == "tui")),
+    ("rustix::", |m, _| {
+        m.first().is_some_and(|t| t == "tui" || t == "cli")
+    }),
     ("clap::", |m, _| m.first().is_some_and(|t| t == "cli")),
     ("tokio::", |_, l| l > Core),
     ("std::fs", |_, l| l > Core),

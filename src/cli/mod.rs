@@ -5,6 +5,7 @@ mod args;
 pub mod commands;
 mod error;
 mod prefs;
+mod runtime;
 mod settings;
 
 pub use args::{
@@ -40,20 +41,27 @@ pub fn run_from(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     if let Some(result) = commands::run_without_session(&cli.global, &cli.command, profile_from) {
         return finish(result);
     }
+    // The explorer runs in a child that this process watches, so that even an abort gives the
+    // terminal back (nothing is read or built here first: the child does it all).
+    if let Some(what) = commands::takes_terminal(&cli.command)
+        && let Some(code) = crate::tui::supervise::supervise(what)
+    {
+        return code;
+    }
     let (session, prefs) = match settings::session(&cli.global) {
         Ok(s) => s,
         Err(e) => return error::report(&e.into()),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match runtime::start() {
         Ok(rt) => rt,
-        Err(e) => return error::report(&anyhow::anyhow!("cannot start the async runtime: {e}")),
+        Err(e) => return error::report(&e.into()),
     };
     let g = &cli.global;
     let file = (g.files.len() == 1 && !g.stdin && !g.demo).then(|| g.files[0].clone());
-    let result = runtime.block_on(commands::dispatch(session, prefs, cli.command, file));
+    let result = runtime::block_on(
+        &runtime,
+        commands::dispatch(session, prefs, cli.command, file),
+    );
     // Work the user quit during (a local query on a blocking thread) is not waited for.
     runtime.shutdown_background();
     finish(result)

@@ -86,6 +86,12 @@ pub enum LokiError {
         "could not read Loki's answer to {path}: {detail} (the response was cut short or is not Loki JSON; is --addr a Loki?)"
     )]
     Decode { path: String, detail: String },
+    /// The answer grew past `--max-body-mb` (counted after decompression): a real answer too
+    /// big to hold, or a gzip bomb; not a cut or foreign body, so no "is --addr a Loki?".
+    #[error(
+        "Loki's answer to {path} is larger than the {limit_mib} MiB limit (counted after decompression); narrow the query or raise --max-body-mb"
+    )]
+    TooBig { path: String, limit_mib: usize },
     #[error("{0}")]
     Other(String),
 }
@@ -107,7 +113,8 @@ impl LokiError {
             | LokiError::RateLimited { .. }
             | LokiError::Server { .. }
             | LokiError::Http { .. }
-            | LokiError::Decode { .. } => 6,
+            | LokiError::Decode { .. }
+            | LokiError::TooBig { .. } => 6,
             LokiError::Other(_) => 1,
         }
     }

@@ -273,13 +273,9 @@ async fn read_capped(
     let mut out = Vec::new();
     while let Some(chunk) = resp.chunk().await.map_err(|e| Capped::Net(e, out.len()))? {
         if out.len() + chunk.len() > max {
-            return Err(Capped::TooBig(LokiError::Decode {
+            return Err(Capped::TooBig(LokiError::TooBig {
                 path: path.to_string(),
-                detail: format!(
-                    "the answer is larger than the {} MiB limit (counted after decompression); \
-                     narrow the query or raise --max-body-mb",
-                    max >> 20
-                ),
+                limit_mib: max >> 20,
             }));
         }
         out.extend_from_slice(&chunk);

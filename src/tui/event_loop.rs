@@ -24,6 +24,7 @@ use super::app::App;
 use super::msg::{Command, Msg, PageKind};
 use super::update::update;
 use super::{export, history, render, terminal};
+pub use tasks::panel_answer;
 use tasks::spawn_query;
 
 /// Background work in flight, so a new query can abort the old one.

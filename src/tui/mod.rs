@@ -27,12 +27,14 @@ pub mod render;
 pub mod row;
 mod start;
 pub mod store;
+pub mod supervise;
 mod terminal;
 pub mod testkit;
 pub mod update;
 pub mod volume;
 
 pub use app::{App, View};
+pub use event_loop::panel_answer;
 pub use msg::{Command, Msg};
 pub use render::render;
 pub use start::{AgentStart, TuiStart, start};

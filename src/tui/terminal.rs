@@ -33,12 +33,26 @@ fn write_restore(out: &mut impl Write) -> std::io::Result<()> {
     out.flush()
 }
 
+/// Leaves every mode an interactive program may have set, whether or not it did: the restore
+/// sequences, focus reporting, the keyboard enhancement flags and colours. For the supervising
+/// parent (`supervise`), which cannot know how far a child that was killed had come.
+pub(crate) fn write_reset(out: &mut impl Write) -> std::io::Result<()> {
+    execute!(
+        out,
+        crossterm::style::ResetColor,
+        crossterm::event::DisableFocusChange,
+        crossterm::event::PopKeyboardEnhancementFlags
+    )?;
+    write_restore(out)
+}
+
 /// Undoes everything `enter` did; does nothing when the terminal is not in that state, so it is
 /// safe to call more than once and from the panic hook at any time.
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
-        let _ = disable_raw_mode();
+        // Sequences first: a supervising parent that finds raw mode off takes the rest as done.
         let _ = write_restore(&mut stdout());
+        let _ = disable_raw_mode();
     }
 }
 
@@ -102,6 +116,24 @@ mod tests {
             ("mouse reporting off", "\x1b[?1000l"),
             ("main screen", "\x1b[?1049l"),
             ("cursor shown", "\x1b[?25h"),
+        ] {
+            assert!(s.contains(seq), "{what}: {s:?}");
+        }
+    }
+
+    #[test]
+    fn the_reset_sequence_also_leaves_what_other_programs_set() {
+        let mut out = Vec::new();
+        write_reset(&mut out).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        for (what, seq) in [
+            ("bracketed paste off", "\x1b[?2004l"),
+            ("mouse reporting off", "\x1b[?1000l"),
+            ("any-motion mouse off", "\x1b[?1003l"),
+            ("main screen", "\x1b[?1049l"),
+            ("cursor shown", "\x1b[?25h"),
+            ("focus events off", "\x1b[?1004l"),
+            ("keyboard enhancement popped", "\x1b[<1u"),
         ] {
             assert!(s.contains(seq), "{what}: {s:?}");
         }

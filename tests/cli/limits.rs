@@ -229,3 +229,69 @@ fn a_stdin_bigger_than_memory_is_streamed_with_results_like_file() {
         assert_eq!(o.stdout, from_file.stdout, "{}", input.display());
     }
 }
+
+/// Under an address-space limit too small for the threads a command starts, it ends with a
+/// message saying so and exit 1, never a panic (tokio's "OS can't spawn worker thread" or
+/// rayon's pool) and never a hang (a runtime refused half-way never finished unwinding).
+/// Limits are swept from one too small to load the binary up to one that works, since where
+/// threads run out depends on the build; an allocation refused outright still aborts (safe
+/// Rust cannot catch that), so only panics, hangs and the clean message are judged.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_refused_thread_is_an_error_not_a_panic_or_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("one.log");
+    std::fs::write(
+        &f,
+        "{\"level\":\"error\",\"event\":\"x\",\"timestamp\":\"2026-01-10T08:00:00Z\"}\n",
+    )
+    .unwrap();
+    let exe = env!("CARGO_BIN_EXE_vs-logs");
+    let mut refusals = 0;
+    let mut kib: u64 = 16 << 10;
+    let mut seen = Vec::new();
+    while kib < 1 << 20 {
+        let mut cmd = assert_cmd::Command::new("sh");
+        cmd.env_clear()
+            .env("XDG_CONFIG_HOME", "/nonexistent-vs-logs-test")
+            .env("PATH", "/usr/bin:/bin")
+            .env("MALLOC_ARENA_MAX", "2")
+            .timeout(std::time::Duration::from_secs(60))
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v {kib} && exec \"$0\" --file \"$1\" query '{{app=~\".+\"}}' -o raw"
+            ))
+            .arg(exe)
+            .arg(&f);
+        let out = cmd.output().unwrap();
+        // (a SIGSEGV while loading, or SIGABRT for a refused allocation, are not judged)
+        let signal = std::os::unix::process::ExitStatusExt::signal(&out.status);
+        assert_ne!(signal, Some(9), "{kib} KiB: killed by the timeout: a hang");
+        let o = crate::support::bin::Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert!(
+            !o.stderr.contains("panicked"),
+            "{kib} KiB: a panic ({}):\n{}",
+            o.code,
+            o.stderr
+        );
+        if o.stderr.contains("the system refused") {
+            assert_eq!(o.code, 1, "{kib} KiB: {}", o.stderr);
+            assert!(o.stderr.contains("too little memory"), "{}", o.stderr);
+            refusals += 1;
+        }
+        seen.push((kib, o.code));
+        if o.code == 0 {
+            assert!(o.stdout.contains("\"event\":\"x\""), "{}", o.stdout);
+            break;
+        }
+        kib = kib * 21 / 20;
+    }
+    assert!(
+        refusals > 0,
+        "no limit made the OS refuse a thread (limit KiB, exit): {seen:?}"
+    );
+}

@@ -297,6 +297,7 @@ fn oversized_and_gzip_bomb_bodies_are_capped() {
         let o = run(cmd(&stub.url()).args(["--max-body-mb", "1", "labels"]));
         assert_eq!(o.code, 6, "{}", o.stderr);
         assert!(o.stderr.contains("1 MiB limit"), "{}", o.stderr);
+        assert!(!o.stderr.contains("is --addr a Loki"), "{}", o.stderr);
     }
     // Under the default limit the same answer is fine.
     let stub = LokiStub::canned(vec![Reply::new(200, "application/json", big.into_bytes())]);

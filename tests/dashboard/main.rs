@@ -7,8 +7,12 @@
 //! Run one module: `cargo test --test dashboard <topic>::`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../support/mod.rs"]
+mod support;
+
 mod app;
 mod explore;
+mod hostile_servers;
 mod metric_table;
 mod queries;
 mod screen;

@@ -28,5 +28,6 @@ mod screens;
 mod small_screens;
 mod status;
 mod tmux;
+mod tmux_abort;
 mod volume;
 mod wording;

@@ -10,14 +10,14 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-struct Tmux {
+pub(crate) struct Tmux {
     socket: String,
     _dir: tempfile::TempDir,
     home: PathBuf,
 }
 
 impl Tmux {
-    fn new(name: &str) -> Tmux {
+    pub(crate) fn new(name: &str) -> Tmux {
         let dir = tempfile::tempdir().unwrap();
         let home = dir.path().to_path_buf();
         Tmux {
@@ -27,7 +27,7 @@ impl Tmux {
         }
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         Command::new("tmux")
             .arg("-L")
             .arg(&self.socket)
@@ -39,24 +39,24 @@ impl Tmux {
             .unwrap()
     }
 
-    fn display(&self, fmt: &str) -> String {
+    pub(crate) fn display(&self, fmt: &str) -> String {
         let o = self.run(&["display-message", "-p", "-t", "t", fmt]);
         String::from_utf8_lossy(&o.stdout).trim().to_string()
     }
 
-    fn capture(&self) -> String {
+    pub(crate) fn capture(&self) -> String {
         let o = self.run(&["capture-pane", "-p", "-t", "t"]);
         String::from_utf8_lossy(&o.stdout).to_string()
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", "t"];
         args.extend_from_slice(keys);
         self.run(&args);
     }
 
     /// Polls until `ok` holds (a deadline against hangs, not a timing assertion).
-    fn wait(&self, what: &str, mut ok: impl FnMut(&Tmux) -> bool) {
+    pub(crate) fn wait(&self, what: &str, mut ok: impl FnMut(&Tmux) -> bool) {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if ok(self) {
@@ -75,7 +75,7 @@ impl Tmux {
     /// never reaping it, so `pane_dead_status` stays empty although the app has exited: the
     /// status is then read from the zombie's `/proc/<pid>/stat` (the kernel keeps it there
     /// until the parent reaps it).
-    fn exit_status(&self, what: &str) -> String {
+    pub(crate) fn exit_status(&self, what: &str) -> String {
         let pid = self.display("#{pane_pid}");
         let mut status = String::new();
         self.wait(what, |t| {
@@ -128,11 +128,11 @@ impl Drop for Tmux {
     }
 }
 
-fn bin() -> &'static str {
+pub(crate) fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_vs-logs")
 }
 
-fn ready() -> bool {
+pub(crate) fn ready() -> bool {
     if Command::new("tmux").arg("-V").output().is_err() {
         eprintln!("NOTICE: tmux is not installed; skipping the real-terminal test");
         return false;
@@ -148,7 +148,7 @@ fn ready() -> bool {
     true
 }
 
-fn start(t: &Tmux, command: &str) {
+pub(crate) fn start(t: &Tmux, command: &str) {
     start_sized(t, command, 140, 40);
 }
 
@@ -159,7 +159,7 @@ fn start_sized(t: &Tmux, command: &str, w: u16, h: u16) {
     t.run(&["set-option", "-t", "t", "remain-on-exit", "on"]);
 }
 
-fn wait_for_results(t: &Tmux) {
+pub(crate) fn wait_for_results(t: &Tmux) {
     t.wait("the first results", |t| {
         let s = t.capture();
         s.contains("vs-logs") && s.contains(" lines") && !s.contains("querying")

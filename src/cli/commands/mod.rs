@@ -39,6 +39,17 @@ pub fn run_without_session(
     })
 }
 
+/// The name of a command that takes the terminal over (the explorer), for the supervising
+/// parent's message; `None` for every other command (they run in this process).
+pub fn takes_terminal(command: &Command) -> Option<&'static str> {
+    match command {
+        Command::Tui(_) => Some("vs-logs tui"),
+        Command::Dashboard(_) => Some("vs-logs dashboard"),
+        Command::Replay(a) if a.tui => Some("vs-logs replay --tui"),
+        _ => None,
+    }
+}
+
 /// Runs `command`; `file` is the single `--file` given (what `-f` follows locally).
 pub async fn dispatch(
     session: Session,

@@ -140,6 +140,16 @@ async fn export_pages(
     ))
 }
 
+/// One dashboard panel query's answer as the panel shows it: the output, or the error's text
+/// (what the panel prints in place).
+pub async fn panel_answer(backend: &Backend, req: &QueryRange) -> Result<QueryOutput, String> {
+    backend
+        .query(req, Arc::new(|_| {}))
+        .await
+        .map(|(o, _)| o)
+        .map_err(|e| e.to_string())
+}
+
 /// One task per dashboard panel query, all at once; each answer comes back tagged with the
 /// generation and its index in the plan.
 pub fn spawn_panels(
@@ -154,11 +164,7 @@ pub fn spawn_panels(
         .map(|(index, req)| {
             let (b, tx) = (backend.clone(), tx.clone());
             tokio::spawn(async move {
-                let result = b
-                    .query(&req, Arc::new(|_| {}))
-                    .await
-                    .map(|(o, _)| o)
-                    .map_err(|e| e.to_string());
+                let result = panel_answer(&b, &req).await;
                 let _ = tx.send(Msg::PanelFinished {
                     generation,
                     index,
