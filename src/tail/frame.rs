@@ -3,16 +3,16 @@
 //! A frame is `{"streams":[{"stream":{..},"values":[["<ns>","<line>"(,{..})?],..]}],
 //! "dropped_entries":[..]?, "encodingFlags":[..]?}`. Loki usually puts every entry in its own
 //! stream object, so identical label sets are shared (`Arc`) between consecutive objects. The
-//! values themselves are read by the decoder of query answers (`loki::wire::streams`).
+//! stream objects themselves are read by the decoder of query answers (`loki::wire::streams`).
 
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, IgnoredAny, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IgnoredAny, Visitor};
 
-use crate::loki::wire::streams::{RawValue, ValuesSeed};
+use crate::loki::wire::streams::{LabelSets, StreamsSeed};
 use crate::model::{Labels, LogEntry};
 
 /// What Loki reported as dropped in one frame (`dropped_entries`).
@@ -178,8 +178,8 @@ impl<'de> Visitor<'de> for FrameSeed<'_> {
                 "streams" => {
                     streams = true;
                     map.next_value_seed(StreamsSeed {
-                        labels: &mut *self.labels,
-                        entries: &mut *self.entries,
+                        labels: &mut RecentLabels(&mut *self.labels),
+                        out: &mut *self.entries,
                     })?;
                 }
                 "dropped_entries" if dropped.is_some() => {
@@ -195,96 +195,16 @@ impl<'de> Visitor<'de> for FrameSeed<'_> {
     }
 }
 
-/// The `streams` array.
-struct StreamsSeed<'s> {
-    labels: &'s mut Vec<Arc<Labels>>,
-    entries: &'s mut Vec<LogEntry>,
-}
+/// The label sets a tail follows, most recently used first, shared by its entries.
+struct RecentLabels<'s>(&'s mut Vec<Arc<Labels>>);
 
-impl<'de> DeserializeSeed<'de> for StreamsSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
+impl LabelSets for RecentLabels<'_> {
+    fn read<'de, A: de::MapAccess<'de>>(&mut self, map: &mut A) -> Result<Arc<Labels>, A::Error> {
+        let raw: RawLabels<'de> = map.next_value()?;
+        Ok(labels_for(self.0, raw))
     }
-}
-
-impl<'de> Visitor<'de> for StreamsSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array of streams")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(StreamSeed {
-                labels: &mut *self.labels,
-                entries: &mut *self.entries,
-            })?
-            .is_some()
-        {}
-        Ok(())
-    }
-}
-
-/// One `{"stream":{..},"values":[..]}` object, its values appended to `entries`.
-struct StreamSeed<'s> {
-    labels: &'s mut Vec<Arc<Labels>>,
-    entries: &'s mut Vec<LogEntry>,
-}
-
-impl<'de> DeserializeSeed<'de> for StreamSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for StreamSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a stream object")
-    }
-
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut labels: Option<Arc<Labels>> = None;
-        // Values that came before their labels (Loki writes `stream` first).
-        let mut early: Option<Vec<RawValue>> = None;
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match key.as_ref() {
-                "stream" if labels.is_some() => return Err(de::Error::duplicate_field("stream")),
-                "stream" => {
-                    let raw: RawLabels<'de> = map.next_value()?;
-                    labels = Some(labels_for(self.labels, raw));
-                }
-                "values" if early.is_some() => return Err(de::Error::duplicate_field("values")),
-                "values" => match &labels {
-                    Some(l) => {
-                        early = Some(Vec::new());
-                        map.next_value_seed(ValuesSeed {
-                            labels: l,
-                            out: &mut *self.entries,
-                        })?;
-                    }
-                    None => early = Some(map.next_value()?),
-                },
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        if let Some(values) = early.filter(|v| !v.is_empty()) {
-            let l = match labels {
-                Some(l) => l,
-                None => labels_for(self.labels, RawLabels::default()),
-            };
-            self.entries
-                .extend(values.into_iter().map(|v| v.into_entry(Arc::clone(&l))));
-        }
-        Ok(())
+    fn empty(&mut self) -> Arc<Labels> {
+        labels_for(self.0, RawLabels::default())
     }
 }
 

@@ -34,33 +34,82 @@ pub(super) struct StreamsResult(pub(super) Vec<LogEntry>);
 
 impl<'de> Deserialize<'de> for StreamsResult {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = StreamsResult;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a list of streams")
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<StreamsResult, A::Error> {
-                let mut out = Vec::new();
-                while seq.next_element_seed(StreamSeed(&mut out))?.is_some() {}
-                Ok(StreamsResult(out))
-            }
+        let mut out = Vec::new();
+        StreamsSeed {
+            labels: &mut FreshLabels,
+            out: &mut out,
         }
-        d.deserialize_seq(V)
+        .deserialize(d)?;
+        Ok(StreamsResult(out))
+    }
+}
+
+/// How the label set of each stream object is made from its `stream` field: a query answer
+/// builds each one (its streams are distinct); a tail (`tail::frame`) reuses the few it follows.
+pub(crate) trait LabelSets {
+    /// The labels of a stream, read from the map's next value.
+    fn read<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<Arc<Labels>, A::Error>;
+    /// The labels of a stream object without `stream`.
+    fn empty(&mut self) -> Arc<Labels>;
+}
+
+/// Every stream's labels built as read.
+struct FreshLabels;
+
+impl LabelSets for FreshLabels {
+    fn read<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<Arc<Labels>, A::Error> {
+        Ok(Arc::new(map.next_value()?))
+    }
+    fn empty(&mut self) -> Arc<Labels> {
+        Arc::default()
+    }
+}
+
+/// A `streams` array, every entry appended to `out`: the one decoder of Loki's stream objects
+/// for query answers and tail frames.
+pub(crate) struct StreamsSeed<'o, L> {
+    pub(crate) labels: &'o mut L,
+    pub(crate) out: &'o mut Vec<LogEntry>,
+}
+
+impl<'de, L: LabelSets> DeserializeSeed<'de> for StreamsSeed<'_, L> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, L: LabelSets> Visitor<'de> for StreamsSeed<'_, L> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of streams")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq
+            .next_element_seed(StreamSeed {
+                labels: &mut *self.labels,
+                out: &mut *self.out,
+            })?
+            .is_some()
+        {}
+        Ok(())
     }
 }
 
 /// One `{"stream":{...},"values":[...]}` object, appending its entries to the output.
-struct StreamSeed<'o>(&'o mut Vec<LogEntry>);
+struct StreamSeed<'o, L> {
+    labels: &'o mut L,
+    out: &'o mut Vec<LogEntry>,
+}
 
-impl<'de> DeserializeSeed<'de> for StreamSeed<'_> {
+impl<'de, L: LabelSets> DeserializeSeed<'de> for StreamSeed<'_, L> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for StreamSeed<'_> {
+impl<'de, L: LabelSets> Visitor<'de> for StreamSeed<'_, L> {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a stream object")
@@ -68,41 +117,43 @@ impl<'de> Visitor<'de> for StreamSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut labels: Option<Arc<Labels>> = None;
         // Values seen before `stream` (not Loki's order, but legal JSON): labelled afterwards.
-        let mut pending: Vec<RawValue> = Vec::new();
-        let first = self.0.len();
+        let mut early: Option<Vec<RawValue>> = None;
         while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
             match key.as_ref() {
-                "stream" => labels = Some(Arc::new(map.next_value()?)),
+                "stream" if labels.is_some() => return Err(de::Error::duplicate_field("stream")),
+                "stream" => labels = Some(self.labels.read(&mut map)?),
+                "values" if early.is_some() => return Err(de::Error::duplicate_field("values")),
                 "values" => match &labels {
-                    Some(l) => map.next_value_seed(ValuesSeed {
-                        labels: l,
-                        out: self.0,
-                    })?,
-                    None => pending = map.next_value()?,
+                    Some(l) => {
+                        early = Some(Vec::new());
+                        map.next_value_seed(ValuesSeed {
+                            labels: l,
+                            out: &mut *self.out,
+                        })?;
+                    }
+                    None => early = Some(map.next_value()?),
                 },
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        let labels = labels.unwrap_or_default();
-        if !pending.is_empty() {
-            debug_assert_eq!(first, self.0.len());
-            self.0.extend(
-                pending
-                    .into_iter()
-                    .map(|v| v.into_entry(Arc::clone(&labels))),
-            );
+        if let Some(values) = early.filter(|v| !v.is_empty()) {
+            let l = match labels {
+                Some(l) => l,
+                None => self.labels.empty(),
+            };
+            self.out
+                .extend(values.into_iter().map(|v| v.into_entry(Arc::clone(&l))));
         }
         Ok(())
     }
 }
 
-/// A `values` array, each value appended to `out` with `labels`: the one decoder of Loki's
-/// values for query answers and tail frames (`tail::frame`).
-pub(crate) struct ValuesSeed<'a> {
-    pub(crate) labels: &'a Arc<Labels>,
-    pub(crate) out: &'a mut Vec<LogEntry>,
+/// A `values` array, each value appended to `out` with `labels`.
+struct ValuesSeed<'a> {
+    labels: &'a Arc<Labels>,
+    out: &'a mut Vec<LogEntry>,
 }
 
 impl<'de> DeserializeSeed<'de> for ValuesSeed<'_> {
@@ -130,7 +181,7 @@ impl<'de> Visitor<'de> for ValuesSeed<'_> {
 
 /// `["<ns>", "<line>"]` or, with categorize-labels, `["<ns>", "<line>", {"structuredMetadata":
 /// {...}, "parsed": {...}}]`.
-pub(crate) struct RawValue {
+struct RawValue {
     ts: i64,
     line: String,
     extra: Option<Categorized>,
@@ -145,7 +196,7 @@ struct Categorized {
 }
 
 impl RawValue {
-    pub(crate) fn into_entry(self, labels: Arc<Labels>) -> LogEntry {
+    fn into_entry(self, labels: Arc<Labels>) -> LogEntry {
         let mut e = LogEntry::new(self.ts, labels, self.line);
         if let Some(x) = self.extra {
             e.metadata = x.structured_metadata;
