@@ -3,6 +3,7 @@
 
 use super::line::classify_line;
 use super::*;
+use crate::model::Labels;
 
 const PIECES: &[&str] = &[
     "{",
