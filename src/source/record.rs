@@ -80,19 +80,23 @@ pub(crate) fn extent(block: &[u8], at: usize) -> Option<(Extent, usize)> {
     // Made on the first line that might join (never for a JSON file).
     let mut joiner: Option<Joiner> = None;
     let mut end = first_end;
+    // Where the line after the record's last one begins.
+    let mut end_next = next;
     let mut lines = 1;
     let mut nonblank = 1;
     let mut pending_blank = 0;
-    while next < block.len() {
+    // A line starting with `{` is not blank and never joins: the record ends before it (its
+    // end is not searched for).
+    while next < block.len() && block[next] != b'{' {
         let (e, n) = line_end(block, next);
         if blank(&block[next..e]) {
             pending_blank += 1;
-        } else if block[next] != b'{'
-            && joiner
-                .get_or_insert_with(|| Joiner::new(&text(&block[start..first_end])))
-                .accepts(&text(&block[next..e]))
+        } else if joiner
+            .get_or_insert_with(|| Joiner::new(&text(&block[start..first_end])))
+            .accepts(&text(&block[next..e]))
         {
             end = e;
+            end_next = n;
             lines += pending_blank + 1;
             nonblank += 1;
             pending_blank = 0;
@@ -102,11 +106,7 @@ pub(crate) fn extent(block: &[u8], at: usize) -> Option<(Extent, usize)> {
         next = n;
     }
     // Trailing blank lines belong to no record: the next one starts after them.
-    let next = if end < block.len() {
-        line_end(block, end).1
-    } else {
-        block.len() + 1
-    };
+    let next = end_next;
     Some((
         Extent {
             start,
