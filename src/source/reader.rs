@@ -92,7 +92,8 @@ pub(crate) fn open_reader(
     compression: Compression,
 ) -> Result<Box<dyn Read + Send>, SourceError> {
     let file = File::open(path).map_err(|e| open_error(path, e))?;
-    let buffered = BufReader::with_capacity(1 << 20, file);
+    // 64 KB: the probe for the first timestamp reads that much first, and no more.
+    let buffered = BufReader::with_capacity(64 << 10, file);
     let max = max_line_bytes();
     Ok(match compression {
         Compression::None => Box::new(LineCap::new(buffered, max)),
