@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::SourceError;
-use super::line::classify_fast;
+use super::line::{classify_fast, timestamp_fast};
 use super::reader::Data;
 use super::record;
 use super::scan;
@@ -150,7 +150,7 @@ pub(crate) fn newest_in_tail(data: &Data) -> Option<i64> {
     let mut newest: Option<i64> = None;
     let mut last: Option<(i64, usize)> = None;
     for r in record::records(&tail[from..]) {
-        let t = match (classify_fast(r.first()).ts_ns, last) {
+        let t = match (timestamp_fast(r.first()), last) {
             (Some(ts), _) => {
                 last = Some((ts, r.index));
                 Some(ts)

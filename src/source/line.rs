@@ -120,6 +120,19 @@ pub(crate) fn classify_fast(line: &str) -> Fast<'_> {
     f
 }
 
+/// The timestamp [`classify_fast`] finds in a line, without its other labels: for a JSON line
+/// one key search instead of three (the probe for an input's newest time reads a whole MB of
+/// lines before every query).
+pub(crate) fn timestamp_fast(line: &str) -> Option<i64> {
+    let trimmed_line = line.strip_suffix('\r').unwrap_or(line);
+    let (_, body_start) = split_compose(trimmed_line);
+    let trimmed = trimmed_line[body_start..].trim_start();
+    if trimmed.starts_with('{') && trimmed.trim_end().ends_with('}') {
+        return sniff_str(trimmed, &TIMESTAMP_KEY).and_then(|t| timestamp::parse_full(&t));
+    }
+    classify_fast(line).ts_ns
+}
+
 fn classify_json<'a>(obj: &'a str, container: Option<&'a str>, body_start: usize) -> Fast<'a> {
     let level = sniff_str(obj, &LEVEL_KEY);
     let module = sniff_str(obj, &LOGGER_KEY).map_or("app", |l| module_of_logger(&l));

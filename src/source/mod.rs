@@ -9,11 +9,15 @@
 //! on Loki.
 
 mod boundary;
+mod catalog;
 pub mod demo;
+mod error;
+pub use error::SourceError;
 mod exec;
 mod index;
 mod lead;
 mod metric_scan;
+mod query;
 use lead::{lead_base, mtime_ns, now_ns};
 pub mod line;
 mod reader;
@@ -27,10 +31,7 @@ mod topn;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
-
-use crate::logql::{self, LogQuery, LogqlError, MetricQuery, QueryKind};
-use crate::model::{Labels, QueryOutput, QueryRange, QueryStats};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use reader::Compression;
 
@@ -51,38 +52,6 @@ pub enum LocalInput {
     File(PathBuf),
     Stdin,
     Demo,
-}
-
-/// Why a local source cannot be read or queried; names the file and says what to do.
-#[derive(Debug, thiserror::Error)]
-pub enum SourceError {
-    #[error(transparent)]
-    Logql(#[from] LogqlError),
-    #[error("{}: no such file (check the path; use --stdin to read from a pipe)", path.display())]
-    NotFound { path: PathBuf },
-    #[error("{}: permission denied (check the file's permissions)", path.display())]
-    PermissionDenied { path: PathBuf },
-    #[error("{} is a directory: pass the log file itself (e.g. {}/app.log)", path.display(), path.display())]
-    IsDirectory { path: PathBuf },
-    #[error("cannot read {}: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error(
-        "{}: the {format} data is truncated or corrupt ({source}); copy the file again, or \
-         recover what is readable with `zcat`/`zstdcat` into a plain file",
-        path.display()
-    )]
-    Corrupt {
-        path: PathBuf,
-        format: &'static str,
-        source: std::io::Error,
-    },
-    #[error("cannot read stdin: {0}")]
-    Stdin(std::io::Error),
-    #[error("{0}")]
-    Other(String),
 }
 
 /// A set of local inputs, queried like a Loki.
@@ -231,160 +200,6 @@ impl LocalSource {
             })
             .collect::<Vec<_>>()
             .join(", ")
-    }
-
-    /// The newest entry's timestamp, ns: ranges like `--since 12h` count back from it when the
-    /// data is older than now (as with a file copied off a box).
-    ///
-    /// Plain files and in-memory inputs are read from the end (log files are written in time
-    /// order); compressed files are scanned once (and the scan cached for `labels`/`series`).
-    pub fn newest_ns(&self) -> Option<i64> {
-        if let Some(n) = self.newest_hint {
-            return Some(n);
-        }
-        let mut newest: Option<i64> = self.untimed_newest.iter().flatten().copied().max();
-        for (data, _) in &self.data {
-            let n = match index::newest_in_tail(data) {
-                Some(n) => Some(n),
-                None => self.index().ok()?.newest_ns,
-            };
-            newest = newest.max(n);
-        }
-        newest
-    }
-
-    /// The start of the minute of the oldest timestamped line: where "the data's own span"
-    /// begins (a metric query over it needs a real start, not the epoch). One cached scan.
-    pub fn oldest_ns(&self) -> Option<i64> {
-        let timed = self.index().ok()?.oldest_ns();
-        // An input with no timestamp in its head has untimed lines from its base time on
-        // (all of a plain-text log: without them the span began at the epoch).
-        let untimed = self
-            .data
-            .iter()
-            .zip(&self.untimed_newest)
-            .filter(|(_, newest)| newest.is_some())
-            .map(|((_, base), _)| base - base.rem_euclid(60_000_000_000))
-            .min();
-        timed.into_iter().chain(untimed).min()
-    }
-
-    fn index(&self) -> Result<Arc<index::Index>, SourceError> {
-        let mut guard = self
-            .index
-            .lock()
-            .map_err(|_| SourceError::Other("index cache poisoned".into()))?;
-        if let Some(idx) = guard.as_ref() {
-            return Ok(Arc::clone(idx));
-        }
-        let idx = Arc::new(index::build(&self.data, &self.app)?);
-        *guard = Some(Arc::clone(&idx));
-        Ok(idx)
-    }
-
-    /// Runs a log or metric query with Loki's semantics (see `QueryRange`).
-    pub fn query(
-        &self,
-        req: &QueryRange,
-        progress: &(dyn Fn(usize) + Send + Sync),
-    ) -> Result<(QueryOutput, QueryStats), SourceError> {
-        let started = Instant::now();
-        let (output, counts) = match logql::kind_of(&req.query)? {
-            QueryKind::Log => {
-                let q = LogQuery::compile(&req.query)?;
-                let bounds = exec::LogBounds {
-                    start_ns: req.start_ns,
-                    end_ns: req.end_ns,
-                    limit: req.limit,
-                    direction: req.direction,
-                };
-                let (entries, counts) = exec::run_log(&self.data, &q, &self.app, bounds, progress)?;
-                (QueryOutput::Streams(entries), counts)
-            }
-            QueryKind::Metric => self.metric(req, progress)?,
-        };
-        let stats = QueryStats {
-            bytes_processed: counts.bytes,
-            lines_processed: counts.lines,
-            exec_time_s: started.elapsed().as_secs_f64(),
-        };
-        Ok((output, stats))
-    }
-
-    fn metric(
-        &self,
-        req: &QueryRange,
-        progress: &(dyn Fn(usize) + Send + Sync),
-    ) -> Result<(QueryOutput, scan::Counts), SourceError> {
-        let q = MetricQuery::compile(&req.query)?;
-        let sampling = if req.instant {
-            q.instant_sampling(req.end_ns)
-        } else {
-            let step_ms = req
-                .step_ms
-                .filter(|s| *s > 0)
-                .unwrap_or_else(|| metric_scan::default_step_ms(req.start_ns, req.end_ns));
-            q.range_sampling(req.start_ns, req.end_ns, step_ms)?
-        };
-        // Only the lines some step's window holds are sampled (Loki's grid is rounded out to
-        // the step at both ends, so its last window can reach past `end`).
-        let (set, counts) = metric_scan::scan(&self.data, &sampling, &self.app, progress)?;
-        let result = sampling.finish(set)?;
-        Ok((QueryOutput::Metric(result), counts))
-    }
-
-    /// Stream label names with lines in the range (like Loki's `/labels`).
-    pub fn labels(&self, start_ns: i64, end_ns: i64) -> Result<Vec<String>, SourceError> {
-        let idx = self.index()?;
-        let mut names: Vec<String> = idx
-            .streams_in(start_ns, end_ns)
-            .flat_map(|l| l.keys().cloned())
-            .collect();
-        names.sort();
-        names.dedup();
-        Ok(names)
-    }
-
-    /// Values of one stream label in the range, optionally only of streams a selector matches.
-    pub fn label_values(
-        &self,
-        name: &str,
-        start_ns: i64,
-        end_ns: i64,
-        query: Option<&str>,
-    ) -> Result<Vec<String>, SourceError> {
-        let idx = self.index()?;
-        let selector = query
-            .filter(|q| !q.trim().is_empty())
-            .map(LogQuery::compile)
-            .transpose()?;
-        let mut values: Vec<String> = idx
-            .streams_in(start_ns, end_ns)
-            .filter(|l| selector.as_ref().is_none_or(|s| s.matches_stream(l)))
-            .filter_map(|l| l.get(name).cloned())
-            .collect();
-        values.sort();
-        values.dedup();
-        Ok(values)
-    }
-
-    /// Stream label sets in the range matching any of the selectors (all when none given).
-    pub fn series(
-        &self,
-        matchers: &[String],
-        start_ns: i64,
-        end_ns: i64,
-    ) -> Result<Vec<Labels>, SourceError> {
-        let idx = self.index()?;
-        let selectors = matchers
-            .iter()
-            .map(|m| LogQuery::compile(m))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(idx
-            .streams_in(start_ns, end_ns)
-            .filter(|l| selectors.is_empty() || selectors.iter().any(|s| s.matches_stream(l)))
-            .cloned()
-            .collect())
     }
 }
 

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use super::reader::BLOCK;
 use super::*;
-use crate::model::Direction;
+use crate::model::{Direction, QueryOutput, QueryRange};
 
 const TRACE: &str = "Traceback (most recent call last):\n  File \"/app/job.py\", line 3, in run\n    raise ValueError(\"bad\")\nValueError: bad";
 

@@ -3,6 +3,7 @@
 
 use super::line::classify_line;
 use super::*;
+use crate::model::Labels;
 
 const PIECES: &[&str] = &[
     "{",
@@ -63,6 +64,23 @@ fn classify_never_panics_and_body_is_a_suffix() {
         let info = classify_line(&line, "app");
         assert!(line.ends_with(info.body(&line)));
         assert!(!info.labels["level"].is_empty());
+    }
+}
+
+#[test]
+fn timestamp_fast_finds_what_classify_fast_finds() {
+    let mut rng = fastrand::Rng::with_seed(5);
+    let demo = super::demo::demo_bytes(super::demo::DEMO_END_NS);
+    let demo = String::from_utf8_lossy(&demo[..200_000]).into_owned();
+    let random = (0..50_000).map(|_| random_line(&mut rng));
+    for line in demo.lines().map(str::to_string).chain(random) {
+        for l in [line.clone(), format!("{line}\r"), format!("svc  | {line}")] {
+            assert_eq!(
+                super::line::timestamp_fast(&l),
+                super::line::classify_fast(&l).ts_ns,
+                "{l:?}"
+            );
+        }
     }
 }
 

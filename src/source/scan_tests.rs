@@ -144,3 +144,51 @@ fn a_panicking_block_job_is_an_error_not_a_hang() {
         "{merged:?}"
     );
 }
+
+#[test]
+fn count_lines_counts_what_lines_yields_at_every_chunk_edge() {
+    // Blank lines (spaces, tabs, `\r`, form feeds; `\x0b` is not ASCII whitespace), lines that
+    // only start with whitespace, around the 64-byte chunks of the count and at both ends.
+    let alphabet = b"\n\n \r\t\x0c\x0ba{";
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for len in 0..300 {
+        for _ in 0..20 {
+            let block: Vec<u8> = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            assert_eq!(
+                count_lines(&block),
+                lines(&block).count() as u64,
+                "{:?}",
+                String::from_utf8_lossy(&block)
+            );
+        }
+    }
+    for block in [
+        &b""[..],
+        b"\n",
+        b"\n\n",
+        b" ",
+        b"a",
+        b"a\n",
+        b"a\n ",
+        b"a\n \n",
+        b"a\n b",
+        b"\x0b\n",
+        b"\r\n\r\n{}\r\n",
+    ] {
+        assert_eq!(count_lines(block), lines(block).count() as u64, "{block:?}");
+    }
+    let mut long = vec![b'x'; 200];
+    for at in [0, 62, 63, 64, 65, 127, 128, 198] {
+        long[at] = b'\n';
+        long[at + 1] = b' ';
+        assert_eq!(count_lines(&long), lines(&long).count() as u64, "{at}");
+    }
+}

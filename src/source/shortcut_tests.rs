@@ -216,3 +216,94 @@ fn shortcuts_match_on_the_demo_data() {
     let cut = memchr::memchr(b'\n', &bytes[2_000_000..]).map_or(bytes.len(), |i| 2_000_001 + i);
     same_answers(&bytes[..cut]);
 }
+
+/// Runs a query over a file (read through the line cap) with the given bounds.
+fn run_file(path: &std::path::Path, q: &dyn LogPipeline, b: LogBounds) -> (Vec<LogEntry>, u64) {
+    let inputs = vec![(
+        Data::File {
+            path: path.to_path_buf(),
+            compression: super::super::reader::Compression::None,
+        },
+        0,
+    )];
+    let (entries, counts) = run_log(&inputs, q, "vulnsentinel", b, &|_| {}).unwrap();
+    (entries, counts.lines)
+}
+
+/// The hostile lines, lines over the line cap (the literal before the cut, only after it, and
+/// across it), blank and whitespace-only lines, and enough JSON lines to fill more than one
+/// block, in a file.
+fn hostile_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let max = crate::model::limits::max_line_bytes();
+    let mut bytes = hostile();
+    bytes.extend_from_slice(b"\n");
+    let long = |before: usize, after: usize| {
+        let mut l = format!(r#"{{"event":"long","timestamp":"{T}5Z","msg":""#).into_bytes();
+        l.resize(l.len() + before, b'x');
+        l.extend_from_slice(b"rate limit");
+        l.resize(l.len() + after, b'y');
+        l.extend_from_slice(b"\"}\n");
+        l
+    };
+    bytes.extend(long(10, max));
+    bytes.extend(long(max + 10, 10));
+    bytes.extend(long(max - 60, 100));
+    bytes.extend_from_slice(b"\n \n\t\r\n\x0c\n");
+    let mut i = 0;
+    while bytes.len() < super::super::reader::BLOCK + (1 << 20) {
+        let s = i % 10;
+        let msg = if i % 97 == 0 { "rate limit hit" } else { "ok" };
+        bytes.extend_from_slice(
+            format!(
+                r#"{{"event":"{msg} {i}","timestamp":"{T}{s}Z","level":"error","logger":"vulnsentinel.api"}}"#
+            )
+            .as_bytes(),
+        );
+        bytes.extend_from_slice(if i % 5 == 0 { b"\r\n" } else { b"\n" });
+        if i % 1000 == 0 {
+            bytes.extend_from_slice(b"untimed rate limit line\n\n");
+        }
+        i += 1;
+    }
+    bytes.extend(long(5, 5));
+    bytes.extend_from_slice(b"unterminated rate limit");
+    let path = dir.join("hostile.log");
+    std::fs::write(&path, &bytes).unwrap();
+    path
+}
+
+#[test]
+fn the_literal_search_matches_the_plain_path_on_a_capped_file_at_every_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = hostile_file(dir.path());
+    // 2026-11-25T08:00:01Z and 08:00:08Z: bounds exactly on lines' times.
+    let t1 = 1_795_593_601_000_000_000;
+    let t8 = t1 + 7_000_000_000;
+    for q in [
+        r#"{app="vulnsentinel"} |= "rate limit""#,
+        r#"{app="vulnsentinel"} |= "rate limit" | json | level="error""#,
+        r#"{app="vulnsentinel"} |= "yyyy""#,
+    ] {
+        let compiled = LogQuery::compile(q).unwrap();
+        for (start_ns, end_ns) in [(0, i64::MAX), (t1, t8), (t1 + 1, t8 + 1)] {
+            for limit in [0, 1, 7, 100] {
+                for direction in [Direction::Forward, Direction::Backward] {
+                    let b = LogBounds {
+                        start_ns,
+                        end_ns,
+                        limit,
+                        direction,
+                    };
+                    let fast = run_file(&path, &compiled, b);
+                    let plain = run_file(&path, &Plain(&compiled), b);
+                    let what = format!("{q} {start_ns}..{end_ns} limit {limit} {direction:?}");
+                    assert_eq!(fast.0, plain.0, "{what}");
+                    assert_eq!(fast.1, plain.1, "{what}: line count");
+                    if limit == 0 && start_ns == 0 && !q.contains("yyyy") {
+                        assert!(fast.0.len() > 40, "{what}: {}", fast.0.len());
+                    }
+                }
+            }
+        }
+    }
+}
