@@ -39,6 +39,8 @@ pub struct RangeSampler {
     unwrap: Option<(String, Conversion, Vec<CompiledLabelFilter>)>,
     /// Errored samples are returned with their labels instead of failing the query.
     errors_grouped: bool,
+    /// The `by` labels the pipeline was narrowed to ([`RangeSampler::narrow_to`]).
+    narrow_by: Option<Vec<String>>,
 }
 
 impl RangeSampler {
@@ -60,6 +62,7 @@ impl RangeSampler {
             pipeline: Pipeline::compile(&range.log.pipeline)?,
             unwrap,
             errors_grouped: false,
+            narrow_by: None,
         })
     }
 
@@ -74,6 +77,22 @@ impl RangeSampler {
             }
         }
         self.errors_grouped = self.pipeline.filters_error() || names.iter().any(|n| n == ERROR);
+    }
+
+    /// For [`Self::sample_by`] with exactly `by`: the pipeline then materialises only the
+    /// labels it reads (`by`, the unwrapped label, the unwrap's filters, `__error__`) instead
+    /// of every label of every line; an errored line is run again in full for Loki's message.
+    pub fn narrow_to(&mut self, by: &[String]) {
+        let mut names = by.to_vec();
+        names.push(ERROR.to_string());
+        if let Some((label, _, post)) = &self.unwrap {
+            names.push(label.clone());
+            for f in post {
+                f.names(&mut names);
+            }
+        }
+        self.pipeline.read_after(&names);
+        self.narrow_by = Some(by.to_vec());
     }
 
     /// Parsers whose labels no later stage reads are not run (for a label-less aggregation).
@@ -105,7 +124,7 @@ impl RangeSampler {
     /// `Some(Err(_))`: the entry reaches the aggregation still carrying `__error__`, which
     /// fails the whole query in Loki (the error text is Loki's `pipeline error: …`).
     pub fn sample(&self, entry: &LogEntry) -> Option<Result<ExtractedSample, LogqlError>> {
-        self.sample_with(entry, None)
+        self.sample_with(entry, None, false)
     }
 
     /// [`Self::sample`] when the aggregation keeps only the labels `by` names (`count_over_time
@@ -118,24 +137,31 @@ impl RangeSampler {
         entry: &LogEntry,
         by: &[String],
     ) -> Option<Result<ExtractedSample, LogqlError>> {
-        self.sample_with(entry, Some(by))
+        let narrow = self.narrow_by.as_deref() == Some(by);
+        self.sample_with(entry, Some(by), narrow)
     }
 
     fn sample_with(
         &self,
         entry: &LogEntry,
         by: Option<&[String]>,
+        narrow: bool,
     ) -> Option<Result<ExtractedSample, LogqlError>> {
-        // Two passes: cheap rejection with only the labels filters read, full labels for the rest.
-        let mut w = self.pipeline.run(entry)?;
+        let mut w = if narrow {
+            self.pipeline.run_narrow(entry)?
+        } else {
+            // Two passes: cheap rejection with only the labels filters read, full labels for
+            // the rest.
+            self.pipeline.run(entry)?
+        };
         let mut value = 1.0;
         if let Some((label, conv, post)) = &self.unwrap {
-            let text = w.get(label).unwrap_or("").to_string();
-            if text.is_empty() {
+            let converted = match w.get(label) {
                 // Loki skips the sample of a line without the label (or with it empty).
-                return None;
-            }
-            match convert(&text, *conv) {
+                None | Some("") => return None,
+                Some(text) => convert(text, *conv),
+            };
+            match converted {
                 Ok(v) => value = v,
                 Err(details) => w.set_error(SAMPLE_EXTRACTION_ERR, details),
             }
@@ -150,6 +176,9 @@ impl RangeSampler {
             if w.get(ERROR)
                 .is_some_and(|e| !e.is_empty() && !self.errors_grouped)
             {
+                if narrow {
+                    return self.sample_with(entry, Some(by), false);
+                }
                 let labels = w.all();
                 let kind = labels.get(ERROR).map_or("", String::as_str);
                 return Some(Err(pipeline_error(kind, &labels)));
@@ -265,6 +294,9 @@ mod tests {
             r#"sum_over_time({app="a"} | json | unwrap duration_ms [1m])"#,
             r#"count_over_time({app="a"} | json | drop tool, app [1m])"#,
             r#"count_over_time({app="a"} | logfmt | label_format tool="{{.level}}" [1m])"#,
+            r#"count_over_time({app="a"} | logfmt | level_extracted!="" [1m])"#,
+            r#"sum_over_time({app="a"} | logfmt | unwrap duration_ms | __error__="" [1m])"#,
+            r#"count_over_time({app="a"} | json | tool!="zz" | __error__!="" [1m])"#,
         ];
         let lines = [
             r#"{"duration_ms":20.5,"tool":"x","level":"info"}"#,
@@ -279,8 +311,11 @@ mod tests {
             &["__error__"],
             &[],
         ];
-        for q in queries {
-            let s = sampler(q);
+        for (q, grouped) in queries.iter().flat_map(|q| [(q, false), (q, true)]) {
+            let mut s = sampler(q);
+            if grouped {
+                s.group_filtered_errors();
+            }
             for line in lines {
                 for by in bys {
                     let g = Grouping::by(by);
@@ -296,6 +331,13 @@ mod tests {
                         .sample_by(&entry(line), &g.labels)
                         .map(|r| r.map(|x| (x.labels, x.value, x.line_bytes)));
                     assert_eq!(full, narrow, "{q} on {line} by {by:?}");
+                    // The pipeline narrowed to `by` (only what is read is materialised).
+                    let mut n = s.clone();
+                    n.narrow_to(&g.labels);
+                    let narrowed = n
+                        .sample_by(&entry(line), &g.labels)
+                        .map(|r| r.map(|x| (x.labels, x.value, x.line_bytes)));
+                    assert_eq!(full, narrowed, "narrowed: {q} on {line} by {by:?}");
                 }
             }
         }

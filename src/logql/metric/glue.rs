@@ -55,6 +55,12 @@ impl SampleSource for RangeSampler {
         }))
     }
 
+    fn narrowed(&self, by: &Grouping) -> Option<Arc<dyn SampleSource>> {
+        let mut narrow = self.clone();
+        narrow.narrow_to(&by.labels);
+        Some(Arc::new(narrow))
+    }
+
     fn sample_by(&self, entry: &LogEntry, by: &Grouping) -> Option<Result<Sample, LogqlError>> {
         Some(
             RangeSampler::sample_by(self, entry, &by.labels)?.map(|s| Sample {

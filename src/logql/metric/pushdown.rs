@@ -37,6 +37,29 @@ pub(super) fn push_down(plan: &mut Plan) {
     }
 }
 
+/// Range aggregations grouped `by (…)` (their own, or a pushed-down `sum by`) get sources that
+/// compute only the labels they keep ([`narrowed`]).
+///
+/// [`narrowed`]: super::extract::SampleSource::narrowed
+pub(super) fn narrow(plan: &mut Plan) {
+    match plan {
+        Plan::Range(r) => {
+            let ex = &mut r.extractor;
+            if let Some(g) = ex.grouping.as_ref().filter(|g| !g.without)
+                && let Some(s) = ex.source.narrowed(g)
+            {
+                ex.source = s;
+            }
+        }
+        Plan::Vector { inner, .. } | Plan::LabelReplace { inner, .. } => narrow(inner),
+        Plan::Binary { lhs, rhs, .. } => {
+            narrow(lhs);
+            narrow(rhs);
+        }
+        Plan::Literal(_) | Plan::VectorLit(_) => {}
+    }
+}
+
 /// Whether a plan's range aggregation extracts into groups (for tests).
 #[cfg(test)]
 fn pushed(plan: &Plan) -> Option<super::labels::Grouping> {

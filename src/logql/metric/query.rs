@@ -53,7 +53,8 @@ impl MetricQuery {
         q
     }
 
-    fn with_plan(plan: Plan) -> Result<Self, LogqlError> {
+    fn with_plan(mut plan: Plan) -> Result<Self, LogqlError> {
+        pushdown::narrow(&mut plan);
         let selectors = plan
             .ranges()
             .iter()
@@ -392,3 +393,7 @@ fn range_plan(
 #[cfg(test)]
 #[path = "query_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "query_limit_tests.rs"]
+mod limit_tests;

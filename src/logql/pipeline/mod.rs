@@ -60,6 +60,11 @@ pub struct Pipeline {
     skipped: Vec<bool>,
     /// For each stage, whether a later stage reads the line.
     line_read_after: Vec<bool>,
+    /// What a restricted run materialises: the names read after the pipeline (see
+    /// [`Pipeline::read_after`]), then `needed_names`; stage `i` wants the first
+    /// `after + needed[i]`.
+    want_names: Vec<String>,
+    after: usize,
 }
 
 /// [`Pipeline::needed`] and its names, for the stages not skipped.
@@ -135,13 +140,31 @@ impl Pipeline {
         }
         Ok(Self {
             stages: out,
+            want_names: needed_names.clone(),
             needed,
             needed_names,
             hoisted,
             skip_unused: false,
             skipped,
             line_read_after,
+            after: 0,
         })
+    }
+
+    /// Declares the only labels read after the pipeline (a metric grouped `by (…)` reads those,
+    /// the unwrapped one and `__error__`): then [`Pipeline::run_narrow`] materialises just
+    /// these and what later filters read, instead of every label a parser finds. Which
+    /// parsers run (and so which errors are set) does not change.
+    pub fn read_after(&mut self, names: &[String]) {
+        let mut after: Vec<String> = Vec::new();
+        for n in names {
+            if !after.contains(n) {
+                after.push(n.clone());
+            }
+        }
+        self.after = after.len();
+        after.extend(self.needed_names.iter().cloned());
+        self.want_names = after;
     }
 
     /// Loki does not run a parser whose labels nothing uses when the query keeps no labels
@@ -170,6 +193,8 @@ impl Pipeline {
             self.skipped[i] = matches!(s, CStage::LineFormat(_)) && !self.line_read_after[i];
         }
         (self.needed, self.needed_names) = needed_labels(&self.stages, &self.skipped);
+        let after: Vec<String> = self.want_names[..self.after].to_vec();
+        self.read_after(&after);
     }
 
     /// The line filters that can run on the raw line: `false` means the entry is dropped.
@@ -246,6 +271,13 @@ impl Pipeline {
         }
     }
 
+    /// Runs the pipeline once, materialising only the labels later stages read and those
+    /// declared by [`Pipeline::read_after`] (every label where a stage may read any: before a
+    /// `line_format`, `label_format`, `drop` or `keep`). `None` when the entry is dropped.
+    pub fn run_narrow<'e>(&self, entry: &'e LogEntry) -> Option<Work<'e>> {
+        self.run_mode(entry, true)
+    }
+
     /// Runs the pipeline computing every label at every stage.
     pub fn run_full<'e>(&self, entry: &'e LogEntry) -> Option<Work<'e>> {
         self.run_mode(entry, false)
@@ -267,7 +299,7 @@ impl Pipeline {
                         && self.needed[i] == Some(0) => {}
                 CStage::Parser(p) => {
                     let want = if restricted {
-                        self.needed[i].map(|n| &self.needed_names[..n])
+                        self.needed[i].map(|n| &self.want_names[..self.after + n])
                     } else {
                         None
                     };

@@ -78,27 +78,30 @@ impl CompiledParser {
     /// Runs the parser. `want` restricts which labels are materialised (`None` = all); the
     /// error labels are always computed exactly.
     pub fn run(&self, w: &mut Work<'_>, want: Option<&[String]>) {
-        let wants = |n: &str| want.is_none_or(|names| names.iter().any(|x| x == n));
+        // A key `x` gives the label `x`, or `x_extracted` when a stream label is named `x`:
+        // only the label it gives is asked for.
+        let entry = w.entry;
+        let base = &*entry.labels;
+        let wants = |name: &str| {
+            want.is_none_or(|names| {
+                let plain = names.iter().any(|x| x == name);
+                let extracted = names.iter().any(|x| {
+                    x.len() == name.len() + 10 && x.starts_with(name) && x.ends_with("_extracted")
+                });
+                (plain || extracted) && {
+                    let renamed = base.contains_key(name);
+                    if renamed { extracted } else { plain }
+                }
+            })
+        };
         match self {
             Self::Json => {
                 let mut found: Vec<(String, String)> = Vec::new();
                 let res = {
                     let line: &str = &w.line;
-                    json::flatten(
-                        line,
-                        &mut |name| {
-                            // A wanted `x_extracted` comes from the key `x` (a stream label).
-                            want.is_none_or(|names| {
-                                names.iter().any(|x| {
-                                    x == name
-                                        || (x.len() == name.len() + 10
-                                            && x.starts_with(name)
-                                            && x.ends_with("_extracted"))
-                                })
-                            })
-                        },
-                        &mut |name, value| found.push((name.to_string(), value.into_owned())),
-                    )
+                    json::flatten(line, &mut |name| wants(name), &mut |name, value| {
+                        found.push((name.to_string(), value.into_owned()))
+                    })
                 };
                 match res {
                     Ok(()) => w.set_extracted_all(found),
