@@ -187,7 +187,7 @@ impl Drain {
         let clusters = self.groups.get_or_insert_with(f, Vec::new);
         let mut best: Option<(usize, f64)> = None;
         for (i, c) in clusters.iter().enumerate() {
-            let s = c.similarity(&f.tokens);
+            let s = c.similarity(f.tokens);
             if best.is_none_or(|(_, b)| s > b) {
                 best = Some((i, s));
             }

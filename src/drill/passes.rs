@@ -108,7 +108,7 @@ fn learn<'a>(
 }
 
 /// The share of each chunk the learning thread reads itself (the worker reads the rest).
-const OWN_SHARE: (usize, usize) = (3, 8);
+const OWN_SHARE: (usize, usize) = (7, 16);
 
 /// A half chunk handed to the counting worker: its first line's index, its lines, their ids.
 type Half<'a> = (usize, Vec<(i64, &'a str)>, Vec<Option<usize>>);

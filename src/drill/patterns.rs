@@ -345,7 +345,7 @@ impl Counter {
         let own = self.groups.get(f).and_then(|ids| {
             ids.iter()
                 .copied()
-                .find(|&i| self.slots[i].cluster.fits(&f.tokens))
+                .find(|&i| self.slots[i].cluster.fits(f.tokens))
         });
         // Every filter that matches the line must be the line's own; its own must match.
         let slots = &mut self.slots;
