@@ -3,7 +3,7 @@
 //! borrowed (the miner reads every line twice).
 
 use std::borrow::Cow;
-use std::hash::{DefaultHasher, Hash};
+use std::hash::{Hash, Hasher};
 
 use super::miner::Family;
 use super::scan::{Scan, decode, scan};
@@ -51,7 +51,7 @@ impl LineFamily<'_> {
         }
     }
 
-    pub(super) fn hash_into(&self, h: &mut DefaultHasher) {
+    pub(super) fn hash_into(&self, h: &mut impl Hasher) {
         match self {
             LineFamily::Text => hash_family(h, None, std::iter::empty()),
             LineFamily::Structlog { event, keys } => hash_family(h, Some(event), keys.names()),
@@ -60,18 +60,14 @@ impl LineFamily<'_> {
 }
 
 /// The same hash for a [`Family`] and the [`LineFamily`] that is it.
-fn hash_family<'k>(
-    h: &mut DefaultHasher,
-    event: Option<&str>,
-    keys: impl Iterator<Item = &'k str>,
-) {
+fn hash_family<'k>(h: &mut impl Hasher, event: Option<&str>, keys: impl Iterator<Item = &'k str>) {
     event.hash(h);
     for k in keys {
         k.hash(h);
     }
 }
 
-pub(super) fn hash_owned_family(h: &mut DefaultHasher, family: &Family) {
+pub(super) fn hash_owned_family(h: &mut impl Hasher, family: &Family) {
     match family {
         Family::Text => hash_family(h, None, std::iter::empty()),
         Family::Structlog { event, keys } => {
@@ -136,50 +132,119 @@ pub struct Features<'a> {
     pub spans: Spans,
 }
 
-/// The masked tokens of a line (structlog lines: the event plus message fields).
-pub fn features(line: &str, max_tokens: usize) -> Features<'_> {
-    match scan(line) {
-        Scan::Text => text_features(line, max_tokens),
-        Scan::Unsure => parsed_features(line, max_tokens),
-        Scan::Structlog { event, fields } => {
-            let mut keys = Keys::default();
-            let mut tokens = Vec::new();
-            let mut spans = Spans::default();
-            for f in fields.iter() {
-                let room = max_tokens.saturating_sub(tokens.len()).max(1);
-                if f.escaped {
-                    // Decoded and escaped again: the escapes a JSON encoder writes.
-                    let Some(text) = decode(f.text, true) else {
-                        return parsed_features(line, max_tokens);
-                    };
-                    let escaped = escape(&text);
-                    for t in split(&escaped, room) {
-                        tokens.push(Cow::Owned(mask(t).into_owned()));
-                    }
-                } else {
-                    // Without escapes the line holds exactly what `escape` would write.
-                    tokens.extend(split_tokens(f.text, room).map(mask));
-                }
-                keys.push(f.key);
-                spans.push(tokens.len());
-            }
-            Features {
-                family: LineFamily::Structlog { event, keys },
-                tokens,
-                spans,
-            }
+impl<'a> Features<'a> {
+    pub fn line(&self) -> Line<'_, 'a> {
+        Line {
+            family: &self.family,
+            tokens: &self.tokens,
+            spans: &self.spans,
         }
     }
 }
 
-/// [`features`] by the full parse, for the lines the scanner leaves to it.
-pub(super) fn parsed_features(line: &str, max_tokens: usize) -> Features<'_> {
+/// [`Features`] borrowed, wherever its tokens are kept (one line's own list, or a [`Batch`]).
+#[derive(Clone, Copy)]
+pub struct Line<'f, 'a> {
+    pub family: &'f LineFamily<'a>,
+    pub tokens: &'f [Cow<'a, str>],
+    pub spans: &'f Spans,
+}
+
+/// The features of many lines in two flat lists, reused from chunk to chunk: no allocation
+/// per line for its token list.
+#[derive(Default)]
+pub struct Batch<'a> {
+    tokens: Vec<Cow<'a, str>>,
+    /// Each line's family, where its tokens end in `tokens`, and its spans.
+    lines: Vec<(LineFamily<'a>, usize, Spans)>,
+}
+
+impl<'a> Batch<'a> {
+    pub fn clear(&mut self) {
+        self.tokens.clear();
+        self.lines.clear();
+    }
+
+    pub fn push(&mut self, line: &'a str, max_tokens: usize) {
+        let (family, spans) = features_into(line, max_tokens, &mut self.tokens);
+        self.lines.push((family, self.tokens.len(), spans));
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Line<'_, 'a>> {
+        let mut from = 0;
+        self.lines.iter().map(move |(family, end, spans)| {
+            let tokens = &self.tokens[from..*end];
+            from = *end;
+            Line {
+                family,
+                tokens,
+                spans,
+            }
+        })
+    }
+}
+
+/// The masked tokens of a line (structlog lines: the event plus message fields).
+pub fn features(line: &str, max_tokens: usize) -> Features<'_> {
+    let mut tokens = Vec::new();
+    let (family, spans) = features_into(line, max_tokens, &mut tokens);
+    Features {
+        family,
+        tokens,
+        spans,
+    }
+}
+
+/// [`features`], the tokens appended to `out` (the family and spans returned; spans count
+/// from the line's first token).
+pub fn features_into<'a>(
+    line: &'a str,
+    max_tokens: usize,
+    out: &mut Vec<Cow<'a, str>>,
+) -> (LineFamily<'a>, Spans) {
+    let base = out.len();
+    match scan(line) {
+        Scan::Text => text_features(line, max_tokens, out),
+        Scan::Unsure => parsed_features(line, max_tokens, out),
+        Scan::Structlog { event, fields } => {
+            let mut keys = Keys::default();
+            let mut spans = Spans::default();
+            for f in fields.iter() {
+                let room = max_tokens.saturating_sub(out.len() - base).max(1);
+                if f.escaped {
+                    // Decoded and escaped again: the escapes a JSON encoder writes.
+                    let Some(text) = decode(f.text, true) else {
+                        out.truncate(base);
+                        return parsed_features(line, max_tokens, out);
+                    };
+                    let escaped = escape(&text);
+                    for t in split(&escaped, room) {
+                        out.push(Cow::Owned(mask(t).into_owned()));
+                    }
+                } else {
+                    // Without escapes the line holds exactly what `escape` would write.
+                    out.extend(split_tokens(f.text, room).map(mask));
+                }
+                keys.push(f.key);
+                spans.push(out.len() - base);
+            }
+            (LineFamily::Structlog { event, keys }, spans)
+        }
+    }
+}
+
+/// [`features_into`] by the full parse, for the lines the scanner leaves to it.
+pub(super) fn parsed_features<'a>(
+    line: &'a str,
+    max_tokens: usize,
+    out: &mut Vec<Cow<'a, str>>,
+) -> (LineFamily<'a>, Spans) {
+    let base = out.len();
     // Only `event` and the message keys are read: the rest of the object is skipped unparsed.
     if let Some(s) = Structlog::parse_only(line, |k| k == "event" || MESSAGE_KEYS.contains(&k))
         && let Some(event) = s.event()
     {
         let mut keys = Keys::default();
-        let mut tokens = Vec::new();
         let mut spans = Spans::default();
         for (k, v) in s.entries() {
             let Some(text) = v.as_str() else { continue };
@@ -190,34 +255,32 @@ pub(super) fn parsed_features(line: &str, max_tokens: usize) -> Features<'_> {
                 continue;
             }
             let escaped = escape(text);
-            let room = max_tokens.saturating_sub(tokens.len()).max(1);
+            let room = max_tokens.saturating_sub(out.len() - base).max(1);
             for t in split(&escaped, room) {
-                tokens.push(Cow::Owned(mask(t).into_owned()));
+                out.push(Cow::Owned(mask(t).into_owned()));
             }
             keys.push(at);
-            spans.push(tokens.len());
+            spans.push(out.len() - base);
         }
-        return Features {
-            family: LineFamily::Structlog {
-                event: Cow::Owned(event.into_owned()),
-                keys,
-            },
-            tokens,
-            spans,
+        let family = LineFamily::Structlog {
+            event: Cow::Owned(event.into_owned()),
+            keys,
         };
+        return (family, spans);
     }
-    text_features(line, max_tokens)
+    text_features(line, max_tokens, out)
 }
 
-fn text_features(line: &str, max_tokens: usize) -> Features<'_> {
-    let tokens: Vec<Cow<'_, str>> = split_tokens(line, max_tokens).map(mask).collect();
+fn text_features<'a>(
+    line: &'a str,
+    max_tokens: usize,
+    out: &mut Vec<Cow<'a, str>>,
+) -> (LineFamily<'a>, Spans) {
+    let base = out.len();
+    out.extend(split_tokens(line, max_tokens).map(mask));
     let mut spans = Spans::default();
-    spans.push(tokens.len());
-    Features {
-        family: LineFamily::Text,
-        tokens,
-        spans,
-    }
+    spans.push(out.len() - base);
+    (LineFamily::Text, spans)
 }
 
 /// A string's JSON-escaped text without the quotes: what the raw line holds (for lines

@@ -7,10 +7,12 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use foldhash::fast::{FixedState, FoldHasher};
 
 use super::features::hash_owned_family;
-pub use super::features::{Features, escape, features};
+pub use super::features::{Batch, Line, escape, features};
 use super::token::{WILDCARD, fits};
 
 /// What kind of line a cluster holds; lines of different families never share a cluster.
@@ -34,7 +36,7 @@ pub struct GroupKey {
 }
 
 impl GroupKey {
-    pub fn of(f: &Features<'_>) -> Self {
+    pub fn of(f: &Line<'_, '_>) -> Self {
         GroupKey {
             family: f.family.to_family(),
             len: f.tokens.len(),
@@ -45,7 +47,7 @@ impl GroupKey {
 
     /// Whether `f` belongs to this group: `GroupKey::of(f) == *self` without building the key
     /// (the miner asks this for every line of both passes).
-    pub fn holds(&self, f: &Features<'_>) -> bool {
+    pub fn holds(&self, f: &Line<'_, '_>) -> bool {
         self.len == f.tokens.len()
             && self.spans == f.spans.as_slice()
             && self.lead == lead_of(f)
@@ -53,7 +55,7 @@ impl GroupKey {
     }
 }
 
-fn lead_of<'a>(f: &'a Features<'_>) -> &'a str {
+fn lead_of<'f>(f: &Line<'f, '_>) -> &'f str {
     match f.tokens.first() {
         Some(t) if !t.contains(WILDCARD) => t,
         Some(_) => WILDCARD,
@@ -62,14 +64,17 @@ fn lead_of<'a>(f: &'a Features<'_>) -> &'a str {
 }
 
 /// The hash of the group `f` belongs to, equal for equal keys (what [`GroupIndex`] files
-/// groups under).
-pub fn key_hash(f: &Features<'_>) -> u64 {
-    let mut h = DefaultHasher::new();
+/// groups under). A fixed seed: nothing depends on it but speed (groups are kept in creation
+/// order and found by [`GroupKey::holds`]), and SipHash cost more than the group lookup.
+pub fn key_hash(f: &Line<'_, '_>) -> u64 {
+    let mut h = HASH.build_hasher();
     f.family.hash_into(&mut h);
     hash_parts(h, f.tokens.len(), f.spans.as_slice(), lead_of(f))
 }
 
-fn hash_parts(mut h: DefaultHasher, len: usize, spans: &[usize], lead: &str) -> u64 {
+const HASH: FixedState = FixedState::with_seed(0x9e37_79b9_7f4a_7c15);
+
+fn hash_parts(mut h: FoldHasher<'_>, len: usize, spans: &[usize], lead: &str) -> u64 {
     len.hash(&mut h);
     spans.hash(&mut h);
     lead.hash(&mut h);
@@ -77,21 +82,30 @@ fn hash_parts(mut h: DefaultHasher, len: usize, spans: &[usize], lead: &str) -> 
 }
 
 /// Groups in creation order, found by [`key_hash`] then [`GroupKey::holds`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct GroupIndex<T> {
     pub groups: Vec<(GroupKey, T)>,
-    by_hash: HashMap<u64, Vec<usize>>,
+    by_hash: HashMap<u64, Vec<usize>, FixedState>,
+}
+
+impl<T> Default for GroupIndex<T> {
+    fn default() -> Self {
+        Self {
+            groups: Vec::new(),
+            by_hash: HashMap::with_hasher(HASH),
+        }
+    }
 }
 
 impl<T> GroupIndex<T> {
     /// The group `f` belongs to.
-    pub fn get(&self, f: &Features<'_>) -> Option<&T> {
+    pub fn get(&self, f: &Line<'_, '_>) -> Option<&T> {
         let at = self.position(f)?;
         Some(&self.groups[at].1)
     }
 
     /// The group `f` belongs to, created with `new` when missing.
-    pub fn get_or_insert_with(&mut self, f: &Features<'_>, new: impl FnOnce() -> T) -> &mut T {
+    pub fn get_or_insert_with(&mut self, f: &Line<'_, '_>, new: impl FnOnce() -> T) -> &mut T {
         let at = match self.position(f) {
             Some(at) => at,
             None => {
@@ -108,14 +122,14 @@ impl<T> GroupIndex<T> {
 
     /// Adds a group under `key` (the caller knows it is new).
     pub fn insert(&mut self, key: GroupKey, value: T) {
-        let mut h = DefaultHasher::new();
+        let mut h = HASH.build_hasher();
         hash_owned_family(&mut h, &key.family);
         let h = hash_parts(h, key.len, &key.spans, &key.lead);
         self.by_hash.entry(h).or_default().push(self.groups.len());
         self.groups.push((key, value));
     }
 
-    fn position(&self, f: &Features<'_>) -> Option<usize> {
+    fn position(&self, f: &Line<'_, '_>) -> Option<usize> {
         self.by_hash
             .get(&key_hash(f))?
             .iter()
@@ -169,11 +183,11 @@ impl Drain {
         }
     }
 
-    pub fn learn(&mut self, f: &Features<'_>) {
+    pub fn learn(&mut self, f: &Line<'_, '_>) {
         let clusters = self.groups.get_or_insert_with(f, Vec::new);
         let mut best: Option<(usize, f64)> = None;
         for (i, c) in clusters.iter().enumerate() {
-            let s = c.similarity(&f.tokens);
+            let s = c.similarity(f.tokens);
             if best.is_none_or(|(_, b)| s > b) {
                 best = Some((i, s));
             }
@@ -181,7 +195,7 @@ impl Drain {
         match best {
             Some((i, s)) if s >= self.threshold || clusters.len() >= self.max_clusters => {
                 let c = &mut clusters[i];
-                for (t, tok) in c.tokens.iter_mut().zip(&f.tokens) {
+                for (t, tok) in c.tokens.iter_mut().zip(f.tokens) {
                     if t != tok && t != WILDCARD {
                         *t = WILDCARD.to_string();
                     }
@@ -212,9 +226,11 @@ mod tests {
     fn holds_and_key_hash_agree_with_the_built_key() {
         for a in LINES {
             let fa = features(a, 64);
+            let fa = fa.line();
             let key = GroupKey::of(&fa);
             for b in LINES {
                 let fb = features(b, 64);
+                let fb = fb.line();
                 let same = GroupKey::of(&fb) == key;
                 assert_eq!(key.holds(&fb), same, "{a} / {b}");
                 if same {
@@ -230,6 +246,7 @@ mod tests {
         let mut by_key: GroupIndex<usize> = GroupIndex::default();
         for (i, l) in LINES.iter().enumerate() {
             let f = features(l, 64);
+            let f = f.line();
             *by_line.get_or_insert_with(&f, || i) += 0;
             if by_key.get(&f).is_none() {
                 by_key.insert(GroupKey::of(&f), i);
@@ -238,13 +255,17 @@ mod tests {
         assert_eq!(by_line.groups.len(), by_key.groups.len());
         for l in LINES {
             let f = features(l, 64);
+            let f = f.line();
             assert_eq!(by_line.get(&f), by_key.get(&f), "{l}");
             assert!(by_line.get(&f).is_some());
         }
         // the two messages of one event share a group; other events and texts do not
-        let f1 = features(LINES[1], 64);
-        let f2 = features(LINES[2], 64);
-        assert_eq!(by_line.get(&f1), by_line.get(&f2));
-        assert_ne!(by_line.get(&f1), by_line.get(&features(LINES[0], 64)));
+        let (f0, f1, f2) = (
+            features(LINES[0], 64),
+            features(LINES[1], 64),
+            features(LINES[2], 64),
+        );
+        assert_eq!(by_line.get(&f1.line()), by_line.get(&f2.line()));
+        assert_ne!(by_line.get(&f1.line()), by_line.get(&f0.line()));
     }
 }

@@ -6,6 +6,7 @@ pub mod context;
 mod features;
 pub mod fields;
 mod miner;
+mod passes;
 pub mod patterns;
 mod prefixes;
 pub mod report;

@@ -9,7 +9,9 @@
 //! The check uses the embedded engine's `|>` matcher, which follows Loki's. Memory is
 //! bounded by the caps in [`PatternsConfig`], not by the input.
 
-use super::miner::{Cluster, Drain, Family, GroupIndex, features};
+use std::borrow::Cow;
+
+use super::miner::{Batch, Cluster, Drain, Family, GroupIndex, Line, features};
 use super::prefixes::Prefixes;
 use super::template::{display, logql_text};
 use super::token::WILDCARD;
@@ -161,17 +163,7 @@ pub fn mine_assigned<'a, I>(
 where
     I: IntoIterator<Item = (i64, &'a str)> + Clone,
 {
-    let mut miner = Miner::new(cfg.clone());
-    for (_, line) in lines.clone() {
-        miner.learn(line);
-    }
-    let mut counter = miner.counter(start_ns, end_ns);
-    let ids = lines
-        .into_iter()
-        .enumerate()
-        .map(|(i, (ts, line))| counter.count(i, ts, line))
-        .collect();
-    (counter.finish(), ids)
+    super::passes::mine_in_chunks(lines, start_ns, end_ns, cfg, super::passes::CHUNK)
 }
 
 /// The learning pass.
@@ -188,7 +180,19 @@ impl Miner {
     }
 
     pub fn learn(&mut self, line: &str) {
-        self.drain.learn(&features(line, self.cfg.max_tokens));
+        self.drain
+            .learn(&features(line, self.cfg.max_tokens).line());
+    }
+
+    /// Learns the lines of `batch`, in order.
+    pub(super) fn learn_batch(&mut self, batch: &Batch<'_>) {
+        for f in batch.iter() {
+            self.drain.learn(&f);
+        }
+    }
+
+    pub(super) fn max_tokens(&self) -> usize {
+        self.cfg.max_tokens
     }
 
     /// The counting pass over the templates learned.
@@ -285,12 +289,63 @@ impl Counter {
     /// Counts one line; `index` is what [`Pattern::samples`] reports. Returns the id of the
     /// pattern it was counted in.
     pub fn count(&mut self, index: usize, ts: i64, line: &str) -> Option<usize> {
+        self.count_features(index, ts, line, &features(line, self.cfg.max_tokens).line())
+    }
+
+    /// Counts `lines`, the first one's index being `first`, appending their pattern ids to
+    /// `ids`; one token list serves every line.
+    pub(super) fn count_all<'a>(
+        &mut self,
+        first: usize,
+        lines: &[(i64, &'a str)],
+        ids: &mut Vec<Option<usize>>,
+    ) {
+        let mut tokens: Vec<Cow<'a, str>> = Vec::new();
+        for (i, &(ts, line)) in lines.iter().enumerate() {
+            tokens.clear();
+            let (family, spans) =
+                super::features::features_into(line, self.cfg.max_tokens, &mut tokens);
+            let f = Line {
+                family: &family,
+                tokens: &tokens,
+                spans: &spans,
+            };
+            ids.push(self.count_features(first + i, ts, line, &f));
+        }
+    }
+
+    /// Adds what `other` counted (other lines, with the same templates) to this count: the
+    /// result is what one counter would have made of all the lines.
+    pub(super) fn merge(&mut self, other: Counter) {
+        self.total += other.total;
+        self.unmatched += other.unmatched;
+        for (s, o) in self.slots.iter_mut().zip(other.slots) {
+            s.count += o.count;
+            s.first_ns = s.first_ns.min(o.first_ns);
+            s.last_ns = s.last_ns.max(o.last_ns);
+            for (v, w) in s.volume.iter_mut().zip(&o.volume) {
+                *v += w;
+            }
+            // each side kept its first few: the first few of all are among them
+            s.samples.extend(o.samples);
+            s.samples.sort_unstable();
+            s.samples.truncate(self.cfg.samples);
+            s.exact &= o.exact;
+        }
+    }
+
+    fn count_features(
+        &mut self,
+        index: usize,
+        ts: i64,
+        line: &str,
+        f: &Line<'_, '_>,
+    ) -> Option<usize> {
         self.total += 1;
-        let f = features(line, self.cfg.max_tokens);
-        let own = self.groups.get(&f).and_then(|ids| {
+        let own = self.groups.get(f).and_then(|ids| {
             ids.iter()
                 .copied()
-                .find(|&i| self.slots[i].cluster.fits(&f.tokens))
+                .find(|&i| self.slots[i].cluster.fits(f.tokens))
         });
         // Every filter that matches the line must be the line's own; its own must match.
         let slots = &mut self.slots;

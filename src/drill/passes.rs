@@ -1,0 +1,207 @@
+//! The miner's two passes over chunks of lines, using a second core when there are more
+//! lines than one chunk. The results are the same as one thread's, bit for bit:
+//!
+//! - learning is order-dependent, so it stays on the calling thread; a worker reads the next
+//!   chunk's lines into their features (the larger part of the work) while it learns;
+//! - counting is order-independent but for the samples kept and the ids returned: each chunk
+//!   is cut in two halves, the worker counts the second with its own [`Counter`], and the two
+//!   counters are merged at the end ([`Counter::merge`]); the ids come back in line order.
+//!
+//! Memory stays bounded by the chunk size (two chunks in flight per pass), plus the ids.
+
+use std::sync::mpsc::sync_channel;
+use std::thread;
+
+use super::miner::Batch;
+use super::patterns::{Counter, Miner, PatternSet, PatternsConfig};
+
+/// Lines per chunk: large enough that handing a chunk over costs nothing next to reading it,
+/// small enough that a chunk's features stay in the caches.
+pub const CHUNK: usize = 8_192;
+
+/// [`super::mine_assigned`] in chunks of `chunk` lines.
+pub fn mine_in_chunks<'a, I>(
+    lines: I,
+    start_ns: i64,
+    end_ns: i64,
+    cfg: &PatternsConfig,
+    chunk: usize,
+) -> (PatternSet, Vec<Option<usize>>)
+where
+    I: IntoIterator<Item = (i64, &'a str)> + Clone,
+{
+    let chunk = chunk.max(2);
+    let miner = learn(lines.clone().into_iter().map(|(_, l)| l), cfg, chunk);
+    count(lines.into_iter(), miner.counter(start_ns, end_ns), chunk)
+}
+
+/// The learning pass. Per chunk, the calling thread reads the first [`OWN_SHARE`] of the lines
+/// and learns the whole chunk, the worker reads the rest one chunk ahead: learning costs
+/// about a fifth of reading, so both threads are busy about as long.
+fn learn<'a>(
+    mut lines: impl Iterator<Item = &'a str>,
+    cfg: &PatternsConfig,
+    chunk: usize,
+) -> Miner {
+    let mut miner = Miner::new(cfg.clone());
+    let max = miner.max_tokens();
+    let mut front: Vec<&str> = lines.by_ref().take(chunk).collect();
+    let mut batch = Batch::default();
+    if front.len() < chunk {
+        for l in front {
+            batch.push(l, max);
+        }
+        miner.learn_batch(&batch);
+        return miner;
+    }
+    thread::scope(|s| {
+        let (to_worker, work) = sync_channel::<(Vec<&'a str>, Batch<'a>)>(1);
+        let (to_main, done) = sync_channel::<(Vec<&'a str>, Batch<'a>)>(1);
+        s.spawn(move || {
+            for (lines, mut batch) in work {
+                batch.clear();
+                for l in &lines {
+                    batch.push(l, max);
+                }
+                if to_main.send((lines, batch)).is_err() {
+                    return;
+                }
+            }
+        });
+        let own = |n: usize| n * OWN_SHARE.0 / OWN_SHARE.1;
+        let mut spares: Vec<(Vec<&'a str>, Batch<'a>)> = Vec::new();
+        let mut back = spares.pop().unwrap_or_default();
+        back.0.extend(front.drain(own(front.len())..));
+        if to_worker.send(back).is_err() {
+            return;
+        }
+        let mut next: Vec<&str> = Vec::with_capacity(chunk);
+        loop {
+            // The next chunk's back part goes to the worker before this chunk is learned.
+            next.clear();
+            next.extend(lines.by_ref().take(chunk));
+            let more = !next.is_empty();
+            if more {
+                let mut back = spares.pop().unwrap_or_default();
+                back.0.clear();
+                back.0.extend(next.drain(own(next.len())..));
+                if to_worker.send(back).is_err() {
+                    return;
+                }
+            }
+            batch.clear();
+            for l in &front {
+                batch.push(l, max);
+            }
+            miner.learn_batch(&batch);
+            // a worker that panicked ends the scope, which panics in turn
+            let Ok(read) = done.recv() else { return };
+            miner.learn_batch(&read.1);
+            spares.push(read);
+            if !more {
+                return;
+            }
+            std::mem::swap(&mut front, &mut next);
+        }
+    });
+    miner
+}
+
+/// The share of each chunk the learning thread reads itself (the worker reads the rest).
+const OWN_SHARE: (usize, usize) = (7, 16);
+
+/// A half chunk handed to the counting worker: its first line's index, its lines, their ids.
+type Half<'a> = (usize, Vec<(i64, &'a str)>, Vec<Option<usize>>);
+
+/// The counting pass.
+fn count<'a>(
+    mut lines: impl Iterator<Item = (i64, &'a str)>,
+    mut counter: Counter,
+    chunk: usize,
+) -> (PatternSet, Vec<Option<usize>>) {
+    let mut ids = Vec::new();
+    let mut own: Vec<(i64, &'a str)> = lines.by_ref().take(chunk).collect();
+    if own.len() < chunk {
+        counter.count_all(0, &own, &mut ids);
+        return (counter.finish(), ids);
+    }
+    let other = counter.clone();
+    let other = thread::scope(|s| {
+        let (to_worker, work) = sync_channel::<Half<'a>>(1);
+        let (to_main, done) = sync_channel::<Half<'a>>(1);
+        let worker = s.spawn(move || {
+            let mut other = other;
+            for (first, lines, mut out) in work {
+                out.clear();
+                other.count_all(first, &lines, &mut out);
+                if to_main.send((first, lines, out)).is_err() {
+                    break;
+                }
+            }
+            other
+        });
+        let mut spare: (Vec<(i64, &'a str)>, Vec<Option<usize>>) = Default::default();
+        let mut at = 0;
+        while !own.is_empty() {
+            let half = own.len() / 2;
+            let (mut theirs, out) = spare;
+            theirs.clear();
+            theirs.extend(own.drain(half..));
+            let n = own.len() + theirs.len();
+            if to_worker.send((at + half, theirs, out)).is_err() {
+                break;
+            }
+            counter.count_all(at, &own, &mut ids);
+            own.clear();
+            own.extend(lines.by_ref().take(chunk));
+            let Ok((_, theirs, out)) = done.recv() else {
+                break;
+            };
+            ids.extend_from_slice(&out);
+            spare = (theirs, out);
+            at += n;
+        }
+        drop(to_worker);
+        worker.join()
+    });
+    match other {
+        Ok(other) => counter.merge(other),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+    (counter.finish(), ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::patterns::mine_assigned;
+    use super::*;
+    use crate::source::demo::demo_lines;
+
+    /// Chunks of every size, on one thread or two, give what one chunk on one thread gives.
+    #[test]
+    fn two_threads_and_any_chunk_size_mine_the_same_as_one() {
+        let demo = demo_lines();
+        let lines: Vec<(i64, &str)> = demo
+            .iter()
+            .take(6_000)
+            .enumerate()
+            .map(|(i, l)| (i as i64 * 1_000, l.as_str()))
+            .collect();
+        let cfg = PatternsConfig::default();
+        let end = lines.len() as i64 * 1_000;
+        let one = mine_in_chunks(lines.iter().copied(), 0, end, &cfg, usize::MAX);
+        assert!(one.0.patterns.len() > 10);
+        assert!(
+            one.0
+                .patterns
+                .iter()
+                .any(|p| p.samples.len() == cfg.samples)
+        );
+        for chunk in [2, 3, 7, 100, 1_000, 5_999, 6_000, 6_001] {
+            let two = mine_in_chunks(lines.iter().copied(), 0, end, &cfg, chunk);
+            assert_eq!(two.0, one.0, "chunk {chunk}");
+            assert_eq!(two.1, one.1, "chunk {chunk}");
+        }
+        assert_eq!(mine_assigned(lines.iter().copied(), 0, end, &cfg), one);
+    }
+}
