@@ -222,7 +222,7 @@ fn run_file(path: &std::path::Path, q: &dyn LogPipeline, b: LogBounds) -> (Vec<L
     let inputs = vec![(
         Data::File {
             path: path.to_path_buf(),
-            compression: super::super::reader::Compression::None,
+            compression: crate::source::reader::Compression::None,
         },
         0,
     )];
@@ -250,7 +250,7 @@ fn hostile_file(dir: &std::path::Path) -> std::path::PathBuf {
     bytes.extend(long(max - 60, 100));
     bytes.extend_from_slice(b"\n \n\t\r\n\x0c\n");
     let mut i = 0;
-    while bytes.len() < super::super::reader::BLOCK + (1 << 20) {
+    while bytes.len() < crate::source::reader::BLOCK + (1 << 20) {
         let s = i % 10;
         let msg = if i % 97 == 0 { "rate limit hit" } else { "ok" };
         bytes.extend_from_slice(
