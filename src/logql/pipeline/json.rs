@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 mod path;
 
-pub use path::{PathSeg, lookup, parse_path};
+pub use path::{PathSeg, lookup, lookup_all, parse_path};
 
 /// Nesting deeper than this is treated as invalid (guards the stack on hostile input).
 const MAX_DEPTH: usize = 256;

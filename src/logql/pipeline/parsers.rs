@@ -1,6 +1,7 @@
 //! Running the parser stages (`json`, `logfmt`, `regexp`, `pattern`, `unpack`) on an entry.
 
 use regex::Regex;
+use std::borrow::Cow;
 
 use super::json::{self, JSON_ERROR_DETAILS, PathSeg};
 use super::logfmt;
@@ -123,17 +124,30 @@ impl CompiledParser {
                     w.set_error(JSON_PARSER_ERR, JSON_ERROR_DETAILS);
                     return;
                 }
-                let found: Vec<(String, String)> = paths
-                    .iter()
-                    .map(|(label, path)| {
-                        let v = json::lookup(&w.line, path)
-                            .ok()
-                            .flatten()
-                            .map(|c| c.into_owned())
-                            .unwrap_or_default();
-                        (label.clone(), v)
-                    })
-                    .collect();
+                // Many parameters: one pass over the line for all of them.
+                let all = (paths.len() > 8)
+                    .then(|| json::lookup_all(&w.line, paths.iter().map(|(_, p)| p.as_slice())))
+                    .and_then(Result::ok);
+                let found: Vec<(String, String)> = match all {
+                    Some(values) => paths
+                        .iter()
+                        .zip(values)
+                        .map(|((label, _), v)| {
+                            (label.clone(), v.map(Cow::into_owned).unwrap_or_default())
+                        })
+                        .collect(),
+                    None => paths
+                        .iter()
+                        .map(|(label, path)| {
+                            let v = json::lookup(&w.line, path)
+                                .ok()
+                                .flatten()
+                                .map(|c| c.into_owned())
+                                .unwrap_or_default();
+                            (label.clone(), v)
+                        })
+                        .collect(),
+                };
                 w.set_extracted_all(found);
             }
             Self::Logfmt {
@@ -142,6 +156,18 @@ impl CompiledParser {
                 extractions,
             } => {
                 let mut found: Vec<(String, String)> = Vec::new();
+                // Many requested keys: found by hash, not by a scan per key of the line.
+                let by_key: std::collections::HashMap<&str, Vec<&String>> =
+                    if extractions.len() > 16 {
+                        let mut m: std::collections::HashMap<&str, Vec<&String>> =
+                            std::collections::HashMap::new();
+                        for (label, key) in extractions {
+                            m.entry(key.as_str()).or_default().push(label);
+                        }
+                        m
+                    } else {
+                        std::collections::HashMap::new()
+                    };
                 let mut emit = |k: &str, v: Option<std::borrow::Cow<'_, str>>| {
                     let v = match v {
                         Some(v) => v.into_owned(),
@@ -156,11 +182,15 @@ impl CompiledParser {
                         if !name.is_empty() && wants(&name) {
                             found.push((name, v));
                         }
-                    } else {
+                    } else if by_key.is_empty() {
                         for (label, key) in extractions {
                             if key == k {
                                 found.push((label.clone(), v.clone()));
                             }
+                        }
+                    } else if let Some(labels) = by_key.get(k) {
+                        for label in labels {
+                            found.push(((*label).clone(), v.clone()));
                         }
                     }
                 };
@@ -171,14 +201,16 @@ impl CompiledParser {
                     Ok(())
                 };
                 // A requested key the line lacks is an empty label in Loki.
-                for (label, _) in extractions {
-                    if !found.iter().any(|(k, _)| k == label) {
-                        found.push((label.clone(), String::new()));
+                if !extractions.is_empty() {
+                    let mut have: std::collections::HashSet<String> =
+                        found.iter().map(|(k, _)| k.clone()).collect();
+                    for (label, _) in extractions {
+                        if have.insert(label.clone()) {
+                            found.push((label.clone(), String::new()));
+                        }
                     }
                 }
-                for (k, v) in found {
-                    w.set_extracted(&k, v);
-                }
+                w.set_extracted_all(found);
                 if let Err(e) = res {
                     w.set_error(LOGFMT_PARSER_ERR, e.details());
                 }
@@ -192,18 +224,16 @@ impl CompiledParser {
                         }
                     }
                 }
-                for (k, v) in found {
-                    w.set_extracted(k, v);
-                }
+                w.set_extracted_all(found.into_iter().map(|(k, v)| (k.to_string(), v)).collect());
             }
             Self::Pattern(p) => {
                 let mut caps = Vec::new();
                 p.captures(&w.line, &mut caps);
-                let found: Vec<(&str, String)> =
-                    caps.into_iter().map(|(k, v)| (k, v.to_string())).collect();
-                for (k, v) in found {
-                    w.set_extracted(k, v);
-                }
+                let found: Vec<(String, String)> = caps
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect();
+                w.set_extracted_all(found);
             }
             Self::Unpack => {
                 let mut found: Vec<(String, String)> = Vec::new();
@@ -213,13 +243,15 @@ impl CompiledParser {
                 match res {
                     // Loki adds the keys only of a packed entry (one with `_entry`).
                     Ok(()) if found.iter().any(|(k, _)| k == "_entry") => {
+                        let mut labels = Vec::with_capacity(found.len());
                         for (k, v) in found {
                             if k == "_entry" {
                                 w.line = std::borrow::Cow::Owned(v);
                             } else {
-                                w.set_extracted(&k, v);
+                                labels.push((k, v));
                             }
                         }
+                        w.set_extracted_all(labels);
                     }
                     Ok(()) => {}
                     Err(_) if !w.line.trim_start().starts_with('{') => {
