@@ -12,7 +12,7 @@ use super::pipeline::label_filter::{
     CompiledLabelFilter, CompiledMatcher, duration_error, parse_float, parse_float_error,
     parse_go_duration_secs,
 };
-use super::pipeline::work::ERROR;
+use super::pipeline::work::{ERROR, Work};
 use crate::model::{Labels, LogEntry};
 
 /// Error kind Loki records when an unwrapped value is not a number.
@@ -39,8 +39,10 @@ pub struct RangeSampler {
     unwrap: Option<(String, Conversion, Vec<CompiledLabelFilter>)>,
     /// Errored samples are returned with their labels instead of failing the query.
     errors_grouped: bool,
-    /// The `by` labels the pipeline was narrowed to ([`RangeSampler::narrow_to`]).
+    /// The `by` labels the pipeline was narrowed to ([`RangeSampler::narrow_to`]), and the
+    /// same sorted without repeats.
     narrow_by: Option<Vec<String>>,
+    narrow_sorted: Vec<String>,
 }
 
 impl RangeSampler {
@@ -63,6 +65,7 @@ impl RangeSampler {
             unwrap,
             errors_grouped: false,
             narrow_by: None,
+            narrow_sorted: Vec::new(),
         })
     }
 
@@ -93,6 +96,10 @@ impl RangeSampler {
         }
         self.pipeline.read_after(&names);
         self.narrow_by = Some(by.to_vec());
+        let mut sorted = by.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        self.narrow_sorted = sorted;
     }
 
     /// Parsers whose labels no later stage reads are not run (for a label-less aggregation).
@@ -124,7 +131,7 @@ impl RangeSampler {
     /// `Some(Err(_))`: the entry reaches the aggregation still carrying `__error__`, which
     /// fails the whole query in Loki (the error text is Loki's `pipeline error: …`).
     pub fn sample(&self, entry: &LogEntry) -> Option<Result<ExtractedSample, LogqlError>> {
-        self.sample_with(entry, None, false)
+        self.sample_full(entry)
     }
 
     /// [`Self::sample`] when the aggregation keeps only the labels `by` names (`count_over_time
@@ -137,16 +144,69 @@ impl RangeSampler {
         entry: &LogEntry,
         by: &[String],
     ) -> Option<Result<ExtractedSample, LogqlError>> {
-        let narrow = self.narrow_by.as_deref() == Some(by);
-        self.sample_with(entry, Some(by), narrow)
+        let mut labels = Vec::new();
+        Some(
+            self.sample_by_into(entry, by, &mut labels)?
+                .map(|(value, line_bytes)| ExtractedSample {
+                    labels: labels.into_iter().collect(),
+                    value,
+                    line_bytes,
+                    unwrapped: None,
+                }),
+        )
     }
 
-    fn sample_with(
+    /// [`Self::sample_by`] writing the labels into `out` (sorted by name, as a [`Labels`] map
+    /// iterates), reusing its strings: no allocation per line once they have grown. Gives the
+    /// value and the final line's byte length.
+    pub fn sample_by_into(
         &self,
         entry: &LogEntry,
-        by: Option<&[String]>,
-        narrow: bool,
-    ) -> Option<Result<ExtractedSample, LogqlError>> {
+        by: &[String],
+        out: &mut Vec<(String, String)>,
+    ) -> Option<Result<(f64, f64), LogqlError>> {
+        let narrow = self.narrow_by.as_deref() == Some(by);
+        let (w, value) = self.run(entry, narrow)?;
+        if w.get(ERROR)
+            .is_some_and(|e| !e.is_empty() && !self.errors_grouped)
+        {
+            // Loki's message names the full label set: a narrowed run computed only some.
+            let w = if narrow { self.run(entry, false)?.0 } else { w };
+            let labels = w.all();
+            let kind = labels.get(ERROR).map_or("", String::as_str);
+            return Some(Err(pipeline_error(kind, &labels)));
+        }
+        let sorted;
+        let names = if narrow {
+            &self.narrow_sorted
+        } else {
+            let mut v = by.to_vec();
+            v.sort();
+            v.dedup();
+            sorted = v;
+            &sorted
+        };
+        let mut n = 0;
+        for k in names {
+            let Some(v) = w.get(k) else { continue };
+            match out.get_mut(n) {
+                Some((ok, ov)) => {
+                    ok.clear();
+                    ok.push_str(k);
+                    ov.clear();
+                    ov.push_str(v);
+                }
+                None => out.push((k.clone(), v.to_string())),
+            }
+            n += 1;
+        }
+        out.truncate(n);
+        Some(Ok((value, w.line.len() as f64)))
+    }
+
+    /// Runs the pipeline and the unwrap: the entry's state and its value (1 without unwrap);
+    /// `None` when the entry yields no sample.
+    fn run<'e>(&self, entry: &'e LogEntry, narrow: bool) -> Option<(Work<'e>, f64)> {
         let mut w = if narrow {
             self.pipeline.run_narrow(entry)?
         } else {
@@ -171,29 +231,12 @@ impl RangeSampler {
                 }
             }
         }
+        Some((w, value))
+    }
+
+    fn sample_full(&self, entry: &LogEntry) -> Option<Result<ExtractedSample, LogqlError>> {
+        let (w, value) = self.run(entry, false)?;
         let line_bytes = w.line.len() as f64;
-        if let Some(by) = by {
-            if w.get(ERROR)
-                .is_some_and(|e| !e.is_empty() && !self.errors_grouped)
-            {
-                if narrow {
-                    return self.sample_with(entry, Some(by), false);
-                }
-                let labels = w.all();
-                let kind = labels.get(ERROR).map_or("", String::as_str);
-                return Some(Err(pipeline_error(kind, &labels)));
-            }
-            let labels = by
-                .iter()
-                .filter_map(|k| w.get(k).map(|v| (k.clone(), v.to_string())))
-                .collect();
-            return Some(Ok(ExtractedSample {
-                labels,
-                value,
-                line_bytes,
-                unwrapped: None,
-            }));
-        }
         let mut labels = w.all();
         if let Some(kind) = labels
             .get(ERROR)
@@ -311,6 +354,7 @@ mod tests {
             &["__error__"],
             &[],
         ];
+        let mut buf = vec![("zz".to_string(), "old".to_string()); 3];
         for (q, grouped) in queries.iter().flat_map(|q| [(q, false), (q, true)]) {
             let mut s = sampler(q);
             if grouped {
@@ -338,6 +382,11 @@ mod tests {
                         .sample_by(&entry(line), &g.labels)
                         .map(|r| r.map(|x| (x.labels, x.value, x.line_bytes)));
                     assert_eq!(full, narrowed, "narrowed: {q} on {line} by {by:?}");
+                    // Into a buffer that held another line's labels.
+                    let into = n
+                        .sample_by_into(&entry(line), &g.labels, &mut buf)
+                        .map(|r| r.map(|(v, b)| (buf.iter().cloned().collect::<Labels>(), v, b)));
+                    assert_eq!(full, into, "into: {q} on {line} by {by:?}");
                 }
             }
         }

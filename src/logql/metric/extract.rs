@@ -48,6 +48,20 @@ pub trait SampleSource: Debug + Send + Sync {
             s
         }))
     }
+    /// [`Self::sample_by`] writing the labels into `out` (sorted by name, replacing what it
+    /// held; a source may reuse its strings), giving the value and the line's bytes.
+    fn sample_by_into(
+        &self,
+        entry: &LogEntry,
+        by: &Grouping,
+        out: &mut Vec<(String, String)>,
+    ) -> Option<Result<(f64, f64), LogqlError>> {
+        Some(self.sample_by(entry, by)?.map(|s| {
+            out.clear();
+            out.extend(s.labels);
+            (s.value, s.line_bytes)
+        }))
+    }
     /// A copy whose [`Self::sample_by`] with `by` is faster (it computes only what it reads),
     /// if the source has such a mode.
     fn narrowed(&self, _by: &Grouping) -> Option<Arc<dyn SampleSource>> {
@@ -92,6 +106,8 @@ pub struct SeriesSet {
     last_key: Vec<Option<FoldKey>>,
     /// The series [`SeriesSet::slot`] gave last.
     last_slot: Option<usize>,
+    /// The labels of the sample being added (see [`SampleSource::sample_by_into`]).
+    scratch: Vec<(String, String)>,
 }
 
 /// Which step windows hold a sample (the first and last step's index): samples with the same
@@ -110,6 +126,24 @@ impl SeriesSet {
         let k = self.find_or_add(labels);
         self.last_slot = Some(k);
         k
+    }
+
+    /// The slot of the labels in `scratch` (a map is built only for a series not seen last).
+    fn slot_of_scratch(&mut self) -> usize {
+        if let Some(k) = self.last_slot {
+            let s = &self.series[k];
+            let same = s.error.is_none()
+                && s.labels.len() == self.scratch.len()
+                && s.labels
+                    .iter()
+                    .zip(&self.scratch)
+                    .all(|(a, b)| a.0 == &b.0 && a.1 == &b.1);
+            if same {
+                return k;
+            }
+        }
+        let labels = self.scratch.iter().cloned().collect();
+        self.slot(labels)
     }
 
     fn find_or_add(&mut self, labels: Labels) -> usize {
@@ -232,22 +266,28 @@ impl Extractor {
             return;
         }
         let by = self.grouping.as_ref().filter(|g| !g.without);
-        let sampled = match by {
-            Some(g) => self.source.sample_by(e, g),
-            None => self.source.sample(e),
-        };
-        let (k, value) = match sampled {
-            None => return,
-            Some(Ok(s)) => {
-                let value = if self.bytes { s.line_bytes } else { s.value };
-                let labels = match (&self.grouping, by) {
-                    (_, Some(_)) => s.labels,
-                    (Some(g), None) => g.apply(&s.labels),
-                    (None, None) => s.labels,
-                };
-                (out.slot(labels), value)
+        let (k, value) = if let Some(g) = by {
+            match self.source.sample_by_into(e, g, &mut out.scratch) {
+                None => return,
+                Some(Ok((value, line_bytes))) => {
+                    let value = if self.bytes { line_bytes } else { value };
+                    (out.slot_of_scratch(), value)
+                }
+                Some(Err(err)) => (out.error_slot(err), 0.0),
             }
-            Some(Err(err)) => (out.error_slot(err), 0.0),
+        } else {
+            match self.source.sample(e) {
+                None => return,
+                Some(Ok(s)) => {
+                    let value = if self.bytes { s.line_bytes } else { s.value };
+                    let labels = match &self.grouping {
+                        Some(g) => g.apply(&s.labels),
+                        None => s.labels,
+                    };
+                    (out.slot(labels), value)
+                }
+                Some(Err(err)) => (out.error_slot(err), 0.0),
+            }
         };
         let samples = &mut out.series[k].samples;
         match (fold, samples.last_mut()) {
