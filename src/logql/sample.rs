@@ -12,7 +12,7 @@ use super::pipeline::label_filter::{
     CompiledLabelFilter, CompiledMatcher, duration_error, parse_float, parse_float_error,
     parse_go_duration_secs,
 };
-use super::pipeline::work::ERROR;
+use super::pipeline::work::{ERROR, Work};
 use crate::model::{Labels, LogEntry};
 
 /// Error kind Loki records when an unwrapped value is not a number.
@@ -39,8 +39,10 @@ pub struct RangeSampler {
     unwrap: Option<(String, Conversion, Vec<CompiledLabelFilter>)>,
     /// Errored samples are returned with their labels instead of failing the query.
     errors_grouped: bool,
-    /// The `by` labels the pipeline was narrowed to ([`RangeSampler::narrow_to`]).
+    /// The `by` labels the pipeline was narrowed to ([`RangeSampler::narrow_to`]), and the
+    /// same sorted without repeats.
     narrow_by: Option<Vec<String>>,
+    narrow_sorted: Vec<String>,
 }
 
 impl RangeSampler {
@@ -63,6 +65,7 @@ impl RangeSampler {
             unwrap,
             errors_grouped: false,
             narrow_by: None,
+            narrow_sorted: Vec::new(),
         })
     }
 
@@ -93,6 +96,10 @@ impl RangeSampler {
         }
         self.pipeline.read_after(&names);
         self.narrow_by = Some(by.to_vec());
+        let mut sorted = by.to_vec();
+        sorted.sort();
+        sorted.dedup();
+        self.narrow_sorted = sorted;
     }
 
     /// Parsers whose labels no later stage reads are not run (for a label-less aggregation).
@@ -124,7 +131,7 @@ impl RangeSampler {
     /// `Some(Err(_))`: the entry reaches the aggregation still carrying `__error__`, which
     /// fails the whole query in Loki (the error text is Loki's `pipeline error: …`).
     pub fn sample(&self, entry: &LogEntry) -> Option<Result<ExtractedSample, LogqlError>> {
-        self.sample_with(entry, None, false)
+        self.sample_full(entry)
     }
 
     /// [`Self::sample`] when the aggregation keeps only the labels `by` names (`count_over_time
@@ -137,16 +144,69 @@ impl RangeSampler {
         entry: &LogEntry,
         by: &[String],
     ) -> Option<Result<ExtractedSample, LogqlError>> {
-        let narrow = self.narrow_by.as_deref() == Some(by);
-        self.sample_with(entry, Some(by), narrow)
+        let mut labels = Vec::new();
+        Some(
+            self.sample_by_into(entry, by, &mut labels)?
+                .map(|(value, line_bytes)| ExtractedSample {
+                    labels: labels.into_iter().collect(),
+                    value,
+                    line_bytes,
+                    unwrapped: None,
+                }),
+        )
     }
 
-    fn sample_with(
+    /// [`Self::sample_by`] writing the labels into `out` (sorted by name, as a [`Labels`] map
+    /// iterates), reusing its strings: no allocation per line once they have grown. Gives the
+    /// value and the final line's byte length.
+    pub fn sample_by_into(
         &self,
         entry: &LogEntry,
-        by: Option<&[String]>,
-        narrow: bool,
-    ) -> Option<Result<ExtractedSample, LogqlError>> {
+        by: &[String],
+        out: &mut Vec<(String, String)>,
+    ) -> Option<Result<(f64, f64), LogqlError>> {
+        let narrow = self.narrow_by.as_deref() == Some(by);
+        let (w, value) = self.run(entry, narrow)?;
+        if w.get(ERROR)
+            .is_some_and(|e| !e.is_empty() && !self.errors_grouped)
+        {
+            // Loki's message names the full label set: a narrowed run computed only some.
+            let w = if narrow { self.run(entry, false)?.0 } else { w };
+            let labels = w.all();
+            let kind = labels.get(ERROR).map_or("", String::as_str);
+            return Some(Err(pipeline_error(kind, &labels)));
+        }
+        let sorted;
+        let names = if narrow {
+            &self.narrow_sorted
+        } else {
+            let mut v = by.to_vec();
+            v.sort();
+            v.dedup();
+            sorted = v;
+            &sorted
+        };
+        let mut n = 0;
+        for k in names {
+            let Some(v) = w.get(k) else { continue };
+            match out.get_mut(n) {
+                Some((ok, ov)) => {
+                    ok.clear();
+                    ok.push_str(k);
+                    ov.clear();
+                    ov.push_str(v);
+                }
+                None => out.push((k.clone(), v.to_string())),
+            }
+            n += 1;
+        }
+        out.truncate(n);
+        Some(Ok((value, w.line.len() as f64)))
+    }
+
+    /// Runs the pipeline and the unwrap: the entry's state and its value (1 without unwrap);
+    /// `None` when the entry yields no sample.
+    fn run<'e>(&self, entry: &'e LogEntry, narrow: bool) -> Option<(Work<'e>, f64)> {
         let mut w = if narrow {
             self.pipeline.run_narrow(entry)?
         } else {
@@ -171,29 +231,12 @@ impl RangeSampler {
                 }
             }
         }
+        Some((w, value))
+    }
+
+    fn sample_full(&self, entry: &LogEntry) -> Option<Result<ExtractedSample, LogqlError>> {
+        let (w, value) = self.run(entry, false)?;
         let line_bytes = w.line.len() as f64;
-        if let Some(by) = by {
-            if w.get(ERROR)
-                .is_some_and(|e| !e.is_empty() && !self.errors_grouped)
-            {
-                if narrow {
-                    return self.sample_with(entry, Some(by), false);
-                }
-                let labels = w.all();
-                let kind = labels.get(ERROR).map_or("", String::as_str);
-                return Some(Err(pipeline_error(kind, &labels)));
-            }
-            let labels = by
-                .iter()
-                .filter_map(|k| w.get(k).map(|v| (k.clone(), v.to_string())))
-                .collect();
-            return Some(Ok(ExtractedSample {
-                labels,
-                value,
-                line_bytes,
-                unwrapped: None,
-            }));
-        }
         let mut labels = w.all();
         if let Some(kind) = labels
             .get(ERROR)
@@ -242,130 +285,5 @@ pub fn pipeline_error(kind: &str, labels: &Labels) -> LogqlError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::logql::ast::{Expr, MetricExpr};
-    use crate::logql::parse;
-    use std::sync::Arc;
-
-    fn sampler(q: &str) -> RangeSampler {
-        let Expr::Metric(MetricExpr::Range(r)) = parse(q).unwrap() else {
-            panic!("{q}")
-        };
-        RangeSampler::compile(&r.range).unwrap()
-    }
-
-    fn entry(line: &str) -> LogEntry {
-        let mut l = Labels::new();
-        l.insert("app".into(), "a".into());
-        l.insert("level".into(), "error".into());
-        LogEntry::new(5, Arc::new(l), line)
-    }
-
-    #[test]
-    fn unwrap_value_and_labels() {
-        let s = sampler(r#"sum_over_time({app="a"} | json | unwrap duration_ms [1m])"#);
-        let out = s
-            .sample(&entry(r#"{"duration_ms":20.5,"tool":"x","level":"info"}"#))
-            .unwrap()
-            .unwrap();
-        assert_eq!(out.value, 20.5);
-        assert_eq!(out.labels.get("duration_ms"), None);
-        assert_eq!(out.labels.get("tool").map(String::as_str), Some("x"));
-        assert_eq!(
-            out.labels.get("level_extracted").map(String::as_str),
-            Some("info")
-        );
-        let s = sampler(r#"avg_over_time({app="a"} | logfmt | unwrap duration(d) [1m])"#);
-        assert_eq!(s.sample(&entry("d=1m30s")).unwrap().unwrap().value, 90.0);
-        let s = sampler(r#"avg_over_time({app="a"} | logfmt | unwrap bytes(b) [1m])"#);
-        assert_eq!(s.sample(&entry("b=2KiB")).unwrap().unwrap().value, 2048.0);
-    }
-
-    /// `sample_by` reads single labels; it must give what the full set narrowed by
-    /// `Grouping::apply` gives (unwrapped label, parsed/stream/metadata precedence, `drop`,
-    /// `_extracted` renames, empty values, errors with their full labels).
-    #[test]
-    fn sample_by_is_the_full_sample_narrowed() {
-        use crate::logql::metric::labels::Grouping;
-        let queries = [
-            r#"count_over_time({app="a"} | json [1m])"#,
-            r#"count_over_time({app="a"} | json | __error__="" [1m])"#,
-            r#"sum_over_time({app="a"} | json | unwrap duration_ms [1m])"#,
-            r#"count_over_time({app="a"} | json | drop tool, app [1m])"#,
-            r#"count_over_time({app="a"} | logfmt | label_format tool="{{.level}}" [1m])"#,
-            r#"count_over_time({app="a"} | logfmt | level_extracted!="" [1m])"#,
-            r#"sum_over_time({app="a"} | logfmt | unwrap duration_ms | __error__="" [1m])"#,
-            r#"count_over_time({app="a"} | json | tool!="zz" | __error__!="" [1m])"#,
-        ];
-        let lines = [
-            r#"{"duration_ms":20.5,"tool":"x","level":"info"}"#,
-            r#"{"duration_ms":"7","tool":"","module":"api"}"#,
-            "tool=y level=warn duration_ms=3",
-            "not json",
-        ];
-        let bys: [&[&str]; 5] = [
-            &["tool"],
-            &["level", "level_extracted", "duration_ms"],
-            &["app", "module", "missing"],
-            &["__error__"],
-            &[],
-        ];
-        for (q, grouped) in queries.iter().flat_map(|q| [(q, false), (q, true)]) {
-            let mut s = sampler(q);
-            if grouped {
-                s.group_filtered_errors();
-            }
-            for line in lines {
-                for by in bys {
-                    let g = Grouping::by(by);
-                    let full = s.sample(&entry(line)).map(|r| {
-                        r.map(|mut x| {
-                            if let Some((k, v)) = x.unwrapped.take() {
-                                x.labels.insert(k, v);
-                            }
-                            (g.apply(&x.labels), x.value, x.line_bytes)
-                        })
-                    });
-                    let narrow = s
-                        .sample_by(&entry(line), &g.labels)
-                        .map(|r| r.map(|x| (x.labels, x.value, x.line_bytes)));
-                    assert_eq!(full, narrow, "{q} on {line} by {by:?}");
-                    // The pipeline narrowed to `by` (only what is read is materialised).
-                    let mut n = s.clone();
-                    n.narrow_to(&g.labels);
-                    let narrowed = n
-                        .sample_by(&entry(line), &g.labels)
-                        .map(|r| r.map(|x| (x.labels, x.value, x.line_bytes)));
-                    assert_eq!(full, narrowed, "narrowed: {q} on {line} by {by:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn errors_fail_unless_filtered() {
-        let s = sampler(r#"count_over_time({app="a"} | json [1m])"#);
-        let e = s.sample(&entry("not json")).unwrap().unwrap_err();
-        assert_eq!(
-            e.message,
-            "pipeline error: 'JSONParserErr' for series: '{__error__=\"JSONParserErr\", __error_details__=\"Value looks like object, but can't find closing '}' symbol\", app=\"a\", level=\"error\"}'.\nUse a label filter to intentionally skip this error. (e.g | __error__!=\"JSONParserErr\").\nTo skip all potential errors you can match empty errors.(e.g __error__=\"\")\nThe label filter can also be specified after unwrap. (e.g | unwrap latency | __error__=\"\" )"
-        );
-        let s = sampler(r#"sum_over_time({app="a"} | logfmt | unwrap x | __error__="" [1m])"#);
-        assert!(s.sample(&entry("x=abc")).is_none());
-        let s = sampler(r#"sum_over_time({app="a"} | logfmt | unwrap x [1m])"#);
-        let e = s.sample(&entry("x=abc")).unwrap().unwrap_err();
-        assert!(e.message.contains("SampleExtractionErr"), "{e}");
-        assert!(e.message.contains(r#"x="abc""#), "{e}");
-        // Loki skips the sample of a line without the unwrapped label (or with it empty).
-        let s = sampler(r#"sum_over_time({app="a"} | logfmt | unwrap x [1m])"#);
-        assert!(s.sample(&entry("y=1")).is_none());
-        assert!(s.sample(&entry("x= y=1")).is_none());
-        let out = s.sample(&entry("x=2 y=1")).unwrap().unwrap();
-        assert_eq!(out.unwrapped, Some(("x".to_string(), "2".to_string())));
-        assert!(!out.labels.contains_key("x"));
-        let s = sampler(r#"bytes_over_time({app="a"} |= "x" [1m])"#);
-        assert_eq!(s.sample(&entry("xyz")).unwrap().unwrap().line_bytes, 3.0);
-        assert!(s.sample(&entry("abc")).is_none());
-    }
-}
+#[path = "sample_tests.rs"]
+mod tests;

@@ -61,6 +61,15 @@ impl SampleSource for RangeSampler {
         Some(Arc::new(narrow))
     }
 
+    fn sample_by_into(
+        &self,
+        entry: &LogEntry,
+        by: &Grouping,
+        out: &mut Vec<(String, String)>,
+    ) -> Option<Result<(f64, f64), LogqlError>> {
+        RangeSampler::sample_by_into(self, entry, &by.labels, out)
+    }
+
     fn sample_by(&self, entry: &LogEntry, by: &Grouping) -> Option<Result<Sample, LogqlError>> {
         Some(
             RangeSampler::sample_by(self, entry, &by.labels)?.map(|s| Sample {
