@@ -118,10 +118,10 @@ impl Http {
                     .header(reqwest::header::CONTENT_TYPE, *ct)
                     .body(b.clone());
             }
-            let resp = rb
-                .send()
-                .await
-                .map_err(|e| (self.net_error(cfg, &e), None))?;
+            let resp = match rb.send().await {
+                Ok(r) => r,
+                Err(e) => return Err((self.explained_net_error(cfg, &e).await, None)),
+            };
             let status = resp.status();
             if status.is_redirection() {
                 let Some(loc) = resp
@@ -220,6 +220,23 @@ impl Http {
             attempt,
             &secrets,
         )
+    }
+
+    /// [`Self::net_error`], asking the server once more when an HTTPS request failed on a
+    /// connection that closed without a reason: a TLS refusal (a client certificate missing or
+    /// untrusted) is permanent and says what to pass, a network error would only be retried.
+    async fn explained_net_error(&self, cfg: &LokiConfig, e: &reqwest::Error) -> LokiError {
+        let err = self.net_error(cfg, e);
+        if !matches!(err, LokiError::Network { .. }) {
+            return err;
+        }
+        match self.transport.tls_refusal().await {
+            Some(t) => LokiError::Tls {
+                addr: self.transport.shown(),
+                detail: super::tls::describe(&t, cfg.client_cert.is_some()),
+            },
+            None => err,
+        }
     }
 
     fn net_error(&self, cfg: &LokiConfig, e: &reqwest::Error) -> LokiError {

@@ -22,6 +22,7 @@ mod pinned;
 mod query;
 pub mod throttle;
 pub mod tls;
+mod tls_probe;
 pub mod transport;
 pub mod wire;
 

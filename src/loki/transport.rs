@@ -100,6 +100,16 @@ impl Transport {
         })
     }
 
+    /// The TLS settings HTTP and websocket connections share.
+    pub(super) fn tls(&self) -> Arc<rustls::ClientConfig> {
+        Arc::clone(&self.tls)
+    }
+
+    /// How long opening a TCP connection may take, and how long a handshake may take after it.
+    pub(super) fn timeouts(&self) -> (Duration, Duration) {
+        (self.connect_timeout, self.timeout)
+    }
+
     /// The address as given, without a trailing `/`.
     pub fn base(&self) -> &str {
         &self.base
@@ -212,7 +222,12 @@ impl Transport {
     }
 
     /// A TCP stream to `host:port`, tunnelled through the proxy the rules pick for `url`.
-    async fn tcp(&self, url: &Url, host: &str, port: u16) -> Result<TcpStream, WsOpenError> {
+    pub(super) async fn tcp(
+        &self,
+        url: &Url,
+        host: &str,
+        port: u16,
+    ) -> Result<TcpStream, WsOpenError> {
         let authority = if host.contains(':') && !host.starts_with('[') {
             format!("[{host}]:{port}")
         } else {

@@ -107,3 +107,44 @@ async fn a_tail_refused_for_want_of_a_client_certificate_stops_at_once() {
         "{e}"
     );
 }
+
+/// The probe behind HTTPS errors that arrive as a bare closed connection: a fresh handshake
+/// hears the server's refusal of a missing client certificate, and nothing when one is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tls_probe_hears_a_refused_client_certificate() {
+    use vs_logs::loki::transport::Transport;
+    let pki = pki();
+    let server = pki
+        .server_ca
+        .leaf(pki.dir.path(), "server", &["localhost"], false);
+    let client = pki
+        .client_ca
+        .leaf(pki.dir.path(), "client", &["client.example"], false);
+    let addr = tls_stub(&server, Some(&pki.client_ca)).await;
+    let without = config(&addr, |c| c.ca_cert = Some(pki.server_ca.pem.clone()));
+    let refusal = Transport::new(&without).unwrap().tls_refusal().await;
+    assert!(
+        matches!(
+            refusal,
+            Some(rustls::Error::AlertReceived(
+                rustls::AlertDescription::CertificateRequired
+            ))
+        ),
+        "{refusal:?}"
+    );
+    let with_cert = config(&addr, |c| {
+        c.ca_cert = Some(pki.server_ca.pem.clone());
+        c.client_cert = Some(client.cert_pem.clone());
+        c.client_key = Some(client.key_pem.clone());
+    });
+    let accepted = Transport::new(&with_cert).unwrap().tls_refusal().await;
+    assert!(accepted.is_none(), "{accepted:?}");
+    let plain = config("http://127.0.0.1:9", |_| {});
+    assert!(
+        Transport::new(&plain)
+            .unwrap()
+            .tls_refusal()
+            .await
+            .is_none()
+    );
+}
