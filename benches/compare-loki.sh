@@ -59,6 +59,10 @@ CASES=(
     "vs-logs --parallel 1|\"$VS\" --addr $ADDR query '$Q' --limit 0 --batch $BATCH --parallel 1 -o raw --from $FROM --to $TO"
     "logcli|\"$LOGCLI\" --addr $ADDR query '$Q' --limit 0 --batch $BATCH -o raw --from $FROM --to $TO --quiet"
 )
+# VS_BASE=/path/to/old/vs-logs also times an older build's defaults (before/after).
+if [ -n "${VS_BASE:-}" ]; then
+    CASES+=("base vs-logs|\"$VS_BASE\" --addr $ADDR query '$Q' --limit 0 --batch $BATCH -o raw --from $FROM --to $TO")
+fi
 
 # Same lines out of each (order among equal timestamps may differ: compare sorted).
 for c in "${CASES[@]}"; do

@@ -71,6 +71,8 @@ if [ -n "${VS_BASE:-}" ]; then
         "base literal|\"$VS_BASE\" query --file \"$DATA\" '$LIT_Q' -o raw --limit 0 ${RANGE[*]}"
         "base metric count|\"$VS_BASE\" query --file \"$DATA\" '$M1_Q' -o json --step 6h ${MRANGE[*]}"
         "base metric p95|\"$VS_BASE\" query --file \"$DATA\" '$M2_Q' -o json --step 6h ${MRANGE[*]}"
+        "base metric count 5m|\"$VS_BASE\" query --file \"$DATA\" '$M1_Q' -o json --step 5m ${MRANGE[*]}"
+        "base metric p95 5m|\"$VS_BASE\" query --file \"$DATA\" '$M2_Q' -o json --step 5m ${MRANGE[*]}"
     )
 fi
 if [ -n "$LOGCLI" ]; then
@@ -118,4 +120,6 @@ speedup "vs json" "base json" "json: this build vs VS_BASE (speed-up):"
 speedup "vs literal" "base literal" "literal: this build vs VS_BASE (speed-up):"
 speedup "vs metric count" "base metric count" "metric count: this build vs VS_BASE:"
 speedup "vs metric p95" "base metric p95" "metric p95: this build vs VS_BASE:"
+speedup "vs metric count 5m" "base metric count 5m" "metric count step 5m: this build vs VS_BASE:"
+speedup "vs metric p95 5m" "base metric p95 5m" "metric p95 step 5m: this build vs VS_BASE:"
 echo "(work files in $WORK)"
