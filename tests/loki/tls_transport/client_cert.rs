@@ -3,16 +3,21 @@
 
 use super::*;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mutual_tls_needs_the_client_certificate() {
-    let pki = pki();
+/// A TLS stub that wants a client certificate from `pki`'s client CA, and one such certificate.
+async fn mutual_tls_server(pki: &Pki) -> (String, Leaf) {
     let server = pki
         .server_ca
         .leaf(pki.dir.path(), "server", &["localhost"], false);
     let client = pki
         .client_ca
         .leaf(pki.dir.path(), "client", &["client.example"], false);
-    let addr = tls_stub(&server, Some(&pki.client_ca)).await;
+    (tls_stub(&server, Some(&pki.client_ca)).await, client)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mutual_tls_needs_the_client_certificate() {
+    let pki = pki();
+    let (addr, client) = mutual_tls_server(&pki).await;
     let with_cert = config(&addr, |c| {
         c.ca_cert = Some(pki.server_ca.pem.clone());
         c.client_cert = Some(client.cert_pem.clone());
@@ -65,10 +70,7 @@ fn a_client_key_of_another_certificate_exits_2_naming_the_files() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_tail_refused_for_want_of_a_client_certificate_stops_at_once() {
     let pki = pki();
-    let server = pki
-        .server_ca
-        .leaf(pki.dir.path(), "server", &["localhost"], false);
-    let addr = tls_stub(&server, Some(&pki.client_ca)).await;
+    let (addr, _client) = mutual_tls_server(&pki).await;
     let without = config(&addr, |c| c.ca_cert = Some(pki.server_ca.pem.clone()));
     // Several rounds: the server's alert and its closing the connection race each other.
     for _ in 0..10 {
@@ -114,13 +116,7 @@ async fn a_tail_refused_for_want_of_a_client_certificate_stops_at_once() {
 async fn the_tls_probe_hears_a_refused_client_certificate() {
     use vs_logs::loki::transport::Transport;
     let pki = pki();
-    let server = pki
-        .server_ca
-        .leaf(pki.dir.path(), "server", &["localhost"], false);
-    let client = pki
-        .client_ca
-        .leaf(pki.dir.path(), "client", &["client.example"], false);
-    let addr = tls_stub(&server, Some(&pki.client_ca)).await;
+    let (addr, client) = mutual_tls_server(&pki).await;
     let without = config(&addr, |c| c.ca_cert = Some(pki.server_ca.pem.clone()));
     let refusal = Transport::new(&without).unwrap().tls_refusal().await;
     assert!(
