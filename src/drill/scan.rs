@@ -74,9 +74,6 @@ pub fn scan(line: &str) -> Scan<'_> {
     if !trimmed.starts_with('{') {
         return Scan::Text;
     }
-    if has_control(trimmed.as_bytes()) {
-        return Scan::Unsure;
-    }
     let mut s = Scanner {
         b: trimmed.as_bytes(),
         text: trimmed,
@@ -109,7 +106,8 @@ struct Scanner<'a> {
 
 impl<'a> Scanner<'a> {
     fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.b.get(self.i) {
+        // A tab or a line break between tokens (rare in a log line) is left to the full parse.
+        while let Some(b' ') = self.b.get(self.i) {
             self.i += 1;
         }
     }
@@ -145,19 +143,19 @@ impl<'a> Scanner<'a> {
         } else {
             loop {
                 self.eat(b'"')?;
-                let (key, escaped) = self.string()?;
+                let (from, to, escaped) = self.string()?;
                 if escaped {
                     return Err(Bail);
                 }
                 self.ws();
                 self.eat(b':')?;
                 self.ws();
-                let wanted = MESSAGE_KEYS.iter().position(|k| *k == key);
-                if key == "event" {
+                let key = &self.b[from..to];
+                if key == b"event" {
                     event = match self.peek()? {
                         b'"' => {
                             self.i += 1;
-                            let (v, esc) = self.string()?;
+                            let (v, esc) = self.str_value()?;
                             Event::Str(v, esc)
                         }
                         b'n' => {
@@ -166,11 +164,11 @@ impl<'a> Scanner<'a> {
                         }
                         _ => return Err(Bail),
                     };
-                } else if let Some(k) = wanted {
+                } else if let Some(k) = message_key(key) {
                     match self.peek()? {
                         b'"' => {
                             self.i += 1;
-                            let (v, escaped) = self.string()?;
+                            let (v, escaped) = self.str_value()?;
                             if !fields.iter().any(|f| f.key == k) {
                                 fields.items[fields.len] = Raw {
                                     key: k,
@@ -209,18 +207,26 @@ impl<'a> Scanner<'a> {
         Ok((event, fields))
     }
 
-    /// A string after its opening quote: its raw text and whether it holds escapes.
-    fn string(&mut self) -> R<(&'a str, bool)> {
+    /// A string value after its opening quote: its raw text and whether it holds escapes.
+    fn str_value(&mut self) -> R<(&'a str, bool)> {
+        let (from, to, escaped) = self.string()?;
+        // `from` follows a quote and `to` is at one: both are character boundaries.
+        let text = self.text.get(from..to).ok_or(Bail)?;
+        Ok((text, escaped))
+    }
+
+    /// A string after its opening quote: where its text starts and ends (at the closing
+    /// quote, which is consumed), and whether it holds escapes. Any control byte in it is a
+    /// syntax error, as for `serde_json`.
+    fn string(&mut self) -> R<(usize, usize, bool)> {
         let start = self.i;
         let mut escaped = false;
         loop {
-            // No control bytes (see `has_control`): only a quote or a backslash ends the run.
-            self.i += memchr::memchr2(b'"', b'\\', &self.b[self.i..]).ok_or(Bail)?;
+            self.i = special_from(self.b, self.i).ok_or(Bail)?;
             match self.b[self.i] {
                 b'"' => {
-                    let text = self.text.get(start..self.i).ok_or(Bail)?;
                     self.i += 1;
-                    return Ok((text, escaped));
+                    return Ok((start, self.i - 1, escaped));
                 }
                 b'\\' => {
                     escaped = true;
@@ -365,9 +371,66 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// Whether `b` holds a control byte (below 0x20), 32 bytes at a time: a string may hold
-/// none, and JSON whitespace outside strings other than the space is rare enough in a log
-/// line to leave such a line to the full parse.
+/// The index into [`MESSAGE_KEYS`] of a key, by its bytes (tested against the list).
+fn message_key(key: &[u8]) -> Option<usize> {
+    Some(match key {
+        b"message" => 0,
+        b"msg" => 1,
+        b"error" => 2,
+        b"err" => 3,
+        b"reason" => 4,
+        b"detail" => 5,
+        b"description" => 6,
+        _ => return None,
+    })
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The bytes of the word `w` (little-endian) that end a run of plain string text: `"`, `\`
+/// or a control byte (below 0x20); each such byte's high bit is set. Bytes above the
+/// lowest one found may be flagged wrongly (a borrow runs on), the lowest one never is.
+fn specials(w: u64) -> u64 {
+    let quote = w ^ (ONES * u64::from(b'"'));
+    let backslash = w ^ (ONES * u64::from(b'\\'));
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x;
+    (zero(quote) | zero(backslash) | (w.wrapping_sub(ONES * 0x20) & !w)) & HIGH
+}
+
+/// Words read eight bytes at a time before a string's run is left to `memchr2`: keys and
+/// most values end within them, where a `memchr` call costs more than it saves; the long
+/// values (messages, tracebacks, tool output) are where it pays.
+const SHORT_WORDS: usize = 3;
+
+/// The first index from `i` of a `"`, a `\` or a control byte in `b`.
+fn special_from(b: &[u8], mut i: usize) -> Option<usize> {
+    for _ in 0..SHORT_WORDS {
+        let Some(w) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) else {
+            let rest = b.get(i..)?;
+            return rest.iter().position(|&c| is_special(c)).map(|at| i + at);
+        };
+        let m = specials(u64::from_le_bytes(*w));
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    let run = b.get(i..)?;
+    let end = memchr::memchr2(b'"', b'\\', run).unwrap_or(run.len());
+    let at = if has_control(&run[..end]) {
+        run.iter().position(|&c| c < 0x20)?
+    } else {
+        run.get(end).map(|_| end)?
+    };
+    Some(i + at)
+}
+
+fn is_special(c: u8) -> bool {
+    c == b'"' || c == b'\\' || c < 0x20
+}
+
+/// Whether `b` holds a control byte (below 0x20), 32 bytes at a time.
 fn has_control(b: &[u8]) -> bool {
     b.chunks(32)
         .any(|c| c.iter().fold(false, |any, &x| any | (x < 0x20)))
