@@ -154,7 +154,7 @@ fn special_from_finds_the_first_special_byte_from_every_start() {
                     x ^= x >> 7;
                     x ^= x << 17;
                     // mostly plain bytes, so that runs cross word boundaries
-                    if x % 4 == 0 {
+                    if x.is_multiple_of(4) {
                         alphabet[(x >> 8) as usize % alphabet.len()]
                     } else {
                         b'a' + (x >> 16) as u8 % 26
