@@ -144,6 +144,9 @@ pub struct Cluster {
     pub tokens: Vec<String>,
     /// Where each structlog field's tokens end.
     pub spans: Vec<usize>,
+    /// Its number among the clusters of its [`Drain`], in creation order (what
+    /// [`Drain::learn`] returns).
+    pub num: u32,
 }
 
 impl Cluster {
@@ -172,6 +175,8 @@ pub struct Drain {
     pub groups: GroupIndex<Vec<Cluster>>,
     max_clusters: usize,
     threshold: f64,
+    /// Clusters created so far.
+    created: u32,
 }
 
 impl Drain {
@@ -180,10 +185,14 @@ impl Drain {
             groups: GroupIndex::default(),
             max_clusters: max_clusters.max(1),
             threshold,
+            created: 0,
         }
     }
 
-    pub fn learn(&mut self, f: &Line<'_, '_>) {
+    /// Learns a line; returns the number of the cluster it joined. The line fits that
+    /// cluster from then on (a cluster only ever widens), which lets the counting pass skip
+    /// re-reading it (see [`super::patterns::Counter`]).
+    pub fn learn(&mut self, f: &Line<'_, '_>) -> u32 {
         let clusters = self.groups.get_or_insert_with(f, Vec::new);
         let mut best: Option<(usize, f64)> = None;
         for (i, c) in clusters.iter().enumerate() {
@@ -200,11 +209,18 @@ impl Drain {
                         *t = WILDCARD.to_string();
                     }
                 }
+                c.num
             }
-            _ => clusters.push(Cluster {
-                tokens: f.tokens.iter().map(|t| t.to_string()).collect(),
-                spans: f.spans.as_slice().to_vec(),
-            }),
+            _ => {
+                let num = self.created;
+                self.created = self.created.saturating_add(1);
+                clusters.push(Cluster {
+                    tokens: f.tokens.iter().map(|t| t.to_string()).collect(),
+                    spans: f.spans.as_slice().to_vec(),
+                    num,
+                });
+                num
+            }
         }
     }
 }

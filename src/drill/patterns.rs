@@ -184,10 +184,11 @@ impl Miner {
             .learn(&features(line, self.cfg.max_tokens).line());
     }
 
-    /// Learns the lines of `batch`, in order.
-    pub(super) fn learn_batch(&mut self, batch: &Batch<'_>) {
+    /// Learns the lines of `batch`, in order, appending the cluster each one joined to
+    /// `joined` (for [`Counter::count_all`]).
+    pub(super) fn learn_batch(&mut self, batch: &Batch<'_>, joined: &mut Vec<u32>) {
         for f in batch.iter() {
-            self.drain.learn(&f);
+            joined.push(self.drain.learn(&f));
         }
     }
 
@@ -202,9 +203,15 @@ impl Miner {
         let mut learned = self.drain.groups.groups;
         // slot ids in key order, as the miner has always numbered them
         learned.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut first_of = Vec::new();
         for (key, clusters) in learned {
             let mut ids = Vec::new();
-            for c in clusters {
+            for (i, c) in clusters.into_iter().enumerate() {
+                let num = c.num as usize;
+                if first_of.len() <= num {
+                    first_of.resize(num + 1, None);
+                }
+                first_of[num] = (i == 0).then_some(slots.len());
                 ids.push(slots.len());
                 slots.push(Slot::new(&key.family, c, self.cfg.buckets));
             }
@@ -221,6 +228,7 @@ impl Miner {
             cfg: self.cfg,
             groups,
             slots,
+            first_of,
             by_prefix,
             total: 0,
             unmatched: 0,

@@ -50,6 +50,11 @@ pub struct Counter {
     pub(super) cfg: PatternsConfig,
     pub(super) groups: GroupIndex<Vec<usize>>,
     pub(super) slots: Vec<Slot>,
+    /// By the number of a learned cluster ([`super::miner::Cluster::num`]): its slot when it
+    /// is the first of its group. A learned line fits the cluster it joined, so when that
+    /// cluster is its group's first, it is the first the line fits: the line's own slot,
+    /// known without reading the line again.
+    pub(super) first_of: Vec<Option<usize>>,
     /// The exact templates by leading literal.
     pub(super) by_prefix: Prefixes,
     pub(super) total: u64,
@@ -66,15 +71,24 @@ impl Counter {
     }
 
     /// Counts `lines`, the first one's index being `first`, appending their pattern ids to
-    /// `ids`; one token list serves every line.
+    /// `ids`; one token list serves every line. `joined[i]`, when given, is the cluster
+    /// line `i` joined when these templates were learned ([`Miner::learn_batch`]).
     pub(in crate::drill) fn count_all<'a>(
         &mut self,
         first: usize,
         lines: &[(i64, &'a str)],
+        joined: &[u32],
         ids: &mut Vec<Option<usize>>,
     ) {
         let mut tokens: Vec<Cow<'a, str>> = Vec::new();
         for (i, &(ts, line)) in lines.iter().enumerate() {
+            let known = joined
+                .get(i)
+                .and_then(|&c| self.first_of.get(c as usize).copied().flatten());
+            if let Some(own) = known {
+                ids.push(self.tally(first + i, ts, line, Some(own)));
+                continue;
+            }
             tokens.clear();
             let (family, spans) =
                 crate::drill::features::features_into(line, self.cfg.max_tokens, &mut tokens);
@@ -114,12 +128,17 @@ impl Counter {
         line: &str,
         f: &Line<'_, '_>,
     ) -> Option<usize> {
-        self.total += 1;
         let own = self.groups.get(f).and_then(|ids| {
             ids.iter()
                 .copied()
                 .find(|&i| self.slots[i].cluster.fits(f.tokens))
         });
+        self.tally(index, ts, line, own)
+    }
+
+    /// Counts a line in its own slot `own` and checks the filters against it.
+    fn tally(&mut self, index: usize, ts: i64, line: &str, own: Option<usize>) -> Option<usize> {
+        self.total += 1;
         // Every filter that matches the line must be the line's own; its own must match.
         let slots = &mut self.slots;
         self.by_prefix.each(line, |j| {

@@ -2,7 +2,10 @@
 //! a prefix of the line, so the counting pass walks a byte trie of the leading literals
 //! along the line instead of comparing every template's literal with every line.
 
-/// A byte trie of leading literals, each node listing the templates whose literal ends there.
+/// A trie of leading literals, each node listing the templates whose literal ends there.
+/// Chains of nodes with one child and no template are merged into one edge, walked with one
+/// slice comparison: the literals of structlog templates share a long `{"event":"` and
+/// branch only at the event names and at the message keys.
 #[derive(Debug, Clone)]
 pub struct Prefixes {
     nodes: Vec<Node>,
@@ -10,7 +13,16 @@ pub struct Prefixes {
 
 #[derive(Debug, Clone, Default)]
 struct Node {
-    /// (byte, child node), few per node.
+    /// The bytes of the edge into this node (empty for the root).
+    label: Vec<u8>,
+    /// (first byte of the child's label, child node).
+    children: Vec<(u8, usize)>,
+    ids: Vec<usize>,
+}
+
+/// A node of the byte trie the merged one is built from.
+#[derive(Default)]
+struct ByteNode {
     children: Vec<(u8, usize)>,
     ids: Vec<usize>,
 }
@@ -18,37 +30,67 @@ struct Node {
 impl Prefixes {
     /// The trie of `(leading literal, template id)` pairs.
     pub fn new<'a>(items: impl IntoIterator<Item = (&'a str, usize)>) -> Self {
-        let mut nodes = vec![Node::default()];
+        let mut bytes = vec![ByteNode::default()];
         for (prefix, id) in items {
             let mut at = 0;
             for &b in prefix.as_bytes() {
-                at = match nodes[at].children.iter().find(|(c, _)| *c == b) {
+                at = match bytes[at].children.iter().find(|(c, _)| *c == b) {
                     Some(&(_, next)) => next,
                     None => {
-                        nodes.push(Node::default());
-                        let next = nodes.len() - 1;
-                        nodes[at].children.push((b, next));
+                        bytes.push(ByteNode::default());
+                        let next = bytes.len() - 1;
+                        bytes[at].children.push((b, next));
                         next
                     }
                 };
             }
-            nodes[at].ids.push(id);
+            bytes[at].ids.push(id);
+        }
+        let mut nodes = vec![Node {
+            ids: std::mem::take(&mut bytes[0].ids),
+            ..Node::default()
+        }];
+        // (byte node, merged node it hangs under): each child edge runs on while it is the
+        // only way on and no template ends on it.
+        let mut todo = vec![(0, 0)];
+        while let Some((from, parent)) = todo.pop() {
+            for (first, mut at) in std::mem::take(&mut bytes[from].children) {
+                let mut label = vec![first];
+                while bytes[at].ids.is_empty() && bytes[at].children.len() == 1 {
+                    let (b, next) = bytes[at].children[0];
+                    label.push(b);
+                    at = next;
+                }
+                nodes.push(Node {
+                    label,
+                    children: Vec::new(),
+                    ids: std::mem::take(&mut bytes[at].ids),
+                });
+                let child = nodes.len() - 1;
+                nodes[parent].children.push((first, child));
+                todo.push((at, child));
+            }
         }
         Self { nodes }
     }
 
     /// Calls `f` with every template id whose leading literal `line` starts with.
     pub fn each(&self, line: &str, mut f: impl FnMut(usize)) {
-        let mut at = 0;
-        let mut bytes = line.as_bytes().iter();
+        let line = line.as_bytes();
+        let (mut at, mut pos) = (0, 0);
         loop {
             let node = &self.nodes[at];
             node.ids.iter().for_each(|&id| f(id));
-            let Some(&b) = bytes.next() else { return };
-            match node.children.iter().find(|(c, _)| *c == b) {
-                Some(&(_, next)) => at = next,
-                None => return,
+            let Some(&b) = line.get(pos) else { return };
+            let Some(&(_, next)) = node.children.iter().find(|(c, _)| *c == b) else {
+                return;
+            };
+            let label = &self.nodes[next].label;
+            if !line[pos..].starts_with(label) {
+                return;
             }
+            pos += label.len();
+            at = next;
         }
     }
 }
@@ -75,6 +117,9 @@ mod tests {
             ("{\"event\":\"ab\"", 5),
             ("GET ", 6),
             ("é", 7),
+            ("{\"event\":\"a\"<_>\"message\":\"x", 8),
+            ("{\"event\":\"a\"<_>\"message\":\"y", 9),
+            ("{\"event\":\"b", 10),
         ];
         let p = Prefixes::new(items.iter().copied());
         for line in [
@@ -85,6 +130,13 @@ mod tests {
             "{\"event\":\"a\",\"x\":1}",
             "{\"event\":\"ab\"}",
             "é x",
+            "{\"event\":\"a\"<_>\"message\":\"x 1",
+            "{\"event\":\"a\"<_>\"message\":\"",
+            "{\"event\":\"a\"<_>\"message\":\"y",
+            "{\"event\":\"b\"",
+            "{\"event\":\"",
+            "{\"ev",
+            "{",
             "",
             "other",
         ] {

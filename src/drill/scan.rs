@@ -74,9 +74,6 @@ pub fn scan(line: &str) -> Scan<'_> {
     if !trimmed.starts_with('{') {
         return Scan::Text;
     }
-    if has_control(trimmed.as_bytes()) {
-        return Scan::Unsure;
-    }
     let mut s = Scanner {
         b: trimmed.as_bytes(),
         text: trimmed,
@@ -108,16 +105,20 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
+    #[inline]
     fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.b.get(self.i) {
+        // A tab or a line break between tokens (rare in a log line) is left to the full parse.
+        while let Some(b' ') = self.b.get(self.i) {
             self.i += 1;
         }
     }
 
+    #[inline]
     fn peek(&self) -> R<u8> {
         self.b.get(self.i).copied().ok_or(Bail)
     }
 
+    #[inline]
     fn eat(&mut self, c: u8) -> R<()> {
         if self.peek()? != c {
             return Err(Bail);
@@ -145,19 +146,19 @@ impl<'a> Scanner<'a> {
         } else {
             loop {
                 self.eat(b'"')?;
-                let (key, escaped) = self.string()?;
+                let (from, to, escaped) = self.string()?;
                 if escaped {
                     return Err(Bail);
                 }
                 self.ws();
                 self.eat(b':')?;
                 self.ws();
-                let wanted = MESSAGE_KEYS.iter().position(|k| *k == key);
-                if key == "event" {
+                let key = &self.b[from..to];
+                if key == b"event" {
                     event = match self.peek()? {
                         b'"' => {
                             self.i += 1;
-                            let (v, esc) = self.string()?;
+                            let (v, esc) = self.str_value()?;
                             Event::Str(v, esc)
                         }
                         b'n' => {
@@ -166,11 +167,11 @@ impl<'a> Scanner<'a> {
                         }
                         _ => return Err(Bail),
                     };
-                } else if let Some(k) = wanted {
+                } else if let Some(k) = message_key(key) {
                     match self.peek()? {
                         b'"' => {
                             self.i += 1;
-                            let (v, escaped) = self.string()?;
+                            let (v, escaped) = self.str_value()?;
                             if !fields.iter().any(|f| f.key == k) {
                                 fields.items[fields.len] = Raw {
                                     key: k,
@@ -185,6 +186,10 @@ impl<'a> Scanner<'a> {
                         b'f' => self.literal(b"false")?,
                         _ => return Err(Bail),
                     }
+                } else if self.peek()? == b'"' {
+                    // most values are strings: skipped without the call of a nested value
+                    self.i += 1;
+                    self.string()?;
                 } else {
                     self.value(1)?;
                 }
@@ -209,18 +214,27 @@ impl<'a> Scanner<'a> {
         Ok((event, fields))
     }
 
-    /// A string after its opening quote: its raw text and whether it holds escapes.
-    fn string(&mut self) -> R<(&'a str, bool)> {
+    /// A string value after its opening quote: its raw text and whether it holds escapes.
+    fn str_value(&mut self) -> R<(&'a str, bool)> {
+        let (from, to, escaped) = self.string()?;
+        // `from` follows a quote and `to` is at one: both are character boundaries.
+        let text = self.text.get(from..to).ok_or(Bail)?;
+        Ok((text, escaped))
+    }
+
+    /// A string after its opening quote: where its text starts and ends (at the closing
+    /// quote, which is consumed), and whether it holds escapes. Any control byte in it is a
+    /// syntax error, as for `serde_json`.
+    #[inline(always)]
+    fn string(&mut self) -> R<(usize, usize, bool)> {
         let start = self.i;
         let mut escaped = false;
         loop {
-            // No control bytes (see `has_control`): only a quote or a backslash ends the run.
-            self.i += memchr::memchr2(b'"', b'\\', &self.b[self.i..]).ok_or(Bail)?;
+            self.i = special_from(self.b, self.i).ok_or(Bail)?;
             match self.b[self.i] {
                 b'"' => {
-                    let text = self.text.get(start..self.i).ok_or(Bail)?;
                     self.i += 1;
-                    return Ok((text, escaped));
+                    return Ok((start, self.i - 1, escaped));
                 }
                 b'\\' => {
                     escaped = true;
@@ -365,13 +379,23 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// Whether `b` holds a control byte (below 0x20), 32 bytes at a time: a string may hold
-/// none, and JSON whitespace outside strings other than the space is rare enough in a log
-/// line to leave such a line to the full parse.
-fn has_control(b: &[u8]) -> bool {
-    b.chunks(32)
-        .any(|c| c.iter().fold(false, |any, &x| any | (x < 0x20)))
+/// The index into [`MESSAGE_KEYS`] of a key, by its bytes (tested against the list).
+fn message_key(key: &[u8]) -> Option<usize> {
+    Some(match key {
+        b"message" => 0,
+        b"msg" => 1,
+        b"error" => 2,
+        b"err" => 3,
+        b"reason" => 4,
+        b"detail" => 5,
+        b"description" => 6,
+        _ => return None,
+    })
 }
+
+#[path = "scan_run.rs"]
+mod run;
+use run::special_from;
 
 #[cfg(test)]
 #[path = "scan_tests.rs"]

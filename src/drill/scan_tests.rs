@@ -130,12 +130,137 @@ fn lines_with_control_bytes_go_to_the_full_parse() {
         Scan::Unsure
     );
     assert_eq!(scan("{\"event\":\"a\",\n\"message\":\"x\"}"), Scan::Unsure);
-    assert!(has_control(
-        &[b'a'; 40]
-            .iter()
-            .chain(&[0x1f])
-            .copied()
-            .collect::<Vec<u8>>()
-    ));
-    assert!(!has_control("é \"x\" \\ ~".as_bytes()));
+    let mut long = vec![b'a'; 40];
+    long.push(0x1f);
+    assert_eq!(special_from(&long, 0), Some(40));
+    assert_eq!(special_from("é x ~ ü 请求 é x ~ ü".as_bytes(), 0), None);
+    assert_eq!(special_from("é \"x\" \\ ~".as_bytes(), 0), Some(3));
+}
+
+/// The word-at-a-time search finds the first quote, backslash or control byte from every
+/// start, among bytes chosen around each of them (0x80 and above: UTF-8 continuations).
+#[test]
+fn special_from_finds_the_first_special_byte_from_every_start() {
+    let alphabet = [
+        b'a', b'"', b'\\', 0x00, 0x1f, 0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff,
+        b'a', b'b', b'1',
+    ];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for len in 0..40 {
+        for _ in 0..40 {
+            let b: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    // mostly plain bytes, so that runs cross word boundaries
+                    if x.is_multiple_of(4) {
+                        alphabet[(x >> 8) as usize % alphabet.len()]
+                    } else {
+                        b'a' + (x >> 16) as u8 % 26
+                    }
+                })
+                .collect();
+            for i in 0..=len {
+                let want = b[i..]
+                    .iter()
+                    .position(|&c| c == b'"' || c == b'\\' || c < 0x20)
+                    .map(|p| i + p);
+                assert_eq!(special_from(&b, i), want, "{b:?} from {i}");
+            }
+        }
+    }
+}
+
+#[test]
+fn message_keys_are_recognised_by_their_bytes() {
+    for (i, k) in MESSAGE_KEYS.iter().enumerate() {
+        assert_eq!(message_key(k.as_bytes()), Some(i), "{k}");
+    }
+    for k in [
+        "",
+        "event",
+        "messages",
+        "mes",
+        "Error",
+        "er",
+        "errors",
+        "descriptio",
+    ] {
+        assert_eq!(message_key(k.as_bytes()), None, "{k}");
+    }
+}
+
+/// Escapes, non-ASCII text, control bytes and syntax errors at every offset from the start
+/// of a key or value (the scanner reads eight bytes at a time): the scanner reads each line
+/// as the full parse does, or leaves it to it.
+#[test]
+fn the_scanner_reads_escapes_and_unicode_at_every_offset_as_the_parse_does() {
+    let pieces = [
+        r#"\""#,
+        r#"\\"#,
+        r#"\/"#,
+        r#"\n"#,
+        r#"\u00e9"#,
+        r#"\u001b"#,
+        r#"\ud83d\ude00"#,
+        r#"\ud800"#,
+        r#"\udc00x"#,
+        r#"\x"#,
+        r#"\u12g4"#,
+        "é",
+        "请求",
+        "😀",
+        "\t",
+        "\u{1}",
+        "\u{7f}",
+        "\"",
+        "\\",
+    ];
+    let mut lines = Vec::new();
+    for piece in pieces {
+        for pad in 0..17 {
+            let p = "p".repeat(pad);
+            for line in [
+                format!(r#"{{"event":"e{p}{piece}","message":"m {p} 1"}}"#),
+                format!(r#"{{"event":"e","message":"m {p}{piece} 1","level":"info"}}"#),
+                format!(r#"{{"event":"e","x{p}":"{p}{piece}","error":"boom {p}"}}"#),
+                format!(r#"{{"event":"e","k{p}{piece}":1,"msg":"ok"}}"#),
+                format!(
+                    r#"{{"event":"e","n":{{"a{p}":["{piece}{p}",{{"b":"{p}{piece}"}}]}},"err":"x {p}"}}"#
+                ),
+                format!(r#"{{"event":"e","detail":"{p}{piece}""#),
+                format!(r#"{{"event":"e","reason":{p}"{piece}"}}"#),
+            ] {
+                lines.push(line);
+            }
+        }
+    }
+    for (n, line) in lines.iter().enumerate() {
+        for max in [48, 2] {
+            assert!(
+                same(&features(line, max), &parsed(line, max)),
+                "line {n} (max {max}): {line:?}"
+            );
+        }
+    }
+    // Valid escapes and non-ASCII text in keys and string values are read by the scanner
+    // itself, at every offset; a control byte or a broken escape is left to the parse.
+    for (piece, scanned) in [
+        (r#"\""#, true),
+        (r#"\u00e9"#, true),
+        ("请求", true),
+        ("😀", true),
+        (r#"\ud83d\ude00"#, false),
+        (r#"\x"#, false),
+        ("\t", false),
+    ] {
+        for pad in 0..17 {
+            let p = "p".repeat(pad);
+            let line = format!(r#"{{"event":"e","message":"m {p}{piece} 1","k{p}":"{piece}"}}"#);
+            let got = scan(&line);
+            assert_eq!(matches!(got, Scan::Structlog { .. }), scanned, "{line:?}");
+            assert_eq!(got == Scan::Unsure, !scanned, "{line:?}");
+        }
+    }
 }
