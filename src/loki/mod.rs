@@ -20,6 +20,7 @@ pub mod logs;
 pub mod paging;
 mod pinned;
 mod query;
+pub mod slices;
 pub mod throttle;
 pub mod tls;
 mod tls_probe;
