@@ -114,7 +114,7 @@ pub fn aligned_slices(
 ) -> Vec<(i64, i64)> {
     // Unclipped: a bucket reaching past the range counts in proportion (`weight_in`).
     let parts = weighted(buckets);
-    if end <= start || weight_in(&parts, start, end) <= 0.0 || !(budget > 0.0) {
+    if end <= start || weight_in(&parts, start, end) <= 0.0 || budget.is_nan() || budget <= 0.0 {
         return vec![(start, end)];
     }
     let grid = grid.max(1);
