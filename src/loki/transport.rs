@@ -125,6 +125,27 @@ impl Transport {
         &self.credentials
     }
 
+    /// Whether the address is this machine's loopback, reached without a proxy: there is no
+    /// network to save bytes on, and the Loki there runs on our own cores.
+    pub fn direct_loopback(&self) -> bool {
+        let Ok(url) = Url::parse(&self.base) else {
+            return false;
+        };
+        let host = url.host_str().unwrap_or("").trim_matches(['[', ']']);
+        let local = match host.parse::<std::net::IpAddr>() {
+            Ok(ip) => ip.is_loopback(),
+            Err(_) => {
+                let d = host.trim_end_matches('.').to_ascii_lowercase();
+                d == "localhost" || d.ends_with(".localhost")
+            }
+        };
+        let proxied = || {
+            let dst: Option<Uri> = url.as_str().parse().ok();
+            dst.is_none_or(|dst| self.proxy.intercept(&dst).is_some())
+        };
+        local && !proxied()
+    }
+
     /// The reqwest client on this transport's TLS configuration. Redirects are followed by
     /// the caller, so credentials never follow one to another host.
     pub fn http_client(&self, timeout: Duration) -> Result<reqwest::Client, LokiError> {
@@ -322,6 +343,41 @@ mod tests {
             websocket_url(&plain).as_str(),
             "ws://127.0.0.1:3100/loki/api/v1/tail"
         );
+    }
+
+    #[test]
+    fn loopback_addresses_reached_directly() {
+        let t = |addr: &str| {
+            let mut t = Transport::new(&LokiConfig {
+                addr: addr.into(),
+                ..LokiConfig::default()
+            })
+            .unwrap();
+            t.proxy = Arc::new(Matcher::builder().build());
+            t
+        };
+        for local in [
+            "http://127.0.0.1:3100",
+            "http://127.8.9.1",
+            "https://[::1]:3100/prefix",
+            "http://localhost:3100",
+            "http://LocalHost.:3100",
+            "http://loki.localhost",
+        ] {
+            assert!(t(local).direct_loopback(), "{local}");
+        }
+        for remote in [
+            "http://10.0.0.1:3100",
+            "https://logs.example.com",
+            "http://localhost.example.com",
+            "http://[::2]:3100",
+        ] {
+            assert!(!t(remote).direct_loopback(), "{remote}");
+        }
+        // Through a proxy, the loopback is the proxy's, not ours.
+        let mut proxied = t("http://127.0.0.1:3100");
+        proxied.proxy = Arc::new(Matcher::builder().all("http://10.1.1.1:8080".to_string()).build());
+        assert!(!proxied.direct_loopback());
     }
 
     #[test]
