@@ -376,7 +376,11 @@ mod tests {
         }
         // Through a proxy, the loopback is the proxy's, not ours.
         let mut proxied = t("http://127.0.0.1:3100");
-        proxied.proxy = Arc::new(Matcher::builder().all("http://10.1.1.1:8080".to_string()).build());
+        proxied.proxy = Arc::new(
+            Matcher::builder()
+                .all("http://10.1.1.1:8080".to_string())
+                .build(),
+        );
         assert!(!proxied.direct_loopback());
     }
 

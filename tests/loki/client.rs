@@ -94,8 +94,7 @@ async fn accepts_gzip_bodies() {
     serve_fixture(&stub, "17-qr-all-gzip.json.gz", true);
     // The stub is on the loopback, where gzip is not asked for unless the user says so.
     let c = client(&stub, |cfg| {
-        cfg.headers
-            .push(("Accept-Encoding".into(), "gzip".into()))
+        cfg.headers.push(("Accept-Encoding".into(), "gzip".into()))
     });
     let es = entries(
         &c,
