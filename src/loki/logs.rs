@@ -202,10 +202,13 @@ impl Delivery<'_> {
 
 /// Runs a log query, handing its entries to `each` slice by slice in the query's order.
 ///
-/// When slicing could pay, the plan comes first (index stats, and the volume histogram only
-/// when the stats say the result needs more than one slice): a result that fits in a slice
-/// costs one request, as without slicing. No first page over the whole range: Loki would
-/// split it into every interval of the range and read chunks the slices read again.
+/// When slicing could pay, the first page is fetched over the whole range first: a result
+/// that fits in it costs one request, as without slicing. Otherwise its entries up to (not
+/// including) its last timestamp go out at once, and only the rest of the range is planned
+/// (index stats, then the volume histogram when the stats say more than one slice) and
+/// sliced, that timestamp included, so entries sharing it are neither lost nor repeated.
+/// (That first page costs Loki about what a slice of as many lines does: it stops its
+/// sub-queries once it has the page.)
 pub(super) async fn run(
     c: &LokiClient,
     req: &QueryRange,
@@ -213,7 +216,7 @@ pub(super) async fn run(
     started: Instant,
     each: &mut (dyn FnMut(Vec<LogEntry>) -> bool + Send),
 ) -> Result<QueryStats, LokiError> {
-    let (parallel, _) = concurrency(c.config(), req);
+    let (parallel, large) = concurrency(c.config(), req);
     let limiter = Limiter::new(parallel);
     let entries = AtomicUsize::new(0);
     let pages = AtomicUsize::new(0);
@@ -268,7 +271,40 @@ pub(super) async fn run(
         limit: req.limit,
         delivered: 0,
     };
-    let plan = plan(c, req, req.start_ns, req.end_ns).await;
+    let (mut start, mut end) = (req.start_ns, req.end_ns);
+    let max_len = i64::try_from(c.config().max_query_length.as_nanos()).unwrap_or(i64::MAX);
+    if parallel > 1 && large && end > start && end - start <= max_len {
+        let batch = c.config().batch_size.clamp(1, SERVER_MAX_ENTRIES);
+        let ask = if req.limit == 0 {
+            batch
+        } else {
+            req.limit.min(batch)
+        };
+        let mut first = page(PageRequest {
+            start_ns: start,
+            end_ns: end,
+            limit: ask,
+        })
+        .await?;
+        let edge = match req.direction {
+            Direction::Forward => first.iter().map(|e| e.ts).max(),
+            Direction::Backward => first.iter().map(|e| e.ts).min(),
+        };
+        let full = first.len() >= ask;
+        if let (true, Some(edge)) = (full, edge) {
+            first.retain(|e| e.ts != edge);
+            match req.direction {
+                Direction::Forward => start = edge,
+                Direction::Backward => end = edge.saturating_add(1),
+            }
+        }
+        report(first.len());
+        paging::sort_entries(req.direction, &mut first);
+        if !out.take(first) || !full || edge.is_none() {
+            return Ok(stats.lock().map(|s| *s).unwrap_or_default());
+        }
+    }
+    let plan = plan(c, req, start, end).await;
     if plan.parallel > 1 && plan.slices.len() > 1 {
         // `buffered` keeps `parallel` slices going and yields them in order: a finished slice
         // waits (at most `parallel` of them) until the ones before it are out.
