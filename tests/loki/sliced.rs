@@ -1,7 +1,8 @@
 //! Large log queries fetched as concurrent time slices placed by Loki's volume index: the same
 //! lines in the same order as the sequential fetch for every batch size and both directions
 //! (lines sharing timestamps on the cuts included), in order and early through `query_logs`,
-//! quietly sequential without the index endpoints, and fewer requests in flight after a 429.
+//! quietly sequential without the index endpoints, fewer requests in flight after a 429, and
+//! cut on Loki's hourly split interval where the lines allow it.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -318,4 +319,30 @@ async fn one_at_a_time_the_pages_are_delivered_as_they_arrive() {
     let (batches, _) = deliveries(&c, &stub, 0, 2).await;
     assert_eq!(batches.len(), 2);
     assert_eq!(stub.request_count(QUERY_RANGE), 2);
+}
+
+#[tokio::test]
+async fn after_the_first_page_slices_are_cut_on_the_hour() {
+    // Six hours, a timestamp every 30 s (480 lines an hour); 1,250 a page, so a slice holds
+    // up to 1,000 lines: two whole hours, not three.
+    const S: i64 = 1_000_000_000;
+    const H: i64 = 3600 * S;
+    assert_eq!(T0 % H, 0);
+    let (stub, all) = stub((0..720).map(|i| T0 + i * 30 * S));
+    let c = client(&stub, |cfg| cfg.batch_size = 1250);
+    let got = entries(&c, &query(T0 + 6 * H, 0, Direction::Forward))
+        .await
+        .unwrap();
+    assert_eq!(keys(&got), expected(&all, Direction::Forward, 0));
+    // The first page ends inside timestamp 312 (T0 + 9,360 s); the rest: 192 lines to the
+    // next hour and the 480 of the one after (672), then the last two hours (960).
+    let edge = T0 + 9360 * S;
+    assert_eq!(
+        windows(&stub),
+        vec![
+            (T0, T0 + 6 * H),
+            (edge, T0 + 4 * H),
+            (T0 + 4 * H, T0 + 6 * H)
+        ]
+    );
 }
