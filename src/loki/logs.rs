@@ -19,7 +19,7 @@ use reqwest::Method;
 
 use super::http::Call;
 use super::paging::{self, PageRequest, SERVER_MAX_ENTRIES, VolumeBucket};
-use super::slices::SPLIT_INTERVAL_NS;
+use super::slices::{SPLIT_INTERVAL_NS, volume_step_s};
 use super::throttle::Limiter;
 use super::wire::{self, Decoded};
 use super::{LokiClient, LokiConfig, LokiError, Progress};
@@ -30,9 +30,6 @@ use crate::model::{Direction, LogEntry, QueryRange, QueryStats, Series};
 pub const AUTO_PARALLEL: usize = 4;
 /// Most slices one query is cut into.
 const MAX_SLICES: usize = 256;
-/// Buckets of the volume histogram asked for to place the cuts (at most; see
-/// [`volume_step_s`]).
-const VOLUME_BUCKETS: i64 = 32;
 const QUERY_RANGE: &str = "/loki/api/v1/query_range";
 
 /// The slices of one query and how many are fetched at once.
@@ -145,24 +142,6 @@ async fn volume_slices(
         }
         _ => paging::split_range(start, end, i64::MAX, entries.div_ceil(per_slice)),
     })
-}
-
-/// The volume histogram's step for `[from, to)`: about [`VOLUME_BUCKETS`] buckets (Loki
-/// answers one sub-query per bucket: 500 buckets cost the lab Loki 0.3 s of CPU, 30 cost
-/// 0.03 s), their edges on the split interval: a divisor of it, or whole multiples.
-fn volume_step_s(from: i64, to: i64) -> i64 {
-    let split = SPLIT_INTERVAL_NS / 1_000_000_000;
-    let ceil = |a: i64, b: i64| a / b + i64::from(a % b != 0);
-    let raw = ceil(
-        to.saturating_sub(from).max(0) / 1_000_000_000,
-        VOLUME_BUCKETS,
-    )
-    .max(1);
-    if raw >= split {
-        ceil(raw, split).saturating_mul(split)
-    } else {
-        (raw..=split).find(|d| split % d == 0).unwrap_or(split)
-    }
 }
 
 /// The span of `[start, end)` the buckets with weight cover.
@@ -372,25 +351,6 @@ async fn fetch(
 mod tests {
     use super::*;
     use crate::model::{Labels, Point};
-
-    #[test]
-    fn volume_steps_are_few_and_line_up_with_the_split_interval() {
-        const S: i64 = 1_000_000_000;
-        // 29 h 21 min (the bench): 3,302 s a bucket at most 32 buckets, up to the hour.
-        assert_eq!(volume_step_s(0, (29 * 3600 + 21 * 60) * S), 3600);
-        // A week: whole hours.
-        assert_eq!(volume_step_s(0, 7 * 86_400 * S), 6 * 3600);
-        // Ten minutes: 19 s, up to 20 s, a divisor of the hour.
-        assert_eq!(volume_step_s(0, 600 * S), 20);
-        // Below a second, or an empty range: one second.
-        assert_eq!(volume_step_s(0, 300), 1);
-        assert_eq!(volume_step_s(10, 0), 1);
-        for span in [1, 59, 601, 3599, 3601, 86_399, 1_000_000] {
-            let step = volume_step_s(0, span * S);
-            assert!(3600 % step == 0 || step % 3600 == 0, "{span}: {step}");
-            assert!(span / step <= VOLUME_BUCKETS, "{span}: {step}");
-        }
-    }
 
     #[test]
     fn volume_points_become_summed_buckets_ending_on_the_step() {

@@ -17,6 +17,7 @@ mod drill;
 mod error;
 pub mod http;
 pub mod logs;
+mod loopback;
 pub mod paging;
 mod pinned;
 mod query;
