@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Side-by-side paged fetch for issue 13: vs-logs against the official logcli on the same real
 # Loki (../shared/lab), same data, same range, same output, run alternately under
-# /usr/bin/time -v; prints medians (wall, CPU, peak RSS) and ratios. vs-logs runs with its
-# defaults (volume-balanced slices fetched concurrently) and with `--parallel 1` (the
-# sequential fetch, as before issue 13). Then the two metric queries of issue 13 (a `sum by`
-# of `count_over_time` and a `quantile_over_time` with unwrap), answered by that Loki over
+# /usr/bin/time -v; prints medians (wall, CPU, peak RSS, and the CPU each run cost Loki) and
+# ratios. vs-logs runs with its defaults (slices by volume on Loki's split interval, fetched
+# concurrently) and with `--parallel 1` (the sequential fetch, as before issue 13). Then the
+# two metric queries of issue 13 (a `sum by` of `count_over_time` and a
+# `quantile_over_time` with unwrap), answered by that Loki over
 # HTTP (through vs-logs and through logcli) and by vs-logs' embedded engine on the same lines
 # as a file, side by side.
 #
@@ -76,25 +77,59 @@ if ! cmp -s "$WORK/out.vs_logs_" "$WORK/out.logcli_"; then
     exit 1
 fi
 
-declare -A WALL CPU RSS
-time_rounds "$RUNS" CASES WALL CPU RSS
+# Loki's own CPU (user + system seconds of its process) and the query_range requests it
+# served (its own split sub-queries included), read before and after each run: the work each
+# tool's requests make Loki do, which bounds the wall from below on a shared machine and
+# moves far less with the load than the wall does.
+LOKI_PID=$(cat "$WORK/loki/loki.pid")
+TICK=$(getconf CLK_TCK)
+loki_cpu() { awk -v t="$TICK" '{printf "%.2f", ($14 + $15) / t}' "/proc/$LOKI_PID/stat"; }
+loki_requests() {
+    curl -fsS "$ADDR/metrics" | awk '/^loki_request_duration_seconds_count/ && /route="loki_api_v1_query_range"/ {n += $NF} END {print n + 0}'
+}
+# The default (sliced, concurrent) fetch prints exactly the sequential one, byte for byte.
+if ! cmp -s <(bash -c "${CASES[0]#*|}" 2>/dev/null) <(bash -c "${CASES[1]#*|}" 2>/dev/null); then
+    echo "compare-loki.sh: vs-logs' default and --parallel 1 outputs differ" >&2
+    exit 1
+fi
 
-printf '%s lines (%s printed by each), batch %s, %s alternating runs, medians\n\n' "$LINES" "$n_vs" "$BATCH" "$RUNS"
-printf '| %-22s | %8s | %8s | %8s |\n' what "wall s" "CPU s" "RSS MB"
-printf '|%s|%s|%s|%s|\n' ------------------------ ---------- ---------- ----------
-declare -A MW MC
+declare -A WALL CPU RSS LCPU LREQ
+for ((run = 1; run <= RUNS; run++)); do
+    for c in "${CASES[@]}"; do
+        name=${c%%|*}
+        c0=$(loki_cpu) r0=$(loki_requests)
+        time_once "${c#*|}"
+        sleep 0.3 # Loki's own bookkeeping of the last answers
+        c1=$(loki_cpu) r1=$(loki_requests)
+        WALL[$name]+="$T_WALL " CPU[$name]+="$T_CPU " RSS[$name]+="$T_RSS "
+        LCPU[$name]+="$(awk -v a="$c0" -v b="$c1" 'BEGIN {printf "%.2f", b - a}') "
+        LREQ[$name]+="$((r1 - r0)) "
+    done
+done
+
+printf '%s lines (%s printed by each), batch %s, %s alternating runs, medians; load average before: %s\n\n' \
+    "$LINES" "$n_vs" "$BATCH" "$RUNS" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '| %-22s | %8s | %8s | %8s | %10s | %12s |\n' what "wall s" "CPU s" "RSS MB" "Loki CPU s" "Loki queries"
+printf '|%s|%s|%s|%s|%s|%s|\n' ------------------------ ---------- ---------- ---------- ------------ --------------
+declare -A MW MC ML
 for c in "${CASES[@]}"; do
     name=${c%%|*}
     MW[$name]=$(echo "${WALL[$name]}" | median)
     MC[$name]=$(echo "${CPU[$name]}" | median)
+    ML[$name]=$(echo "${LCPU[$name]}" | median)
     r=$(echo "${RSS[$name]}" | median)
-    printf '| %-22s | %8s | %8s | %8s |\n' "$name" "${MW[$name]}" "${MC[$name]}" "$((${r%.*} / 1024))"
+    printf '| %-22s | %8s | %8s | %8s | %10s | %12s |\n' "$name" "${MW[$name]}" "${MC[$name]}" \
+        "$((${r%.*} / 1024))" "${ML[$name]}" "$(echo "${LREQ[$name]}" | median)"
 done
 echo
 for name in "vs-logs" "vs-logs --parallel 1"; do
-    printf '%-22s wall %sx logcli, CPU %sx logcli\n' "$name" \
-        "$(ratio "${MW[$name]}" "${MW[logcli]}")" "$(ratio "${MC[$name]}" "${MC[logcli]}")"
+    printf '%-22s wall %sx logcli, CPU %sx logcli, Loki CPU %sx, CPU of both %sx\n' "$name" \
+        "$(ratio "${MW[$name]}" "${MW[logcli]}")" "$(ratio "${MC[$name]}" "${MC[logcli]}")" \
+        "$(ratio "${ML[$name]}" "${ML[logcli]}")" \
+        "$(ratio "$(awk -v a="${MC[$name]}" -v b="${ML[$name]}" 'BEGIN {print a + b}')" \
+            "$(awk -v a="${MC[logcli]}" -v b="${ML[logcli]}" 'BEGIN {print a + b}')")"
 done
+echo "(Loki queries: query_range requests Loki served, its own split sub-queries included)"
 
 # Metric queries: Loki over HTTP vs the embedded engine on the same lines as a file. Same
 # range and step for all; the answers are compared (same series, same points).

@@ -109,9 +109,16 @@ fn paging(c: &mut Criterion) {
     };
     for (gzip, batch) in [(true, 5000usize), (true, 1000), (false, 5000)] {
         let s = stub(gzip);
+        // On the loopback gzip is asked for only when the user sends the header.
+        let headers = if gzip {
+            vec![("Accept-Encoding".to_string(), "gzip".to_string())]
+        } else {
+            Vec::new()
+        };
         let client = LokiClient::new(LokiConfig {
             addr: s.url(),
             batch_size: batch,
+            headers,
             ..LokiConfig::default()
         })
         .unwrap();

@@ -36,14 +36,25 @@ pub struct Answer {
 pub struct Http {
     client: reqwest::Client,
     transport: Transport,
+    /// Ask for uncompressed answers (see [`Http::new`]).
+    identity: bool,
 }
 
 impl Http {
+    /// Responses are asked for gzipped (13× fewer bytes for a page of log lines), except from
+    /// a Loki on our own loopback: there no bytes cross a network, and gzip is work for a
+    /// Loki that shares our cores (on the lab Loki, 40 % more CPU for the same lines). A
+    /// `--header 'Accept-Encoding: gzip'` asks for gzip anyway (a tunnel to a remote Loki).
     pub fn new(cfg: &LokiConfig) -> Result<Self, LokiError> {
         let transport = Transport::new(cfg)?;
+        let identity = transport.direct_loopback()
+            && !transport
+                .credentials()
+                .contains_key(reqwest::header::ACCEPT_ENCODING);
         Ok(Self {
             client: transport.http_client(cfg.timeout)?,
             transport,
+            identity,
         })
     }
 
@@ -112,6 +123,9 @@ impl Http {
             }
             if call.categorize {
                 rb = rb.header("X-Loki-Response-Encoding-Flags", "categorize-labels");
+            }
+            if self.identity {
+                rb = rb.header(reqwest::header::ACCEPT_ENCODING, "identity");
             }
             if let Some((b, ct)) = &body {
                 rb = rb

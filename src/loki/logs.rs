@@ -19,6 +19,7 @@ use reqwest::Method;
 
 use super::http::Call;
 use super::paging::{self, PageRequest, SERVER_MAX_ENTRIES, VolumeBucket};
+use super::slices::{SPLIT_INTERVAL_NS, volume_step_s};
 use super::throttle::Limiter;
 use super::wire::{self, Decoded};
 use super::{LokiClient, LokiConfig, LokiError, Progress};
@@ -29,8 +30,6 @@ use crate::model::{Direction, LogEntry, QueryRange, QueryStats, Series};
 pub const AUTO_PARALLEL: usize = 4;
 /// Most slices one query is cut into.
 const MAX_SLICES: usize = 256;
-/// Buckets of the volume histogram asked for to place the cuts.
-const VOLUME_BUCKETS: i64 = 500;
 const QUERY_RANGE: &str = "/loki/api/v1/query_range";
 
 /// The slices of one query and how many are fetched at once.
@@ -97,8 +96,9 @@ pub async fn plan(c: &LokiClient, req: &QueryRange, start: i64, end: i64) -> Sli
     SlicePlan { slices, parallel }
 }
 
-/// A little under one page of entries per slice, cut where the index says the lines are;
-/// `None` when the index cannot say how many lines there are.
+/// A little under one page of entries per slice, cut where the index says the lines are and
+/// on Loki's split interval where they allow it; `None` when the index cannot say how many
+/// lines there are. A result that fits in one slice costs no volume request.
 async fn volume_slices(
     c: &LokiClient,
     query: &str,
@@ -106,33 +106,41 @@ async fn volume_slices(
     batch: usize,
 ) -> Option<Vec<(i64, i64)>> {
     let selector = paging::selector_of(query)?;
-    let step_s =
-        |from: i64, to: i64| (to.saturating_sub(from) / 1_000_000_000 / VOLUME_BUCKETS).max(1);
-    let (stats, mut volume) = futures_util::join!(
-        c.index_stats(selector, start, end),
-        c.volume_range(selector, start, end, step_s(start, end))
-    );
+    // The stats first (a few ms for Loki): the volume only when more than one slice is needed.
+    let stats = c.index_stats(selector, start, end).await;
     let entries = usize::try_from(stats.ok()?.entries).unwrap_or(usize::MAX);
+    // A little under a page per slice: a slice that fills its page exactly costs a second
+    // request to learn that it is finished.
+    let per_slice = (batch * 4 / 5).max(entries.div_ceil(MAX_SLICES)).max(1);
+    if entries <= per_slice {
+        return Some(vec![(start, end)]);
+    }
+    let mut volume = c
+        .volume_range(selector, start, end, volume_step_s(start, end))
+        .await;
     // Lines bunched in a small part of a long range (a burst, or a range reaching far back)
     // fall into a few buckets, where the weight would be taken as spread evenly: ask again
     // over just that part, for buckets as fine as the first answer's were coarse.
     if let Ok(b) = &volume
         && let Some((from, to)) = occupied(b, start, end)
         && to.saturating_sub(from) <= end.saturating_sub(start) / 10
-        && step_s(from, to) < step_s(start, end)
-        && let Ok(fine) = c.volume_range(selector, from, to, step_s(from, to)).await
+        && volume_step_s(from, to) < volume_step_s(start, end)
+        && let Ok(fine) = c
+            .volume_range(selector, from, to, volume_step_s(from, to))
+            .await
     {
         volume = Ok(fine);
     }
-    // A little under a page per slice: a slice that fills its page exactly costs a second
-    // request to learn that it is finished.
-    let per_slice = (batch * 4 / 5).max(1);
-    let n = entries.div_ceil(per_slice).clamp(1, MAX_SLICES);
+    let total = match &volume {
+        Ok(b) => paging::weight_between(b, start, end),
+        Err(_) => 0.0,
+    };
     Some(match volume {
-        Ok(b) if n > 1 && b.iter().any(|b| b.weight > 0.0) => {
-            paging::balanced_slices(start, end, &b, n)
+        Ok(b) if total > 0.0 => {
+            let budget = total * per_slice as f64 / entries as f64;
+            paging::aligned_slices(start, end, &b, budget, SPLIT_INTERVAL_NS)
         }
-        _ => paging::split_range(start, end, i64::MAX, n),
+        _ => paging::split_range(start, end, i64::MAX, entries.div_ceil(per_slice)),
     })
 }
 
@@ -175,8 +183,11 @@ impl Delivery<'_> {
 ///
 /// When slicing could pay, the first page is fetched over the whole range first: a result
 /// that fits in it costs one request, as without slicing. Otherwise its entries up to (not
-/// including) its last timestamp go out at once, and only the rest of the range is sliced,
-/// that timestamp included, so entries sharing it are neither lost nor repeated.
+/// including) its last timestamp go out at once, and only the rest of the range is planned
+/// (index stats, then the volume histogram when the stats say more than one slice) and
+/// sliced, that timestamp included, so entries sharing it are neither lost nor repeated.
+/// (That first page costs Loki about what a slice of as many lines does: it stops its
+/// sub-queries once it has the page.)
 pub(super) async fn run(
     c: &LokiClient,
     req: &QueryRange,

@@ -17,6 +17,8 @@ use crate::model::{Direction, Labels, LogEntry};
 
 use super::LokiError;
 
+pub use super::slices::{VolumeBucket, aligned_slices, balanced_slices, weight_between};
+
 /// Loki's default `max_entries_limit_per_query`: never ask for more in one request.
 pub const SERVER_MAX_ENTRIES: usize = 5000;
 
@@ -272,65 +274,6 @@ pub fn selector_of(query: &str) -> Option<&str> {
         }
     }
     None
-}
-
-/// How much of the result lies in `[start_ns, end_ns)`: one bucket of Loki's volume histogram.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct VolumeBucket {
-    pub start_ns: i64,
-    pub end_ns: i64,
-    pub weight: f64,
-}
-
-/// Cuts `[start, end)` into `n` consecutive slices holding about the same weight of `buckets`
-/// (the weight is taken as spread evenly inside a bucket). Slices never overlap and cover the
-/// range exactly, so entries on a cut belong to exactly one slice (start inclusive, end
-/// exclusive, as Loki's `query_range`). Fewer slices come out when the weight sits in too
-/// narrow a span to cut further; without weight, one slice.
-pub fn balanced_slices(
-    start: i64,
-    end: i64,
-    buckets: &[VolumeBucket],
-    n: usize,
-) -> Vec<(i64, i64)> {
-    let mut parts: Vec<(i64, i64, f64)> = buckets
-        .iter()
-        .filter_map(|b| {
-            let (s, e) = (b.start_ns.max(start), b.end_ns.min(end));
-            (e > s && b.weight.is_finite() && b.weight > 0.0).then_some((s, e, b.weight))
-        })
-        .collect();
-    parts.sort_by_key(|p| p.0);
-    let total: f64 = parts.iter().map(|p| p.2).sum();
-    if end <= start || n <= 1 || total <= 0.0 {
-        return vec![(start, end)];
-    }
-    let mut cuts: Vec<i64> = Vec::with_capacity(n);
-    let mut before = 0.0f64;
-    let mut k = 1usize;
-    for &(s, e, w) in &parts {
-        while k < n {
-            let target = total * k as f64 / n as f64;
-            if target > before + w {
-                break;
-            }
-            let frac = ((target - before) / w).clamp(0.0, 1.0);
-            let cut = s.saturating_add(((e - s) as f64 * frac) as i64).clamp(s, e);
-            cuts.push(cut);
-            k += 1;
-        }
-        before += w;
-    }
-    let mut out = Vec::with_capacity(cuts.len() + 1);
-    let mut from = start;
-    for c in cuts {
-        if c > from && c < end {
-            out.push((from, c));
-            from = c;
-        }
-    }
-    out.push((from, end));
-    out
 }
 
 #[cfg(test)]

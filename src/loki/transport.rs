@@ -125,6 +125,19 @@ impl Transport {
         &self.credentials
     }
 
+    /// Whether the address is this machine's loopback, reached without a proxy: there is no
+    /// network to save bytes on, and the Loki there runs on our own cores.
+    pub fn direct_loopback(&self) -> bool {
+        let Ok(url) = Url::parse(&self.base) else {
+            return false;
+        };
+        let proxied = || {
+            let dst: Option<Uri> = url.as_str().parse().ok();
+            dst.is_none_or(|dst| self.proxy.intercept(&dst).is_some())
+        };
+        super::loopback::is_loopback(&url) && !proxied()
+    }
+
     /// The reqwest client on this transport's TLS configuration. Redirects are followed by
     /// the caller, so credentials never follow one to another host.
     pub fn http_client(&self, timeout: Duration) -> Result<reqwest::Client, LokiError> {
@@ -322,6 +335,22 @@ mod tests {
             websocket_url(&plain).as_str(),
             "ws://127.0.0.1:3100/loki/api/v1/tail"
         );
+    }
+
+    #[test]
+    fn loopback_through_a_proxy_is_the_proxys() {
+        let t = |proxy: Matcher| {
+            let mut t = Transport::new(&LokiConfig {
+                addr: "http://127.0.0.1:3100".into(),
+                ..LokiConfig::default()
+            })
+            .unwrap();
+            t.proxy = Arc::new(proxy);
+            t
+        };
+        assert!(t(Matcher::builder().build()).direct_loopback());
+        let all = Matcher::builder().all("http://10.1.1.1:8080".to_string());
+        assert!(!t(all.build()).direct_loopback());
     }
 
     #[test]

@@ -92,7 +92,10 @@ async fn merges_streams_into_time_order_and_sends_categorize_flag() {
 async fn accepts_gzip_bodies() {
     let stub = LokiStub::start();
     serve_fixture(&stub, "17-qr-all-gzip.json.gz", true);
-    let c = client(&stub, |_| {});
+    // The stub is on the loopback, where gzip is not asked for unless the user says so.
+    let c = client(&stub, |cfg| {
+        cfg.headers.push(("Accept-Encoding".into(), "gzip".into()))
+    });
     let es = entries(
         &c,
         &log_query(
@@ -113,6 +116,22 @@ async fn accepts_gzip_bodies() {
             .unwrap()
             .contains("gzip")
     );
+}
+
+#[tokio::test]
+async fn a_loki_on_the_loopback_is_asked_for_plain_answers() {
+    // No network to save bytes on, and gzip would be work for a Loki on our own cores.
+    let stub = LokiStub::start();
+    let labels = [("app", "x")];
+    stub.add_stream(&labels, (0..50).map(|i| (START + i, format!("line {i}"))));
+    let c = client(&stub, |_| {});
+    let q = log_query("{app=\"x\"}", START, END, 0, Direction::Forward);
+    assert_eq!(entries(&c, &q).await.unwrap().len(), 50);
+    let sent = stub.requests();
+    assert!(!sent.is_empty());
+    for r in &sent {
+        assert_eq!(r.header("accept-encoding"), Some("identity"), "{}", r.path);
+    }
 }
 
 #[tokio::test]

@@ -1,7 +1,8 @@
 //! Large log queries fetched as concurrent time slices placed by Loki's volume index: the same
 //! lines in the same order as the sequential fetch for every batch size and both directions
 //! (lines sharing timestamps on the cuts included), in order and early through `query_logs`,
-//! quietly sequential without the index endpoints, and fewer requests in flight after a 429.
+//! quietly sequential without the index endpoints, fewer requests in flight after a 429, and
+//! cut on Loki's hourly split interval where the lines allow it.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -105,10 +106,15 @@ async fn sliced_fetch_equals_the_sequential_one_for_every_batch_and_direction() 
                     let what = format!("{dir:?} limit {limit} batch {batch} parallel {parallel}");
                     assert_eq!(got.len(), want.len(), "{what}");
                     assert_eq!(got, want, "{what}");
-                    // Sliced only when the first page over the whole range came back full.
+                    // Planned only when the first page over the whole range came back full;
+                    // the volume asked for only when the rest needs more than one slice
+                    // (a little under a page; the stats count the range, not the limit).
+                    let planned = stub.request_count("/loki/api/v1/index/stats") > 0;
                     let sliced = stub.request_count("/loki/api/v1/index/volume_range") > 0;
                     let multi_page = (limit == 0 || limit > batch) && all.len() >= batch;
-                    assert_eq!(sliced, parallel != 1 && multi_page, "{what}");
+                    assert_eq!(planned, parallel != 1 && multi_page, "{what}");
+                    let rest = all.len().saturating_sub(batch);
+                    assert_eq!(sliced, planned && rest > batch * 4 / 5, "{what}");
                 }
             }
         }
@@ -264,7 +270,8 @@ async fn lines_bunched_in_a_long_range_get_a_finer_volume_histogram() {
     assert_eq!(keys(&got), expected(&all, Direction::Backward, 0));
     let volume = stub.requests_to("/loki/api/v1/index/volume_range");
     assert_eq!(volume.len(), 2, "the whole range, then where the lines are");
-    assert!(volume[1].param("start").unwrap().parse::<i64>().unwrap() >= T0 + 98_000 * S);
+    // Over the hour holding the first line (the first answer's buckets are hours).
+    assert!(volume[1].param("start").unwrap().parse::<i64>().unwrap() >= T0 + 97_200 * S);
     let w = windows_after(&stub, 1);
     let dense = w.iter().filter(|(s, _)| *s >= T0 + 99_890 * S).count();
     assert!(dense >= 6, "{w:?}");
@@ -312,4 +319,30 @@ async fn one_at_a_time_the_pages_are_delivered_as_they_arrive() {
     let (batches, _) = deliveries(&c, &stub, 0, 2).await;
     assert_eq!(batches.len(), 2);
     assert_eq!(stub.request_count(QUERY_RANGE), 2);
+}
+
+#[tokio::test]
+async fn after_the_first_page_slices_are_cut_on_the_hour() {
+    // Six hours, a timestamp every 30 s (480 lines an hour); 1,250 a page, so a slice holds
+    // up to 1,000 lines: two whole hours, not three.
+    const S: i64 = 1_000_000_000;
+    const H: i64 = 3600 * S;
+    assert_eq!(T0 % H, 0);
+    let (stub, all) = stub((0..720).map(|i| T0 + i * 30 * S));
+    let c = client(&stub, |cfg| cfg.batch_size = 1250);
+    let got = entries(&c, &query(T0 + 6 * H, 0, Direction::Forward))
+        .await
+        .unwrap();
+    assert_eq!(keys(&got), expected(&all, Direction::Forward, 0));
+    // The first page ends inside timestamp 312 (T0 + 9,360 s); the rest: 192 lines to the
+    // next hour and the 480 of the one after (672), then the last two hours (960).
+    let edge = T0 + 9360 * S;
+    assert_eq!(
+        windows(&stub),
+        vec![
+            (T0, T0 + 6 * H),
+            (edge, T0 + 4 * H),
+            (T0 + 4 * H, T0 + 6 * H)
+        ]
+    );
 }
