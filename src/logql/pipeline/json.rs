@@ -4,6 +4,8 @@
 
 use std::borrow::Cow;
 
+use crate::model::json_bytes as bytes;
+
 mod path;
 
 pub use path::{PathSeg, lookup, lookup_all, parse_path};
@@ -131,32 +133,31 @@ impl<'a> Scanner<'a> {
     fn string_raw(&mut self) -> R<(&'a str, bool)> {
         self.expect(b'"')?;
         let start = self.p;
-        let mut escaped = false;
-        loop {
-            let rel = memchr::memchr2(b'"', b'\\', &self.b[self.p..]).ok_or(JsonError)?;
-            self.p += rel;
-            if self.b[self.p] == b'"' {
-                let raw = self.s.get(start..self.p).ok_or(JsonError)?;
-                self.p += 1;
-                return Ok((raw, escaped));
-            }
-            escaped = true;
-            self.p += 2;
-            if self.p > self.b.len() {
-                return Err(JsonError);
-            }
-        }
+        let (end, escaped) = bytes::string_end(self.b, start).ok_or(JsonError)?;
+        self.p = end + 1;
+        Ok((self.s.get(start..end).ok_or(JsonError)?, escaped))
+    }
+
+    /// A key's raw contents, whether it holds escapes, and whether it is a plain label name
+    /// (only `[A-Za-z0-9_]`, so sanitising leaves it as it is).
+    #[inline]
+    fn key_raw(&mut self) -> R<(&'a str, bool, bool)> {
+        self.expect(b'"')?;
+        let start = self.p;
+        let run = bytes::ident_end(self.b, start);
+        let (end, escaped, plain) = if self.b.get(run) == Some(&b'"') {
+            (run, false, true)
+        } else {
+            let (end, escaped) = bytes::string_end(self.b, run).ok_or(JsonError)?;
+            (end, escaped, false)
+        };
+        self.p = end + 1;
+        Ok((self.s.get(start..end).ok_or(JsonError)?, escaped, plain))
     }
 
     fn number_or_literal(&mut self) -> R<&'a str> {
         let start = self.p;
-        while let Some(c) = self.peek() {
-            if c.is_ascii_alphanumeric() || c == b'-' || c == b'+' || c == b'.' {
-                self.p += 1;
-            } else {
-                break;
-            }
-        }
+        self.p = bytes::scalar_end(self.b, start);
         let text = self.s.get(start..self.p).ok_or(JsonError)?;
         match text.as_bytes().first() {
             Some(b'-' | b'0'..=b'9') => Ok(text),
@@ -183,34 +184,48 @@ impl<'a> Scanner<'a> {
         }
         loop {
             self.ws();
-            let (kraw, kesc) = self.string_raw()?;
+            let (kraw, kesc, plain) = self.key_raw()?;
             self.ws();
             self.expect(b':')?;
             self.ws();
             let plen = prefix.len();
             let is_first = plen == 0;
-            if !is_first {
-                prefix.push('_');
-            }
-            if kesc {
-                let k = unescape(kraw)?;
-                sanitize_into(prefix, &k, is_first);
-            } else {
-                sanitize_into(prefix, kraw, is_first);
+            // A plain first-part key not starting with a digit is its own name: no copy.
+            let direct =
+                is_first && plain && !kraw.as_bytes().first().is_some_and(u8::is_ascii_digit);
+            if !direct {
+                if !is_first {
+                    prefix.push('_');
+                }
+                if kesc {
+                    let k = unescape(kraw)?;
+                    sanitize_into(prefix, &k, is_first);
+                } else if plain {
+                    sanitize_plain(prefix, kraw, is_first);
+                } else {
+                    sanitize_into(prefix, kraw, is_first);
+                }
             }
             match self.peek() {
-                Some(b'{') => self.object(prefix, depth + 1, want, emit)?,
+                Some(b'{') => {
+                    if direct {
+                        prefix.push_str(kraw);
+                    }
+                    self.object(prefix, depth + 1, want, emit)?
+                }
                 Some(b'[') => self.skip_value(depth + 1)?,
                 Some(b'"') => {
                     let (vraw, vesc) = self.string_raw()?;
-                    if !prefix.is_empty() && want(prefix) {
-                        emit(prefix, unescape_cow(vraw, vesc)?);
+                    let name: &str = if direct { kraw } else { prefix };
+                    if !name.is_empty() && want(name) {
+                        emit(name, unescape_cow(vraw, vesc)?);
                     }
                 }
                 _ => {
                     let v = self.number_or_literal()?;
-                    if v != "null" && !prefix.is_empty() && want(prefix) {
-                        emit(prefix, Cow::Borrowed(v));
+                    let name: &str = if direct { kraw } else { prefix };
+                    if v != "null" && !name.is_empty() && want(name) {
+                        emit(name, Cow::Borrowed(v));
                     }
                 }
             }
@@ -327,6 +342,15 @@ pub fn unescape(raw: &str) -> R<String> {
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// [`sanitize_into`] for a key made only of `[A-Za-z0-9_]` (nothing to trim or replace).
+#[inline]
+fn sanitize_plain(out: &mut String, key: &str, is_first: bool) {
+    if is_first && key.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        out.push('_');
+    }
+    out.push_str(key);
 }
 
 /// Appends `key` as a label-name part: characters outside `[A-Za-z0-9_]` become `_`; a leading

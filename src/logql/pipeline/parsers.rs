@@ -83,17 +83,37 @@ impl CompiledParser {
         // only the label it gives is asked for.
         let entry = w.entry;
         let base = &*entry.labels;
-        let wants = |name: &str| {
-            want.is_none_or(|names| {
-                let plain = names.iter().any(|x| x == name);
-                let extracted = names.iter().any(|x| {
-                    x.len() == name.len() + 10 && x.starts_with(name) && x.ends_with("_extracted")
-                });
-                (plain || extracted) && {
-                    let renamed = base.contains_key(name);
-                    if renamed { extracted } else { plain }
-                }
+        // A 64-bit sketch of the wanted names (length, first and last byte): most keys of a
+        // line are refused on it alone, without comparing strings.
+        let sketch = |n: &str| {
+            let b = n.as_bytes();
+            let (first, last) = (b.first().copied(), b.last().copied());
+            let h =
+                b.len() * 7 + usize::from(first.unwrap_or(0)) * 3 + usize::from(last.unwrap_or(0));
+            1u64 << (h % 64)
+        };
+        let lens = want.map_or(u64::MAX, |names| {
+            names.iter().fold(0, |m, x| {
+                m | sketch(x) | x.strip_suffix("_extracted").map_or(0, sketch)
             })
+        });
+        let wants = |name: &str| {
+            lens & sketch(name) != 0
+                && want.is_none_or(|names| {
+                    // One pass, lengths first: asked for the keys of every line.
+                    let (mut plain, mut extracted) = (false, false);
+                    for x in names {
+                        if x.len() == name.len() {
+                            plain |= x == name;
+                        } else if x.len() == name.len() + 10 {
+                            extracted |= x.starts_with(name) && x.ends_with("_extracted");
+                        }
+                    }
+                    (plain || extracted) && {
+                        let renamed = base.contains_key(name);
+                        if renamed { extracted } else { plain }
+                    }
+                })
         };
         match self {
             Self::Json => {
