@@ -93,8 +93,14 @@ pub fn find_quote_or_backslash(h: &[u8]) -> Option<usize> {
 /// The last `"` in `h`.
 #[inline]
 pub fn rfind_quote(h: &[u8]) -> Option<usize> {
+    rfind_byte(h, b'"')
+}
+
+/// The last `c` in `h` (short distances from the end: no call, no vector setup).
+#[inline]
+pub fn rfind_byte(h: &[u8], c: u8) -> Option<usize> {
     const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const QUOTE: u64 = 0x0101_0101_0101_0101 * b'"' as u64;
+    let pattern = 0x0101_0101_0101_0101 * u64::from(c);
     let mut end = h.len();
     while end >= 8 {
         let Some(chunk) = h
@@ -103,7 +109,7 @@ pub fn rfind_quote(h: &[u8]) -> Option<usize> {
         else {
             break;
         };
-        let x = u64::from_le_bytes(chunk) ^ QUOTE;
+        let x = u64::from_le_bytes(chunk) ^ pattern;
         // Exactly the zero bytes of `x` (no carry crosses a byte), so the highest is right.
         let m = !((((x & LO7) + LO7) | x) | LO7);
         if m != 0 {
@@ -111,7 +117,7 @@ pub fn rfind_quote(h: &[u8]) -> Option<usize> {
         }
         end -= 8;
     }
-    h.get(..end)?.iter().rposition(|&c| c == b'"')
+    h.get(..end)?.iter().rposition(|&b| b == c)
 }
 
 /// Where the string whose contents start at `p` (just after its opening quote) ends: the
@@ -200,6 +206,8 @@ mod tests {
                     .collect();
                 let want = s.iter().rposition(|&c| c == b'"');
                 assert_eq!(rfind_quote(&s), want, "{s:?}");
+                let want = s.iter().rposition(|&c| c == 0xa2);
+                assert_eq!(rfind_byte(&s, 0xa2), want, "{s:?}");
             }
         }
     }

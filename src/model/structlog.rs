@@ -256,33 +256,85 @@ fn rfind_key(key: &FinderRev<'_>, hay: &[u8]) -> Option<usize> {
 /// For the hot paths; it agrees with [`Structlog`] on structlog lines.
 pub fn sniff_str<'a>(obj: &'a str, key: &FinderRev<'_>) -> Option<Cow<'a, str>> {
     let b = obj.as_bytes();
+    let needle = key.needle();
+    if !quoted_key(needle) {
+        return sniff_by_search(obj, key);
+    }
+    // The answer is the last occurrence followed by `:` (an occurrence without one can only
+    // hide an earlier one that overlaps it, and such a one ends inside the needle, so no
+    // `:` follows it either): the colons are visited from the end, fewer than the quotes.
+    let n = needle.len();
+    let mut end = b.len();
+    while let Some(colon) = json_bytes::rfind_byte(&b[..end], b':') {
+        end = colon;
+        let mut q = colon;
+        while q > 0 && b[q - 1].is_ascii_whitespace() {
+            q -= 1;
+        }
+        if q >= n && b[q - 1] == b'"' && b[q - n..q].iter().eq(needle.iter()) {
+            return value_after_key(obj, q).flatten();
+        }
+    }
+    None
+}
+
+/// A needle `"name"` whose inside holds no quote and does not start with a blank or `:`:
+/// [`sniff_str`] may then look for it before colons only.
+fn quoted_key(needle: &[u8]) -> bool {
+    match needle {
+        [b'"', inner @ .., b'"'] => {
+            inner
+                .first()
+                .is_some_and(|&c| c != b':' && !c.is_ascii_whitespace())
+                && inner.iter().all(|&c| c != b'"')
+        }
+        _ => false,
+    }
+}
+
+/// [`sniff_str`] by searching the needle itself from the end, for any needle.
+fn sniff_by_search<'a>(obj: &'a str, key: &FinderRev<'_>) -> Option<Cow<'a, str>> {
+    let b = obj.as_bytes();
     let mut end = b.len();
     while let Some(at) = rfind_key(key, &b[..end]) {
         end = at;
-        let mut i = at + key.needle().len();
-        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
+        if let Some(found) = value_after_key(obj, at + key.needle().len()) {
+            return found;
         }
-        if b.get(i) != Some(&b':') {
-            continue;
-        }
-        i += 1;
-        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
-        }
-        if b.get(i) != Some(&b'"') {
-            return None;
-        }
-        let start = i + 1;
-        let (j, escaped) = json_bytes::string_end(b, start)?;
-        if !escaped {
-            return obj.get(start..j).map(Cow::Borrowed);
-        }
-        return serde_json::from_str::<String>(obj.get(start - 1..=j)?)
-            .ok()
-            .map(Cow::Owned);
     }
     None
+}
+
+/// What [`sniff_str`] makes of an occurrence of the key ending at `i`: `None` when no `:`
+/// follows (look further back), else the string value (`None` inside when it is not one).
+#[allow(clippy::option_option)]
+fn value_after_key(obj: &str, mut i: usize) -> Option<Option<Cow<'_, str>>> {
+    let b = obj.as_bytes();
+    while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    if b.get(i) != Some(&b':') {
+        return None;
+    }
+    i += 1;
+    while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    if b.get(i) != Some(&b'"') {
+        return Some(None);
+    }
+    let start = i + 1;
+    let Some((j, escaped)) = json_bytes::string_end(b, start) else {
+        return Some(None);
+    };
+    if !escaped {
+        return Some(obj.get(start..j).map(Cow::Borrowed));
+    }
+    Some(
+        obj.get(start - 1..=j)
+            .and_then(|quoted| serde_json::from_str::<String>(quoted).ok())
+            .map(Cow::Owned),
+    )
 }
 
 #[cfg(test)]

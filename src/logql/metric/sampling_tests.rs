@@ -87,7 +87,10 @@ fn narrow_coverage_agrees_with_the_wide_one() {
                 }
                 assert_eq!(c.holds(ts), c.holds_wide(ts));
             }
-            answered += ts_list.iter().filter(|&&ts| c.holds_narrow(ts).is_some()).count();
+            answered += ts_list
+                .iter()
+                .filter(|&&ts| c.holds_narrow(ts).is_some())
+                .count();
         }
     }
     // The fast path answers for most of them (the checks above are not vacuous).

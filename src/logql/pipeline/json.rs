@@ -24,6 +24,8 @@ struct Scanner<'a> {
     s: &'a str,
     b: &'a [u8],
     p: usize,
+    /// The [`name_sketch`]es `want` may accept (all bits: any name).
+    sketch: u64,
 }
 
 type R<T> = Result<T, JsonError>;
@@ -35,11 +37,35 @@ pub fn flatten<'a>(
     want: &mut dyn FnMut(&str) -> bool,
     emit: &mut dyn FnMut(&str, Cow<'a, str>),
 ) -> Result<(), JsonError> {
+    flatten_sketched(line, u64::MAX, want, emit)
+}
+
+/// One bit standing for a label name (from its length, first and last byte): equal names
+/// have equal sketches, so the sketches of a few wanted names, or-ed, refuse most other names
+/// without a string comparison.
+#[inline]
+pub fn name_sketch(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let (first, last) = (b.first().copied(), b.last().copied());
+    let h = b.len() * 7 + usize::from(first.unwrap_or(0)) * 3 + usize::from(last.unwrap_or(0));
+    1u64 << (h % 64)
+}
+
+/// [`flatten`] where `want` is asked only about names whose [`name_sketch`] is in `sketch`
+/// (it would refuse the others): the hot path of a metric query narrowed to a few labels.
+pub fn flatten_sketched<'a>(
+    line: &'a str,
+    sketch: u64,
+    want: &mut dyn FnMut(&str) -> bool,
+    emit: &mut dyn FnMut(&str, Cow<'a, str>),
+) -> Result<(), JsonError> {
     let mut sc = Scanner::at_value(line);
+    sc.sketch = sketch;
     if sc.peek() != Some(b'{') {
         return Err(JsonError);
     }
-    let mut prefix = String::with_capacity(64);
+    // Allocated only for a nested object or a key that is not its own name.
+    let mut prefix = String::new();
     sc.object(&mut prefix, 0, want, emit)?;
     Ok(())
 }
@@ -91,6 +117,7 @@ impl<'a> Scanner<'a> {
             s: line,
             b: line.as_bytes(),
             p: 0,
+            sketch: u64::MAX,
         };
         sc.ws();
         sc
@@ -217,14 +244,18 @@ impl<'a> Scanner<'a> {
                 Some(b'"') => {
                     let (vraw, vesc) = self.string_raw()?;
                     let name: &str = if direct { kraw } else { prefix };
-                    if !name.is_empty() && want(name) {
+                    if !name.is_empty() && self.sketch & name_sketch(name) != 0 && want(name) {
                         emit(name, unescape_cow(vraw, vesc)?);
                     }
                 }
                 _ => {
                     let v = self.number_or_literal()?;
                     let name: &str = if direct { kraw } else { prefix };
-                    if v != "null" && !name.is_empty() && want(name) {
+                    if v != "null"
+                        && !name.is_empty()
+                        && self.sketch & name_sketch(name) != 0
+                        && want(name)
+                    {
                         emit(name, Cow::Borrowed(v));
                     }
                 }

@@ -83,46 +83,42 @@ impl CompiledParser {
         // only the label it gives is asked for.
         let entry = w.entry;
         let base = &*entry.labels;
-        // A 64-bit sketch of the wanted names (length, first and last byte): most keys of a
-        // line are refused on it alone, without comparing strings.
-        let sketch = |n: &str| {
-            let b = n.as_bytes();
-            let (first, last) = (b.first().copied(), b.last().copied());
-            let h =
-                b.len() * 7 + usize::from(first.unwrap_or(0)) * 3 + usize::from(last.unwrap_or(0));
-            1u64 << (h % 64)
-        };
-        let lens = want.map_or(u64::MAX, |names| {
+        // The sketch of the names a key may give to be wanted (`x`, or `x` for `x_extracted`):
+        // the scanner refuses most keys on it alone.
+        let sketch = want.map_or(u64::MAX, |names| {
             names.iter().fold(0, |m, x| {
-                m | sketch(x) | x.strip_suffix("_extracted").map_or(0, sketch)
+                let base = x.strip_suffix("_extracted").map_or(0, json::name_sketch);
+                m | json::name_sketch(x) | base
             })
         });
         let wants = |name: &str| {
-            lens & sketch(name) != 0
-                && want.is_none_or(|names| {
-                    // One pass, lengths first: asked for the keys of every line.
-                    let (mut plain, mut extracted) = (false, false);
-                    for x in names {
-                        if x.len() == name.len() {
-                            plain |= x == name;
-                        } else if x.len() == name.len() + 10 {
-                            extracted |= x.starts_with(name) && x.ends_with("_extracted");
-                        }
+            want.is_none_or(|names| {
+                // One pass, lengths first: asked for the keys of every line.
+                let (mut plain, mut extracted) = (false, false);
+                for x in names {
+                    if x.len() == name.len() {
+                        plain |= x == name;
+                    } else if x.len() == name.len() + 10 {
+                        extracted |= x.starts_with(name) && x.ends_with("_extracted");
                     }
-                    (plain || extracted) && {
-                        let renamed = base.contains_key(name);
-                        if renamed { extracted } else { plain }
-                    }
-                })
+                }
+                (plain || extracted) && {
+                    let renamed = base.contains_key(name);
+                    if renamed { extracted } else { plain }
+                }
+            })
         };
         match self {
             Self::Json => {
                 let mut found: Vec<(String, String)> = Vec::new();
                 let res = {
                     let line: &str = &w.line;
-                    json::flatten(line, &mut |name| wants(name), &mut |name, value| {
-                        found.push((name.to_string(), value.into_owned()))
-                    })
+                    json::flatten_sketched(
+                        line,
+                        sketch,
+                        &mut |name| wants(name),
+                        &mut |name, value| found.push((name.to_string(), value.into_owned())),
+                    )
                 };
                 match res {
                     Ok(()) => w.set_extracted_all(found),
