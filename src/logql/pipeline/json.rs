@@ -242,9 +242,13 @@ impl<'a> Scanner<'a> {
                 }
                 Some(b'[') => self.skip_value(depth + 1)?,
                 Some(b'"') => {
-                    let (vraw, vesc) = self.string_raw()?;
+                    // Sliced only when wanted (the quotes are char boundaries: it cannot fail).
+                    let start = self.p + 1;
+                    let (end, vesc) = bytes::string_end(self.b, start).ok_or(JsonError)?;
+                    self.p = end + 1;
                     let name: &str = if direct { kraw } else { prefix };
                     if !name.is_empty() && self.sketch & name_sketch(name) != 0 && want(name) {
+                        let vraw = self.s.get(start..end).ok_or(JsonError)?;
                         emit(name, unescape_cow(vraw, vesc)?);
                     }
                 }
