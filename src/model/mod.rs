@@ -2,6 +2,7 @@
 //! description of a query. Pure data: no I/O, no async runtime.
 
 mod entry;
+pub mod json_bytes;
 mod json_val;
 pub mod level;
 pub mod limits;

@@ -15,6 +15,7 @@ use memchr::memmem::FinderRev;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
+use super::json_bytes;
 use super::json_val::{Key, Val};
 
 /// The keys structlog writes on every line, kept out of [`Structlog::fields`].
@@ -180,11 +181,21 @@ pub fn json_object(line: &str) -> Option<Value> {
 /// The `module` stream label Alloy derives from a structlog `logger`: the second dotted
 /// segment when it is one of VulnSentinel's modules, else `app`.
 pub fn module_of_logger(logger: &str) -> &'static str {
-    match logger.split('.').nth(1) {
-        Some("api") => "api",
-        Some("agent") => "agent",
-        Some("engine") => "engine",
-        Some("db") => "db",
+    // `split('.').nth(1)` by bytes: it runs on every line a local scan reads.
+    let b = logger.as_bytes();
+    let Some(dot) = b.iter().position(|&c| c == b'.') else {
+        return "app";
+    };
+    let rest = &b[dot + 1..];
+    let second = rest
+        .iter()
+        .position(|&c| c == b'.')
+        .map_or(rest, |e| &rest[..e]);
+    match second {
+        b"api" => "api",
+        b"agent" => "agent",
+        b"engine" => "engine",
+        b"db" => "db",
         _ => "app",
     }
 }
@@ -204,53 +215,126 @@ pub static LOGGER_KEY: LazyLock<FinderRev<'static>> =
 pub static TIMESTAMP_KEY: LazyLock<FinderRev<'static>> =
     LazyLock::new(|| FinderRev::new("\"timestamp\""));
 
+/// [`FinderRev::rfind`] for a needle ending with `"` (a quoted key): the quotes of a line
+/// are visited from its end and the needle compared at each, which for the keys structlog
+/// writes last is a few steps instead of a search over every byte (the scanner asks this
+/// three times per line).
+#[inline]
+fn rfind_key(key: &FinderRev<'_>, hay: &[u8]) -> Option<usize> {
+    let needle = key.needle();
+    if needle.last() != Some(&b'"') {
+        return key.rfind(hay);
+    }
+    let n = needle.len();
+    // Whether the needle ends at `i` (a quote); its second-last byte first.
+    let at = |i: usize| {
+        i + 1 >= n
+            && (n < 2 || hay[i - 1] == needle[n - 2])
+            && hay[i + 1 - n..=i].iter().eq(needle.iter())
+    };
+    let mut end = hay.len();
+    while end >= 8 {
+        let Some(i) = json_bytes::rfind_quote(&hay[end - 8..end]) else {
+            end -= 8;
+            continue;
+        };
+        let i = end - 8 + i;
+        if at(i) {
+            return Some(i + 1 - n);
+        }
+        end = i;
+    }
+    (0..end)
+        .rev()
+        .find(|&i| hay[i] == b'"' && at(i))
+        .map(|i| i + 1 - n)
+}
+
 /// The string value of a key of a JSON object without parsing it: searches for `"key"`
 /// followed by `:` and a string, from the end (structlog writes its own keys last, after any
 /// nested object that could hold the same name). Decodes escapes only when there are some.
 /// For the hot paths; it agrees with [`Structlog`] on structlog lines.
 pub fn sniff_str<'a>(obj: &'a str, key: &FinderRev<'_>) -> Option<Cow<'a, str>> {
     let b = obj.as_bytes();
+    let needle = key.needle();
+    if !quoted_key(needle) {
+        return sniff_by_search(obj, key);
+    }
+    // The answer is the last occurrence followed by `:` (an occurrence without one can only
+    // hide an earlier one that overlaps it, and such a one ends inside the needle, so no
+    // `:` follows it either): the colons are visited from the end, fewer than the quotes.
+    let n = needle.len();
     let mut end = b.len();
-    while let Some(at) = key.rfind(&b[..end]) {
-        end = at;
-        let mut i = at + key.needle().len();
-        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
+    while let Some(colon) = json_bytes::rfind_byte(&b[..end], b':') {
+        end = colon;
+        let mut q = colon;
+        while q > 0 && b[q - 1].is_ascii_whitespace() {
+            q -= 1;
         }
-        if b.get(i) != Some(&b':') {
-            continue;
+        if q >= n && b[q - 1] == b'"' && b[q - n..q].iter().eq(needle.iter()) {
+            return value_after_key(obj, q).flatten();
         }
-        i += 1;
-        while b.get(i).is_some_and(u8::is_ascii_whitespace) {
-            i += 1;
-        }
-        if b.get(i) != Some(&b'"') {
-            return None;
-        }
-        let start = i + 1;
-        let mut j = start;
-        let mut escaped = false;
-        while let Some(&c) = b.get(j) {
-            match c {
-                b'"' => {
-                    let raw = &obj[start..j];
-                    if !escaped {
-                        return Some(Cow::Borrowed(raw));
-                    }
-                    return serde_json::from_str::<String>(&obj[start - 1..=j])
-                        .ok()
-                        .map(Cow::Owned);
-                }
-                b'\\' => {
-                    escaped = true;
-                    j += 2;
-                }
-                _ => j += 1,
-            }
-        }
-        return None;
     }
     None
+}
+
+/// A needle `"name"` whose inside holds no quote and does not start with a blank or `:`:
+/// [`sniff_str`] may then look for it before colons only.
+fn quoted_key(needle: &[u8]) -> bool {
+    match needle {
+        [b'"', inner @ .., b'"'] => {
+            inner
+                .first()
+                .is_some_and(|&c| c != b':' && !c.is_ascii_whitespace())
+                && inner.iter().all(|&c| c != b'"')
+        }
+        _ => false,
+    }
+}
+
+/// [`sniff_str`] by searching the needle itself from the end, for any needle.
+fn sniff_by_search<'a>(obj: &'a str, key: &FinderRev<'_>) -> Option<Cow<'a, str>> {
+    let b = obj.as_bytes();
+    let mut end = b.len();
+    while let Some(at) = rfind_key(key, &b[..end]) {
+        end = at;
+        if let Some(found) = value_after_key(obj, at + key.needle().len()) {
+            return found;
+        }
+    }
+    None
+}
+
+/// What [`sniff_str`] makes of an occurrence of the key ending at `i`: `None` when no `:`
+/// follows (look further back), else the string value (`None` inside when it is not one).
+#[allow(clippy::option_option)]
+fn value_after_key(obj: &str, mut i: usize) -> Option<Option<Cow<'_, str>>> {
+    let b = obj.as_bytes();
+    while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    if b.get(i) != Some(&b':') {
+        return None;
+    }
+    i += 1;
+    while b.get(i).is_some_and(u8::is_ascii_whitespace) {
+        i += 1;
+    }
+    if b.get(i) != Some(&b'"') {
+        return Some(None);
+    }
+    let start = i + 1;
+    let Some((j, escaped)) = json_bytes::string_end(b, start) else {
+        return Some(None);
+    };
+    if !escaped {
+        return Some(obj.get(start..j).map(Cow::Borrowed));
+    }
+    Some(
+        obj.get(start - 1..=j)
+            .and_then(|quoted| serde_json::from_str::<String>(quoted).ok())
+            .map(Cow::Owned),
+    )
 }
 
 #[cfg(test)]

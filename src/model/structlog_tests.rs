@@ -93,3 +93,90 @@ fn json_object_only_for_objects() {
     assert!(json_object("[1]").is_none());
     assert!(json_object("{bad").is_none());
 }
+
+/// The quote-by-quote search finds what memchr's reverse searcher finds, overlapping and
+/// escaped occurrences included, so `sniff_str` reads the same key as before.
+#[test]
+fn rfind_key_agrees_with_the_reverse_searcher() {
+    let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+    let pieces: [&str; 9] = [
+        "\"level\"",
+        "\"level",
+        "level\"",
+        "\"",
+        "\\\"",
+        ":",
+        "x",
+        "\"level\"level\"",
+        "é",
+    ];
+    let keys = [&*LEVEL_KEY, &*LOGGER_KEY, &*TIMESTAMP_KEY];
+    for _ in 0..3000 {
+        let mut line = String::new();
+        rng = rng.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        for _ in 0..(rng >> 59) % 12 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            line.push_str(pieces[(rng % pieces.len() as u64) as usize]);
+        }
+        let b = line.as_bytes();
+        for key in keys {
+            for end in 0..=b.len() {
+                assert_eq!(
+                    rfind_key(key, &b[..end]),
+                    key.rfind(&b[..end]),
+                    "{line:?} {end}"
+                );
+            }
+        }
+    }
+    let line = r#"{"a":"\"level\":\"x\"","level":"info","logger":"vulnsentinel.api"}"#;
+    assert_eq!(sniff_str(line, &LEVEL_KEY).as_deref(), Some("info"));
+}
+
+/// Looking before colons reads what searching the needle reads, on lines where the keys
+/// repeat, overlap, nest, hide in values, lack a colon or a string, or hold escapes.
+#[test]
+fn sniff_str_by_colons_agrees_with_the_search() {
+    let pieces: [&str; 17] = [
+        "\"level\"",
+        "\"logger\"",
+        "\"timestamp\"",
+        ":",
+        " : ",
+        "\"info\"",
+        "\"a\\\"b\"",
+        "\"x.api.y\"",
+        ",",
+        "{",
+        "}",
+        "1",
+        "\"",
+        "\\",
+        "\"level\"logger\"",
+        "\"é\\u00e9\"",
+        "\t",
+    ];
+    let mut rng = 0x0bad_5eed_1234_5678_u64;
+    let keys = [&*LEVEL_KEY, &*LOGGER_KEY, &*TIMESTAMP_KEY];
+    let mut found = 0;
+    for _ in 0..20_000 {
+        let mut line = String::new();
+        rng = rng.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        for _ in 0..(rng >> 59) % 14 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            line.push_str(pieces[(rng % pieces.len() as u64) as usize]);
+        }
+        for key in keys {
+            let fast = sniff_str(&line, key);
+            assert_eq!(fast, sniff_by_search(&line, key), "{line:?}");
+            found += usize::from(fast.is_some());
+        }
+    }
+    assert!(found > 1000, "{found}");
+    assert!(quoted_key(b"\"level\"") && !quoted_key(b"\" a\"") && !quoted_key(b"\"a\"b\""));
+    assert!(!quoted_key(b"\"\"") && !quoted_key(b"level"));
+}

@@ -68,12 +68,13 @@ struct BlockOut<P> {
     lines: u64,
 }
 
-/// Feeds lines to a sink through one reused entry (no allocation per line once its buffer has
-/// grown).
+/// Feeds lines to a sink through one reused entry per stream (no allocation per line once
+/// their buffers have grown, also when neighbouring lines alternate between streams).
 struct Feeder<'a, S: MetricSink> {
     sink: &'a S,
     streams: Streams<'a>,
-    entry: Option<LogEntry>,
+    /// By stream slot.
+    entries: Vec<Option<LogEntry>>,
 }
 
 impl<'a, S: MetricSink> Feeder<'a, S> {
@@ -81,14 +82,15 @@ impl<'a, S: MetricSink> Feeder<'a, S> {
         Self {
             sink,
             streams: Streams::new(app),
-            entry: None,
+            entries: Vec::new(),
         }
     }
 
     /// Adds a line (a record `text` whose first line is classified as `f`) at time `ts`.
     fn line(&mut self, part: &mut S::Part, f: &Fast<'_>, text: &str, ts: i64) {
         let sink = self.sink;
-        let slot = self.streams.slot(f);
+        let i = self.streams.index_of(f);
+        let slot = self.streams.slot_at(i);
         if !*slot
             .matches
             .get_or_insert_with(|| sink.stream(&slot.labels))
@@ -96,8 +98,11 @@ impl<'a, S: MetricSink> Feeder<'a, S> {
             return;
         }
         let body = &text[f.body_start..];
-        let e = match &mut self.entry {
-            Some(e) if Arc::ptr_eq(&e.labels, &slot.labels) => {
+        if self.entries.len() <= i {
+            self.entries.resize_with(i + 1, || None);
+        }
+        let e = match &mut self.entries[i] {
+            Some(e) => {
                 e.line.clear();
                 e.line.push_str(body);
                 e

@@ -37,6 +37,11 @@ impl<'a> Streams<'a> {
         &mut self.slots[i]
     }
 
+    /// The slot at a position [`Streams::index_of`] gave.
+    pub fn slot_at(&mut self, i: usize) -> &mut Slot {
+        &mut self.slots[i]
+    }
+
     /// The position of a classified line's stream slot (stable for the cache's life).
     pub fn index_of(&mut self, f: &Fast<'_>) -> usize {
         let found = self.slots.iter().position(|s| {

@@ -4,9 +4,14 @@
 
 use std::borrow::Cow;
 
+use crate::model::json_bytes as bytes;
+
 mod path;
+mod text;
 
 pub use path::{PathSeg, lookup, lookup_all, parse_path};
+pub use text::{sanitize_into, unescape};
+use text::{sanitize_plain, unescape_cow};
 
 /// Nesting deeper than this is treated as invalid (guards the stack on hostile input).
 const MAX_DEPTH: usize = 256;
@@ -22,6 +27,8 @@ struct Scanner<'a> {
     s: &'a str,
     b: &'a [u8],
     p: usize,
+    /// The [`name_sketch`]es `want` may accept (all bits: any name).
+    sketch: u64,
 }
 
 type R<T> = Result<T, JsonError>;
@@ -33,11 +40,35 @@ pub fn flatten<'a>(
     want: &mut dyn FnMut(&str) -> bool,
     emit: &mut dyn FnMut(&str, Cow<'a, str>),
 ) -> Result<(), JsonError> {
+    flatten_sketched(line, u64::MAX, want, emit)
+}
+
+/// One bit standing for a label name (from its length, first and last byte): equal names
+/// have equal sketches, so the sketches of a few wanted names, or-ed, refuse most other names
+/// without a string comparison.
+#[inline]
+pub fn name_sketch(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let (first, last) = (b.first().copied(), b.last().copied());
+    let h = b.len() * 7 + usize::from(first.unwrap_or(0)) * 3 + usize::from(last.unwrap_or(0));
+    1u64 << (h % 64)
+}
+
+/// [`flatten`] where `want` is asked only about names whose [`name_sketch`] is in `sketch`
+/// (it would refuse the others): the hot path of a metric query narrowed to a few labels.
+pub fn flatten_sketched<'a>(
+    line: &'a str,
+    sketch: u64,
+    want: &mut dyn FnMut(&str) -> bool,
+    emit: &mut dyn FnMut(&str, Cow<'a, str>),
+) -> Result<(), JsonError> {
     let mut sc = Scanner::at_value(line);
+    sc.sketch = sketch;
     if sc.peek() != Some(b'{') {
         return Err(JsonError);
     }
-    let mut prefix = String::with_capacity(64);
+    // Allocated only for a nested object or a key that is not its own name.
+    let mut prefix = String::new();
     sc.object(&mut prefix, 0, want, emit)?;
     Ok(())
 }
@@ -89,6 +120,7 @@ impl<'a> Scanner<'a> {
             s: line,
             b: line.as_bytes(),
             p: 0,
+            sketch: u64::MAX,
         };
         sc.ws();
         sc
@@ -131,32 +163,31 @@ impl<'a> Scanner<'a> {
     fn string_raw(&mut self) -> R<(&'a str, bool)> {
         self.expect(b'"')?;
         let start = self.p;
-        let mut escaped = false;
-        loop {
-            let rel = memchr::memchr2(b'"', b'\\', &self.b[self.p..]).ok_or(JsonError)?;
-            self.p += rel;
-            if self.b[self.p] == b'"' {
-                let raw = self.s.get(start..self.p).ok_or(JsonError)?;
-                self.p += 1;
-                return Ok((raw, escaped));
-            }
-            escaped = true;
-            self.p += 2;
-            if self.p > self.b.len() {
-                return Err(JsonError);
-            }
-        }
+        let (end, escaped) = bytes::string_end(self.b, start).ok_or(JsonError)?;
+        self.p = end + 1;
+        Ok((self.s.get(start..end).ok_or(JsonError)?, escaped))
+    }
+
+    /// A key's raw contents, whether it holds escapes, and whether it is a plain label name
+    /// (only `[A-Za-z0-9_]`, so sanitising leaves it as it is).
+    #[inline]
+    fn key_raw(&mut self) -> R<(&'a str, bool, bool)> {
+        self.expect(b'"')?;
+        let start = self.p;
+        let run = bytes::ident_end(self.b, start);
+        let (end, escaped, plain) = if self.b.get(run) == Some(&b'"') {
+            (run, false, true)
+        } else {
+            let (end, escaped) = bytes::string_end(self.b, run).ok_or(JsonError)?;
+            (end, escaped, false)
+        };
+        self.p = end + 1;
+        Ok((self.s.get(start..end).ok_or(JsonError)?, escaped, plain))
     }
 
     fn number_or_literal(&mut self) -> R<&'a str> {
         let start = self.p;
-        while let Some(c) = self.peek() {
-            if c.is_ascii_alphanumeric() || c == b'-' || c == b'+' || c == b'.' {
-                self.p += 1;
-            } else {
-                break;
-            }
-        }
+        self.p = bytes::scalar_end(self.b, start);
         let text = self.s.get(start..self.p).ok_or(JsonError)?;
         match text.as_bytes().first() {
             Some(b'-' | b'0'..=b'9') => Ok(text),
@@ -183,34 +214,56 @@ impl<'a> Scanner<'a> {
         }
         loop {
             self.ws();
-            let (kraw, kesc) = self.string_raw()?;
+            let (kraw, kesc, plain) = self.key_raw()?;
             self.ws();
             self.expect(b':')?;
             self.ws();
             let plen = prefix.len();
             let is_first = plen == 0;
-            if !is_first {
-                prefix.push('_');
-            }
-            if kesc {
-                let k = unescape(kraw)?;
-                sanitize_into(prefix, &k, is_first);
-            } else {
-                sanitize_into(prefix, kraw, is_first);
+            // A plain first-part key not starting with a digit is its own name: no copy.
+            let direct =
+                is_first && plain && !kraw.as_bytes().first().is_some_and(u8::is_ascii_digit);
+            if !direct {
+                if !is_first {
+                    prefix.push('_');
+                }
+                if kesc {
+                    let k = unescape(kraw)?;
+                    sanitize_into(prefix, &k, is_first);
+                } else if plain {
+                    sanitize_plain(prefix, kraw, is_first);
+                } else {
+                    sanitize_into(prefix, kraw, is_first);
+                }
             }
             match self.peek() {
-                Some(b'{') => self.object(prefix, depth + 1, want, emit)?,
+                Some(b'{') => {
+                    if direct {
+                        prefix.push_str(kraw);
+                    }
+                    self.object(prefix, depth + 1, want, emit)?
+                }
                 Some(b'[') => self.skip_value(depth + 1)?,
                 Some(b'"') => {
-                    let (vraw, vesc) = self.string_raw()?;
-                    if !prefix.is_empty() && want(prefix) {
-                        emit(prefix, unescape_cow(vraw, vesc)?);
+                    // Sliced only when wanted (the quotes are char boundaries: it cannot fail).
+                    let start = self.p + 1;
+                    let (end, vesc) = bytes::string_end(self.b, start).ok_or(JsonError)?;
+                    self.p = end + 1;
+                    let name: &str = if direct { kraw } else { prefix };
+                    if !name.is_empty() && self.sketch & name_sketch(name) != 0 && want(name) {
+                        let vraw = self.s.get(start..end).ok_or(JsonError)?;
+                        emit(name, unescape_cow(vraw, vesc)?);
                     }
                 }
                 _ => {
                     let v = self.number_or_literal()?;
-                    if v != "null" && !prefix.is_empty() && want(prefix) {
-                        emit(prefix, Cow::Borrowed(v));
+                    let name: &str = if direct { kraw } else { prefix };
+                    if v != "null"
+                        && !name.is_empty()
+                        && self.sketch & name_sketch(name) != 0
+                        && want(name)
+                    {
+                        emit(name, Cow::Borrowed(v));
                     }
                 }
             }
@@ -272,80 +325,6 @@ impl<'a> Scanner<'a> {
             }
             _ => self.number_or_literal().map(|_| ()),
         }
-    }
-}
-
-fn unescape_cow(raw: &str, escaped: bool) -> R<Cow<'_, str>> {
-    if escaped {
-        unescape(raw).map(Cow::Owned)
-    } else {
-        Ok(Cow::Borrowed(raw))
-    }
-}
-
-/// Decodes JSON string escapes (surrogate pairs included; lone surrogates become U+FFFD).
-pub fn unescape(raw: &str) -> R<String> {
-    let mut out = String::with_capacity(raw.len());
-    let mut rest = raw;
-    while let Some(i) = rest.find('\\') {
-        out.push_str(&rest[..i]);
-        let b = rest.as_bytes();
-        let Some(&e) = b.get(i + 1) else {
-            return Err(JsonError);
-        };
-        rest = &rest[i + 2..];
-        match e {
-            b'"' => out.push('"'),
-            b'\\' => out.push('\\'),
-            b'/' => out.push('/'),
-            b'b' => out.push('\x08'),
-            b'f' => out.push('\x0c'),
-            b'n' => out.push('\n'),
-            b'r' => out.push('\r'),
-            b't' => out.push('\t'),
-            b'u' => {
-                let hex = |s: &str| -> R<u32> {
-                    s.get(..4)
-                        .and_then(|h| u32::from_str_radix(h, 16).ok())
-                        .ok_or(JsonError)
-                };
-                let hi = hex(rest)?;
-                rest = &rest[4..];
-                if (0xD800..0xDC00).contains(&hi) && rest.starts_with("\\u") {
-                    let lo = hex(&rest[2..])?;
-                    if (0xDC00..0xE000).contains(&lo) {
-                        rest = &rest[6..];
-                        let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
-                        out.push(char::from_u32(c).unwrap_or('\u{fffd}'));
-                        continue;
-                    }
-                }
-                out.push(char::from_u32(hi).unwrap_or('\u{fffd}'));
-            }
-            _ => return Err(JsonError),
-        }
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
-/// Appends `key` as a label-name part: characters outside `[A-Za-z0-9_]` become `_`; a leading
-/// digit of the first part gets a `_` prefix.
-pub fn sanitize_into(out: &mut String, key: &str, is_first: bool) {
-    let key = key.trim();
-    if is_first && key.as_bytes().first().is_some_and(u8::is_ascii_digit) {
-        out.push('_');
-    }
-    if key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') {
-        out.push_str(key);
-        return;
-    }
-    for c in key.chars() {
-        out.push(if c.is_ascii_alphanumeric() || c == '_' {
-            c
-        } else {
-            '_'
-        });
     }
 }
 

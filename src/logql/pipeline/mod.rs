@@ -305,9 +305,9 @@ impl Pipeline {
                     };
                     if let Some(names) = want {
                         w.partial = true;
-                        let skip = names.iter().all(|n| {
-                            n != ERROR && n != ERROR_DETAILS && entry.labels.contains_key(n)
-                        });
+                        // The error names first: they end the test without a map lookup.
+                        let skip = !names.iter().any(|n| n == ERROR || n == ERROR_DETAILS)
+                            && names.iter().all(|n| entry.labels.contains_key(n));
                         if skip {
                             continue;
                         }

@@ -83,12 +83,25 @@ impl CompiledParser {
         // only the label it gives is asked for.
         let entry = w.entry;
         let base = &*entry.labels;
+        // The sketch of the names a key may give to be wanted (`x`, or `x` for `x_extracted`):
+        // the scanner refuses most keys on it alone.
+        let sketch = want.map_or(u64::MAX, |names| {
+            names.iter().fold(0, |m, x| {
+                let base = x.strip_suffix("_extracted").map_or(0, json::name_sketch);
+                m | json::name_sketch(x) | base
+            })
+        });
         let wants = |name: &str| {
             want.is_none_or(|names| {
-                let plain = names.iter().any(|x| x == name);
-                let extracted = names.iter().any(|x| {
-                    x.len() == name.len() + 10 && x.starts_with(name) && x.ends_with("_extracted")
-                });
+                // One pass, lengths first: asked for the keys of every line.
+                let (mut plain, mut extracted) = (false, false);
+                for x in names {
+                    if x.len() == name.len() {
+                        plain |= x == name;
+                    } else if x.len() == name.len() + 10 {
+                        extracted |= x.starts_with(name) && x.ends_with("_extracted");
+                    }
+                }
                 (plain || extracted) && {
                     let renamed = base.contains_key(name);
                     if renamed { extracted } else { plain }
@@ -100,9 +113,12 @@ impl CompiledParser {
                 let mut found: Vec<(String, String)> = Vec::new();
                 let res = {
                     let line: &str = &w.line;
-                    json::flatten(line, &mut |name| wants(name), &mut |name, value| {
-                        found.push((name.to_string(), value.into_owned()))
-                    })
+                    json::flatten_sketched(
+                        line,
+                        sketch,
+                        &mut |name| wants(name),
+                        &mut |name, value| found.push((name.to_string(), value.into_owned())),
+                    )
                 };
                 match res {
                     Ok(()) => w.set_extracted_all(found),
