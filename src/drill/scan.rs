@@ -393,9 +393,7 @@ fn message_key(key: &[u8]) -> Option<usize> {
     })
 }
 
-#[path = "scan_run.rs"]
-mod run;
-use run::special_from;
+use crate::model::json_bytes::string_special_from as special_from;
 
 #[cfg(test)]
 #[path = "scan_tests.rs"]

@@ -1,5 +1,5 @@
 //! Byte-level JSON primitives for the scanners that read JSON lines without building values
-//! (`| json`, the local reader's key sniffing): where a string ends, where a bare key or a
+//! (`| json`, the local reader's key sniffing, the pattern miner): where a string ends, where a bare key or a
 //! number ends, the last quote before a point. Pure functions on bytes (no UTF-8 checks: the
 //! callers' lines are `str` already, and every byte they stop at is ASCII, so a char
 //! boundary). They run on every line of a file: short spans are searched eight bytes at a
@@ -57,11 +57,19 @@ pub fn scalar_end(b: &[u8], mut p: usize) -> usize {
     p
 }
 
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The bytes of `x` that are zero, each as its high bit. Bytes above the lowest one found may
+/// be flagged wrongly (a borrow runs on); the lowest one never is, so only it may be used.
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(LO) & !x & HI
+}
+
 /// The first `"` or `\` in `h`.
 #[inline]
 pub fn find_quote_or_backslash(h: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
     const QUOTE: u64 = LO * b'"' as u64;
     const BACKSLASH: u64 = LO * b'\\' as u64;
     // Most strings of a log line are short: a few words in a register, without a call.
@@ -71,10 +79,7 @@ pub fn find_quote_or_backslash(h: &[u8]) -> Option<usize> {
             break;
         };
         let v = u64::from_le_bytes(chunk);
-        let (q, s) = (v ^ QUOTE, v ^ BACKSLASH);
-        // A zero byte of `q` or `s` is a match; the lowest flagged byte is always a true one
-        // (a false flag needs a borrow from a true zero below it).
-        let m = (q.wrapping_sub(LO) & !q | s.wrapping_sub(LO) & !s) & HI;
+        let m = zero_bytes(v ^ QUOTE) | zero_bytes(v ^ BACKSLASH);
         if m != 0 {
             return Some(i + (m.trailing_zeros() / 8) as usize);
         }
@@ -90,6 +95,56 @@ pub fn find_quote_or_backslash(h: &[u8]) -> Option<usize> {
     memchr::memchr2(b'"', b'\\', rest).map(|r| i + r)
 }
 
+/// Words read eight bytes at a time by [`string_special_from`] before the run is left to
+/// `memchr2`: keys and most values end within them, where a call costs more than it saves;
+/// the long values (messages, tracebacks, tool output) are where it pays.
+const SHORT_WORDS: usize = 3;
+
+/// The first index from `i` of a `"`, a `\` or a control byte (below 0x20) in `b`: the end
+/// of a run of plain string text for a scanner that must also refuse raw control bytes
+/// inside strings (the pattern miner's).
+#[inline(always)]
+pub fn string_special_from(b: &[u8], mut i: usize) -> Option<usize> {
+    const QUOTE: u64 = LO * b'"' as u64;
+    const BACKSLASH: u64 = LO * b'\\' as u64;
+    for _ in 0..SHORT_WORDS {
+        let Some(w) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) else {
+            let rest = b.get(i..)?;
+            return rest
+                .iter()
+                .position(|&c| is_string_special(c))
+                .map(|at| i + at);
+        };
+        let w = u64::from_le_bytes(*w);
+        // A control byte is one below 0x20: `w - 0x20` borrows into its high bit.
+        let m = zero_bytes(w ^ QUOTE)
+            | zero_bytes(w ^ BACKSLASH)
+            | (w.wrapping_sub(LO * 0x20) & !w & HI);
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    let run = b.get(i..)?;
+    let end = memchr::memchr2(b'"', b'\\', run).unwrap_or(run.len());
+    let at = if has_control(&run[..end]) {
+        run.iter().position(|&c| c < 0x20)?
+    } else {
+        run.get(end).map(|_| end)?
+    };
+    Some(i + at)
+}
+
+fn is_string_special(c: u8) -> bool {
+    c == b'"' || c == b'\\' || c < 0x20
+}
+
+/// Whether `b` holds a control byte (below 0x20), 32 bytes at a time.
+fn has_control(b: &[u8]) -> bool {
+    b.chunks(32)
+        .any(|c| c.iter().fold(false, |any, &x| any | (x < 0x20)))
+}
+
 /// The last `"` in `h`.
 #[inline]
 pub fn rfind_quote(h: &[u8]) -> Option<usize> {
@@ -100,7 +155,7 @@ pub fn rfind_quote(h: &[u8]) -> Option<usize> {
 #[inline]
 pub fn rfind_byte(h: &[u8], c: u8) -> Option<usize> {
     const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let pattern = 0x0101_0101_0101_0101 * u64::from(c);
+    let pattern = LO * u64::from(c);
     let mut end = h.len();
     while end >= 8 {
         let Some(chunk) = h
