@@ -12,6 +12,7 @@
 use std::borrow::Cow;
 
 use super::features::MESSAGE_KEYS;
+use crate::model::json_bytes::string_special_from as special_from;
 
 /// Nesting the scanner follows; deeper lines go to the full parse.
 const MAX_DEPTH: usize = 32;
@@ -392,8 +393,6 @@ fn message_key(key: &[u8]) -> Option<usize> {
         _ => return None,
     })
 }
-
-use crate::model::json_bytes::string_special_from as special_from;
 
 #[cfg(test)]
 #[path = "scan_tests.rs"]

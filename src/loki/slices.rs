@@ -28,11 +28,12 @@ pub fn balanced_slices(
     buckets: &[VolumeBucket],
     n: usize,
 ) -> Vec<(i64, i64)> {
-    let mut parts: Vec<(i64, i64, f64)> = buckets
-        .iter()
-        .filter_map(|b| {
-            let (s, e) = (b.start_ns.max(start), b.end_ns.min(end));
-            (e > s && b.weight.is_finite() && b.weight > 0.0).then_some((s, e, b.weight))
+    // Clipped to the range, each keeping its whole weight.
+    let mut parts: Vec<(i64, i64, f64)> = weighted(buckets)
+        .into_iter()
+        .filter_map(|(s, e, w)| {
+            let (s, e) = (s.max(start), e.min(end));
+            (e > s).then_some((s, e, w))
         })
         .collect();
     parts.sort_by_key(|p| p.0);

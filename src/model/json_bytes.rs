@@ -145,12 +145,6 @@ fn has_control(b: &[u8]) -> bool {
         .any(|c| c.iter().fold(false, |any, &x| any | (x < 0x20)))
 }
 
-/// The last `"` in `h`.
-#[inline]
-pub fn rfind_quote(h: &[u8]) -> Option<usize> {
-    rfind_byte(h, b'"')
-}
-
 /// The last `c` in `h` (short distances from the end: no call, no vector setup).
 #[inline]
 pub fn rfind_byte(h: &[u8], c: u8) -> Option<usize> {
@@ -247,7 +241,7 @@ mod tests {
     }
 
     #[test]
-    fn rfind_quote_matches_rposition() {
+    fn rfind_byte_matches_rposition() {
         let mut rng = 0x853c_49e6_748f_ea9b_u64;
         for len in 0..70 {
             for _ in 0..30 {
@@ -260,7 +254,7 @@ mod tests {
                     })
                     .collect();
                 let want = s.iter().rposition(|&c| c == b'"');
-                assert_eq!(rfind_quote(&s), want, "{s:?}");
+                assert_eq!(rfind_byte(&s, b'"'), want, "{s:?}");
                 let want = s.iter().rposition(|&c| c == 0xa2);
                 assert_eq!(rfind_byte(&s, 0xa2), want, "{s:?}");
             }

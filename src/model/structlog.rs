@@ -215,41 +215,6 @@ pub static LOGGER_KEY: LazyLock<FinderRev<'static>> =
 pub static TIMESTAMP_KEY: LazyLock<FinderRev<'static>> =
     LazyLock::new(|| FinderRev::new("\"timestamp\""));
 
-/// [`FinderRev::rfind`] for a needle ending with `"` (a quoted key): the quotes of a line
-/// are visited from its end and the needle compared at each, which for the keys structlog
-/// writes last is a few steps instead of a search over every byte (the scanner asks this
-/// three times per line).
-#[inline]
-fn rfind_key(key: &FinderRev<'_>, hay: &[u8]) -> Option<usize> {
-    let needle = key.needle();
-    if needle.last() != Some(&b'"') {
-        return key.rfind(hay);
-    }
-    let n = needle.len();
-    // Whether the needle ends at `i` (a quote); its second-last byte first.
-    let at = |i: usize| {
-        i + 1 >= n
-            && (n < 2 || hay[i - 1] == needle[n - 2])
-            && hay[i + 1 - n..=i].iter().eq(needle.iter())
-    };
-    let mut end = hay.len();
-    while end >= 8 {
-        let Some(i) = json_bytes::rfind_quote(&hay[end - 8..end]) else {
-            end -= 8;
-            continue;
-        };
-        let i = end - 8 + i;
-        if at(i) {
-            return Some(i + 1 - n);
-        }
-        end = i;
-    }
-    (0..end)
-        .rev()
-        .find(|&i| hay[i] == b'"' && at(i))
-        .map(|i| i + 1 - n)
-}
-
 /// The string value of a key of a JSON object without parsing it: searches for `"key"`
 /// followed by `:` and a string, from the end (structlog writes its own keys last, after any
 /// nested object that could hold the same name). Decodes escapes only when there are some.
@@ -296,7 +261,7 @@ fn quoted_key(needle: &[u8]) -> bool {
 fn sniff_by_search<'a>(obj: &'a str, key: &FinderRev<'_>) -> Option<Cow<'a, str>> {
     let b = obj.as_bytes();
     let mut end = b.len();
-    while let Some(at) = rfind_key(key, &b[..end]) {
+    while let Some(at) = key.rfind(&b[..end]) {
         end = at;
         if let Some(found) = value_after_key(obj, at + key.needle().len()) {
             return found;

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use super::{JsonError, R};
+use crate::model::json_bytes::is_ident;
 
 pub(super) fn unescape_cow(raw: &str, escaped: bool) -> R<Cow<'_, str>> {
     if escaped {
@@ -71,12 +72,11 @@ pub(super) fn sanitize_plain(out: &mut String, key: &str, is_first: bool) {
 /// digit of the first part gets a `_` prefix.
 pub fn sanitize_into(out: &mut String, key: &str, is_first: bool) {
     let key = key.trim();
+    if key.bytes().all(is_ident) {
+        return sanitize_plain(out, key, is_first);
+    }
     if is_first && key.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         out.push('_');
-    }
-    if key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') {
-        out.push_str(key);
-        return;
     }
     for c in key.chars() {
         out.push(if c.is_ascii_alphanumeric() || c == '_' {
